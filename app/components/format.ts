@@ -1,0 +1,34 @@
+// Display formatting that renders the same on the server and in the browser (no local time zone).
+
+function toDate(value: Date | string | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** "2025-03-14 09:26 UTC" */
+export function formatDateTime(value: Date | string | number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  const iso = toDate(value).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** "2025-03-14" */
+export function formatDate(value: Date | string | number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return toDate(value).toISOString().slice(0, 10);
+}
+
+/** "home-services" → "Home services" */
+export function humanize(value: string): string {
+  const text = value.replace(/[-_]+/g, " ").toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** 1500 bps → "15%" */
+export function formatBps(bps: number): string {
+  return `${(bps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+}
+
+/** Cents as the plain dollars a person types into a price input: 2550 → "25.50". */
+export function centsToInput(cents: number): string {
+  return (cents / 100).toFixed(2);
+}

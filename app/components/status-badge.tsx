@@ -1,0 +1,25 @@
+// A coloured pill for a status word: lead statuses (received, accepted, rejected, sold, unsold ...),
+// order statuses (open, paused, closed) and top-up statuses (pending, paid, expired).
+
+const TONES: Record<string, string> = {
+  received: "info",
+  accepted: "success",
+  rejected: "danger",
+  held: "warning",
+  sold: "success-strong",
+  unsold: "muted",
+  returned: "warning",
+  open: "success",
+  paused: "warning",
+  closed: "muted",
+  active: "success",
+  pending: "warning",
+  paid: "success",
+  expired: "muted",
+  revoked: "muted",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const key = status.toLowerCase();
+  return <span className={`badge badge-${TONES[key] ?? "muted"}`}>{key}</span>;
+}

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+export const signUpSchema = z.object({
+  name: z.string().trim().min(1, "Enter your name").max(100),
+  companyName: z.string().trim().min(1, "Enter your company's name").max(100),
+  email: z.string().trim().toLowerCase().email("Enter a valid email address"),
+  password: z.string().min(8, "Use at least 8 characters").max(200),
+  role: z.enum(["ADVERTISER", "AFFILIATE"], { message: "Choose advertiser or affiliate" }),
+});
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const loginSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid email address"),
+  password: z.string().min(1, "Enter your password"),
+  redirectTo: z.string().optional(),
+});
+
+export const apiKeyLabelSchema = z.object({
+  label: z.string().trim().min(1, "Give the key a label").max(60),
+});

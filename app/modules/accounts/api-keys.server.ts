@@ -1,0 +1,65 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { prisma } from "~/utils/db.server";
+import { UnauthorizedError } from "~/utils/errors";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+import { roleForCompanyKind } from "./accounts.server";
+
+// Key format: lx_<prefix>_<secret>. The prefix finds the row; only sha256(key) is stored.
+const KEY_PATTERN = /^lx_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
+
+function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+/** Creates a key and returns it in clear exactly once. */
+export async function createApiKey(actor: Actor, label: string): Promise<{ id: string; key: string }> {
+  requirePermission(actor, "write:apikey:own");
+  const prefix = randomBytes(8).toString("hex").slice(0, 10);
+  const key = `lx_${prefix}_${randomBytes(24).toString("base64url")}`;
+  const row = await prisma.apiKey.create({
+    data: { companyId: actor.companyId, label, prefix, hash: sha256(key) },
+  });
+  return { id: row.id, key };
+}
+
+export async function listApiKeys(actor: Actor) {
+  return prisma.apiKey.findMany({
+    where: { companyId: actor.companyId },
+    select: { id: true, label: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+export async function revokeApiKey(actor: Actor, id: string) {
+  requirePermission(actor, "write:apikey:own");
+  await prisma.apiKey.updateMany({
+    where: { id, companyId: actor.companyId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+}
+
+/** Reads the key from `Authorization: Bearer`, `X-Api-Key` or an `api_key` query parameter. */
+export function readApiKey(request: Request): string | null {
+  const auth = request.headers.get("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim();
+  const header = request.headers.get("x-api-key");
+  if (header) return header.trim();
+  return new URL(request.url).searchParams.get("api_key");
+}
+
+/** The acting company for an API request; 401 for a missing, unknown or revoked key. */
+export async function authenticateApiKey(request: Request): Promise<Actor> {
+  const key = readApiKey(request);
+  if (!key) throw new UnauthorizedError("Missing API key (Authorization: Bearer <key>)");
+  const match = KEY_PATTERN.exec(key);
+  if (!match) throw new UnauthorizedError("Invalid API key");
+  const row = await prisma.apiKey.findUnique({ where: { prefix: match[1] }, include: { company: true } });
+  const expected = Buffer.from(row?.hash ?? "0".repeat(64), "hex");
+  const actual = Buffer.from(sha256(key), "hex");
+  if (!row || row.revokedAt || !timingSafeEqual(expected, actual)) {
+    throw new UnauthorizedError("Invalid API key");
+  }
+  await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  return { userId: null, companyId: row.companyId, role: roleForCompanyKind(row.company.kind) };
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { parseAmountToCents } from "~/utils/money";
+
+export const MIN_TOP_UP_CENTS = 1_000;
+export const MAX_TOP_UP_CENTS = 10_000_000;
+
+export const topUpFormSchema = z.object({
+  amount: z.string().transform((v, ctx) => {
+    const cents = parseAmountToCents(v);
+    if (cents === null || cents < MIN_TOP_UP_CENTS || cents > MAX_TOP_UP_CENTS) {
+      ctx.addIssue({ code: "custom", message: "Enter an amount between 10 and 100,000" });
+      return z.NEVER;
+    }
+    return cents;
+  }),
+});
+
+// The part of a Stripe event Leadex reads, checked after the signature is verified.
+export const stripeEventSchema = z.object({
+  id: z.string().startsWith("evt_"),
+  object: z.literal("event"),
+  type: z.string(),
+  data: z.object({ object: z.object({ id: z.string(), object: z.string() }).passthrough() }),
+});

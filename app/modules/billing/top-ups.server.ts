@@ -1,0 +1,96 @@
+import type Stripe from "stripe";
+import { ensureLedgerAccount, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
+import { prisma, type Tx } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { NotFoundError } from "~/utils/errors";
+import { formatMoney } from "~/utils/money";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+import { getStripe } from "./stripe.server";
+
+const CURRENCY = "usd";
+
+async function ensureStripeCustomer(companyId: string): Promise<string> {
+  const company = await prisma.company.findUniqueOrThrow({ where: { id: companyId } });
+  if (company.stripeCustomerId) return company.stripeCustomerId;
+  const customer = await getStripe().customers.create(
+    { name: company.name, metadata: { companyId } },
+    { idempotencyKey: `leadex:customer:${companyId}` },
+  );
+  await prisma.company.update({ where: { id: companyId }, data: { stripeCustomerId: customer.id } });
+  return customer.id;
+}
+
+/** Starts a wallet top-up: a TopUp row and a Stripe Checkout Session; returns the page to pay on. */
+export async function startTopUp(actor: Actor, amountCents: number): Promise<{ topUpId: string; checkoutUrl: string }> {
+  requirePermission(actor, "write:topup:own");
+  const env = getEnv();
+  const customer = await ensureStripeCustomer(actor.companyId);
+  const topUp = await prisma.topUp.create({ data: { advertiserId: actor.companyId, amountCents, currency: CURRENCY } });
+  const session = await getStripe().checkout.sessions.create(
+    {
+      mode: "payment",
+      customer,
+      client_reference_id: topUp.id,
+      metadata: { topUpId: topUp.id, companyId: actor.companyId },
+      payment_intent_data: { metadata: { topUpId: topUp.id } },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: CURRENCY, unit_amount: amountCents, product_data: { name: "Leadex wallet top-up" } },
+        },
+      ],
+      success_url: `${env.APP_URL}/advertiser/billing?topup=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${env.APP_URL}/advertiser/billing?topup=cancelled`,
+    },
+    { idempotencyKey: `leadex:topup:${topUp.id}:checkout` },
+  );
+  await prisma.topUp.update({ where: { id: topUp.id }, data: { stripeCheckoutSessionId: session.id } });
+  if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+  return { topUpId: topUp.id, checkoutUrl: session.url };
+}
+
+/**
+ * Credits the wallet for a paid Checkout Session, once: the ledger key is the top-up's id, so a
+ * webhook delivered twice, a second event type or the success page re-reading it post nothing new.
+ */
+export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout.Session): Promise<"credited" | "already-credited" | "not-paid" | "unknown"> {
+  if (session.payment_status !== "paid") return "not-paid";
+  const topUp = await tx.topUp.findUnique({ where: { stripeCheckoutSessionId: session.id } });
+  if (!topUp) return "unknown";
+  if (session.amount_total !== topUp.amountCents || session.currency !== topUp.currency) {
+    throw new Error(`Checkout Session ${session.id} amount ${session.amount_total} ${session.currency} does not match top-up ${topUp.id}`);
+  }
+  const wallet = ledgerAccounts.advertiserWallet(topUp.advertiserId, topUp.currency);
+  await ensureLedgerAccount(tx, wallet);
+  const { entryId, created } = await postJournalEntry(tx, {
+    idempotencyKey: `topup:${topUp.id}`,
+    kind: "TOP_UP",
+    description: `Wallet top-up ${formatMoney(topUp.amountCents, topUp.currency)} (Checkout ${session.id})`,
+    postings: [
+      { account: ledgerAccounts.stripeCash(topUp.currency), amountCents: BigInt(topUp.amountCents) },
+      { account: wallet, amountCents: -BigInt(topUp.amountCents) },
+    ],
+  });
+  if (!created) return "already-credited";
+  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  await tx.topUp.update({
+    where: { id: topUp.id },
+    data: { status: "PAID", paidAt: new Date(), journalEntryId: entryId, stripePaymentIntentId: paymentIntent },
+  });
+  return "credited";
+}
+
+/** Re-reads a session from Stripe (after the redirect back) and credits it if it is paid. */
+export async function settleTopUpFromCheckout(actor: Actor, sessionId: string) {
+  requirePermission(actor, "write:topup:own");
+  const topUp = await prisma.topUp.findFirst({ where: { stripeCheckoutSessionId: sessionId, advertiserId: actor.companyId } });
+  if (!topUp) throw new NotFoundError("Top-up");
+  const session = await getStripe().checkout.sessions.retrieve(sessionId);
+  return prisma.$transaction((tx) => creditPaidCheckoutSession(tx, session));
+}
+
+export async function listTopUps(actor: Actor) {
+  requirePermission(actor, "read:billing:own");
+  return prisma.topUp.findMany({ where: { advertiserId: actor.companyId }, orderBy: { createdAt: "desc" }, take: 50 });
+}

@@ -1,0 +1,116 @@
+import { prisma } from "~/utils/db.server";
+import { NotFoundError } from "~/utils/errors";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+
+// Every read is scoped by the acting company in the query itself: a forgotten check returns nothing.
+
+const PAGE = 200;
+
+/** An affiliate's own leads with status, reasons and what each earned (never who bought it). */
+export async function listAffiliateLeads(actor: Actor) {
+  requirePermission(actor, "read:lead:own");
+  const leads = await prisma.lead.findMany({
+    where: { affiliateId: actor.companyId },
+    orderBy: { receivedAt: "desc" },
+    take: PAGE,
+    include: { offer: { select: { title: true } }, sales: { select: { priceCents: true, feeCents: true, currency: true } } },
+  });
+  return leads.map((lead) => ({
+    id: lead.id,
+    externalId: lead.externalId,
+    offerTitle: lead.offer.title,
+    status: lead.status,
+    reasons: lead.reasons,
+    subIds: lead.subIds as Record<string, string>,
+    receivedAt: lead.receivedAt,
+    earningCents: lead.sales.reduce((sum, s) => sum + s.priceCents - s.feeCents, 0),
+    currency: lead.sales[0]?.currency ?? "usd",
+  }));
+}
+
+export async function getAffiliateLead(actor: Actor, leadId: string) {
+  requirePermission(actor, "read:lead:own");
+  const lead = await prisma.lead.findFirst({
+    where: { id: leadId, affiliateId: actor.companyId },
+    include: { sales: { select: { priceCents: true, feeCents: true, currency: true } } },
+  });
+  if (!lead) throw new NotFoundError("Lead");
+  return {
+    id: lead.id,
+    externalId: lead.externalId,
+    offerId: lead.offerId,
+    status: lead.status,
+    reasons: lead.reasons,
+    receivedAt: lead.receivedAt,
+    earningCents: lead.sales.reduce((sum, s) => sum + s.priceCents - s.feeCents, 0),
+  };
+}
+
+/** Leads an advertiser bought, with full contact data (theirs after purchase). */
+export async function listBoughtLeads(actor: Actor) {
+  requirePermission(actor, "read:lead:bought");
+  const sales = await prisma.leadSale.findMany({
+    where: { advertiserId: actor.companyId },
+    orderBy: { soldAt: "desc" },
+    take: PAGE,
+    include: { lead: { include: { offer: { select: { title: true, vertical: true } } } } },
+  });
+  return sales.map((sale) => ({
+    leadId: sale.leadId,
+    orderId: sale.orderId,
+    offerTitle: sale.lead.offer.title,
+    vertical: sale.lead.offer.vertical,
+    priceCents: sale.priceCents,
+    currency: sale.currency,
+    soldAt: sale.soldAt,
+    fields: (sale.lead.fields ?? {}) as Record<string, string>,
+  }));
+}
+
+export async function getBoughtLead(actor: Actor, leadId: string) {
+  requirePermission(actor, "read:lead:bought");
+  const sale = await prisma.leadSale.findFirst({
+    where: { leadId, advertiserId: actor.companyId },
+    include: { lead: { include: { offer: { select: { title: true, vertical: true, returnWindowDays: true } } } } },
+  });
+  if (!sale) throw new NotFoundError("Lead");
+  return {
+    leadId: sale.leadId,
+    orderId: sale.orderId,
+    offerTitle: sale.lead.offer.title,
+    vertical: sale.lead.offer.vertical,
+    returnWindowDays: sale.lead.offer.returnWindowDays,
+    priceCents: sale.priceCents,
+    currency: sale.currency,
+    soldAt: sale.soldAt,
+    fields: (sale.lead.fields ?? {}) as Record<string, string>,
+  };
+}
+
+/** Admin: every lead, newest first. */
+export async function listAllLeads(actor: Actor, filter: { status?: string } = {}) {
+  requirePermission(actor, "read:lead:any");
+  return prisma.lead.findMany({
+    where: filter.status ? { status: filter.status as never } : {},
+    orderBy: { receivedAt: "desc" },
+    take: PAGE,
+    include: { offer: { select: { title: true } }, affiliate: { select: { name: true } }, _count: { select: { sales: true } } },
+  });
+}
+
+/** Admin: one lead with its whole timeline and sales. */
+export async function getLeadWithTimeline(actor: Actor, leadId: string) {
+  requirePermission(actor, "read:lead:any");
+  const lead = await prisma.lead.findUnique({
+    where: { id: leadId },
+    include: {
+      offer: { select: { title: true, id: true } },
+      affiliate: { select: { name: true } },
+      events: { orderBy: { seq: "asc" } },
+      sales: { include: { advertiser: { select: { name: true } } } },
+    },
+  });
+  if (!lead) throw new NotFoundError("Lead");
+  return lead;
+}

@@ -1,0 +1,62 @@
+import { prisma } from "~/utils/db.server";
+import { NotFoundError } from "~/utils/errors";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+import type { CreateOfferData } from "./offers.schema";
+import { offerFieldsSchema } from "./offers.schema";
+
+export async function createOffer(actor: Actor, data: CreateOfferData) {
+  requirePermission(actor, "write:offer:own");
+  return prisma.offer.create({
+    data: {
+      affiliateId: actor.companyId,
+      title: data.title,
+      vertical: data.vertical,
+      country: data.country,
+      states: data.states,
+      fields: data.fields,
+      pricingModel: data.pricingModel,
+      priceCents: data.priceCents,
+      salePercentBps: data.pricingModel === "CPS" ? (data.salePercentBps ?? null) : null,
+      exclusivity: data.exclusivity,
+      maxBuyers: data.maxBuyers,
+      returnWindowDays: data.returnWindowDays,
+    },
+  });
+}
+
+export async function listOwnOffers(actor: Actor) {
+  requirePermission(actor, "read:offer:own");
+  return prisma.offer.findMany({
+    where: { affiliateId: actor.companyId },
+    orderBy: { createdAt: "desc" },
+    include: { _count: { select: { leads: true, orders: { where: { status: "OPEN" } } } } },
+  });
+}
+
+export async function getOwnOffer(actor: Actor, offerId: string) {
+  requirePermission(actor, "read:offer:own");
+  const offer = await prisma.offer.findFirst({ where: { id: offerId, affiliateId: actor.companyId } });
+  if (!offer) throw new NotFoundError("Offer");
+  return { ...offer, fields: offerFieldsSchema.parse(offer.fields) };
+}
+
+/** The marketplace: active offers, without anything about who else buys them. */
+export async function listMarketplaceOffers(actor: Actor) {
+  requirePermission(actor, "read:marketplace");
+  return prisma.offer.findMany({
+    where: { status: "ACTIVE" },
+    orderBy: { createdAt: "desc" },
+    include: { affiliate: { select: { name: true } } },
+  });
+}
+
+export async function getMarketplaceOffer(actor: Actor, offerId: string) {
+  requirePermission(actor, "read:marketplace");
+  const offer = await prisma.offer.findFirst({
+    where: { id: offerId, status: "ACTIVE" },
+    include: { affiliate: { select: { name: true } } },
+  });
+  if (!offer) throw new NotFoundError("Offer");
+  return { ...offer, fields: offerFieldsSchema.parse(offer.fields) };
+}

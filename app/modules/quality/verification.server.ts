@@ -1,0 +1,70 @@
+import type { Lead, Offer } from "~/generated/prisma/client";
+import { offerFieldsSchema } from "~/modules/offers/offers.schema";
+import type { Tx } from "~/utils/db.server";
+import { checkLeadFields, type LeadFieldValues } from "./lead-fields";
+import { personHash } from "./person-hash.server";
+
+export type VerificationResult =
+  | { verdict: "accepted"; fields: LeadFieldValues; emailHash: string | null; phoneHash: string | null }
+  | { verdict: "rejected"; reasons: string[]; detail: string; fields?: LeadFieldValues };
+
+/** Reason codes a lead can be rejected with (shown to the affiliate and on the timeline). */
+export const REJECTION_REASONS = {
+  invalidFields: "invalid_fields",
+  duplicate: "duplicate_lead",
+} as const;
+
+function firstOfType(offer: Offer, fields: LeadFieldValues, type: "email" | "phone"): string | null {
+  const spec = offerFieldsSchema.parse(offer.fields);
+  const name = spec.find((f) => f.type === type)?.name;
+  return name && fields[name] ? fields[name] : null;
+}
+
+/**
+ * Checks a received lead against its offer: fields and types, normalised contact data, and
+ * the same person (by hashed email or phone) already sent on this offer inside the window.
+ * Must run in the transaction that records the verdict; it serialises checks of one person.
+ */
+export async function verifyLead(tx: Tx, lead: Lead, offer: Offer, duplicateWindowDays: number): Promise<VerificationResult> {
+  const raw = (lead.rawFields ?? {}) as Record<string, unknown>;
+  const check = checkLeadFields(offerFieldsSchema.parse(offer.fields), offer.country, raw);
+  if (!check.ok) {
+    return {
+      verdict: "rejected",
+      reasons: [REJECTION_REASONS.invalidFields],
+      detail: Object.entries(check.errors).map(([k, v]) => `${k}: ${v}`).join("; "),
+    };
+  }
+  const email = firstOfType(offer, check.fields, "email");
+  const phone = firstOfType(offer, check.fields, "phone");
+  const emailHash = email ? personHash(email) : null;
+  const phoneHash = phone ? personHash(phone) : null;
+
+  const personKeys = [emailHash, phoneHash].filter((h): h is string => h !== null).sort();
+  for (const key of personKeys) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${offer.id}:${key}`}, 0))`;
+  }
+  if (personKeys.length > 0 && duplicateWindowDays > 0) {
+    const since = new Date(Date.now() - duplicateWindowDays * 86_400_000);
+    const duplicate = await tx.lead.findFirst({
+      where: {
+        offerId: offer.id,
+        id: { not: lead.id },
+        receivedAt: { gte: since },
+        status: { notIn: ["RECEIVED", "REJECTED"] },
+        OR: [...(emailHash ? [{ emailHash }] : []), ...(phoneHash ? [{ phoneHash }] : [])],
+      },
+      select: { id: true, emailHash: true },
+    });
+    if (duplicate) {
+      const by = emailHash && duplicate.emailHash === emailHash ? "email" : "phone";
+      return {
+        verdict: "rejected",
+        reasons: [REJECTION_REASONS.duplicate],
+        detail: `Same person (${by}) as lead ${duplicate.id} on this offer within ${duplicateWindowDays} days`,
+        fields: check.fields,
+      };
+    }
+  }
+  return { verdict: "accepted", fields: check.fields, emailHash, phoneHash };
+}

@@ -1,0 +1,90 @@
+import type { Lead, Offer } from "~/generated/prisma/client";
+import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
+import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
+import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount, postJournalEntry } from "~/modules/ledger/ledger.server";
+import type { Tx } from "~/utils/db.server";
+import { formatMoney } from "~/utils/money";
+import { filterMismatch } from "./order-match";
+
+function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/**
+ * Sells an accepted lead to the best matching open orders (highest price first, then oldest),
+ * up to one buyer for an exclusive offer or `maxBuyers` for a shared one. Each sale is one
+ * balanced journal entry; every order considered gets a line on the lead's timeline.
+ */
+export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
+  const orders = await tx.order.findMany({
+    where: { offerId: offer.id, status: "OPEN" },
+    orderBy: [{ priceCents: "desc" }, { createdAt: "asc" }],
+  });
+  if (orders.length === 0) {
+    await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
+    return { sold: 0 };
+  }
+  const buyers = new Set<string>();
+  let sold = 0;
+  for (const order of orders) {
+    const skip = (why: string) =>
+      recordLeadEvent(tx, lead.id, "order-skipped", `Order ${order.id} skipped: ${why}`, { orderId: order.id, reason: why });
+    if (sold >= offer.maxBuyers) {
+      await skip(offer.exclusivity === "EXCLUSIVE" ? "exclusive lead already sold" : `already shared with ${offer.maxBuyers} buyers`);
+      continue;
+    }
+    if (buyers.has(order.advertiserId)) {
+      await skip("this advertiser already bought the lead");
+      continue;
+    }
+    const mismatch = filterMismatch(order.filters, lead);
+    if (mismatch) {
+      await skip(mismatch);
+      continue;
+    }
+    if (order.dailyCap !== null) {
+      const soldToday = await tx.leadSale.count({ where: { orderId: order.id, soldAt: { gte: startOfUtcDay(new Date()) } } });
+      if (soldToday >= order.dailyCap) {
+        await skip(`daily cap of ${order.dailyCap} reached`);
+        continue;
+      }
+    }
+    const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
+    const walletAccount = await ensureLedgerAccount(tx, wallet);
+    await lockLedgerAccount(tx, walletAccount.id);
+    const available = await balanceCents(tx, wallet);
+    if (available < BigInt(order.priceCents)) {
+      await skip(`balance ${formatMoney(available, order.currency)} is below the price ${formatMoney(order.priceCents, order.currency)}`);
+      continue;
+    }
+    const split = splitLeadSale(order.priceCents, feeBps);
+    const { entryId } = await postJournalEntry(tx, {
+      idempotencyKey: `lead-sale:${lead.id}:${order.id}`,
+      kind: "LEAD_SALE",
+      description: `CPL lead ${lead.id} sold on order ${order.id}`,
+      postings: [
+        { account: wallet, amountCents: BigInt(split.priceCents) },
+        { account: ledgerAccounts.affiliatePending(lead.affiliateId, order.currency), amountCents: -BigInt(split.affiliateEarningCents) },
+        { account: ledgerAccounts.platformFees(order.currency), amountCents: -BigInt(split.feeCents) },
+      ].filter((p) => p.amountCents !== 0n),
+    });
+    await tx.leadSale.create({
+      data: {
+        leadId: lead.id,
+        orderId: order.id,
+        advertiserId: order.advertiserId,
+        priceCents: split.priceCents,
+        feeCents: split.feeCents,
+        currency: order.currency,
+        journalEntryId: entryId,
+      },
+    });
+    await recordLeadEvent(tx, lead.id, "sold", `Sold on order ${order.id} at ${formatMoney(split.priceCents, order.currency)}`, {
+      orderId: order.id,
+      priceCents: split.priceCents,
+    });
+    buyers.add(order.advertiserId);
+    sold++;
+  }
+  return { sold };
+}

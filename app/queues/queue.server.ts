@@ -1,0 +1,49 @@
+import Bull from "bull";
+import { getEnv } from "~/utils/env.server";
+
+// Shared Bull setup: one Queue object per name per process, common job options, one close().
+
+const queues = new Map<string, Bull.Queue>();
+
+const defaultJobOptions: Bull.JobOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: false,
+};
+
+export function getQueue(name: string): Bull.Queue {
+  let queue = queues.get(name);
+  if (!queue) {
+    const env = getEnv();
+    queue = new Bull(name, env.REDIS_URL, {
+      prefix: env.QUEUE_PREFIX,
+      defaultJobOptions,
+      // Fail fast instead of waiting forever when Redis is down; the outbox retries later.
+      redis: { maxRetriesPerRequest: 1, enableReadyCheck: false, connectTimeout: 2000 },
+    });
+    queues.set(name, queue);
+  }
+  return queue;
+}
+
+const ENQUEUE_TIMEOUT_MS = 1500;
+
+/** The one way to add a job: the job id is the domain key, so adding twice runs once. */
+export async function addJob(name: string, payload: unknown, jobId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not accept job ${jobId} within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([getQueue(name).add(payload as object, { jobId }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function closeQueues(): Promise<void> {
+  const all = [...queues.values()];
+  queues.clear();
+  await Promise.all(all.map((q) => q.close()));
+}

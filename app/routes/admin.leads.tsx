@@ -1,0 +1,99 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { formatDateTime, humanize } from "~/components/format";
+import { EmptyState, PageHeader } from "~/components/portal-shell";
+import { StatusBadge } from "~/components/status-badge";
+import { LeadStatus } from "~/generated/prisma/enums";
+import { listAllLeads } from "~/modules/leads/lead-queries.server";
+import { requireUser } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "All leads · Admin · Leadex" }];
+
+const STATUSES = Object.values(LeadStatus);
+// An unknown or empty status shows every lead rather than an error.
+const leadFilterSchema = z.object({ status: z.enum(STATUSES).optional().catch(undefined) });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireUser(request, ["ADMIN"]);
+  const { status } = leadFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const leads = await listAllLeads(actor, { status });
+  return {
+    status: status ?? null,
+    leads: leads.map((l) => ({
+      id: l.id,
+      externalId: l.externalId,
+      receivedAt: l.receivedAt,
+      offerTitle: l.offer.title,
+      affiliateName: l.affiliate.name,
+      status: l.status,
+      reasons: l.reasons,
+      salesCount: l._count.sales,
+    })),
+  };
+}
+
+export default function AdminLeads() {
+  const { leads, status } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHeader title="All leads" description="Newest first (the latest 200)." />
+      <Form method="get" className="filter-bar card">
+        <div className="field">
+          <label htmlFor="f-status">Status</label>
+          <select id="f-status" name="status" defaultValue={status ?? ""}>
+            <option value="">All statuses</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button">
+          Filter
+        </button>
+      </Form>
+      <section className="card">
+        {leads.length === 0 ? (
+          <EmptyState title={status ? `No ${status.toLowerCase()} leads` : "No leads yet"} />
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Received</th>
+                  <th>Lead</th>
+                  <th>Offer</th>
+                  <th>Affiliate</th>
+                  <th>Status</th>
+                  <th>Reasons</th>
+                  <th className="num">Sales</th>
+                </tr>
+              </thead>
+              <tbody>
+                {leads.map((l) => (
+                  <tr key={l.id}>
+                    <td className="nowrap">{formatDateTime(l.receivedAt)}</td>
+                    <td>
+                      <Link to={`/admin/leads/${l.id}`}>
+                        <code>{l.externalId}</code>
+                      </Link>
+                    </td>
+                    <td>{l.offerTitle}</td>
+                    <td>{l.affiliateName}</td>
+                    <td>
+                      <StatusBadge status={l.status} />
+                    </td>
+                    <td className="reasons">{l.reasons.length > 0 ? l.reasons.join("; ") : <span className="muted">—</span>}</td>
+                    <td className="num">{l.salesCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

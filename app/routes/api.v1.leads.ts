@@ -1,0 +1,25 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
+import { receiveLead, type ReceivedLead } from "~/modules/leads/lead-intake.server";
+import { clientIp, handleApi, readPostbackRecord } from "~/utils/api.server";
+
+// Lead postback: POST (JSON or form) or GET (query string). See docs/api.md.
+
+function leadResponse(lead: ReceivedLead): Response {
+  return Response.json(
+    { lead_id: lead.id, affiliate_lead_id: lead.externalId, status: lead.status.toLowerCase(), reasons: lead.reasons, duplicate_request: !lead.created },
+    { status: lead.created ? 201 : 200 },
+  );
+}
+
+async function postback(request: Request) {
+  return handleApi(async () => {
+    const actor = await authenticateApiKey(request);
+    const record = await readPostbackRecord(request);
+    const lead = await receiveLead(actor, record, { ipAddress: clientIp(request), userAgent: request.headers.get("user-agent") });
+    return leadResponse(lead);
+  });
+}
+
+export const loader = ({ request }: LoaderFunctionArgs) => postback(request);
+export const action = ({ request }: ActionFunctionArgs) => postback(request);

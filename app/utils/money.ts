@@ -1,0 +1,31 @@
+// The one money module: integer minor units, explicit rounding, formatting only for display.
+
+export type RoundingMode = "half-up" | "down";
+
+/** `bps` basis points of an amount (2000 bps = 20%), rounded with an explicit mode. */
+export function percentOfCents(amountCents: number, bps: number, mode: RoundingMode): number {
+  if (!Number.isInteger(amountCents) || !Number.isInteger(bps)) {
+    throw new Error("percentOfCents takes integers");
+  }
+  const numerator = BigInt(amountCents) * BigInt(bps);
+  const whole = numerator / 10_000n;
+  const remainder = numerator % 10_000n;
+  if (mode === "half-up" && remainder * 2n >= 10_000n) return Number(whole + 1n);
+  return Number(whole);
+}
+
+/** Parses a decimal amount typed by a person ("12", "12.5", "12.50") into cents; null if invalid. */
+export function parseAmountToCents(input: string): number | null {
+  const match = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(input);
+  if (!match) return null;
+  const units = Number(match[1]);
+  const fraction = Number((match[2] ?? "").padEnd(2, "0"));
+  return units * 100 + fraction;
+}
+
+export function formatMoney(amountCents: number | bigint, currency: string): string {
+  const cents = typeof amountCents === "bigint" ? Number(amountCents) : amountCents;
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(
+    cents / 100,
+  );
+}

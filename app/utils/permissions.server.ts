@@ -1,0 +1,55 @@
+import type { Role } from "~/generated/prisma/enums";
+import { ForbiddenError } from "./errors";
+
+// Who is acting: a signed-in user or an API key, always with a role and (except admins) a company.
+export interface Actor {
+  userId: string | null;
+  companyId: string;
+  role: Role;
+}
+
+export type Permission =
+  | "read:marketplace"
+  | "write:order:own"
+  | "read:order:own"
+  | "read:lead:bought"
+  | "write:topup:own"
+  | "read:billing:own"
+  | "write:offer:own"
+  | "read:offer:own"
+  | "write:lead:own"
+  | "read:lead:own"
+  | "read:earning:own"
+  | "write:apikey:own"
+  | "read:lead:any"
+  | "read:audit:any";
+
+const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
+  ADVERTISER: new Set<Permission>([
+    "read:marketplace",
+    "write:order:own",
+    "read:order:own",
+    "read:lead:bought",
+    "write:topup:own",
+    "read:billing:own",
+    "write:apikey:own",
+  ]),
+  AFFILIATE: new Set<Permission>([
+    "write:offer:own",
+    "read:offer:own",
+    "write:lead:own",
+    "read:lead:own",
+    "read:earning:own",
+    "write:apikey:own",
+  ]),
+  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any"]),
+};
+
+export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
+  return rolePermissions[actor.role].has(permission);
+}
+
+/** The one permission check: throws 403 when the actor's role lacks the permission. */
+export function requirePermission(actor: Pick<Actor, "role">, permission: Permission): void {
+  if (!can(actor, permission)) throw new ForbiddenError(`Missing permission ${permission}`);
+}

@@ -1,0 +1,56 @@
+import { data } from "@remix-run/node";
+import { ZodError } from "zod";
+import { isDomainError, NotFoundError, zodFieldErrors, type FieldErrors } from "./errors";
+
+// How routes turn expected failures into HTTP. Actions answer with the form's errors so the page
+// re-renders with messages next to the fields; 403/404 become error responses for the boundary.
+
+export interface FormFailure {
+  errors: FieldErrors;
+  formError?: string;
+  /** What was typed (see `formValues` in utils/forms.ts), to refill the form. */
+  values?: Record<string, string>;
+}
+
+/** The action answer for a form that failed validation: `{ errors, formError?, values? }` with a status. */
+export function formFailure(errors: FieldErrors, formError?: string, status = 400, values?: Record<string, string>) {
+  const body: FormFailure = { errors };
+  if (formError) body.formError = formError;
+  if (values) body.values = values;
+  return data(body, { status });
+}
+
+/**
+ * Maps an error thrown while handling a form to its answer: Zod issues and domain errors with
+ * fields become field errors, other domain errors a form-level message, 403/404 a thrown
+ * error response (rendered by the nearest ErrorBoundary). Anything unexpected is rethrown.
+ */
+export function formFailureFrom(error: unknown, values?: Record<string, string>) {
+  if (error instanceof ZodError) return formFailure(zodFieldErrors(error.issues), undefined, 400, values);
+  if (isDomainError(error)) {
+    if (error.status === 403 || error.status === 404) {
+      throw new Response(error.message, { status: error.status, statusText: error.status === 403 ? "Forbidden" : "Not Found" });
+    }
+    return formFailure(error.fieldErrors ?? {}, error.fieldErrors ? undefined : error.message, error.status, values);
+  }
+  throw error;
+}
+
+/** Runs a loader's read and turns a NotFoundError into a 404 response for the ErrorBoundary. */
+export async function orNotFound<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new Response(error.message, { status: 404, statusText: "Not Found" });
+    if (isDomainError(error) && error.status === 403) throw new Response(error.message, { status: 403, statusText: "Forbidden" });
+    throw error;
+  }
+}
+
+/** Ledger sums are BigInt, which loaders cannot serialise: cents as a plain number. */
+export function centsToNumber(cents: bigint): number {
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER) || cents < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`Amount ${cents} cents is too large to show`);
+  }
+  return Number(cents);
+}

@@ -1,0 +1,32 @@
+import { LEAD_PROCESSING_QUEUE } from "~/queues/lead-processing.queue.server";
+import { closeQueues, getQueue } from "~/queues/queue.server";
+import { disconnectDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { leadProcessingProcessor } from "./lead-processing.processor";
+import { startOutboxSweeper } from "./outbox-sweeper";
+
+// The one worker entry: validate env, register processors, sweep the outbox, close cleanly.
+const env = getEnv();
+const CONCURRENCY = 4;
+
+const leadQueue = getQueue(LEAD_PROCESSING_QUEUE);
+void leadQueue.process(CONCURRENCY, leadProcessingProcessor);
+leadQueue.on("failed", (job, error) => {
+  console.warn(`[${LEAD_PROCESSING_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+});
+
+const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
+console.info(`leadex workers: processing ${LEAD_PROCESSING_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.info(`leadex workers: ${signal}, closing`);
+  await stopSweeper();
+  await closeQueues();
+  await disconnectDb();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
