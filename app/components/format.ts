@@ -4,11 +4,11 @@ function toDate(value: Date | string | number): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
-/** "2025-03-14 09:26 UTC" */
-export function formatDateTime(value: Date | string | number | null | undefined): string {
+/** "2025-03-14 09:26 UTC" (or "09:26:53" with seconds) */
+export function formatDateTime(value: Date | string | number | null | undefined, opts: { seconds?: boolean } = {}): string {
   if (value === null || value === undefined) return "—";
   const iso = toDate(value).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, opts.seconds ? 19 : 16)} UTC`;
 }
 
 /** "2025-03-14" */

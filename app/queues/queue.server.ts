@@ -22,6 +22,8 @@ export function getQueue(name: string): Bull.Queue {
       // Fail fast instead of waiting forever when Redis is down; the outbox retries later.
       redis: { maxRetriesPerRequest: 1, enableReadyCheck: false, connectTimeout: 2000 },
     });
+    // Without a listener an unreachable Redis would crash the process; the outbox covers the gap.
+    queue.on("error", (error) => console.warn(`[queue ${name}] ${error.message}`));
     queues.set(name, queue);
   }
   return queue;

@@ -138,7 +138,7 @@ export default function AdminLead() {
           <ol className="timeline">
             {events.map((e) => (
               <li key={e.id}>
-                <time className="nowrap muted small">{formatDateTime(e.createdAt)}</time>
+                <time className="nowrap muted small">{formatDateTime(e.createdAt, { seconds: true })}</time>
                 <span className={`event-type event-${e.type}`}>{e.type}</span>
                 <span>{e.message}</span>
               </li>

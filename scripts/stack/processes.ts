@@ -78,6 +78,12 @@ export function spawnService(opts: {
   output?: OutputSink;
   cwd?: string;
   graceMs?: number;
+  /**
+   * Run the child in its own process group, so a terminal's Ctrl-C reaches only this process,
+   * which then stops the child in order (the demo). Default false: the child then also gets the
+   * terminal's signals, which is the safer default when this process may die abruptly (tests).
+   */
+  ownProcessGroup?: boolean;
 }): ServiceProcess {
   const tail: string[] = [];
   const writeLine = lineWriter(opts.name, opts.output ?? "inherit", tail);
@@ -85,6 +91,7 @@ export function spawnService(opts: {
     cwd: opts.cwd ?? repoRoot,
     env: opts.env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.ownProcessGroup ?? false,
   });
   for (const stream of [child.stdout!, child.stderr!]) {
     let partial = "";
@@ -92,10 +99,10 @@ export function spawnService(opts: {
     stream.on("data", (chunk: string) => {
       const lines = (partial + chunk).split(/\r?\n/);
       partial = lines.pop() ?? "";
-      for (const line of lines) writeLine(line);
+      for (const line of lines) if (line.trim()) writeLine(line);
     });
     stream.on("end", () => {
-      if (partial) writeLine(partial);
+      if (partial.trim()) writeLine(partial);
       partial = "";
     });
   }
@@ -142,6 +149,7 @@ export async function startWeb(opts: {
    * until the app's idle database connections time out, so this is usually fully used. Default 3 s.
    */
   graceMs?: number;
+  ownProcessGroup?: boolean;
 }): Promise<WebProcess> {
   const buildFile = path.join(repoRoot, "build", "index.js");
   if (!fs.existsSync(buildFile)) throw new Error(`${buildFile} is missing: run \`npx remix build\` first.`);
@@ -152,6 +160,7 @@ export async function startWeb(opts: {
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     output: opts.output,
     graceMs: opts.graceMs ?? 3000,
+    ownProcessGroup: opts.ownProcessGroup,
   });
   const url = `http://127.0.0.1:${opts.port}`;
   const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -189,6 +198,7 @@ export async function startWorkers(opts: {
   output?: OutputSink;
   /** SIGTERM → SIGKILL grace, for finishing the jobs in hand. Default 10 s. */
   graceMs?: number;
+  ownProcessGroup?: boolean;
 }): Promise<ServiceProcess> {
   return spawnService({
     name: "workers",
@@ -197,5 +207,6 @@ export async function startWorkers(opts: {
     env: { ...process.env, ...opts.env },
     output: opts.output,
     graceMs: opts.graceMs ?? 10_000,
+    ownProcessGroup: opts.ownProcessGroup,
   });
 }

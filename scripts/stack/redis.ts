@@ -1,4 +1,6 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import path from "node:path";
 import net from "node:net";
 import { freePort } from "./ports";
 import { stopProcess } from "./processes";
@@ -30,7 +32,14 @@ export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<
 }
 
 function onPath(binary: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${binary}`], { stdio: "ignore" }).status === 0;
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir || ".", binary), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

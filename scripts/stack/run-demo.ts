@@ -120,10 +120,10 @@ async function main() {
 
   // ---- web + workers -----------------------------------------------------------------------
   say(`starting the web server on port ${port}…`);
-  const web = await startWeb({ env: {}, port, output: "inherit" });
+  const web = await startWeb({ env: {}, port, output: "inherit", ownProcessGroup: true });
   cleanups.push({ name: "web", run: () => web.stop() });
   say("starting the workers…");
-  const workers = await startWorkers({ env: {}, output: "inherit" });
+  const workers = await startWorkers({ env: {}, output: "inherit", ownProcessGroup: true });
   cleanups.push({ name: "workers", run: () => workers.stop() });
   for (const child of [web, workers] as ServiceProcess[]) {
     void child.exited.then((e) => {
@@ -158,7 +158,7 @@ async function main() {
     "Press Ctrl-C to stop.",
   ];
   const rule = "─".repeat(Math.min(100, Math.max(...lines.map((l) => l.length)) + 2));
-  process.stdout.write(`\n${rule}\n${lines.map((l) => ` ${l}`).join("\n")}\n${rule}\n\n`);
+  process.stdout.write(`\n${rule}\n${lines.map((l) => (l ? ` ${l}` : "")).join("\n")}\n${rule}\n\n`);
 }
 
 main().catch(async (error: unknown) => {
