@@ -4,7 +4,10 @@ import { RouteErrorView } from "~/components/error-view";
 import { PublicShell } from "~/components/public-shell";
 import stylesHref from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Leadex" }];
 

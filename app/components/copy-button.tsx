@@ -31,12 +31,12 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 }
 
 /** A block of code with its copy button. */
-export function CodeBlock({ code, title }: { code: string; title?: string }) {
+export function CodeBlock({ code, title, copy = true }: { code: string; title?: string; copy?: boolean }) {
   return (
     <div className="code-block">
       <div className="code-block-bar">
         <span>{title}</span>
-        <CopyButton text={code} />
+        {copy ? <CopyButton text={code} /> : null}
       </div>
       <pre>
         <code>{code}</code>

@@ -1,7 +1,10 @@
-import { Link } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-/** The frame of the public pages (landing, log in, sign up, errors outside a portal). */
+/**
+ * The frame of the public pages (landing, log in, sign up, errors outside a portal). `homeHref`
+ * is set when someone is signed in: their portal and a log out button replace log in / sign up.
+ */
 export function PublicShell({ children, homeHref }: { children: ReactNode; homeHref?: string | null }) {
   return (
     <>
@@ -15,7 +18,14 @@ export function PublicShell({ children, homeHref }: { children: ReactNode; homeH
           </Link>
           <nav className="main-nav" aria-label="Account">
             {homeHref ? (
-              <Link to={homeHref}>Go to your portal</Link>
+              <>
+                <Link to={homeHref}>Go to your portal</Link>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="button button-small button-ghost">
+                    Log out
+                  </button>
+                </Form>
+              </>
             ) : (
               <>
                 <Link to="/login">Log in</Link>

@@ -43,7 +43,7 @@ export default function BoughtLeads() {
                   const name = [l.fields.first_name, l.fields.last_name].filter(Boolean).join(" ");
                   return (
                     <tr key={`${l.leadId}:${l.orderId}`}>
-                      <td>
+                      <td className="nowrap">
                         <Link to={`/advertiser/leads/${l.leadId}`}>{name || "View lead"}</Link>
                       </td>
                       <td>{l.fields.email ? <a href={`mailto:${l.fields.email}`}>{l.fields.email}</a> : "—"}</td>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { RouteErrorView } from "~/components/error-view";
 import { PortalShell, type NavItem } from "~/components/portal-shell";
 import { PublicShell } from "~/components/public-shell";
@@ -43,9 +43,12 @@ export default function AdvertiserLayout() {
 
 export function ErrorBoundary() {
   const layout = useRouteLoaderData<typeof loader>("routes/advertiser");
+  const error = useRouteError();
   if (!layout) {
+    // A 403 means someone is signed in, with another role: offer their own portal.
+    const signedIn = isRouteErrorResponse(error) && error.status === 403;
     return (
-      <PublicShell>
+      <PublicShell homeHref={signedIn ? "/" : null}>
         <RouteErrorView />
       </PublicShell>
     );

@@ -147,7 +147,7 @@ export default function AffiliateOffer() {
         </p>
         <CodeBlock title="POST (JSON)" code={curlPost(postbackUrl, record)} />
         <CodeBlock title="GET (query string)" code={curlGet(postbackUrl, record)} />
-        <CodeBlock title="Answer" code={RESPONSE_EXAMPLE} />
+        <CodeBlock title="Answer" code={RESPONSE_EXAMPLE} copy={false} />
       </section>
     </>
   );

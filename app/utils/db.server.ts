@@ -8,7 +8,7 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 const globalForPrisma = globalThis as unknown as { leadexPrisma?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, max: 10 });
+  const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, max: 10, allowExitOnIdle: true });
   return new PrismaClient({ adapter });
 }
 

@@ -11,10 +11,13 @@ import { getStripe } from "./stripe.server";
 const CURRENCY = "usd";
 
 async function ensureStripeCustomer(companyId: string): Promise<string> {
-  const company = await prisma.company.findUniqueOrThrow({ where: { id: companyId } });
+  const company = await prisma.company.findUniqueOrThrow({
+    where: { id: companyId },
+    include: { members: { orderBy: { createdAt: "asc" }, take: 1 } },
+  });
   if (company.stripeCustomerId) return company.stripeCustomerId;
   const customer = await getStripe().customers.create(
-    { name: company.name, metadata: { companyId } },
+    { name: company.name, email: company.members[0]?.email, metadata: { companyId } },
     { idempotencyKey: `leadex:customer:${companyId}` },
   );
   await prisma.company.update({ where: { id: companyId }, data: { stripeCustomerId: customer.id } });

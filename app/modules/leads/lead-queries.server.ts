@@ -1,3 +1,4 @@
+import type { LeadStatus } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
@@ -89,10 +90,10 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
 }
 
 /** Admin: every lead, newest first. */
-export async function listAllLeads(actor: Actor, filter: { status?: string } = {}) {
+export async function listAllLeads(actor: Actor, filter: { status?: LeadStatus } = {}) {
   requirePermission(actor, "read:lead:any");
   return prisma.lead.findMany({
-    where: filter.status ? { status: filter.status as never } : {},
+    where: filter.status ? { status: filter.status } : {},
     orderBy: { receivedAt: "desc" },
     take: PAGE,
     include: { offer: { select: { title: true } }, affiliate: { select: { name: true } }, _count: { select: { sales: true } } },

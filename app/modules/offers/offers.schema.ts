@@ -26,8 +26,8 @@ export const offerFieldsSchema = z.array(offerFieldSchema);
 const moneySchema = z
   .union([z.number().int(), z.string()])
   .transform((v, ctx) => {
-    const cents = typeof v === "number" ? v : parseAmountToCents(v);
-    if (cents === null || cents <= 0) {
+    const cents = typeof v === "number" ? v : v.trim() === "" ? 0 : parseAmountToCents(v);
+    if (cents === null || cents < 0) {
       ctx.addIssue({ code: "custom", message: "Enter a price such as 25 or 25.50" });
       return z.NEVER;
     }
@@ -57,6 +57,11 @@ export const createOfferSchema = z
     message: "An offer must carry an email or a phone field",
     path: ["fields"],
   })
+  // CPL and CPA need a price; CPS needs a fixed fee, a share of the sale, or both.
+  .refine((o) => o.priceCents > 0 || (o.pricingModel === "CPS" && o.salePercentBps !== undefined), {
+    message: "Enter a price such as 25 or 25.50",
+    path: ["priceCents"],
+  })
   .transform((o) => ({ ...o, maxBuyers: o.exclusivity === "EXCLUSIVE" ? 1 : Math.max(o.maxBuyers, 2) }));
 export type CreateOfferInput = z.input<typeof createOfferSchema>;
 export type CreateOfferData = z.output<typeof createOfferSchema>;
@@ -67,10 +72,12 @@ export function offerFormToInput(form: FormData): Record<string, unknown> {
     const choice = form.get(`field_${f.name}`);
     return choice === "required" || choice === "optional" ? [{ name: f.name, type: f.type, required: choice === "required" }] : [];
   });
-  const entries = Object.fromEntries(
-    ["title", "vertical", "country", "states", "pricingModel", "exclusivity", "maxBuyers", "returnWindowDays", "salePercentBps"]
-      .map((k) => [k, form.get(k) ?? undefined] as const)
-      .filter(([, v]) => v !== undefined && v !== ""),
+  // Required inputs stay as typed (even empty) so the schema names them; empty optional ones take defaults.
+  const required = Object.fromEntries(["title", "vertical", "pricingModel"].map((k) => [k, form.get(k) ?? ""]));
+  const optional = Object.fromEntries(
+    ["country", "states", "exclusivity", "maxBuyers", "returnWindowDays", "salePercentBps"]
+      .map((k) => [k, form.get(k)] as const)
+      .filter(([, v]) => typeof v === "string" && v !== ""),
   );
-  return { ...entries, fields, priceCents: form.get("price") ?? "" };
+  return { ...required, ...optional, fields, priceCents: form.get("price") ?? "" };
 }
