@@ -15,11 +15,13 @@ leadex_require_node() {
   fi
 }
 
-# `npm ci` when node_modules is missing or older than package-lock.json.
+# Install from package-lock.json when node_modules is missing or older than the lock file.
+# `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (rollup,
+# msgpackr-extract) out of the lock file, and `npm ci` then refuses it as out of sync.
 leadex_install_deps() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "==> npm ci"
-    npm ci --no-audit --no-fund
+    echo "==> npm install"
+    npm install --no-audit --no-fund
   fi
 }
 

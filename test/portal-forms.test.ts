@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { makeOffer } from "./factories/marketplace";
+import { signIn, useTestStack } from "./support/app";
+
+const stack = useTestStack({ workers: false });
+
+async function submit(path: string, fields: Record<string, string>, cookie?: string) {
+  const response = await fetch(new URL(path, stack().appUrl), {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(fields),
+  });
+  return { status: response.status, location: response.headers.get("location"), text: await response.text() };
+}
+
+describe("portal forms (no JavaScript)", () => {
+  it("sign-up names each bad field and creates nothing", async () => {
+    const answer = await submit("/signup", { name: "", companyName: "Acme", email: "not-an-email", password: "short", role: "ADVERTISER" });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain("Enter your name");
+    expect(answer.text).toContain("Enter a valid email address");
+    expect(answer.text).toContain("Use at least 8 characters");
+    expect(await prisma.user.count({ where: { email: "not-an-email" } })).toBe(0);
+  });
+
+  it("sign-up with a taken email is a conflict; a good sign-up signs in", async () => {
+    const existing = await makeAdvertiser();
+    const taken = await submit("/signup", { name: "B", companyName: "B Co", email: existing.email, password: "long-enough-1", role: "ADVERTISER" });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain("already exists");
+    const fresh = await submit("/signup", { name: "Cy", companyName: "Cy Co", email: `cy-${Date.now()}@example.test`, password: "long-enough-1", role: "AFFILIATE" });
+    expect(fresh.status).toBe(302);
+    expect(fresh.location).toBe("/affiliate");
+  });
+
+  it("a wrong password is refused with 401", async () => {
+    const user = await makeAdvertiser();
+    const answer = await submit("/login", { email: user.email, password: "wrong-password" });
+    expect(answer.status).toBe(401);
+    expect(answer.text).toContain("Email or password is wrong");
+  });
+
+  it("an affiliate creates an offer through the form; a bad one names its fields", async () => {
+    const affiliate = await makeAffiliate();
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const bad = await submit("/affiliate/offers/new", { title: "", vertical: "insurance", pricingModel: "CPL", price: "abc" }, cookie);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("Give the offer a title");
+    expect(bad.text).toContain("Enter a price such as 25 or 25.50");
+    expect(bad.text).toContain("Choose at least one lead field");
+
+    const good = await submit(
+      "/affiliate/offers/new",
+      { title: "Auto quotes TX", vertical: "auto", pricingModel: "CPL", price: "18.50", exclusivity: "EXCLUSIVE", returnWindowDays: "5", field_email: "required", field_phone: "optional" },
+      cookie,
+    );
+    expect(good.status).toBe(302);
+    const offer = await prisma.offer.findFirstOrThrow({ where: { affiliateId: affiliate.actor.companyId } });
+    expect(offer).toMatchObject({ title: "Auto quotes TX", priceCents: 1850, pricingModel: "CPL", returnWindowDays: 5 });
+    expect(good.location).toBe(`/affiliate/offers/${offer.id}`);
+  });
+
+  it("an order below the offer's price is refused naming the price", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { priceCents: 2500 });
+    const advertiser = await makeAdvertiser();
+    const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    const low = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, price: "20" }, cookie);
+    expect(low.status).toBe(422);
+    expect(low.text).toContain("bid at least that");
+    expect(await prisma.order.count({ where: { advertiserId: advertiser.actor.companyId } })).toBe(0);
+    const ok = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, price: "26", dailyCap: "10", states: "ca, tx" }, cookie);
+    expect(ok.status).toBe(302);
+    const order = await prisma.order.findFirstOrThrow({ where: { advertiserId: advertiser.actor.companyId } });
+    expect(order).toMatchObject({ priceCents: 2600, dailyCap: 10, filters: { states: ["CA", "TX"], postalCodePrefixes: [] } });
+  });
+
+  it("a top-up outside the allowed range is refused before Stripe is called", async () => {
+    const advertiser = await makeAdvertiser();
+    const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    const answer = await submit("/advertiser/billing", { amount: "5" }, cookie);
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain("Enter an amount between 10 and 100,000");
+    expect(await prisma.topUp.count({ where: { advertiserId: advertiser.actor.companyId } })).toBe(0);
+  });
+
+  it("an API key is shown once and stored only as a hash", async () => {
+    const affiliate = await makeAffiliate();
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const created = await submit("/affiliate/api-keys", { intent: "create", label: "Tracker" }, cookie);
+    const key = /lx_[a-z0-9]{10}_[A-Za-z0-9_-]{32,}/.exec(created.text)?.[0];
+    expect(key).toBeDefined();
+    const row = await prisma.apiKey.findFirstOrThrow({ where: { companyId: affiliate.actor.companyId, label: "Tracker" } });
+    expect(row.hash).not.toContain(key!.split("_")[2]);
+    const listing = await fetch(new URL("/affiliate/api-keys", stack().appUrl), { headers: { cookie } });
+    expect(await listing.text()).not.toContain(key);
+  });
+});

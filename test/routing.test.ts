@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { balanceCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { setOwnOrderStatus } from "~/modules/orders/orders.server";
+import { prisma } from "~/utils/db.server";
+import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { fundWallet } from "./factories/billing";
+import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
+import { makeOffer, makeOrder } from "./factories/marketplace";
+import { useTestStack } from "./support/app";
+import { waitFor } from "./support/wait";
+
+const stack = useTestStack();
+
+async function sendAndSettle(apiKey: string, offerId: string, overrides: Record<string, string> = {}) {
+  const answer = await postLead(stack().appUrl, apiKey, { offer_id: offerId, lead_id: affiliateLeadId(), ...leadFields(overrides) });
+  expect(answer.status).toBe(201);
+  return waitFor(`lead ${answer.body.lead_id} to be routed`, async () => {
+    const lead = await prisma.lead.findUniqueOrThrow({
+      where: { id: answer.body.lead_id },
+      include: { sales: true, events: { orderBy: { seq: "asc" } } },
+    });
+    return lead.status === "SOLD" || lead.status === "UNSOLD" || lead.status === "REJECTED" ? lead : undefined;
+  });
+}
+
+describe("routing", () => {
+  it("sells an exclusive lead once, to the highest matching bid, and says why the others were skipped", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const [high, low, texasOnly] = [await makeAdvertiser(), await makeAdvertiser(), await makeAdvertiser()];
+    const highOrder = await makeOrder(high.actor, offer.id, { priceCents: 4000, filters: { states: ["CA"], postalCodePrefixes: ["941"] } });
+    const lowOrder = await makeOrder(low.actor, offer.id, { priceCents: 3000 });
+    const texasOrder = await makeOrder(texasOnly.actor, offer.id, { priceCents: 5000, filters: { states: ["TX"], postalCodePrefixes: [] } });
+    for (const a of [high, low, texasOnly]) await fundWallet(a.actor, 10_000, stack().emulator);
+
+    const lead = await sendAndSettle(affiliate.apiKey, offer.id, { state: "CA", postal_code: "94107" });
+    expect(lead.status).toBe("SOLD");
+    expect(lead.sales.map((s) => s.orderId)).toEqual([highOrder.id]);
+    const skipped = lead.events.filter((e) => e.type === "order-skipped").map((e) => e.message);
+    expect(skipped).toEqual([
+      `Order ${texasOrder.id} skipped: state CA not in TX`,
+      `Order ${lowOrder.id} skipped: exclusive lead already sold`,
+    ]);
+  });
+
+  it("shares a lead with up to maxBuyers different advertisers, each billed once", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { exclusivity: "SHARED", maxBuyers: 2 });
+    const buyers = [await makeAdvertiser(), await makeAdvertiser(), await makeAdvertiser()];
+    for (const [i, b] of buyers.entries()) {
+      await makeOrder(b.actor, offer.id, { priceCents: 3000 + i * 100 });
+      await fundWallet(b.actor, 10_000, stack().emulator);
+    }
+    const lead = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(lead.sales).toHaveLength(2);
+    expect(lead.sales.map((s) => s.priceCents).sort()).toEqual([3100, 3200]);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliatePending(affiliate.actor.companyId, "usd"))).toBe(2480n + 2560n);
+    expect(await findUnbalancedEntries(prisma)).toEqual([]);
+  });
+
+  it("skips an order whose daily cap is reached, and one whose wallet cannot pay", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const capped = await makeAdvertiser();
+    const broke = await makeAdvertiser();
+    const cappedOrder = await makeOrder(capped.actor, offer.id, { priceCents: 4000, dailyCap: 1 });
+    const brokeOrder = await makeOrder(broke.actor, offer.id, { priceCents: 3000 });
+    await fundWallet(capped.actor, 10_000, stack().emulator);
+    await fundWallet(broke.actor, 2_000, stack().emulator);
+
+    const first = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(first.sales.map((s) => s.orderId)).toEqual([cappedOrder.id]);
+
+    const second = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(second.status).toBe("UNSOLD");
+    expect(second.reasons).toEqual(["no_matching_order"]);
+    expect(second.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([
+      `Order ${cappedOrder.id} skipped: daily cap of 1 reached`,
+      `Order ${brokeOrder.id} skipped: balance $20.00 is below the price $30.00`,
+    ]);
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(broke.actor.companyId, "usd"))).toBe(2_000n);
+  });
+
+  it("never overdraws a wallet when many leads race for the same order", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const buyer = await makeAdvertiser();
+    await makeOrder(buyer.actor, offer.id, { priceCents: 3000 });
+    await fundWallet(buyer.actor, 10_000, stack().emulator); // pays for 3 leads, not 4
+    const leads = await Promise.all(Array.from({ length: 8 }, () => sendAndSettle(affiliate.apiKey, offer.id)));
+    expect(leads.filter((l) => l.status === "SOLD")).toHaveLength(3);
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(buyer.actor.companyId, "usd"))).toBe(1_000n);
+    expect(await findUnbalancedEntries(prisma)).toEqual([]);
+  });
+
+  it("does not sell to a paused order", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const buyer = await makeAdvertiser();
+    const order = await makeOrder(buyer.actor, offer.id);
+    await fundWallet(buyer.actor, 10_000, stack().emulator);
+    await setOwnOrderStatus(buyer.actor, order.id, "PAUSED");
+    const lead = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(lead.status).toBe("UNSOLD");
+  });
+});
