@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { balanceCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
@@ -74,8 +75,14 @@ describe("lead postback", () => {
     expect(get.status).toBe(201);
     const stored = await prisma.lead.findUniqueOrThrow({ where: { id: get.body.lead_id } });
     expect(stored.subIds).toEqual({ s2: "banner" });
-    // The API key in the query string is never stored as a lead field.
+    // The API key in the query string is never stored as a lead field, nor written to the logs.
     expect(Object.keys(stored.rawFields as object)).not.toContain("api_key");
+    const logged = await waitFor("the GET postback in the request log", async () => {
+      const log = await readFile(stack().logFile, "utf8");
+      return log.includes("GET /api/v1/leads?") ? log : undefined;
+    });
+    expect(logged).toContain("api_key=[redacted]");
+    expect(logged).not.toContain(affiliate.apiKey);
   });
 
   describe("bad input gets a clear 4xx naming what is wrong", () => {

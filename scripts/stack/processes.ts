@@ -135,7 +135,7 @@ function describeExit(e: { code: number | null; signal: NodeJS.Signals | null })
 }
 
 /**
- * Starts the built web app (`remix-serve build/index.js`) on `port` with `env` (merged over
+ * Starts the built web app (`node server.js`, serving build/index.js) on `port` with `env` (merged over
  * process.env) and waits until GET /healthz answers 200.
  */
 export async function startWeb(opts: {
@@ -145,8 +145,7 @@ export async function startWeb(opts: {
   /** How long to wait for GET /healthz → 200. Default 30 s. */
   timeoutMs?: number;
   /**
-   * SIGTERM → SIGKILL grace. remix-serve stops listening on SIGTERM but the process then lingers
-   * until the app's idle database connections time out, so this is usually fully used. Default 3 s.
+   * SIGTERM → SIGKILL grace; server.js closes its connections and exits on SIGTERM. Default 3 s.
    */
   graceMs?: number;
   ownProcessGroup?: boolean;
@@ -156,7 +155,7 @@ export async function startWeb(opts: {
   const service = spawnService({
     name: "web",
     command: process.execPath,
-    args: [path.join(repoRoot, "node_modules", "@remix-run", "serve", "dist", "cli.js"), buildFile],
+    args: [path.join(repoRoot, "server.js")],
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     output: opts.output,
     graceMs: opts.graceMs ?? 3000,

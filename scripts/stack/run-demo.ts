@@ -62,7 +62,7 @@ async function main() {
   env.PORT = String(port);
   env.APP_URL ??= `http://localhost:${port}`;
   const appUrl = env.APP_URL.replace(/\/+$/, "");
-  env.NODE_ENV ??= "production"; // a built bundle; remix-serve's "development" mode expects `remix dev`
+  env.NODE_ENV ??= "production"; // a built bundle; "development" mode expects `remix dev`
   if (appUrl.startsWith("http://")) env.SECURE_COOKIES ??= "false";
 
   if (!env.SESSION_SECRET) {

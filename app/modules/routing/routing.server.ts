@@ -24,6 +24,13 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
     return { sold: 0 };
   }
+  // Lock every candidate wallet up front, in one order, so leads routed at the same time
+  // cannot deadlock on each other's wallets.
+  const wallets = [...new Map(orders.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
+  const walletAccountIds: string[] = [];
+  for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
+  for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
+
   const buyers = new Set<string>();
   let sold = 0;
   for (const order of orders) {
@@ -50,8 +57,6 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       }
     }
     const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
-    const walletAccount = await ensureLedgerAccount(tx, wallet);
-    await lockLedgerAccount(tx, walletAccount.id);
     const available = await balanceCents(tx, wallet);
     if (available < BigInt(order.priceCents)) {
       await skip(`balance ${formatMoney(available, order.currency)} is below the price ${formatMoney(order.priceCents, order.currency)}`);
