@@ -6,6 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAdvertiser } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { useTestStack } from "./support/app";
+import { waitFor } from "./support/wait";
 
 const stack = useTestStack({ workers: false });
 
@@ -68,5 +69,15 @@ describe("Stripe webhooks", () => {
     expect(answer.status).toBe(200);
     expect((await answer.json()).result).toBe("already-credited");
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd"))).toBe(1_500n);
+  });
+
+  it("an abandoned checkout that expires marks the top-up expired and credits nothing", async () => {
+    const advertiser = await makeAdvertiser();
+    const { topUpId } = await startTopUp(advertiser.actor, 4_000);
+    const topUp = await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } });
+    const stripe = new Stripe("sk_test_emulator", { host: "127.0.0.1", port: stack().emulator.port, protocol: "http" });
+    await stripe.checkout.sessions.expire(topUp.stripeCheckoutSessionId!);
+    await waitFor("the expiry webhook", async () => (await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } })).status === "EXPIRED");
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd"))).toBe(0n);
   });
 });

@@ -4,7 +4,7 @@ import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { stripeEventSchema } from "./billing.schema";
 import { getStripe } from "./stripe.server";
-import { creditPaidCheckoutSession } from "./top-ups.server";
+import { creditPaidCheckoutSession, expireCheckoutTopUp } from "./top-ups.server";
 
 export class WebhookSignatureError extends DomainError {
   constructor(message: string) {
@@ -23,14 +23,12 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   }
   const event = stripeEventSchema.parse(verified);
   // Webhooks arrive at least once and in any order: treat the event as a trigger and re-read the object.
-  const session =
-    event.type === "checkout.session.completed" || event.type === "checkout.session.async_payment_succeeded"
-      ? await getStripe().checkout.sessions.retrieve(event.data.object.id)
-      : null;
+  const session = event.type.startsWith("checkout.session.") ? await getStripe().checkout.sessions.retrieve(event.data.object.id) : null;
   return prisma.$transaction(async (tx) => {
     const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
     if (recorded.count === 0) return { eventId: event.id, result: "duplicate" as const };
-    const result = session ? await creditPaidCheckoutSession(tx, session) : ("ignored" as const);
+    if (!session) return { eventId: event.id, result: "ignored" as const };
+    const result = session.status === "expired" ? await expireCheckoutTopUp(tx, session) : await creditPaidCheckoutSession(tx, session);
     return { eventId: event.id, result };
   });
 }

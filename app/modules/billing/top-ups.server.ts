@@ -84,6 +84,15 @@ export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout
   return "credited";
 }
 
+/** A Checkout Session that expired unpaid: its pending top-up will never be paid. */
+export async function expireCheckoutTopUp(tx: Tx, session: Stripe.Checkout.Session): Promise<"expired" | "unknown"> {
+  const result = await tx.topUp.updateMany({
+    where: { stripeCheckoutSessionId: session.id, status: "PENDING" },
+    data: { status: "EXPIRED" },
+  });
+  return result.count > 0 ? "expired" : "unknown";
+}
+
 /** Re-reads a session from Stripe (after the redirect back) and credits it if it is paid. */
 export async function settleTopUpFromCheckout(actor: Actor, sessionId: string) {
   requirePermission(actor, "write:topup:own");
