@@ -1,72 +1,73 @@
+import { useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 // Form building blocks: a label, the control, an optional hint and the error in red, wired up
 // with aria-invalid / aria-describedby so the error is read out with the field.
 
-interface FieldProps extends Omit<React.InputHTMLAttributes<HTMLInputElement>, "name"> {
+interface FieldFrameProps {
   name: string;
   label: ReactNode;
   error?: string;
   hint?: ReactNode;
+  id?: string;
+  className?: string;
 }
 
-export function Field({ name, label, error, hint, id, className, ...input }: FieldProps) {
-  const inputId = id ?? `f-${name}`;
-  const describedBy = [hint ? `${inputId}-hint` : null, error ? `${inputId}-error` : null].filter(Boolean).join(" ");
+/** The ids and aria attributes that tie a control to its label, hint and error. */
+function controlWiring({ name, id, hint, error }: FieldFrameProps) {
+  const controlId = id ?? `f-${name}`;
+  const describedBy = [hint ? `${controlId}-hint` : null, error ? `${controlId}-error` : null].filter(Boolean).join(" ");
+  return {
+    id: controlId,
+    name,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy || undefined,
+  } as const;
+}
+
+function FieldFrame({ controlId, label, hint, error, className, children }: Omit<FieldFrameProps, "name" | "id"> & { controlId: string; children: ReactNode }) {
   return (
     <div className={`field${className ? ` ${className}` : ""}`}>
-      <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...input}
-      />
+      <label htmlFor={controlId}>{label}</label>
+      {children}
       {hint ? (
-        <p className="hint" id={`${inputId}-hint`}>
+        <p className="hint" id={`${controlId}-hint`}>
           {hint}
         </p>
       ) : null}
-      <FieldError id={`${inputId}-error`} error={error} />
+      <FieldError id={`${controlId}-error`} error={error} />
     </div>
   );
 }
 
-interface SelectFieldProps extends Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name"> {
-  name: string;
-  label: ReactNode;
-  error?: string;
-  hint?: ReactNode;
-  options: ReadonlyArray<{ value: string; label: string }>;
+type FieldProps = FieldFrameProps & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name">;
+
+export function Field({ name, label, error, hint, id, className, ...input }: FieldProps) {
+  const wiring = controlWiring({ name, label, error, hint, id });
+  return (
+    <FieldFrame controlId={wiring.id} label={label} hint={hint} error={error} className={className}>
+      <input {...wiring} {...input} />
+    </FieldFrame>
+  );
 }
 
+type SelectFieldProps = FieldFrameProps &
+  Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name"> & {
+    options: ReadonlyArray<{ value: string; label: string }>;
+  };
+
 export function SelectField({ name, label, error, hint, options, id, className, ...select }: SelectFieldProps) {
-  const selectId = id ?? `f-${name}`;
-  const describedBy = [hint ? `${selectId}-hint` : null, error ? `${selectId}-error` : null].filter(Boolean).join(" ");
+  const wiring = controlWiring({ name, label, error, hint, id });
   return (
-    <div className={`field${className ? ` ${className}` : ""}`}>
-      <label htmlFor={selectId}>{label}</label>
-      <select
-        id={selectId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...select}
-      >
+    <FieldFrame controlId={wiring.id} label={label} hint={hint} error={error} className={className}>
+      <select {...wiring} {...select}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
-      {hint ? (
-        <p className="hint" id={`${selectId}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${selectId}-error`} error={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -86,5 +87,15 @@ export function FormError({ error }: { error?: string }) {
     <div className="alert alert-error" role="alert">
       {error}
     </div>
+  );
+}
+
+/** A form's submit button, disabled while a form on the page is being submitted. */
+export function SubmitButton({ className = "button", children }: { className?: string; children: ReactNode }) {
+  const navigation = useNavigation();
+  return (
+    <button type="submit" className={className} disabled={navigation.state === "submitting"}>
+      {children}
+    </button>
   );
 }

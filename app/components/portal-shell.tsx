@@ -1,5 +1,6 @@
-import { Form, Link, NavLink } from "@remix-run/react";
+import { NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { LogoutButton, SiteFrame } from "./site-frame";
 
 export interface NavItem {
   to: string;
@@ -23,15 +24,10 @@ export function PortalShell({
   children: ReactNode;
 }) {
   return (
-    <>
-      <header className="site-header">
-        <div className="container header-inner">
-          <Link to="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">
-              L
-            </span>
-            Leadex <span className="brand-portal">{portal}</span>
-          </Link>
+    <SiteFrame
+      portal={portal}
+      header={
+        <>
           <nav className="main-nav" aria-label={`${portal} navigation`}>
             {nav.map((item) => (
               <NavLink key={item.to} to={item.to} end={item.end} prefetch="intent">
@@ -44,16 +40,13 @@ export function PortalShell({
             <span className="who" title={user.name}>
               {user.companyName ?? user.name}
             </span>
-            <Form method="post" action="/logout">
-              <button type="submit" className="button button-small button-ghost">
-                Log out
-              </button>
-            </Form>
+            <LogoutButton />
           </div>
-        </div>
-      </header>
-      <main className="container page">{children}</main>
-    </>
+        </>
+      }
+    >
+      {children}
+    </SiteFrame>
   );
 }
 
@@ -76,6 +69,19 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     <div className="empty">
       <p className="empty-title">{title}</p>
       {children ? <div className="muted">{children}</div> : null}
+    </div>
+  );
+}
+
+/** One figure in a dashboard's row of stats, with an optional line below it. */
+export function StatCard({ label, value, testId, children }: { label: string; value: ReactNode; testId?: string; children?: ReactNode }) {
+  return (
+    <div className="card stat">
+      <p className="stat-label">{label}</p>
+      <p className="stat-value" data-testid={testId}>
+        {value}
+      </p>
+      {children}
     </div>
   );
 }

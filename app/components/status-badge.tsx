@@ -23,3 +23,15 @@ export function StatusBadge({ status }: { status: string }) {
   const key = status.toLowerCase();
   return <span className={`badge badge-${TONES[key] ?? "muted"}`}>{key}</span>;
 }
+
+/** A lead's status and the reasons for it, as the two adjacent cells of a lead table row. */
+export function LeadOutcomeCells({ status, reasons }: { status: string; reasons: readonly string[] }) {
+  return (
+    <>
+      <td>
+        <StatusBadge status={status} />
+      </td>
+      <td className="reasons">{reasons.length > 0 ? reasons.join("; ") : <span className="muted">—</span>}</td>
+    </>
+  );
+}

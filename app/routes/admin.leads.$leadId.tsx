@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
@@ -102,32 +103,26 @@ export default function AdminLead() {
         </section>
         <section className="card">
           <h2>Sales</h2>
-          {sales.length === 0 ? (
-            <p className="muted">Not sold.</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Advertiser</th>
-                    <th className="num">Price</th>
-                    <th className="num">Fee</th>
-                    <th>Sold</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sales.map((s) => (
-                    <tr key={s.id}>
-                      <td>{s.advertiserName}</td>
-                      <td className="num">{formatMoney(s.priceCents, s.currency)}</td>
-                      <td className="num">{formatMoney(s.feeCents, s.currency)}</td>
-                      <td className="nowrap">{formatDateTime(s.soldAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            rows={sales}
+            empty={<p className="muted">Not sold.</p>}
+            head={
+              <>
+                <th>Advertiser</th>
+                <th className="num">Price</th>
+                <th className="num">Fee</th>
+                <th>Sold</th>
+              </>
+            }
+            row={(s) => (
+              <tr key={s.id}>
+                <td>{s.advertiserName}</td>
+                <td className="num">{formatMoney(s.priceCents, s.currency)}</td>
+                <td className="num">{formatMoney(s.feeCents, s.currency)}</td>
+                <td className="nowrap">{formatDateTime(s.soldAt)}</td>
+              </tr>
+            )}
+          />
         </section>
       </div>
       <section className="card">

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { DataTable } from "~/components/data-table";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { StatusBadge } from "~/components/status-badge";
+import { LeadOutcomeCells } from "~/components/status-badge";
 import { LeadStatus } from "~/generated/prisma/enums";
 import { listAllLeads } from "~/modules/leads/lead-queries.server";
 import { requireUser } from "~/utils/session.server";
@@ -55,44 +56,35 @@ export default function AdminLeads() {
         </button>
       </Form>
       <section className="card">
-        {leads.length === 0 ? (
-          <EmptyState title={status ? `No ${status.toLowerCase()} leads` : "No leads yet"} />
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Received</th>
-                  <th>Lead</th>
-                  <th>Offer</th>
-                  <th>Affiliate</th>
-                  <th>Status</th>
-                  <th>Reasons</th>
-                  <th className="num">Sales</th>
-                </tr>
-              </thead>
-              <tbody>
-                {leads.map((l) => (
-                  <tr key={l.id}>
-                    <td className="nowrap">{formatDateTime(l.receivedAt)}</td>
-                    <td>
-                      <Link to={`/admin/leads/${l.id}`}>
-                        <code>{l.externalId}</code>
-                      </Link>
-                    </td>
-                    <td>{l.offerTitle}</td>
-                    <td>{l.affiliateName}</td>
-                    <td>
-                      <StatusBadge status={l.status} />
-                    </td>
-                    <td className="reasons">{l.reasons.length > 0 ? l.reasons.join("; ") : <span className="muted">—</span>}</td>
-                    <td className="num">{l.salesCount}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={leads}
+          empty={<EmptyState title={status ? `No ${status.toLowerCase()} leads` : "No leads yet"} />}
+          head={
+            <>
+              <th>Received</th>
+              <th>Lead</th>
+              <th>Offer</th>
+              <th>Affiliate</th>
+              <th>Status</th>
+              <th>Reasons</th>
+              <th className="num">Sales</th>
+            </>
+          }
+          row={(l) => (
+            <tr key={l.id}>
+              <td className="nowrap">{formatDateTime(l.receivedAt)}</td>
+              <td>
+                <Link to={`/admin/leads/${l.id}`}>
+                  <code>{l.externalId}</code>
+                </Link>
+              </td>
+              <td>{l.offerTitle}</td>
+              <td>{l.affiliateName}</td>
+              <LeadOutcomeCells status={l.status} reasons={l.reasons} />
+              <td className="num">{l.salesCount}</td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

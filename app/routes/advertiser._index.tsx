@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
-import { EmptyState, PageHeader } from "~/components/portal-shell";
+import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
@@ -50,21 +51,13 @@ export default function AdvertiserDashboard() {
         }
       />
       <div className="stats">
-        <div className="card stat">
-          <p className="stat-label">Wallet balance</p>
-          <p className="stat-value">{formatMoney(balanceCents, "usd")}</p>
+        <StatCard label="Wallet balance" value={formatMoney(balanceCents, "usd")}>
           <Link to="/advertiser/billing" className="small">
             Top up
           </Link>
-        </div>
-        <div className="card stat">
-          <p className="stat-label">Open orders</p>
-          <p className="stat-value">{openOrders.length}</p>
-        </div>
-        <div className="card stat">
-          <p className="stat-label">Leads bought</p>
-          <p className="stat-value">{boughtCount}</p>
-        </div>
+        </StatCard>
+        <StatCard label="Open orders" value={openOrders.length} />
+        <StatCard label="Leads bought" value={boughtCount} />
       </div>
       {balanceCents <= 0 && openOrders.length > 0 ? (
         <div className="alert alert-warning">
@@ -74,34 +67,30 @@ export default function AdvertiserDashboard() {
       <div className="grid-2">
         <section className="card">
           <h2>Open orders</h2>
-          {openOrders.length === 0 ? (
-            <EmptyState title="No open orders">
-              Find an offer in the <Link to="/advertiser/marketplace">marketplace</Link> and open an order.
-            </EmptyState>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Offer</th>
-                    <th className="num">Price</th>
-                    <th className="num">Daily cap</th>
-                    <th className="num">Bought</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {openOrders.map((o) => (
-                    <tr key={o.id}>
-                      <td>{o.offerTitle}</td>
-                      <td className="num">{formatMoney(o.priceCents, o.currency)}</td>
-                      <td className="num">{o.dailyCap ?? "—"}</td>
-                      <td className="num">{o.bought}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            rows={openOrders}
+            empty={
+              <EmptyState title="No open orders">
+                Find an offer in the <Link to="/advertiser/marketplace">marketplace</Link> and open an order.
+              </EmptyState>
+            }
+            head={
+              <>
+                <th>Offer</th>
+                <th className="num">Price</th>
+                <th className="num">Daily cap</th>
+                <th className="num">Bought</th>
+              </>
+            }
+            row={(o) => (
+              <tr key={o.id}>
+                <td>{o.offerTitle}</td>
+                <td className="num">{formatMoney(o.priceCents, o.currency)}</td>
+                <td className="num">{o.dailyCap ?? "—"}</td>
+                <td className="num">{o.bought}</td>
+              </tr>
+            )}
+          />
           <p>
             <Link to="/advertiser/orders">All orders →</Link>
           </p>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
@@ -8,10 +9,8 @@ import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
 import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
-import { centsToNumber, formFailure, formFailureFrom, orNotFound } from "~/utils/route-errors.server";
+import { centsToNumber, formFailureFrom, orNotFound, parseForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Leadex" }];
@@ -43,15 +42,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await request.formData();
-  const values = formValues(form);
-  const parsed = topUpFormSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), undefined, 400, values);
+  const form = parseForm(await request.formData(), topUpFormSchema);
+  if (!form.success) return form.failure;
   let checkoutUrl: string;
   try {
-    ({ checkoutUrl } = await startTopUp(actor, parsed.data.amount));
+    ({ checkoutUrl } = await startTopUp(actor, form.data.amount));
   } catch (error) {
-    return formFailureFrom(error, values);
+    return formFailureFrom(error, form.values);
   }
   return redirect(checkoutUrl);
 }
@@ -106,34 +103,28 @@ export default function Billing() {
       </div>
       <section className="card">
         <h2>Top-ups</h2>
-        {topUps.length === 0 ? (
-          <EmptyState title="No top-ups yet" />
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Started</th>
-                  <th className="num">Amount</th>
-                  <th>Status</th>
-                  <th>Paid</th>
-                </tr>
-              </thead>
-              <tbody>
-                {topUps.map((t) => (
-                  <tr key={t.id}>
-                    <td className="nowrap">{formatDateTime(t.createdAt)}</td>
-                    <td className="num">{formatMoney(t.amountCents, t.currency)}</td>
-                    <td>
-                      <StatusBadge status={t.status} />
-                    </td>
-                    <td className="nowrap">{t.paidAt ? formatDateTime(t.paidAt) : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={topUps}
+          empty={<EmptyState title="No top-ups yet" />}
+          head={
+            <>
+              <th>Started</th>
+              <th className="num">Amount</th>
+              <th>Status</th>
+              <th>Paid</th>
+            </>
+          }
+          row={(t) => (
+            <tr key={t.id}>
+              <td className="nowrap">{formatDateTime(t.createdAt)}</td>
+              <td className="num">{formatMoney(t.amountCents, t.currency)}</td>
+              <td>
+                <StatusBadge status={t.status} />
+              </td>
+              <td className="nowrap">{t.paidAt ? formatDateTime(t.paidAt) : "—"}</td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

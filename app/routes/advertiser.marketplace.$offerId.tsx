@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field, FormError } from "~/components/field";
-import { centsToInput, formatBps, humanize } from "~/components/format";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormError, SubmitButton } from "~/components/field";
+import { centsToInput, humanize } from "~/components/format";
+import { OfferTerms } from "~/components/offer-terms";
 import { PageHeader } from "~/components/portal-shell";
 import { getMarketplaceOffer } from "~/modules/offers/offers.server";
 import { createOrderSchema, orderFormToInput } from "~/modules/orders/orders.schema";
 import { openOrder } from "~/modules/orders/orders.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { errorFor, formValues } from "~/utils/forms";
+import { errorFor } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
-import { formFailure, formFailureFrom, orNotFound } from "~/utils/route-errors.server";
+import { formFailureFrom, orNotFound, parseForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Marketplace · Leadex` }];
@@ -40,14 +40,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await request.formData();
-  const values = formValues(form);
-  const parsed = createOrderSchema.safeParse(orderFormToInput(form));
-  if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), undefined, 400, values);
+  const form = parseForm(await request.formData(), createOrderSchema, { toInput: orderFormToInput });
+  if (!form.success) return form.failure;
   try {
-    await openOrder(actor, parsed.data);
+    await openOrder(actor, form.data);
   } catch (error) {
-    return formFailureFrom(error, values);
+    return formFailureFrom(error, form.values);
   }
   return redirect("/advertiser/orders");
 }
@@ -55,7 +53,6 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function MarketplaceOffer() {
   const { offer } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   return (
@@ -67,23 +64,7 @@ export default function MarketplaceOffer() {
       <div className="grid-2">
         <section className="card">
           <h2>Offer</h2>
-          <dl className="details">
-            <dt>Vertical</dt>
-            <dd>{humanize(offer.vertical)}</dd>
-            <dt>Geo</dt>
-            <dd>
-              {offer.country}
-              {offer.states.length > 0 ? ` — ${offer.states.join(", ")}` : " — all states"}
-            </dd>
-            <dt>Price</dt>
-            <dd>
-              {offer.pricingModel} {formatMoney(offer.priceCents, offer.currency)}
-              {offer.pricingModel === "CPS" && offer.salePercentBps ? ` or ${formatBps(offer.salePercentBps)} of the sale` : ""}
-            </dd>
-            <dt>Exclusivity</dt>
-            <dd>{offer.exclusivity === "EXCLUSIVE" ? "Exclusive: each lead goes to one buyer" : `Shared with up to ${offer.maxBuyers} buyers`}</dd>
-            <dt>Return window</dt>
-            <dd>{offer.returnWindowDays} days</dd>
+          <OfferTerms offer={offer}>
             <dt>Each lead carries</dt>
             <dd>
               {offer.fields.map((f) => (
@@ -93,7 +74,7 @@ export default function MarketplaceOffer() {
                 </span>
               ))}
             </dd>
-          </dl>
+          </OfferTerms>
         </section>
         <section className="card">
           <h2>Open an order</h2>
@@ -136,9 +117,7 @@ export default function MarketplaceOffer() {
               error={errorFor(errors, "filters.postalCodePrefixes")}
               hint="Comma-separated, e.g. 941, 900."
             />
-            <button type="submit" className="button button-block" disabled={navigation.state === "submitting"}>
-              Open order
-            </button>
+            <SubmitButton className="button button-block">Open order</SubmitButton>
           </Form>
         </section>
       </div>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { formatBps, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listMarketplaceOffers } from "~/modules/offers/offers.server";
@@ -35,50 +36,42 @@ export default function Marketplace() {
   return (
     <>
       <PageHeader title="Marketplace" description="Active offers. Open an order to buy the leads that match your price and filters." />
-      {offers.length === 0 ? (
-        <section className="card">
-          <EmptyState title="No active offers right now">Check back soon: affiliates publish new offers every day.</EmptyState>
-        </section>
-      ) : (
-        <section className="card">
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Offer</th>
-                  <th>Vertical</th>
-                  <th>Geo</th>
-                  <th>Price</th>
-                  <th>Exclusivity</th>
-                  <th className="num">Return window</th>
-                  <th>Affiliate</th>
-                </tr>
-              </thead>
-              <tbody>
-                {offers.map((o) => (
-                  <tr key={o.id}>
-                    <td>
-                      <Link to={`/advertiser/marketplace/${o.id}`}>{o.title}</Link>
-                    </td>
-                    <td>{humanize(o.vertical)}</td>
-                    <td>
-                      {o.country}
-                      {o.states.length > 0 ? ` · ${o.states.join(", ")}` : ""}
-                    </td>
-                    <td className="nowrap">
-                      <span className="tag">{o.pricingModel}</span> {formatMoney(o.priceCents, o.currency)}
-                      {o.pricingModel === "CPS" && o.salePercentBps ? ` / ${formatBps(o.salePercentBps)}` : ""}
-                    </td>
-                    <td>{o.exclusivity === "EXCLUSIVE" ? "Exclusive" : `Shared (up to ${o.maxBuyers})`}</td>
-                    <td className="num">{o.returnWindowDays} days</td>
-                    <td>{o.affiliateName}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      )}
+      <section className="card">
+        <DataTable
+          rows={offers}
+          empty={<EmptyState title="No active offers right now">Check back soon: affiliates publish new offers every day.</EmptyState>}
+          head={
+            <>
+              <th>Offer</th>
+              <th>Vertical</th>
+              <th>Geo</th>
+              <th>Price</th>
+              <th>Exclusivity</th>
+              <th className="num">Return window</th>
+              <th>Affiliate</th>
+            </>
+          }
+          row={(o) => (
+            <tr key={o.id}>
+              <td>
+                <Link to={`/advertiser/marketplace/${o.id}`}>{o.title}</Link>
+              </td>
+              <td>{humanize(o.vertical)}</td>
+              <td>
+                {o.country}
+                {o.states.length > 0 ? ` · ${o.states.join(", ")}` : ""}
+              </td>
+              <td className="nowrap">
+                <span className="tag">{o.pricingModel}</span> {formatMoney(o.priceCents, o.currency)}
+                {o.pricingModel === "CPS" && o.salePercentBps ? ` / ${formatBps(o.salePercentBps)}` : ""}
+              </td>
+              <td>{o.exclusivity === "EXCLUSIVE" ? "Exclusive" : `Shared (up to ${o.maxBuyers})`}</td>
+              <td className="num">{o.returnWindowDays} days</td>
+              <td>{o.affiliateName}</td>
+            </tr>
+          )}
+        />
+      </section>
     </>
   );
 }

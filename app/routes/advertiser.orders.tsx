@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
@@ -82,56 +83,52 @@ export default function Orders() {
       />
       <FormError error={failure ? (failure.formError ?? "That change could not be made.") : undefined} />
       <section className="card">
-        {orders.length === 0 ? (
-          <EmptyState title="No orders yet">
-            Open one from an offer in the <Link to="/advertiser/marketplace">marketplace</Link>.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Offer</th>
-                  <th className="num">Price</th>
-                  <th className="num">Daily cap</th>
-                  <th>Filters</th>
-                  <th>Status</th>
-                  <th className="num">Leads bought</th>
-                  <th>Opened</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {orders.map((o) => (
-                  <tr key={o.id}>
-                    <td>
-                      <Link to={`/advertiser/marketplace/${o.offerId}`}>{o.offerTitle}</Link>
-                    </td>
-                    <td className="num">{formatMoney(o.priceCents, o.currency)}</td>
-                    <td className="num">{o.dailyCap ?? "—"}</td>
-                    <td className="small">
-                      {o.states.length === 0 && o.postalCodePrefixes.length === 0 ? <span className="muted">None</span> : null}
-                      {o.states.length > 0 ? <div>States: {o.states.join(", ")}</div> : null}
-                      {o.postalCodePrefixes.length > 0 ? <div>Postal codes: {o.postalCodePrefixes.map((p) => `${p}…`).join(", ")}</div> : null}
-                    </td>
-                    <td>
-                      <StatusBadge status={o.status} />
-                    </td>
-                    <td className="num">{o.bought}</td>
-                    <td className="nowrap">{formatDateTime(o.createdAt)}</td>
-                    <td className="actions">
-                      {o.status === "OPEN" ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
-                      {o.status === "PAUSED" ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
-                      {o.status !== "CLOSED" ? <StatusButton orderId={o.id} status="CLOSED" label="Close" danger /> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={orders}
+          empty={
+            <EmptyState title="No orders yet">
+              Open one from an offer in the <Link to="/advertiser/marketplace">marketplace</Link>.
+            </EmptyState>
+          }
+          head={
+            <>
+              <th>Offer</th>
+              <th className="num">Price</th>
+              <th className="num">Daily cap</th>
+              <th>Filters</th>
+              <th>Status</th>
+              <th className="num">Leads bought</th>
+              <th>Opened</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </>
+          }
+          row={(o) => (
+            <tr key={o.id}>
+              <td>
+                <Link to={`/advertiser/marketplace/${o.offerId}`}>{o.offerTitle}</Link>
+              </td>
+              <td className="num">{formatMoney(o.priceCents, o.currency)}</td>
+              <td className="num">{o.dailyCap ?? "—"}</td>
+              <td className="small">
+                {o.states.length === 0 && o.postalCodePrefixes.length === 0 ? <span className="muted">None</span> : null}
+                {o.states.length > 0 ? <div>States: {o.states.join(", ")}</div> : null}
+                {o.postalCodePrefixes.length > 0 ? <div>Postal codes: {o.postalCodePrefixes.map((p) => `${p}…`).join(", ")}</div> : null}
+              </td>
+              <td>
+                <StatusBadge status={o.status} />
+              </td>
+              <td className="num">{o.bought}</td>
+              <td className="nowrap">{formatDateTime(o.createdAt)}</td>
+              <td className="actions">
+                {o.status === "OPEN" ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
+                {o.status === "PAUSED" ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
+                {o.status !== "CLOSED" ? <StatusButton orderId={o.id} status="CLOSED" label="Close" danger /> : null}
+              </td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

@@ -1,22 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { RouteErrorView } from "~/components/error-view";
-import { PortalShell, type NavItem } from "~/components/portal-shell";
-import { PublicShell } from "~/components/public-shell";
+import { Link } from "@remix-run/react";
+import { PortalErrorBoundary, PortalLayout, type Portal } from "~/components/portal-layout";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Advertiser · Leadex" }];
-
-const NAV: NavItem[] = [
-  { to: "/advertiser", label: "Dashboard", end: true },
-  { to: "/advertiser/marketplace", label: "Marketplace" },
-  { to: "/advertiser/orders", label: "Orders" },
-  { to: "/advertiser/leads", label: "Leads" },
-  { to: "/advertiser/billing", label: "Billing" },
-];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["ADVERTISER"]);
@@ -32,30 +22,25 @@ function WalletChip({ balanceCents }: { balanceCents: number }) {
   );
 }
 
+const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
+  name: "Advertiser",
+  routeId: "routes/advertiser",
+  homeHref: "/advertiser",
+  nav: [
+    { to: "/advertiser", label: "Dashboard", end: true },
+    { to: "/advertiser/marketplace", label: "Marketplace" },
+    { to: "/advertiser/orders", label: "Orders" },
+    { to: "/advertiser/leads", label: "Leads" },
+    { to: "/advertiser/billing", label: "Billing" },
+    { to: "/advertiser/api-keys", label: "API keys" },
+  ],
+  headerExtras: (data) => <WalletChip balanceCents={data.balanceCents} />,
+};
+
 export default function AdvertiserLayout() {
-  const { user, balanceCents } = useLoaderData<typeof loader>();
-  return (
-    <PortalShell portal="Advertiser" nav={NAV} user={user} aside={<WalletChip balanceCents={balanceCents} />}>
-      <Outlet />
-    </PortalShell>
-  );
+  return <PortalLayout portal={PORTAL} />;
 }
 
 export function ErrorBoundary() {
-  const layout = useRouteLoaderData<typeof loader>("routes/advertiser");
-  const error = useRouteError();
-  if (!layout) {
-    // A 403 means someone is signed in, with another role: offer their own portal.
-    const signedIn = isRouteErrorResponse(error) && error.status === 403;
-    return (
-      <PublicShell homeHref={signedIn ? "/" : null}>
-        <RouteErrorView />
-      </PublicShell>
-    );
-  }
-  return (
-    <PortalShell portal="Advertiser" nav={NAV} user={layout.user} aside={<WalletChip balanceCents={layout.balanceCents} />}>
-      <RouteErrorView homeHref="/advertiser" />
-    </PortalShell>
-  );
+  return <PortalErrorBoundary portal={PORTAL} />;
 }

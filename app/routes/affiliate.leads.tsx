@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { StatusBadge } from "~/components/status-badge";
+import { LeadOutcomeCells } from "~/components/status-badge";
 import { listAffiliateLeads } from "~/modules/leads/lead-queries.server";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -20,42 +21,35 @@ export default function AffiliateLeads() {
     <>
       <PageHeader title="Leads" description="Every lead you posted, newest first, with what happened to it and what it earned." />
       <section className="card">
-        {leads.length === 0 ? (
-          <EmptyState title="No leads yet">
-            Post one to an offer&apos;s postback URL (see any offer on your <Link to="/affiliate">dashboard</Link>).
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Received</th>
-                  <th>Your lead id</th>
-                  <th>Offer</th>
-                  <th>Status</th>
-                  <th>Reasons</th>
-                  <th className="num">Earning</th>
-                </tr>
-              </thead>
-              <tbody>
-                {leads.map((lead) => (
-                  <tr key={lead.id}>
-                    <td className="nowrap">{formatDateTime(lead.receivedAt)}</td>
-                    <td>
-                      <code>{lead.externalId}</code>
-                    </td>
-                    <td>{lead.offerTitle}</td>
-                    <td>
-                      <StatusBadge status={lead.status} />
-                    </td>
-                    <td className="reasons">{lead.reasons.length > 0 ? lead.reasons.join("; ") : <span className="muted">—</span>}</td>
-                    <td className="num">{lead.earningCents > 0 ? formatMoney(lead.earningCents, lead.currency) : <span className="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={leads}
+          empty={
+            <EmptyState title="No leads yet">
+              Post one to an offer&apos;s postback URL (see any offer on your <Link to="/affiliate">dashboard</Link>).
+            </EmptyState>
+          }
+          head={
+            <>
+              <th>Received</th>
+              <th>Your lead id</th>
+              <th>Offer</th>
+              <th>Status</th>
+              <th>Reasons</th>
+              <th className="num">Earning</th>
+            </>
+          }
+          row={(lead) => (
+            <tr key={lead.id}>
+              <td className="nowrap">{formatDateTime(lead.receivedAt)}</td>
+              <td>
+                <code>{lead.externalId}</code>
+              </td>
+              <td>{lead.offerTitle}</td>
+              <LeadOutcomeCells status={lead.status} reasons={lead.reasons} />
+              <td className="num">{lead.earningCents > 0 ? formatMoney(lead.earningCents, lead.currency) : <span className="muted">—</span>}</td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CodeBlock } from "~/components/copy-button";
-import { formatBps, formatDateTime, humanize } from "~/components/format";
+import { DataTable } from "~/components/data-table";
+import { formatDateTime, humanize } from "~/components/format";
+import { OfferTerms } from "~/components/offer-terms";
 import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import type { OfferField } from "~/modules/offers/offers.schema";
 import { getOwnOffer } from "~/modules/offers/offers.server";
 import { getEnv } from "~/utils/env.server";
-import { formatMoney } from "~/utils/money";
 import { orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -88,49 +89,29 @@ export default function AffiliateOffer() {
       <div className="grid-2">
         <section className="card">
           <h2>Terms</h2>
-          <dl className="details">
-            <dt>Vertical</dt>
-            <dd>{humanize(offer.vertical)}</dd>
-            <dt>Geo</dt>
-            <dd>
-              {offer.country}
-              {offer.states.length > 0 ? ` — ${offer.states.join(", ")}` : " — all states"}
-            </dd>
-            <dt>Price</dt>
-            <dd>
-              {offer.pricingModel} {formatMoney(offer.priceCents, offer.currency)}
-              {offer.pricingModel === "CPS" && offer.salePercentBps ? ` or ${formatBps(offer.salePercentBps)} of the sale` : ""}
-            </dd>
-            <dt>Exclusivity</dt>
-            <dd>{offer.exclusivity === "EXCLUSIVE" ? "Exclusive (one buyer)" : `Shared with up to ${offer.maxBuyers} buyers`}</dd>
-            <dt>Return window</dt>
-            <dd>{offer.returnWindowDays} days</dd>
-          </dl>
+          <OfferTerms offer={offer} />
         </section>
         <section className="card">
           <h2>Lead fields</h2>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Type</th>
-                  <th>Required</th>
-                </tr>
-              </thead>
-              <tbody>
-                {offer.fields.map((f) => (
-                  <tr key={f.name}>
-                    <td>
-                      <code>{f.name}</code>
-                    </td>
-                    <td>{humanize(f.type)}</td>
-                    <td>{f.required ? "Required" : "Optional"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={offer.fields}
+            head={
+              <>
+                <th>Name</th>
+                <th>Type</th>
+                <th>Required</th>
+              </>
+            }
+            row={(f) => (
+              <tr key={f.name}>
+                <td>
+                  <code>{f.name}</code>
+                </td>
+                <td>{humanize(f.type)}</td>
+                <td>{f.required ? "Required" : "Optional"}</td>
+              </tr>
+            )}
+          />
         </section>
       </div>
 

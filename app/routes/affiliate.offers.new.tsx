@@ -1,14 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { Field, FieldError, FormError, SelectField } from "~/components/field";
+import { Form, useActionData } from "@remix-run/react";
+import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
 import { humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { createOfferSchema, offerFormToInput, STANDARD_FIELDS, VERTICALS } from "~/modules/offers/offers.schema";
 import { createOffer } from "~/modules/offers/offers.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { errorFor, formValues } from "~/utils/forms";
-import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
+import { errorFor } from "~/utils/forms";
+import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New offer · Leadex" }];
@@ -20,15 +19,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = await request.formData();
-  const values = formValues(form);
-  const parsed = createOfferSchema.safeParse(offerFormToInput(form));
-  if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), "Please fix the fields marked below.", 400, values);
+  const form = parseForm(await request.formData(), createOfferSchema, {
+    toInput: offerFormToInput,
+    formError: "Please fix the fields marked below.",
+  });
+  if (!form.success) return form.failure;
   let offer;
   try {
-    offer = await createOffer(actor, parsed.data);
+    offer = await createOffer(actor, form.data);
   } catch (error) {
-    return formFailureFrom(error, values);
+    return formFailureFrom(error, form.values);
   }
   return redirect(`/affiliate/offers/${offer.id}`);
 }
@@ -50,7 +50,6 @@ const CARRY_OPTIONS = [
 
 export default function NewOffer() {
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   const v = (name: string, fallback = "") => values?.[name] ?? fallback;
@@ -163,9 +162,7 @@ export default function NewOffer() {
           />
         </div>
         <div className="form-actions">
-          <button type="submit" className="button" disabled={navigation.state === "submitting"}>
-            Publish offer
-          </button>
+          <SubmitButton>Publish offer</SubmitButton>
         </div>
       </Form>
     </>

@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
-import { ZodError } from "zod";
+import { ZodError, type z } from "zod";
 import { isDomainError, NotFoundError, zodFieldErrors, type FieldErrors } from "./errors";
+import { formValues } from "./forms";
 
 // How routes turn expected failures into HTTP. Actions answer with the form's errors so the page
 // re-renders with messages next to the fields; 403/404 become error responses for the boundary.
@@ -18,6 +19,22 @@ export function formFailure(errors: FieldErrors, formError?: string, status = 40
   if (formError) body.formError = formError;
   if (values) body.values = values;
   return data(body, { status });
+}
+
+/**
+ * Parses a submitted form with its schema. On success the data; otherwise the 400 answer that
+ * names each bad field and refills the form (`formError` is an optional message above it).
+ * `toInput` turns the form into the schema's input when it is not a flat record.
+ */
+export function parseForm<Schema extends z.ZodType>(
+  form: FormData,
+  schema: Schema,
+  opts: { toInput?: (form: FormData) => unknown; formError?: string } = {},
+) {
+  const values = formValues(form);
+  const parsed = schema.safeParse(opts.toInput ? opts.toInput(form) : Object.fromEntries(form));
+  if (parsed.success) return { success: true as const, data: parsed.data, values };
+  return { success: false as const, failure: formFailure(zodFieldErrors(parsed.error.issues), opts.formError, 400, values), values };
 }
 
 /**

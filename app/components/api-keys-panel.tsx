@@ -1,0 +1,121 @@
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { CopyButton } from "./copy-button";
+import { DataTable } from "./data-table";
+import { Field, FormError, SubmitButton } from "./field";
+import { formatDateTime } from "./format";
+import { EmptyState, PageHeader } from "./portal-shell";
+import { StatusBadge } from "./status-badge";
+
+export interface ApiKeyRow {
+  id: string;
+  label: string;
+  prefix: string;
+  createdAt: Date | string;
+  lastUsedAt: Date | string | null;
+  revokedAt: Date | string | null;
+}
+
+/** What the API keys action answers: the new key once, a revocation, or the form's errors. */
+export type ApiKeyActionData =
+  | { created: { id: string; key: string; label: string } }
+  | { revoked: true }
+  | { errors: Record<string, string>; formError?: string; values?: Record<string, string> };
+
+/**
+ * The API keys page of a portal: the key just created (shown once), the create form and the list
+ * with revoke buttons. `description` and `emptyHint` say what the keys are for in that portal.
+ */
+export function ApiKeysPanel({
+  keys,
+  actionData,
+  description,
+  emptyHint,
+}: {
+  keys: ApiKeyRow[];
+  actionData: ApiKeyActionData | undefined;
+  description: ReactNode;
+  emptyHint: ReactNode;
+}) {
+  const created = actionData && "created" in actionData ? actionData.created : null;
+  const failure = actionData && "errors" in actionData ? actionData : null;
+  return (
+    <>
+      <PageHeader title="API keys" description={description} />
+
+      {created ? (
+        <section className="card new-key" role="status" aria-live="polite">
+          <h2>New key “{created.label}”</h2>
+          <p>
+            <strong>Copy it now: it is shown once.</strong> Leadex keeps only a hash, so it cannot show it again. If you lose
+            it, revoke it and create another.
+          </p>
+          <div className="secret">
+            <code data-testid="new-api-key">{created.key}</code>
+            <CopyButton text={created.key} />
+          </div>
+        </section>
+      ) : null}
+
+      <section className="card">
+        <h2>Create a key</h2>
+        <Form method="post" className="form form-inline" noValidate>
+          <input type="hidden" name="intent" value="create" />
+          <FormError error={failure?.formError} />
+          <Field
+            name="label"
+            label="Label"
+            required
+            maxLength={60}
+            placeholder="Production server"
+            defaultValue={failure?.values?.label}
+            error={failure?.errors.label}
+          />
+          <SubmitButton>Create key</SubmitButton>
+        </Form>
+      </section>
+
+      <section className="card">
+        <h2>Your keys</h2>
+        <DataTable
+          rows={keys}
+          empty={<EmptyState title="No keys yet">{emptyHint}</EmptyState>}
+          head={
+            <>
+              <th>Label</th>
+              <th>Prefix</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th>Status</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </>
+          }
+          row={(k) => (
+            <tr key={k.id}>
+              <td>{k.label}</td>
+              <td>
+                <code>lx_{k.prefix}_…</code>
+              </td>
+              <td>{formatDateTime(k.createdAt)}</td>
+              <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</td>
+              <td>{k.revokedAt ? <StatusBadge status="revoked" /> : <StatusBadge status="active" />}</td>
+              <td className="actions">
+                {k.revokedAt ? null : (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="revoke" />
+                    <input type="hidden" name="id" value={k.id} />
+                    <button type="submit" className="button button-small button-danger" aria-label={`Revoke key ${k.label}`}>
+                      Revoke
+                    </button>
+                  </Form>
+                )}
+              </td>
+            </tr>
+          )}
+        />
+      </section>
+    </>
+  );
+}

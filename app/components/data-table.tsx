@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+
+/**
+ * A scrollable table of rows, or `empty` (an EmptyState, a short note) when there are none.
+ * The header cells and each row's `<tr key=…>` stay with the page that knows its columns.
+ */
+export function DataTable<Row>({
+  rows,
+  head,
+  row,
+  empty = null,
+  testId,
+}: {
+  rows: readonly Row[];
+  head: ReactNode;
+  row: (item: Row) => ReactNode;
+  empty?: ReactNode;
+  testId?: string;
+}) {
+  if (rows.length === 0 && empty !== null) return <>{empty}</>;
+  return (
+    <div className="table-wrap">
+      <table data-testid={testId}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{rows.map((item) => row(item))}</tbody>
+      </table>
+    </div>
+  );
+}
