@@ -1,5 +1,5 @@
-// The web server: the built Remix app on Express, with request logs that never show secrets.
-// (remix-serve would log GET postback URLs with their api_key in clear.)
+// The web server: the built Remix app on Express. Request logs show paths only: GET postbacks
+// carry an API key and a consumer's contact data in the query string.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -10,19 +10,22 @@ import morgan from "morgan";
 const root = path.dirname(fileURLToPath(import.meta.url));
 const build = await import(pathToFileURL(path.join(root, "build", "index.js")).href);
 
-/** Hides credentials that may ride in a query string (GET postbacks carry `api_key`). */
-export function redactUrl(url) {
-  return url.replace(/([?&](?:api_key|key|token|password)=)[^&]*/gi, "$1[redacted]");
+/** The path of a URL, with any query string replaced by "?…". */
+export function loggableUrl(url) {
+  const q = url.indexOf("?");
+  return q === -1 ? url : `${url.slice(0, q)}?…`;
 }
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a load balancer set TRUST_PROXY (e.g. "1" hop) so req.ip is the client's, not the proxy's.
+if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-morgan.token("safe-url", (req) => redactUrl(req.originalUrl ?? req.url ?? ""));
+morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
 app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms"));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip ?? null }) }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;

@@ -81,8 +81,9 @@ describe("lead postback", () => {
       const log = await readFile(stack().logFile, "utf8");
       return log.includes("GET /api/v1/leads?") ? log : undefined;
     });
-    expect(logged).toContain("api_key=[redacted]");
+    expect(logged).toContain("GET /api/v1/leads?…");
     expect(logged).not.toContain(affiliate.apiKey);
+    expect(logged).not.toContain(encodeURIComponent((stored.rawFields as Record<string, string>).email));
   });
 
   describe("bad input gets a clear 4xx naming what is wrong", () => {
@@ -140,6 +141,19 @@ describe("lead postback", () => {
       const answer = await postLead(stack().appUrl, affiliate.apiKey, leadFields());
       expect(answer.status).toBe(422);
       expect(Object.keys(answer.body.error.fields).sort()).toEqual(["lead_id", "offer_id"]);
+    });
+
+    it("answers 413 for a body larger than one lead, and 422 for too many fields", async () => {
+      const affiliate = await makeAffiliate();
+      const offer = await makeOffer(affiliate.actor);
+      const huge = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields(), notes: "x".repeat(70_000) });
+      expect(huge.status).toBe(413);
+      expect(huge.body.error.code).toBe("payload_too_large");
+      const many = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`extra_${i}`, "1"]));
+      const wide = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields(), ...many });
+      expect(wide.status).toBe(422);
+      expect(wide.body.error.fields).toEqual({ fields: "A lead carries at most 100 fields" });
+      expect(await prisma.lead.count({ where: { offerId: offer.id } })).toBe(0);
     });
 
     it("answers 400 for a body that is not JSON", async () => {

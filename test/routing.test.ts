@@ -103,4 +103,26 @@ describe("routing", () => {
     const lead = await sendAndSettle(affiliate.apiKey, offer.id);
     expect(lead.status).toBe("UNSOLD");
   });
+
+  it("rejects a lead from outside the offer's geo with a reason, and bills nobody", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { states: ["CA", "TX"] });
+    const buyer = await makeAdvertiser();
+    await makeOrder(buyer.actor, offer.id);
+    await fundWallet(buyer.actor, 10_000, stack().emulator);
+    const lead = await sendAndSettle(affiliate.apiKey, offer.id, { state: "FL", postal_code: "33101" });
+    expect(lead.status).toBe("REJECTED");
+    expect(lead.reasons).toEqual(["out_of_geo"]);
+    expect(lead.state).toBe("FL");
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(buyer.actor.companyId, "usd"))).toBe(10_000n);
+  });
+
+  it("does not bill CPA leads per lead: they wait for conversions", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { pricingModel: "CPA" });
+    const lead = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(lead.status).toBe("UNSOLD");
+    expect(lead.sales).toEqual([]);
+    expect(lead.events.map((e) => e.message)).toContain("Not routed: CPA offers are billed on conversions, which are not live yet");
+  });
 });

@@ -80,4 +80,16 @@ describe("Stripe webhooks", () => {
     await waitFor("the expiry webhook", async () => (await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } })).status === "EXPIRED");
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd"))).toBe(0n);
   });
+
+  it("credits a paid session whose id Leadex never saved, through the top-up id it carries", async () => {
+    const advertiser = await makeAdvertiser();
+    const { topUpId } = await startTopUp(advertiser.actor, 3_000);
+    const { stripeCheckoutSessionId } = await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } });
+    // As if the process died between creating the session and saving its id.
+    await prisma.topUp.update({ where: { id: topUpId }, data: { stripeCheckoutSessionId: null } });
+    await stack().emulator.completeCheckoutSession(stripeCheckoutSessionId!);
+    await waitFor("the webhook to credit the wallet", async () => (await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } })).status === "PAID");
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd"))).toBe(3_000n);
+    expect((await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } })).stripeCheckoutSessionId).toBe(stripeCheckoutSessionId);
+  });
 });

@@ -38,10 +38,23 @@ export async function addJob(name: string, payload: unknown, jobId: string): Pro
     timer = setTimeout(() => reject(new Error(`Redis did not accept job ${jobId} within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
   });
   try {
-    await Promise.race([getQueue(name).add(payload as object, { jobId }), timeout]);
+    await Promise.race([addOrRetry(getQueue(name), payload, jobId), timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Bull ignores an add whose job id already exists, so a job that used up its attempts would
+ * never run again: retry that one instead (the outbox sweeper calls this until it succeeds).
+ */
+async function addOrRetry(queue: Bull.Queue, payload: unknown, jobId: string): Promise<void> {
+  const existing = await queue.getJob(jobId);
+  if (existing && (await existing.isFailed())) {
+    await existing.retry();
+    return;
+  }
+  await queue.add(payload as object, { jobId });
 }
 
 export async function closeQueues(): Promise<void> {

@@ -1,7 +1,7 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { receiveLead, type ReceivedLead } from "~/modules/leads/lead-intake.server";
-import { clientIp, handleApi, readPostbackRecord } from "~/utils/api.server";
+import { handleApi, readPostbackRecord } from "~/utils/api.server";
 
 // Lead postback: POST (JSON or form) or GET (query string). See docs/api.md.
 
@@ -12,14 +12,14 @@ function leadResponse(lead: ReceivedLead): Response {
   );
 }
 
-async function postback(request: Request) {
+async function postback(request: Request, context: AppLoadContext) {
   return handleApi(async () => {
     const actor = await authenticateApiKey(request);
     const record = await readPostbackRecord(request);
-    const lead = await receiveLead(actor, record, { ipAddress: clientIp(request), userAgent: request.headers.get("user-agent") });
+    const lead = await receiveLead(actor, record, { ipAddress: context.clientIp ?? null, userAgent: request.headers.get("user-agent") });
     return leadResponse(lead);
   });
 }
 
-export const loader = ({ request }: LoaderFunctionArgs) => postback(request);
-export const action = ({ request }: ActionFunctionArgs) => postback(request);
+export const loader = ({ request, context }: LoaderFunctionArgs) => postback(request, context);
+export const action = ({ request, context }: ActionFunctionArgs) => postback(request, context);

@@ -17,6 +17,23 @@ export async function handleApi(run: () => Promise<Response>): Promise<Response>
   }
 }
 
+export class PayloadTooLargeError extends DomainError {
+  constructor(limitBytes: number) {
+    super(`The body is larger than ${limitBytes} bytes`, 413, "payload_too_large");
+  }
+}
+
+/** A postback is one lead: anything bigger than this is not one. */
+export const MAX_POSTBACK_BYTES = 64 * 1024;
+
+async function readBoundedText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_POSTBACK_BYTES) throw new PayloadTooLargeError(MAX_POSTBACK_BYTES);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_POSTBACK_BYTES) throw new PayloadTooLargeError(MAX_POSTBACK_BYTES);
+  return text;
+}
+
 /** Reads a postback from a JSON body, a form body, or (GET) the query string, as a flat record. */
 export async function readPostbackRecord(request: Request): Promise<Record<string, unknown>> {
   if (request.method === "GET") {
@@ -26,20 +43,16 @@ export async function readPostbackRecord(request: Request): Promise<Record<strin
   if (type === "application/json") {
     let body: unknown;
     try {
-      body = await request.json();
-    } catch {
+      body = JSON.parse(await readBoundedText(request));
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError) throw error;
       throw new MalformedBodyError("The body is not valid JSON");
     }
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new MalformedBodyError("The JSON body must be an object");
     return body as Record<string, unknown>;
   }
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
-    const form = await request.formData();
-    return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  if (type === "application/x-www-form-urlencoded") {
+    return Object.fromEntries(new URLSearchParams(await readBoundedText(request)));
   }
   throw new MalformedBodyError("Send application/json or application/x-www-form-urlencoded");
-}
-
-export function clientIp(request: Request): string | null {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
 }

@@ -59,7 +59,7 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
  */
 export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout.Session): Promise<"credited" | "already-credited" | "not-paid" | "unknown"> {
   if (session.payment_status !== "paid") return "not-paid";
-  const topUp = await tx.topUp.findUnique({ where: { stripeCheckoutSessionId: session.id } });
+  const topUp = await findTopUpForSession(tx, session);
   if (!topUp) return "unknown";
   if (session.amount_total !== topUp.amountCents || session.currency !== topUp.currency) {
     throw new Error(`Checkout Session ${session.id} amount ${session.amount_total} ${session.currency} does not match top-up ${topUp.id}`);
@@ -84,10 +84,31 @@ export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout
   return "credited";
 }
 
+/**
+ * The top-up a session pays for: by session id, or by the top-up id Leadex put in
+ * client_reference_id (the session id may not have been saved if the process died right after
+ * creating the session). A session that names a top-up Leadex does not have is an error, so the
+ * webhook fails and Stripe retries rather than the payment being forgotten.
+ */
+async function findTopUpForSession(tx: Tx, session: Stripe.Checkout.Session) {
+  const bySession = await tx.topUp.findUnique({ where: { stripeCheckoutSessionId: session.id } });
+  if (bySession) return bySession;
+  const topUpId = session.client_reference_id ?? session.metadata?.topUpId ?? null;
+  if (!topUpId) return null;
+  const byId = await tx.topUp.findUnique({ where: { id: topUpId } });
+  if (!byId) throw new Error(`Checkout Session ${session.id} names top-up ${topUpId}, which does not exist`);
+  if (byId.stripeCheckoutSessionId && byId.stripeCheckoutSessionId !== session.id) {
+    throw new Error(`Checkout Session ${session.id} names top-up ${topUpId}, which belongs to session ${byId.stripeCheckoutSessionId}`);
+  }
+  return tx.topUp.update({ where: { id: byId.id }, data: { stripeCheckoutSessionId: session.id } });
+}
+
 /** A Checkout Session that expired unpaid: its pending top-up will never be paid. */
 export async function expireCheckoutTopUp(tx: Tx, session: Stripe.Checkout.Session): Promise<"expired" | "unknown"> {
+  const topUp = await findTopUpForSession(tx, session);
+  if (!topUp) return "unknown";
   const result = await tx.topUp.updateMany({
-    where: { stripeCheckoutSessionId: session.id, status: "PENDING" },
+    where: { id: topUp.id, status: "PENDING" },
     data: { status: "EXPIRED" },
   });
   return result.count > 0 ? "expired" : "unknown";

@@ -10,6 +10,8 @@ import { requirePermission } from "~/utils/permissions.server";
 import { recordLeadEvent } from "./lead-timeline.server";
 import { postbackEnvelopeSchema, splitPostback, SUB_ID_KEYS } from "./leads.schema";
 
+const MAX_LEAD_FIELDS = 100;
+
 export interface ReceivedLead {
   id: string;
   externalId: string;
@@ -47,6 +49,9 @@ export async function receiveLead(
   if (existing) return toReceived(existing, false);
 
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no leads");
+  if (Object.keys(rawFields).length > MAX_LEAD_FIELDS) {
+    throw new ValidationError({ fields: `A lead carries at most ${MAX_LEAD_FIELDS} fields` });
+  }
   const check = checkLeadFields(offerFieldsSchema.parse(offer.fields), offer.country, rawFields);
   if (!check.ok) throw new ValidationError(check.errors);
 

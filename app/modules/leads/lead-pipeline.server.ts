@@ -1,10 +1,14 @@
 import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
-import { verifyLead } from "~/modules/quality/verification.server";
+import { verifyLead, type LeadContact } from "~/modules/quality/verification.server";
 import { routeLead } from "~/modules/routing/routing.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { recordLeadEvent } from "./lead-timeline.server";
+
+function contactColumns(contact: LeadContact) {
+  return { email: contact.email, phone: contact.phone, state: contact.state, postalCode: contact.postalCode };
+}
 
 export type ProcessOutcome = "rejected" | "sold" | "unsold" | "already-processed" | "missing";
 
@@ -30,23 +34,25 @@ export async function processReceivedLead(leadId: string): Promise<ProcessOutcom
       if (result.verdict === "rejected") {
         await tx.lead.update({
           where: { id: lead.id },
-          data: { status: "REJECTED", reasons: result.reasons, fields: result.fields ?? undefined, processedAt: now },
+          data: {
+            status: "REJECTED",
+            reasons: result.reasons,
+            fields: result.fields ?? undefined,
+            ...(result.contact ? contactColumns(result.contact) : {}),
+            processedAt: now,
+          },
         });
         await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${result.detail}`, { reasons: result.reasons });
         outcome = "rejected";
       } else {
-        const fieldSpec = result.fields;
         const updated = await tx.lead.update({
           where: { id: lead.id },
           data: {
             status: "ACCEPTED",
-            fields: fieldSpec,
-            email: fieldSpec.email ?? null,
-            phone: fieldSpec.phone ?? null,
+            fields: result.fields,
+            ...contactColumns(result.contact),
             emailHash: result.emailHash,
             phoneHash: result.phoneHash,
-            state: fieldSpec.state ?? null,
-            postalCode: fieldSpec.postal_code ?? null,
           },
         });
         await recordLeadEvent(tx, lead.id, "verified", "Verified: fields valid, contact normalised, not a duplicate");

@@ -1,4 +1,5 @@
 import type { LeadStatus } from "~/generated/prisma/enums";
+import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
@@ -7,6 +8,24 @@ import { requirePermission } from "~/utils/permissions.server";
 // Every read is scoped by the acting company in the query itself: a forgotten check returns nothing.
 
 const PAGE = 200;
+const CURRENCY = "usd";
+
+/** What each lead earned the affiliate, read from the ledger (the sale entries' postings). */
+async function affiliateEarningsByLead(affiliateId: string, leadIds: string[]): Promise<Map<string, number>> {
+  const postings = await prisma.posting.findMany({
+    where: {
+      account: { code: ledgerAccounts.affiliatePending(affiliateId, CURRENCY).code },
+      entry: { sale: { leadId: { in: leadIds } } },
+    },
+    select: { amountCents: true, entry: { select: { sale: { select: { leadId: true } } } } },
+  });
+  const earnings = new Map<string, number>();
+  for (const p of postings) {
+    const leadId = p.entry.sale!.leadId;
+    earnings.set(leadId, (earnings.get(leadId) ?? 0) - Number(p.amountCents));
+  }
+  return earnings;
+}
 
 /** An affiliate's own leads with status, reasons and what each earned (never who bought it). */
 export async function listAffiliateLeads(actor: Actor) {
@@ -15,8 +34,9 @@ export async function listAffiliateLeads(actor: Actor) {
     where: { affiliateId: actor.companyId },
     orderBy: { receivedAt: "desc" },
     take: PAGE,
-    include: { offer: { select: { title: true } }, sales: { select: { priceCents: true, feeCents: true, currency: true } } },
+    include: { offer: { select: { title: true } } },
   });
+  const earnings = await affiliateEarningsByLead(actor.companyId, leads.map((l) => l.id));
   return leads.map((lead) => ({
     id: lead.id,
     externalId: lead.externalId,
@@ -25,18 +45,16 @@ export async function listAffiliateLeads(actor: Actor) {
     reasons: lead.reasons,
     subIds: lead.subIds as Record<string, string>,
     receivedAt: lead.receivedAt,
-    earningCents: lead.sales.reduce((sum, s) => sum + s.priceCents - s.feeCents, 0),
-    currency: lead.sales[0]?.currency ?? "usd",
+    earningCents: earnings.get(lead.id) ?? 0,
+    currency: CURRENCY,
   }));
 }
 
 export async function getAffiliateLead(actor: Actor, leadId: string) {
   requirePermission(actor, "read:lead:own");
-  const lead = await prisma.lead.findFirst({
-    where: { id: leadId, affiliateId: actor.companyId },
-    include: { sales: { select: { priceCents: true, feeCents: true, currency: true } } },
-  });
+  const lead = await prisma.lead.findFirst({ where: { id: leadId, affiliateId: actor.companyId } });
   if (!lead) throw new NotFoundError("Lead");
+  const earnings = await affiliateEarningsByLead(actor.companyId, [lead.id]);
   return {
     id: lead.id,
     externalId: lead.externalId,
@@ -44,7 +62,7 @@ export async function getAffiliateLead(actor: Actor, leadId: string) {
     status: lead.status,
     reasons: lead.reasons,
     receivedAt: lead.receivedAt,
-    earningCents: lead.sales.reduce((sum, s) => sum + s.priceCents - s.feeCents, 0),
+    earningCents: earnings.get(lead.id) ?? 0,
   };
 }
 

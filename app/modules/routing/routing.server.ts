@@ -16,6 +16,11 @@ function startOfUtcDay(now: Date): Date {
  * balanced journal entry; every order considered gets a line on the lead's timeline.
  */
 export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
+  if (offer.pricingModel !== "CPL") {
+    // CPA/CPS leads are billed on conversions (roadmap 4); until then they are not sold per lead.
+    await recordLeadEvent(tx, lead.id, "routing", `Not routed: ${offer.pricingModel} offers are billed on conversions, which are not live yet`);
+    return { sold: 0 };
+  }
   const orders = await tx.order.findMany({
     where: { offerId: offer.id, status: "OPEN" },
     orderBy: [{ priceCents: "desc" }, { createdAt: "asc" }],
