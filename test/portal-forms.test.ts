@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
-import { makeOffer } from "./factories/marketplace";
+import { makeOffer, makeOrder } from "./factories/marketplace";
 import { signIn, useTestStack } from "./support/app";
 
 const stack = useTestStack({ workers: false });
@@ -14,6 +14,14 @@ async function submit(path: string, fields: Record<string, string>, cookie?: str
     body: new URLSearchParams(fields),
   });
   return { status: response.status, location: response.headers.get("location"), text: await response.text() };
+}
+
+/** The page as a person reads it: markup without scripts (whose hydration data repeats every answer). */
+function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
 }
 
 describe("portal forms (no JavaScript)", () => {
@@ -76,6 +84,68 @@ describe("portal forms (no JavaScript)", () => {
     expect(ok.status).toBe(302);
     const order = await prisma.order.findFirstOrThrow({ where: { advertiserId: advertiser.actor.companyId } });
     expect(order).toMatchObject({ priceCents: 2600, dailyCap: 10, filters: { states: ["CA", "TX"], postalCodePrefixes: [] } });
+  });
+
+  it("an order on a CPA offer is a conflict and the offer page shows why instead of the form", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { pricingModel: "CPA", priceCents: 4000 });
+    const advertiser = await makeAdvertiser();
+    const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    const page = await fetch(new URL(`/advertiser/marketplace/${offer.id}`, stack().appUrl), { headers: { cookie } });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(visibleText(html)).toContain("CPA and CPS orders open when conversion billing launches");
+    expect(html).not.toContain(`name="price"`);
+    const answer = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, price: "45" }, cookie);
+    expect(answer.status).toBe(409);
+    expect(visibleText(answer.text)).toContain("CPA and CPS orders open when conversion billing launches");
+    expect(await prisma.order.count({ where: { advertiserId: advertiser.actor.companyId } })).toBe(0);
+  });
+
+  it("an order on a paused offer is a conflict, not a missing page", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const advertiser = await makeAdvertiser();
+    const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    await prisma.offer.update({ where: { id: offer.id }, data: { status: "PAUSED" } });
+    const answer = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, price: "30" }, cookie);
+    expect(answer.status).toBe(409);
+    // Shown on the page, not only in the hydration data (the offer page itself is gone for a paused offer).
+    expect(visibleText(answer.text)).toContain("This offer is paused and takes no new orders");
+    expect(await prisma.order.count({ where: { advertiserId: advertiser.actor.companyId } })).toBe(0);
+    const missing = await submit("/advertiser/marketplace/no-such-offer", { offerId: "no-such-offer", price: "30" }, cookie);
+    expect(missing.status).toBe(404);
+  });
+
+  it("a closed order cannot be reopened", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const advertiser = await makeAdvertiser();
+    const order = await makeOrder(advertiser.actor, offer.id);
+    const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    const paused = await submit("/advertiser/orders", { orderId: order.id, status: "PAUSED" }, cookie);
+    expect(paused.status).toBe(200);
+    const closed = await submit("/advertiser/orders", { orderId: order.id, status: "CLOSED" }, cookie);
+    expect(closed.status).toBe(200);
+    for (const status of ["OPEN", "PAUSED"]) {
+      const reopen = await submit("/advertiser/orders", { orderId: order.id, status }, cookie);
+      expect(reopen.status).toBe(409);
+      expect(visibleText(reopen.text)).toContain("This order is closed and cannot be changed");
+    }
+    expect(await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "CLOSED" });
+  });
+
+  it("an order price above 1,000,000 is refused naming the price", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const advertiser = await makeAdvertiser();
+    const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    for (const price of ["2000000", "999999999.99"]) {
+      const answer = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, price }, cookie);
+      expect(answer.status).toBe(400);
+      expect(visibleText(answer.text)).toContain("A price per lead is at most 1,000,000.00");
+    }
+    expect(await prisma.order.count({ where: { advertiserId: advertiser.actor.companyId } })).toBe(0);
   });
 
   it("a top-up outside the allowed range is refused before Stripe is called", async () => {

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
+import { isReturnWindowOpen, returnDeadline } from "~/modules/disputes/return-window";
 import { getBoughtLead } from "~/modules/leads/lead-queries.server";
 import { formatMoney } from "~/utils/money";
 import { orNotFound } from "~/utils/route-errors.server";
@@ -13,14 +14,18 @@ export const meta: MetaFunction = () => [{ title: "Lead · Leadex" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const lead = await orNotFound(getBoughtLead(actor, params.leadId ?? ""));
-  const returnDeadline = new Date(new Date(lead.soldAt).getTime() + lead.returnWindowDays * 86_400_000);
-  return { lead, returnDeadline };
+  const soldAt = new Date(lead.soldAt);
+  return {
+    lead,
+    returnDeadline: returnDeadline(soldAt, lead.returnWindowDays),
+    returnWindowOpen: isReturnWindowOpen(soldAt, lead.returnWindowDays),
+  };
 }
 
 const FIRST_FIELDS = ["first_name", "last_name", "email", "phone", "state", "postal_code"];
 
 export default function BoughtLead() {
-  const { lead, returnDeadline } = useLoaderData<typeof loader>();
+  const { lead, returnDeadline, returnWindowOpen } = useLoaderData<typeof loader>();
   const name = [lead.fields.first_name, lead.fields.last_name].filter(Boolean).join(" ");
   const fieldNames = [
     ...FIRST_FIELDS.filter((f) => f in lead.fields),
@@ -61,7 +66,7 @@ export default function BoughtLead() {
             <dd>{formatDateTime(lead.soldAt)}</dd>
             <dt>Return window</dt>
             <dd>
-              {lead.returnWindowDays} days (until {formatDateTime(returnDeadline)})
+              {lead.returnWindowDays} days ({returnWindowOpen ? "open until" : "closed on"} {formatDateTime(returnDeadline)})
             </dd>
             <dt>Lead id</dt>
             <dd>

@@ -1,23 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { orderFiltersSchema } from "~/modules/orders/orders.schema";
+import { canChangeOrderStatus, orderFiltersSchema, orderStatusFormSchema } from "~/modules/orders/orders.schema";
 import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
-
-const orderStatusFormSchema = z.object({
-  orderId: z.string().min(1),
-  status: z.enum(["OPEN", "PAUSED", "CLOSED"]),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
@@ -122,9 +116,9 @@ export default function Orders() {
               <td className="num">{o.bought}</td>
               <td className="nowrap">{formatDateTime(o.createdAt)}</td>
               <td className="actions">
-                {o.status === "OPEN" ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
-                {o.status === "PAUSED" ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
-                {o.status !== "CLOSED" ? <StatusButton orderId={o.id} status="CLOSED" label="Close" danger /> : null}
+                {canChangeOrderStatus(o.status, "PAUSED") ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
+                {canChangeOrderStatus(o.status, "OPEN") ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
+                {canChangeOrderStatus(o.status, "CLOSED") ? <StatusButton orderId={o.id} status="CLOSED" label="Close" danger /> : null}
               </td>
             </tr>
           )}

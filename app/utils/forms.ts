@@ -1,11 +1,27 @@
 // Small helpers for HTML forms, safe on both sides (no server imports).
 
+const OWN_ORIGIN = "http://leadex.invalid";
+
 /**
  * Where to go after logging in: only a path on this site ("/advertiser/billing"), never another
- * origin ("//evil.example", "/\\evil.example", "https://..."); anything else falls back.
+ * origin ("//evil.example", "/\\evil.example", "https://...", "/\t/evil.example" which browsers
+ * read as "//evil.example" once they strip the tab); anything else falls back.
+ *
+ * Two checks: no control character or backslash at all (browsers drop or rewrite those, so what
+ * we inspect would not be what they follow), and the path, resolved the way a browser resolves it
+ * against this site, must stay on this site.
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, OWN_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== OWN_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
   return to;
 }
 

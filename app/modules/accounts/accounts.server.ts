@@ -1,23 +1,35 @@
+import { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, UnauthorizedError } from "~/utils/errors";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
 import type { SignUpInput } from "./accounts.schema";
 
-/** Creates a company and its first member. */
+const EMAIL_TAKEN = "An account with this email already exists";
+
+/**
+ * Creates a company and its first member. The early lookup gives the usual answer fast; the unique
+ * email index settles two sign-ups racing with the same address (the loser gets the same conflict).
+ */
 export async function signUp(input: SignUpInput) {
   const existing = await prisma.user.findUnique({ where: { email: input.email } });
-  if (existing) throw new ConflictError("An account with this email already exists");
+  if (existing) throw new ConflictError(EMAIL_TAKEN);
   const passwordHash = await hashPassword(input.password);
-  return prisma.user.create({
-    data: {
-      email: input.email,
-      name: input.name,
-      passwordHash,
-      role: input.role,
-      company: { create: { name: input.companyName, kind: input.role } },
-    },
-  });
+  try {
+    return await prisma.user.create({
+      data: {
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        role: input.role,
+        company: { create: { name: input.companyName, kind: input.role } },
+      },
+    });
+  } catch (error) {
+    // The nested create runs in one transaction, so the losing sign-up leaves no company behind.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new ConflictError(EMAIL_TAKEN);
+    throw error;
+  }
 }
 
 export async function createAdmin(input: { email: string; name: string; password: string }) {

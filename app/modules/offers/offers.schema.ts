@@ -31,6 +31,11 @@ const moneySchema = z
       ctx.addIssue({ code: "custom", message: "Enter a price such as 25 or 25.50" });
       return z.NEVER;
     }
+    // 1,000,000.00 at most: prices live in an Int column (orders.schema.ts caps bids the same way).
+    if (cents > 100_000_000) {
+      ctx.addIssue({ code: "custom", message: "A price is at most 1,000,000.00" });
+      return z.NEVER;
+    }
     return cents;
   });
 

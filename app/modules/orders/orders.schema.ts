@@ -13,6 +13,9 @@ export const orderFiltersSchema = z.object({
 });
 export type OrderFilters = z.infer<typeof orderFiltersSchema>;
 
+/** The highest price per lead an order may bid: 1,000,000.00 (prices are stored in an Int column). */
+export const MAX_ORDER_PRICE_CENTS = 100_000_000;
+
 export const createOrderSchema = z.object({
   offerId: z.string().min(1, "Choose an offer"),
   priceCents: z
@@ -21,6 +24,10 @@ export const createOrderSchema = z.object({
       const cents = typeof v === "number" ? v : parseAmountToCents(v);
       if (cents === null || cents <= 0) {
         ctx.addIssue({ code: "custom", message: "Enter a price such as 30 or 30.50" });
+        return z.NEVER;
+      }
+      if (cents > MAX_ORDER_PRICE_CENTS) {
+        ctx.addIssue({ code: "custom", message: "A price per lead is at most 1,000,000.00" });
         return z.NEVER;
       }
       return cents;
@@ -32,6 +39,37 @@ export const createOrderSchema = z.object({
 });
 export type CreateOrderInput = z.input<typeof createOrderSchema>;
 export type CreateOrderData = z.output<typeof createOrderSchema>;
+
+/**
+ * Which offers take orders. Only CPL is billed today (a lead is paid when it is bought); CPA and
+ * CPS need conversion billing, which does not exist yet.
+ */
+export const ORDERABLE_PRICING_MODELS = ["CPL"] as const;
+export const ORDERS_CPL_ONLY_MESSAGE = "CPA and CPS orders open when conversion billing launches; only CPL offers take orders for now";
+
+export function offerTakesOrders(pricingModel: "CPL" | "CPA" | "CPS"): boolean {
+  return (ORDERABLE_PRICING_MODELS as readonly string[]).includes(pricingModel);
+}
+
+export const ORDER_STATUSES = ["OPEN", "PAUSED", "CLOSED"] as const;
+export type OrderStatusValue = (typeof ORDER_STATUSES)[number];
+
+/** Where an order may go from each status: OPEN and PAUSED swap; either closes; CLOSED is final. */
+export const ORDER_STATUS_TRANSITIONS: Readonly<Record<OrderStatusValue, readonly OrderStatusValue[]>> = {
+  OPEN: ["PAUSED", "CLOSED"],
+  PAUSED: ["OPEN", "CLOSED"],
+  CLOSED: [],
+};
+
+export function canChangeOrderStatus(from: OrderStatusValue, to: OrderStatusValue): boolean {
+  return ORDER_STATUS_TRANSITIONS[from].includes(to);
+}
+
+/** The pause / resume / close buttons on the orders page. */
+export const orderStatusFormSchema = z.object({
+  orderId: z.string().min(1, "Choose an order"),
+  status: z.enum(ORDER_STATUSES, { message: "Choose open, paused or closed" }),
+});
 
 export function orderFormToInput(form: FormData): Record<string, unknown> {
   return {

@@ -1,15 +1,21 @@
 import { prisma } from "~/utils/db.server";
-import { NotFoundError, ValidationError } from "~/utils/errors";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import type { CreateOrderData } from "./orders.schema";
+import type { CreateOrderData, OrderStatusValue } from "./orders.schema";
+import { canChangeOrderStatus, offerTakesOrders, ORDERS_CPL_ONLY_MESSAGE } from "./orders.schema";
 
-/** An advertiser opens an order on an active offer at or above the offer's price. */
+/**
+ * An advertiser opens an order on an active CPL offer at or above the offer's price. A paused
+ * offer or a CPA/CPS offer (no conversion billing yet) is a conflict; an unknown offer is 404.
+ */
 export async function openOrder(actor: Actor, data: CreateOrderData) {
   requirePermission(actor, "write:order:own");
-  const offer = await prisma.offer.findFirst({ where: { id: data.offerId, status: "ACTIVE" } });
+  const offer = await prisma.offer.findUnique({ where: { id: data.offerId } });
   if (!offer) throw new NotFoundError("Offer");
+  if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
+  if (!offerTakesOrders(offer.pricingModel)) throw new ConflictError(ORDERS_CPL_ONLY_MESSAGE);
   if (data.priceCents < offer.priceCents) {
     throw new ValidationError(
       { priceCents: `The offer's price is ${formatMoney(offer.priceCents, offer.currency)}; bid at least that` },
@@ -37,8 +43,24 @@ export async function listOwnOrders(actor: Actor) {
   });
 }
 
-export async function setOwnOrderStatus(actor: Actor, orderId: string, status: "OPEN" | "PAUSED" | "CLOSED") {
+/**
+ * Pauses, resumes or closes one of the advertiser's orders: OPEN ↔ PAUSED, OPEN/PAUSED → CLOSED.
+ * CLOSED is final. Asking for the status the order already has changes nothing.
+ */
+export async function setOwnOrderStatus(actor: Actor, orderId: string, status: OrderStatusValue) {
   requirePermission(actor, "write:order:own");
-  const result = await prisma.order.updateMany({ where: { id: orderId, advertiserId: actor.companyId }, data: { status } });
-  if (result.count === 0) throw new NotFoundError("Order");
+  const order = await prisma.order.findFirst({ where: { id: orderId, advertiserId: actor.companyId }, select: { status: true } });
+  if (!order) throw new NotFoundError("Order");
+  if (order.status === status) return;
+  if (!canChangeOrderStatus(order.status, status)) {
+    throw new ConflictError(
+      order.status === "CLOSED" ? "This order is closed and cannot be changed; open a new order instead" : `An order cannot go from ${order.status} to ${status}`,
+    );
+  }
+  // Only from the status just read, so a concurrent change cannot be overwritten (e.g. reopening a just-closed order).
+  const result = await prisma.order.updateMany({
+    where: { id: orderId, advertiserId: actor.companyId, status: order.status },
+    data: { status },
+  });
+  if (result.count === 0) throw new ConflictError("This order changed meanwhile; reload the page and try again");
 }
