@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CopyButton } from "./copy-button";
 import { DataTable } from "./data-table";
@@ -23,20 +23,13 @@ export type ApiKeyActionData =
   | { errors: Record<string, string>; formError?: string; values?: Record<string, string> };
 
 /**
- * The API keys page of a portal: the key just created (shown once), the create form and the list
- * with revoke buttons. `description` and `emptyHint` say what the keys are for in that portal.
+ * The API keys page of a portal, rendered from its route's loader ({ keys }) and action data:
+ * the key just created (shown once), the create form and the list with revoke buttons.
+ * `description` and `emptyHint` say what the keys are for in that portal.
  */
-export function ApiKeysPanel({
-  keys,
-  actionData,
-  description,
-  emptyHint,
-}: {
-  keys: ApiKeyRow[];
-  actionData: ApiKeyActionData | undefined;
-  description: ReactNode;
-  emptyHint: ReactNode;
-}) {
+export function ApiKeysPanel({ description, emptyHint }: { description: ReactNode; emptyHint: ReactNode }) {
+  const { keys } = useLoaderData<{ keys: ApiKeyRow[] }>();
+  const actionData = useActionData<ApiKeyActionData>();
   const created = actionData && "created" in actionData ? actionData.created : null;
   const failure = actionData && "errors" in actionData ? actionData : null;
   return (

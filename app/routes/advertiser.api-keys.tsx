@@ -1,20 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { ApiKeysPanel } from "~/components/api-keys-panel";
 import { loadApiKeys, submitApiKeyForm } from "~/utils/api-key-routes.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Leadex" }];
-
 export const loader = ({ request }: LoaderFunctionArgs) => loadApiKeys(request, "ADVERTISER");
 export const action = ({ request }: ActionFunctionArgs) => submitApiKeyForm(request, "ADVERTISER");
 
 export default function AdvertiserApiKeys() {
-  const { keys } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   return (
     <ApiKeysPanel
-      keys={keys}
-      actionData={actionData}
       description={
         <>
           Keys let your systems read the leads you bought: <code>GET /api/v1/leads/&lt;lead id&gt;</code> with{" "}

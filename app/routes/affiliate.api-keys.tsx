@@ -1,20 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { ApiKeysPanel } from "~/components/api-keys-panel";
 import { loadApiKeys, submitApiKeyForm } from "~/utils/api-key-routes.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Leadex" }];
-
 export const loader = ({ request }: LoaderFunctionArgs) => loadApiKeys(request, "AFFILIATE");
 export const action = ({ request }: ActionFunctionArgs) => submitApiKeyForm(request, "AFFILIATE");
 
 export default function AffiliateApiKeys() {
-  const { keys } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   return (
     <ApiKeysPanel
-      keys={keys}
-      actionData={actionData}
       description="Keys authenticate your lead postbacks. Each key is shown once, when it is created."
       emptyHint="Create one above to start posting leads."
     />
