@@ -5,10 +5,10 @@ import { startWeb, startWorkers } from "../scripts/stack/processes";
 
 describe("environment validated at start-up", () => {
   it("names every bad variable", () => {
-    const result = envSchema.safeParse({ DATABASE_URL: "not a url", SESSION_SECRET: "short", STRIPE_SECRET_KEY: "pk_live_x", STRIPE_WEBHOOK_SECRET: "x" });
+    const result = envSchema.safeParse({ DATABASE_URL: "not a url", SESSION_SECRET: "short", STRIPE_SECRET_KEY: "pk_live_x", STRIPE_WEBHOOK_SECRET: "x", BID_TOKEN_SECRET: "short" });
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join("."));
-    expect(paths.sort()).toEqual(["DATABASE_URL", "SESSION_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
+    expect(paths.sort()).toEqual(["BID_TOKEN_SECRET", "DATABASE_URL", "SESSION_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
   });
 
   it("the web server refuses to start with a weak SESSION_SECRET, saying why", async () => {

@@ -19,6 +19,15 @@ export const envSchema = z.object({
   DUPLICATE_WINDOW_DAYS: z.coerce.number().int().min(0).default(30),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
   SECURE_COOKIES: booleanish.optional(),
+  // Signs ping-post bid tokens (HMAC-SHA256); at least 16 characters.
+  BID_TOKEN_SECRET: z.string().min(16, "BID_TOKEN_SECRET must be at least 16 characters"),
+  // How long a bid token stays valid, and how long external buyers get to answer a ping.
+  BID_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  PING_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  // Outbound deliveries (CRM webhooks, affiliate postbacks): per-request timeout and attempts.
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -65,6 +65,10 @@ async function main() {
   env.NODE_ENV ??= "production"; // a built bundle; "development" mode expects `remix dev`
   if (appUrl.startsWith("http://")) env.SECURE_COOKIES ??= "false";
 
+  if (!env.BID_TOKEN_SECRET) {
+    env.BID_TOKEN_SECRET = "leadex-demo-bid-token-secret-not-for-production";
+    warn("BID_TOKEN_SECRET is not set: using a fixed development value. Set it for anything real.");
+  }
   if (!env.SESSION_SECRET) {
     env.SESSION_SECRET = "leadex-demo-session-secret-not-for-production";
     warn("SESSION_SECRET is not set: using a fixed development value. Set it for anything real.");

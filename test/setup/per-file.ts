@@ -19,6 +19,8 @@ Object.assign(process.env, {
   REDIS_URL: inject("leadexRedisUrl"),
   QUEUE_PREFIX: `leadex_test_${id}`,
   SESSION_SECRET: "test-session-secret-0123456789",
+  BID_TOKEN_SECRET: "test-bid-token-secret-0123456789",
+  DELIVERY_BACKOFF_MS: "200",
   STRIPE_SECRET_KEY: "sk_test_emulator",
   STRIPE_WEBHOOK_SECRET: "whsec_test_leadex",
   NODE_ENV: "test",

@@ -4,10 +4,19 @@ import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount, postJournalEntry } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
-import { filterMismatch } from "./order-match";
+import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
 
-function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+export function routingCandidateOf(lead: Lead): RoutingCandidate {
+  return {
+    offerId: lead.offerId,
+    fields: (lead.fields ?? {}) as Record<string, string>,
+    state: lead.state,
+    postalCode: lead.postalCode,
+    qualityScore: lead.qualityScore,
+    temperature: lead.temperature,
+    emailHash: lead.emailHash,
+    phoneHash: lead.phoneHash,
+  };
 }
 
 /**
@@ -36,6 +45,8 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
   for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
 
+  const candidate = routingCandidateOf(lead);
+  const now = new Date();
   const buyers = new Set<string>();
   let sold = 0;
   for (const order of orders) {
@@ -49,25 +60,19 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       await skip("this advertiser already bought the lead");
       continue;
     }
-    const mismatch = filterMismatch(order.filters, lead);
-    if (mismatch) {
-      await skip(mismatch);
+    const skipReason = await orderSkipReason(tx, order, candidate, now);
+    if (skipReason) {
+      await skip(skipReason);
       continue;
     }
-    if (order.dailyCap !== null) {
-      const soldToday = await tx.leadSale.count({ where: { orderId: order.id, soldAt: { gte: startOfUtcDay(new Date()) } } });
-      if (soldToday >= order.dailyCap) {
-        await skip(`daily cap of ${order.dailyCap} reached`);
-        continue;
-      }
-    }
+    const priceCents = orderPriceCents(order, candidate);
     const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
     const available = await balanceCents(tx, wallet);
-    if (available < BigInt(order.priceCents)) {
-      await skip(`balance ${formatMoney(available, order.currency)} is below the price ${formatMoney(order.priceCents, order.currency)}`);
+    if (available < BigInt(priceCents)) {
+      await skip(`balance ${formatMoney(available, order.currency)} is below the price ${formatMoney(priceCents, order.currency)}`);
       continue;
     }
-    const split = splitLeadSale(order.priceCents, feeBps);
+    const split = splitLeadSale(priceCents, feeBps);
     const { entryId } = await postJournalEntry(tx, {
       idempotencyKey: `lead-sale:${lead.id}:${order.id}`,
       kind: "LEAD_SALE",
