@@ -1,72 +1,117 @@
+import type { Lead, Offer } from "~/generated/prisma/client";
 import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
+import { decideByScore, offerQualityRules } from "~/modules/quality/quality.schema";
+import { scoreLead } from "~/modules/quality/scoring";
 import { verifyLead, type LeadContact } from "~/modules/quality/verification.server";
 import { routeLead } from "~/modules/routing/routing.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
-import { prisma } from "~/utils/db.server";
+import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
+import { notifyAffiliateOfLeadEvent } from "./lead-notifications.server";
 import { recordLeadEvent } from "./lead-timeline.server";
 
 function contactColumns(contact: LeadContact) {
   return { email: contact.email, phone: contact.phone, state: contact.state, postalCode: contact.postalCode };
 }
 
-export type ProcessOutcome = "rejected" | "sold" | "unsold" | "already-processed" | "missing";
+export type ProcessOutcome = "rejected" | "held" | "sold" | "unsold" | "already-processed" | "missing";
 
 /**
- * received → verified (or rejected) → routed → sold / unsold, in one transaction that holds
- * the lead's row lock: a retried or duplicated job finds the lead processed and does nothing.
+ * received → verified → scored → accepted / held / rejected → routed → sold / unsold, in one
+ * transaction that holds the lead's row lock: a retried or duplicated job finds the lead
+ * processed and does nothing.
  */
 export async function processReceivedLead(leadId: string): Promise<ProcessOutcome> {
-  const env = getEnv();
   return prisma.$transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Lead" WHERE id = ${leadId} FOR UPDATE`;
       if (locked.length === 0) return "missing";
       const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId }, include: { offer: true } });
-      if (lead.status !== "RECEIVED") {
-        await markOutboxProcessed(tx, LEAD_PROCESSING_QUEUE, leadProcessingKey(lead.id));
-        return "already-processed";
-      }
-      const { offer } = lead;
-      const result = await verifyLead(tx, lead, offer, env.DUPLICATE_WINDOW_DAYS);
-      const now = new Date();
-      let outcome: ProcessOutcome;
-      if (result.verdict === "rejected") {
-        await tx.lead.update({
-          where: { id: lead.id },
-          data: {
-            status: "REJECTED",
-            reasons: result.reasons,
-            fields: result.fields ?? undefined,
-            ...(result.contact ? contactColumns(result.contact) : {}),
-            processedAt: now,
-          },
-        });
-        await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${result.detail}`, { reasons: result.reasons });
-        outcome = "rejected";
-      } else {
-        const updated = await tx.lead.update({
-          where: { id: lead.id },
-          data: {
-            status: "ACCEPTED",
-            fields: result.fields,
-            ...contactColumns(result.contact),
-            emailHash: result.emailHash,
-            phoneHash: result.phoneHash,
-          },
-        });
-        await recordLeadEvent(tx, lead.id, "verified", "Verified: fields valid, contact normalised, not a duplicate");
-        const { sold } = await routeLead(tx, updated, offer, env.PLATFORM_FEE_BPS);
-        await tx.lead.update({
-          where: { id: lead.id },
-          data: sold > 0 ? { status: "SOLD", processedAt: now } : { status: "UNSOLD", reasons: ["no_matching_order"], processedAt: now },
-        });
-        if (sold === 0) await recordLeadEvent(tx, lead.id, "unsold", "Not sold: no open order matched");
-        outcome = sold > 0 ? "sold" : "unsold";
-      }
+      const outcome = lead.status === "RECEIVED" ? await verifyScoreAndRoute(tx, lead, lead.offer) : "already-processed";
       await markOutboxProcessed(tx, LEAD_PROCESSING_QUEUE, leadProcessingKey(lead.id));
       return outcome;
     },
     { timeout: 20_000, maxWait: 10_000 },
   );
+}
+
+async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Promise<ProcessOutcome> {
+  const env = getEnv();
+  const rules = offerQualityRules(offer.qualityRules);
+  const result = await verifyLead(tx, lead, offer, env.DUPLICATE_WINDOW_DAYS);
+  const now = new Date();
+  if (result.verdict === "rejected") {
+    await tx.lead.update({
+      where: { id: lead.id },
+      data: {
+        status: "REJECTED",
+        reasons: result.reasons,
+        fields: result.fields ?? undefined,
+        ...(result.contact ? contactColumns(result.contact) : {}),
+        processedAt: now,
+      },
+    });
+    await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${result.detail}`, { reasons: result.reasons });
+    await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected");
+    return "rejected";
+  }
+  await recordLeadEvent(tx, lead.id, "verified", "Verified: fields valid, contact normalised, not a duplicate");
+
+  const score = scoreLead({ fields: result.fields, signals: {}, consent: null, checks: [] });
+  const decision = decideByScore(score.score, rules);
+  const scored = await tx.lead.update({
+    where: { id: lead.id },
+    data: {
+      fields: result.fields,
+      ...contactColumns(result.contact),
+      emailHash: result.emailHash,
+      phoneHash: result.phoneHash,
+      qualityScore: score.score,
+      scoreReasons: score.reasons as unknown as object[],
+      temperature: score.temperature,
+    },
+  });
+  await recordLeadEvent(tx, lead.id, "scored", `Scored ${score.score}/100, ${score.temperature.toLowerCase()}`, {
+    score: score.score,
+    temperature: score.temperature,
+  });
+  if (decision === "reject") {
+    await tx.lead.update({ where: { id: lead.id }, data: { status: "REJECTED", reasons: ["low_score"], processedAt: now } });
+    await recordLeadEvent(tx, lead.id, "rejected", `Rejected: score ${score.score} is below the offer's reject threshold ${rules.rejectScore}`, {
+      reasons: ["low_score"],
+    });
+    await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected");
+    return "rejected";
+  }
+  if (decision === "hold") {
+    await tx.lead.update({ where: { id: lead.id }, data: { status: "HELD", reasons: ["score_review"] } });
+    await recordLeadEvent(tx, lead.id, "held", `Held for review: score ${score.score} is below the offer's accept threshold ${rules.acceptScore}`, {
+      reasons: ["score_review"],
+    });
+    return "held";
+  }
+  return acceptAndRouteLead(tx, scored, offer);
+}
+
+/**
+ * Accepts a verified lead and routes it: ACCEPTED → SOLD or UNSOLD. Used by the pipeline and by
+ * the admin review queue when a held lead is approved (the caller holds the lead's row lock).
+ */
+export async function acceptAndRouteLead(tx: Tx, lead: Lead, offer: Offer): Promise<"sold" | "unsold"> {
+  const env = getEnv();
+  const accepted = await tx.lead.update({ where: { id: lead.id }, data: { status: "ACCEPTED", reasons: [] } });
+  await recordLeadEvent(tx, lead.id, "accepted", "Accepted");
+  await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted");
+  const { sold } = await routeLead(tx, accepted, offer, env.PLATFORM_FEE_BPS);
+  const now = new Date();
+  await tx.lead.update({
+    where: { id: lead.id },
+    data: sold > 0 ? { status: "SOLD", processedAt: now } : { status: "UNSOLD", reasons: ["no_matching_order"], processedAt: now },
+  });
+  if (sold === 0) {
+    await recordLeadEvent(tx, lead.id, "unsold", "Not sold: no open order matched");
+    return "unsold";
+  }
+  await notifyAffiliateOfLeadEvent(tx, lead.id, "sold");
+  return "sold";
 }

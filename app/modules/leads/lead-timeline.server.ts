@@ -1,7 +1,22 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
 
-export type LeadEventType = "received" | "verified" | "rejected" | "routing" | "sold" | "unsold" | "order-skipped";
+export type LeadEventType =
+  | "received"
+  | "check"
+  | "verified"
+  | "scored"
+  | "accepted"
+  | "held"
+  | "reviewed"
+  | "rejected"
+  | "routing"
+  | "sold"
+  | "unsold"
+  | "order-skipped"
+  | "ping-post"
+  | "delivery"
+  | "postback";
 
 /** Writes one step of the lead's life on its timeline (inside the transaction that made it happen). */
 export async function recordLeadEvent(

@@ -79,3 +79,25 @@ export function decideByScore(score: number, rules: Pick<OfferQualityRules, "acc
   if (score >= rules.acceptScore) return "accept";
   return "hold";
 }
+
+/** Activity signals posted with a lead (leads.schema.ts maps the postback keys onto these). */
+export interface LeadSignals {
+  timeOnFormSeconds?: number;
+  pagesViewed?: number;
+}
+export const leadSignalsSchema = z.object({
+  timeOnFormSeconds: z.number().nonnegative().optional(),
+  pagesViewed: z.number().int().nonnegative().optional(),
+});
+
+/** Consent as posted with a lead. */
+export interface LeadConsent {
+  text?: string;
+  at?: string;
+  certUrl?: string;
+}
+export const leadConsentSchema = z.object({
+  text: z.string().optional(),
+  at: z.string().optional(),
+  certUrl: z.string().optional(),
+});

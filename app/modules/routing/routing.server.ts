@@ -1,5 +1,6 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
+import { notifyBuyerOfSale } from "~/modules/leads/lead-notifications.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount, postJournalEntry } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
@@ -83,7 +84,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
         { account: ledgerAccounts.platformFees(order.currency), amountCents: -BigInt(split.feeCents) },
       ].filter((p) => p.amountCents !== 0n),
     });
-    await tx.leadSale.create({
+    const sale = await tx.leadSale.create({
       data: {
         leadId: lead.id,
         orderId: order.id,
@@ -98,6 +99,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       orderId: order.id,
       priceCents: split.priceCents,
     });
+    await notifyBuyerOfSale(tx, sale.id);
     buyers.add(order.advertiserId);
     sold++;
   }
