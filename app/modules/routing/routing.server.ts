@@ -1,8 +1,7 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
-import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
-import { notifyBuyerOfSale } from "~/modules/leads/lead-notifications.server";
+import { recordLeadSale } from "~/modules/billing/lead-sales.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount, postJournalEntry } from "~/modules/ledger/ledger.server";
+import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
@@ -73,33 +72,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       await skip(`balance ${formatMoney(available, order.currency)} is below the price ${formatMoney(priceCents, order.currency)}`);
       continue;
     }
-    const split = splitLeadSale(priceCents, feeBps);
-    const { entryId } = await postJournalEntry(tx, {
-      idempotencyKey: `lead-sale:${lead.id}:${order.id}`,
-      kind: "LEAD_SALE",
-      description: `CPL lead ${lead.id} sold on order ${order.id}`,
-      postings: [
-        { account: wallet, amountCents: BigInt(split.priceCents) },
-        { account: ledgerAccounts.affiliatePending(lead.affiliateId, order.currency), amountCents: -BigInt(split.affiliateEarningCents) },
-        { account: ledgerAccounts.platformFees(order.currency), amountCents: -BigInt(split.feeCents) },
-      ].filter((p) => p.amountCents !== 0n),
-    });
-    const sale = await tx.leadSale.create({
-      data: {
-        leadId: lead.id,
-        orderId: order.id,
-        advertiserId: order.advertiserId,
-        priceCents: split.priceCents,
-        feeCents: split.feeCents,
-        currency: order.currency,
-        journalEntryId: entryId,
-      },
-    });
-    await recordLeadEvent(tx, lead.id, "sold", `Sold on order ${order.id} at ${formatMoney(split.priceCents, order.currency)}`, {
-      orderId: order.id,
-      priceCents: split.priceCents,
-    });
-    await notifyBuyerOfSale(tx, sale.id);
+    await recordLeadSale(tx, lead, order, priceCents, feeBps);
     buyers.add(order.advertiserId);
     sold++;
   }
