@@ -44,6 +44,19 @@ export async function addJob(name: string, payload: unknown, jobId: string): Pro
   }
 }
 
+/** Adds many new jobs in one Redis round trip (ids already present are left alone, as with addJob). */
+export async function addJobs(name: string, jobs: Array<{ payload: unknown; jobId: string }>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not accept ${jobs.length} jobs within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([getQueue(name).addBulk(jobs.map((j) => ({ data: j.payload as object, opts: { jobId: j.jobId } }))), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Bull ignores an add whose job id already exists, so a job that used up its attempts would
  * never run again: retry that one instead (the outbox sweeper calls this until it succeeds).

@@ -149,13 +149,15 @@ export async function startWeb(opts: {
    */
   graceMs?: number;
   ownProcessGroup?: boolean;
+  /** Extra `node` flags, e.g. --cpu-prof (benchmarks). */
+  nodeArgs?: string[];
 }): Promise<WebProcess> {
   const buildFile = path.join(repoRoot, "build", "index.js");
   if (!fs.existsSync(buildFile)) throw new Error(`${buildFile} is missing: run \`npx remix build\` first.`);
   const service = spawnService({
     name: "web",
     command: process.execPath,
-    args: [path.join(repoRoot, "server.js")],
+    args: [...(opts.nodeArgs ?? []), path.join(repoRoot, "server.js")],
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     output: opts.output,
     graceMs: opts.graceMs ?? 3000,

@@ -37,7 +37,15 @@ export async function revokeApiKey(actor: Actor, id: string) {
     where: { id, companyId: actor.companyId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  for (const [hash, entry] of verifiedKeys) if (entry.apiKeyId === id) verifiedKeys.delete(hash);
 }
+
+// Keys verified recently, by sha256(key): the postback endpoint must not pay a database round
+// trip per lead for auth. A key revoked through this process is dropped at once; one revoked
+// elsewhere (another web instance) stops working within VERIFIED_KEY_TTL_MS.
+const VERIFIED_KEY_TTL_MS = 30_000;
+const LAST_USED_RESOLUTION_MS = 60_000;
+const verifiedKeys = new Map<string, { apiKeyId: string; actor: Actor; verifiedAt: number; lastUsedWrittenAt: number }>();
 
 /** Reads the key from `Authorization: Bearer`, `X-Api-Key` or an `api_key` query parameter. */
 export function readApiKey(request: Request): string | null {
@@ -54,12 +62,31 @@ export async function authenticateApiKey(request: Request): Promise<Actor> {
   if (!key) throw new UnauthorizedError("Missing API key (Authorization: Bearer <key>)");
   const match = KEY_PATTERN.exec(key);
   if (!match) throw new UnauthorizedError("Invalid API key");
+  const keyHash = sha256(key);
+  const now = Date.now();
+  const cached = verifiedKeys.get(keyHash);
+  if (cached && now - cached.verifiedAt < VERIFIED_KEY_TTL_MS) {
+    if (now - cached.lastUsedWrittenAt > LAST_USED_RESOLUTION_MS) {
+      cached.lastUsedWrittenAt = now;
+      void touchApiKey(cached.apiKeyId);
+    }
+    return cached.actor;
+  }
   const row = await prisma.apiKey.findUnique({ where: { prefix: match[1] }, include: { company: true } });
   const expected = Buffer.from(row?.hash ?? "0".repeat(64), "hex");
-  const actual = Buffer.from(sha256(key), "hex");
+  const actual = Buffer.from(keyHash, "hex");
   if (!row || row.revokedAt || !timingSafeEqual(expected, actual)) {
+    verifiedKeys.delete(keyHash);
     throw new UnauthorizedError("Invalid API key");
   }
-  await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  return { userId: null, companyId: row.companyId, role: roleForCompanyKind(row.company.kind) };
+  const actor: Actor = { userId: null, companyId: row.companyId, role: roleForCompanyKind(row.company.kind) };
+  verifiedKeys.set(keyHash, { apiKeyId: row.id, actor, verifiedAt: now, lastUsedWrittenAt: now });
+  await touchApiKey(row.id);
+  return actor;
+}
+
+async function touchApiKey(id: string) {
+  await prisma.apiKey
+    .update({ where: { id }, data: { lastUsedAt: new Date() } })
+    .catch((error: unknown) => console.warn(`api key ${id}: lastUsedAt not updated (${String(error)})`));
 }

@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import { addJob } from "~/queues/queue.server";
+import { addJob, addJobs } from "~/queues/queue.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { prisma } from "~/utils/db.server";
 
@@ -24,6 +24,49 @@ export async function dispatchOutboxMessage(message: { id: string; queue: string
     data: { enqueuedAt: new Date(), attempts: { increment: 1 } },
   });
   return true;
+}
+
+type OutboxMessageRef = { id: string; queue: string; key: string; payload: unknown };
+
+const BATCH_DELAY_MS = 2;
+let pendingDispatch: OutboxMessageRef[] = [];
+let flushTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Enqueues a just-committed message without making the caller wait: messages are gathered for a
+ * couple of milliseconds and sent in one Redis round trip, with one UPDATE marking them enqueued.
+ * Under load this is what lets the postback endpoint answer at database speed. A message lost
+ * here (Redis down, process killed) is still a row: the sweeper enqueues it.
+ */
+export function dispatchOutboxMessageSoon(message: OutboxMessageRef): void {
+  pendingDispatch.push(message);
+  flushTimer ??= setTimeout(() => void flushOutboxDispatch(), BATCH_DELAY_MS);
+}
+
+/** Sends what dispatchOutboxMessageSoon gathered (also called on shutdown). */
+export async function flushOutboxDispatch(): Promise<void> {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const batch = pendingDispatch;
+  pendingDispatch = [];
+  if (batch.length === 0) return;
+  const byQueue = new Map<string, OutboxMessageRef[]>();
+  for (const m of batch) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m]);
+  await Promise.all(
+    [...byQueue].map(async ([queue, messages]) => {
+      const ids = messages.map((m) => m.id);
+      try {
+        await addJobs(queue, messages.map((m) => ({ payload: m.payload, jobId: m.key })));
+      } catch (error) {
+        console.warn(`outbox: ${messages.length} ${queue} message(s) not enqueued yet (${(error as Error).message}); the sweeper will retry`);
+        await prisma.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } }).catch(() => {});
+        return;
+      }
+      await prisma.outboxMessage
+        .updateMany({ where: { id: { in: ids } }, data: { enqueuedAt: new Date(), attempts: { increment: 1 } } })
+        .catch((error: unknown) => console.warn(`outbox: could not mark ${ids.length} message(s) enqueued: ${String(error)}`));
+    }),
+  );
 }
 
 export async function markOutboxProcessed(tx: Tx | Db, queue: string, key: string) {
