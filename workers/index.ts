@@ -1,8 +1,10 @@
 import { LEAD_PROCESSING_QUEUE } from "~/queues/lead-processing.queue.server";
+import { OUTBOUND_DELIVERY_QUEUE } from "~/queues/outbound-delivery.queue.server";
 import { closeQueues, getQueue } from "~/queues/queue.server";
 import { disconnectDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { leadProcessingProcessor } from "./lead-processing.processor";
+import { outboundDeliveryProcessor } from "./outbound-delivery.processor";
 import { startOutboxSweeper } from "./outbox-sweeper";
 
 // The one worker entry: validate env, register processors, sweep the outbox, close cleanly.
@@ -15,8 +17,14 @@ leadQueue.on("failed", (job, error) => {
   console.warn(`[${LEAD_PROCESSING_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });
 
+const deliveryQueue = getQueue(OUTBOUND_DELIVERY_QUEUE);
+void deliveryQueue.process(CONCURRENCY, outboundDeliveryProcessor);
+deliveryQueue.on("failed", (job, error) => {
+  console.warn(`[${OUTBOUND_DELIVERY_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+});
+
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
-console.info(`leadex workers: processing ${LEAD_PROCESSING_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`);
+console.info(`leadex workers: processing ${LEAD_PROCESSING_QUEUE} and ${OUTBOUND_DELIVERY_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,8 +1,12 @@
 import type { Job } from "bull";
+import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
 import { processReceivedLead } from "~/modules/leads/lead-pipeline.server";
 import { leadProcessingPayloadSchema } from "~/queues/lead-processing.queue.server";
 
 export async function leadProcessingProcessor(job: Job<unknown>) {
   const { leadId } = leadProcessingPayloadSchema.parse(job.data);
-  return { outcome: await processReceivedLead(leadId) };
+  const outcome = await processReceivedLead(leadId);
+  // The webhooks and postbacks that processing queued are outbox rows now that it committed.
+  await dispatchLeadDeliveries(leadId);
+  return { outcome };
 }

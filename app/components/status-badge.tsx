@@ -1,5 +1,6 @@
 // A coloured pill for a status word: lead statuses (received, accepted, rejected, sold, unsold ...),
-// order statuses (open, paused, closed) and top-up statuses (pending, paid, expired).
+// order statuses (open, paused, closed), top-up statuses (pending, paid, expired) and delivery
+// statuses (pending, delivered, failed).
 
 const TONES: Record<string, string> = {
   received: "info",
@@ -17,6 +18,8 @@ const TONES: Record<string, string> = {
   paid: "success",
   expired: "muted",
   revoked: "muted",
+  delivered: "success",
+  failed: "danger",
 };
 
 export function StatusBadge({ status }: { status: string }) {

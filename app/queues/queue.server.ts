@@ -1,5 +1,6 @@
 import Bull from "bull";
-import { getEnv } from "~/utils/env.server";
+import { getEnv, type Env } from "~/utils/env.server";
+import { OUTBOUND_DELIVERY_QUEUE, outboundDeliveryJobOptions } from "./outbound-delivery.queue.server";
 
 // Shared Bull setup: one Queue object per name per process, common job options, one close().
 
@@ -12,13 +13,18 @@ const defaultJobOptions: Bull.JobOptions = {
   removeOnFail: false,
 };
 
+/** Queues whose jobs retry on their own schedule instead of the defaults. */
+const jobOptionsByQueue: Record<string, (env: Env) => Bull.JobOptions> = {
+  [OUTBOUND_DELIVERY_QUEUE]: outboundDeliveryJobOptions,
+};
+
 export function getQueue(name: string): Bull.Queue {
   let queue = queues.get(name);
   if (!queue) {
     const env = getEnv();
     queue = new Bull(name, env.REDIS_URL, {
       prefix: env.QUEUE_PREFIX,
-      defaultJobOptions,
+      defaultJobOptions: { ...defaultJobOptions, ...jobOptionsByQueue[name]?.(env) },
       // Fail fast instead of waiting forever when Redis is down; the outbox retries later.
       redis: { maxRetriesPerRequest: 1, enableReadyCheck: false, connectTimeout: 2000 },
     });

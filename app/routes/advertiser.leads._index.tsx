@@ -18,7 +18,15 @@ export default function BoughtLeads() {
   const { leads } = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeader title="Leads" description="Leads you bought, newest first. Contact them fast: hot leads cool quickly." />
+      <PageHeader
+        title="Leads"
+        description="Leads you bought, newest first. Contact them fast: hot leads cool quickly."
+        actions={
+          <a href="/advertiser/leads.csv" className="button button-ghost" download>
+            Download CSV
+          </a>
+        }
+      />
       <section className="card">
         <DataTable
           rows={leads}

@@ -33,6 +33,8 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
     { to: "/advertiser/leads", label: "Leads" },
     { to: "/advertiser/billing", label: "Billing" },
     { to: "/advertiser/api-keys", label: "API keys" },
+    { to: "/advertiser/deliveries", label: "Deliveries" },
+    { to: "/advertiser/settings", label: "Settings" },
   ],
   headerExtras: (data) => <WalletChip balanceCents={data.balanceCents} />,
 };

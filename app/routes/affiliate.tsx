@@ -13,6 +13,7 @@ const PORTAL: Portal = {
     { to: "/affiliate/offers/new", label: "New offer" },
     { to: "/affiliate/api-keys", label: "API keys" },
     { to: "/affiliate/leads", label: "Leads" },
+    { to: "/affiliate/postbacks", label: "Postbacks" },
   ],
 };
 

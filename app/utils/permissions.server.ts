@@ -22,7 +22,9 @@ export type Permission =
   | "read:earning:own"
   | "write:apikey:own"
   | "read:lead:any"
-  | "read:audit:any";
+  | "read:audit:any"
+  | "read:delivery:own"
+  | "write:delivery:own";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -33,6 +35,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:topup:own",
     "read:billing:own",
     "write:apikey:own",
+    "read:delivery:own",
+    "write:delivery:own",
   ]),
   AFFILIATE: new Set<Permission>([
     "write:offer:own",
@@ -41,6 +45,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:lead:own",
     "read:earning:own",
     "write:apikey:own",
+    "read:delivery:own",
+    "write:delivery:own",
   ]),
   ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any"]),
 };

@@ -1,0 +1,100 @@
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { DataTable } from "./data-table";
+import { formatDateTime } from "./format";
+import { EmptyState } from "./portal-shell";
+import { StatusBadge } from "./status-badge";
+
+export interface DeliveryLogEntry {
+  id: string;
+  leadId: string;
+  event: string;
+  method: string;
+  url: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date | string;
+  deliveredAt: Date | string | null;
+  attemptLog: Array<{
+    id: string;
+    attemptedAt: Date | string;
+    statusCode: number | null;
+    durationMs: number;
+    error: string | null;
+    responseSnippet: string | null;
+    replay: boolean;
+  }>;
+}
+
+/** A delivery log (CRM webhooks or postbacks): status, attempts, last answer, each attempt, replay. */
+export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntry[]; empty: ReactNode }) {
+  return (
+    <DataTable
+      rows={deliveries}
+      testId="delivery-log"
+      empty={<EmptyState title="Nothing sent yet">{empty}</EmptyState>}
+      head={
+        <>
+          <th>Created</th>
+          <th>Event</th>
+          <th>Lead</th>
+          <th>Request</th>
+          <th>Status</th>
+          <th className="num">Attempts</th>
+          <th>Last answer</th>
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </>
+      }
+      row={(d) => (
+        <tr key={d.id} data-delivery-id={d.id}>
+          <td className="nowrap">{formatDateTime(d.createdAt, { seconds: true })}</td>
+          <td>{d.event}</td>
+          <td>
+            <code>{d.leadId}</code>
+          </td>
+          <td className="small delivery-request">
+            <code>
+              {d.method} {d.url}
+            </code>
+            {d.attemptLog.length > 0 ? (
+              <details>
+                <summary>Attempts</summary>
+                <ol className="attempt-log">
+                  {d.attemptLog.map((a) => (
+                    <li key={a.id}>
+                      {formatDateTime(a.attemptedAt, { seconds: true })} · {a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error} ·{" "}
+                      {a.durationMs} ms{a.replay ? " · replay" : ""}
+                      {a.responseSnippet ? <pre>{a.responseSnippet}</pre> : null}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            ) : null}
+          </td>
+          <td>
+            <StatusBadge status={d.status} />
+          </td>
+          <td className="num">{d.attempts}</td>
+          <td className="small">
+            {d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : null}
+            {d.lastError && d.lastStatusCode === null ? d.lastError : null}
+            {d.lastStatusCode === null && !d.lastError ? <span className="muted">—</span> : null}
+          </td>
+          <td className="actions">
+            <Form method="post">
+              <input type="hidden" name="intent" value="replay" />
+              <input type="hidden" name="deliveryId" value={d.id} />
+              <button type="submit" className="button button-small button-ghost">
+                Replay
+              </button>
+            </Form>
+          </td>
+        </tr>
+      )}
+    />
+  );
+}

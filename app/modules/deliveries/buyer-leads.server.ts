@@ -1,0 +1,114 @@
+import type { Lead, LeadSale, Offer } from "~/generated/prisma/client";
+import { prisma } from "~/utils/db.server";
+import { ValidationError } from "~/utils/errors";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+import { toCsv } from "./csv";
+import type { PullQuery } from "./deliveries.schema";
+
+// What a buyer gets for a lead it bought, the same in the CRM webhook, the pull API and the CSV:
+// the contact and the offer's fields, price, time of sale, score and temperature. Never the
+// affiliate's identity, its own lead id or sub-ids: those are the seller's business.
+
+export type SoldLead = LeadSale & { lead: Lead & { offer: Pick<Offer, "id" | "title" | "vertical"> } };
+
+export const soldLeadInclude = { lead: { include: { offer: { select: { id: true, title: true, vertical: true } } } } } as const;
+
+export function buyerLeadView(sale: SoldLead) {
+  const { lead } = sale;
+  return {
+    lead_id: lead.id,
+    sale_id: sale.id,
+    order_id: sale.orderId,
+    offer_id: lead.offer.id,
+    offer: lead.offer.title,
+    vertical: lead.offer.vertical,
+    price_cents: sale.priceCents,
+    currency: sale.currency,
+    sold_at: sale.soldAt.toISOString(),
+    received_at: lead.receivedAt.toISOString(),
+    score: lead.qualityScore,
+    temperature: lead.temperature?.toLowerCase() ?? null,
+    contact: { email: lead.email, phone: lead.phone, state: lead.state, postal_code: lead.postalCode },
+    fields: (lead.fields ?? lead.rawFields ?? {}) as Record<string, unknown>,
+  };
+}
+export type BuyerLeadView = ReturnType<typeof buyerLeadView>;
+
+// A cursor is the last row's (soldAt, sale id): sales sold in the same millisecond still page exactly.
+function encodeCursor(sale: Pick<LeadSale, "soldAt" | "id">): string {
+  return Buffer.from(`${sale.soldAt.toISOString()}|${sale.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { soldAt: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const soldAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(soldAt.getTime())) throw new ValidationError({ cursor: "Unknown cursor: use the `next` value of a previous page" });
+  return { soldAt, id };
+}
+
+/** One page of the leads this advertiser bought, oldest sale first, from `since` or after `cursor`. */
+export async function pullBoughtLeads(actor: Actor, query: PullQuery) {
+  requirePermission(actor, "read:lead:bought");
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const sales = await prisma.leadSale.findMany({
+    where: {
+      advertiserId: actor.companyId,
+      ...(after
+        ? { OR: [{ soldAt: { gt: after.soldAt } }, { soldAt: after.soldAt, id: { gt: after.id } }] }
+        : query.since
+          ? { soldAt: { gte: new Date(query.since) } }
+          : {}),
+    },
+    orderBy: [{ soldAt: "asc" }, { id: "asc" }],
+    take: query.limit + 1,
+    include: soldLeadInclude,
+  });
+  const page = sales.slice(0, query.limit);
+  const last = page.at(-1);
+  return { leads: page.map(buyerLeadView), next: sales.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+const EXPORT_BATCH = 1000;
+
+/** Every lead this advertiser bought, oldest sale first, in batches (for the CSV export). */
+export async function* allBoughtLeads(actor: Actor): AsyncGenerator<BuyerLeadView[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await pullBoughtLeads(actor, { limit: EXPORT_BATCH, cursor });
+    if (page.leads.length > 0) yield page.leads;
+    cursor = page.next ?? undefined;
+  } while (cursor);
+}
+
+const CSV_COLUMNS = [
+  "lead_id",
+  "sale_id",
+  "order_id",
+  "offer_id",
+  "offer",
+  "vertical",
+  "price_cents",
+  "currency",
+  "sold_at",
+  "received_at",
+  "score",
+  "temperature",
+  "email",
+  "phone",
+  "state",
+  "postal_code",
+] as const;
+
+/** The CSV export: the pull API's columns, then one column per lead field not already there. */
+export async function boughtLeadsCsv(actor: Actor): Promise<string> {
+  const leads: BuyerLeadView[] = [];
+  for await (const batch of allBoughtLeads(actor)) leads.push(...batch);
+  const fixed = new Set<string>(CSV_COLUMNS);
+  const fieldColumns = [...new Set(leads.flatMap((l) => Object.keys(l.fields)))].filter((name) => !fixed.has(name)).sort();
+  const rows = leads.map((l) => {
+    const flat: Record<string, unknown> = { ...l.fields, ...l.contact, ...l, fields: undefined, contact: undefined };
+    return [...CSV_COLUMNS, ...fieldColumns].map((column) => flat[column]);
+  });
+  return toCsv([...CSV_COLUMNS, ...fieldColumns], rows);
+}

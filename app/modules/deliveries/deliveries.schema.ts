@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+// Outbound deliveries (CRM webhooks, affiliate postbacks) and the pull API: shapes shared by the
+// portal forms, the API routes and the modules.
+
+/** Lead events affiliates can receive postbacks for. */
+export const AFFILIATE_POSTBACK_EVENTS = ["accepted", "rejected", "sold", "returned", "converted"] as const;
+export type AffiliatePostbackEvent = (typeof AFFILIATE_POSTBACK_EVENTS)[number];
+
+/** The macros a postback URL template may use, with what each becomes. */
+export const POSTBACK_MACROS = {
+  lead_id: "your own lead id (the lead_id you posted)",
+  leadex_id: "Leadex's id for the lead",
+  s1: "sub-id 1",
+  s2: "sub-id 2",
+  s3: "sub-id 3",
+  s4: "sub-id 4",
+  s5: "sub-id 5",
+  status: "the lead's status (accepted, rejected, sold, unsold, held, returned)",
+  payout: "what the lead earned you, in major units (25.60)",
+  reason: "reason codes, comma-separated (rejected leads)",
+  event: "the event that fired (accepted, rejected, sold, returned, converted)",
+  offer_id: "the offer's id",
+} as const;
+export type PostbackMacro = keyof typeof POSTBACK_MACROS;
+
+export const MACRO_PATTERN = /\{([^{}]*)\}/g;
+
+/** The macros a template uses that Leadex does not know, in order of appearance. */
+export function unknownMacros(template: string): string[] {
+  const unknown: string[] = [];
+  for (const match of template.matchAll(MACRO_PATTERN)) {
+    const name = match[1];
+    if (!(name in POSTBACK_MACROS) && !unknown.includes(name)) unknown.push(name);
+  }
+  return unknown;
+}
+
+const postbackUrlTemplateSchema = z
+  .string()
+  .trim()
+  .max(2000, "At most 2000 characters")
+  .superRefine((template, ctx) => {
+    const unknown = unknownMacros(template);
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: "custom", message: `Unknown macro ${unknown.map((m) => `{${m}}`).join(", ")}` });
+      return;
+    }
+    // Macros become URL-encoded values, so a placeholder stands in for them when checking the URL.
+    let url: URL;
+    try {
+      url = new URL(template.replace(MACRO_PATTERN, "x"));
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, e.g. https://tracker.example/postback?id={lead_id}" });
+      return;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") ctx.addIssue({ code: "custom", message: "Only http:// or https:// URLs" });
+  });
+
+/** The affiliate's postback settings form: an empty URL turns postbacks off. */
+export const postbackSettingsSchema = z.object({
+  postbackUrl: z.union([z.literal("").transform(() => null), postbackUrlTemplateSchema]),
+  postbackEvents: z.array(z.enum(AFFILIATE_POSTBACK_EVENTS, { message: "Unknown event" })).default([]),
+});
+export type PostbackSettings = z.infer<typeof postbackSettingsSchema>;
+
+export const replayFormSchema = z.object({ deliveryId: z.string().min(1) });
+
+export const PULL_DEFAULT_LIMIT = 100;
+export const PULL_MAX_LIMIT = 500;
+
+/** `GET /api/v1/advertiser/leads` query: `since` (ISO date-time), `limit`, or the `cursor` a previous page answered. */
+export const pullQuerySchema = z.object({
+  since: z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, e.g. 2025-03-14T09:00:00Z" }).optional(),
+  limit: z.coerce
+    .number({ message: "Use a whole number" })
+    .int("Use a whole number")
+    .min(1, "At least 1")
+    .max(PULL_MAX_LIMIT, `At most ${PULL_MAX_LIMIT}`)
+    .default(PULL_DEFAULT_LIMIT),
+  cursor: z.string().min(1).optional(),
+});
+export type PullQuery = z.infer<typeof pullQuerySchema>;

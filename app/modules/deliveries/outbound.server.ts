@@ -1,0 +1,208 @@
+import type { OutboundDelivery, OutboundKind, OutboundStatus } from "~/generated/prisma/client";
+import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
+import { addOutboxMessage, dispatchOutboxMessage, markOutboxProcessed } from "~/modules/outbox/outbox.server";
+import { OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey } from "~/queues/outbound-delivery.queue.server";
+import { prisma, type Tx } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { NotFoundError } from "~/utils/errors";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+import { ensureSigningSecret, SIGNATURE_HEADER, signatureHeaderValue } from "./signing.server";
+
+// Outbound deliveries: a row (with its outbox message) written in the transaction that caused it,
+// then sent by the worker, signed, every attempt logged, retried with backoff until delivered or
+// out of attempts, and replayable by its owner from the portal.
+
+export interface NewOutboundDelivery {
+  kind: OutboundKind;
+  companyId: string;
+  leadId: string;
+  orderId: string | null;
+  event: string;
+  dedupeKey: string;
+  method: "GET" | "POST";
+  url: string;
+  body: string | null;
+}
+
+const KIND_LABEL: Record<OutboundKind, string> = { CRM_WEBHOOK: "CRM webhook", AFFILIATE_POSTBACK: "Postback" };
+const TIMELINE_TYPE = { CRM_WEBHOOK: "delivery", AFFILIATE_POSTBACK: "postback" } as const satisfies Record<OutboundKind, string>;
+
+/** Writes the delivery and its outbox message; the same dedupe key again returns the first delivery. */
+export async function queueOutboundDelivery(tx: Tx, input: NewOutboundDelivery): Promise<OutboundDelivery> {
+  const existing = await tx.outboundDelivery.findUnique({ where: { dedupeKey: input.dedupeKey } });
+  if (existing) return existing;
+  const delivery = await tx.outboundDelivery.create({ data: input });
+  await addOutboxMessage(tx, OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey(delivery.id), { deliveryId: delivery.id });
+  await recordLeadEvent(tx, input.leadId, TIMELINE_TYPE[input.kind], `${KIND_LABEL[input.kind]} queued (${input.event}): ${input.method} ${input.url}`, {
+    deliveryId: delivery.id,
+    event: input.event,
+  });
+  return delivery;
+}
+
+/**
+ * Enqueues the lead's deliveries that are still only outbox rows (after the transaction that
+ * wrote them committed). If Redis refuses, the outbox sweeper sends them later.
+ */
+export async function dispatchLeadDeliveries(leadId: string): Promise<void> {
+  const pending = await prisma.outboundDelivery.findMany({ where: { leadId, status: "PENDING" }, select: { id: true } });
+  if (pending.length === 0) return;
+  const messages = await prisma.outboxMessage.findMany({
+    where: { queue: OUTBOUND_DELIVERY_QUEUE, key: { in: pending.map((d) => outboundDeliveryKey(d.id)) }, enqueuedAt: null, processedAt: null },
+  });
+  for (const message of messages) await dispatchOutboxMessage(message);
+}
+
+interface AttemptResult {
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseSnippet: string | null;
+}
+
+const SNIPPET_CHARS = 500;
+
+async function sendOnce(delivery: OutboundDelivery): Promise<AttemptResult> {
+  const env = getEnv();
+  const secret = await ensureSigningSecret(prisma, delivery.companyId);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    "user-agent": "Leadex-Delivery/1",
+    [SIGNATURE_HEADER]: signatureHeaderValue(secret, delivery.body ?? delivery.url, timestamp),
+    "Leadex-Delivery-Id": delivery.id,
+    "Leadex-Event": delivery.event,
+  };
+  if (delivery.body !== null) headers["content-type"] = "application/json";
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(delivery.url, {
+      method: delivery.method,
+      headers,
+      body: delivery.body ?? undefined,
+      // A signed delivery goes where its owner said, not wherever a redirect points.
+      redirect: "manual",
+      signal: AbortSignal.timeout(env.DELIVERY_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    const ok = response.status >= 200 && response.status < 300;
+    return {
+      statusCode: response.status,
+      durationMs: elapsed(),
+      error: ok ? null : `HTTP ${response.status}`,
+      responseSnippet: text.slice(0, SNIPPET_CHARS) || null,
+    };
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    const cause = (error as Error & { cause?: Error }).cause;
+    const message = timedOut ? `No answer within ${env.DELIVERY_TIMEOUT_MS} ms` : (cause?.message ?? (error as Error).message);
+    return { statusCode: null, durationMs: elapsed(), error: message, responseSnippet: null };
+  }
+}
+
+/** Logs one attempt and moves the delivery on: delivered on 2xx, failed once out of attempts. */
+async function recordAttempt(delivery: OutboundDelivery, result: AttemptResult, replay: boolean): Promise<OutboundDelivery> {
+  const maxAttempts = getEnv().DELIVERY_MAX_ATTEMPTS;
+  return prisma.$transaction(async (tx) => {
+    await tx.outboundAttempt.create({ data: { deliveryId: delivery.id, ...result, replay } });
+    const current = await tx.outboundDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    const scheduled = await tx.outboundAttempt.count({ where: { deliveryId: delivery.id, replay: false } });
+    const delivered = result.error === null;
+    let status: OutboundStatus = current.status;
+    if (delivered) status = "DELIVERED";
+    else if (!replay && current.status === "PENDING" && scheduled >= maxAttempts) status = "FAILED";
+    const updated = await tx.outboundDelivery.update({
+      where: { id: delivery.id },
+      data: {
+        status,
+        attempts: { increment: 1 },
+        lastStatusCode: result.statusCode,
+        lastError: result.error,
+        ...(delivered ? { deliveredAt: new Date() } : {}),
+      },
+    });
+    if (status !== "PENDING") await markOutboxProcessed(tx, OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey(delivery.id));
+    const label = KIND_LABEL[delivery.kind];
+    const answer = result.statusCode !== null ? `HTTP ${result.statusCode}` : result.error;
+    const message = replay
+      ? `${label} replayed (${delivery.event}): ${answer}`
+      : delivered
+        ? `${label} delivered (${delivery.event}): ${answer} on attempt ${scheduled}`
+        : status === "FAILED"
+          ? `${label} failed (${delivery.event}) after ${scheduled} attempts: ${answer}`
+          : `${label} attempt ${scheduled} of ${maxAttempts} failed (${delivery.event}): ${answer}; retrying`;
+    await recordLeadEvent(tx, delivery.leadId, TIMELINE_TYPE[delivery.kind], message, {
+      deliveryId: delivery.id,
+      statusCode: result.statusCode,
+      replay,
+    });
+    return updated;
+  });
+}
+
+export class OutboundDeliveryRetryError extends Error {}
+
+/**
+ * The worker's step: sends a pending delivery once. Throws OutboundDeliveryRetryError when the
+ * attempt failed and attempts remain, so the queue retries it after its backoff.
+ */
+export async function sendOutboundDelivery(deliveryId: string): Promise<"missing" | "already-done" | "delivered" | "failed"> {
+  const delivery = await prisma.outboundDelivery.findUnique({ where: { id: deliveryId } });
+  if (!delivery) return "missing";
+  if (delivery.status !== "PENDING") {
+    await markOutboxProcessed(prisma, OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey(delivery.id));
+    return "already-done";
+  }
+  const updated = await recordAttempt(delivery, await sendOnce(delivery), false);
+  if (updated.status === "PENDING") {
+    throw new OutboundDeliveryRetryError(`delivery ${delivery.id} to ${delivery.url} failed: ${updated.lastError}`);
+  }
+  return updated.status === "DELIVERED" ? "delivered" : "failed";
+}
+
+/** Sends the actor's own delivery again now (whatever its status) and logs it as a replay. */
+export async function replayOwnDelivery(actor: Actor, deliveryId: string): Promise<OutboundDelivery> {
+  requirePermission(actor, "write:delivery:own");
+  const delivery = await prisma.outboundDelivery.findFirst({ where: { id: deliveryId, companyId: actor.companyId } });
+  if (!delivery) throw new NotFoundError("Delivery");
+  return recordAttempt(delivery, await sendOnce(delivery), true);
+}
+
+const LOG_PAGE = 200;
+const ATTEMPTS_SHOWN = 10;
+
+/** The actor's delivery log of one kind, newest first, with the latest attempts of each. */
+export async function listOwnDeliveries(actor: Actor, kind: OutboundKind) {
+  requirePermission(actor, "read:delivery:own");
+  const deliveries = await prisma.outboundDelivery.findMany({
+    where: { companyId: actor.companyId, kind },
+    orderBy: { createdAt: "desc" },
+    take: LOG_PAGE,
+    include: { attemptLog: { orderBy: { attemptedAt: "desc" }, take: ATTEMPTS_SHOWN } },
+  });
+  return deliveries.map((d) => ({
+    id: d.id,
+    leadId: d.leadId,
+    orderId: d.orderId,
+    event: d.event,
+    method: d.method,
+    url: d.url,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    createdAt: d.createdAt,
+    deliveredAt: d.deliveredAt,
+    attemptLog: d.attemptLog.map((a) => ({
+      id: a.id,
+      attemptedAt: a.attemptedAt,
+      statusCode: a.statusCode,
+      durationMs: a.durationMs,
+      error: a.error,
+      responseSnippet: a.responseSnippet,
+      replay: a.replay,
+    })),
+  }));
+}
+export type DeliveryLogRow = Awaited<ReturnType<typeof listOwnDeliveries>>[number];

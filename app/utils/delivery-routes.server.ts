@@ -1,0 +1,26 @@
+import { rotateOwnSigningSecret } from "~/modules/deliveries/signing.server";
+import { replayOwnDelivery } from "~/modules/deliveries/outbound.server";
+import { replayFormSchema } from "~/modules/deliveries/deliveries.schema";
+import type { Actor } from "./permissions.server";
+import { formFailureFrom } from "./route-errors.server";
+
+// The form intents both portals' delivery pages share: replay one delivery, rotate the signing secret.
+
+/** `intent=replay` with a `deliveryId` (the actor's own; another's is a 404) or `intent=rotate`; null for other intents. */
+export async function submitDeliveryIntent(actor: Actor, form: FormData) {
+  const intent = form.get("intent");
+  try {
+    if (intent === "replay") {
+      const { deliveryId } = replayFormSchema.parse(Object.fromEntries(form));
+      const delivery = await replayOwnDelivery(actor, deliveryId);
+      return { replayed: { id: delivery.id, status: delivery.status, lastStatusCode: delivery.lastStatusCode, lastError: delivery.lastError } };
+    }
+    if (intent === "rotate") {
+      await rotateOwnSigningSecret(actor);
+      return { rotated: true as const };
+    }
+  } catch (error) {
+    return formFailureFrom(error);
+  }
+  return null;
+}
