@@ -4,7 +4,7 @@ import type { Order } from "~/generated/prisma/client";
 import { recordLeadSale } from "~/modules/billing/lead-sales.server";
 import { balanceCents, findUnbalancedEntries, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
 import { MAX_ORDER_PRICE_CENTS, type CreateOrderInput } from "~/modules/orders/orders.schema";
-import { distributeOrders, type DistributableOrder } from "~/modules/routing/distribution";
+import { distributeOrders, type DistributableOrder } from "~/modules/routing/distribution.server";
 import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
 import { routeLead } from "~/modules/routing/routing.server";
 import { prisma } from "~/utils/db.server";

@@ -207,7 +207,9 @@ export function orderPricing(json: unknown): OrderPricing {
 /** "Hot $45.00, cold $15.00; +$5.00 from score 80", or null when the order pays its base price. */
 export function describePricing(pricing: OrderPricing, currency: string): string | null {
   const parts: string[] = [];
-  const byTemperature = TEMPERATURES.filter((t) => pricing.temperature?.[t] !== undefined)
+  const byTemperature = [...TEMPERATURES]
+    .reverse()
+    .filter((t) => pricing.temperature?.[t] !== undefined)
     .map((t) => `${t.toLowerCase()} ${formatMoney(pricing.temperature![t]!, currency)}`)
     .join(", ");
   if (byTemperature) parts.push(byTemperature);
@@ -315,6 +317,9 @@ export const orderStatusFormSchema = z.object({
   status: z.enum(ORDER_STATUSES, { message: "Choose open, paused or closed" }),
 });
 
+/** The order form's price input for each temperature. */
+export const TEMPERATURE_PRICE_INPUTS = { HOT: "priceHot", WARM: "priceWarm", COLD: "priceCold" } as const;
+
 /** How many field-rule rows the order form shows. */
 export const ORDER_FORM_RULE_ROWS = 3;
 
@@ -370,7 +375,7 @@ export function orderFormToInput(form: FormData): Record<string, unknown> {
       rules: fieldRulesFromForm(form),
     },
     pricing: {
-      temperature: { HOT: text(form, "priceHot"), WARM: text(form, "priceWarm"), COLD: text(form, "priceCold") },
+      temperature: Object.fromEntries(TEMPERATURES.map((t) => [t, text(form, TEMPERATURE_PRICE_INPUTS[t])])),
       scoreBonus: bonusMinScore || bonusExtra ? { minScore: bonusMinScore, extraCents: bonusExtra } : undefined,
     },
     priority: text(form, "priority"),
@@ -385,4 +390,64 @@ export function orderFormToInput(form: FormData): Record<string, unknown> {
 /** What was typed, to refill the form after an error; checkbox groups are joined with commas. */
 export function orderFormValues(form: FormData): Record<string, string> {
   return { ...formValues(form), scheduleDays: texts(form, "scheduleDays").join(","), temperatures: texts(form, "temperatures").join(",") };
+}
+
+/** What the orders page shows of an order's settings, in words. */
+export interface OrderSettingsSummary {
+  caps: string[];
+  schedule: string;
+  filters: string[];
+  pricing: string | null;
+  delivery: string;
+  ranking: string;
+}
+
+interface OrderSettingsRow {
+  currency: string;
+  hourlyCap: number | null;
+  dailyCap: number | null;
+  monthlyCap: number | null;
+  hourlySpendCapCents: number | null;
+  dailySpendCapCents: number | null;
+  monthlySpendCapCents: number | null;
+  timezone: string;
+  schedule: unknown;
+  filters: unknown;
+  pricing: unknown;
+  priority: number;
+  weight: number;
+  delivery: DeliveryMethodValue;
+  webhookUrl: string | null;
+  pingUrl: string | null;
+}
+
+export function summarizeOrderSettings(order: OrderSettingsRow): OrderSettingsSummary {
+  const caps = (
+    [
+      ["hour", order.hourlyCap, order.hourlySpendCapCents],
+      ["day", order.dailyCap, order.dailySpendCapCents],
+      ["month", order.monthlyCap, order.monthlySpendCapCents],
+    ] as const
+  ).flatMap(([period, count, spend]) => [
+    ...(count !== null ? [`${count} leads per ${period}`] : []),
+    ...(spend !== null ? [`${formatMoney(spend, order.currency)} per ${period}`] : []),
+  ]);
+  const schedule = orderSchedule(order.schedule);
+  const filters = orderFiltersSchema.safeParse(order.filters ?? {});
+  const f = filters.success ? filters.data : orderFilters({});
+  const pricing = orderPricingSchema.safeParse(order.pricing ?? {});
+  return {
+    caps: caps.length > 0 ? [...caps, `Counted in ${order.timezone}`] : [],
+    schedule: schedule ? describeSchedule(schedule, order.timezone) : "Any time",
+    filters: [
+      ...(f.states.length > 0 ? [`States: ${f.states.join(", ")}`] : []),
+      ...(f.postalCodePrefixes.length > 0 ? [`Postal codes: ${f.postalCodePrefixes.map((p) => `${p}…`).join(", ")}`] : []),
+      ...(f.minScore !== undefined ? [`Score at least ${f.minScore}`] : []),
+      ...(f.temperatures.length > 0 ? [`Temperature: ${f.temperatures.map((t) => t.toLowerCase()).join(", ")}`] : []),
+      ...f.rules.map(describeFieldRule),
+    ],
+    pricing: pricing.success ? describePricing(pricing.data, order.currency) : null,
+    delivery: `${DELIVERY_METHOD_LABELS[order.delivery]}${order.delivery === "WEBHOOK" && order.webhookUrl ? ` (${order.webhookUrl})` : ""}${order.pingUrl ? "; external ping-post buyer" : ""}`,
+    ranking: `Priority ${order.priority}, weight ${order.weight}`,
+  };
 }

@@ -4,7 +4,8 @@ import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
-import { DISTRIBUTION_LABELS, distributeOrders } from "./distribution";
+import { distributeOrders } from "./distribution.server";
+import { DISTRIBUTION_LABELS } from "./routing.schema";
 import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
 
 export function routingCandidateOf(lead: Lead): RoutingCandidate {

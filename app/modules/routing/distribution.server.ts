@@ -1,14 +1,5 @@
 import { createHash } from "node:crypto";
-
-export const DISTRIBUTIONS = ["BEST_PRICE", "PRIORITY", "WEIGHTED", "ROUND_ROBIN"] as const;
-export type DistributionValue = (typeof DISTRIBUTIONS)[number];
-
-export const DISTRIBUTION_LABELS: Record<DistributionValue, string> = {
-  BEST_PRICE: "best price",
-  PRIORITY: "priority",
-  WEIGHTED: "weighted",
-  ROUND_ROBIN: "round-robin",
-};
+import type { DistributionValue } from "./routing.schema";
 
 /** What distribution needs to know of an order, with the price it would pay for this lead. */
 export interface DistributableOrder {
