@@ -48,7 +48,7 @@ describe("lead postback", () => {
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
 
     const timeline = await prisma.leadEvent.findMany({ where: { leadId: lead.id }, orderBy: { seq: "asc" } });
-    expect(timeline.map((e) => e.type)).toEqual(["received", "verified", "scored", "accepted", "sold"]);
+    expect(timeline.map((e) => e.type)).toEqual(["received", "verified", "scored", "accepted", "sold", "routing"]);
   });
 
   it("a retried postback creates one lead", async () => {

@@ -41,6 +41,7 @@ describe("routing", () => {
       `Order ${texasOrder.id} skipped: state CA not in TX`,
       `Order ${lowOrder.id} skipped: exclusive lead already sold`,
     ]);
+    expect(lead.events.map((e) => e.message)).toContain("Routed by best price (exclusive): sold to 1 of 3 open orders");
   });
 
   it("shares a lead with up to maxBuyers different advertisers, each billed once", async () => {

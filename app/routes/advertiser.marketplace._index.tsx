@@ -4,6 +4,7 @@ import { DataTable } from "~/components/data-table";
 import { formatBps, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listMarketplaceOffers } from "~/modules/offers/offers.server";
+import { DISTRIBUTION_DESCRIPTIONS } from "~/modules/routing/routing.schema";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
 
@@ -24,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       salePercentBps: o.salePercentBps,
       currency: o.currency,
       exclusivity: o.exclusivity,
+      distribution: o.distribution,
       maxBuyers: o.maxBuyers,
       returnWindowDays: o.returnWindowDays,
       affiliateName: o.affiliate.name,
@@ -47,6 +49,7 @@ export default function Marketplace() {
               <th>Geo</th>
               <th>Price</th>
               <th>Exclusivity</th>
+              <th>Leads go to</th>
               <th className="num">Return window</th>
               <th>Affiliate</th>
             </>
@@ -66,6 +69,7 @@ export default function Marketplace() {
                 {o.pricingModel === "CPS" && o.salePercentBps ? ` / ${formatBps(o.salePercentBps)}` : ""}
               </td>
               <td>{o.exclusivity === "EXCLUSIVE" ? "Exclusive" : `Shared (up to ${o.maxBuyers})`}</td>
+              <td>{DISTRIBUTION_DESCRIPTIONS[o.distribution]}</td>
               <td className="num">{o.returnWindowDays} days</td>
               <td>{o.affiliateName}</td>
             </tr>

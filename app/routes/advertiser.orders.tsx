@@ -5,7 +5,7 @@ import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { canChangeOrderStatus, orderFiltersSchema, orderStatusFormSchema } from "~/modules/orders/orders.schema";
+import { canChangeOrderStatus, orderStatusFormSchema, summarizeOrderSettings } from "~/modules/orders/orders.schema";
 import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom } from "~/utils/route-errors.server";
@@ -17,22 +17,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const orders = await listOwnOrders(actor);
   return {
-    orders: orders.map((o) => {
-      const filters = orderFiltersSchema.safeParse(o.filters);
-      return {
-        id: o.id,
-        offerId: o.offerId,
-        offerTitle: o.offer.title,
-        priceCents: o.priceCents,
-        currency: o.currency,
-        dailyCap: o.dailyCap,
-        states: filters.success ? filters.data.states : [],
-        postalCodePrefixes: filters.success ? filters.data.postalCodePrefixes : [],
-        status: o.status,
-        bought: o._count.sales,
-        createdAt: o.createdAt,
-      };
-    }),
+    orders: orders.map((o) => ({
+      id: o.id,
+      offerId: o.offerId,
+      offerTitle: o.offer.title,
+      priceCents: o.priceCents,
+      currency: o.currency,
+      settings: summarizeOrderSettings(o),
+      status: o.status,
+      bought: o._count.sales,
+      createdAt: o.createdAt,
+    })),
   };
 }
 
@@ -60,6 +55,17 @@ function StatusButton({ orderId, status, label, danger }: { orderId: string; sta
   );
 }
 
+function Lines({ lines }: { lines: string[] }) {
+  if (lines.length === 0) return <span className="muted">None</span>;
+  return (
+    <>
+      {lines.map((line) => (
+        <div key={line}>{line}</div>
+      ))}
+    </>
+  );
+}
+
 export default function Orders() {
   const { orders } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -68,7 +74,7 @@ export default function Orders() {
     <>
       <PageHeader
         title="Orders"
-        description="What you buy, at which price and with which filters."
+        description="What you buy, at which price, with which caps, schedule and filters."
         actions={
           <Link to="/advertiser/marketplace" className="button">
             New order
@@ -88,8 +94,10 @@ export default function Orders() {
             <>
               <th>Offer</th>
               <th className="num">Price</th>
-              <th className="num">Daily cap</th>
+              <th>Caps</th>
+              <th>Schedule</th>
               <th>Filters</th>
+              <th>Routing and delivery</th>
               <th>Status</th>
               <th className="num">Leads bought</th>
               <th>Opened</th>
@@ -103,12 +111,20 @@ export default function Orders() {
               <td>
                 <Link to={`/advertiser/marketplace/${o.offerId}`}>{o.offerTitle}</Link>
               </td>
-              <td className="num">{formatMoney(o.priceCents, o.currency)}</td>
-              <td className="num">{o.dailyCap ?? "—"}</td>
+              <td className="num">
+                {formatMoney(o.priceCents, o.currency)}
+                {o.settings.pricing ? <div className="small muted">{o.settings.pricing}</div> : null}
+              </td>
               <td className="small">
-                {o.states.length === 0 && o.postalCodePrefixes.length === 0 ? <span className="muted">None</span> : null}
-                {o.states.length > 0 ? <div>States: {o.states.join(", ")}</div> : null}
-                {o.postalCodePrefixes.length > 0 ? <div>Postal codes: {o.postalCodePrefixes.map((p) => `${p}…`).join(", ")}</div> : null}
+                <Lines lines={o.settings.caps} />
+              </td>
+              <td className="small">{o.settings.schedule}</td>
+              <td className="small">
+                <Lines lines={o.settings.filters} />
+              </td>
+              <td className="small">
+                <div>{o.settings.delivery}</div>
+                <div className="muted">{o.settings.ranking}</div>
               </td>
               <td>
                 <StatusBadge status={o.status} />

@@ -1,3 +1,5 @@
+import { Prisma } from "~/generated/prisma/client";
+import { TEMPERATURES } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
@@ -7,8 +9,9 @@ import type { CreateOrderData, OrderStatusValue } from "./orders.schema";
 import { canChangeOrderStatus, offerTakesOrders, ORDERS_CPL_ONLY_MESSAGE } from "./orders.schema";
 
 /**
- * An advertiser opens an order on an active CPL offer at or above the offer's price. A paused
- * offer or a CPA/CPS offer (no conversion billing yet) is a conflict; an unknown offer is 404.
+ * An advertiser opens an order on an active CPL offer at or above the offer's price (its base
+ * price and any price by temperature). A paused offer or a CPA/CPS offer (no conversion billing
+ * yet) is a conflict; an unknown offer is 404.
  */
 export async function openOrder(actor: Actor, data: CreateOrderData) {
   requirePermission(actor, "write:order:own");
@@ -16,20 +19,36 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   if (!offer) throw new NotFoundError("Offer");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
   if (!offerTakesOrders(offer.pricingModel)) throw new ConflictError(ORDERS_CPL_ONLY_MESSAGE);
-  if (data.priceCents < offer.priceCents) {
-    throw new ValidationError(
-      { priceCents: `The offer's price is ${formatMoney(offer.priceCents, offer.currency)}; bid at least that` },
-      "Price below the offer's price",
-    );
+  const belowOfferPrice = `The offer's price is ${formatMoney(offer.priceCents, offer.currency)}; bid at least that`;
+  const priceErrors: Record<string, string> = {};
+  if (data.priceCents < offer.priceCents) priceErrors.priceCents = belowOfferPrice;
+  for (const temperature of TEMPERATURES) {
+    const cents = data.pricing.temperature?.[temperature];
+    if (cents !== undefined && cents < offer.priceCents) priceErrors[`pricing.temperature.${temperature}`] = belowOfferPrice;
   }
+  if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
   return prisma.order.create({
     data: {
       advertiserId: actor.companyId,
       offerId: offer.id,
       priceCents: data.priceCents,
       currency: offer.currency,
+      hourlyCap: data.hourlyCap ?? null,
       dailyCap: data.dailyCap ?? null,
+      monthlyCap: data.monthlyCap ?? null,
+      hourlySpendCapCents: data.hourlySpendCapCents ?? null,
+      dailySpendCapCents: data.dailySpendCapCents ?? null,
+      monthlySpendCapCents: data.monthlySpendCapCents ?? null,
+      timezone: data.timezone,
+      schedule: data.schedule ?? Prisma.DbNull,
       filters: data.filters,
+      pricing: data.pricing,
+      priority: data.priority,
+      weight: data.weight,
+      delivery: data.delivery,
+      webhookUrl: data.webhookUrl ?? null,
+      pingUrl: data.pingUrl ?? null,
+      postUrl: data.postUrl ?? null,
     },
   });
 }

@@ -1,7 +1,10 @@
 import type { Order } from "~/generated/prisma/client";
+import { MAX_ORDER_PRICE_CENTS, orderPricing } from "~/modules/orders/orders.schema";
 import type { TemperatureValue } from "~/modules/quality/quality.schema";
 import type { Tx } from "~/utils/db.server";
-import { filterMismatch } from "./order-match";
+import { formatMoney } from "~/utils/money";
+import { filterMismatch, scheduleMismatch } from "./order-match";
+import { startOfZonedDay, startOfZonedHour, startOfZonedMonth } from "./zoned-time";
 
 /**
  * What routing and ping-post know about a lead when they ask whether an order wants it.
@@ -19,26 +22,73 @@ export interface RoutingCandidate {
   phoneHash: string | null;
 }
 
-/** The price this order pays for this candidate (its base price, adjusted by its pricing rules). */
-export function orderPriceCents(order: Order, _candidate: RoutingCandidate): number {
-  return order.priceCents;
+/**
+ * The price this order pays for this candidate: the order's price for the lead's temperature (else
+ * its base price), plus its score bonus when the lead scores high enough; 0.01 to the price cap.
+ */
+export function orderPriceCents(order: Order, candidate: RoutingCandidate): number {
+  const pricing = orderPricing(order.pricing);
+  let priceCents = (candidate.temperature && pricing.temperature?.[candidate.temperature]) ?? order.priceCents;
+  if (pricing.scoreBonus && candidate.qualityScore !== null && candidate.qualityScore >= pricing.scoreBonus.minScore) {
+    priceCents += pricing.scoreBonus.extraCents;
+  }
+  return Math.min(Math.max(priceCents, 1), MAX_ORDER_PRICE_CENTS);
 }
 
-function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+const CAP_PERIODS = [
+  { name: "hourly", countCap: "hourlyCap", spendCap: "hourlySpendCapCents", start: startOfZonedHour },
+  { name: "daily", countCap: "dailyCap", spendCap: "dailySpendCapCents", start: startOfZonedDay },
+  { name: "monthly", countCap: "monthlyCap", spendCap: "monthlySpendCapCents", start: startOfZonedMonth },
+] as const;
+
+/** Why a count or spend cap refuses one more sale at `priceCents`, or null. Periods are the order's local hour, day and month. */
+async function capReached(tx: Tx, order: Order, priceCents: number, now: Date): Promise<string | null> {
+  for (const period of CAP_PERIODS) {
+    const countCap = order[period.countCap];
+    const spendCapCents = order[period.spendCap];
+    if (countCap === null && spendCapCents === null) continue;
+    const sold = await tx.leadSale.aggregate({
+      where: { orderId: order.id, soldAt: { gte: period.start(now, order.timezone) } },
+      _count: true,
+      _sum: { priceCents: true },
+    });
+    if (countCap !== null && sold._count >= countCap) return `${period.name} cap of ${countCap} reached`;
+    if (spendCapCents !== null) {
+      const spentCents = sold._sum.priceCents ?? 0;
+      const cap = formatMoney(spendCapCents, order.currency);
+      if (spentCents >= spendCapCents) return `${period.name} spend cap ${cap} reached`;
+      if (spentCents + priceCents > spendCapCents) {
+        return `${period.name} spend cap ${cap} would be exceeded (${formatMoney(spentCents, order.currency)} spent, this lead costs ${formatMoney(priceCents, order.currency)})`;
+      }
+    }
+  }
+  return null;
+}
+
+async function suppressedByBuyer(tx: Tx, order: Order, candidate: RoutingCandidate): Promise<string | null> {
+  const hashes = [
+    ...(candidate.emailHash ? [{ kind: "EMAIL" as const, hash: candidate.emailHash }] : []),
+    ...(candidate.phoneHash ? [{ kind: "PHONE" as const, hash: candidate.phoneHash }] : []),
+  ];
+  if (hashes.length === 0) return null;
+  const entry = await tx.suppressionEntry.findFirst({
+    where: { scope: `advertiser:${order.advertiserId}`, OR: hashes },
+    select: { kind: true },
+  });
+  if (!entry) return null;
+  return `${entry.kind === "EMAIL" ? "email" : "phone"} is on the buyer's suppression list`;
 }
 
 /**
- * Why this order does not take this candidate now (filters, schedule, caps, the buyer's
- * suppression list), or null when it does. Wallet balance is checked by the caller, which holds
- * the wallet locks.
+ * Why this order does not take this candidate now (filters, schedule, the buyer's suppression
+ * list, count and spend caps), or null when it does. Wallet balance is checked by the caller,
+ * which holds the wallet locks (and so also keeps two sales from racing past a cap).
  */
 export async function orderSkipReason(tx: Tx, order: Order, candidate: RoutingCandidate, now: Date): Promise<string | null> {
-  const mismatch = filterMismatch(order.filters, candidate);
-  if (mismatch) return mismatch;
-  if (order.dailyCap !== null) {
-    const soldToday = await tx.leadSale.count({ where: { orderId: order.id, soldAt: { gte: startOfUtcDay(now) } } });
-    if (soldToday >= order.dailyCap) return `daily cap of ${order.dailyCap} reached`;
-  }
-  return null;
+  return (
+    filterMismatch(order.filters, candidate) ??
+    scheduleMismatch(order.schedule, order.timezone, now) ??
+    (await suppressedByBuyer(tx, order, candidate)) ??
+    (await capReached(tx, order, orderPriceCents(order, candidate), now))
+  );
 }

@@ -4,6 +4,8 @@ import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
+import { distributeOrders } from "./distribution.server";
+import { DISTRIBUTION_LABELS } from "./routing.schema";
 import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
 
 export function routingCandidateOf(lead: Lead): RoutingCandidate {
@@ -20,9 +22,11 @@ export function routingCandidateOf(lead: Lead): RoutingCandidate {
 }
 
 /**
- * Sells an accepted lead to the best matching open orders (highest price first, then oldest),
- * up to one buyer for an exclusive offer or `maxBuyers` for a shared one. Each sale is one
- * balanced journal entry; every order considered gets a line on the lead's timeline.
+ * Sells an accepted lead to matching open orders, in the order the offer's distribution gives
+ * (best price, priority, weighted or round-robin), up to one buyer for an exclusive offer or
+ * `maxBuyers` for a shared one. Each sale is one balanced journal entry at the price the order
+ * pays for this lead; every order considered gets a line on the lead's timeline, and a summary
+ * names the distribution used.
  */
 export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
   if (offer.pricingModel !== "CPL") {
@@ -30,26 +34,28 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     await recordLeadEvent(tx, lead.id, "routing", `Not routed: ${offer.pricingModel} offers are billed on conversions, which are not live yet`);
     return { sold: 0 };
   }
-  const orders = await tx.order.findMany({
-    where: { offerId: offer.id, status: "OPEN" },
-    orderBy: [{ priceCents: "desc" }, { createdAt: "asc" }],
-  });
-  if (orders.length === 0) {
+  const candidate = routingCandidateOf(lead);
+  const openOrders = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } });
+  if (openOrders.length === 0) {
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
     return { sold: 0 };
   }
+  const ranked = distributeOrders(
+    openOrders.map((order) => ({ ...order, order, priceCents: orderPriceCents(order, candidate) })),
+    offer.distribution,
+    lead.id,
+  );
   // Lock every candidate wallet up front, in one order, so leads routed at the same time
   // cannot deadlock on each other's wallets.
-  const wallets = [...new Map(orders.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
+  const wallets = [...new Map(openOrders.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
   const walletAccountIds: string[] = [];
   for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
   for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
 
-  const candidate = routingCandidateOf(lead);
   const now = new Date();
   const buyers = new Set<string>();
   let sold = 0;
-  for (const order of orders) {
+  for (const { order, priceCents } of ranked) {
     const skip = (why: string) =>
       recordLeadEvent(tx, lead.id, "order-skipped", `Order ${order.id} skipped: ${why}`, { orderId: order.id, reason: why });
     if (sold >= offer.maxBuyers) {
@@ -65,7 +71,6 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       await skip(skipReason);
       continue;
     }
-    const priceCents = orderPriceCents(order, candidate);
     const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
     const available = await balanceCents(tx, wallet);
     if (available < BigInt(priceCents)) {
@@ -76,5 +81,13 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     buyers.add(order.advertiserId);
     sold++;
   }
+  const sharing = offer.exclusivity === "EXCLUSIVE" ? "exclusive" : `shared with up to ${offer.maxBuyers} buyers`;
+  await recordLeadEvent(
+    tx,
+    lead.id,
+    "routing",
+    `Routed by ${DISTRIBUTION_LABELS[offer.distribution]} (${sharing}): sold to ${sold} of ${ranked.length} open orders`,
+    { distribution: offer.distribution, orderIds: ranked.map((r) => r.order.id), sold },
+  );
   return { sold };
 }
