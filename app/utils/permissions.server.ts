@@ -22,7 +22,8 @@ export type Permission =
   | "read:earning:own"
   | "write:apikey:own"
   | "read:lead:any"
-  | "read:audit:any";
+  | "read:audit:any"
+  | "write:lead:review";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -42,7 +43,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:earning:own",
     "write:apikey:own",
   ]),
-  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any"]),
+  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any", "write:lead:review"]),
 };
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
