@@ -159,3 +159,56 @@ describe("admin review queue", () => {
     expect(await prisma.auditLog.count({ where: { targetId: lead.id } })).toBe(0);
   });
 });
+
+describe("quality shown to buyers and affiliates", () => {
+  it("a buyer sees each bought lead's score and temperature and filters by temperature and minimum score; the affiliate sees the score", async () => {
+    const affiliate = await makeAffiliate();
+    const buyer = await makeAdvertiser();
+    const offer = await makeOffer(affiliate.actor, { exclusivity: "SHARED", maxBuyers: 2 });
+    await makeOrder(buyer.actor, offer.id, { priceCents: 3000 });
+    await fundWallet(buyer.actor, 10_000, stack().emulator);
+    const hotFields = leadFields({ timeline: "immediately", decision_maker: "yes" });
+    const coldFields = leadFields();
+    const sold = [];
+    for (const fields of [hotFields, coldFields]) {
+      const posted = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...fields });
+      sold.push(
+        await waitFor("the lead to be sold", async () => {
+          const lead = await prisma.lead.findUniqueOrThrow({ where: { id: posted.body.lead_id } });
+          return lead.status === "SOLD" ? lead : undefined;
+        }),
+      );
+    }
+    const [hot, cold] = sold;
+    expect([hot.temperature, cold.temperature]).toEqual(["HOT", "COLD"]);
+    expect(hot.qualityScore!).toBeGreaterThan(cold.qualityScore!);
+
+    const cookie = await signIn(stack().appUrl, buyer.email, buyer.password);
+    const all = await page("/advertiser/leads", cookie);
+    expect(all.text).toContain(`${hot.qualityScore}/100 hot`);
+    expect(all.text).toContain(`${cold.qualityScore}/100 cold`);
+
+    const onlyHot = await page("/advertiser/leads?temperature=HOT", cookie);
+    expect(onlyHot.text).toContain(hotFields.email);
+    expect(onlyHot.text).not.toContain(coldFields.email);
+
+    const aboveCold = await page(`/advertiser/leads?minScore=${cold.qualityScore! + 1}`, cookie);
+    expect(aboveCold.text).toContain(hotFields.email);
+    expect(aboveCold.text).not.toContain(coldFields.email);
+
+    const none = await page("/advertiser/leads?temperature=WARM", cookie);
+    expect(none.text).toContain("No bought leads match these filters");
+
+    const nonsense = await page("/advertiser/leads?temperature=LUKEWARM&minScore=lots", cookie);
+    expect(nonsense.status).toBe(200);
+    expect(nonsense.text).toContain(hotFields.email);
+    expect(nonsense.text).toContain(coldFields.email);
+
+    const detail = await page(`/advertiser/leads/${hot.id}`, cookie);
+    expect(detail.text).toContain(`Quality ${hot.qualityScore}/100 hot`);
+
+    const affiliateCookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const affiliateLeads = await page("/affiliate/leads", affiliateCookie);
+    expect(affiliateLeads.text).toContain(`${hot.externalId} ${offer.title} ${hot.qualityScore}/100 hot`);
+  });
+});

@@ -3,7 +3,7 @@
  * with a high accept score show in the admin's review queue; the admin rejects one with a reason
  * and approves the other, and both leave the queue.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lead } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
@@ -12,16 +12,8 @@ import { fundWallet } from "../factories/billing";
 import { affiliateLeadId, leadFields, postLead } from "../factories/leads";
 import { makeOffer, makeOrder } from "../factories/marketplace";
 import { useTestStack } from "../support/app";
+import { logInThroughPage, openBrowserPage } from "../support/browser";
 import { waitFor } from "../support/wait";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("admin review queue in the browser", () => {
   const stack = useTestStack();
@@ -49,10 +41,7 @@ describe("admin review queue in the browser", () => {
       );
     }
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-    const context = await browser.newContext();
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
+    ({ browser, page } = await openBrowserPage());
   });
 
   afterAll(async () => {
@@ -63,11 +52,7 @@ describe("admin review queue in the browser", () => {
     const { appUrl } = stack();
     const [rejectMe, approveMe] = held;
 
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${appUrl}/admin/leads`);
+    await logInThroughPage(page, appUrl, admin, "/admin/leads");
 
     // The queue: both held leads, oldest first, with score and temperature.
     await page.getByRole("link", { name: "Review queue" }).click();
