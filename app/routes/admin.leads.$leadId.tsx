@@ -1,12 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CheckList } from "~/components/check-list";
 import { DataTable } from "~/components/data-table";
+import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
+import { QualityBadges, ScoreReasonList } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
 import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
+import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
+import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
-import { orNotFound } from "~/utils/route-errors.server";
+import { formFailureFrom, orNotFound, parseForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
@@ -35,7 +40,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ipAddress: lead.ipAddress,
       qualityScore: lead.qualityScore,
       temperature: lead.temperature,
+      checks: readCheckResults(lead.checks),
+      scoreReasons: readScoreReasons(lead.scoreReasons),
     },
+    // Held leads are decided here: the thresholds the score was held against.
+    thresholds: lead.status === "HELD" ? await getReviewThresholds(actor, lead.offer.id) : null,
     sales: lead.sales.map((s) => ({
       id: s.id,
       advertiserName: s.advertiser.name,
@@ -49,8 +58,63 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** An admin approves or rejects a held lead, then goes back to the review queue. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["ADMIN"]);
+  const leadId = params.leadId ?? "";
+  const parsed = parseForm(await request.formData(), reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason to reject." });
+  if (!parsed.success) return parsed.failure;
+  try {
+    const { outcome } = await reviewHeldLead(actor, leadId, parsed.data);
+    return redirect(`/admin/review?${new URLSearchParams({ decided: leadId, outcome })}`);
+  } catch (error) {
+    return formFailureFrom(error, parsed.values);
+  }
+}
+
+function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectScore: number } }) {
+  const failure = useActionData<typeof action>();
+  const reasonError = failure?.errors.reason;
+  return (
+    <section className="card review-form" aria-labelledby="review-title">
+      <h2 id="review-title">Review</h2>
+      <p className="muted">
+        Held for review: the offer accepts a score of {thresholds.acceptScore} or more and rejects below {thresholds.rejectScore}. Approving
+        accepts the lead and routes it to matching orders; rejecting stops it and tells the affiliate.
+      </p>
+      <Form method="post" className="form form-wide">
+        <div className="field">
+          <label htmlFor="f-reason">Reason</label>
+          <textarea
+            id="f-reason"
+            name="reason"
+            defaultValue={failure?.values?.reason}
+            aria-invalid={reasonError ? true : undefined}
+            aria-describedby={reasonError ? "f-reason-error" : "f-reason-hint"}
+          />
+          <p className="hint" id="f-reason-hint">
+            Required to reject; written to the audit log and the lead&apos;s timeline.
+          </p>
+          <FieldError id="f-reason-error" error={reasonError} />
+        </div>
+        <FieldError error={failure?.errors.decision} />
+        <div className="form-actions">
+          <button type="submit" name="decision" value="approve" className="button">
+            Approve
+          </button>
+          <button type="submit" name="decision" value="reject" className="button button-danger">
+            Reject
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
 export default function AdminLead() {
-  const { lead, sales, events } = useLoaderData<typeof loader>();
+  const { lead, sales, events, thresholds } = useLoaderData<typeof loader>();
+  // Shown even when the lead is no longer held (a second admin decided first: 409).
+  const reviewFailure = useActionData<typeof action>();
   return (
     <>
       <p className="breadcrumb">
@@ -70,6 +134,20 @@ export default function AdminLead() {
           <strong>Reasons:</strong> {lead.reasons.join("; ")}
         </div>
       ) : null}
+      <FormError error={reviewFailure?.formError} />
+      {thresholds ? <ReviewForm thresholds={thresholds} /> : null}
+      <div className="grid-2">
+        <section className="card">
+          <h2>Checks</h2>
+          <CheckList checks={lead.checks} />
+        </section>
+        <section className="card">
+          <h2>
+            Score <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
+          </h2>
+          <ScoreReasonList reasons={lead.scoreReasons} />
+        </section>
+      </div>
       <div className="grid-2">
         <section className="card">
           <h2>Fields</h2>
@@ -94,8 +172,7 @@ export default function AdminLead() {
             <dd>{lead.ipAddress ?? "—"}</dd>
             <dt>Quality</dt>
             <dd>
-              {lead.qualityScore ?? "—"}
-              {lead.temperature ? ` · ${humanize(lead.temperature)}` : ""}
+              <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
             </dd>
             <dt>Processed</dt>
             <dd>{formatDateTime(lead.processedAt)}</dd>

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
 import { DataTable } from "~/components/data-table";
-import { formatDateTime, humanize } from "~/components/format";
+import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { LeadOutcomeCells } from "~/components/status-badge";
 import { LeadStatus } from "~/generated/prisma/enums";
@@ -29,6 +30,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       affiliateName: l.affiliate.name,
       status: l.status,
       reasons: l.reasons,
+      qualityScore: l.qualityScore,
+      temperature: l.temperature,
       salesCount: l._count.sales,
     })),
   };
@@ -61,10 +64,7 @@ export default function AdminLeads() {
           empty={<EmptyState title={status ? `No ${status.toLowerCase()} leads` : "No leads yet"} />}
           head={
             <>
-              <th>Received</th>
-              <th>Lead</th>
-              <th>Offer</th>
-              <th>Affiliate</th>
+              <AdminLeadHeadCells />
               <th>Status</th>
               <th>Reasons</th>
               <th className="num">Sales</th>
@@ -72,14 +72,7 @@ export default function AdminLeads() {
           }
           row={(l) => (
             <tr key={l.id}>
-              <td className="nowrap">{formatDateTime(l.receivedAt)}</td>
-              <td>
-                <Link to={`/admin/leads/${l.id}`}>
-                  <code>{l.externalId}</code>
-                </Link>
-              </td>
-              <td>{l.offerTitle}</td>
-              <td>{l.affiliateName}</td>
+              <AdminLeadCells lead={l} />
               <LeadOutcomeCells status={l.status} reasons={l.reasons} />
               <td className="num">{l.salesCount}</td>
             </tr>

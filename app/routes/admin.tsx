@@ -8,7 +8,10 @@ const PORTAL: Portal = {
   name: "Admin",
   routeId: "routes/admin",
   homeHref: "/admin/leads",
-  nav: [{ to: "/admin/leads", label: "Leads" }],
+  nav: [
+    { to: "/admin/leads", label: "Leads" },
+    { to: "/admin/review", label: "Review queue" },
+  ],
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

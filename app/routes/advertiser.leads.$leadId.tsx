@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
+import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
 import { isReturnWindowOpen, returnDeadline } from "~/modules/disputes/return-window";
 import { getBoughtLead } from "~/modules/leads/lead-queries.server";
@@ -60,6 +61,10 @@ export default function BoughtLead() {
         <section className="card">
           <h2>Purchase</h2>
           <dl className="details">
+            <dt>Quality</dt>
+            <dd>
+              <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
+            </dd>
             <dt>Price</dt>
             <dd>{formatMoney(lead.priceCents, lead.currency)}</dd>
             <dt>Sold</dt>

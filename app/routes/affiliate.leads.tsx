@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
+import { QualityBadges } from "~/components/quality-badges";
 import { LeadOutcomeCells } from "~/components/status-badge";
 import { listAffiliateLeads } from "~/modules/leads/lead-queries.server";
 import { formatMoney } from "~/utils/money";
@@ -33,6 +34,7 @@ export default function AffiliateLeads() {
               <th>Received</th>
               <th>Your lead id</th>
               <th>Offer</th>
+              <th>Quality</th>
               <th>Status</th>
               <th>Reasons</th>
               <th className="num">Earning</th>
@@ -45,6 +47,9 @@ export default function AffiliateLeads() {
                 <code>{lead.externalId}</code>
               </td>
               <td>{lead.offerTitle}</td>
+              <td>
+                <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
+              </td>
               <LeadOutcomeCells status={lead.status} reasons={lead.reasons} />
               <td className="num">{lead.earningCents > 0 ? formatMoney(lead.earningCents, lead.currency) : <span className="muted">—</span>}</td>
             </tr>

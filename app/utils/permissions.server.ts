@@ -24,7 +24,8 @@ export type Permission =
   | "read:lead:any"
   | "read:audit:any"
   | "read:delivery:own"
-  | "write:delivery:own";
+  | "write:delivery:own"
+  | "write:lead:review";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -48,7 +49,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:delivery:own",
     "write:delivery:own",
   ]),
-  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any"]),
+  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any", "write:lead:review"]),
 };
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {

@@ -2,21 +2,13 @@
  * In a real browser, against the real web server, workers and the Stripe emulator: an advertiser
  * funds the wallet through Checkout, then buys a lead that an affiliate posts by postback.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeAdvertiser, makeAffiliate, type MadeAccount } from "../factories/accounts";
 import { affiliateLeadId, leadFields, postLead } from "../factories/leads";
 import { makeOffer, makeOrder } from "../factories/marketplace";
 import { useTestStack } from "../support/app";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { logInThroughPage, openBrowserPage } from "../support/browser";
 
 const ORDER_PRICE_CENTS = 3000;
 
@@ -35,10 +27,7 @@ describe("advertiser wallet in the browser", () => {
     offerId = offer.id;
     await makeOrder(advertiser.actor, offer.id, { priceCents: ORDER_PRICE_CENTS });
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-    const context = await browser.newContext();
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
+    ({ browser, page } = await openBrowserPage());
   });
 
   afterAll(async () => {
@@ -49,11 +38,7 @@ describe("advertiser wallet in the browser", () => {
     const { appUrl } = stack();
 
     // Log in through the login page.
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel("Email").fill(advertiser.email);
-    await page.getByLabel("Password").fill(advertiser.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${appUrl}/advertiser`);
+    await logInThroughPage(page, appUrl, advertiser, "/advertiser");
 
     // Billing: an empty wallet, then a $100 top-up on the emulated Checkout page.
     await page.getByRole("link", { name: "Billing", exact: true }).click();

@@ -2,9 +2,15 @@ import { createOffer } from "~/modules/offers/offers.server";
 import { createOfferSchema, type CreateOfferInput } from "~/modules/offers/offers.schema";
 import { openOrder } from "~/modules/orders/orders.server";
 import { createOrderSchema, type CreateOrderInput } from "~/modules/orders/orders.schema";
+import { offerQualityRulesSchema, type OfferQualityRules } from "~/modules/quality/quality.schema";
+import { prisma } from "~/utils/db.server";
 import type { Actor } from "~/utils/permissions.server";
 
-export async function makeOffer(affiliate: Actor, overrides: Partial<CreateOfferInput> = {}) {
+type OfferOverrides = Partial<CreateOfferInput> & { qualityRules?: Partial<OfferQualityRules> };
+
+/** An offer made through the module; `qualityRules` (thresholds, windows ...) are stored on it as given. */
+export async function makeOffer(affiliate: Actor, overrides: OfferOverrides = {}) {
+  const { qualityRules, ...offerOverrides } = overrides;
   const input = createOfferSchema.parse({
     title: "Home insurance quotes",
     vertical: "insurance",
@@ -22,9 +28,12 @@ export async function makeOffer(affiliate: Actor, overrides: Partial<CreateOffer
     priceCents: 2500,
     exclusivity: "EXCLUSIVE",
     returnWindowDays: 7,
-    ...overrides,
+    ...offerOverrides,
   });
-  return createOffer(affiliate, input);
+  const offer = await createOffer(affiliate, input);
+  if (!qualityRules) return offer;
+  const rules = offerQualityRulesSchema.partial().parse(qualityRules);
+  return prisma.offer.update({ where: { id: offer.id }, data: { qualityRules: rules } });
 }
 
 export async function makeOrder(advertiser: Actor, offerId: string, overrides: Partial<CreateOrderInput> = {}) {

@@ -33,3 +33,41 @@ export async function signIn(appUrl: string, email: string, password: string): P
   if (response.status !== 302 || !cookie) throw new Error(`login failed for ${email}: ${response.status}`);
   return cookie.split(";")[0];
 }
+
+/** The page as a person reads it: markup without scripts (whose hydration data repeats every answer). */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/\s+/g, " ");
+}
+
+export interface PageAnswer {
+  status: number;
+  location: string | null;
+  /** The visible text of the answer (see `visibleText`). */
+  text: string;
+}
+
+async function pageAnswer(response: Response): Promise<PageAnswer> {
+  return { status: response.status, location: response.headers.get("location"), text: visibleText(await response.text()) };
+}
+
+/** GETs a portal page as the signed-in `cookie` (or nobody), without following redirects. */
+export async function getPage(appUrl: string, path: string, cookie?: string): Promise<PageAnswer> {
+  return pageAnswer(await fetch(new URL(path, appUrl), { redirect: "manual", headers: cookie ? { cookie } : {} }));
+}
+
+/** Submits a form the way a browser without JavaScript does, without following redirects. */
+export async function submitForm(appUrl: string, path: string, fields: Record<string, string>, cookie?: string): Promise<PageAnswer> {
+  return pageAnswer(
+    await fetch(new URL(path, appUrl), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
+      body: new URLSearchParams(fields),
+    }),
+  );
+}

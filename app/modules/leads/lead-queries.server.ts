@@ -1,4 +1,4 @@
-import type { LeadStatus } from "~/generated/prisma/enums";
+import type { LeadStatus, Temperature } from "~/generated/prisma/enums";
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
@@ -43,6 +43,8 @@ export async function listAffiliateLeads(actor: Actor) {
     offerTitle: lead.offer.title,
     status: lead.status,
     reasons: lead.reasons,
+    qualityScore: lead.qualityScore,
+    temperature: lead.temperature,
     subIds: lead.subIds as Record<string, string>,
     receivedAt: lead.receivedAt,
     earningCents: earnings.get(lead.id) ?? 0,
@@ -66,11 +68,23 @@ export async function getAffiliateLead(actor: Actor, leadId: string) {
   };
 }
 
+/** What a buyer narrows its bought leads by. */
+export interface BoughtLeadFilter {
+  temperature?: Temperature;
+  minScore?: number;
+}
+
 /** Leads an advertiser bought, with full contact data (theirs after purchase). */
-export async function listBoughtLeads(actor: Actor) {
+export async function listBoughtLeads(actor: Actor, filter: BoughtLeadFilter = {}) {
   requirePermission(actor, "read:lead:bought");
   const sales = await prisma.leadSale.findMany({
-    where: { advertiserId: actor.companyId },
+    where: {
+      advertiserId: actor.companyId,
+      lead: {
+        ...(filter.temperature ? { temperature: filter.temperature } : {}),
+        ...(filter.minScore !== undefined ? { qualityScore: { gte: filter.minScore } } : {}),
+      },
+    },
     orderBy: { soldAt: "desc" },
     take: PAGE,
     include: { lead: { include: { offer: { select: { title: true, vertical: true } } } } },
@@ -83,6 +97,8 @@ export async function listBoughtLeads(actor: Actor) {
     priceCents: sale.priceCents,
     currency: sale.currency,
     soldAt: sale.soldAt,
+    qualityScore: sale.lead.qualityScore,
+    temperature: sale.lead.temperature,
     fields: (sale.lead.fields ?? {}) as Record<string, string>,
   }));
 }
@@ -103,6 +119,8 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
     priceCents: sale.priceCents,
     currency: sale.currency,
     soldAt: sale.soldAt,
+    qualityScore: sale.lead.qualityScore,
+    temperature: sale.lead.temperature,
     fields: (sale.lead.fields ?? {}) as Record<string, string>,
   };
 }

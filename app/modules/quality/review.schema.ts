@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { checkResultsSchema, scoreReasonsSchema, type CheckResult, type ScoreReason } from "./quality.schema";
+
+// The admin review of a held lead: the decision form, and reading a lead's stored checks and score reasons.
+
+export const REVIEW_DECISIONS = ["approve", "reject"] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+export const reviewDecisionSchema = z
+  .object({
+    decision: z.enum(REVIEW_DECISIONS, { message: "Choose approve or reject" }),
+    reason: z.string().trim().max(500, "A reason is at most 500 characters").default(""),
+  })
+  .superRefine((form, ctx) => {
+    if (form.decision === "reject" && form.reason === "") {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "Give a reason to reject this lead" });
+    }
+  });
+export type ReviewDecisionInput = z.infer<typeof reviewDecisionSchema>;
+
+/** A lead's stored checks (Lead.checks); anything unreadable shows as no checks rather than an error. */
+export function readCheckResults(json: unknown): CheckResult[] {
+  const parsed = checkResultsSchema.safeParse(json ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** A lead's stored score reasons (Lead.scoreReasons). */
+export function readScoreReasons(json: unknown): ScoreReason[] {
+  const parsed = scoreReasonsSchema.safeParse(json ?? []);
+  return parsed.success ? parsed.data : [];
+}

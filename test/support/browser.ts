@@ -1,0 +1,29 @@
+import { chromium, type Browser, type Page } from "playwright-core";
+
+// Debian's Chromium driven by playwright-core, for the browser tests under test/e2e.
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A headless Chromium with one page (20 s default timeout); close the browser in afterAll. */
+export async function openBrowserPage(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const context = await browser.newContext();
+  context.setDefaultTimeout(20_000);
+  return { browser, page: await context.newPage() };
+}
+
+/** Logs in through the login page and waits for the role's home page. */
+export async function logInThroughPage(page: Page, appUrl: string, account: { email: string; password: string }, homePath: string) {
+  await page.goto(`${appUrl}/login`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${appUrl}${homePath}`);
+}
