@@ -1,3 +1,4 @@
+import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
 import { acceptAndRouteLead } from "~/modules/leads/lead-pipeline.server";
 import { notifyAffiliateOfLeadEvent } from "~/modules/leads/lead-notifications.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
@@ -56,8 +57,8 @@ export async function reviewHeldLead(actor: Actor, leadId: string, input: Review
   requirePermission(actor, "write:lead:review");
   const adminId = actor.userId;
   if (!adminId) throw new ForbiddenError("Only a signed-in admin may review leads");
-  return prisma.$transaction(
-    async (tx) => {
+  const outcome = await prisma.$transaction(
+    async (tx): Promise<ReviewOutcome> => {
       const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Lead" WHERE id = ${leadId} FOR UPDATE`;
       if (locked.length === 0) throw new NotFoundError("Lead");
       const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId }, include: { offer: true } });
@@ -82,6 +83,9 @@ export async function reviewHeldLead(actor: Actor, leadId: string, input: Review
     },
     { timeout: 20_000, maxWait: 10_000 },
   );
+  // The decision may have queued a CRM webhook or an affiliate postback: send them now, not on the next sweep.
+  await dispatchLeadDeliveries(leadId);
+  return outcome;
 }
 
 async function recordReview(
