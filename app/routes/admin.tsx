@@ -8,7 +8,10 @@ const PORTAL: Portal = {
   name: "Admin",
   routeId: "routes/admin",
   homeHref: "/admin/leads",
-  nav: [{ to: "/admin/leads", label: "Leads" }],
+  nav: [
+    { to: "/admin/leads", label: "Leads" },
+    { to: "/admin/suppression", label: "Suppression" },
+  ],
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -22,7 +22,9 @@ export type Permission =
   | "read:earning:own"
   | "write:apikey:own"
   | "read:lead:any"
-  | "read:audit:any";
+  | "read:audit:any"
+  | "write:suppression:own"
+  | "write:suppression:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -33,6 +35,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:topup:own",
     "read:billing:own",
     "write:apikey:own",
+    "write:suppression:own",
   ]),
   AFFILIATE: new Set<Permission>([
     "write:offer:own",
@@ -42,7 +45,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:earning:own",
     "write:apikey:own",
   ]),
-  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any"]),
+  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any", "write:suppression:any"]),
 };
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
