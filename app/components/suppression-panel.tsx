@@ -22,18 +22,14 @@ function UploadAnswer({ answer }: { answer: SuppressionActionData | undefined })
   return (
     <div className={`alert ${answer.badLines.length > 0 ? "alert-warning" : "alert-success"}`} role="status" data-testid="suppression-result">
       {"added" in answer ? (
-        <p>
-          {answer.added} added, {answer.alreadyPresent} already on the list.
-        </p>
+        <p>{`${answer.added} added, ${answer.alreadyPresent} already on the list.`}</p>
       ) : (
-        <p>{answer.removed} removed.</p>
+        <p>{`${answer.removed} removed.`}</p>
       )}
       {answer.badLines.length > 0 ? (
         <ul>
           {answer.badLines.slice(0, 50).map((b) => (
-            <li key={b.line}>
-              Line {b.line}: {b.message}
-            </li>
+            <li key={b.line}>{`Line ${b.line}: ${b.message}`}</li>
           ))}
         </ul>
       ) : null}
