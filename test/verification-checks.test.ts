@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAffiliate } from "./factories/accounts";
 import { affiliateLeadId, checkOutcomes, leadDecided, leadFields, postLead } from "./factories/leads";
 import { makeOffer } from "./factories/marketplace";
-import { useTestStack } from "./support/app";
+import { signIn, useTestStack } from "./support/app";
 
 const stack = useTestStack();
 
@@ -203,5 +203,113 @@ describe("verification checks", () => {
     expect(outcomes.fields).toBe("fail");
     expect(outcomes).toMatchObject({ email_disposable: "skip", phone_type: "skip", geo: "skip", duplicate_same_offer: "skip", suppression: "skip" });
     expect(decided.events.find((e) => e.type === "rejected")?.message).toContain("email: Not a valid email address");
+  });
+
+  it("an affiliate's offer form sets custom field types and quality rules; posted values outside them get a 422 naming each field", async () => {
+    const affiliate = await makeAffiliate();
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const form = new URLSearchParams({
+      title: "Solar leads",
+      vertical: "solar",
+      pricingModel: "CPL",
+      price: "30",
+      field_email: "required",
+      field_phone: "required",
+      custom_0_name: "roof_type",
+      custom_0_type: "enum",
+      custom_0_required: "required",
+      custom_0_options: "Shingle, Tile, Metal",
+      custom_1_name: "homeowner",
+      custom_1_type: "boolean",
+      custom_1_required: "required",
+      custom_2_name: "install_by",
+      custom_2_type: "date",
+      custom_2_min: "2025-01-01",
+      custom_2_max: "2030-12-31",
+      custom_3_name: "monthly_bill",
+      custom_3_type: "number",
+      custom_3_min: "50",
+      custom_3_max: "2000",
+      "qualityRules.shown": "1",
+      "qualityRules.duplicateWindowDays": "14",
+      "qualityRules.maxLeadsPerIpPerDay": "3",
+      "qualityRules.requireConsent": "on",
+      "qualityRules.rejectDisposableEmail": "on",
+      "qualityRules.allowedPhoneTypes": "MOBILE",
+      distribution: "ROUND_ROBIN",
+    });
+    const created = await fetch(new URL("/affiliate/offers/new", stack().appUrl), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: form,
+    });
+    expect(created.status).toBe(302);
+    const offer = await prisma.offer.findFirstOrThrow({ where: { affiliateId: affiliate.actor.companyId } });
+    expect(offer.distribution).toBe("ROUND_ROBIN");
+    expect(offer.qualityRules).toMatchObject({ duplicateWindowDays: 14, maxLeadsPerIpPerDay: 3, requireConsent: true, rejectRoleEmail: false, allowedPhoneTypes: ["MOBILE"] });
+    expect(offer.fields).toContainEqual({ name: "roof_type", type: "enum", required: true, options: ["Shingle", "Tile", "Metal"] });
+    expect(offer.fields).toContainEqual({ name: "monthly_bill", type: "number", required: false, min: 50, max: 2000 });
+    const page = await (await fetch(new URL(`/affiliate/offers/${offer.id}`, stack().appUrl), { headers: { cookie } })).text();
+    expect(page).toContain("One of: Shingle, Tile, Metal");
+    expect(page).toContain("Round robin");
+
+    const bad = await postLead(stack().appUrl, affiliate.apiKey, {
+      offer_id: offer.id,
+      lead_id: affiliateLeadId(),
+      email: "ada@example.com",
+      phone: "(415) 555-2671",
+      roof_type: "Straw",
+      homeowner: "perhaps",
+      install_by: "31/12/2026",
+      monthly_bill: "20",
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields).toEqual({
+      roof_type: "Must be one of: Shingle, Tile, Metal",
+      homeowner: "Must be true or false (also 1/0, yes/no)",
+      install_by: "Must be a date written yyyy-mm-dd",
+      monthly_bill: "At least 50",
+    });
+    const good = await postLead(stack().appUrl, affiliate.apiKey, {
+      offer_id: offer.id,
+      lead_id: affiliateLeadId(),
+      ...CONSENT,
+      email: "ada@example.com",
+      phone: "(415) 555-2671",
+      roof_type: "tile",
+      homeowner: "yes",
+      install_by: "2026-05-01",
+      monthly_bill: 180,
+    });
+    expect(good.status).toBe(201);
+    const lead = await leadDecided(good.body.lead_id);
+    expect(lead.fields).toMatchObject({ roof_type: "Tile", homeowner: "true", install_by: "2026-05-01", monthly_bill: "180" });
+  });
+
+  it("the offer form names a custom enum without options and a bad rule", async () => {
+    const affiliate = await makeAffiliate();
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const answer = await fetch(new URL("/affiliate/offers/new", stack().appUrl), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: new URLSearchParams({
+        title: "Solar leads",
+        vertical: "solar",
+        pricingModel: "CPL",
+        price: "30",
+        field_email: "required",
+        custom_0_name: "roof_type",
+        custom_0_type: "enum",
+        "qualityRules.shown": "1",
+        "qualityRules.acceptScore": "140",
+      }),
+    });
+    expect(answer.status).toBe(400);
+    const html = await answer.text();
+    expect(html).toContain("List the allowed values of roof_type");
+    expect(html).toMatch(/Too big|at most 100|&lt;=100|<=100/i);
+    expect(await prisma.offer.count({ where: { affiliateId: affiliate.actor.companyId } })).toBe(0);
   });
 });
