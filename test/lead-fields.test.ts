@@ -35,3 +35,44 @@ describe("lead field checks", () => {
     expect(result.ok && result.fields.budget).toBe("5000");
   });
 });
+
+describe("lead field types", () => {
+  const typed: OfferField[] = [
+    { name: "email", type: "email", required: true },
+    { name: "coverage", type: "enum", required: true, options: ["Basic", "Full"] },
+    { name: "homeowner", type: "boolean", required: true },
+    { name: "move_date", type: "date", required: false, min: "2025-01-01", max: "2026-12-31" },
+    { name: "budget", type: "number", required: false, min: 100, max: 5000 },
+    { name: "notes", type: "string", required: false, maxLength: 10 },
+  ];
+
+  it("normalises enum, boolean, date and number values", () => {
+    for (const [word, value] of [["yes", "true"], ["1", "true"], ["TRUE", "true"], ["no", "false"], ["0", "false"], ["false", "false"]]) {
+      const result = checkLeadFields(typed, "US", { email: "a@b.co", coverage: "full", homeowner: word, move_date: "2025-06-30", budget: "2500" });
+      expect(result).toEqual({ ok: true, fields: { email: "a@b.co", coverage: "Full", homeowner: value, move_date: "2025-06-30", budget: "2500" } });
+    }
+  });
+
+  it("names every value outside its type, options or range", () => {
+    const result = checkLeadFields(typed, "US", {
+      email: "a@b.co",
+      coverage: "Premium",
+      homeowner: "maybe",
+      move_date: "2024-12-31",
+      budget: "99",
+      notes: "far too long for ten",
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        coverage: "Must be one of: Basic, Full",
+        homeowner: "Must be true or false (also 1/0, yes/no)",
+        move_date: "At least 2025-01-01",
+        budget: "At least 100",
+        notes: "At most 10 characters",
+      },
+    });
+    const dates = checkLeadFields(typed, "US", { email: "a@b.co", coverage: "Basic", homeowner: "no", move_date: "2025-02-30", budget: "5001" });
+    expect(dates.ok || dates.errors).toEqual({ move_date: "Must be a date written yyyy-mm-dd", budget: "At most 5000" });
+  });
+});

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { balanceCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { LEAD_CHECKS } from "~/modules/quality/checks/index.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
@@ -48,7 +49,12 @@ describe("lead postback", () => {
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
 
     const timeline = await prisma.leadEvent.findMany({ where: { leadId: lead.id }, orderBy: { seq: "asc" } });
-    expect(timeline.map((e) => e.type)).toEqual(["received", "verified", "scored", "accepted", "sold", "routing"]);
+    // Every check writes one "check" event, in the registry's order, before the verdict.
+    const steps = timeline.map((e) => e.type).filter((type) => type !== "check");
+    expect(steps).toEqual(["received", "verified", "scored", "accepted", "sold", "routing"]);
+    const checks = timeline.filter((e) => e.type === "check");
+    expect(checks.length).toBe(LEAD_CHECKS.length);
+    expect(checks.every((e) => (e.data as { outcome: string }).outcome !== "fail")).toBe(true);
   });
 
   it("a retried postback creates one lead", async () => {

@@ -11,6 +11,7 @@ const PORTAL: Portal = {
   nav: [
     { to: "/admin/leads", label: "Leads" },
     { to: "/admin/review", label: "Review queue" },
+    { to: "/admin/suppression", label: "Suppression" },
   ],
 };
 

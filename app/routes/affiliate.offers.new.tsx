@@ -4,7 +4,17 @@ import { Form, useActionData } from "@remix-run/react";
 import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
 import { humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
-import { createOfferSchema, offerFormToInput, STANDARD_FIELDS, VERTICALS } from "~/modules/offers/offers.schema";
+import {
+  createOfferSchema,
+  CUSTOM_FIELD_ROWS,
+  DISTRIBUTIONS,
+  LEAD_FIELD_TYPES,
+  offerFormToInput,
+  PHONE_TYPES,
+  STANDARD_FIELDS,
+  VERTICALS,
+} from "~/modules/offers/offers.schema";
+import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { createOffer } from "~/modules/offers/offers.server";
 import { errorFor } from "~/utils/forms";
 import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
@@ -47,6 +57,27 @@ const CARRY_OPTIONS = [
   { value: "optional", label: "Optional" },
   { value: "required", label: "Required" },
 ];
+
+const DEFAULT_RULES = offerQualityRulesSchema.parse({});
+
+const NUMBER_RULES: ReadonlyArray<{ key: keyof typeof DEFAULT_RULES; label: string; hint: string; max: number }> = [
+  { key: "duplicateWindowDays", label: "Duplicate window (days)", hint: "Same person on this offer; 0 = off.", max: 365 },
+  { key: "crossOfferDuplicateWindowDays", label: "Cross-offer duplicate window (days)", hint: "Same person on any other offer; 0 = off.", max: 365 },
+  { key: "maxLeadsPerAffiliatePerHour", label: "Max leads per hour", hint: "From you on this offer; 0 = no limit.", max: 1_000_000 },
+  { key: "maxLeadsPerIpPerDay", label: "Max leads per IP per day", hint: "One consumer IP; 0 = no limit.", max: 100_000 },
+  { key: "minFormFillSeconds", label: "Min form-fill time (s)", hint: "Posted as time_on_form; 0 = off.", max: 3600 },
+  { key: "acceptScore", label: "Accept from score", hint: "0-100; lower scores are held.", max: 100 },
+  { key: "rejectScore", label: "Reject below score", hint: "0-100; 0 = never by score.", max: 100 },
+];
+
+const FLAG_RULES: ReadonlyArray<{ key: "requireConsent" | "requireConsentCertificate" | "rejectDisposableEmail" | "rejectRoleEmail"; label: string }> = [
+  { key: "requireConsent", label: "Require consent (consent_text and consent_at)" },
+  { key: "requireConsentCertificate", label: "Require a consent certificate URL (consent_cert_url)" },
+  { key: "rejectDisposableEmail", label: "Reject disposable email domains" },
+  { key: "rejectRoleEmail", label: "Reject role accounts (info@, sales@ ...)" },
+];
+
+const TYPE_OPTIONS = LEAD_FIELD_TYPES.map((value) => ({ value, label: humanize(value) }));
 
 export default function NewOffer() {
   const actionData = useActionData<typeof action>();
@@ -93,8 +124,72 @@ export default function NewOffer() {
               />
             ))}
           </div>
+          <h3>Custom fields</h3>
+          <p className="hint">
+            Anything else each lead carries. Enum: list the allowed values, comma-separated. Number and date: an optional range
+            (dates as yyyy-mm-dd). String: max is the maximum length.
+          </p>
+          {Array.from({ length: CUSTOM_FIELD_ROWS }, (_, i) => (
+            <div className="form-row custom-field-row" key={i}>
+              <Field name={`custom_${i}_name`} label="Name" defaultValue={v(`custom_${i}_name`)} placeholder={i === 0 ? "coverage_type" : ""} />
+              <SelectField name={`custom_${i}_type`} label="Type" defaultValue={v(`custom_${i}_type`, "string")} options={TYPE_OPTIONS} />
+              <SelectField name={`custom_${i}_required`} label="Carried" defaultValue={v(`custom_${i}_required`, "optional")} options={CARRY_OPTIONS.slice(1)} />
+              <Field name={`custom_${i}_options`} label="Options (enum)" defaultValue={v(`custom_${i}_options`)} />
+              <Field name={`custom_${i}_min`} label="Min" defaultValue={v(`custom_${i}_min`)} />
+              <Field name={`custom_${i}_max`} label="Max" defaultValue={v(`custom_${i}_max`)} />
+            </div>
+          ))}
           <FieldError id="f-fields-error" error={errorFor(errors, "fields")} />
         </fieldset>
+
+        <h2>Quality rules</h2>
+        <input type="hidden" name="qualityRules.shown" value="1" />
+        <div className="form-row">
+          {NUMBER_RULES.map((r) => (
+            <Field
+              key={r.key}
+              name={`qualityRules.${r.key}`}
+              label={r.label}
+              type="number"
+              min={0}
+              max={r.max}
+              hint={r.hint}
+              defaultValue={v(`qualityRules.${r.key}`, String(DEFAULT_RULES[r.key]))}
+              error={errors[`qualityRules.${r.key}`]}
+            />
+          ))}
+        </div>
+        <fieldset className="fieldset">
+          <legend>Checks</legend>
+          {FLAG_RULES.map((r) => (
+            <label className="checkbox-line" key={r.key}>
+              <input
+                type="checkbox"
+                name={`qualityRules.${r.key}`}
+                defaultChecked={values ? values[`qualityRules.${r.key}`] === "on" : DEFAULT_RULES[r.key]}
+              />{" "}
+              {r.label}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="fieldset">
+          <legend>Phone types taken</legend>
+          <p className="hint">None ticked: any valid number. Most US numbers are “fixed line or mobile” and pass as either.</p>
+          {PHONE_TYPES.map((type) => (
+            <label className="checkbox-line" key={type}>
+              <input type="checkbox" name="qualityRules.allowedPhoneTypes" value={type} /> {humanize(type)}
+            </label>
+          ))}
+          <FieldError error={errorFor(errors, "qualityRules.allowedPhoneTypes")} />
+        </fieldset>
+        <SelectField
+          name="distribution"
+          label="Distribution among buyers"
+          defaultValue={v("distribution", "BEST_PRICE")}
+          options={DISTRIBUTIONS.map((value) => ({ value, label: humanize(value) }))}
+          error={errors.distribution}
+          hint="Best price first, by the buyers' priority, weighted at random, or in turn."
+        />
 
         <h2>Price and terms</h2>
         <div className="form-row">

@@ -6,6 +6,21 @@ import { handleApi, readPostbackRecord } from "~/utils/api.server";
 // Lead postback: POST (JSON or form) or GET (query string). See docs/api.md.
 
 function leadResponse(lead: ReceivedLead): Response {
+  if (lead.test) {
+    return Response.json({
+      test: true,
+      lead_id: null,
+      affiliate_lead_id: lead.externalId,
+      status: lead.status.toLowerCase(),
+      reasons: lead.reasons,
+      checks: lead.checks,
+      score: lead.score,
+      temperature: lead.temperature?.toLowerCase() ?? null,
+      buyers: lead.buyers,
+      payout_cents: lead.payoutCents,
+      currency: lead.currency,
+    });
+  }
   return Response.json(
     { lead_id: lead.id, affiliate_lead_id: lead.externalId, status: lead.status.toLowerCase(), reasons: lead.reasons, duplicate_request: !lead.created },
     { status: lead.created ? 201 : 200 },

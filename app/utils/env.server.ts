@@ -16,7 +16,6 @@ export const envSchema = z.object({
   // Set to the local Stripe emulator (e.g. http://127.0.0.1:12111); unset means api.stripe.com.
   STRIPE_API_BASE: z.string().url().optional(),
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),
-  DUPLICATE_WINDOW_DAYS: z.coerce.number().int().min(0).default(30),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
   SECURE_COOKIES: booleanish.optional(),
   // Signs ping-post bid tokens (HMAC-SHA256); at least 16 characters.

@@ -25,7 +25,9 @@ export type Permission =
   | "read:audit:any"
   | "read:delivery:own"
   | "write:delivery:own"
-  | "write:lead:review";
+  | "write:lead:review"
+  | "write:suppression:own"
+  | "write:suppression:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -38,6 +40,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:apikey:own",
     "read:delivery:own",
     "write:delivery:own",
+    "write:suppression:own",
   ]),
   AFFILIATE: new Set<Permission>([
     "write:offer:own",
@@ -49,7 +52,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:delivery:own",
     "write:delivery:own",
   ]),
-  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any", "write:lead:review"]),
+  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any", "write:lead:review", "write:suppression:any"]),
 };
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {

@@ -1,3 +1,6 @@
+import { prisma } from "~/utils/db.server";
+import { waitFor } from "../support/wait";
+
 let counter = 0;
 
 /** A plausible US consumer: unique email and phone each call unless overridden. */
@@ -57,4 +60,22 @@ export async function postLead(
     // not JSON; keep the text for the assertion message
   }
   return { status: response.status, body: parsed };
+}
+
+/** Waits until the worker has decided a lead (anything but received/accepted) and returns it with its timeline. */
+export async function leadDecided(leadId: string) {
+  return waitFor(`lead ${leadId} to be decided`, async () => {
+    const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { events: { orderBy: { seq: "asc" } } } });
+    return lead && lead.status !== "RECEIVED" && lead.status !== "ACCEPTED" ? lead : undefined;
+  });
+}
+
+/** The outcome of each check on a lead's timeline, by check code: { email_role: "fail", ... }. */
+export function checkOutcomes(events: ReadonlyArray<{ type: string; data: unknown }>): Record<string, string> {
+  return Object.fromEntries(
+    events.filter((e) => e.type === "check").map((e) => {
+      const data = e.data as { code: string; outcome: string };
+      return [data.code, data.outcome];
+    }),
+  );
 }

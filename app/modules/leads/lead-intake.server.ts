@@ -1,18 +1,24 @@
-import { Prisma } from "~/generated/prisma/client";
+import { randomUUID } from "node:crypto";
+import { Prisma, type Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
 import { addOutboxMessage, dispatchOutboxMessage } from "~/modules/outbox/outbox.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
+import { checkResultsSchema, type CheckResult } from "~/modules/quality/quality.schema";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodFieldErrors } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
+import { verifyScoreAndRoute } from "./lead-pipeline.server";
 import { recordLeadEvent } from "./lead-timeline.server";
-import { postbackEnvelopeSchema, splitPostback, SUB_ID_KEYS } from "./leads.schema";
+import { consentOf, postbackEnvelopeSchema, signalsOf, splitPostback, SUB_ID_KEYS } from "./leads.schema";
 
 const MAX_LEAD_FIELDS = 100;
 
-export interface ReceivedLead {
+export type ReceivedLead = StoredLead | TestLeadOutcome;
+
+export interface StoredLead {
+  test: false;
   id: string;
   externalId: string;
   status: string;
@@ -20,13 +26,71 @@ export interface ReceivedLead {
   created: boolean;
 }
 
-function toReceived(lead: { id: string; externalId: string; status: string; reasons: string[] }, created: boolean): ReceivedLead {
-  return { id: lead.id, externalId: lead.externalId, status: lead.status, reasons: lead.reasons, created };
+/** What a test postback would have done: nothing of it is stored. */
+export interface TestLeadOutcome {
+  test: true;
+  externalId: string;
+  status: string;
+  reasons: string[];
+  checks: CheckResult[];
+  score: number | null;
+  temperature: string | null;
+  /** How many buyers would have bought it, and what the affiliate would have earned. */
+  buyers: number;
+  payoutCents: number;
+  currency: string;
+}
+
+function toReceived(lead: { id: string; externalId: string; status: string; reasons: string[] }, created: boolean): StoredLead {
+  return { test: false, id: lead.id, externalId: lead.externalId, status: lead.status, reasons: lead.reasons, created };
+}
+
+/** Thrown at the end of a test postback's transaction so that everything it wrote is rolled back. */
+class TestPostbackRollback extends Error {
+  constructor(readonly outcome: TestLeadOutcome) {
+    super("test postback: rolled back");
+  }
+}
+
+/**
+ * Runs a lead through every check, the score and routing inside a transaction that is always
+ * rolled back: the affiliate learns what would happen, and no lead, sale, ledger entry, outbox
+ * row or postback survives.
+ */
+async function simulateLead(offer: Offer, data: Prisma.LeadUncheckedCreateInput, externalId: string): Promise<TestLeadOutcome> {
+  try {
+    await prisma.$transaction(
+      async (tx) => {
+        // A fresh id: a test never collides with (nor is the retry of) a real lead.
+        const lead = await tx.lead.create({ data: { ...data, externalId: `test:${randomUUID()}` } });
+        await verifyScoreAndRoute(tx, lead, offer);
+        const after = await tx.lead.findUniqueOrThrow({ where: { id: lead.id }, include: { sales: true } });
+        throw new TestPostbackRollback({
+          test: true,
+          externalId,
+          status: after.status,
+          reasons: after.reasons,
+          checks: checkResultsSchema.parse(after.checks ?? []),
+          score: after.qualityScore,
+          temperature: after.temperature,
+          buyers: after.sales.length,
+          payoutCents: after.sales.reduce((sum, sale) => sum + sale.priceCents - sale.feeCents, 0),
+          currency: after.sales[0]?.currency ?? offer.currency,
+        });
+      },
+      { timeout: 20_000, maxWait: 10_000 },
+    );
+  } catch (error) {
+    if (error instanceof TestPostbackRollback) return error.outcome;
+    throw error;
+  }
+  throw new Error("a test postback's transaction must roll back");
 }
 
 /**
  * Takes one postback from an affiliate. The lead is stored (with its outbox row) before this
  * returns; the same affiliate lead id posted again returns the first lead and changes nothing.
+ * A test postback (`test=true`) stores nothing and answers what would happen.
  */
 export async function receiveLead(
   actor: Actor,
@@ -43,7 +107,8 @@ export async function receiveLead(
   if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
   if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
 
-  const existing = await prisma.lead.findUnique({
+  if (envelope.test && offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no leads");
+  const existing = envelope.test ? null : await prisma.lead.findUnique({
     where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } },
   });
   if (existing) return toReceived(existing, false);
@@ -57,19 +122,22 @@ export async function receiveLead(
 
   const subIds = Object.fromEntries(SUB_ID_KEYS.flatMap((k) => (envelope[k] ? [[k, envelope[k]]] : [])));
   const rawFieldStrings = Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [k, v == null ? "" : String(v)]));
+  const consent = consentOf(envelope);
+  const data = {
+    offerId: offer.id,
+    affiliateId: actor.companyId,
+    externalId: envelope.lead_id,
+    rawFields: rawFieldStrings,
+    subIds,
+    ipAddress: envelope.ip_address ?? meta.ipAddress ?? null,
+    userAgent: envelope.user_agent ?? meta.userAgent ?? null,
+    consent: consent ? { ...consent } : Prisma.DbNull,
+    signals: { ...signalsOf(envelope) },
+  } satisfies Prisma.LeadUncheckedCreateInput;
+  if (envelope.test) return simulateLead(offer, data, envelope.lead_id);
   try {
     const { lead, message } = await prisma.$transaction(async (tx) => {
-      const lead = await tx.lead.create({
-        data: {
-          offerId: offer.id,
-          affiliateId: actor.companyId,
-          externalId: envelope.lead_id,
-          rawFields: rawFieldStrings,
-          subIds,
-          ipAddress: envelope.ip_address ?? meta.ipAddress ?? null,
-          userAgent: envelope.user_agent ?? meta.userAgent ?? null,
-        },
-      });
+      const lead = await tx.lead.create({ data });
       await recordLeadEvent(tx, lead.id, "received", "Received by postback", { externalId: envelope.lead_id });
       const message = await addOutboxMessage(tx, LEAD_PROCESSING_QUEUE, leadProcessingKey(lead.id), { leadId: lead.id });
       return { lead, message };

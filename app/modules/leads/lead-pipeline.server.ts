@@ -35,37 +35,44 @@ export async function processReceivedLead(leadId: string): Promise<ProcessOutcom
   );
 }
 
-async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Promise<ProcessOutcome> {
-  const env = getEnv();
+/**
+ * Runs every check, writes each result on the timeline, then rejects (any failed check), scores,
+ * and holds (a check asked for review, or a mid score), rejects (low score) or accepts and routes.
+ * Also run inside a rolled-back transaction for test postbacks (lead-intake.server.ts).
+ */
+export async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Promise<ProcessOutcome> {
   const rules = offerQualityRules(offer.qualityRules);
-  const result = await verifyLead(tx, lead, offer, env.DUPLICATE_WINDOW_DAYS);
-  const now = new Date();
-  if (result.verdict === "rejected") {
-    await tx.lead.update({
-      where: { id: lead.id },
-      data: {
-        status: "REJECTED",
-        reasons: result.reasons,
-        fields: result.fields ?? undefined,
-        ...(result.contact ? contactColumns(result.contact) : {}),
-        processedAt: now,
-      },
+  const result = await verifyLead(tx, lead, offer, rules);
+  for (const check of result.checks) {
+    await recordLeadEvent(tx, lead.id, "check", `${check.code}: ${check.outcome}: ${check.detail}`, {
+      code: check.code,
+      outcome: check.outcome,
+      ...(check.reason ? { reason: check.reason } : {}),
     });
-    await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${result.detail}`, { reasons: result.reasons });
+  }
+  const now = new Date();
+  const verified = {
+    checks: result.checks as unknown as object[],
+    fields: result.fields ?? undefined,
+    ...(result.contact ? contactColumns(result.contact) : {}),
+    emailHash: result.emailHash,
+    phoneHash: result.phoneHash,
+  };
+  if (result.failures.length > 0) {
+    await tx.lead.update({ where: { id: lead.id }, data: { ...verified, status: "REJECTED", reasons: result.failures, processedAt: now } });
+    const failed = result.checks.filter((c) => c.outcome === "fail").map((c) => c.detail);
+    await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${failed.join("; ")}`, { reasons: result.failures });
     await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected");
     return "rejected";
   }
-  await recordLeadEvent(tx, lead.id, "verified", "Verified: fields valid, contact normalised, not a duplicate");
+  await recordLeadEvent(tx, lead.id, "verified", `Verified: ${result.checks.length} checks run, none failed`);
 
-  const score = scoreLead({ fields: result.fields, signals: {}, consent: null, checks: [] });
+  const score = scoreLead({ fields: result.fields ?? {}, signals: result.signals, consent: result.consent, checks: result.checks });
   const decision = decideByScore(score.score, rules);
   const scored = await tx.lead.update({
     where: { id: lead.id },
     data: {
-      fields: result.fields,
-      ...contactColumns(result.contact),
-      emailHash: result.emailHash,
-      phoneHash: result.phoneHash,
+      ...verified,
       qualityScore: score.score,
       scoreReasons: score.reasons as unknown as object[],
       temperature: score.temperature,
@@ -83,11 +90,14 @@ async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Promise<Pr
     await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected");
     return "rejected";
   }
-  if (decision === "hold") {
-    await tx.lead.update({ where: { id: lead.id }, data: { status: "HELD", reasons: ["score_review"] } });
-    await recordLeadEvent(tx, lead.id, "held", `Held for review: score ${score.score} is below the offer's accept threshold ${rules.acceptScore}`, {
-      reasons: ["score_review"],
-    });
+  if (decision === "hold" || result.holds.length > 0) {
+    const reasons = [...result.holds, ...(decision === "hold" ? ["score_review"] : [])];
+    const why = [
+      ...result.checks.filter((c) => c.outcome === "hold").map((c) => c.detail),
+      ...(decision === "hold" ? [`score ${score.score} is below the offer's accept threshold ${rules.acceptScore}`] : []),
+    ];
+    await tx.lead.update({ where: { id: lead.id }, data: { status: "HELD", reasons } });
+    await recordLeadEvent(tx, lead.id, "held", `Held for review: ${why.join("; ")}`, { reasons });
     return "held";
   }
   return acceptAndRouteLead(tx, scored, offer);

@@ -1,10 +1,40 @@
 import { z } from "zod";
+import type { LeadConsent, LeadSignals } from "~/modules/quality/quality.schema";
 
 // The postback envelope. Every other key of the postback is a lead field (see docs/api.md).
 export const SUB_ID_KEYS = ["s1", "s2", "s3", "s4", "s5"] as const;
-const ENVELOPE_KEYS = new Set<string>(["offer_id", "lead_id", "api_key", "ip_address", "user_agent", "fields", "sub_ids", ...SUB_ID_KEYS]);
+const ENVELOPE_KEYS = new Set<string>([
+  "offer_id",
+  "lead_id",
+  "api_key",
+  "ip_address",
+  "user_agent",
+  "fields",
+  "sub_ids",
+  "consent_text",
+  "consent_at",
+  "consent_cert_url",
+  "time_on_form",
+  "pages_viewed",
+  "test",
+  ...SUB_ID_KEYS,
+]);
 
 const optionalText = (max: number) => z.string().trim().max(max, `At most ${max} characters`).optional();
+// Postbacks arrive as text (forms, query strings; JSON numbers are turned into text by splitPostback).
+const emptyAsMissing = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalCount = (what: string, max: number, integer: boolean) =>
+  z.preprocess(
+    emptyAsMissing,
+    z
+      .string()
+      .trim()
+      .regex(integer ? /^\d+$/ : /^\d+(\.\d+)?$/, `${what}: a ${integer ? "whole " : ""}number of 0 or more`)
+      .transform(Number)
+      .refine((n) => n <= max, `At most ${max}`)
+      .optional(),
+  );
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export const postbackEnvelopeSchema = z.object({
   offer_id: z.string({ message: "Required: the id of your offer" }).trim().min(1, "Required: the id of your offer"),
@@ -20,6 +50,39 @@ export const postbackEnvelopeSchema = z.object({
   s5: optionalText(255),
   ip_address: optionalText(64),
   user_agent: optionalText(500),
+  consent_text: optionalText(5000),
+  consent_at: z.preprocess(
+    emptyAsMissing,
+    z
+      .string()
+      .trim()
+      .refine((v) => ISO_TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v)), "An ISO 8601 timestamp with a time zone, e.g. 2025-01-31T14:05:00Z")
+      .optional(),
+  ),
+  consent_cert_url: z.preprocess(
+    emptyAsMissing,
+    z
+      .string()
+      .trim()
+      .max(1000, "At most 1000 characters")
+      .refine((v) => {
+        try {
+          return new URL(v).protocol === "https:";
+        } catch {
+          return false;
+        }
+      }, "An https:// URL of the consent certificate")
+      .optional(),
+  ),
+  time_on_form: optionalCount("Seconds on the form", 86_400, false),
+  pages_viewed: optionalCount("Pages viewed", 10_000, true),
+  test: z.preprocess(
+    emptyAsMissing,
+    z
+      .enum(["true", "1", "false", "0"], { message: "Use true or 1 for a test postback (false or 0 otherwise)" })
+      .transform((v) => v === "true" || v === "1")
+      .optional(),
+  ),
 });
 export type PostbackEnvelope = z.infer<typeof postbackEnvelopeSchema>;
 
@@ -55,4 +118,21 @@ export function splitPostback(record: Record<string, unknown>): { envelope: Reco
   delete envelope.sub_ids;
   delete envelope.api_key;
   return { envelope, fields };
+}
+
+/** The consent posted with a lead, as stored in Lead.consent; null when none was posted. */
+export function consentOf(envelope: PostbackEnvelope): LeadConsent | null {
+  const consent: LeadConsent = {};
+  if (envelope.consent_text) consent.text = envelope.consent_text;
+  if (envelope.consent_at) consent.at = new Date(envelope.consent_at).toISOString();
+  if (envelope.consent_cert_url) consent.certUrl = envelope.consent_cert_url;
+  return Object.keys(consent).length > 0 ? consent : null;
+}
+
+/** The activity signals posted with a lead, as stored in Lead.signals. */
+export function signalsOf(envelope: PostbackEnvelope): LeadSignals {
+  const signals: LeadSignals = {};
+  if (envelope.time_on_form !== undefined) signals.timeOnFormSeconds = envelope.time_on_form;
+  if (envelope.pages_viewed !== undefined) signals.pagesViewed = envelope.pages_viewed;
+  return signals;
 }

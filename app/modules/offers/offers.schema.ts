@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { parseAmountToCents } from "~/utils/money";
 
 export const VERTICALS = ["insurance", "auto", "education", "finance", "travel", "home-services", "health", "legal", "solar"] as const;
-export const LEAD_FIELD_TYPES = ["string", "email", "phone", "state", "postal_code", "number"] as const;
+export const LEAD_FIELD_TYPES = ["string", "email", "phone", "postal_code", "state", "number", "enum", "boolean", "date"] as const;
 export type LeadFieldType = (typeof LEAD_FIELD_TYPES)[number];
+export const DISTRIBUTIONS = ["BEST_PRICE", "PRIORITY", "WEIGHTED", "ROUND_ROBIN"] as const;
+/** Phone line types an offer may restrict to (libphonenumber-js `getType()` names). */
+export const PHONE_TYPES = ["MOBILE", "FIXED_LINE", "VOIP", "TOLL_FREE", "PERSONAL_NUMBER"] as const;
 
 /** Fields most offers carry; an offer picks which it requires. */
 export const STANDARD_FIELDS: ReadonlyArray<{ name: string; type: LeadFieldType; label: string }> = [
@@ -15,13 +19,63 @@ export const STANDARD_FIELDS: ReadonlyArray<{ name: string; type: LeadFieldType;
   { name: "postal_code", type: "postal_code", label: "Postal code" },
 ];
 
-export const offerFieldSchema = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "Field names are lower_snake_case"),
-  type: z.enum(LEAD_FIELD_TYPES),
-  required: z.boolean(),
-});
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar day written yyyy-mm-dd. */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+export const MAX_STRING_LENGTH = 500;
+
+/**
+ * One lead field of an offer. `options` lists an enum's allowed values; `min`/`max` bound a
+ * number (numbers) or a date (yyyy-mm-dd); `maxLength` bounds a string (500 at most).
+ */
+export const offerFieldSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "Field names are lower_snake_case"),
+    type: z.enum(LEAD_FIELD_TYPES, { message: "Choose a field type" }),
+    required: z.boolean(),
+    options: z.array(z.string().trim().min(1).max(100)).max(50, "At most 50 options").optional(),
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    maxLength: z.number().int().min(1).max(MAX_STRING_LENGTH).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.type === "enum" && (f.options ?? []).length === 0) {
+      ctx.addIssue({ code: "custom", message: `List the allowed values of ${f.name}`, path: ["options"] });
+    }
+    if (f.type !== "enum" && f.options !== undefined) {
+      ctx.addIssue({ code: "custom", message: `Only enum fields have options (${f.name})`, path: ["options"] });
+    }
+    if (f.maxLength !== undefined && f.type !== "string") {
+      ctx.addIssue({ code: "custom", message: `Only string fields have a maximum length (${f.name})`, path: ["maxLength"] });
+    }
+    for (const bound of ["min", "max"] as const) {
+      const value = f[bound];
+      if (value === undefined) continue;
+      if (f.type === "number" && typeof value !== "number") {
+        ctx.addIssue({ code: "custom", message: `The ${bound} of ${f.name} must be a number`, path: [bound] });
+      } else if (f.type === "date" && !(typeof value === "string" && isIsoDate(value))) {
+        ctx.addIssue({ code: "custom", message: `The ${bound} of ${f.name} must be a date yyyy-mm-dd`, path: [bound] });
+      } else if (f.type !== "number" && f.type !== "date") {
+        ctx.addIssue({ code: "custom", message: `Only number and date fields have a range (${f.name})`, path: [bound] });
+      }
+    }
+    if (f.min !== undefined && f.max !== undefined && typeof f.min === typeof f.max && f.min > f.max) {
+      ctx.addIssue({ code: "custom", message: `The min of ${f.name} is above its max`, path: ["min"] });
+    }
+  });
 export type OfferField = z.infer<typeof offerFieldSchema>;
-export const offerFieldsSchema = z.array(offerFieldSchema);
+export const offerFieldsSchema = z.array(offerFieldSchema).superRefine((fields, ctx) => {
+  const seen = new Set<string>();
+  fields.forEach((f, i) => {
+    if (seen.has(f.name)) ctx.addIssue({ code: "custom", message: `The field ${f.name} is declared twice`, path: [i, "name"] });
+    seen.add(f.name);
+  });
+});
 
 const moneySchema = z
   .union([z.number().int(), z.string()])
@@ -57,6 +111,8 @@ export const createOfferSchema = z
     exclusivity: z.enum(["EXCLUSIVE", "SHARED"]).default("EXCLUSIVE"),
     maxBuyers: z.coerce.number().int().min(1).max(10).default(1),
     returnWindowDays: z.coerce.number().int().min(0, "Return window cannot be negative").max(60).default(7),
+    qualityRules: offerQualityRulesSchema.prefault({}),
+    distribution: z.enum(DISTRIBUTIONS, { message: "Choose how leads are shared out" }).default("BEST_PRICE"),
   })
   .refine((o) => o.fields.some((f) => f.type === "email" || f.type === "phone"), {
     message: "An offer must carry an email or a phone field",
@@ -71,18 +127,79 @@ export const createOfferSchema = z
 export type CreateOfferInput = z.input<typeof createOfferSchema>;
 export type CreateOfferData = z.output<typeof createOfferSchema>;
 
-/** Maps the offer form (checkbox per standard field: "required" | "optional") to schema input. */
+/** How many custom field rows the offer form shows (a form without JavaScript cannot add rows). */
+export const CUSTOM_FIELD_ROWS = 4;
+
+const QUALITY_RULE_NUMBERS = [
+  "duplicateWindowDays",
+  "crossOfferDuplicateWindowDays",
+  "maxLeadsPerAffiliatePerHour",
+  "maxLeadsPerIpPerDay",
+  "minFormFillSeconds",
+  "acceptScore",
+  "rejectScore",
+] as const;
+const QUALITY_RULE_FLAGS = ["requireConsent", "requireConsentCertificate", "rejectDisposableEmail", "rejectRoleEmail"] as const;
+
+function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/** A bound as typed: a number for number fields, the text (a date) otherwise. */
+function bound(type: string, value: string): number | string | undefined {
+  if (value === "") return undefined;
+  return type === "number" && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+/** One custom field row of the offer form (custom_<i>_name, _type, _required, _options, _min, _max), or null when empty. */
+function customFieldFromForm(form: FormData, i: number): Record<string, unknown> | null {
+  const name = text(form, `custom_${i}_name`);
+  if (name === "") return null;
+  const type = text(form, `custom_${i}_type`) || "string";
+  const field: Record<string, unknown> = { name, type, required: text(form, `custom_${i}_required`) === "required" };
+  const options = text(form, `custom_${i}_options`);
+  if (options !== "") field.options = options.split(",").map((o) => o.trim()).filter(Boolean);
+  const min = text(form, `custom_${i}_min`);
+  const max = text(form, `custom_${i}_max`);
+  // A string's "max" is its maximum length.
+  if (type === "string") {
+    if (max !== "") field.maxLength = /^\d+$/.test(max) ? Number(max) : max;
+  } else {
+    field.min = bound(type, min);
+    field.max = bound(type, max);
+  }
+  return field;
+}
+
+/** The quality-rule inputs of the offer form (named `qualityRules.<key>` so errors land next to them). */
+function qualityRulesFromForm(form: FormData): Record<string, unknown> {
+  const rules: Record<string, unknown> = {};
+  for (const key of QUALITY_RULE_NUMBERS) {
+    const value = text(form, `qualityRules.${key}`);
+    if (value !== "") rules[key] = value;
+  }
+  // Unchecked boxes are not submitted: only a form that shows the rules decides the flags.
+  if (form.has("qualityRules.shown")) {
+    for (const key of QUALITY_RULE_FLAGS) rules[key] = form.get(`qualityRules.${key}`) === "on";
+    rules.allowedPhoneTypes = form.getAll("qualityRules.allowedPhoneTypes").filter((v): v is string => typeof v === "string");
+  }
+  return rules;
+}
+
+/** Maps the offer form (a select per standard field: "required" | "optional"; custom field rows; quality rules) to schema input. */
 export function offerFormToInput(form: FormData): Record<string, unknown> {
-  const fields = STANDARD_FIELDS.flatMap((f) => {
+  const standard = STANDARD_FIELDS.flatMap((f) => {
     const choice = form.get(`field_${f.name}`);
     return choice === "required" || choice === "optional" ? [{ name: f.name, type: f.type, required: choice === "required" }] : [];
   });
+  const custom = Array.from({ length: CUSTOM_FIELD_ROWS }, (_, i) => customFieldFromForm(form, i)).filter((f) => f !== null);
   // Required inputs stay as typed (even empty) so the schema names them; empty optional ones take defaults.
   const required = Object.fromEntries(["title", "vertical", "pricingModel"].map((k) => [k, form.get(k) ?? ""]));
   const optional = Object.fromEntries(
-    ["country", "states", "exclusivity", "maxBuyers", "returnWindowDays", "salePercentBps"]
+    ["country", "states", "exclusivity", "maxBuyers", "returnWindowDays", "salePercentBps", "distribution"]
       .map((k) => [k, form.get(k)] as const)
       .filter(([, v]) => typeof v === "string" && v !== ""),
   );
-  return { ...required, ...optional, fields, priceCents: form.get("price") ?? "" };
+  return { ...required, ...optional, fields: [...standard, ...custom], qualityRules: qualityRulesFromForm(form), priceCents: form.get("price") ?? "" };
 }

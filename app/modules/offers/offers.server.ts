@@ -1,3 +1,4 @@
+import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
@@ -21,6 +22,8 @@ export async function createOffer(actor: Actor, data: CreateOfferData) {
       exclusivity: data.exclusivity,
       maxBuyers: data.maxBuyers,
       returnWindowDays: data.returnWindowDays,
+      qualityRules: data.qualityRules,
+      distribution: data.distribution,
     },
   });
 }
@@ -38,7 +41,7 @@ export async function getOwnOffer(actor: Actor, offerId: string) {
   requirePermission(actor, "read:offer:own");
   const offer = await prisma.offer.findFirst({ where: { id: offerId, affiliateId: actor.companyId } });
   if (!offer) throw new NotFoundError("Offer");
-  return { ...offer, fields: offerFieldsSchema.parse(offer.fields) };
+  return { ...offer, fields: offerFieldsSchema.parse(offer.fields), qualityRules: offerQualityRules(offer.qualityRules) };
 }
 
 /** The marketplace: active offers, without anything about who else buys them. */

@@ -1,9 +1,10 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
-import type { OfferField } from "~/modules/offers/offers.schema";
+import { isIsoDate, MAX_STRING_LENGTH, type OfferField } from "~/modules/offers/offers.schema";
 
-// Checks a lead's fields against its offer's field spec and normalises them
-// (E.164 phone, lower-case email, upper-case state). Pure: used at intake and by the verifier.
+// Checks a lead's fields against its offer's field spec and normalises them (E.164 phone,
+// lower-case email, upper-case state, "true"/"false", yyyy-mm-dd, an enum's own spelling).
+// Pure: used at intake and by the verifier.
 
 export type LeadFieldValues = Record<string, string>;
 export type FieldCheckResult =
@@ -11,8 +12,18 @@ export type FieldCheckResult =
   | { ok: false; errors: Record<string, string> };
 
 const emailSchema = z.string().email();
+const TRUE_WORDS = new Set(["true", "1", "yes"]);
+const FALSE_WORDS = new Set(["false", "0", "no"]);
 
-function normaliseField(field: OfferField, raw: string, country: string): { value: string } | { error: string } {
+type Normalised = { value: string } | { error: string };
+
+function inRange(field: OfferField, value: number | string, show: (v: number | string) => string): Normalised | null {
+  if (field.min !== undefined && value < field.min) return { error: `At least ${show(field.min)}` };
+  if (field.max !== undefined && value > field.max) return { error: `At most ${show(field.max)}` };
+  return null;
+}
+
+function normaliseField(field: OfferField, raw: string, country: string): Normalised {
   const value = raw.trim();
   switch (field.type) {
     case "email": {
@@ -29,10 +40,28 @@ function normaliseField(field: OfferField, raw: string, country: string): { valu
       return /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/.test(value)
         ? { value: value.toUpperCase().replace(/\s+/g, " ") }
         : { error: "Not a valid postal code" };
-    case "number":
-      return /^-?\d+(\.\d+)?$/.test(value) ? { value } : { error: "Must be a number" };
-    case "string":
-      return value.length <= 500 ? { value } : { error: "At most 500 characters" };
+    case "number": {
+      if (!/^-?\d+(\.\d+)?$/.test(value)) return { error: "Must be a number" };
+      return inRange(field, Number(value), String) ?? { value };
+    }
+    case "enum": {
+      const option = (field.options ?? []).find((o) => o.toLowerCase() === value.toLowerCase());
+      return option !== undefined ? { value: option } : { error: `Must be one of: ${(field.options ?? []).join(", ")}` };
+    }
+    case "boolean": {
+      const word = value.toLowerCase();
+      if (TRUE_WORDS.has(word)) return { value: "true" };
+      if (FALSE_WORDS.has(word)) return { value: "false" };
+      return { error: "Must be true or false (also 1/0, yes/no)" };
+    }
+    case "date": {
+      if (!isIsoDate(value)) return { error: "Must be a date written yyyy-mm-dd" };
+      return inRange(field, value, String) ?? { value };
+    }
+    case "string": {
+      const maxLength = field.maxLength ?? MAX_STRING_LENGTH;
+      return value.length <= maxLength ? { value } : { error: `At most ${maxLength} characters` };
+    }
   }
 }
 
@@ -54,7 +83,7 @@ export function checkLeadFields(spec: OfferField[], country: string, raw: Record
   for (const [name, value] of Object.entries(raw)) {
     if (name in fields || spec.some((f) => f.name === name)) continue;
     if (value === undefined || value === null || typeof value === "object") continue;
-    fields[name] = String(value).trim().slice(0, 500);
+    fields[name] = String(value).trim().slice(0, MAX_STRING_LENGTH);
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, fields };
 }
