@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
-import { addOutboxMessage, dispatchOutboxMessage } from "~/modules/outbox/outbox.server";
+import { dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { checkResultsSchema, type CheckResult } from "~/modules/quality/quality.schema";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodField
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { verifyScoreAndRoute } from "./lead-pipeline.server";
-import { recordLeadEvent } from "./lead-timeline.server";
+import { insertReceivedLead } from "./lead-store.server";
 import { consentOf, postbackEnvelopeSchema, signalsOf, splitPostback, SUB_ID_KEYS } from "./leads.schema";
 
 const MAX_LEAD_FIELDS = 100;
@@ -107,23 +107,33 @@ export async function receiveLead(
   if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
   if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
 
-  if (envelope.test && offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no leads");
-  const existing = envelope.test ? null : await prisma.lead.findUnique({
-    where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } },
-  });
-  if (existing) return toReceived(existing, false);
+  // A retry of a lead already stored is answered with that lead, whatever changed since (offer
+  // paused, fields posted differently). Looked up only on those paths: the hot path's insert
+  // finds it through its unique key instead.
+  const firstPosted = async () =>
+    envelope.test
+      ? null
+      : prisma.lead.findUnique({ where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } } });
 
-  if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no leads");
+  if (offer.status !== "ACTIVE") {
+    const existing = await firstPosted();
+    if (existing) return toReceived(existing, false);
+    throw new ConflictError("This offer is paused and takes no leads");
+  }
   if (Object.keys(rawFields).length > MAX_LEAD_FIELDS) {
     throw new ValidationError({ fields: `A lead carries at most ${MAX_LEAD_FIELDS} fields` });
   }
   const check = checkLeadFields(offerFieldsSchema.parse(offer.fields), offer.country, rawFields);
-  if (!check.ok) throw new ValidationError(check.errors);
+  if (!check.ok) {
+    const existing = await firstPosted();
+    if (existing) return toReceived(existing, false);
+    throw new ValidationError(check.errors);
+  }
 
   const subIds = Object.fromEntries(SUB_ID_KEYS.flatMap((k) => (envelope[k] ? [[k, envelope[k]]] : [])));
   const rawFieldStrings = Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [k, v == null ? "" : String(v)]));
   const consent = consentOf(envelope);
-  const data = {
+  const row = {
     offerId: offer.id,
     affiliateId: actor.companyId,
     externalId: envelope.lead_id,
@@ -131,27 +141,11 @@ export async function receiveLead(
     subIds,
     ipAddress: envelope.ip_address ?? meta.ipAddress ?? null,
     userAgent: envelope.user_agent ?? meta.userAgent ?? null,
-    consent: consent ? { ...consent } : Prisma.DbNull,
+    consent: consent ? { ...consent } : null,
     signals: { ...signalsOf(envelope) },
-  } satisfies Prisma.LeadUncheckedCreateInput;
-  if (envelope.test) return simulateLead(offer, data, envelope.lead_id);
-  try {
-    const { lead, message } = await prisma.$transaction(async (tx) => {
-      const lead = await tx.lead.create({ data });
-      await recordLeadEvent(tx, lead.id, "received", "Received by postback", { externalId: envelope.lead_id });
-      const message = await addOutboxMessage(tx, LEAD_PROCESSING_QUEUE, leadProcessingKey(lead.id), { leadId: lead.id });
-      return { lead, message };
-    });
-    await dispatchOutboxMessage(message);
-    return toReceived(lead, true);
-  } catch (error) {
-    // Two identical postbacks raced: the other one stored the lead first.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const first = await prisma.lead.findUniqueOrThrow({
-        where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } },
-      });
-      return toReceived(first, false);
-    }
-    throw error;
-  }
+  };
+  if (envelope.test) return simulateLead(offer, { ...row, consent: row.consent ?? Prisma.DbNull }, envelope.lead_id);
+  const stored = await insertReceivedLead(row, { queue: LEAD_PROCESSING_QUEUE, key: leadProcessingKey });
+  if (stored.outboxMessage) dispatchOutboxMessageSoon(stored.outboxMessage);
+  return toReceived(stored, stored.created);
 }
