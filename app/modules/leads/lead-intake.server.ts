@@ -31,7 +31,7 @@ function toReceived(lead: { id: string; externalId: string; status: string; reas
 export async function receiveLead(
   actor: Actor,
   record: Record<string, unknown>,
-  meta: { ipAddress?: string | null; userAgent?: string | null } = {},
+  meta: { ipAddress?: string | null; userAgent?: string | null; pingId?: string } = {},
 ): Promise<ReceivedLead> {
   requirePermission(actor, "write:lead:own");
   const { envelope: rawEnvelope, fields: rawFields } = splitPostback(record);
@@ -68,6 +68,7 @@ export async function receiveLead(
           subIds,
           ipAddress: envelope.ip_address ?? meta.ipAddress ?? null,
           userAgent: envelope.user_agent ?? meta.userAgent ?? null,
+          pingId: meta.pingId ?? null,
         },
       });
       await recordLeadEvent(tx, lead.id, "received", "Received by postback", { externalId: envelope.lead_id });
