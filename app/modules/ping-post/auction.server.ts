@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { Order, Prisma } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
 import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
-import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
@@ -114,20 +115,36 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + env.BID_TOKEN_TTL_SECONDS * 1000);
   const dataHash = pingDataHash({ offerId: offer.id, fields, emailHash, phoneHash });
   const subIds = Object.fromEntries(SUB_ID_KEYS.flatMap((k) => (envelope[k] ? [[k, envelope[k]]] : [])));
-  const ping = await prisma.ping.create({
-    data: { offerId: offer.id, affiliateId: actor.companyId, data: { fields, subIds }, dataHash, emailHash, phoneHash, expiresAt },
-  });
-  const noBid = (reasons: string[], asked = 0): PingAnswer => ({ pingId: ping.id, bid: null, reasons, asked, bids: 0 });
+  // The decision latency is the product: the ping row is written while buyers are asked (ids
+  // are made here, so nothing waits for the database to name a row), and the duplicate check
+  // and the orders are read side by side.
+  const pingId = randomUUID();
+  const pingWrite = prisma.ping
+    .create({
+      data: { id: pingId, offerId: offer.id, affiliateId: actor.companyId, data: { fields, subIds }, dataHash, emailHash, phoneHash, expiresAt },
+    })
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
+  const pingWritten = async () => {
+    const error = await pingWrite;
+    if (error) throw error;
+  };
+  const [alreadyBought, orders] = await Promise.all([
+    isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now),
+    prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" } }),
+  ]);
+  const noBid = async (reasons: string[], asked = 0): Promise<PingAnswer> => {
+    await pingWritten();
+    return { pingId, bid: null, reasons, asked, bids: 0 };
+  };
 
   if (offer.states.length > 0 && candidate.state && !offer.states.includes(candidate.state)) return noBid([NO_BID_REASONS.outOfGeo]);
-  if (await isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now)) {
-    return noBid([NO_BID_REASONS.duplicate]);
-  }
-
-  const orders = await prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" } });
+  if (alreadyBought) return noBid([NO_BID_REASONS.duplicate]);
   if (orders.length === 0) return noBid([NO_BID_REASONS.noOrder]);
   const buyerPing = {
-    ping_id: ping.id,
+    ping_id: pingId,
     offer_id: offer.id,
     vertical: offer.vertical,
     country: offer.country,
@@ -136,18 +153,17 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     email_hash: emailHash,
     phone_hash: phoneHash,
   };
-  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, now };
-  const rows = await Promise.all(orders.map((order) => askOrder(order, asking)));
+  const walletBalances = balancesCents(prisma, orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)));
+  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, walletBalances, now };
+  // Awaited together so a failing balance query is handled even when every order was skipped.
+  const [answers] = await Promise.all([Promise.all(orders.map((order) => askOrder(order, asking))), walletBalances]);
+  const rows = answers.map((row) => ({ ...row, id: randomUUID(), pingId }));
   const winner = bestBid(orders, rows);
-
-  const winningBidId = await prisma.$transaction(async (tx) => {
-    const bids = await tx.pingBid.createManyAndReturn({ data: rows.map((row) => ({ ...row, pingId: ping.id })), select: { id: true, orderId: true } });
-    const winningId = winner ? bids.find((b) => b.orderId === winner.orderId)!.id : null;
-    if (winningId) await tx.ping.update({ where: { id: ping.id }, data: { winningBidId: winningId } });
-    return winningId;
-  });
+  await pingWritten();
+  await prisma.pingBid.createMany({ data: rows });
+  if (winner) await prisma.ping.update({ where: { id: pingId }, data: { winningBidId: winner.id } });
   const bidCount = rows.filter((r) => r.status === "BID").length;
-  if (!winner || !winningBidId) {
+  if (!winner) {
     const noneMatched = rows.every((r) => r.status === "NO_BID" && r.detail?.startsWith(SKIPPED));
     return noBid([noneMatched ? NO_BID_REASONS.noOrder : NO_BID_REASONS.noBid], orders.length);
   }
@@ -155,8 +171,8 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const priceCents = winner.priceCents!;
   const token = signBidToken(
     {
-      pid: ping.id,
-      bid: winningBidId,
+      pid: pingId,
+      bid: winner.id,
       aff: actor.companyId,
       off: offer.id,
       price: priceCents,
@@ -167,7 +183,7 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     env.BID_TOKEN_SECRET,
   );
   return {
-    pingId: ping.id,
+    pingId,
     bid: {
       priceCents,
       currency: winner.currency,
@@ -199,16 +215,23 @@ async function isAlreadyBought(offerId: string, windowDays: number, emailHash: s
 /** One order's answer to a ping: its eligibility, its price (internal) or its HTTP answer (external), its wallet. */
 async function askOrder(
   order: Order,
-  { candidate, buyerPing, deadlineMs, minPriceCents, now }: { candidate: RoutingCandidate; buyerPing: unknown; deadlineMs: number; minPriceCents: number; now: Date },
+  asking: {
+    candidate: RoutingCandidate;
+    buyerPing: unknown;
+    deadlineMs: number;
+    minPriceCents: number;
+    walletBalances: Promise<Map<string, bigint>>;
+    now: Date;
+  },
 ): Promise<BidRow> {
+  const { candidate, buyerPing, deadlineMs, minPriceCents, now } = asking;
   const base = { orderId: order.id, advertiserId: order.advertiserId, currency: order.currency, external: order.pingUrl !== null };
   const skip = await orderSkipReason(prisma, order, candidate, now);
   if (skip) return { ...base, status: "NO_BID", detail: `${SKIPPED}${skip}`, decidedAt: new Date() };
-  const walletBalance = balanceCents(prisma, ledgerAccounts.advertiserWallet(order.advertiserId, order.currency));
   let priceCents: number;
   let latencyMs: number | null = null;
   if (order.pingUrl) {
-    const [answer] = await Promise.all([pingExternalBuyer(order.pingUrl, buyerPing, deadlineMs), walletBalance]);
+    const answer = await pingExternalBuyer(order.pingUrl, buyerPing, deadlineMs);
     latencyMs = answer.latencyMs;
     if (answer.status !== "BID") return { ...base, status: answer.status, latencyMs, detail: answer.detail, decidedAt: new Date() };
     priceCents = answer.priceCents;
@@ -219,7 +242,7 @@ async function askOrder(
   } else {
     priceCents = orderPriceCents(order, candidate);
   }
-  const balance = await walletBalance;
+  const balance = (await asking.walletBalances).get(ledgerAccounts.advertiserWallet(order.advertiserId, order.currency).code) ?? 0n;
   if (balance < BigInt(priceCents)) {
     return {
       ...base,
@@ -234,7 +257,7 @@ async function askOrder(
 }
 
 /** The best bid: highest price, then the order's priority (higher first), then the oldest order. */
-function bestBid(orders: Order[], rows: BidRow[]): BidRow | null {
+function bestBid<Row extends BidRow>(orders: Order[], rows: Row[]): Row | null {
   const orderById = new Map(orders.map((o) => [o.id, o]));
   const bids = rows.filter((r) => r.status === "BID");
   bids.sort((a, b) => {
