@@ -95,7 +95,7 @@ async function simulateLead(offer: Offer, data: Prisma.LeadUncheckedCreateInput,
 export async function receiveLead(
   actor: Actor,
   record: Record<string, unknown>,
-  meta: { ipAddress?: string | null; userAgent?: string | null } = {},
+  meta: { ipAddress?: string | null; userAgent?: string | null; pingId?: string } = {},
 ): Promise<ReceivedLead> {
   requirePermission(actor, "write:lead:own");
   const { envelope: rawEnvelope, fields: rawFields } = splitPostback(record);
@@ -143,6 +143,7 @@ export async function receiveLead(
     userAgent: envelope.user_agent ?? meta.userAgent ?? null,
     consent: consent ? { ...consent } : null,
     signals: { ...signalsOf(envelope) },
+    pingId: meta.pingId ?? null,
   };
   if (envelope.test) return simulateLead(offer, { ...row, consent: row.consent ?? Prisma.DbNull }, envelope.lead_id);
   const stored = await insertReceivedLead(row, { queue: LEAD_PROCESSING_QUEUE, key: leadProcessingKey });

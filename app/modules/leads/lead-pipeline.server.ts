@@ -3,6 +3,7 @@ import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
 import { decideByScore, offerQualityRules } from "~/modules/quality/quality.schema";
 import { scoreLead } from "~/modules/quality/scoring";
 import { verifyLead, type LeadContact } from "~/modules/quality/verification.server";
+import { sellPingPostLead } from "~/modules/ping-post/ping-post-sale.server";
 import { routeLead } from "~/modules/routing/routing.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma, type Tx } from "~/utils/db.server";
@@ -112,7 +113,9 @@ export async function acceptAndRouteLead(tx: Tx, lead: Lead, offer: Offer): Prom
   const accepted = await tx.lead.update({ where: { id: lead.id }, data: { status: "ACCEPTED", reasons: [] } });
   await recordLeadEvent(tx, lead.id, "accepted", "Accepted");
   await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted");
-  const { sold } = await routeLead(tx, accepted, offer, env.PLATFORM_FEE_BPS);
+  // A lead posted with a bid token sells to the ping's winning bid (falling back to routing).
+  const sell = accepted.pingId ? sellPingPostLead : routeLead;
+  const { sold } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
   const now = new Date();
   await tx.lead.update({
     where: { id: lead.id },

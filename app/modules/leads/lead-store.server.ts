@@ -16,6 +16,7 @@ export interface NewLeadRow {
   userAgent: string | null;
   consent: object | null;
   signals: object | null;
+  pingId: string | null;
 }
 
 export interface StoredLead {
@@ -42,10 +43,10 @@ export async function insertReceivedLead(
   const payload = { leadId };
   const inserted = await prisma.$queryRaw<Array<{ id: string }>>`
     WITH lead AS (
-      INSERT INTO "Lead" ("id", "offerId", "affiliateId", "externalId", "reasons", "rawFields", "subIds", "ipAddress", "userAgent", "consent", "signals")
+      INSERT INTO "Lead" ("id", "offerId", "affiliateId", "externalId", "reasons", "rawFields", "subIds", "ipAddress", "userAgent", "consent", "signals", "pingId")
       VALUES (${leadId}, ${row.offerId}, ${row.affiliateId}, ${row.externalId}, '{}', ${JSON.stringify(row.rawFields)}::jsonb,
               ${JSON.stringify(row.subIds)}::jsonb, ${row.ipAddress}, ${row.userAgent},
-              ${row.consent === null ? null : JSON.stringify(row.consent)}::jsonb, ${row.signals === null ? null : JSON.stringify(row.signals)}::jsonb)
+              ${row.consent === null ? null : JSON.stringify(row.consent)}::jsonb, ${row.signals === null ? null : JSON.stringify(row.signals)}::jsonb, ${row.pingId})
       ON CONFLICT ("affiliateId", "externalId") DO NOTHING
       RETURNING "id"
     ), event AS (

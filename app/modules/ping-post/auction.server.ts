@@ -1,0 +1,269 @@
+import { randomUUID } from "node:crypto";
+import type { Order, Prisma } from "~/generated/prisma/client";
+import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
+import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
+import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
+import { checkLeadFields } from "~/modules/quality/lead-fields";
+import { offerQualityRules } from "~/modules/quality/quality.schema";
+import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
+import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodFieldErrors } from "~/utils/errors";
+import { formatMoney } from "~/utils/money";
+import { requirePermission, type Actor } from "~/utils/permissions.server";
+import { pingDataHash, signBidToken } from "./bid-token.server";
+import { pingExternalBuyer } from "./external-buyers.server";
+import { NO_BID_REASONS, PERSONAL_FIELD_NAMES, PING_ENVELOPE_KEYS, pingEnvelopeSchema } from "./ping-post.schema";
+
+const MAX_PING_FIELDS = 100;
+const SKIPPED = "skipped: ";
+
+export interface PingAnswer {
+  pingId: string;
+  bid: { priceCents: number; currency: string; payoutCents: number; token: string; expiresAt: Date } | null;
+  reasons: string[];
+  /** Buyers asked (orders that took part) and bids received. */
+  asked: number;
+  bids: number;
+}
+
+type BidRow = Omit<Prisma.PingBidCreateManyInput, "pingId">;
+
+/** Splits a ping (flat or with nested "fields" / "sub_ids") into its envelope and its partial lead fields. */
+function splitPing(record: Record<string, unknown>): { envelope: Record<string, unknown>; fields: Record<string, unknown> } {
+  const envelope: Record<string, unknown> = {};
+  const fields: Record<string, unknown> = {};
+  const scalar = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : v);
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "api_key" || key === "fields" || key === "sub_ids") continue;
+    if ((PING_ENVELOPE_KEYS as readonly string[]).includes(key)) envelope[key] = scalar(value);
+    else fields[key] = scalar(value);
+  }
+  for (const nested of ["fields", "sub_ids"] as const) {
+    const value = record[nested];
+    if (!value || typeof value !== "object" || Array.isArray(value)) continue;
+    for (const [key, inner] of Object.entries(value)) {
+      if (nested === "fields") fields[key] = scalar(inner);
+      else if ((SUB_ID_KEYS as readonly string[]).includes(key)) envelope[key] = scalar(inner);
+    }
+  }
+  return { envelope, fields };
+}
+
+/** Personal data is never pinged: contact-typed fields and identity names are refused by name. */
+function personalFieldErrors(spec: OfferField[], fields: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const name of Object.keys(fields)) {
+    const type = spec.find((f) => f.name === name)?.type;
+    if (type === "email" || type === "phone") errors[name] = `Personal data is not pinged: send ${type}_hash (SHA-256 of the normalised ${type}) instead`;
+    else if (PERSONAL_FIELD_NAMES.has(name)) errors[name] = "Personal data is not pinged: send it in the post";
+  }
+  return errors;
+}
+
+function fieldOfType(spec: OfferField[], fields: Record<string, string>, type: OfferField["type"]): string | null {
+  const name = spec.find((f) => f.type === type)?.name;
+  return name && fields[name] ? fields[name] : null;
+}
+
+/**
+ * Runs a ping: validates the partial data, refuses personal fields, checks the same person was
+ * not already bought on this offer, asks every matching order for a price (external buyers over
+ * HTTP, in parallel, with a deadline), records every answer as a PingBid, and signs a bid token
+ * for the best bid, bound to the pinged data.
+ */
+export async function runPingAuction(actor: Actor, record: Record<string, unknown>): Promise<PingAnswer> {
+  requirePermission(actor, "write:lead:own");
+  const env = getEnv();
+  const { envelope: rawEnvelope, fields: rawFields } = splitPing(record);
+  const parsed = pingEnvelopeSchema.safeParse(rawEnvelope);
+  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
+  const envelope = parsed.data;
+
+  const offer = await prisma.offer.findUnique({ where: { id: envelope.offer_id } });
+  if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
+  if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
+  if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no pings");
+  if (offer.pricingModel !== "CPL") throw new ConflictError("Ping-post sells CPL leads only");
+
+  if (Object.keys(rawFields).length > MAX_PING_FIELDS) throw new ValidationError({ fields: `A ping carries at most ${MAX_PING_FIELDS} fields` });
+  const spec = offerFieldsSchema.parse(offer.fields);
+  const personal = personalFieldErrors(spec, rawFields);
+  if (Object.keys(personal).length > 0) throw new ValidationError(personal, "A ping carries no personal data");
+  const check = checkLeadFields(
+    spec.map((f) => ({ ...f, required: false })),
+    offer.country,
+    rawFields,
+  );
+  if (!check.ok) throw new ValidationError(check.errors);
+  const fields = check.fields;
+  const emailHash = envelope.email_hash ?? null;
+  const phoneHash = envelope.phone_hash ?? null;
+  const candidate: RoutingCandidate = {
+    offerId: offer.id,
+    fields,
+    state: fieldOfType(spec, fields, "state"),
+    postalCode: fieldOfType(spec, fields, "postal_code"),
+    qualityScore: null,
+    temperature: null,
+    emailHash,
+    phoneHash,
+  };
+
+  const now = new Date();
+  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + env.BID_TOKEN_TTL_SECONDS * 1000);
+  const dataHash = pingDataHash({ offerId: offer.id, fields, emailHash, phoneHash });
+  const subIds = Object.fromEntries(SUB_ID_KEYS.flatMap((k) => (envelope[k] ? [[k, envelope[k]]] : [])));
+  // The decision latency is the product: the ping row is written while buyers are asked (ids
+  // are made here, so nothing waits for the database to name a row), and the duplicate check
+  // and the orders are read side by side.
+  const pingId = randomUUID();
+  const pingWrite = prisma.ping
+    .create({
+      data: { id: pingId, offerId: offer.id, affiliateId: actor.companyId, data: { fields, subIds }, dataHash, emailHash, phoneHash, expiresAt },
+    })
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
+  const pingWritten = async () => {
+    const error = await pingWrite;
+    if (error) throw error;
+  };
+  const [alreadyBought, orders] = await Promise.all([
+    isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now),
+    prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" } }),
+  ]);
+  const noBid = async (reasons: string[], asked = 0): Promise<PingAnswer> => {
+    await pingWritten();
+    return { pingId, bid: null, reasons, asked, bids: 0 };
+  };
+
+  if (offer.states.length > 0 && candidate.state && !offer.states.includes(candidate.state)) return noBid([NO_BID_REASONS.outOfGeo]);
+  if (alreadyBought) return noBid([NO_BID_REASONS.duplicate]);
+  if (orders.length === 0) return noBid([NO_BID_REASONS.noOrder]);
+  const buyerPing = {
+    ping_id: pingId,
+    offer_id: offer.id,
+    vertical: offer.vertical,
+    country: offer.country,
+    currency: offer.currency,
+    data: fields,
+    email_hash: emailHash,
+    phone_hash: phoneHash,
+  };
+  const walletBalances = balancesCents(prisma, orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)));
+  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, walletBalances, now };
+  // Awaited together so a failing balance query is handled even when every order was skipped.
+  const [answers] = await Promise.all([Promise.all(orders.map((order) => askOrder(order, asking))), walletBalances]);
+  const rows = answers.map((row) => ({ ...row, id: randomUUID(), pingId }));
+  const winner = bestBid(orders, rows);
+  await pingWritten();
+  await prisma.pingBid.createMany({ data: rows });
+  if (winner) await prisma.ping.update({ where: { id: pingId }, data: { winningBidId: winner.id } });
+  const bidCount = rows.filter((r) => r.status === "BID").length;
+  if (!winner) {
+    const noneMatched = rows.every((r) => r.status === "NO_BID" && r.detail?.startsWith(SKIPPED));
+    return noBid([noneMatched ? NO_BID_REASONS.noOrder : NO_BID_REASONS.noBid], orders.length);
+  }
+
+  const priceCents = winner.priceCents!;
+  const token = signBidToken(
+    {
+      pid: pingId,
+      bid: winner.id,
+      aff: actor.companyId,
+      off: offer.id,
+      price: priceCents,
+      cur: winner.currency,
+      dh: dataHash,
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    },
+    env.BID_TOKEN_SECRET,
+  );
+  return {
+    pingId,
+    bid: {
+      priceCents,
+      currency: winner.currency,
+      payoutCents: splitLeadSale(priceCents, env.PLATFORM_FEE_BPS).affiliateEarningCents,
+      token,
+      expiresAt,
+    },
+    reasons: [],
+    asked: orders.length,
+    bids: bidCount,
+  };
+}
+
+/** The same person already accepted (sold, unsold or held) on this offer inside the window. */
+async function isAlreadyBought(offerId: string, windowDays: number, emailHash: string | null, phoneHash: string | null, now: Date) {
+  if (windowDays === 0 || (!emailHash && !phoneHash)) return false;
+  const duplicate = await prisma.lead.findFirst({
+    where: {
+      offerId,
+      receivedAt: { gte: new Date(now.getTime() - windowDays * 86_400_000) },
+      status: { notIn: ["RECEIVED", "REJECTED"] },
+      OR: [...(emailHash ? [{ emailHash }] : []), ...(phoneHash ? [{ phoneHash }] : [])],
+    },
+    select: { id: true },
+  });
+  return duplicate !== null;
+}
+
+/** One order's answer to a ping: its eligibility, its price (internal) or its HTTP answer (external), its wallet. */
+async function askOrder(
+  order: Order,
+  asking: {
+    candidate: RoutingCandidate;
+    buyerPing: unknown;
+    deadlineMs: number;
+    minPriceCents: number;
+    walletBalances: Promise<Map<string, bigint>>;
+    now: Date;
+  },
+): Promise<BidRow> {
+  const { candidate, buyerPing, deadlineMs, minPriceCents, now } = asking;
+  const base = { orderId: order.id, advertiserId: order.advertiserId, currency: order.currency, external: order.pingUrl !== null };
+  const skip = await orderSkipReason(prisma, order, candidate, now);
+  if (skip) return { ...base, status: "NO_BID", detail: `${SKIPPED}${skip}`, decidedAt: new Date() };
+  let priceCents: number;
+  let latencyMs: number | null = null;
+  if (order.pingUrl) {
+    const answer = await pingExternalBuyer(order.pingUrl, buyerPing, deadlineMs);
+    latencyMs = answer.latencyMs;
+    if (answer.status !== "BID") return { ...base, status: answer.status, latencyMs, detail: answer.detail, decidedAt: new Date() };
+    priceCents = answer.priceCents;
+    if (priceCents < minPriceCents) {
+      const detail = `bid ${formatMoney(priceCents, order.currency)} is below the offer's price ${formatMoney(minPriceCents, order.currency)}`;
+      return { ...base, status: "NO_BID", priceCents, latencyMs, detail, decidedAt: new Date() };
+    }
+  } else {
+    priceCents = orderPriceCents(order, candidate);
+  }
+  const balance = (await asking.walletBalances).get(ledgerAccounts.advertiserWallet(order.advertiserId, order.currency).code) ?? 0n;
+  if (balance < BigInt(priceCents)) {
+    return {
+      ...base,
+      status: "NO_BID",
+      priceCents,
+      latencyMs,
+      detail: `balance ${formatMoney(balance, order.currency)} is below the bid ${formatMoney(priceCents, order.currency)}`,
+      decidedAt: new Date(),
+    };
+  }
+  return { ...base, status: "BID", priceCents, latencyMs };
+}
+
+/** The best bid: highest price, then the order's priority (higher first), then the oldest order. */
+function bestBid<Row extends BidRow>(orders: Order[], rows: Row[]): Row | null {
+  const orderById = new Map(orders.map((o) => [o.id, o]));
+  const bids = rows.filter((r) => r.status === "BID");
+  bids.sort((a, b) => {
+    const oa = orderById.get(a.orderId)!;
+    const ob = orderById.get(b.orderId)!;
+    return b.priceCents! - a.priceCents! || ob.priority - oa.priority || oa.createdAt.getTime() - ob.createdAt.getTime();
+  });
+  return bids[0] ?? null;
+}

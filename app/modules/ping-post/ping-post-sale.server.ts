@@ -1,0 +1,91 @@
+import type { Lead, Offer, Order } from "~/generated/prisma/client";
+import { recordLeadSale } from "~/modules/billing/lead-sales.server";
+import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
+import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
+import { orderSkipReason } from "~/modules/routing/order-eligibility.server";
+import { routeLead, routingCandidateOf } from "~/modules/routing/routing.server";
+import type { Tx } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { formatMoney } from "~/utils/money";
+import { postToExternalBuyer } from "./external-buyers.server";
+
+/** An external buyer gets at least this long to accept a post (the ping deadline when longer). */
+const MIN_POST_DEADLINE_MS = 2000;
+
+/**
+ * Sells an accepted ping-post lead to the ping's winning bid only, at the bid price: an internal
+ * order is re-checked now (caps, wallet); an external buyer is first checked, then sent the full
+ * lead and must accept. A refusal is recorded against the buyer (PingBid REFUSED, timeline) and
+ * the lead falls back to normal routing. Runs in the pipeline's transaction (lead row locked).
+ */
+export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
+  const ping = await tx.ping.findUniqueOrThrow({
+    where: { id: lead.pingId! },
+    include: { winningBid: { include: { order: true, advertiser: { select: { name: true } } } } },
+  });
+  const bid = ping.winningBid;
+  if (!bid || bid.priceCents === null || bid.status !== "BID") {
+    await recordLeadEvent(tx, lead.id, "ping-post", `Ping ${ping.id} has no open winning bid: routed normally`);
+    return routeLead(tx, lead, offer, feeBps);
+  }
+  const price = formatMoney(bid.priceCents, bid.currency);
+  await recordLeadEvent(tx, lead.id, "ping-post", `Posted on ping ${ping.id}: selling to order ${bid.orderId} at its bid ${price}`, {
+    pingId: ping.id,
+    bidId: bid.id,
+    orderId: bid.orderId,
+    priceCents: bid.priceCents,
+  });
+  const order = bid.order;
+  const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
+  await lockLedgerAccount(tx, (await ensureLedgerAccount(tx, wallet)).id);
+  let refusal = await postTimeRefusal(tx, order, lead, bid.priceCents);
+  if (!refusal && bid.external) {
+    const outcome = order.postUrl
+      ? await postToExternalBuyer(order.postUrl, externalPost(lead, offer, ping.id, bid.priceCents, bid.currency), postDeadlineMs())
+      : ({ accepted: false, latencyMs: 0, detail: "the buyer has no post URL" } as const);
+    if (!outcome.accepted) refusal = `refused the post (${outcome.detail})`;
+  }
+  if (refusal) {
+    await tx.pingBid.update({ where: { id: bid.id }, data: { status: "REFUSED", detail: refusal, decidedAt: new Date() } });
+    await recordLeadEvent(tx, lead.id, "ping-post", `Buyer ${bid.advertiser.name} ${refusal} on order ${order.id} at ${price}; falling back to routing`, {
+      bidId: bid.id,
+      orderId: order.id,
+      reason: refusal,
+    });
+    return routeLead(tx, lead, offer, feeBps);
+  }
+  await recordLeadSale(tx, lead, order, bid.priceCents, feeBps);
+  await tx.pingBid.update({ where: { id: bid.id }, data: { status: "SOLD", decidedAt: new Date() } });
+  return { sold: 1 };
+}
+
+/** Why the winning order cannot take the lead now (closed, caps, filters, wallet), or null. */
+async function postTimeRefusal(tx: Tx, order: Order, lead: Lead, priceCents: number): Promise<string | null> {
+  if (order.status !== "OPEN") return `could not take the post (order is ${order.status.toLowerCase()})`;
+  const skip = await orderSkipReason(tx, order, routingCandidateOf(lead), new Date());
+  if (skip) return `could not take the post (${skip})`;
+  const balance = await balanceCents(tx, ledgerAccounts.advertiserWallet(order.advertiserId, order.currency));
+  if (balance < BigInt(priceCents)) {
+    return `could not take the post (balance ${formatMoney(balance, order.currency)} is below the bid ${formatMoney(priceCents, order.currency)})`;
+  }
+  return null;
+}
+
+function postDeadlineMs(): number {
+  return Math.max(getEnv().PING_TIMEOUT_MS, MIN_POST_DEADLINE_MS);
+}
+
+/** The body an external buyer's post URL receives (docs/ping-post.md). */
+function externalPost(lead: Lead, offer: Offer, pingId: string, priceCents: number, currency: string) {
+  return {
+    ping_id: pingId,
+    lead_id: lead.id,
+    offer_id: offer.id,
+    vertical: offer.vertical,
+    price_cents: priceCents,
+    currency,
+    lead: lead.fields,
+    quality_score: lead.qualityScore,
+    temperature: lead.temperature,
+  };
+}

@@ -1,0 +1,28 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
+import { postPingLead } from "~/modules/ping-post/post-lead.server";
+import { handleApi, readPostbackRecord } from "~/utils/api.server";
+
+// Ping-post, step 2: the bid token and the full lead; sold at the bid when both check out. See docs/ping-post.md.
+
+export const action = ({ request, context }: ActionFunctionArgs) =>
+  handleApi(async () => {
+    const actor = await authenticateApiKey(request);
+    const record = await readPostbackRecord(request);
+    const lead = await postPingLead(actor, record, { ipAddress: context.clientIp ?? null, userAgent: request.headers.get("user-agent") });
+    return Response.json(
+      {
+        lead_id: lead.leadId,
+        affiliate_lead_id: lead.externalId,
+        ping_id: lead.pingId,
+        status: lead.status.toLowerCase(),
+        reasons: lead.reasons,
+        sold_at_bid: lead.soldAtBid,
+        price_cents: lead.priceCents,
+        payout_cents: lead.payoutCents,
+        currency: lead.currency,
+        duplicate_request: !lead.created,
+      },
+      { status: lead.created ? 201 : 200 },
+    );
+  });
