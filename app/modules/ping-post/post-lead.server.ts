@@ -63,6 +63,7 @@ export async function postPingLead(
   let leadId: string;
   try {
     const received = await receiveLead(actor, lead, { ...meta, pingId: ping.id });
+    if (received.test) throw new ValidationError({ test: "Test mode is for /api/v1/leads; a post sells the lead" });
     if (!received.created) throw new ConflictError(`lead_id ${received.externalId} is already lead ${received.id}; post with a new lead_id`);
     leadId = received.id;
   } catch (error) {

@@ -35,7 +35,8 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     return { sold: 0 };
   }
   const candidate = routingCandidateOf(lead);
-  const openOrders = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } });
+  // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
+  const openOrders = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN", pingUrl: null } });
   if (openOrders.length === 0) {
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
     return { sold: 0 };
