@@ -1,0 +1,422 @@
+import { z } from "zod";
+import { postbackEnvelopeSchema } from "~/modules/leads/leads.schema";
+import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/ping-post/ping-post.schema";
+import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
+import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
+
+// The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json; prose in docs/api.md).
+// The postback envelope is derived from its Zod schema and the code lists come from the modules'
+// constants where they exist, so the document follows the code.
+
+/** The reason codes the verification checks give (app/modules/quality/checks), in check order. */
+export const CHECK_REASON_CODES = [
+  "invalid_fields",
+  "disposable_email",
+  "role_email",
+  "phone_type_not_allowed",
+  "out_of_geo",
+  "postal_state_mismatch",
+  "duplicate_lead",
+  "duplicate_cross_offer",
+  "velocity_affiliate",
+  "velocity_ip",
+  "form_fill_too_fast",
+  "form_fill_time_missing",
+  "missing_consent",
+  "missing_consent_certificate",
+  "suppressed",
+] as const;
+
+/** Reasons set by the pipeline (score, routing) and by an admin's review. */
+export const DECISION_REASON_CODES = ["low_score", "score_review", "no_matching_order", ADMIN_REJECTED_REASON] as const;
+
+export const LEAD_REASON_CODES = [...CHECK_REASON_CODES, ...DECISION_REASON_CODES] as const;
+export const PING_NO_BID_REASONS = Object.values(NO_BID_REASONS);
+export const LEAD_STATUSES = ["received", "rejected", "held", "accepted", "sold", "unsold"] as const;
+
+/** Every `error.code` an API route answers with. */
+export const API_ERROR_CODES = [
+  "malformed_body",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "invalid_fields",
+  "bad_signature",
+  ...Object.values(TOKEN_REFUSALS),
+];
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
+const errorAnswer = (description: string) => json(ref("Error"), description);
+const security = [{ bearer: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }];
+
+/** The postback envelope as JSON Schema (input side), widened for what JSON bodies may also send. */
+function postbackEnvelopeJsonSchema() {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(postbackEnvelopeSchema, { io: "input" }) as {
+    $schema?: string;
+    properties: Record<string, object>;
+    required: string[];
+  };
+  const props = schema.properties;
+  return {
+    ...schema,
+    properties: {
+      ...props,
+      consent_at: { ...props.consent_at, format: "date-time", description: "ISO 8601 with a time zone, e.g. 2025-01-31T14:05:00Z" },
+      consent_cert_url: { ...props.consent_cert_url, format: "uri", description: "An https:// URL of a consent certificate" },
+      time_on_form: { anyOf: [props.time_on_form, { type: "number", minimum: 0, maximum: 86_400 }], description: "Seconds on the form, at most 86400" },
+      pages_viewed: { anyOf: [props.pages_viewed, { type: "integer", minimum: 0, maximum: 10_000 }], description: "Pages viewed, at most 10000" },
+      test: { anyOf: [props.test, { type: "boolean" }], description: "true or 1: a test postback; nothing is stored" },
+      fields: { type: "object", additionalProperties: true, description: "JSON only: the lead fields, instead of (or as well as) top-level keys" },
+    },
+    additionalProperties: { description: "Any other key is a lead field, checked against the offer's field spec" },
+  };
+}
+
+const pingEnvelopeJsonSchema = {
+  type: "object",
+  required: ["offer_id"],
+  properties: {
+    ...Object.fromEntries(PING_ENVELOPE_KEYS.map((key) => [key, { type: "string" }])),
+    offer_id: { type: "string", minLength: 1 },
+    email_hash: { type: "string", pattern: "^[0-9a-fA-F]{64}$", description: "SHA-256 hex of the trimmed, lower-case email" },
+    phone_hash: { type: "string", pattern: "^[0-9a-fA-F]{64}$", description: "SHA-256 hex of the E.164 phone" },
+  },
+  additionalProperties: { description: "A non-personal lead field (no email, phone or identity names)" },
+};
+
+function buildOpenApiDocument() {
+  const postbackBody = {
+    required: true,
+    content: {
+      "application/json": { schema: ref("PostbackEnvelope") },
+      "application/x-www-form-urlencoded": { schema: ref("PostbackEnvelope") },
+    },
+  };
+  const postbackAnswers = {
+    "200": json({ oneOf: [ref("LeadReceived"), ref("TestLeadOutcome")] }, "A retry of a lead already posted (duplicate_request: true), or a test postback's outcome"),
+    "201": json(ref("LeadReceived"), "A new lead, stored"),
+    "400": errorAnswer("malformed_body"),
+    "401": errorAnswer("unauthorized"),
+    "403": errorAnswer("forbidden: another affiliate's offer, or not an affiliate key"),
+    "404": errorAnswer("not_found: unknown offer"),
+    "409": errorAnswer("conflict: the offer is paused"),
+    "413": errorAnswer("payload_too_large"),
+    "422": errorAnswer("invalid_fields, naming each field"),
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Leadex API",
+      version: "1",
+      description: "Lead postbacks, ping-post and the advertiser pull API. Prose, examples and reason codes: docs/api.md.",
+    },
+    security,
+    paths: {
+      "/api/v1/leads": {
+        post: {
+          operationId: "postLead",
+          summary: "Lead postback (JSON or form)",
+          requestBody: postbackBody,
+          responses: postbackAnswers,
+        },
+        get: {
+          operationId: "postLeadByGet",
+          summary: "Lead postback as a query string (tracking-pixel style)",
+          parameters: [
+            { name: "offer_id", in: "query", required: true, schema: { type: "string" } },
+            { name: "lead_id", in: "query", required: true, schema: { type: "string", maxLength: 100 } },
+            { name: "test", in: "query", required: false, schema: { type: "string", enum: ["true", "1", "false", "0"] } },
+          ],
+          description: "Every envelope key and lead field as a query parameter (see PostbackEnvelope).",
+          responses: postbackAnswers,
+        },
+      },
+      "/api/v1/leads/{leadId}": {
+        get: {
+          operationId: "getLead",
+          summary: "One lead: an affiliate's own lead, or a lead the advertiser bought",
+          parameters: [{ name: "leadId", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": json({ oneOf: [ref("AffiliateLead"), ref("BoughtLead")] }, "The lead"),
+            "401": errorAnswer("unauthorized"),
+            "404": errorAnswer("not_found: unknown, or not yours"),
+          },
+        },
+      },
+      "/api/v1/ping": {
+        post: {
+          operationId: "ping",
+          summary: "Ping-post step 1: partial, non-personal data in, best bid and a bid token out",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("PingRequest") }, "application/x-www-form-urlencoded": { schema: ref("PingRequest") } },
+          },
+          responses: {
+            "200": json(ref("PingAnswer"), "The best bid, or bid: null with reasons"),
+            "400": errorAnswer("malformed_body"),
+            "401": errorAnswer("unauthorized"),
+            "403": errorAnswer("forbidden"),
+            "404": errorAnswer("not_found: unknown offer"),
+            "409": errorAnswer("conflict: offer paused, or not CPL"),
+            "413": errorAnswer("payload_too_large"),
+            "422": errorAnswer("invalid_fields: a bad field, or personal data"),
+          },
+        },
+      },
+      "/api/v1/post": {
+        post: {
+          operationId: "post",
+          summary: "Ping-post step 2: the bid token and the full lead",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("PostRequest") }, "application/x-www-form-urlencoded": { schema: ref("PostRequest") } },
+          },
+          responses: {
+            "200": json(ref("PostAnswer"), "The same post again (duplicate_request: true)"),
+            "201": json(ref("PostAnswer"), "A new lead, stored and processed"),
+            "400": errorAnswer("malformed_body"),
+            "401": errorAnswer("unauthorized"),
+            "403": errorAnswer("token_not_yours, or forbidden"),
+            "404": errorAnswer("not_found"),
+            "409": errorAnswer("token_used, or conflict (lead_id already used)"),
+            "410": errorAnswer("expired_token"),
+            "413": errorAnswer("payload_too_large"),
+            "422": errorAnswer("invalid_fields, invalid_token, token_offer_mismatch or data_mismatch"),
+          },
+        },
+      },
+      "/api/v1/advertiser/leads": {
+        get: {
+          operationId: "pullBoughtLeads",
+          summary: "The leads this advertiser bought, oldest sale first",
+          parameters: [
+            { name: "since", in: "query", required: false, schema: { type: "string", format: "date-time" } },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: PULL_MAX_LIMIT, default: PULL_DEFAULT_LIMIT } },
+            { name: "cursor", in: "query", required: false, schema: { type: "string" }, description: "The `next` of the previous page" },
+          ],
+          responses: {
+            "200": json(ref("BoughtLeadsPage"), "One page"),
+            "401": errorAnswer("unauthorized"),
+            "403": errorAnswer("forbidden: not an advertiser key"),
+            "422": errorAnswer("invalid_fields, naming the bad parameter"),
+          },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "openApiDocument",
+          summary: "This document",
+          security: [],
+          responses: { "200": json({ type: "object" }, "The OpenAPI 3.1 document") },
+        },
+      },
+      "/webhooks/stripe": {
+        post: {
+          operationId: "stripeWebhook",
+          summary: "Stripe events (verified with the Stripe-Signature header)",
+          security: [],
+          parameters: [{ name: "Stripe-Signature", in: "header", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          responses: {
+            "200": json(
+              {
+                type: "object",
+                required: ["received", "eventId", "result"],
+                properties: { received: { const: true }, eventId: { type: "string" }, result: { type: "string" } },
+              },
+              "Applied, ignored, or a duplicate (result: duplicate)",
+            ),
+            "400": errorAnswer("bad_signature"),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "Authorization: Bearer lx_<prefix>_<secret> (preferred)" },
+        apiKeyHeader: { type: "apiKey", in: "header", name: "X-Api-Key" },
+        apiKeyQuery: { type: "apiKey", in: "query", name: "api_key" },
+      },
+      schemas: {
+        ErrorCode: { type: "string", enum: API_ERROR_CODES },
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: ref("ErrorCode"),
+                message: { type: "string" },
+                fields: { type: "object", additionalProperties: { type: "string" }, description: "Field name → what is wrong with it" },
+              },
+            },
+          },
+        },
+        LeadStatus: { type: "string", enum: LEAD_STATUSES },
+        LeadReasonCode: { type: "string", enum: LEAD_REASON_CODES },
+        PingNoBidReason: { type: "string", enum: PING_NO_BID_REASONS },
+        PostbackEnvelope: postbackEnvelopeJsonSchema(),
+        LeadReceived: {
+          type: "object",
+          required: ["lead_id", "affiliate_lead_id", "status", "reasons", "duplicate_request"],
+          properties: {
+            lead_id: { type: "string" },
+            affiliate_lead_id: { type: "string" },
+            status: ref("LeadStatus"),
+            reasons: { type: "array", items: ref("LeadReasonCode") },
+            duplicate_request: { type: "boolean" },
+          },
+        },
+        CheckResult: {
+          type: "object",
+          required: ["code", "outcome", "detail"],
+          properties: {
+            code: { type: "string" },
+            outcome: { type: "string", enum: ["pass", "fail", "hold", "skip"] },
+            reason: ref("LeadReasonCode"),
+            detail: { type: "string" },
+          },
+        },
+        TestLeadOutcome: {
+          type: "object",
+          required: ["test", "lead_id", "affiliate_lead_id", "status", "reasons", "checks", "score", "temperature", "buyers", "payout_cents", "currency"],
+          properties: {
+            test: { const: true },
+            lead_id: { type: "null" },
+            affiliate_lead_id: { type: "string" },
+            status: ref("LeadStatus"),
+            reasons: { type: "array", items: ref("LeadReasonCode") },
+            checks: { type: "array", items: ref("CheckResult") },
+            score: { type: ["integer", "null"], minimum: 0, maximum: 100 },
+            temperature: { type: ["string", "null"], enum: ["cold", "warm", "hot", null] },
+            buyers: { type: "integer", minimum: 0 },
+            payout_cents: { type: "integer", minimum: 0 },
+            currency: { type: "string" },
+          },
+        },
+        AffiliateLead: {
+          type: "object",
+          required: ["lead_id", "affiliate_lead_id", "offer_id", "status", "reasons", "earning_cents", "received_at"],
+          properties: {
+            lead_id: { type: "string" },
+            affiliate_lead_id: { type: "string" },
+            offer_id: { type: "string" },
+            status: ref("LeadStatus"),
+            reasons: { type: "array", items: ref("LeadReasonCode") },
+            earning_cents: { type: "integer" },
+            received_at: { type: "string", format: "date-time" },
+          },
+        },
+        BoughtLead: {
+          type: "object",
+          required: ["lead_id", "order_id", "offer", "price_cents", "currency", "sold_at", "fields"],
+          properties: {
+            lead_id: { type: "string" },
+            order_id: { type: "string" },
+            offer: { type: "string" },
+            price_cents: { type: "integer" },
+            currency: { type: "string" },
+            sold_at: { type: "string", format: "date-time" },
+            fields: { type: "object", additionalProperties: true },
+          },
+        },
+        PingRequest: pingEnvelopeJsonSchema,
+        PingAnswer: {
+          type: "object",
+          required: ["ping_id", "bid", "reasons", "buyers_asked", "bids_received"],
+          properties: {
+            ping_id: { type: "string" },
+            bid: {
+              oneOf: [
+                { type: "null" },
+                {
+                  type: "object",
+                  required: ["price_cents", "currency", "payout_cents", "token", "expires_at"],
+                  properties: {
+                    price_cents: { type: "integer" },
+                    currency: { type: "string" },
+                    payout_cents: { type: "integer" },
+                    token: { type: "string" },
+                    expires_at: { type: "string", format: "date-time" },
+                  },
+                },
+              ],
+            },
+            reasons: { type: "array", items: ref("PingNoBidReason") },
+            buyers_asked: { type: "integer" },
+            bids_received: { type: "integer" },
+          },
+        },
+        PostRequest: {
+          allOf: [ref("PostbackEnvelope"), { type: "object", required: ["token"], properties: { token: { type: "string" } } }],
+        },
+        PostAnswer: {
+          type: "object",
+          required: ["lead_id", "affiliate_lead_id", "ping_id", "status", "reasons", "sold_at_bid", "price_cents", "payout_cents", "currency", "duplicate_request"],
+          properties: {
+            lead_id: { type: "string" },
+            affiliate_lead_id: { type: "string" },
+            ping_id: { type: "string" },
+            status: ref("LeadStatus"),
+            reasons: { type: "array", items: ref("LeadReasonCode") },
+            sold_at_bid: { type: "boolean" },
+            price_cents: { type: "integer" },
+            payout_cents: { type: "integer" },
+            currency: { type: "string" },
+            duplicate_request: { type: "boolean" },
+          },
+        },
+        SoldLead: {
+          type: "object",
+          required: ["lead_id", "sale_id", "order_id", "offer_id", "offer", "vertical", "price_cents", "currency", "sold_at", "received_at", "score", "temperature", "contact", "fields"],
+          properties: {
+            lead_id: { type: "string" },
+            sale_id: { type: "string" },
+            order_id: { type: "string" },
+            offer_id: { type: "string" },
+            offer: { type: "string" },
+            vertical: { type: "string" },
+            price_cents: { type: "integer" },
+            currency: { type: "string" },
+            sold_at: { type: "string", format: "date-time" },
+            received_at: { type: "string", format: "date-time" },
+            score: { type: ["integer", "null"] },
+            temperature: { type: ["string", "null"], enum: ["cold", "warm", "hot", null] },
+            contact: {
+              type: "object",
+              properties: {
+                email: { type: ["string", "null"] },
+                phone: { type: ["string", "null"] },
+                state: { type: ["string", "null"] },
+                postal_code: { type: ["string", "null"] },
+              },
+            },
+            fields: { type: "object", additionalProperties: true },
+          },
+        },
+        BoughtLeadsPage: {
+          type: "object",
+          required: ["leads", "next", "next_url"],
+          properties: {
+            leads: { type: "array", items: ref("SoldLead") },
+            next: { type: ["string", "null"] },
+            next_url: { type: ["string", "null"], format: "uri" },
+          },
+        },
+      },
+    },
+  };
+}
+
+let cached: ReturnType<typeof buildOpenApiDocument> | undefined;
+
+/** The OpenAPI 3.1 document; `serverUrl` (the app's origin) fills `servers`. */
+export function openApiDocument(serverUrl?: string) {
+  cached ??= buildOpenApiDocument();
+  return serverUrl ? { ...cached, servers: [{ url: serverUrl }] } : cached;
+}
