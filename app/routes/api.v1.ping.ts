@@ -3,7 +3,7 @@ import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { runPingAuction } from "~/modules/ping-post/auction.server";
 import { handleApi, readPostbackRecord } from "~/utils/api.server";
 
-// Ping-post, step 1: partial, non-personal data in, best bid and a signed bid token out. See docs/ping-post.md.
+// Ping-post, step 1: partial, non-personal data in, best bid and a signed bid token out. See docs/api.md, *Ping-post*.
 
 export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(async () => {

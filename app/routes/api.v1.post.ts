@@ -3,7 +3,7 @@ import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { postPingLead } from "~/modules/ping-post/post-lead.server";
 import { handleApi, readPostbackRecord } from "~/utils/api.server";
 
-// Ping-post, step 2: the bid token and the full lead; sold at the bid when both check out. See docs/ping-post.md.
+// Ping-post, step 2: the bid token and the full lead; sold at the bid when both check out. See docs/api.md, *Ping-post*.
 
 export const action = ({ request, context }: ActionFunctionArgs) =>
   handleApi(async () => {

@@ -75,7 +75,7 @@ function postDeadlineMs(): number {
   return Math.max(getEnv().PING_TIMEOUT_MS, MIN_POST_DEADLINE_MS);
 }
 
-/** The body an external buyer's post URL receives (docs/ping-post.md). */
+/** The body an external buyer's post URL receives (docs/api.md, *External buyer contract*). */
 function externalPost(lead: Lead, offer: Offer, pingId: string, priceCents: number, currency: string) {
   return {
     ping_id: pingId,
