@@ -25,51 +25,119 @@ export interface StoredLead {
   status: string;
   reasons: string[];
   created: boolean;
+  outboxMessage?: { id: string; queue: string; key: string; payload: unknown };
 }
 
+interface OutboxTarget {
+  queue: string;
+  key: (leadId: string) => string;
+}
+
+interface Pending {
+  row: NewLeadRow;
+  leadId: string;
+  resolve: (stored: StoredLead) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 200;
+let pending: Pending[] = [];
+let scheduled = false;
+let outboxTarget: OutboxTarget | undefined;
+
 /**
- * Stores a received lead, its first timeline line and its outbox message in ONE statement (one
- * round trip, atomic), or finds the lead this affiliate already sent with the same id. The
- * postback endpoint's hot path: see docs/decisions/003-postback-hot-path.md.
+ * Stores a received lead, its first timeline line and its outbox message, or finds the lead
+ * this affiliate already sent with the same id. Postbacks arriving together are written by ONE
+ * statement (one round trip, one commit): see docs/decisions/003-postback-hot-path.md.
  */
-export async function insertReceivedLead(
-  row: NewLeadRow,
-  outbox: { queue: string; key: (leadId: string) => string },
-): Promise<StoredLead & { outboxMessage?: { id: string; queue: string; key: string; payload: unknown } }> {
-  const leadId = newRowId();
-  const eventId = newRowId();
-  const outboxId = newRowId();
-  const key = outbox.key(leadId);
-  const payload = { leadId };
-  const inserted = await prisma.$queryRaw<Array<{ id: string }>>`
-    WITH lead AS (
-      INSERT INTO "Lead" ("id", "offerId", "affiliateId", "externalId", "reasons", "rawFields", "subIds", "ipAddress", "userAgent", "consent", "signals", "pingId")
-      VALUES (${leadId}, ${row.offerId}, ${row.affiliateId}, ${row.externalId}, '{}', ${JSON.stringify(row.rawFields)}::jsonb,
-              ${JSON.stringify(row.subIds)}::jsonb, ${row.ipAddress}, ${row.userAgent},
-              ${row.consent === null ? null : JSON.stringify(row.consent)}::jsonb, ${row.signals === null ? null : JSON.stringify(row.signals)}::jsonb, ${row.pingId})
-      ON CONFLICT ("affiliateId", "externalId") DO NOTHING
-      RETURNING "id"
-    ), event AS (
-      INSERT INTO "LeadEvent" ("id", "leadId", "type", "message", "data")
-      SELECT ${eventId}, lead."id", 'received', 'Received by postback', ${JSON.stringify({ externalId: row.externalId })}::jsonb FROM lead
-    ), message AS (
-      INSERT INTO "OutboxMessage" ("id", "queue", "key", "payload")
-      SELECT ${outboxId}, ${outbox.queue}, ${key}, ${JSON.stringify(payload)}::jsonb FROM lead
-    )
-    SELECT "id" FROM lead`;
-  if (inserted.length === 1) {
-    return {
-      id: leadId,
-      externalId: row.externalId,
-      status: "RECEIVED",
-      reasons: [],
-      created: true,
-      outboxMessage: { id: outboxId, queue: outbox.queue, key, payload },
-    };
-  }
-  const first = await prisma.lead.findUniqueOrThrow({
-    where: { affiliateId_externalId: { affiliateId: row.affiliateId, externalId: row.externalId } },
-    select: { id: true, externalId: true, status: true, reasons: true },
+export function insertReceivedLead(row: NewLeadRow, outbox: OutboxTarget): Promise<StoredLead> {
+  outboxTarget = outbox;
+  return new Promise((resolve, reject) => {
+    pending.push({ row, leadId: newRowId(), resolve, reject });
+    if (pending.length >= MAX_BATCH) void flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => void flush());
+    }
   });
-  return { ...first, created: false };
+}
+
+async function flush(): Promise<void> {
+  scheduled = false;
+  const batch = pending.splice(0, MAX_BATCH);
+  if (pending.length > 0 && !scheduled) {
+    scheduled = true;
+    setImmediate(() => void flush());
+  }
+  if (batch.length === 0) return;
+  const outbox = outboxTarget!;
+  try {
+    const inserted = await insertBatch(batch, outbox);
+    for (const item of batch) {
+      if (inserted.has(item.leadId)) {
+        const key = outbox.key(item.leadId);
+        item.resolve({
+          id: item.leadId,
+          externalId: item.row.externalId,
+          status: "RECEIVED",
+          reasons: [],
+          created: true,
+          outboxMessage: { id: inserted.get(item.leadId)!, queue: outbox.queue, key, payload: { leadId: item.leadId } },
+        });
+      } else {
+        // Already stored (a retry), or sent twice in this very batch: answer with the first.
+        prisma.lead
+          .findUniqueOrThrow({
+            where: { affiliateId_externalId: { affiliateId: item.row.affiliateId, externalId: item.row.externalId } },
+            select: { id: true, externalId: true, status: true, reasons: true },
+          })
+          .then((first) => item.resolve({ ...first, created: false }), item.reject);
+      }
+    }
+  } catch (error) {
+    for (const item of batch) item.reject(error);
+  }
+}
+
+/** One INSERT … ON CONFLICT DO NOTHING for the leads, then their timeline lines and outbox rows. */
+async function insertBatch(batch: Pending[], outbox: OutboxTarget): Promise<Map<string, string>> {
+  const col = <T>(pick: (p: Pending) => T) => batch.map(pick);
+  const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
+  const outboxIds = col(() => newRowId());
+  const rows = await prisma.$queryRawUnsafe<Array<{ id: string; outbox_id: string }>>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+         AS t(id, offer_id, affiliate_id, external_id, raw_fields, sub_ids, ip, ua, consent, signals, ping_id, event_id, outbox_id, outbox_key)
+     ), lead AS (
+       INSERT INTO "Lead" ("id", "offerId", "affiliateId", "externalId", "reasons", "rawFields", "subIds", "ipAddress", "userAgent", "consent", "signals", "pingId")
+       SELECT id, offer_id, affiliate_id, external_id, '{}', raw_fields::jsonb, sub_ids::jsonb, ip, ua, consent::jsonb, signals::jsonb, ping_id FROM input
+       ON CONFLICT ("affiliateId", "externalId") DO NOTHING
+       RETURNING "id", "externalId"
+     ), event AS (
+       INSERT INTO "LeadEvent" ("id", "leadId", "type", "message", "data")
+       SELECT input.event_id, lead."id", 'received', 'Received by postback', jsonb_build_object('externalId', lead."externalId")
+       FROM lead JOIN input ON input.id = lead."id"
+     ), message AS (
+       INSERT INTO "OutboxMessage" ("id", "queue", "key", "payload")
+       SELECT input.outbox_id, $15, input.outbox_key, jsonb_build_object('leadId', lead."id")
+       FROM lead JOIN input ON input.id = lead."id"
+     )
+     SELECT lead."id", input.outbox_id FROM lead JOIN input ON input.id = lead."id"`,
+    col((p) => p.leadId),
+    col((p) => p.row.offerId),
+    col((p) => p.row.affiliateId),
+    col((p) => p.row.externalId),
+    col((p) => JSON.stringify(p.row.rawFields)),
+    col((p) => JSON.stringify(p.row.subIds)),
+    col((p) => p.row.ipAddress),
+    col((p) => p.row.userAgent),
+    col((p) => json(p.row.consent)),
+    col((p) => json(p.row.signals)),
+    col((p) => p.row.pingId),
+    col(() => newRowId()),
+    outboxIds,
+    col((p) => outbox.key(p.leadId)),
+    outbox.queue,
+  );
+  return new Map(rows.map((r) => [r.id, r.outbox_id]));
 }
