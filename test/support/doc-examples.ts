@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 const execFileAsync = promisify(execFile);
 
 // Runnable examples in the docs: inside a ```bash / ```sh block, a comment line
-// `# expect 201` right before a `curl …` command (backslash continuations allowed) makes that
+// `# expect 201` right before a `curl …` command (backslash continuations and '…' strings over several lines allowed) makes that
 // command a checked example. Commands run with real curl through bash, with the variables the
 // docs use ($APP_URL, $LEADEX_API_KEY, ...) in the environment.
 
@@ -36,12 +36,31 @@ export function extractDocExamples(file: string, markdown: string): DocExample[]
     if (expectStatus !== null && line.trim().startsWith("curl ")) {
       const start = i;
       let command = line;
-      while (command.trimEnd().endsWith("\\") && i + 1 < lines.length) command = `${command.trimEnd().slice(0, -1)} ${lines[++i].trim()}`;
+      for (;;) {
+        if (i + 1 >= lines.length) break;
+        if (command.trimEnd().endsWith("\\")) command = `${command.trimEnd().slice(0, -1)} ${lines[++i].trim()}`;
+        else if (insideSingleQuotes(command)) command = `${command}\n${lines[++i]}`;
+        else break;
+      }
       examples.push({ file, line: start + 1, command, expectStatus });
       expectStatus = null;
     }
   }
   return examples;
+}
+
+/** Whether a shell command stops inside a '…' string (a JSON body written over several lines). */
+function insideSingleQuotes(command: string): boolean {
+  let inSingle = false;
+  let inDouble = false;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (inSingle) inSingle = c !== "'";
+    else if (c === "\\") i++;
+    else if (c === '"') inDouble = !inDouble;
+    else if (c === "'" && !inDouble) inSingle = true;
+  }
+  return inSingle;
 }
 
 /** Runs one example; returns the HTTP status and the body curl printed. */

@@ -1,0 +1,168 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { API_ERROR_CODES } from "~/modules/api-docs/openapi";
+import { personHash } from "~/modules/quality/person-hash.server";
+import { makeMarket, postAndSettle } from "./support/selling";
+import { useTestStack } from "./support/app";
+import { extractDocExamples, runDocExample } from "./support/doc-examples";
+
+// docs/api.md is exact: every `# expect` example runs against the real app, and the reason and
+// error codes it lists are the ones the OpenAPI document (built from the code) lists.
+
+const stack = useTestStack({ workers: true });
+const root = path.resolve(__dirname, "..");
+const apiDoc = readFileSync(path.join(root, "docs/api.md"), "utf8");
+const examples = extractDocExamples("docs/api.md", apiDoc);
+
+const POST_EMAIL = "linus@example.com";
+const POST_PHONE = "+14155552674";
+const env: Record<string, string> = {};
+
+beforeAll(async () => {
+  const market = await makeMarket(stack());
+  const bought = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);
+  expect(bought.status).toBe("SOLD");
+  Object.assign(env, {
+    APP_URL: stack().appUrl,
+    LEADEX_API_KEY: market.affiliate.apiKey,
+    OFFER_ID: market.offer.id,
+    LEAD_ID: bought.id,
+    ADVERTISER_API_KEY: market.buyer.apiKey,
+    PING_EMAIL_HASH: personHash(POST_EMAIL),
+    PING_PHONE_HASH: personHash(POST_PHONE),
+  });
+});
+
+/** A ping of the data the doc's post examples send: its bid token is $BID_TOKEN. */
+async function pingForBidToken(): Promise<string> {
+  const response = await fetch(new URL("/api/v1/ping", env.APP_URL), {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.LEADEX_API_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ offer_id: env.OFFER_ID, state: "CA", postal_code: "94107", email_hash: env.PING_EMAIL_HASH, phone_hash: env.PING_PHONE_HASH }),
+  });
+  const body = (await response.json()) as { bid: { token: string } | null; reasons: string[] };
+  if (!body.bid) throw new Error(`the ping got no bid: ${JSON.stringify(body)}`);
+  return body.bid.token;
+}
+
+async function openApi(): Promise<any> {
+  const response = await fetch(new URL("/api/v1/openapi.json", stack().appUrl));
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/application\/json/);
+  return response.json();
+}
+
+/** Backticked codes in the given column of every markdown table of the doc that has that column. */
+function codesInColumn(markdown: string, columns: string[]): Set<string> {
+  const codes = new Set<string>();
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith("|") || !lines[i + 1]?.startsWith("| ---")) continue;
+    const header = lines[i].split("|").map((c) => c.trim());
+    const at = header.findIndex((c) => columns.includes(c));
+    if (at < 0) continue;
+    for (let j = i + 2; lines[j]?.startsWith("|"); j++) {
+      const cell = lines[j].split("|")[at] ?? "";
+      for (const match of cell.matchAll(/`([a-z_]+)`/g)) codes.add(match[1]);
+    }
+  }
+  return codes;
+}
+
+const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+
+describe("docs/api.md examples", () => {
+  it("has an example for each kind of call the API reference promises", () => {
+    const statuses = examples.map((e) => e.expectStatus);
+    expect(examples.length).toBeGreaterThanOrEqual(15);
+    for (const status of [200, 201, 401, 403, 404, 422]) expect(statuses).toContain(status);
+    for (const pathname of ["/api/v1/leads", "/api/v1/ping", "/api/v1/post", "/api/v1/advertiser/leads", "/api/v1/openapi.json"]) {
+      expect(examples.some((e) => e.command.includes(`$APP_URL${pathname}`))).toBe(true);
+    }
+    for (const example of examples) expect(example.command, `line ${example.line}`).not.toMatch(/\|/);
+  });
+
+  for (const example of examples) {
+    const what = example.command.replace(/\s+/g, " ").slice(0, 90);
+    it(`line ${example.line} answers ${example.expectStatus}: ${what}`, async () => {
+      if (example.command.includes("$BID_TOKEN") && !env.BID_TOKEN) env.BID_TOKEN = await pingForBidToken();
+      const answer = await runDocExample(example, env);
+      expect(answer.status, answer.body).toBe(example.expectStatus);
+      expect(() => JSON.parse(answer.body), answer.body).not.toThrow();
+    });
+  }
+});
+
+describe("the OpenAPI document", () => {
+  it("is served as OpenAPI 3.1 JSON without a key, with the app as its server", async () => {
+    const document = await openApi();
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(document.servers).toEqual([{ url: stack().appUrl }]);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "apiKeyQuery", "bearer"]);
+  });
+
+  it("lists every path the app serves under /api/v1, and the Stripe webhook", async () => {
+    const document = await openApi();
+    const routePaths = readdirSync(path.join(root, "app/routes"))
+      .filter((file) => file.startsWith("api.v1."))
+      .map((file) =>
+        `/${file.replace(/\.tsx?$/, "")}`
+          .replace(/\[\.\]/g, "\u0000")
+          .replace(/\./g, "/")
+          .replace(/\u0000/g, ".")
+          .replace(/\/\$(\w+)/g, "/{$1}"),
+      );
+    expect(routePaths).toContain("/api/v1/openapi.json");
+    const documented = Object.keys(document.paths);
+    expect(sorted(documented.filter((p) => p.startsWith("/api/v1/")))).toEqual(sorted(routePaths));
+    expect(documented).toContain("/webhooks/stripe");
+  });
+
+  it("describes the postback envelope with every key the postback takes", async () => {
+    const document = await openApi();
+    const envelope = document.components.schemas.PostbackEnvelope;
+    expect(envelope.required).toEqual(["offer_id", "lead_id"]);
+    for (const key of ["offer_id", "lead_id", "s1", "s5", "ip_address", "user_agent", "consent_text", "consent_at", "consent_cert_url", "time_on_form", "pages_viewed", "test", "fields"]) {
+      expect(envelope.properties, key).toHaveProperty(key);
+      expect(apiDoc, key).toContain(`\`${key}\``);
+    }
+  });
+
+  it("lists exactly the reason codes docs/api.md lists", async () => {
+    const document = await openApi();
+    const inDocument = [...document.components.schemas.LeadReasonCode.enum, ...document.components.schemas.PingNoBidReason.enum];
+    expect(sorted(codesInColumn(apiDoc, ["reason", "reason code"]))).toEqual(sorted(inDocument));
+  });
+
+  it("lists exactly the error codes docs/api.md lists", async () => {
+    const document = await openApi();
+    expect(sorted(document.components.schemas.ErrorCode.enum)).toEqual(sorted(API_ERROR_CODES));
+    expect(sorted(codesInColumn(apiDoc, ["code"]))).toEqual(sorted(API_ERROR_CODES));
+  });
+
+  it("lists every lead status docs/api.md lists", async () => {
+    const document = await openApi();
+    expect(sorted(codesInColumn(apiDoc, ["status"]).values()).filter((s) => /^[a-z]/.test(s))).toEqual(sorted(document.components.schemas.LeadStatus.enum));
+  });
+
+  it("knows every reason code the lead checks and the pipeline write", async () => {
+    const document = await openApi();
+    const sources = [
+      ...readdirSync(path.join(root, "app/modules/quality/checks")).map((f) => path.join("app/modules/quality/checks", f)),
+      "app/modules/leads/lead-pipeline.server.ts",
+    ].map((file) => readFileSync(path.join(root, file), "utf8"));
+    const written = new Set<string>();
+    for (const source of sources) {
+      for (const match of source.matchAll(/\b(?:fail|hold)\(\s*[\w"]+,\s*(?:[\w ?:]+\?\s*)?"([a-z_]+)"(?:\s*:\s*"([a-z_]+)")?/g)) {
+        written.add(match[1]);
+        if (match[2]) written.add(match[2]);
+      }
+      for (const match of source.matchAll(/reasons: \["([a-z_]+)"\]/g)) written.add(match[1]);
+      for (const match of source.matchAll(/\? \["([a-z_]+)"\]/g)) written.add(match[1]);
+    }
+    expect(written.size).toBeGreaterThanOrEqual(17);
+    const documented = new Set(document.components.schemas.LeadReasonCode.enum);
+    expect([...written].filter((code) => !documented.has(code))).toEqual([]);
+  });
+});
