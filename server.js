@@ -25,6 +25,40 @@ app.use("/build", express.static(path.join(root, "public", "build"), { immutable
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
 app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms"));
+// The lead postback is the hottest path by far: its route module is called straight from here,
+// skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md). Same
+// module, same code, same answers as through Remix.
+const postbackRoute = build.routes["routes/api.v1.leads"]?.module;
+if (postbackRoute) {
+  // The route itself refuses bodies over 64 KiB with its JSON error; this limit only bounds memory.
+  const rawBody = express.raw({ type: () => true, limit: "1mb" });
+  app.all("/api/v1/leads", (req, res, next) => rawBody(req, res, (error) => {
+    if (!error) return next();
+    if (error.type !== "entity.too.large") return next(error);
+    res.status(413).json({ error: { code: "payload_too_large", message: "The body is larger than 65536 bytes" } });
+  }), async (req, res, next) => {
+    try {
+      const method = req.method.toUpperCase();
+      if (method !== "GET" && method !== "POST") return next();
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === "string") headers.set(name, value);
+        else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      }
+      const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
+      const body = method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+      const request = new Request(url, { method, headers, body });
+      const args = { request, params: {}, context: { clientIp: req.ip ?? null } };
+      const response = await (method === "GET" ? postbackRoute.loader(args) : postbackRoute.action(args));
+      res.status(response.status);
+      response.headers.forEach((value, name) => res.setHeader(name, value));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip ?? null }) }));
 
 const port = Number(process.env.PORT ?? 3000);

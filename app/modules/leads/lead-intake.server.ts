@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
+import { findOfferForIntake } from "~/modules/offers/offers.server";
 import { dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { checkResultsSchema, type CheckResult } from "~/modules/quality/quality.schema";
@@ -103,7 +104,7 @@ export async function receiveLead(
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
   const envelope = parsed.data;
 
-  const offer = await prisma.offer.findUnique({ where: { id: envelope.offer_id } });
+  const offer = await findOfferForIntake(envelope.offer_id);
   if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
   if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
 

@@ -1,3 +1,4 @@
+import type { Offer } from "~/generated/prisma/client";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
@@ -62,4 +63,24 @@ export async function getMarketplaceOffer(actor: Actor, offerId: string) {
   });
   if (!offer) throw new NotFoundError("Offer");
   return { ...offer, fields: offerFieldsSchema.parse(offer.fields) };
+}
+
+// The postback endpoint reads the same few offers thousands of times a second. Offers change
+// rarely (their terms are fixed once published), so each web process keeps what it read for a
+// moment: a change reaches intake within OFFER_CACHE_TTL_MS. Verification in the worker always
+// reads the offer fresh.
+const OFFER_CACHE_TTL_MS = 2000;
+const recentOffers = new Map<string, { offer: Offer; readAt: number }>();
+
+/** The offer a postback names, possibly as read up to two seconds ago; null if there is none. */
+export async function findOfferForIntake(offerId: string): Promise<Offer | null> {
+  const now = Date.now();
+  const hit = recentOffers.get(offerId);
+  if (hit && now - hit.readAt < OFFER_CACHE_TTL_MS) return hit.offer;
+  const offer = await prisma.offer.findUnique({ where: { id: offerId } });
+  if (offer) {
+    if (recentOffers.size > 10_000) recentOffers.clear();
+    recentOffers.set(offerId, { offer, readAt: now });
+  } else recentOffers.delete(offerId);
+  return offer;
 }
