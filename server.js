@@ -25,21 +25,24 @@ app.use("/build", express.static(path.join(root, "public", "build"), { immutable
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
 app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms"));
-// The lead postback is the hottest path by far: its route module is called straight from here,
-// skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md). Same
-// module, same code, same answers as through Remix.
-const postbackRoute = build.routes["routes/api.v1.leads"]?.module;
-if (postbackRoute) {
-  // The route itself refuses bodies over 64 KiB with its JSON error; this limit only bounds memory.
-  const rawBody = express.raw({ type: () => true, limit: "1mb" });
-  app.all("/api/v1/leads", (req, res, next) => rawBody(req, res, (error) => {
-    if (!error) return next();
-    if (error.type !== "entity.too.large") return next(error);
-    res.status(413).json({ error: { code: "payload_too_large", message: "The body is larger than 65536 bytes" } });
-  }), async (req, res, next) => {
+// The machine-to-machine hot paths (lead postback, ping, post) call their route modules straight
+// from here, skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md).
+// Same modules, same code, same answers as through Remix.
+// The routes themselves refuse bodies over 64 KiB with their JSON error; this limit only bounds memory.
+const rawBody = express.raw({ type: () => true, limit: "1mb" });
+const readRawBody = (req, res, next) => rawBody(req, res, (error) => {
+  if (!error) return next();
+  if (error.type !== "entity.too.large") return next(error);
+  res.status(413).json({ error: { code: "payload_too_large", message: "The body is larger than 65536 bytes" } });
+});
+for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/api/v1/ping", "routes/api.v1.ping"], ["/api/v1/post", "routes/api.v1.post"]]) {
+  const route = build.routes[routeId]?.module;
+  if (!route) continue;
+  app.all(urlPath, readRawBody, async (req, res, next) => {
     try {
       const method = req.method.toUpperCase();
-      if (method !== "GET" && method !== "POST") return next();
+      const handler = method === "GET" ? route.loader : method === "POST" ? route.action : undefined;
+      if (!handler) return next();
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === "string") headers.set(name, value);
@@ -48,8 +51,7 @@ if (postbackRoute) {
       const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
       const body = method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       const request = new Request(url, { method, headers, body });
-      const args = { request, params: {}, context: { clientIp: req.ip ?? null } };
-      const response = await (method === "GET" ? postbackRoute.loader(args) : postbackRoute.action(args));
+      const response = await handler({ request, params: {}, context: { clientIp: req.ip ?? null } });
       res.status(response.status);
       response.headers.forEach((value, name) => res.setHeader(name, value));
       res.end(Buffer.from(await response.arrayBuffer()));

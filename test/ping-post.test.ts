@@ -217,4 +217,27 @@ describe("ping-post", () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ bid: null, reasons: ["duplicate_lead"] });
   });
+  it("skips orders that do not want the lead (state filter, the buyer's suppression list, a spend cap), naming why on each bid", async () => {
+    const { affiliate, offer } = await marketplace();
+    const { ping } = await consumer(offer.id, { state: "CA", postal_code: "94107" });
+    const texasOnly = await makeAdvertiser();
+    await makeOrder(texasOnly.actor, offer.id, { priceCents: 5000, filters: { states: ["TX"], postalCodePrefixes: [], temperatures: [], rules: [] } });
+    const suppressing = await internalBuyer(offer.id, 4500);
+    await prisma.suppressionEntry.create({
+      data: { scope: `advertiser:${suppressing.advertiser.actor.companyId}`, advertiserId: suppressing.advertiser.actor.companyId, kind: "EMAIL", hash: ping.email_hash },
+    });
+    const capped = await makeAdvertiser();
+    await makeOrder(capped.actor, offer.id, { priceCents: 4000, dailySpendCapCents: 1000 });
+    const willing = await internalBuyer(offer.id, 3000);
+
+    const answer = await call("/api/v1/ping", affiliate.apiKey, ping);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ bid: { price_cents: 3000 }, buyers_asked: 4, bids_received: 1 });
+    const bids = await prisma.pingBid.findMany({ where: { pingId: answer.body.ping_id } });
+    const detailOf = (advertiserId: string) => bids.find((b) => b.advertiserId === advertiserId)?.detail;
+    expect(detailOf(texasOnly.actor.companyId)).toMatch(/^skipped: .*state/);
+    expect(detailOf(suppressing.advertiser.actor.companyId)).toBe("skipped: email is on the buyer's suppression list");
+    expect(detailOf(capped.actor.companyId)).toMatch(/^skipped: daily spend cap \$10\.00 would be exceeded/);
+    expect(bids.find((b) => b.advertiserId === willing.advertiser.actor.companyId)?.status).toBe("BID");
+  });
 });

@@ -59,7 +59,8 @@ describe("admin review queue in the browser", () => {
     await page.waitForURL(`${appUrl}/admin/review`);
     const queue = page.getByTestId("review-queue");
     const rows = queue.locator("tbody tr");
-    expect(await rows.count()).toBe(2);
+    // A client-side navigation changes the URL before React has drawn the page: wait for the rows.
+    await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(0).textContent()).toContain(rejectMe.externalId);
     expect(await rows.nth(1).textContent()).toContain(approveMe.externalId);
     expect(await rows.nth(0).getByTestId("quality-score").textContent()).toBe(`${rejectMe.qualityScore}/100`);
@@ -68,7 +69,7 @@ describe("admin review queue in the browser", () => {
     // The first lead: its score reasons and checks, then a reject without a reason is refused.
     await rows.nth(0).getByRole("link", { name: rejectMe.externalId }).click();
     await page.waitForURL(`${appUrl}/admin/leads/${rejectMe.id}`);
-    expect(await page.getByRole("heading", { name: "Checks" }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("heading", { name: "Checks" }).isVisible()).toBe(true);
     expect(await page.getByTestId("score-reasons").textContent()).toContain("Email address given");
     await page.getByRole("button", { name: "Reject" }).click();
     await expect.poll(() => page.locator(".field-error").textContent()).toBe("Give a reason to reject this lead");
@@ -77,8 +78,8 @@ describe("admin review queue in the browser", () => {
     await page.getByLabel("Reason").fill("Phone belongs to someone else");
     await page.getByRole("button", { name: "Reject" }).click();
     await page.waitForURL((url) => url.pathname === "/admin/review" && url.searchParams.get("outcome") === "rejected");
-    expect(await page.getByRole("status").textContent()).toContain("rejected");
-    expect(await rows.count()).toBe(1);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("rejected");
+    await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.nth(0).textContent()).toContain(approveMe.externalId);
 
     // The second lead: approved, sold to the open order, and the queue is empty.
@@ -87,8 +88,8 @@ describe("admin review queue in the browser", () => {
     await page.getByLabel("Reason").fill("Confirmed by phone");
     await page.getByRole("button", { name: "Approve" }).click();
     await page.waitForURL((url) => url.pathname === "/admin/review" && url.searchParams.get("outcome") === "sold");
-    expect(await page.getByRole("status").textContent()).toContain("approved and sold");
-    expect(await page.getByText("Nothing to review").isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("approved and sold");
+    await expect.poll(() => page.getByText("Nothing to review").isVisible()).toBe(true);
 
     const [rejected, approved] = await Promise.all(held.map((l) => prisma.lead.findUniqueOrThrow({ where: { id: l.id }, include: { sales: true } })));
     expect([rejected.status, rejected.reasons]).toEqual(["REJECTED", ["admin_rejected"]]);

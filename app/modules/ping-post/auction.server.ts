@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Order, Prisma } from "~/generated/prisma/client";
+import type { Order } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
 import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
 import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
+import { findOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
-import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
+import { orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodFieldErrors } from "~/utils/errors";
@@ -14,6 +15,7 @@ import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { pingDataHash, signBidToken } from "./bid-token.server";
 import { pingExternalBuyer } from "./external-buyers.server";
+import { recordPing, type PingBidRecord, type PingRecord } from "./ping-store.server";
 import { NO_BID_REASONS, PERSONAL_FIELD_NAMES, PING_ENVELOPE_KEYS, pingEnvelopeSchema } from "./ping-post.schema";
 
 const MAX_PING_FIELDS = 100;
@@ -28,7 +30,7 @@ export interface PingAnswer {
   bids: number;
 }
 
-type BidRow = Omit<Prisma.PingBidCreateManyInput, "pingId">;
+type BidRow = Omit<PingBidRecord, "id">;
 
 /** Splits a ping (flat or with nested "fields" / "sub_ids") into its envelope and its partial lead fields. */
 function splitPing(record: Record<string, unknown>): { envelope: Record<string, unknown>; fields: Record<string, unknown> } {
@@ -70,7 +72,7 @@ function fieldOfType(spec: OfferField[], fields: Record<string, string>, type: O
 /**
  * Runs a ping: validates the partial data, refuses personal fields, checks the same person was
  * not already bought on this offer, asks every matching order for a price (external buyers over
- * HTTP, in parallel, with a deadline), records every answer as a PingBid, and signs a bid token
+ * HTTP, in parallel, with a deadline), records the ping with every answer, and signs a bid token
  * for the best bid, bound to the pinged data.
  */
 export async function runPingAuction(actor: Actor, record: Record<string, unknown>): Promise<PingAnswer> {
@@ -81,7 +83,7 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
   const envelope = parsed.data;
 
-  const offer = await prisma.offer.findUnique({ where: { id: envelope.offer_id } });
+  const offer = await findOfferForIntake(envelope.offer_id);
   if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
   if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no pings");
@@ -115,28 +117,25 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + env.BID_TOKEN_TTL_SECONDS * 1000);
   const dataHash = pingDataHash({ offerId: offer.id, fields, emailHash, phoneHash });
   const subIds = Object.fromEntries(SUB_ID_KEYS.flatMap((k) => (envelope[k] ? [[k, envelope[k]]] : [])));
-  // The decision latency is the product: the ping row is written while buyers are asked (ids
-  // are made here, so nothing waits for the database to name a row), and the duplicate check
-  // and the orders are read side by side.
-  const pingId = randomUUID();
-  const pingWrite = prisma.ping
-    .create({
-      data: { id: pingId, offerId: offer.id, affiliateId: actor.companyId, data: { fields, subIds }, dataHash, emailHash, phoneHash, expiresAt },
-    })
-    .then(
-      () => null,
-      (error: unknown) => error,
-    );
-  const pingWritten = async () => {
-    const error = await pingWrite;
-    if (error) throw error;
+  // The decision latency is the product: nothing is written until the auction is decided (then
+  // once, see recordPing), and the duplicate check and the orders are read side by side.
+  const pingRow: PingRecord = {
+    id: randomUUID(),
+    offerId: offer.id,
+    affiliateId: actor.companyId,
+    data: { fields, subIds },
+    dataHash,
+    emailHash,
+    phoneHash,
+    expiresAt,
   };
+  const pingId = pingRow.id;
   const [alreadyBought, orders] = await Promise.all([
     isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now),
     prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" } }),
   ]);
   const noBid = async (reasons: string[], asked = 0): Promise<PingAnswer> => {
-    await pingWritten();
+    await recordPing(pingRow, [], null);
     return { pingId, bid: null, reasons, asked, bids: 0 };
   };
 
@@ -154,18 +153,17 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     phone_hash: phoneHash,
   };
   const walletBalances = balancesCents(prisma, orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)));
-  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, walletBalances, now };
   // Awaited together so a failing balance query is handled even when every order was skipped.
-  const [answers] = await Promise.all([Promise.all(orders.map((order) => askOrder(order, asking))), walletBalances]);
-  const rows = answers.map((row) => ({ ...row, id: randomUUID(), pingId }));
+  const [skipReasons, balances] = await Promise.all([orderSkipReasons(prisma, orders, candidate, now), walletBalances]);
+  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, balances };
+  const answers = await Promise.all(orders.map((order) => askOrder(order, skipReasons.get(order.id) ?? null, asking)));
+  const rows = answers.map((row) => ({ ...row, id: randomUUID() }));
   const winner = bestBid(orders, rows);
-  await pingWritten();
-  await prisma.pingBid.createMany({ data: rows });
-  if (winner) await prisma.ping.update({ where: { id: pingId }, data: { winningBidId: winner.id } });
+  await recordPing(pingRow, rows, winner?.id ?? null);
   const bidCount = rows.filter((r) => r.status === "BID").length;
   if (!winner) {
     const noneMatched = rows.every((r) => r.status === "NO_BID" && r.detail?.startsWith(SKIPPED));
-    return noBid([noneMatched ? NO_BID_REASONS.noOrder : NO_BID_REASONS.noBid], orders.length);
+    return { pingId, bid: null, reasons: [noneMatched ? NO_BID_REASONS.noOrder : NO_BID_REASONS.noBid], asked: orders.length, bids: 0 };
   }
 
   const priceCents = winner.priceCents!;
@@ -212,21 +210,20 @@ async function isAlreadyBought(offerId: string, windowDays: number, emailHash: s
   return duplicate !== null;
 }
 
-/** One order's answer to a ping: its eligibility, its price (internal) or its HTTP answer (external), its wallet. */
+/** One order's answer to a ping, given why it is skipped (or null): its price (internal) or its HTTP answer (external), its wallet. */
 async function askOrder(
   order: Order,
+  skip: string | null,
   asking: {
     candidate: RoutingCandidate;
     buyerPing: unknown;
     deadlineMs: number;
     minPriceCents: number;
-    walletBalances: Promise<Map<string, bigint>>;
-    now: Date;
+    balances: Map<string, bigint>;
   },
 ): Promise<BidRow> {
-  const { candidate, buyerPing, deadlineMs, minPriceCents, now } = asking;
+  const { candidate, buyerPing, deadlineMs, minPriceCents } = asking;
   const base = { orderId: order.id, advertiserId: order.advertiserId, currency: order.currency, external: order.pingUrl !== null };
-  const skip = await orderSkipReason(prisma, order, candidate, now);
   if (skip) return { ...base, status: "NO_BID", detail: `${SKIPPED}${skip}`, decidedAt: new Date() };
   let priceCents: number;
   let latencyMs: number | null = null;
@@ -242,7 +239,7 @@ async function askOrder(
   } else {
     priceCents = orderPriceCents(order, candidate);
   }
-  const balance = (await asking.walletBalances).get(ledgerAccounts.advertiserWallet(order.advertiserId, order.currency).code) ?? 0n;
+  const balance = asking.balances.get(ledgerAccounts.advertiserWallet(order.advertiserId, order.currency).code) ?? 0n;
   if (balance < BigInt(priceCents)) {
     return {
       ...base,
