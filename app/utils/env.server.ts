@@ -27,6 +27,9 @@ export const envSchema = z.object({
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  // Let webhooks, postbacks and external buyers be called on loopback / private addresses.
+  // Only for tests and a local demo: in production it would let users make us call our own network.
+  OUTBOUND_ALLOW_PRIVATE_ADDRESSES: booleanish.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -68,6 +68,7 @@ async function main() {
       STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "sk_test_bench",
       STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? "whsec_bench",
       PING_TIMEOUT_MS: String(deadlineMs),
+      OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true", // the bench's buyers listen on 127.0.0.1
     });
 
     // ---- marketplace: one offer, 10 external buyers (2 slow), funded wallets --------------------

@@ -69,6 +69,8 @@ async function main() {
     env.BID_TOKEN_SECRET = "leadex-demo-bid-token-secret-not-for-production";
     warn("BID_TOKEN_SECRET is not set: using a fixed development value. Set it for anything real.");
   }
+  // A local demo's webhooks and postbacks may well point at a CRM on this machine.
+  env.OUTBOUND_ALLOW_PRIVATE_ADDRESSES ??= "true";
   if (!env.SESSION_SECRET) {
     env.SESSION_SECRET = "leadex-demo-session-secret-not-for-production";
     warn("SESSION_SECRET is not set: using a fixed development value. Set it for anything real.");

@@ -5,6 +5,7 @@ import { OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey } from "~/queues/outbound-
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
+import { refusedDestination } from "~/utils/outbound-destination.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { ensureSigningSecret, SIGNATURE_HEADER, signatureHeaderValue } from "./signing.server";
@@ -76,6 +77,8 @@ async function sendOnce(delivery: OutboundDelivery): Promise<AttemptResult> {
   if (delivery.body !== null) headers["content-type"] = "application/json";
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const refused = await refusedDestination(delivery.url);
+  if (refused) return { statusCode: null, durationMs: elapsed(), error: `Not sent: ${refused}`, responseSnippet: null };
   try {
     const response = await fetch(delivery.url, {
       method: delivery.method,

@@ -1,3 +1,4 @@
+import { refusedDestination } from "~/utils/outbound-destination.server";
 import { buyerPingAnswerSchema, buyerPostAnswerSchema } from "./ping-post.schema";
 
 // HTTP calls to external buyers (orders with a pingUrl / postUrl). Every call has a deadline
@@ -12,6 +13,8 @@ export type ExternalPostOutcome = { accepted: true; latencyMs: number } | { acce
 type Answer = { ok: true; body: unknown } | { ok: false; timedOut: boolean; detail: string };
 
 async function postJson(url: string, body: unknown, deadlineMs: number): Promise<Answer> {
+  const refused = await refusedDestination(url);
+  if (refused) return { ok: false, timedOut: false, detail: `not called: ${refused}` };
   try {
     const response = await fetch(url, {
       method: "POST",

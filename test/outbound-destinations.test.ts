@@ -1,0 +1,68 @@
+/**
+ * Leadex calls URLs its users type in. With OUTBOUND_ALLOW_PRIVATE_ADDRESSES off (as in
+ * production) a webhook or an external buyer on a loopback or private address is never called,
+ * and the refusal is written where the user looks: the delivery log, the ping's bids.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { isNonPublicAddress } from "~/utils/outbound-destination.server";
+import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { fundWallet } from "./factories/billing";
+import { makeOffer, makeOrder } from "./factories/marketplace";
+import { useTestStack } from "./support/app";
+import { startFakeBuyer, type FakeBuyer } from "./support/fake-buyer";
+import { startHttpReceiver, type HttpReceiver } from "./support/http-receiver";
+import { makeMarket, postAndSettle, settledDelivery } from "./support/selling";
+
+const stack = useTestStack({ env: { OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "false", DELIVERY_MAX_ATTEMPTS: "1", PING_TIMEOUT_MS: "1000" } });
+let crm: HttpReceiver;
+let buyer: FakeBuyer;
+beforeAll(async () => {
+  crm = await startHttpReceiver();
+  buyer = await startFakeBuyer({ bidCents: 9000 });
+});
+afterAll(async () => {
+  await crm.close();
+  await buyer.close();
+});
+
+describe("outbound destinations", () => {
+  it("tells loopback, private, link-local and other non-public addresses from public ones", () => {
+    const local = ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "not-an-ip"];
+    const publicOnes = ["8.8.8.8", "93.184.216.34", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"];
+    expect(local.filter((a) => !isNonPublicAddress(a))).toEqual([]);
+    expect(publicOnes.filter(isNonPublicAddress)).toEqual([]);
+  });
+
+  it("never calls a CRM webhook on a loopback address, and says why in the delivery log", async () => {
+    const { affiliate, offer } = await makeMarket(stack(), { webhookUrl: `${crm.url}/crm` });
+    const lead = await postAndSettle(stack(), affiliate.apiKey, offer.id);
+    expect(lead.status).toBe("SOLD");
+    const delivery = await settledDelivery(lead.id, "CRM_WEBHOOK");
+    expect(delivery.status).toBe("FAILED");
+    expect(delivery.attemptLog[0].error).toBe("Not sent: 127.0.0.1 is a private or local address (127.0.0.1); Leadex only calls public addresses");
+    expect(crm.requests).toEqual([]);
+  });
+
+  it("never pings an external buyer on a loopback address: its bid is an error naming the address", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const advertiser = await makeAdvertiser();
+    const order = await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
+    await prisma.order.update({ where: { id: order.id }, data: { pingUrl: buyer.pingUrl, postUrl: buyer.postUrl } });
+    await fundWallet(advertiser.actor, 10_000, stack().emulator);
+
+    const response = await fetch(new URL("/api/v1/ping", stack().appUrl), {
+      method: "POST",
+      headers: { authorization: `Bearer ${affiliate.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ offer_id: offer.id, state: "CA" }),
+    });
+    const answer = await response.json();
+    expect(response.status).toBe(200);
+    expect(answer).toMatchObject({ bid: null, reasons: ["no_bid"], buyers_asked: 1, bids_received: 0 });
+    const [bid] = await prisma.pingBid.findMany({ where: { pingId: answer.ping_id } });
+    expect(bid.status).toBe("ERROR");
+    expect(bid.detail).toMatch(/^not called: 127\.0\.0\.1 is a private or local address/);
+    expect(buyer.pings).toEqual([]);
+  });
+});
