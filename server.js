@@ -20,14 +20,12 @@ const app = express();
 app.disable("x-powered-by");
 // Behind a load balancer set TRUST_PROXY (e.g. "1" hop) so req.ip is the client's, not the proxy's.
 if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
-app.use(compression());
-app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
-app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
-app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms"));
+app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms", { skip: (req) => req.path.startsWith("/build/") }));
 // The machine-to-machine hot paths (lead postback, ping, post) call their route modules straight
 // from here, skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md).
-// Same modules, same code, same answers as through Remix.
+// Same modules, same code, same answers as through Remix. They come before compression and the
+// static files (which would stat the disk for every postback): their answers are small JSON.
 // The routes themselves refuse bodies over 64 KiB with their JSON error; this limit only bounds memory.
 const rawBody = express.raw({ type: () => true, limit: "1mb" });
 const readRawBody = (req, res, next) => rawBody(req, res, (error) => {
@@ -61,6 +59,9 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
   });
 }
 
+app.use(compression());
+app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip ?? null }) }));
 
 const port = Number(process.env.PORT ?? 3000);

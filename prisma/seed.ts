@@ -3,7 +3,7 @@ import type { StripeEmulator } from "../scripts/stripe-emulator/stripe-emulator"
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "../test/factories/accounts";
 import { fundWallet } from "../test/factories/billing";
 import { leadFields, postLead } from "../test/factories/leads";
-import { makeOffer, makeOrder } from "../test/factories/marketplace";
+import { CONTACT_FIELDS, makeOffer, makeOrder } from "../test/factories/marketplace";
 import { waitFor } from "../test/support/wait";
 
 // The demo marketplace. Needs the web server and workers running: leads go through the real
@@ -72,13 +72,61 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   });
   leadIds.push(dup.body.lead_id);
 
+  leadIds.push(...(await seedSolarOffer(appUrl, affiliate, national)));
+
   await waitFor(
     "the worker to process the demo leads",
     async () => (await prisma.lead.count({ where: { id: { in: leadIds }, status: "RECEIVED" } })) === 0,
     { timeoutMs: 60_000, intervalMs: 250 },
   );
-  const byStatus = await prisma.lead.groupBy({ by: ["status"], where: { id: { in: leadIds } }, _count: true });
+  const byStatus = await prisma.lead.groupBy({ by: ["status"], where: { id: { in: leadIds } }, _count: true, orderBy: { status: "asc" } });
   log(`demo leads posted through ${appUrl}/api/v1/leads: ${byStatus.map((s) => `${s._count} ${s.status.toLowerCase()}`).join(", ")}`);
   log(`demo affiliate API key (shown once): ${affiliate.apiKey}`);
   return { logins: LOGINS };
+}
+
+/**
+ * A second offer that shows quality at work: intent fields (BANT), consent, activity signals, a
+ * score threshold that holds weak leads for the admin's review queue, and an order that pays more
+ * for hot leads.
+ */
+async function seedSolarOffer(
+  appUrl: string,
+  affiliate: Awaited<ReturnType<typeof makeAffiliate>>,
+  buyer: Awaited<ReturnType<typeof makeAdvertiser>>,
+): Promise<string[]> {
+  const offer = await makeOffer(affiliate.actor, {
+    title: "Solar panel quotes (CA, TX)",
+    vertical: "solar",
+    states: ["CA", "TX"],
+    priceCents: 3000,
+    fields: [
+      ...CONTACT_FIELDS,
+      { name: "timeline", type: "enum", required: false, options: ["now", "within 3 months", "researching"] },
+      { name: "homeowner", type: "boolean", required: false },
+      { name: "monthly_bill", type: "number", required: false, min: 0, max: 5000 },
+    ],
+    qualityRules: { acceptScore: 65, rejectScore: 20 },
+  });
+  await makeOrder(buyer.actor, offer.id, { priceCents: 3500, pricing: { temperature: { HOT: 5500, COLD: 3000 } }, filters: { states: [], postalCodePrefixes: [], temperatures: ["WARM", "HOT"], rules: [] } });
+
+  const consent = {
+    consent_text: "By clicking Get quotes I agree to be contacted by Sunrise Leads' partners about solar.",
+    consent_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    consent_cert_url: "https://cert.trustedform.com/2f7e1c0a9b8d4e6f",
+  };
+  const leads = [
+    // Ready to buy, owns the home, consented with a certificate: hot, sold at the hot price.
+    { lead_id: "sunrise-solar-1", ...leadFields({ first_name: "Ava", last_name: "Nguyen", email: "ava.nguyen@example.com", state: "CA", postal_code: "95814" }), timeline: "now", homeowner: "yes", monthly_bill: "240", time_on_form: 95, pages_viewed: 4, ...consent },
+    { lead_id: "sunrise-solar-2", ...leadFields({ first_name: "Noah", last_name: "Davis", email: "noah.davis@example.com", state: "TX", postal_code: "78701" }), timeline: "within 3 months", homeowner: "yes", time_on_form: 70, pages_viewed: 3, ...consent },
+    // Only researching, no last name, no consent: a weak score, held for the admin's review queue.
+    { lead_id: "sunrise-solar-3", ...leadFields({ first_name: "Mia", last_name: "", email: "mia.w@example.com", state: "CA", postal_code: "" }), timeline: "researching", time_on_form: 12 },
+  ];
+  const ids: string[] = [];
+  for (const lead of leads) {
+    const answer = await postLead(appUrl, affiliate.apiKey, { offer_id: offer.id, s1: "facebook", ...lead });
+    if (answer.status !== 201) throw new Error(`demo postback failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    ids.push(answer.body.lead_id);
+  }
+  return ids;
 }

@@ -6,6 +6,16 @@ import { offerQualityRulesSchema, type OfferQualityRules } from "~/modules/quali
 import { prisma } from "~/utils/db.server";
 import type { Actor } from "~/utils/permissions.server";
 
+/** The default offer's field spec: a consumer's name, contact and geo. */
+export const CONTACT_FIELDS = [
+  { name: "first_name", type: "string", required: true },
+  { name: "last_name", type: "string", required: false },
+  { name: "email", type: "email", required: true },
+  { name: "phone", type: "phone", required: true },
+  { name: "state", type: "state", required: true },
+  { name: "postal_code", type: "postal_code", required: false },
+] satisfies CreateOfferInput["fields"];
+
 type OfferOverrides = Partial<CreateOfferInput> & { qualityRules?: Partial<OfferQualityRules> };
 
 /** An offer made through the module; `qualityRules` (thresholds, windows ...) are stored on it as given. */
@@ -16,14 +26,7 @@ export async function makeOffer(affiliate: Actor, overrides: OfferOverrides = {}
     vertical: "insurance",
     country: "US",
     states: ["CA", "TX", "NY"],
-    fields: [
-      { name: "first_name", type: "string", required: true },
-      { name: "last_name", type: "string", required: false },
-      { name: "email", type: "email", required: true },
-      { name: "phone", type: "phone", required: true },
-      { name: "state", type: "state", required: true },
-      { name: "postal_code", type: "postal_code", required: false },
-    ],
+    fields: CONTACT_FIELDS,
     pricingModel: "CPL",
     priceCents: 2500,
     exclusivity: "EXCLUSIVE",
