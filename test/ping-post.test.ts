@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { balanceCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { signBidToken } from "~/modules/ping-post/bid-token.server";
@@ -168,6 +169,15 @@ describe("ping-post", () => {
     expect(fast.server.posts).toHaveLength(1);
     expect(fast.server.posts[0]).toMatchObject({ lead_id: posted.body.lead_id, price_cents: 5000, lead: { email: full.email, first_name: "Ada" } });
     expect(await wallet(fast.advertiser.actor.companyId)).toBe(10_000n - 5000n);
+
+    // Ping and post were signed with the buyer's own signing secret, over the exact bytes sent.
+    const { signingSecret } = await prisma.company.findUniqueOrThrow({ where: { id: fast.advertiser.actor.companyId } });
+    expect(fast.server.requests.map((r) => r.path)).toEqual(["/ping", "/post"]);
+    for (const request of fast.server.requests) {
+      const parts = Object.fromEntries((request.signature ?? "").split(",").map((p) => p.split("=")));
+      expect(Math.abs(Date.now() / 1000 - Number(parts.t))).toBeLessThan(300);
+      expect(parts.v1).toBe(createHmac("sha256", signingSecret!).update(`${parts.t}.${request.body}`).digest("hex"));
+    }
   });
 
   it("records an external winner that refuses the post against it, and routes the lead to another buyer", async () => {

@@ -21,6 +21,8 @@ export interface FakeBuyer {
   postUrl: string;
   pings: Array<Record<string, unknown>>;
   posts: Array<Record<string, unknown>>;
+  /** Every request as sent: path, raw body and its Leadex-Signature header. */
+  requests: Array<{ path: string; body: string; signature: string | undefined }>;
   configure(options: Partial<FakeBuyerOptions>): void;
   close(): Promise<void>;
 }
@@ -29,12 +31,16 @@ export async function startFakeBuyer(initial: FakeBuyerOptions): Promise<FakeBuy
   let options: FakeBuyerOptions = { delayMs: 0, acceptPost: true, ...initial };
   const pings: Array<Record<string, unknown>> = [];
   const posts: Array<Record<string, unknown>> = [];
+  const requests: FakeBuyer["requests"] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (c: Buffer) => chunks.push(c));
     request.on("end", () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const signature = request.headers["leadex-signature"];
+      requests.push({ path: request.url ?? "", body: raw, signature: typeof signature === "string" ? signature : undefined });
+      const body = JSON.parse(raw || "{}") as Record<string, unknown>;
       const reply = (status: number, payload: unknown) => {
         if (response.destroyed) return;
         response.writeHead(status, { "content-type": "application/json" });
@@ -68,6 +74,7 @@ export async function startFakeBuyer(initial: FakeBuyerOptions): Promise<FakeBuy
     postUrl: `${base}/post`,
     pings,
     posts,
+    requests,
     configure: (next) => {
       options = { ...options, ...next };
     },

@@ -23,6 +23,16 @@ export async function ensureSigningSecret(db: Db | Tx, companyId: string): Promi
   return created.signingSecret!;
 }
 
+/** Several companies' signing secrets at once (one read; a missing one is created as above). */
+export async function ensureSigningSecrets(db: Db | Tx, companyIds: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(companyIds)];
+  if (ids.length === 0) return new Map();
+  const companies = await db.company.findMany({ where: { id: { in: ids } }, select: { id: true, signingSecret: true } });
+  const secrets = new Map(companies.flatMap((c) => (c.signingSecret ? [[c.id, c.signingSecret] as const] : [])));
+  for (const id of ids.filter((i) => !secrets.has(i))) secrets.set(id, await ensureSigningSecret(db, id));
+  return secrets;
+}
+
 export async function getOwnSigningSecret(actor: Actor): Promise<string> {
   requirePermission(actor, "read:delivery:own");
   return ensureSigningSecret(prisma, actor.companyId);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Order } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
+import { ensureSigningSecrets } from "~/modules/deliveries/signing.server";
 import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
 import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
@@ -154,8 +155,13 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   };
   const walletBalances = balancesCents(prisma, orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)));
   // Awaited together so a failing balance query is handled even when every order was skipped.
-  const [skipReasons, balances] = await Promise.all([orderSkipReasons(prisma, orders, candidate, now), walletBalances]);
-  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, balances };
+  const externalBuyerIds = orders.flatMap((o) => (o.pingUrl ? [o.advertiserId] : []));
+  const [skipReasons, balances, signingSecrets] = await Promise.all([
+    orderSkipReasons(prisma, orders, candidate, now),
+    walletBalances,
+    ensureSigningSecrets(prisma, externalBuyerIds),
+  ]);
+  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, balances, signingSecrets };
   const answers = await Promise.all(orders.map((order) => askOrder(order, skipReasons.get(order.id) ?? null, asking)));
   const rows = answers.map((row) => ({ ...row, id: randomUUID() }));
   const winner = bestBid(orders, rows);
@@ -220,6 +226,7 @@ async function askOrder(
     deadlineMs: number;
     minPriceCents: number;
     balances: Map<string, bigint>;
+    signingSecrets: Map<string, string>;
   },
 ): Promise<BidRow> {
   const { candidate, buyerPing, deadlineMs, minPriceCents } = asking;
@@ -228,7 +235,7 @@ async function askOrder(
   let priceCents: number;
   let latencyMs: number | null = null;
   if (order.pingUrl) {
-    const answer = await pingExternalBuyer(order.pingUrl, buyerPing, deadlineMs);
+    const answer = await pingExternalBuyer(order.pingUrl, buyerPing, deadlineMs, asking.signingSecrets.get(order.advertiserId)!);
     latencyMs = answer.latencyMs;
     if (answer.status !== "BID") return { ...base, status: answer.status, latencyMs, detail: answer.detail, decidedAt: new Date() };
     priceCents = answer.priceCents;

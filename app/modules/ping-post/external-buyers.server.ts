@@ -1,3 +1,4 @@
+import { SIGNATURE_HEADER, signatureHeaderValue } from "~/modules/deliveries/signing.server";
 import { refusedDestination } from "~/utils/outbound-destination.server";
 import { buyerPingAnswerSchema, buyerPostAnswerSchema } from "./ping-post.schema";
 
@@ -12,14 +13,20 @@ export type ExternalPostOutcome = { accepted: true; latencyMs: number } | { acce
 
 type Answer = { ok: true; body: unknown } | { ok: false; timedOut: boolean; detail: string };
 
-async function postJson(url: string, body: unknown, deadlineMs: number): Promise<Answer> {
+/** Every call is signed with the buyer's signing secret, like CRM webhooks (docs/api.md, *Signature*). */
+async function postJson(url: string, body: unknown, deadlineMs: number, signingSecret: string): Promise<Answer> {
   const refused = await refusedDestination(url);
   if (refused) return { ok: false, timedOut: false, detail: `not called: ${refused}` };
+  const payload = JSON.stringify(body);
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Leadex-PingPost/1" },
-      body: JSON.stringify(body),
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Leadex-PingPost/1",
+        [SIGNATURE_HEADER]: signatureHeaderValue(signingSecret, payload, Math.floor(Date.now() / 1000)),
+      },
+      body: payload,
       signal: AbortSignal.timeout(deadlineMs),
     });
     const text = await response.text();
@@ -38,9 +45,9 @@ async function postJson(url: string, body: unknown, deadlineMs: number): Promise
 }
 
 /** Asks one external buyer for a price. */
-export async function pingExternalBuyer(url: string, body: unknown, deadlineMs: number): Promise<ExternalPingOutcome> {
+export async function pingExternalBuyer(url: string, body: unknown, deadlineMs: number, signingSecret: string): Promise<ExternalPingOutcome> {
   const started = performance.now();
-  const answer = await postJson(url, body, deadlineMs);
+  const answer = await postJson(url, body, deadlineMs, signingSecret);
   const latencyMs = Math.round(performance.now() - started);
   if (!answer.ok) return { status: answer.timedOut ? "TIMEOUT" : "ERROR", priceCents: null, latencyMs, detail: answer.detail };
   const parsed = buyerPingAnswerSchema.safeParse(answer.body);
@@ -50,9 +57,9 @@ export async function pingExternalBuyer(url: string, body: unknown, deadlineMs: 
 }
 
 /** Sends the full lead to the external buyer that won the ping; it must answer {"accepted": true}. */
-export async function postToExternalBuyer(url: string, body: unknown, deadlineMs: number): Promise<ExternalPostOutcome> {
+export async function postToExternalBuyer(url: string, body: unknown, deadlineMs: number, signingSecret: string): Promise<ExternalPostOutcome> {
   const started = performance.now();
-  const answer = await postJson(url, body, deadlineMs);
+  const answer = await postJson(url, body, deadlineMs, signingSecret);
   const latencyMs = Math.round(performance.now() - started);
   if (!answer.ok) return { accepted: false, latencyMs, detail: answer.detail };
   const parsed = buyerPostAnswerSchema.safeParse(answer.body);

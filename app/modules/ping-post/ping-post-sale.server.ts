@@ -1,5 +1,6 @@
 import type { Lead, Offer, Order } from "~/generated/prisma/client";
 import { recordLeadSale } from "~/modules/billing/lead-sales.server";
+import { ensureSigningSecret } from "~/modules/deliveries/signing.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import { orderSkipReason } from "~/modules/routing/order-eligibility.server";
@@ -41,7 +42,12 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
   let refusal = await postTimeRefusal(tx, order, lead, bid.priceCents);
   if (!refusal && bid.external) {
     const outcome = order.postUrl
-      ? await postToExternalBuyer(order.postUrl, externalPost(lead, offer, ping.id, bid.priceCents, bid.currency), postDeadlineMs())
+      ? await postToExternalBuyer(
+          order.postUrl,
+          externalPost(lead, offer, ping.id, bid.priceCents, bid.currency),
+          postDeadlineMs(),
+          await ensureSigningSecret(tx, order.advertiserId),
+        )
       : ({ accepted: false, latencyMs: 0, detail: "the buyer has no post URL" } as const);
     if (!outcome.accepted) refusal = `refused the post (${outcome.detail})`;
   }
