@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notifyAffiliateOfLeadEvent } from "~/modules/leads/lead-notifications.server";
 import { prisma } from "~/utils/db.server";
 import { makeAffiliate } from "./factories/accounts";
 import { signIn, useTestStack } from "./support/app";
@@ -151,5 +152,23 @@ describe("affiliate postbacks", () => {
       [200, false],
       [200, true],
     ]);
+  });
+  it("fires returned and converted postbacks once each when the modules that own them report the event", async () => {
+    const { affiliate, offer } = await makeMarket(stack(), { priceCents: 3200 });
+    await setUpTracker(affiliate, "/pb/later", "id={lead_id}&status={status}&payout={payout}&event={event}", ["returned", "converted"]);
+    const lead = await postAndSettle(stack(), affiliate.apiKey, offer.id);
+    expect(lead.status).toBe("SOLD");
+
+    // Returns (roadmap 5) and conversions (roadmap 4) call this hook; a retried call sends nothing more.
+    for (const event of ["converted", "returned", "converted"] as const) {
+      await prisma.$transaction((tx) => notifyAffiliateOfLeadEvent(tx, lead.id, event));
+    }
+    for (const event of ["converted", "returned"]) {
+      expect((await settledDelivery(lead.id, "AFFILIATE_POSTBACK", event)).status).toBe("DELIVERED");
+      const sent = requestsTo("/pb/later").filter((r) => r.url.includes(`event=${event}`));
+      expect(sent).toHaveLength(1);
+      expect(Object.fromEntries(new URL(sent[0].url, tracker.url).searchParams)).toEqual({ id: lead.externalId, status: "sold", payout: "25.60", event });
+    }
+    expect(await prisma.outboundDelivery.count({ where: { leadId: lead.id, kind: "AFFILIATE_POSTBACK" } })).toBe(2);
   });
 });
