@@ -1,15 +1,26 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-const globalForPrisma = globalThis as unknown as { leadexPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { leadexPrisma?: PrismaClient; leadexPool?: pg.Pool };
+
+function connectionPool(): pg.Pool {
+  if (!globalForPrisma.leadexPool) {
+    const pool = new pg.Pool({ connectionString: getEnv().DATABASE_URL, max: 10, allowExitOnIdle: true });
+    // An idle connection dropped by the server (restart, failover) must not crash the process:
+    // the pool discards it and the next query opens a new one.
+    pool.on("error", (error) => console.error(`[db] idle connection lost: ${error.message}`));
+    globalForPrisma.leadexPool = pool;
+  }
+  return globalForPrisma.leadexPool;
+}
 
 function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, max: 10, allowExitOnIdle: true });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: new PrismaPg(connectionPool()) });
 }
 
 /** The one Prisma client, created on first use so env is read after start-up config. */
@@ -21,7 +32,20 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
+/**
+ * One statement on Prisma's own connection pool, without Prisma: only for the hot paths' single
+ * batched statements (lead intake, ping records), where Prisma's raw-query layer cost more than
+ * the statement itself (docs/decisions/003-postback-hot-path.md). Everything else goes through `prisma`.
+ */
+export async function hotPathQuery<Row extends object>(sql: string, params: unknown[]): Promise<Row[]> {
+  const result = await connectionPool().query<Row>(sql, params);
+  return result.rows;
+}
+
 export async function disconnectDb() {
   await globalForPrisma.leadexPrisma?.$disconnect();
   globalForPrisma.leadexPrisma = undefined;
+  // The pool is ours (Prisma does not end a pool it was given).
+  await globalForPrisma.leadexPool?.end();
+  globalForPrisma.leadexPool = undefined;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { prisma } from "~/utils/db.server";
+import { hotPathQuery, prisma } from "~/utils/db.server";
 
 /** A row id in the spirit of Prisma's cuid(): time-ordered prefix, random tail. */
 export function newRowId(): string {
@@ -50,7 +50,10 @@ let outboxTarget: OutboxTarget | undefined;
  * this affiliate already sent with the same id. Postbacks arriving together are written by ONE
  * statement (one round trip, one commit): see docs/decisions/003-postback-hot-path.md.
  */
-export function insertReceivedLead(row: NewLeadRow, outbox: OutboxTarget): Promise<StoredLead> {
+export function insertReceivedLead(
+  row: NewLeadRow,
+  outbox: OutboxTarget
+): Promise<StoredLead> {
   outboxTarget = outbox;
   return new Promise((resolve, reject) => {
     pending.push({ row, leadId: newRowId(), resolve, reject });
@@ -82,16 +85,29 @@ async function flush(): Promise<void> {
           status: "RECEIVED",
           reasons: [],
           created: true,
-          outboxMessage: { id: inserted.get(item.leadId)!, queue: outbox.queue, key, payload: { leadId: item.leadId } },
+          outboxMessage: {
+            id: inserted.get(item.leadId)!,
+            queue: outbox.queue,
+            key,
+            payload: { leadId: item.leadId },
+          },
         });
       } else {
         // Already stored (a retry), or sent twice in this very batch: answer with the first.
         prisma.lead
           .findUniqueOrThrow({
-            where: { affiliateId_externalId: { affiliateId: item.row.affiliateId, externalId: item.row.externalId } },
+            where: {
+              affiliateId_externalId: {
+                affiliateId: item.row.affiliateId,
+                externalId: item.row.externalId,
+              },
+            },
             select: { id: true, externalId: true, status: true, reasons: true },
           })
-          .then((first) => item.resolve({ ...first, created: false }), item.reject);
+          .then(
+            (first) => item.resolve({ ...first, created: false }),
+            item.reject
+          );
       }
     }
   } catch (error) {
@@ -100,11 +116,15 @@ async function flush(): Promise<void> {
 }
 
 /** One INSERT … ON CONFLICT DO NOTHING for the leads, then their timeline lines and outbox rows. */
-async function insertBatch(batch: Pending[], outbox: OutboxTarget): Promise<Map<string, string>> {
+async function insertBatch(
+  batch: Pending[],
+  outbox: OutboxTarget
+): Promise<Map<string, string>> {
   const col = <T>(pick: (p: Pending) => T) => batch.map(pick);
-  const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
+  const json = (value: object | null) =>
+    value === null ? null : JSON.stringify(value);
   const outboxIds = col(() => newRowId());
-  const rows = await prisma.$queryRawUnsafe<Array<{ id: string; outbox_id: string }>>(
+  const rows = await hotPathQuery<{ id: string; outbox_id: string }>(
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
          AS t(id, offer_id, affiliate_id, external_id, raw_fields, sub_ids, ip, ua, consent, signals, ping_id, event_id, outbox_id, outbox_key)
@@ -123,21 +143,23 @@ async function insertBatch(batch: Pending[], outbox: OutboxTarget): Promise<Map<
        FROM lead JOIN input ON input.id = lead."id"
      )
      SELECT lead."id", input.outbox_id FROM lead JOIN input ON input.id = lead."id"`,
-    col((p) => p.leadId),
-    col((p) => p.row.offerId),
-    col((p) => p.row.affiliateId),
-    col((p) => p.row.externalId),
-    col((p) => JSON.stringify(p.row.rawFields)),
-    col((p) => JSON.stringify(p.row.subIds)),
-    col((p) => p.row.ipAddress),
-    col((p) => p.row.userAgent),
-    col((p) => json(p.row.consent)),
-    col((p) => json(p.row.signals)),
-    col((p) => p.row.pingId),
-    col(() => newRowId()),
-    outboxIds,
-    col((p) => outbox.key(p.leadId)),
-    outbox.queue,
+    [
+      col((p) => p.leadId),
+      col((p) => p.row.offerId),
+      col((p) => p.row.affiliateId),
+      col((p) => p.row.externalId),
+      col((p) => JSON.stringify(p.row.rawFields)),
+      col((p) => JSON.stringify(p.row.subIds)),
+      col((p) => p.row.ipAddress),
+      col((p) => p.row.userAgent),
+      col((p) => json(p.row.consent)),
+      col((p) => json(p.row.signals)),
+      col((p) => p.row.pingId),
+      col(() => newRowId()),
+      outboxIds,
+      col((p) => outbox.key(p.leadId)),
+      outbox.queue,
+    ]
   );
   return new Map(rows.map((r) => [r.id, r.outbox_id]));
 }
