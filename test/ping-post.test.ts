@@ -6,11 +6,11 @@ import { offerFieldsSchema } from "~/modules/offers/offers.schema";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { personHash } from "~/modules/quality/person-hash.server";
 import { prisma } from "~/utils/db.server";
-import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { affiliateLeadId, leadFields } from "./factories/leads";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { useTestStack } from "./support/app";
+import { signIn, useTestStack } from "./support/app";
 import { startFakeBuyer, type FakeBuyer, type FakeBuyerOptions } from "./support/fake-buyer";
 
 const PING_TIMEOUT_MS = 1000;
@@ -249,5 +249,77 @@ describe("ping-post", () => {
     expect(detailOf(suppressing.advertiser.actor.companyId)).toBe("skipped: email is on the buyer's suppression list");
     expect(detailOf(capped.actor.companyId)).toMatch(/^skipped: daily spend cap \$10\.00 would be exceeded/);
     expect(bids.find((b) => b.advertiserId === willing.advertiser.actor.companyId)?.status).toBe("BID");
+  });
+  it("refuses a post in test mode before the winning buyer hears of it; the token still sells afterwards", async () => {
+    const { affiliate, offer } = await marketplace();
+    const winner = await externalBuyer(offer.id, { bidCents: 5000 });
+    const { full, ping } = await consumer(offer.id);
+    const pinged = await call("/api/v1/ping", affiliate.apiKey, ping);
+    const post = { token: pinged.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...full };
+
+    const test = await call("/api/v1/post", affiliate.apiKey, { ...post, test: "1" });
+    expect(test.status).toBe(422);
+    expect(Object.keys(test.body.error.fields)).toEqual(["test"]);
+    expect(winner.server.posts).toHaveLength(0);
+
+    const real = await call("/api/v1/post", affiliate.apiKey, post);
+    expect(real.body).toMatchObject({ status: "sold", sold_at_bid: true, price_cents: 5000 });
+    expect(winner.server.posts).toHaveLength(1);
+  });
+
+  it("checks an external buyer's spend cap at its bid, not at the order's base price", async () => {
+    const { affiliate, offer } = await marketplace();
+    const internal = await internalBuyer(offer.id, 3000);
+    // Base price $25.00, but it bids $80.00 and may spend $150.00 a day: a second sale at its bid
+    // would not fit, although one at its base price would.
+    const capped = await externalBuyer(offer.id, { bidCents: 8000 });
+    await prisma.order.update({ where: { id: capped.order.id }, data: { dailySpendCapCents: 15_000 } });
+    await fundWallet(capped.advertiser.actor, 20_000, stack().emulator);
+
+    const first = await consumer(offer.id);
+    const firstPing = await call("/api/v1/ping", affiliate.apiKey, first.ping);
+    expect(firstPing.body.bid.price_cents).toBe(8000);
+    const sold = await call("/api/v1/post", affiliate.apiKey, { token: firstPing.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...first.full });
+    expect(sold.body).toMatchObject({ status: "sold", price_cents: 8000 });
+
+    const second = await consumer(offer.id);
+    const secondPing = await call("/api/v1/ping", affiliate.apiKey, second.ping);
+    expect(secondPing.body.bid.price_cents).toBe(3000);
+    const bid = await prisma.pingBid.findFirstOrThrow({ where: { pingId: secondPing.body.ping_id, orderId: capped.order.id } });
+    expect(bid).toMatchObject({ status: "NO_BID", priceCents: 8000 });
+    expect(bid.detail).toBe("skipped: daily spend cap $150.00 would be exceeded ($80.00 spent, this lead costs $80.00)");
+    const sale = await call("/api/v1/post", affiliate.apiKey, { token: secondPing.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...second.full });
+    expect(sale.body).toMatchObject({ status: "sold", sold_at_bid: true, price_cents: 3000 });
+    expect(await wallet(internal.advertiser.actor.companyId)).toBe(10_000n - 3000n);
+  });
+
+  it("sells a lead held for review and approved after its bid expired through normal routing, not at the stale bid", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { qualityRules: { acceptScore: 100 } });
+    const internal = await internalBuyer(offer.id, 3000);
+    const external = await externalBuyer(offer.id, { bidCents: 7000 });
+    const { full, ping } = await consumer(offer.id);
+    const pinged = await call("/api/v1/ping", affiliate.apiKey, ping);
+    const posted = await call("/api/v1/post", affiliate.apiKey, { token: pinged.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...full });
+    expect(posted.body.status).toBe("held");
+
+    // An hour later an admin approves it.
+    await prisma.ping.update({ where: { id: pinged.body.ping_id }, data: { expiresAt: new Date(Date.now() - 3_600_000) } });
+    const admin = await makeAdmin();
+    const cookie = await signIn(stack().appUrl, admin.email, admin.password);
+    const approved = await fetch(new URL(`/admin/leads/${posted.body.lead_id}`, stack().appUrl), {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "approve", reason: "Checked by phone" }),
+    });
+    expect(approved.status).toBe(302);
+
+    const lead = await prisma.lead.findUniqueOrThrow({ where: { id: posted.body.lead_id }, include: { sales: true } });
+    expect(lead.status).toBe("SOLD");
+    expect(lead.sales.map((s) => [s.orderId, s.priceCents])).toEqual([[internal.order.id, 3000]]);
+    expect(external.server.posts).toHaveLength(0);
+    const timeline = (await prisma.leadEvent.findMany({ where: { leadId: lead.id }, orderBy: { seq: "asc" } })).map((e) => e.message);
+    expect(timeline.some((m) => m.startsWith(`The bid on ping ${pinged.body.ping_id} expired at `))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.sche
 import { findOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
-import { orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
+import { capReached, hasSpendCap, orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodFieldErrors } from "~/utils/errors";
@@ -161,7 +161,7 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     walletBalances,
     ensureSigningSecrets(prisma, externalBuyerIds),
   ]);
-  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, balances, signingSecrets };
+  const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, balances, signingSecrets, now };
   const answers = await Promise.all(orders.map((order) => askOrder(order, skipReasons.get(order.id) ?? null, asking)));
   const rows = answers.map((row) => ({ ...row, id: randomUUID() }));
   const winner = bestBid(orders, rows);
@@ -227,6 +227,7 @@ async function askOrder(
     minPriceCents: number;
     balances: Map<string, bigint>;
     signingSecrets: Map<string, string>;
+    now: Date;
   },
 ): Promise<BidRow> {
   const { candidate, buyerPing, deadlineMs, minPriceCents } = asking;
@@ -243,6 +244,9 @@ async function askOrder(
       const detail = `bid ${formatMoney(priceCents, order.currency)} is below the offer's price ${formatMoney(minPriceCents, order.currency)}`;
       return { ...base, status: "NO_BID", priceCents, latencyMs, detail, decidedAt: new Date() };
     }
+    // The caps were checked at the order's own price; the buyer's bid is what a sale would cost.
+    const capped = hasSpendCap(order) ? await capReached(prisma, order, priceCents, asking.now) : null;
+    if (capped) return { ...base, status: "NO_BID", priceCents, latencyMs, detail: `${SKIPPED}${capped}`, decidedAt: new Date() };
   } else {
     priceCents = orderPriceCents(order, candidate);
   }

@@ -10,6 +10,9 @@ import { getEnv } from "~/utils/env.server";
 import { formatMoney } from "~/utils/money";
 import { postToExternalBuyer } from "./external-buyers.server";
 
+/** A winning bid still holds this long after its token expired, for the post's own processing. */
+const BID_GRACE_MS = 60_000;
+
 /** An external buyer gets at least this long to accept a post (the ping deadline when longer). */
 const MIN_POST_DEADLINE_MS = 2000;
 
@@ -27,6 +30,11 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
   const bid = ping.winningBid;
   if (!bid || bid.priceCents === null || bid.status !== "BID") {
     await recordLeadEvent(tx, lead.id, "ping-post", `Ping ${ping.id} has no open winning bid: routed normally`);
+    return routeLead(tx, lead, offer, feeBps);
+  }
+  if (Date.now() > ping.expiresAt.getTime() + BID_GRACE_MS) {
+    // Held for review and approved later: the buyer priced a lead it would get within minutes.
+    await recordLeadEvent(tx, lead.id, "ping-post", `The bid on ping ${ping.id} expired at ${ping.expiresAt.toISOString()} before the lead was accepted: routed normally`);
     return routeLead(tx, lead, offer, feeBps);
   }
   const price = formatMoney(bid.priceCents, bid.currency);
@@ -68,7 +76,7 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
 /** Why the winning order cannot take the lead now (closed, caps, filters, wallet), or null. */
 async function postTimeRefusal(tx: Tx, order: Order, lead: Lead, priceCents: number): Promise<string | null> {
   if (order.status !== "OPEN") return `could not take the post (order is ${order.status.toLowerCase()})`;
-  const skip = await orderSkipReason(tx, order, routingCandidateOf(lead), new Date());
+  const skip = await orderSkipReason(tx, order, routingCandidateOf(lead), new Date(), priceCents);
   if (skip) return `could not take the post (${skip})`;
   const balance = await balanceCents(tx, ledgerAccounts.advertiserWallet(order.advertiserId, order.currency));
   if (balance < BigInt(priceCents)) {

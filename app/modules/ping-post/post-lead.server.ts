@@ -1,5 +1,5 @@
 import { receiveLead } from "~/modules/leads/lead-intake.server";
-import { splitPostback } from "~/modules/leads/leads.schema";
+import { postbackEnvelopeSchema, splitPostback } from "~/modules/leads/leads.schema";
 import { processReceivedLead } from "~/modules/leads/lead-pipeline.server";
 import type { Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
@@ -39,6 +39,8 @@ export async function postPingLead(
   requirePermission(actor, "write:lead:own");
   const env = getEnv();
   const { token, ...lead } = record;
+  // Checked before anything else: a simulated post would still reach the winning buyer.
+  if (isTestPostback(lead)) throw testPostRefused();
   if (typeof token !== "string" || token.trim() === "") throw new ValidationError({ token: "Required: the bid token your ping returned" });
   const payload = verifyBidToken(token.trim(), env.BID_TOKEN_SECRET, new Date());
   if (payload.aff !== actor.companyId) {
@@ -63,7 +65,7 @@ export async function postPingLead(
   let leadId: string;
   try {
     const received = await receiveLead(actor, lead, { ...meta, pingId: ping.id });
-    if (received.test) throw new ValidationError({ test: "Test mode is for /api/v1/leads; a post sells the lead" });
+    if (received.test) throw testPostRefused();
     if (!received.created) throw new ConflictError(`lead_id ${received.externalId} is already lead ${received.id}; post with a new lead_id`);
     leadId = received.id;
   } catch (error) {
@@ -72,6 +74,16 @@ export async function postPingLead(
   }
   await processReceivedLead(leadId);
   return postAnswer(leadId, true);
+}
+
+function testPostRefused() {
+  return new ValidationError({ test: "Test mode is for /api/v1/leads; a post sells the lead" });
+}
+
+/** Whether the post asks for test mode (any value the postback's `test` field reads as true). */
+function isTestPostback(lead: Record<string, unknown>): boolean {
+  const test = postbackEnvelopeSchema.shape.test.safeParse(splitPostback(lead).envelope.test);
+  return test.success && test.data === true;
 }
 
 function tokenUsed() {

@@ -42,7 +42,7 @@ const CAP_PERIODS = [
 ] as const;
 
 /** Why a count or spend cap refuses one more sale at `priceCents`, or null. Periods are the order's local hour, day and month. */
-async function capReached(tx: Tx, order: Order, priceCents: number, now: Date): Promise<string | null> {
+export async function capReached(tx: Tx, order: Order, priceCents: number, now: Date): Promise<string | null> {
   for (const period of CAP_PERIODS) {
     const countCap = order[period.countCap];
     const spendCapCents = order[period.spendCap];
@@ -90,13 +90,25 @@ async function suppressedByBuyer(tx: Tx, order: Order, candidate: RoutingCandida
  * list, count and spend caps), or null when it does. Wallet balance is checked by the caller,
  * which holds the wallet locks (and so also keeps two sales from racing past a cap).
  */
-export async function orderSkipReason(tx: Tx, order: Order, candidate: RoutingCandidate, now: Date): Promise<string | null> {
+export async function orderSkipReason(
+  tx: Tx,
+  order: Order,
+  candidate: RoutingCandidate,
+  now: Date,
+  /** What the sale would cost when it is not the order's own price (a ping-post bid). */
+  priceCents: number = orderPriceCents(order, candidate),
+): Promise<string | null> {
   return (
     filterMismatch(order.filters, candidate) ??
     scheduleMismatch(order.schedule, order.timezone, now) ??
     (await suppressedByBuyer(tx, order, candidate)) ??
-    (await capReached(tx, order, orderPriceCents(order, candidate), now))
+    (await capReached(tx, order, priceCents, now))
   );
+}
+
+/** Whether the order caps what it spends (then a price other than its own must be checked against the caps). */
+export function hasSpendCap(order: Order): boolean {
+  return CAP_PERIODS.some((p) => order[p.spendCap] !== null);
 }
 
 /**
