@@ -4,7 +4,7 @@ import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { signIn, useTestStack } from "./support/app";
+import { signIn, useTestStack, visibleText } from "./support/app";
 import { waitFor } from "./support/wait";
 
 const stack = useTestStack();
@@ -36,6 +36,12 @@ describe("who sees what", () => {
     const detail = await page(`/advertiser/leads/${leadId}`, cookie);
     expect(detail.status).toBe(200);
     expect(detail.text).toContain(fields.email);
+    // Why it is worth its price: the checks it passed and the points behind its score.
+    const lead = await prisma.lead.findUniqueOrThrow({ where: { id: leadId } });
+    const shown = visibleText(detail.text);
+    expect(shown).toContain(`Score ${lead.qualityScore}/100`);
+    expect(shown).toContain("is not a disposable-email domain");
+    expect(shown).toContain("Email address given");
 
     const api = await fetch(new URL(`/api/v1/leads/${leadId}`, stack().appUrl), { headers: { authorization: `Bearer ${buyer.apiKey}` } });
     expect(api.status).toBe(200);

@@ -1,3 +1,5 @@
+import { QualityBadges, ScoreReasonList } from "./quality-badges";
+
 // The verification checks run on a lead: each with its outcome (pass, fail, hold, skip), reason code and detail.
 
 const OUTCOME_TONES: Record<string, string> = { pass: "success", fail: "danger", hold: "warning", skip: "muted" };
@@ -35,4 +37,32 @@ export function checkSummary(checks: readonly CheckListItem[]): string {
     .filter(([outcome]) => counts.has(outcome))
     .map(([outcome, word]) => `${counts.get(outcome)} ${word}`);
   return flagged.length > 0 ? flagged.join(", ") : `${counts.get("pass") ?? 0} passed`;
+}
+
+/** A lead's quality explained: its checks beside its score and the points behind it. */
+export function LeadQualityCards({
+  checks,
+  score,
+  temperature,
+  scoreReasons,
+}: {
+  checks: readonly CheckListItem[];
+  score: number | null;
+  temperature: string | null;
+  scoreReasons: ReadonlyArray<{ code: string; points: number; detail: string }>;
+}) {
+  return (
+    <div className="grid-2">
+      <section className="card">
+        <h2>Checks</h2>
+        <CheckList checks={checks} />
+      </section>
+      <section className="card">
+        <h2>
+          Score <QualityBadges score={score} temperature={temperature} />
+        </h2>
+        <ScoreReasonList reasons={scoreReasons} />
+      </section>
+    </div>
+  );
 }

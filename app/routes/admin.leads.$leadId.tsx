@@ -1,11 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CheckList } from "~/components/check-list";
+import { LeadQualityCards } from "~/components/check-list";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
-import { QualityBadges, ScoreReasonList } from "~/components/quality-badges";
+import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
 import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
@@ -136,18 +136,7 @@ export default function AdminLead() {
       ) : null}
       <FormError error={reviewFailure?.formError} />
       {thresholds ? <ReviewForm thresholds={thresholds} /> : null}
-      <div className="grid-2">
-        <section className="card">
-          <h2>Checks</h2>
-          <CheckList checks={lead.checks} />
-        </section>
-        <section className="card">
-          <h2>
-            Score <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
-          </h2>
-          <ScoreReasonList reasons={lead.scoreReasons} />
-        </section>
-      </div>
+      <LeadQualityCards checks={lead.checks} score={lead.qualityScore} temperature={lead.temperature} scoreReasons={lead.scoreReasons} />
       <div className="grid-2">
         <section className="card">
           <h2>Fields</h2>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { LeadQualityCards } from "~/components/check-list";
 import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
@@ -80,6 +81,7 @@ export default function BoughtLead() {
           </dl>
         </section>
       </div>
+      <LeadQualityCards checks={lead.checks} score={lead.qualityScore} temperature={lead.temperature} scoreReasons={lead.scoreReasons} />
     </>
   );
 }

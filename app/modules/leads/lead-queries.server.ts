@@ -1,5 +1,6 @@
 import type { LeadStatus, Temperature } from "~/generated/prisma/enums";
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { readCheckResults, readScoreReasons } from "~/modules/quality/review.schema";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
@@ -121,6 +122,9 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
     soldAt: sale.soldAt,
     qualityScore: sale.lead.qualityScore,
     temperature: sale.lead.temperature,
+    // What the buyer paid for is explained: every check and the points behind the score.
+    checks: readCheckResults(sale.lead.checks),
+    scoreReasons: readScoreReasons(sale.lead.scoreReasons),
     fields: (sale.lead.fields ?? {}) as Record<string, string>,
   };
 }
