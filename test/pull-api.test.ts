@@ -4,7 +4,8 @@ import { makeAdvertiser } from "./factories/accounts";
 import { signIn, useTestStack } from "./support/app";
 import { makeMarket, postAndSettle } from "./support/selling";
 
-const stack = useTestStack();
+const SETTLE_MS = 2000;
+const stack = useTestStack({ env: { PULL_API_SETTLE_MS: String(SETTLE_MS) } });
 
 async function pull(apiKey: string | null, query: Record<string, string> = {}) {
   const url = new URL("/api/v1/advertiser/leads", stack().appUrl);
@@ -19,6 +20,14 @@ describe("pull API and CSV export", () => {
     const leads = [];
     for (let i = 0; i < 3; i++) leads.push(await postAndSettle(stack(), affiliate.apiKey, offer.id, { s1: `sub-${i}` }));
     expect(leads.map((l) => l.status)).toEqual(["SOLD", "SOLD", "SOLD"]);
+
+    // A sale shows only once it has settled, so no page can pass a sale still being committed.
+    const sold = await prisma.leadSale.findFirstOrThrow({ where: { leadId: leads[2].id } });
+    const early = await pull(buyer.apiKey);
+    if (Date.now() - sold.soldAt.getTime() < SETTLE_MS - 200) {
+      expect(early.body.leads.map((l: { lead_id: string }) => l.lead_id)).not.toContain(leads[2].id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sold.soldAt.getTime() + SETTLE_MS - Date.now() + 50)));
 
     const first = await pull(buyer.apiKey, { limit: "2" });
     expect(first.status).toBe(200);
@@ -37,21 +46,30 @@ describe("pull API and CSV export", () => {
     expect(JSON.stringify(first.body)).not.toContain("sub-0");
     expect(JSON.stringify(first.body)).not.toContain(leads[0].externalId);
 
+    expect(first.body.has_more).toBe(true);
     const second = await pull(buyer.apiKey, { cursor: first.body.next, limit: "2" });
     expect(second.body.leads.map((l: { lead_id: string }) => l.lead_id)).toEqual([leads[2].id]);
-    expect(second.body.next).toBeNull();
+    expect(second.body.has_more).toBe(false);
+
+    // Resuming later from the last `next` gives exactly what was sold since: no gap, no repeat.
+    const idle = await pull(buyer.apiKey, { cursor: second.body.next });
+    expect(idle.body).toMatchObject({ leads: [], next: second.body.next, has_more: false });
+    const later = await postAndSettle(stack(), affiliate.apiKey, offer.id);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 50));
+    const resumed = await pull(buyer.apiKey, { cursor: second.body.next });
+    expect(resumed.body.leads.map((l: { lead_id: string }) => l.lead_id)).toEqual([later.id]);
 
     const since = await pull(buyer.apiKey, { since: first.body.leads[1].sold_at });
-    expect(since.body.leads.map((l: { lead_id: string }) => l.lead_id)).toEqual([leads[1].id, leads[2].id]);
+    expect(since.body.leads.map((l: { lead_id: string }) => l.lead_id)).toEqual([leads[1].id, leads[2].id, later.id]);
     const future = await pull(buyer.apiKey, { since: new Date(Date.now() + 60_000).toISOString() });
-    expect(future.body).toEqual({ leads: [], next: null, next_url: null });
+    expect(future.body).toEqual({ leads: [], next: null, next_url: null, has_more: false });
   });
 
   it("shows another advertiser nothing, refuses affiliate keys, and names a bad parameter", async () => {
     const { affiliate, offer } = await makeMarket(stack());
     await postAndSettle(stack(), affiliate.apiKey, offer.id);
     const other = await makeAdvertiser();
-    expect((await pull(other.apiKey)).body).toEqual({ leads: [], next: null, next_url: null });
+    expect((await pull(other.apiKey)).body).toEqual({ leads: [], next: null, next_url: null, has_more: false });
     expect((await pull(affiliate.apiKey)).status).toBe(403);
     expect((await pull(null)).status).toBe(401);
 

@@ -16,5 +16,5 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     const nextUrl = page.next ? new URL(url.pathname, url.origin) : null;
     nextUrl?.searchParams.set("cursor", page.next!);
     nextUrl?.searchParams.set("limit", String(query.data.limit));
-    return Response.json({ leads: page.leads, next: page.next, next_url: nextUrl?.toString() ?? null });
+    return Response.json({ leads: page.leads, next: page.next, next_url: nextUrl?.toString() ?? null, has_more: page.hasMore });
   });

@@ -27,6 +27,8 @@ export const envSchema = z.object({
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  // The pull API shows a sale this long after it was made, so a page never passes one still committing.
+  PULL_API_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   // Let webhooks, postbacks and external buyers be called on loopback / private addresses.
   // Only for tests and a local demo: in production it would let users make us call our own network.
   OUTBOUND_ALLOW_PRIVATE_ADDRESSES: booleanish.default(false),

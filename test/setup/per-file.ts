@@ -21,6 +21,7 @@ Object.assign(process.env, {
   SESSION_SECRET: "test-session-secret-0123456789",
   BID_TOKEN_SECRET: "test-bid-token-secret-0123456789",
   DELIVERY_BACKOFF_MS: "200",
+  PULL_API_SETTLE_MS: "0",
   // The fake CRMs, affiliates and buyers of the tests listen on 127.0.0.1.
   OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
   STRIPE_SECRET_KEY: "sk_test_emulator",

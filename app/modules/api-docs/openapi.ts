@@ -401,11 +401,12 @@ function buildOpenApiDocument() {
         },
         BoughtLeadsPage: {
           type: "object",
-          required: ["leads", "next", "next_url"],
+          required: ["leads", "next", "next_url", "has_more"],
           properties: {
             leads: { type: "array", items: ref("SoldLead") },
             next: { type: ["string", "null"] },
             next_url: { type: ["string", "null"], format: "uri" },
+            has_more: { type: "boolean", description: "More leads are there now: ask again with `next` at once" },
           },
         },
       },

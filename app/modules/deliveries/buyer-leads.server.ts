@@ -1,5 +1,6 @@
 import type { Lead, LeadSale, Offer } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
@@ -47,13 +48,20 @@ function decodeCursor(cursor: string): { soldAt: Date; id: string } {
   return { soldAt, id };
 }
 
-/** One page of the leads this advertiser bought, oldest sale first, from `since` or after `cursor`. */
-export async function pullBoughtLeads(actor: Actor, query: PullQuery) {
+/**
+ * One page of the leads this advertiser bought, oldest sale first, from `since` or after `cursor`.
+ * The API shows a sale only once PULL_API_SETTLE_MS have passed: a sale is stamped when its row is
+ * written but seen only once its transaction commits, so without the wait a page could pass a
+ * sale still being committed and the cursor would skip it for good. The CSV export needs no wait.
+ */
+export async function pullBoughtLeads(actor: Actor, query: PullQuery, opts: { settled?: boolean } = {}) {
   requirePermission(actor, "read:lead:bought");
   const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const settledBefore = opts.settled === false ? null : new Date(Date.now() - getEnv().PULL_API_SETTLE_MS);
   const sales = await prisma.leadSale.findMany({
     where: {
       advertiserId: actor.companyId,
+      ...(settledBefore ? { AND: [{ soldAt: { lt: settledBefore } }] } : {}),
       ...(after
         ? { OR: [{ soldAt: { gt: after.soldAt } }, { soldAt: after.soldAt, id: { gt: after.id } }] }
         : query.since
@@ -66,7 +74,8 @@ export async function pullBoughtLeads(actor: Actor, query: PullQuery) {
   });
   const page = sales.slice(0, query.limit);
   const last = page.at(-1);
-  return { leads: page.map(buyerLeadView), next: sales.length > query.limit && last ? encodeCursor(last) : null };
+  // `next` always resumes right after what the caller has seen, also when nothing more is there yet.
+  return { leads: page.map(buyerLeadView), next: last ? encodeCursor(last) : (query.cursor ?? null), hasMore: sales.length > query.limit };
 }
 
 const EXPORT_BATCH = 1000;
@@ -75,9 +84,9 @@ const EXPORT_BATCH = 1000;
 export async function* allBoughtLeads(actor: Actor): AsyncGenerator<BuyerLeadView[]> {
   let cursor: string | undefined;
   do {
-    const page = await pullBoughtLeads(actor, { limit: EXPORT_BATCH, cursor });
+    const page = await pullBoughtLeads(actor, { limit: EXPORT_BATCH, cursor }, { settled: false });
     if (page.leads.length > 0) yield page.leads;
-    cursor = page.next ?? undefined;
+    cursor = page.hasMore ? (page.next ?? undefined) : undefined;
   } while (cursor);
 }
 
