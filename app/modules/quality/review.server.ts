@@ -101,8 +101,7 @@ async function recordReview(
     targetId: review.leadId,
     data: { reason: review.reason },
   });
-  const because = review.reason ? `: ${review.reason}` : " (no reason given)";
-  await recordLeadEvent(tx, review.leadId, "reviewed", `${verb === "approved" ? "Approved" : "Rejected"} by ${review.adminLabel}${because}`, {
+  await recordLeadEvent(tx, review.leadId, "reviewed", `${verb === "approved" ? "Approved" : "Rejected"} by ${review.adminLabel}: ${review.reason}`, {
     decision: review.decision,
     adminId: review.adminId,
     reason: review.reason,
