@@ -71,6 +71,21 @@ describe("portal forms (no JavaScript)", () => {
     expect(good.location).toBe(`/affiliate/offers/${offer.id}`);
   });
 
+  it("an offer whose reject score is above its accept score is refused, with the error under the reject score", async () => {
+    const affiliate = await makeAffiliate();
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const offer = { title: "Solar quotes", vertical: "solar", pricingModel: "CPL", price: "30", field_email: "required", "qualityRules.shown": "1" };
+    const inverted = await submit("/affiliate/offers/new", { ...offer, "qualityRules.acceptScore": "40", "qualityRules.rejectScore": "60" }, cookie);
+    expect(inverted.status).toBe(400);
+    expect(inverted.text).toContain(
+      '<p class="field-error" id="f-qualityRules.rejectScore-error">Must be at most the accept score (leads scoring in between are held for review)</p>',
+    );
+    expect(await prisma.offer.count({ where: { affiliateId: affiliate.actor.companyId } })).toBe(0);
+
+    const equal = await submit("/affiliate/offers/new", { ...offer, "qualityRules.acceptScore": "60", "qualityRules.rejectScore": "60" }, cookie);
+    expect(equal.status).toBe(302);
+  });
+
   it("an order below the offer's price is refused naming the price", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { priceCents: 2500 });

@@ -59,9 +59,15 @@ describe("admin review queue", () => {
     expect(detail.text).toContain("Reject");
   });
 
-  it("approving a held lead sells it to the open funded order with a balanced sale, and audits the decision", async () => {
+  it("approving a held lead needs a reason, then sells it to the open funded order with a balanced sale, and audits the decision", async () => {
     const { adminCookie, admin, leads, buyer, order } = await heldLeadsSetup(1);
     const [lead] = leads;
+
+    const noReason = await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "  " }, adminCookie);
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain("Give a reason to approve this lead");
+    expect((await prisma.lead.findUniqueOrThrow({ where: { id: lead.id } })).status).toBe("HELD");
+    expect(await prisma.auditLog.count({ where: { targetId: lead.id } })).toBe(0);
 
     const approved = await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "Called and confirmed" }, adminCookie);
     expect(approved.status).toBe(302);
@@ -128,13 +134,13 @@ describe("admin review queue", () => {
     const secondCookie = await signIn(stack().appUrl, second.email, second.password);
 
     const answers = await Promise.all([
-      submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "" }, adminCookie),
+      submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "Looks real" }, adminCookie),
       submit(`/admin/leads/${lead.id}`, { decision: "reject", reason: "Looks fake" }, secondCookie),
     ]);
     expect(answers.map((a) => a.status).sort()).toEqual([302, 409]);
     expect(answers.find((a) => a.status === 409)?.text).toContain("This lead is no longer held for review");
 
-    const again = await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "" }, adminCookie);
+    const again = await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "Looks real" }, adminCookie);
     expect(again.status).toBe(409);
 
     expect(await prisma.auditLog.count({ where: { targetId: lead.id } })).toBe(1);
@@ -148,12 +154,12 @@ describe("admin review queue", () => {
     for (const account of [affiliate, buyer]) {
       const cookie = await signIn(stack().appUrl, account.email, account.password);
       expect((await page("/admin/review", cookie)).status).toBe(403);
-      expect((await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "" }, cookie)).status).toBe(403);
+      expect((await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "Looks real" }, cookie)).status).toBe(403);
     }
     const anonymous = await page("/admin/review");
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toBe("/login?redirectTo=%2Fadmin%2Freview");
-    expect((await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "" })).status).toBe(302);
+    expect((await submit(`/admin/leads/${lead.id}`, { decision: "approve", reason: "Looks real" })).status).toBe(302);
 
     expect((await prisma.lead.findUniqueOrThrow({ where: { id: lead.id } })).status).toBe("HELD");
     expect(await prisma.auditLog.count({ where: { targetId: lead.id } })).toBe(0);

@@ -5,14 +5,18 @@ import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
-import { makeOffer, makeOrder } from "./factories/marketplace";
+import { CONTACT_FIELDS, makeOffer, makeOrder } from "./factories/marketplace";
 import { useTestStack } from "./support/app";
 import { waitFor } from "./support/wait";
 
 const stack = useTestStack();
 
-async function sendAndSettle(apiKey: string, offerId: string, overrides: Record<string, string> = {}) {
-  const answer = await postLead(stack().appUrl, apiKey, { offer_id: offerId, lead_id: affiliateLeadId(), ...leadFields(overrides) });
+function sendAndSettle(apiKey: string, offerId: string, overrides: Record<string, string> = {}) {
+  return sendFieldsAndSettle(apiKey, offerId, leadFields(overrides));
+}
+
+async function sendFieldsAndSettle(apiKey: string, offerId: string, fields: Record<string, string>) {
+  const answer = await postLead(stack().appUrl, apiKey, { offer_id: offerId, lead_id: affiliateLeadId(), ...fields });
   expect(answer.status).toBe(201);
   return waitFor(`lead ${answer.body.lead_id} to be routed`, async () => {
     const lead = await prisma.lead.findUniqueOrThrow({
@@ -116,6 +120,28 @@ describe("routing", () => {
     expect(lead.reasons).toEqual(["out_of_geo"]);
     expect(lead.state).toBe("FL");
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(buyer.actor.companyId, "usd"))).toBe(10_000n);
+  });
+
+  it("on an offer that asks only for a ZIP code, a state filter reads the ZIP's state: a San Francisco lead sells, a New York one is skipped", async () => {
+    const affiliate = await makeAffiliate();
+    const zipOnly = CONTACT_FIELDS.filter((f) => f.type !== "state");
+    const offer = await makeOffer(affiliate.actor, { fields: zipOnly });
+    const buyer = await makeAdvertiser();
+    const californiaOrder = await makeOrder(buyer.actor, offer.id, { filters: { states: ["CA"], postalCodePrefixes: [] } });
+    await fundWallet(buyer.actor, 10_000, stack().emulator);
+    const withoutState = ({ state: _, ...fields }: Record<string, string>) => fields;
+
+    const sanFrancisco = await sendFieldsAndSettle(affiliate.apiKey, offer.id, withoutState(leadFields({ postal_code: "94107" })));
+    expect(sanFrancisco.status).toBe("SOLD");
+    expect(sanFrancisco.sales.map((s) => s.orderId)).toEqual([californiaOrder.id]);
+    expect(sanFrancisco.state).toBe("CA");
+
+    const newYork = await sendFieldsAndSettle(affiliate.apiKey, offer.id, withoutState(leadFields({ postal_code: "10001" })));
+    expect(newYork.status).toBe("UNSOLD");
+    expect(newYork.state).toBe("NY");
+    expect(newYork.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([
+      `Order ${californiaOrder.id} skipped: state NY not in CA`,
+    ]);
   });
 
   it("does not bill CPA leads per lead: they wait for conversions", async () => {

@@ -91,4 +91,20 @@ describe("suppression lists", () => {
     expect(passed.status).toBe("UNSOLD");
     expect(checkOutcomes(passed.events).suppression).toBe("pass");
   });
+
+  it("each admin upload to and removal from the platform list is audited with the admin, the scope and the counts", async () => {
+    const admin = await makeAdmin();
+    const cookie = await signIn(stack().appUrl, admin.email, admin.password);
+    const emails = [`audit-a.${Date.now()}@example.com`, `audit-b.${Date.now()}@example.com`];
+    const added = await upload("/admin/suppression", cookie, { kind: "EMAIL", lines: [...emails, "not an email"].join("\n") });
+    expect(added.text).toContain("2 added, 0 already on the list.");
+    const removed = await upload("/admin/suppression", cookie, { kind: "EMAIL", lines: emails[0], intent: "remove" });
+    expect(removed.text).toContain("1 removed.");
+
+    const audit = await prisma.auditLog.findMany({ where: { actorId: admin.actor.userId }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => ({ action: a.action, target: `${a.targetType}:${a.targetId}`, data: a.data }))).toEqual([
+      { action: "suppression.added", target: "SuppressionList:platform", data: { scope: "platform", kind: "EMAIL", added: 2, alreadyPresent: 0, badLines: 1 } },
+      { action: "suppression.removed", target: "SuppressionList:platform", data: { scope: "platform", kind: "EMAIL", removed: 1, badLines: 0 } },
+    ]);
+  });
 });

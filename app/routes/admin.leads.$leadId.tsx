@@ -62,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const leadId = params.leadId ?? "";
-  const parsed = parseForm(await request.formData(), reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason to reject." });
+  const parsed = parseForm(await request.formData(), reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
   if (!parsed.success) return parsed.failure;
   try {
     const { outcome } = await reviewHeldLead(actor, leadId, parsed.data);
@@ -93,7 +93,7 @@ function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectS
             aria-describedby={reasonError ? "f-reason-error" : "f-reason-hint"}
           />
           <p className="hint" id="f-reason-hint">
-            Required to reject; written to the audit log and the lead&apos;s timeline.
+            Required to approve or reject; written to the audit log and the lead&apos;s timeline.
           </p>
           <FieldError id="f-reason-error" error={reasonError} />
         </div>

@@ -18,7 +18,7 @@ export const CONTACT_FIELDS = [
 
 type OfferOverrides = Partial<CreateOfferInput> & { qualityRules?: Partial<OfferQualityRules> };
 
-/** An offer made through the module; `qualityRules` (thresholds, windows ...) are stored on it as given. */
+/** An offer made through the module; `qualityRules` (thresholds, windows ...) are stored on it, the rest at their defaults. */
 export async function makeOffer(affiliate: Actor, overrides: OfferOverrides = {}) {
   const { qualityRules, ...offerOverrides } = overrides;
   const input = createOfferSchema.parse({
@@ -35,7 +35,7 @@ export async function makeOffer(affiliate: Actor, overrides: OfferOverrides = {}
   });
   const offer = await createOffer(affiliate, input);
   if (!qualityRules) return offer;
-  const rules = offerQualityRulesSchema.partial().parse(qualityRules);
+  const rules = offerQualityRulesSchema.parse(qualityRules);
   return prisma.offer.update({ where: { id: offer.id }, data: { qualityRules: rules } });
 }
 

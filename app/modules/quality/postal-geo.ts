@@ -80,3 +80,9 @@ export function statesForUsZip(postalCode: string): readonly string[] | null {
   const range = ZIP3_RANGES.find(([from, to]) => zip3 >= from && zip3 <= to);
   return range ? range[2] : null;
 }
+
+/** The one state a US ZIP code lies in, or null when it is unknown or shared by several states. */
+export function stateForUsZip(postalCode: string): string | null {
+  const states = statesForUsZip(postalCode);
+  return states?.length === 1 ? states[0] : null;
+}

@@ -5,9 +5,9 @@ import { z } from "zod";
 
 /**
  * An offer's verification and scoring rules (Offer.qualityRules). Every key has a default, so
- * `offerQualityRulesSchema.parse(offer.qualityRules ?? {})` always gives a complete rule set.
+ * `offerQualityRules(offer.qualityRules)` always gives a complete rule set.
  */
-export const offerQualityRulesSchema = z.object({
+const qualityRulesObject = z.object({
   /** Same person (hashed email/phone) on this offer inside this many days is a duplicate; 0 = off. */
   duplicateWindowDays: z.coerce.number().int().min(0).max(365).default(30),
   /** Same person on any other offer inside this many days is a duplicate; 0 = off. */
@@ -29,10 +29,20 @@ export const offerQualityRulesSchema = z.object({
   acceptScore: z.coerce.number().int().min(0).max(100).default(40),
   rejectScore: z.coerce.number().int().min(0).max(100).default(0),
 });
+
+/** The rules as an affiliate sets them: a reject threshold above the accept one would leave no score to hold for review. */
+export const offerQualityRulesSchema = qualityRulesObject.refine((rules) => rules.rejectScore <= rules.acceptScore, {
+  message: "Must be at most the accept score (leads scoring in between are held for review)",
+  path: ["rejectScore"],
+});
 export type OfferQualityRules = z.infer<typeof offerQualityRulesSchema>;
 
+/**
+ * An offer's stored rules. Read without the threshold refinement, so an offer saved before it
+ * keeps taking leads (it rejects below its reject score, as it did).
+ */
 export function offerQualityRules(json: unknown): OfferQualityRules {
-  return offerQualityRulesSchema.parse(json ?? {});
+  return qualityRulesObject.parse(json ?? {});
 }
 
 /** What one verification check found. `fail` rejects the lead, `hold` sends it to admin review. */

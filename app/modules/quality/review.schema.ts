@@ -12,8 +12,8 @@ export const reviewDecisionSchema = z
     reason: z.string().trim().max(500, "A reason is at most 500 characters").default(""),
   })
   .superRefine((form, ctx) => {
-    if (form.decision === "reject" && form.reason === "") {
-      ctx.addIssue({ code: "custom", path: ["reason"], message: "Give a reason to reject this lead" });
+    if (form.reason === "") {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: `Give a reason to ${form.decision} this lead` });
     }
   });
 export type ReviewDecisionInput = z.infer<typeof reviewDecisionSchema>;

@@ -1,3 +1,4 @@
+import { recordAudit } from "~/modules/audit/audit.server";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
 import { acceptAndRouteLead } from "~/modules/leads/lead-pipeline.server";
 import { notifyAffiliateOfLeadEvent } from "~/modules/leads/lead-notifications.server";
@@ -93,17 +94,14 @@ async function recordReview(
   review: { adminId: string; adminLabel: string; leadId: string; decision: ReviewDecisionInput["decision"]; reason: string },
 ) {
   const verb = review.decision === "approve" ? "approved" : "rejected";
-  await tx.auditLog.create({
-    data: {
-      actorId: review.adminId,
-      action: `lead.review.${verb}`,
-      targetType: "Lead",
-      targetId: review.leadId,
-      data: { reason: review.reason },
-    },
+  await recordAudit(tx, {
+    actorId: review.adminId,
+    action: `lead.review.${verb}`,
+    targetType: "Lead",
+    targetId: review.leadId,
+    data: { reason: review.reason },
   });
-  const because = review.reason ? `: ${review.reason}` : " (no reason given)";
-  await recordLeadEvent(tx, review.leadId, "reviewed", `${verb === "approved" ? "Approved" : "Rejected"} by ${review.adminLabel}${because}`, {
+  await recordLeadEvent(tx, review.leadId, "reviewed", `${verb === "approved" ? "Approved" : "Rejected"} by ${review.adminLabel}: ${review.reason}`, {
     decision: review.decision,
     adminId: review.adminId,
     reason: review.reason,

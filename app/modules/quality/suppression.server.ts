@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
 import type { SuppressionKind } from "~/generated/prisma/client";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
@@ -66,12 +67,17 @@ export function parseSuppressionLines(upload: SuppressionUpload): { hashes: stri
   return { hashes, badLines };
 }
 
-async function addToScope(scope: string, advertiserId: string | null, upload: SuppressionUpload): Promise<SuppressionUploadResult> {
-  const { hashes, badLines } = parseSuppressionLines(upload);
+async function addToScope(
+  db: Tx,
+  scope: string,
+  advertiserId: string | null,
+  kind: SuppressionKind,
+  { hashes, badLines }: ReturnType<typeof parseSuppressionLines>,
+): Promise<SuppressionUploadResult> {
   const unique = [...new Set(hashes)];
   // Unique (scope, kind, hash): an entry already on the list is skipped, so uploads are idempotent.
-  const { count } = await prisma.suppressionEntry.createMany({
-    data: unique.map((hash) => ({ scope, advertiserId, kind: upload.kind, hash })),
+  const { count } = await db.suppressionEntry.createMany({
+    data: unique.map((hash) => ({ scope, advertiserId, kind, hash })),
     skipDuplicates: true,
   });
   return { added: count, alreadyPresent: hashes.length - count, badLines };
@@ -80,21 +86,53 @@ async function addToScope(scope: string, advertiserId: string | null, upload: Su
 /** An advertiser adds emails or phones it never wants to buy. */
 export function addAdvertiserSuppressions(actor: Actor, upload: SuppressionUpload) {
   requirePermission(actor, "write:suppression:own");
-  return addToScope(advertiserScope(actor.companyId), actor.companyId, upload);
+  return addToScope(prisma, advertiserScope(actor.companyId), actor.companyId, upload.kind, parseSuppressionLines(upload));
 }
 
-/** An admin adds emails or phones no one may buy: leads on this list are rejected. */
+/**
+ * An admin change to the platform list, with the audit row that records it (same transaction).
+ * Lines are parsed before it opens; writing 50,000 of them can still take longer than Prisma's default 5 s transaction timeout.
+ */
+function changePlatformList<T>(
+  actor: Actor,
+  change: "added" | "removed",
+  kind: SuppressionKind,
+  apply: (tx: Tx) => Promise<{ result: T; counts: Record<string, number> }>,
+) {
+  return prisma.$transaction(
+    async (tx) => {
+      const { result, counts } = await apply(tx);
+      await recordAudit(tx, {
+        actorId: actor.userId,
+        action: `suppression.${change}`,
+        targetType: "SuppressionList",
+        targetId: PLATFORM_SCOPE,
+        data: { scope: PLATFORM_SCOPE, kind, ...counts },
+      });
+      return result;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/** An admin adds emails or phones no one may buy: leads on this list are rejected. Audited. */
 export function addPlatformSuppressions(actor: Actor, upload: SuppressionUpload) {
   requirePermission(actor, "write:suppression:any");
-  return addToScope(PLATFORM_SCOPE, null, upload);
+  const lines = parseSuppressionLines(upload);
+  return changePlatformList(actor, "added", upload.kind, async (tx) => {
+    const result = await addToScope(tx, PLATFORM_SCOPE, null, upload.kind, lines);
+    return { result, counts: { added: result.added, alreadyPresent: result.alreadyPresent, badLines: result.badLines.length } };
+  });
 }
 
-/** An admin takes emails or phones off the platform list (same lines as an upload). */
-export async function removePlatformSuppressions(actor: Actor, upload: SuppressionUpload) {
+/** An admin takes emails or phones off the platform list (same lines as an upload). Audited. */
+export function removePlatformSuppressions(actor: Actor, upload: SuppressionUpload) {
   requirePermission(actor, "write:suppression:any");
   const { hashes, badLines } = parseSuppressionLines(upload);
-  const { count } = await prisma.suppressionEntry.deleteMany({ where: { scope: PLATFORM_SCOPE, kind: upload.kind, hash: { in: hashes } } });
-  return { removed: count, badLines };
+  return changePlatformList(actor, "removed", upload.kind, async (tx) => {
+    const { count } = await tx.suppressionEntry.deleteMany({ where: { scope: PLATFORM_SCOPE, kind: upload.kind, hash: { in: hashes } } });
+    return { result: { removed: count, badLines }, counts: { removed: count, badLines: badLines.length } };
+  });
 }
 
 async function summaryOf(scope: string) {

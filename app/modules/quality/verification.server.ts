@@ -4,6 +4,7 @@ import type { Tx } from "~/utils/db.server";
 import { runLeadChecks, type LeadContact } from "./checks/index.server";
 import { checkLeadFields, type LeadFieldValues } from "./lead-fields";
 import { personHash } from "./person-hash.server";
+import { stateForUsZip } from "./postal-geo";
 import { leadConsentSchema, leadSignalsSchema, type CheckResult, type LeadConsent, type LeadSignals, type OfferQualityRules } from "./quality.schema";
 
 export type { LeadContact } from "./checks/index.server";
@@ -29,6 +30,16 @@ function contactOf(spec: OfferField[], fields: LeadFieldValues): LeadContact {
     return name && fields[name] ? fields[name] : null;
   };
   return { email: byType("email"), phone: byType("phone"), state: byType("state"), postalCode: byType("postal_code") };
+}
+
+/**
+ * The contact stored on the lead, whose state routing's state filters and the portals read: a lead
+ * without a state whose US ZIP lies in one state gets that state. The checks see the contact as
+ * posted (the geo check reads the ZIP itself; a derived state cannot mismatch its own ZIP).
+ */
+function storedContact(contact: LeadContact, country: string): LeadContact {
+  if (contact.state || !contact.postalCode || country !== "US") return contact;
+  return { ...contact, state: stateForUsZip(contact.postalCode) };
 }
 
 /**
@@ -71,5 +82,15 @@ export async function verifyLead(tx: Tx, lead: Lead, offer: Offer, rules: OfferQ
     now: new Date(),
   });
   const reasonsOf = (outcome: CheckResult["outcome"]) => [...new Set(checks.flatMap((c) => (c.outcome === outcome && c.reason ? [c.reason] : [])))];
-  return { checks, failures: reasonsOf("fail"), holds: reasonsOf("hold"), fields, contact, emailHash, phoneHash, consent, signals };
+  return {
+    checks,
+    failures: reasonsOf("fail"),
+    holds: reasonsOf("hold"),
+    fields,
+    contact: contact && storedContact(contact, offer.country),
+    emailHash,
+    phoneHash,
+    consent,
+    signals,
+  };
 }
