@@ -9,7 +9,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { affiliateLeadId, leadFields } from "./factories/leads";
-import { makeOffer, makeOrder } from "./factories/marketplace";
+import { CONTACT_FIELDS, makeOffer, makeOrder } from "./factories/marketplace";
 import { signIn, useTestStack } from "./support/app";
 import { startFakeBuyer, type FakeBuyer, type FakeBuyerOptions } from "./support/fake-buyer";
 
@@ -321,5 +321,19 @@ describe("ping-post", () => {
     expect(external.server.posts).toHaveLength(0);
     const timeline = (await prisma.leadEvent.findMany({ where: { leadId: lead.id }, orderBy: { seq: "asc" } })).map((e) => e.message);
     expect(timeline.some((m) => m.startsWith(`The bid on ping ${pinged.body.ping_id} expired at `))).toBe(true);
+  });
+  it("reads the state of a ZIP-only ping from its ZIP, so state-filtered orders bid", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { fields: CONTACT_FIELDS.filter((f) => f.type !== "state") });
+    const advertiser = await makeAdvertiser();
+    await makeOrder(advertiser.actor, offer.id, { priceCents: 3300, filters: { states: ["CA"], postalCodePrefixes: [], temperatures: [], rules: [] } });
+    await fundWallet(advertiser.actor, 10_000, stack().emulator);
+
+    const inCalifornia = await call("/api/v1/ping", affiliate.apiKey, { offer_id: offer.id, postal_code: "94107" });
+    expect(inCalifornia.body).toMatchObject({ bid: { price_cents: 3300 }, bids_received: 1 });
+    const inNewYork = await call("/api/v1/ping", affiliate.apiKey, { offer_id: offer.id, postal_code: "10001" });
+    expect(inNewYork.body).toMatchObject({ bid: null, reasons: ["no_matching_order"] });
+    const [skipped] = await prisma.pingBid.findMany({ where: { pingId: inNewYork.body.ping_id } });
+    expect(skipped.detail).toBe("skipped: state NY not in CA");
   });
 });

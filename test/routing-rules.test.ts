@@ -324,6 +324,13 @@ describe("routing an offer's leads", () => {
     expect((await route()).timeline.at(-1)).toBe("Routed by round-robin (exclusive): sold to 1 of 3 open orders");
   });
 
+  it("round-robin still takes turns when leads are routed at the same moment", async () => {
+    const { placed, route } = await offerWithOrders("ROUND_ROBIN", [{ priceCents: 5000 }, { priceCents: 3000 }, { priceCents: 4000 }]);
+    const buyers = await Promise.all(Array.from({ length: 6 }, () => route().then((r) => r.buyerOrderId)));
+    const salesPerOrder = placed.map((o) => buyers.filter((id) => id === o.id).length);
+    expect(salesPerOrder).toEqual([2, 2, 2]);
+  });
+
   it("weighted sells to the heavier order most of the time and names the distribution", async () => {
     const { placed, route } = await offerWithOrders("WEIGHTED", [{ weight: 1 }, { weight: 9 }]);
     const buyers = [];

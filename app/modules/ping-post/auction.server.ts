@@ -7,6 +7,7 @@ import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
 import { findOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
+import { stateForUsZip } from "~/modules/quality/postal-geo";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { capReached, hasSpendCap, orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
 import { prisma } from "~/utils/db.server";
@@ -70,6 +71,12 @@ function fieldOfType(spec: OfferField[], fields: Record<string, string>, type: O
   return name && fields[name] ? fields[name] : null;
 }
 
+/** The pinged state, else (US) the state of a ZIP that lies in one state only, as verification stores it. */
+function pingedState(country: string, state: string | null, postalCode: string | null): string | null {
+  if (state || !postalCode || country !== "US") return state;
+  return stateForUsZip(postalCode);
+}
+
 /**
  * Runs a ping: validates the partial data, refuses personal fields, checks the same person was
  * not already bought on this offer, asks every matching order for a price (external buyers over
@@ -106,7 +113,7 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const candidate: RoutingCandidate = {
     offerId: offer.id,
     fields,
-    state: fieldOfType(spec, fields, "state"),
+    state: pingedState(offer.country, fieldOfType(spec, fields, "state"), fieldOfType(spec, fields, "postal_code")),
     postalCode: fieldOfType(spec, fields, "postal_code"),
     qualityScore: null,
     temperature: null,

@@ -35,23 +35,35 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     return { sold: 0 };
   }
   const candidate = routingCandidateOf(lead);
+  const candidates = await tx.order.findMany({
+    where: { offerId: offer.id, status: "OPEN" },
+    select: { id: true, advertiserId: true, currency: true, pingUrl: true },
+  });
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
-  const openOrders = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN", pingUrl: null } });
-  if (openOrders.length === 0) {
+  const external = candidates.filter((o) => o.pingUrl !== null);
+  if (external.length > 0) {
+    const ids = external.map((o) => o.id).join(", ");
+    await recordLeadEvent(tx, lead.id, "routing", `Not offered to ${external.length === 1 ? "order" : "orders"} ${ids}: external buyers buy through ping-post only`);
+  }
+  const internal = candidates.filter((o) => o.pingUrl === null);
+  if (internal.length === 0) {
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
     return { sold: 0 };
   }
+  // Lock every candidate wallet up front, in one order, so leads routed at the same time
+  // cannot deadlock on each other's wallets.
+  const wallets = [...new Map(internal.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
+  const walletAccountIds: string[] = [];
+  for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
+  for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
+  // Read the orders again under the locks: a lead routed just before on the same orders has now
+  // committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
+  const openOrders = await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } });
   const ranked = distributeOrders(
     openOrders.map((order) => ({ ...order, order, priceCents: orderPriceCents(order, candidate) })),
     offer.distribution,
     lead.id,
   );
-  // Lock every candidate wallet up front, in one order, so leads routed at the same time
-  // cannot deadlock on each other's wallets.
-  const wallets = [...new Map(openOrders.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
-  const walletAccountIds: string[] = [];
-  for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
-  for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
 
   const now = new Date();
   const buyers = new Set<string>();
