@@ -184,6 +184,25 @@ describe("verification checks", () => {
     expect(decided.filter((l) => l.reasons.includes("velocity_ip"))).toHaveLength(3);
   });
 
+  it("the daily limit per IP counts the consumer IP the affiliate posts, never the affiliate's own server", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { qualityRules: { maxLeadsPerIpPerDay: 2 } });
+    const distinctIps = [];
+    for (let i = 1; i <= 4; i++) distinctIps.push(await postAndDecide(affiliate.apiKey, offer.id, { ...leadFields(), ip_address: `198.51.100.${i}` }));
+    const withoutIp = [];
+    for (let i = 0; i < 4; i++) withoutIp.push(await postAndDecide(affiliate.apiKey, offer.id, leadFields()));
+    for (const lead of [...distinctIps, ...withoutIp]) expect(lead.status, lead.reasons.join(",")).toBe("UNSOLD");
+    for (const lead of withoutIp) {
+      expect(lead.ipAddress).toBeNull();
+      const event = lead.events.find((e) => (e.data as { code?: string } | null)?.code === "velocity_ip");
+      expect(event?.message).toBe("velocity_ip: skip: No consumer IP posted (ip_address), so the daily limit per IP is not checked");
+    }
+
+    const shared = [];
+    for (let i = 0; i < 3; i++) shared.push(await postAndDecide(affiliate.apiKey, offer.id, { ...leadFields(), ip_address: "203.0.113.9" }));
+    expect(shared.map((l) => `${l.status}: ${l.reasons.join(",")}`)).toEqual(["UNSOLD: no_matching_order", "UNSOLD: no_matching_order", "REJECTED: velocity_ip"]);
+  });
+
   it("holds a lead for review when the offer expects a form-fill time and none was posted", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { qualityRules: { minFormFillSeconds: 8 } });

@@ -87,7 +87,7 @@ export const ipVelocityCheck: LeadCheck = {
     const max = ctx.rules.maxLeadsPerIpPerDay;
     const ip = ctx.lead.ipAddress;
     if (max === 0) return skip("velocity_ip", "The offer sets no daily limit per IP address");
-    if (!ip) return skip("velocity_ip", "No consumer IP address on this lead");
+    if (!ip) return skip("velocity_ip", "No consumer IP posted (ip_address), so the daily limit per IP is not checked");
     const before = await ctx.tx.lead.count({
       where: {
         offerId: ctx.offer.id,
