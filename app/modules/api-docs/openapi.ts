@@ -281,6 +281,10 @@ function buildOpenApiDocument() {
             outcome: { type: "string", enum: ["pass", "fail", "hold", "skip"] },
             reason: ref("LeadReasonCode"),
             detail: { type: "string" },
+            data: {
+              type: "object",
+              properties: { lineType: { type: "string", description: "phone_type: the number's line type, e.g. MOBILE, FIXED_LINE, FIXED_LINE_OR_MOBILE" } },
+            },
           },
         },
         TestLeadOutcome: {
