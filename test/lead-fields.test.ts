@@ -30,6 +30,16 @@ describe("lead field checks", () => {
     });
   });
 
+  it("takes only phone numbers of the offer's country, asking for one by name", () => {
+    const fields = { first_name: "Ada", email: "a@b.co" };
+    for (const phone of ["+447911123456", "+44 20 7946 0958", "+1 416 555 0123", "+33 6 12 34 56 78"]) {
+      expect(checkLeadFields(spec, "US", { ...fields, phone }), phone).toEqual({ ok: false, errors: { phone: "Enter a US phone number" } });
+    }
+    expect(checkLeadFields(spec, "US", { ...fields, phone: "+1 415 555 2671" })).toMatchObject({ ok: true, fields: { phone: "+14155552671" } });
+    expect(checkLeadFields(spec, "GB", { ...fields, phone: "020 7946 0958" })).toMatchObject({ ok: true, fields: { phone: "+442079460958" } });
+    expect(checkLeadFields(spec, "GB", { ...fields, phone: "+1 415 555 2671" })).toEqual({ ok: false, errors: { phone: "Enter a GB phone number" } });
+  });
+
   it("keeps fields the offer does not declare, as posted", () => {
     const result = checkLeadFields(spec, "US", { first_name: "Ada", email: "a@b.co", phone: "+1 650 253 0000", budget: 5000 });
     expect(result.ok && result.fields.budget).toBe("5000");

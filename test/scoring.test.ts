@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { CheckResult } from "~/modules/quality/quality.schema";
+import type { Offer } from "~/generated/prisma/client";
+import { phoneTypeCheck } from "~/modules/quality/checks/contact-checks";
+import type { LeadCheckContext } from "~/modules/quality/checks/lead-check";
+import { offerQualityRules, type CheckResult } from "~/modules/quality/quality.schema";
 import { readAmount, readTimeline, scoreLead, type ScoreInput } from "~/modules/quality/scoring";
 
 const contact = { first_name: "Ada", last_name: "Lovelace", email: "ada@example.com", phone: "+14155552671", state: "CA", postal_code: "94107" };
 const cleanChecks: CheckResult[] = [
   { code: "fields", outcome: "pass", detail: "Every field is valid" },
   { code: "email", outcome: "pass", detail: "Email domain accepts mail" },
-  { code: "phone", outcome: "pass", detail: "Valid US mobile number" },
+  { code: "phone_type", outcome: "pass", detail: "Valid US number +14155552671, type MOBILE", data: { lineType: "MOBILE" } },
   { code: "duplicate_same_offer", outcome: "pass", detail: "Not seen on this offer in 30 days" },
 ];
 
@@ -58,7 +61,7 @@ describe("quality score and temperature", () => {
         consent: { text: "I agree", at: "2025-03-14T09:26:53Z" },
         checks: [
           { code: "email", outcome: "pass", detail: "Email domain accepts mail" },
-          { code: "phone", outcome: "pass", detail: "Valid US fixed line number" },
+          { code: "phone_type", outcome: "pass", detail: "Valid US number +14155552671, type FIXED_LINE", data: { lineType: "FIXED_LINE" } },
         ],
       }),
     );
@@ -169,6 +172,25 @@ describe("quality score and temperature", () => {
     expect(temperature({ timeline: "6 months" })).toBe("COLD");
     expect(temperature({ need: "high", decision_maker: "I am the decision maker" })).toBe("WARM");
     expect(temperature({ need: "high" })).toBe("COLD");
+  });
+
+  it("a fixed line on an offer that takes mobiles and fixed lines is scored as a valid number, a mobile as a mobile", () => {
+    // The phone check as it runs on a GB offer taking MOBILE and FIXED_LINE: its detail names both types.
+    const phoneCheck = (phone: string) =>
+      phoneTypeCheck.run({
+        fields: { phone },
+        contact: { email: null, phone, state: null, postalCode: null },
+        offer: { country: "GB" } as Offer,
+        rules: offerQualityRules({ allowedPhoneTypes: ["MOBILE", "FIXED_LINE"] }),
+      } as unknown as LeadCheckContext) as CheckResult;
+    const fixedLine = phoneCheck("+442079460958");
+    const mobile = phoneCheck("+447400123456");
+    expect(fixedLine).toMatchObject({ outcome: "pass", detail: "Valid GB number +442079460958, type FIXED_LINE (offer takes MOBILE, FIXED_LINE)" });
+    expect(mobile).toMatchObject({ outcome: "pass", detail: "Valid GB number +447400123456, type MOBILE (offer takes MOBILE, FIXED_LINE)" });
+
+    const phoneReason = (check: CheckResult) => scoreLead(input({ checks: [check] })).reasons.find((r) => r.code.startsWith("phone_"));
+    expect(phoneReason(fixedLine)).toEqual({ code: "phone_verified", points: 2, detail: "Phone is a valid number" });
+    expect(phoneReason(mobile)).toEqual({ code: "phone_mobile", points: 5, detail: "Phone is a valid mobile line" });
   });
 
   it("reads budgets written as numbers or ranges", () => {

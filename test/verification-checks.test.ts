@@ -143,6 +143,66 @@ describe("verification checks", () => {
     expect(otherIp.status).toBe("UNSOLD");
   });
 
+  it("a burst of leads posted at once passes exactly the offer's hourly limit per affiliate; the rest are rejected velocity_affiliate", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { qualityRules: { maxLeadsPerAffiliatePerHour: 3 } });
+    // Connections already open, as a busy affiliate server has them: the burst arrives together
+    // and is stored by a few batched statements, so many of its leads share one receivedAt.
+    const burst = 30;
+    await Promise.all(Array.from({ length: burst }, () => fetch(new URL("/api/v1/openapi.json", stack().appUrl)).then((r) => r.arrayBuffer())));
+    const answers = await Promise.all(
+      Array.from({ length: burst }, () => postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields() })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(burst).fill(201));
+    const leads = await Promise.all(answers.map((a) => leadDecided(a.body.lead_id)));
+    expect(leads.filter((l) => l.status === "UNSOLD")).toHaveLength(3);
+    const rejected = leads.filter((l) => l.status === "REJECTED");
+    expect(rejected).toHaveLength(burst - 3);
+    for (const lead of rejected) {
+      expect(lead.reasons).toEqual(["velocity_affiliate"]);
+      expect(lead.events.find((e) => e.type === "rejected")?.message).toBe("Rejected: Over the offer's limit of 3 leads per hour from this affiliate");
+    }
+  });
+
+  it("leads stored by one statement count each other for the daily limit per IP, whatever order they are checked in", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { qualityRules: { maxLeadsPerIpPerDay: 2 } });
+    const rows = Array.from({ length: 5 }, () => ({
+      offerId: offer.id,
+      affiliateId: affiliate.actor.companyId,
+      externalId: affiliateLeadId(),
+      rawFields: leadFields(),
+      subIds: {},
+      ipAddress: "203.0.113.50",
+    }));
+    // One INSERT: every lead gets the same receivedAt, as a batched postback burst does.
+    const stored = await prisma.lead.createManyAndReturn({ data: rows, select: { id: true, receivedAt: true } });
+    expect(new Set(stored.map((l) => l.receivedAt.getTime())).size).toBe(1);
+    for (const lead of [...stored].reverse()) await processReceivedLead(lead.id);
+    const decided = await Promise.all(stored.map((l) => leadDecided(l.id)));
+    expect(decided.filter((l) => l.status === "UNSOLD")).toHaveLength(2);
+    expect(decided.filter((l) => l.reasons.includes("velocity_ip"))).toHaveLength(3);
+  });
+
+  it("the daily limit per IP counts the consumer IP the affiliate posts, never the affiliate's own server", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { qualityRules: { maxLeadsPerIpPerDay: 2 } });
+    const distinctIps = [];
+    for (let i = 1; i <= 4; i++) distinctIps.push(await postAndDecide(affiliate.apiKey, offer.id, { ...leadFields(), ip_address: `198.51.100.${i}` }));
+    const withoutIp = [];
+    for (let i = 0; i < 4; i++) withoutIp.push(await postAndDecide(affiliate.apiKey, offer.id, leadFields()));
+    for (const lead of [...distinctIps, ...withoutIp]) expect(lead.status, lead.reasons.join(",")).toBe("UNSOLD");
+    for (const lead of withoutIp) {
+      expect(lead.ipAddress).toBeNull();
+      const event = lead.events.find((e) => (e.data as { code?: string } | null)?.code === "velocity_ip");
+      expect(event?.message).toBe("velocity_ip: skip: No consumer IP posted (ip_address), so the daily limit per IP is not checked");
+    }
+
+    const shared = [];
+    for (let i = 0; i < 3; i++) shared.push(await postAndDecide(affiliate.apiKey, offer.id, { ...leadFields(), ip_address: "203.0.113.9" }));
+    expect(shared.map((l) => `${l.status}: ${l.reasons.join(",")}`)).toEqual(["UNSOLD: no_matching_order", "UNSOLD: no_matching_order", "REJECTED: velocity_ip"]);
+  });
+
   it("holds a lead for review when the offer expects a form-fill time and none was posted", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { qualityRules: { minFormFillSeconds: 8 } });

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { receiveLead, type ReceivedLead } from "~/modules/leads/lead-intake.server";
 import { handleApi, readPostbackRecord } from "~/utils/api.server";
@@ -27,14 +27,14 @@ function leadResponse(lead: ReceivedLead): Response {
   );
 }
 
-async function postback(request: Request, context: AppLoadContext) {
+async function postback(request: Request) {
   return handleApi(async () => {
     const actor = await authenticateApiKey(request);
     const record = await readPostbackRecord(request);
-    const lead = await receiveLead(actor, record, { ipAddress: context.clientIp ?? null, userAgent: request.headers.get("user-agent") });
+    const lead = await receiveLead(actor, record, { userAgent: request.headers.get("user-agent") });
     return leadResponse(lead);
   });
 }
 
-export const loader = ({ request, context }: LoaderFunctionArgs) => postback(request, context);
-export const action = ({ request, context }: ActionFunctionArgs) => postback(request, context);
+export const loader = ({ request }: LoaderFunctionArgs) => postback(request);
+export const action = ({ request }: ActionFunctionArgs) => postback(request);

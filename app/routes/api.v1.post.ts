@@ -5,11 +5,11 @@ import { handleApi, readPostbackRecord } from "~/utils/api.server";
 
 // Ping-post, step 2: the bid token and the full lead; sold at the bid when both check out. See docs/api.md, *Ping-post*.
 
-export const action = ({ request, context }: ActionFunctionArgs) =>
+export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request);
     const record = await readPostbackRecord(request);
-    const lead = await postPingLead(actor, record, { ipAddress: context.clientIp ?? null, userAgent: request.headers.get("user-agent") });
+    const lead = await postPingLead(actor, record, { userAgent: request.headers.get("user-agent") });
     return Response.json(
       {
         lead_id: lead.leadId,

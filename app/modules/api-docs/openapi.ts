@@ -64,6 +64,7 @@ function postbackEnvelopeJsonSchema() {
     ...schema,
     properties: {
       ...props,
+      ip_address: { ...props.ip_address, description: "The consumer's IP; without it the lead has none (never the caller's address)" },
       consent_at: { ...props.consent_at, format: "date-time", description: "ISO 8601 with a time zone, e.g. 2025-01-31T14:05:00Z" },
       consent_cert_url: { ...props.consent_cert_url, format: "uri", description: "An https:// URL of a consent certificate" },
       time_on_form: { anyOf: [props.time_on_form, { type: "number", minimum: 0, maximum: 86_400 }], description: "Seconds on the form, at most 86400" },
@@ -280,6 +281,10 @@ function buildOpenApiDocument() {
             outcome: { type: "string", enum: ["pass", "fail", "hold", "skip"] },
             reason: ref("LeadReasonCode"),
             detail: { type: "string" },
+            data: {
+              type: "object",
+              properties: { lineType: { type: "string", description: "phone_type: the number's line type, e.g. MOBILE, FIXED_LINE, FIXED_LINE_OR_MOBILE" } },
+            },
           },
         },
         TestLeadOutcome: {

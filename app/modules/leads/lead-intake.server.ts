@@ -96,7 +96,7 @@ async function simulateLead(offer: Offer, data: Prisma.LeadUncheckedCreateInput,
 export async function receiveLead(
   actor: Actor,
   record: Record<string, unknown>,
-  meta: { ipAddress?: string | null; userAgent?: string | null; pingId?: string } = {},
+  meta: { userAgent?: string | null; pingId?: string } = {},
 ): Promise<ReceivedLead> {
   requirePermission(actor, "write:lead:own");
   const { envelope: rawEnvelope, fields: rawFields } = splitPostback(record);
@@ -140,7 +140,8 @@ export async function receiveLead(
     externalId: envelope.lead_id,
     rawFields: rawFieldStrings,
     subIds,
-    ipAddress: envelope.ip_address ?? meta.ipAddress ?? null,
+    // Postbacks come from the affiliate's server: the sender's address is not the consumer's.
+    ipAddress: envelope.ip_address || null,
     userAgent: envelope.user_agent ?? meta.userAgent ?? null,
     consent: consent ? { ...consent } : null,
     signals: { ...signalsOf(envelope) },

@@ -34,7 +34,7 @@ export interface PostAnswer {
 export async function postPingLead(
   actor: Actor,
   record: Record<string, unknown>,
-  meta: { ipAddress?: string | null; userAgent?: string | null } = {},
+  meta: { userAgent?: string | null } = {},
 ): Promise<PostAnswer> {
   requirePermission(actor, "write:lead:own");
   const env = getEnv();

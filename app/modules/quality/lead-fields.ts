@@ -32,7 +32,9 @@ function normaliseField(field: OfferField, raw: string, country: string): Normal
     }
     case "phone": {
       const phone = parsePhoneNumberFromString(value, country as CountryCode);
-      return phone?.isValid() ? { value: phone.number } : { error: `Not a valid ${country} phone number` };
+      if (!phone?.isValid()) return { error: `Not a valid ${country} phone number` };
+      // The country is only the default for national numbers: an international one may be anywhere.
+      return phone.country === country ? { value: phone.number } : { error: `Enter a ${country} phone number` };
     }
     case "state":
       return /^[A-Za-z]{2}$/.test(value) ? { value: value.toUpperCase() } : { error: "Use a two-letter state code" };

@@ -55,12 +55,19 @@ export interface CheckResult {
   reason?: string;
   /** One readable sentence for the timeline and the admin page. */
   detail: string;
+  /** What the check found, for the code that reads it (the score); the detail is for people. */
+  data?: CheckData;
+}
+export interface CheckData {
+  /** phone_type: the number's line type (libphonenumber-js getType(), or UNKNOWN). */
+  lineType?: string;
 }
 export const checkResultSchema = z.object({
   code: z.string(),
   outcome: z.enum(["pass", "fail", "hold", "skip"]),
   reason: z.string().optional(),
   detail: z.string(),
+  data: z.object({ lineType: z.string().optional() }).optional(),
 });
 export const checkResultsSchema = z.array(checkResultSchema);
 

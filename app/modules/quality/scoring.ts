@@ -185,9 +185,8 @@ function contactQualityReasons(checks: CheckResult[]): ScoreReason[] {
   const passed = checks.filter((c) => c.outcome === "pass");
   const phone = passed.find((c) => c.code.startsWith("phone"));
   if (phone) {
-    const mobile = /\bmobile\b/i.test(phone.detail) && !/\bnot (a )?mobile\b/i.test(phone.detail);
     reasons.push(
-      mobile
+      phone.data?.lineType === "MOBILE"
         ? { code: "phone_mobile", points: POINTS.phoneMobile, detail: "Phone is a valid mobile line" }
         : { code: "phone_verified", points: POINTS.phoneVerified, detail: "Phone is a valid number" },
     );

@@ -56,10 +56,11 @@ export const phoneTypeCheck: LeadCheck = {
     const phone = valid.contact.phone;
     if (!phone) return skip("phone_type", "No phone on this lead");
     const type = parsePhoneNumberFromString(phone)?.getType() ?? "UNKNOWN";
+    const data = { lineType: type };
     const allowed = ctx.rules.allowedPhoneTypes;
-    if (allowed.length === 0) return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type}`);
-    if (phoneTypeAllowed(type, allowed)) return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type} (offer takes ${allowed.join(", ")})`);
-    return fail("phone_type", "phone_type_not_allowed", `Phone type ${type} is not one the offer takes (${allowed.join(", ")})`);
+    if (allowed.length === 0) return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type}`, data);
+    if (phoneTypeAllowed(type, allowed)) return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type} (offer takes ${allowed.join(", ")})`, data);
+    return fail("phone_type", "phone_type_not_allowed", `Phone type ${type} is not one the offer takes (${allowed.join(", ")})`, data);
   },
 };
 

@@ -50,7 +50,19 @@ function duplicateCheck(scope: "same_offer" | "cross_offer"): LeadCheck {
 export const duplicateSameOfferCheck = duplicateCheck("same_offer");
 export const duplicateCrossOfferCheck = duplicateCheck("cross_offer");
 
-/** Counts only leads received before this one, so each lead's verdict does not depend on processing order. */
+/**
+ * Leads received inside the window before this one. Leads stored by one batched statement share
+ * their receivedAt (the transaction's start), so ties go by id: within a burst each lead counts
+ * the ones before it, and a lead's verdict does not depend on processing order.
+ */
+function receivedBefore(lead: LeadCheckContext["lead"], windowMs: number) {
+  const at = lead.receivedAt;
+  return {
+    receivedAt: { gte: new Date(at.getTime() - windowMs), lte: at },
+    OR: [{ receivedAt: { lt: at } }, { receivedAt: at, id: { lt: lead.id } }],
+  };
+}
+
 export const affiliateVelocityCheck: LeadCheck = {
   code: "velocity_affiliate",
   async run(ctx) {
@@ -60,8 +72,7 @@ export const affiliateVelocityCheck: LeadCheck = {
       where: {
         offerId: ctx.offer.id,
         affiliateId: ctx.lead.affiliateId,
-        id: { not: ctx.lead.id },
-        receivedAt: { gte: new Date(ctx.lead.receivedAt.getTime() - HOUR_MS), lt: ctx.lead.receivedAt },
+        ...receivedBefore(ctx.lead, HOUR_MS),
       },
     });
     return before < max
@@ -76,13 +87,12 @@ export const ipVelocityCheck: LeadCheck = {
     const max = ctx.rules.maxLeadsPerIpPerDay;
     const ip = ctx.lead.ipAddress;
     if (max === 0) return skip("velocity_ip", "The offer sets no daily limit per IP address");
-    if (!ip) return skip("velocity_ip", "No consumer IP address on this lead");
+    if (!ip) return skip("velocity_ip", "No consumer IP posted (ip_address), so the daily limit per IP is not checked");
     const before = await ctx.tx.lead.count({
       where: {
         offerId: ctx.offer.id,
         ipAddress: ip,
-        id: { not: ctx.lead.id },
-        receivedAt: { gte: new Date(ctx.lead.receivedAt.getTime() - DAY_MS), lt: ctx.lead.receivedAt },
+        ...receivedBefore(ctx.lead, DAY_MS),
       },
     });
     return before < max

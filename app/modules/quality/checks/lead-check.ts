@@ -2,7 +2,7 @@ import type { Lead, Offer } from "~/generated/prisma/client";
 import type { OfferField } from "~/modules/offers/offers.schema";
 import type { Tx } from "~/utils/db.server";
 import type { LeadFieldValues } from "../lead-fields";
-import type { CheckResult, LeadConsent, LeadSignals, OfferQualityRules } from "../quality.schema";
+import type { CheckData, CheckResult, LeadConsent, LeadSignals, OfferQualityRules } from "../quality.schema";
 
 /** Contact and geo values picked from the normalised fields by the offer's field types. */
 export interface LeadContact {
@@ -40,9 +40,15 @@ export interface LeadCheck {
   run(ctx: LeadCheckContext): Promise<CheckResult> | CheckResult;
 }
 
-export const pass = (code: string, detail: string): CheckResult => ({ code, outcome: "pass", detail });
+export const pass = (code: string, detail: string, data?: CheckData): CheckResult => ({ code, outcome: "pass", detail, ...(data ? { data } : {}) });
 export const skip = (code: string, detail: string): CheckResult => ({ code, outcome: "skip", detail });
-export const fail = (code: string, reason: string, detail: string): CheckResult => ({ code, outcome: "fail", reason, detail });
+export const fail = (code: string, reason: string, detail: string, data?: CheckData): CheckResult => ({
+  code,
+  outcome: "fail",
+  reason,
+  detail,
+  ...(data ? { data } : {}),
+});
 export const hold = (code: string, reason: string, detail: string): CheckResult => ({ code, outcome: "hold", reason, detail });
 
 /** The context with normalised fields, or null: the shared guard of checks that need them. */
