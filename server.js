@@ -49,7 +49,7 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
       const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
       const body = method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       const request = new Request(url, { method, headers, body });
-      const response = await handler({ request, params: {}, context: { clientIp: req.ip ?? null } });
+      const response = await handler({ request, params: {}, context: {} });
       res.status(response.status);
       response.headers.forEach((value, name) => res.setHeader(name, value));
       res.end(Buffer.from(await response.arrayBuffer()));
@@ -62,7 +62,7 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip ?? null }) }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;

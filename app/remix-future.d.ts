@@ -7,11 +7,3 @@ declare module "@remix-run/node" {
     v3_singleFetch: true;
   }
 }
-
-// What server.js passes to every loader and action.
-declare module "@remix-run/server-runtime" {
-  interface AppLoadContext {
-    /** The client's IP as Express sees it (honours TRUST_PROXY). */
-    clientIp?: string | null;
-  }
-}

@@ -31,7 +31,7 @@ async function postback(request: Request) {
   return handleApi(async () => {
     const actor = await authenticateApiKey(request);
     const record = await readPostbackRecord(request);
-    const lead = await receiveLead(actor, record, { userAgent: request.headers.get("user-agent") });
+    const lead = await receiveLead(actor, record);
     return leadResponse(lead);
   });
 }

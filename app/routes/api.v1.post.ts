@@ -9,7 +9,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request);
     const record = await readPostbackRecord(request);
-    const lead = await postPingLead(actor, record, { userAgent: request.headers.get("user-agent") });
+    const lead = await postPingLead(actor, record);
     return Response.json(
       {
         lead_id: lead.leadId,

@@ -96,7 +96,7 @@ async function simulateLead(offer: Offer, data: Prisma.LeadUncheckedCreateInput,
 export async function receiveLead(
   actor: Actor,
   record: Record<string, unknown>,
-  meta: { userAgent?: string | null; pingId?: string } = {},
+  meta: { pingId?: string } = {},
 ): Promise<ReceivedLead> {
   requirePermission(actor, "write:lead:own");
   const { envelope: rawEnvelope, fields: rawFields } = splitPostback(record);
@@ -142,7 +142,8 @@ export async function receiveLead(
     subIds,
     // Postbacks come from the affiliate's server: the sender's address is not the consumer's.
     ipAddress: envelope.ip_address || null,
-    userAgent: envelope.user_agent ?? meta.userAgent ?? null,
+    // Like ip_address: the consumer's, as posted; the caller is the affiliate's server.
+    userAgent: envelope.user_agent ?? null,
     consent: consent ? { ...consent } : null,
     signals: { ...signalsOf(envelope) },
     pingId: meta.pingId ?? null,

@@ -31,11 +31,7 @@ export interface PostAnswer {
  * and that the full lead matches what was pinged, stores the lead through the normal intake
  * (bound to the ping), and processes it at once, so the answer says whether it sold at the bid.
  */
-export async function postPingLead(
-  actor: Actor,
-  record: Record<string, unknown>,
-  meta: { userAgent?: string | null } = {},
-): Promise<PostAnswer> {
+export async function postPingLead(actor: Actor, record: Record<string, unknown>): Promise<PostAnswer> {
   requirePermission(actor, "write:lead:own");
   const env = getEnv();
   const { token, ...lead } = record;
@@ -64,7 +60,7 @@ export async function postPingLead(
   if (claimed.count === 0) throw tokenUsed();
   let leadId: string;
   try {
-    const received = await receiveLead(actor, lead, { ...meta, pingId: ping.id });
+    const received = await receiveLead(actor, lead, { pingId: ping.id });
     if (received.test) throw testPostRefused();
     if (!received.created) throw new ConflictError(`lead_id ${received.externalId} is already lead ${received.id}; post with a new lead_id`);
     leadId = received.id;
