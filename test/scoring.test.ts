@@ -22,6 +22,29 @@ function sumOf(reasons: Array<{ points: number }>) {
 }
 
 describe("quality score and temperature", () => {
+  it("moves the intent's temperature one step by the other signals, and says why", () => {
+    const temperatureOf = (fields: Record<string, string>, signals: ScoreInput["signals"]) => {
+      const result = scoreLead(input({ fields: { ...contact, ...fields }, signals, checks: cleanChecks }));
+      return [result.temperature, result.reasons.find((r) => r.code === "temperature_adjusted")?.detail ?? null];
+    };
+    const buyingNow = { timeline: "now", decision_maker: "yes" };
+    expect(temperatureOf(buyingNow, { timeOnFormSeconds: 60 })).toEqual(["HOT", null]);
+    expect(temperatureOf(buyingNow, { timeOnFormSeconds: 4 })).toEqual(["WARM", "Temperature warm, not hot as its intent alone says: the form was rushed"]);
+    expect(temperatureOf({ ...buyingNow, budget: "none" }, {})).toEqual(["WARM", "Temperature warm, not hot as its intent alone says: no budget"]);
+
+    const backedUp = { budget: "12000", homeowner: "yes" };
+    expect(temperatureOf({ timeline: "within 3 months", ...backedUp }, { timeOnFormSeconds: 60 })).toEqual([
+      "HOT",
+      "Temperature hot, not warm as its intent alone says: a budget, engaged activity and a demographic fit",
+    ]);
+    expect(temperatureOf({ timeline: "within 3 months", budget: "12000" }, { timeOnFormSeconds: 60 })).toEqual(["WARM", null]);
+    expect(temperatureOf({ timeline: "just researching", ...backedUp }, { pagesViewed: 5 })).toEqual(["COLD", null]);
+    expect(temperatureOf({ timeline: "6 months", ...backedUp }, { pagesViewed: 5 })).toEqual([
+      "WARM",
+      "Temperature warm, not cold as its intent alone says: a budget, engaged activity and a demographic fit",
+    ]);
+  });
+
   it("a buyer-ready decision maker with a budget, an engaged visit and certified consent is hot and scores 97", () => {
     const result = scoreLead(
       input({

@@ -49,6 +49,8 @@ export function scoreLead(input: ScoreInput): LeadScore {
     ...demographicReasons(fields),
     ...consentReasons(input.consent),
   ];
+  const temperature = adjustedTemperature(temperatureOf(intent.timeline, intent.need, intent.authority), intent.timeline, reasons);
+  if (temperature.why) reasons.push({ code: "temperature_adjusted", points: 0, detail: temperature.why });
   const sum = reasons.reduce((total, r) => total + r.points, 0);
   // Held checks can push the sum below 0: a balancing reason keeps "points sum to the score" true.
   if (sum < 0) reasons.push({ code: "floor", points: -sum, detail: "A score is never below 0" });
@@ -56,8 +58,29 @@ export function scoreLead(input: ScoreInput): LeadScore {
   return {
     score: Math.min(100, Math.max(0, sum)),
     reasons,
-    temperature: temperatureOf(intent.timeline, intent.need, intent.authority),
+    temperature: temperature.value,
   };
+}
+
+const TEMPERATURE_STEPS: readonly TemperatureValue[] = ["COLD", "WARM", "HOT"];
+const ENGAGED_ACTIVITY = new Set(["time_on_form_engaged", "pages_viewed_some", "pages_viewed_many"]);
+const DEMOGRAPHIC_FIT = new Set(["homeowner", "good_credit", "income", "age"]);
+
+/**
+ * The intent's temperature moved one step by the other signals (docs/architecture.md): colder
+ * when the form was rushed or the person has no budget; warmer when a budget, engaged activity and
+ * a demographic fit all back it up (never for someone only researching).
+ */
+function adjustedTemperature(base: TemperatureValue, timeline: TimelineStage | null, reasons: ScoreReason[]): { value: TemperatureValue; why: string | null } {
+  const has = (code: string) => reasons.some((r) => r.code === code);
+  const cooling = [has("time_on_form_too_fast") && "the form was rushed", has("budget_none") && "no budget"].filter(Boolean);
+  const warming =
+    timeline !== "researching" && has("budget") && reasons.some((r) => ENGAGED_ACTIVITY.has(r.code)) && reasons.some((r) => DEMOGRAPHIC_FIT.has(r.code));
+  const step = cooling.length > 0 ? -1 : warming ? 1 : 0;
+  const value = TEMPERATURE_STEPS[Math.min(2, Math.max(0, TEMPERATURE_STEPS.indexOf(base) + step))];
+  if (value === base) return { value, why: null };
+  const why = step < 0 ? cooling.join(" and ") : "a budget, engaged activity and a demographic fit";
+  return { value, why: `Temperature ${value.toLowerCase()}, not ${base.toLowerCase()} as its intent alone says: ${why}` };
 }
 
 /**
