@@ -336,4 +336,21 @@ describe("ping-post", () => {
     const [skipped] = await prisma.pingBid.findMany({ where: { pingId: inNewYork.body.ping_id } });
     expect(skipped.detail).toBe("skipped: state NY not in CA");
   });
+  it("prices a ping by the temperature its intent fields give, and the post sells at that bid", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, {
+      fields: [...CONTACT_FIELDS, { name: "timeline", type: "string", required: false }, { name: "decision_maker", type: "string", required: false }],
+    });
+    const advertiser = await makeAdvertiser();
+    await makeOrder(advertiser.actor, offer.id, { priceCents: 3000, pricing: { temperature: { HOT: 4500 } } });
+    await fundWallet(advertiser.actor, 10_000, stack().emulator);
+    const { full, ping } = await consumer(offer.id);
+
+    const cold = await call("/api/v1/ping", affiliate.apiKey, ping);
+    expect(cold.body.bid.price_cents).toBe(3000);
+    const hot = await call("/api/v1/ping", affiliate.apiKey, { ...ping, timeline: "now", decision_maker: "yes" });
+    expect(hot.body.bid.price_cents).toBe(4500);
+    const sold = await call("/api/v1/post", affiliate.apiKey, { token: hot.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...full, timeline: "now", decision_maker: "yes" });
+    expect(sold.body).toMatchObject({ status: "sold", sold_at_bid: true, price_cents: 4500 });
+  });
 });

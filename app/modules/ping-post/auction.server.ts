@@ -9,6 +9,7 @@ import { findOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { stateForUsZip } from "~/modules/quality/postal-geo";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
+import { scoreLead } from "~/modules/quality/scoring";
 import { capReached, hasSpendCap, orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -115,8 +116,9 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     fields,
     state: pingedState(offer.country, fieldOfType(spec, fields, "state"), fieldOfType(spec, fields, "postal_code")),
     postalCode: fieldOfType(spec, fields, "postal_code"),
+    // No contact data, so no score yet; the intent fields a ping may carry give its temperature.
     qualityScore: null,
-    temperature: null,
+    temperature: scoreLead({ fields, signals: {}, consent: null, checks: [] }).temperature,
     emailHash,
     phoneHash,
   };
