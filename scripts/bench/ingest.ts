@@ -70,7 +70,7 @@ async function main() {
   const { makeOffer } = await import("../../test/factories/marketplace");
   const affiliate = await makeAffiliate();
   const offer = await makeOffer(affiliate.actor, { title: "Bench offer" });
-  const { prisma } = await import("~/utils/db.server");
+  const { prisma, disconnectDb } = await import("~/utils/db.server");
 
   const runId = randomBytes(3).toString("hex");
   const leadBody = (i: number) =>
@@ -170,7 +170,7 @@ async function main() {
   }
   const stored = await prisma.lead.count();
   log(`leads stored by Leadex in this run: ${stored}`);
-  await prisma.$disconnect();
+  await disconnectDb();
 }
 
 async function waitForPort(url: string, service: ServiceProcess) {
