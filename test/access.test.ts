@@ -45,7 +45,10 @@ describe("who sees what", () => {
 
     const api = await fetch(new URL(`/api/v1/leads/${leadId}`, stack().appUrl), { headers: { authorization: `Bearer ${buyer.apiKey}` } });
     expect(api.status).toBe(200);
-    expect((await api.json()).fields.email).toBe(fields.email);
+    const bought = await api.json();
+    expect(bought.fields.email).toBe(fields.email);
+    expect(bought).toMatchObject({ score: lead.qualityScore, temperature: lead.temperature!.toLowerCase() });
+    expect(bought.checks.length).toBeGreaterThan(3);
   });
 
   it("an advertiser cannot read another advertiser's lead, by URL or by API", async () => {
@@ -69,6 +72,11 @@ describe("who sees what", () => {
     const body = await api.json();
     expect(body).toMatchObject({ status: "sold", earning_cents: 2400 });
     expect(JSON.stringify(body)).not.toContain(buyer.companyName);
+    // Every decision explained: the score with the points that make it, and each check.
+    const lead = await prisma.lead.findUniqueOrThrow({ where: { id: leadId } });
+    expect(body.score).toBe(lead.qualityScore);
+    expect(body.score_reasons.reduce((sum: number, r: { points: number }) => sum + r.points, 0)).toBe(lead.qualityScore);
+    expect(body.checks).toContainEqual(expect.objectContaining({ code: "email_disposable", outcome: "pass" }));
     const other = await makeAffiliate();
     const foreign = await fetch(new URL(`/api/v1/leads/${leadId}`, stack().appUrl), { headers: { authorization: `Bearer ${other.apiKey}` } });
     expect(foreign.status).toBe(404);

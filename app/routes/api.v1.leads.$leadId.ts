@@ -4,6 +4,11 @@ import { getAffiliateLead, getBoughtLead } from "~/modules/leads/lead-queries.se
 import { handleApi } from "~/utils/api.server";
 import { NotFoundError } from "~/utils/errors";
 
+/** The lead's quality, explained: score, temperature, every check and the points behind the score. */
+function qualityView(lead: { qualityScore: number | null; temperature: string | null; checks: unknown[]; scoreReasons: unknown[] }) {
+  return { score: lead.qualityScore, temperature: lead.temperature?.toLowerCase() ?? null, checks: lead.checks, score_reasons: lead.scoreReasons };
+}
+
 // One lead by API key: an affiliate reads its own lead's status; an advertiser reads a lead it bought.
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   handleApi(async () => {
@@ -19,6 +24,7 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
         reasons: lead.reasons,
         earning_cents: lead.earningCents,
         received_at: lead.receivedAt,
+        ...qualityView(lead),
       });
     }
     if (actor.role === "ADVERTISER") {
@@ -31,6 +37,7 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
         currency: lead.currency,
         sold_at: lead.soldAt,
         fields: lead.fields,
+        ...qualityView(lead),
       });
     }
     throw new NotFoundError("Lead");

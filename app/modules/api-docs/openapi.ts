@@ -52,6 +52,21 @@ const json = (schema: object, description: string) => ({ description, content: {
 const errorAnswer = (description: string) => json(ref("Error"), description);
 const security = [{ bearer: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }];
 
+/** A lead's quality, explained (GET /api/v1/leads/{lead_id}, both views). */
+const LEAD_QUALITY_PROPERTIES = {
+  score: { type: ["integer", "null"], minimum: 0, maximum: 100 },
+  temperature: { type: ["string", "null"], enum: ["cold", "warm", "hot", null] },
+  checks: { type: "array", items: ref("CheckResult") },
+  score_reasons: {
+    type: "array",
+    items: {
+      type: "object",
+      required: ["code", "points", "detail"],
+      properties: { code: { type: "string" }, points: { type: "integer" }, detail: { type: "string" } },
+    },
+  },
+};
+
 /** The postback envelope as JSON Schema (input side), widened for what JSON bodies may also send. */
 function postbackEnvelopeJsonSchema() {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(postbackEnvelopeSchema, { io: "input" }) as {
@@ -306,7 +321,7 @@ function buildOpenApiDocument() {
         },
         AffiliateLead: {
           type: "object",
-          required: ["lead_id", "affiliate_lead_id", "offer_id", "status", "reasons", "earning_cents", "received_at"],
+          required: ["lead_id", "affiliate_lead_id", "offer_id", "status", "reasons", "earning_cents", "received_at", "score", "temperature", "checks", "score_reasons"],
           properties: {
             lead_id: { type: "string" },
             affiliate_lead_id: { type: "string" },
@@ -315,11 +330,12 @@ function buildOpenApiDocument() {
             reasons: { type: "array", items: ref("LeadReasonCode") },
             earning_cents: { type: "integer" },
             received_at: { type: "string", format: "date-time" },
+            ...LEAD_QUALITY_PROPERTIES,
           },
         },
         BoughtLead: {
           type: "object",
-          required: ["lead_id", "order_id", "offer", "price_cents", "currency", "sold_at", "fields"],
+          required: ["lead_id", "order_id", "offer", "price_cents", "currency", "sold_at", "fields", "score", "temperature", "checks", "score_reasons"],
           properties: {
             lead_id: { type: "string" },
             order_id: { type: "string" },
@@ -328,6 +344,7 @@ function buildOpenApiDocument() {
             currency: { type: "string" },
             sold_at: { type: "string", format: "date-time" },
             fields: { type: "object", additionalProperties: true },
+            ...LEAD_QUALITY_PROPERTIES,
           },
         },
         PingRequest: pingEnvelopeJsonSchema,

@@ -66,6 +66,11 @@ export async function getAffiliateLead(actor: Actor, leadId: string) {
     reasons: lead.reasons,
     receivedAt: lead.receivedAt,
     earningCents: earnings.get(lead.id) ?? 0,
+    // Every decision explained, so the affiliate can fix its traffic.
+    qualityScore: lead.qualityScore,
+    temperature: lead.temperature,
+    checks: readCheckResults(lead.checks),
+    scoreReasons: readScoreReasons(lead.scoreReasons),
   };
 }
 
