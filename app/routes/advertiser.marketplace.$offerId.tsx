@@ -25,7 +25,7 @@ import {
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
 import { DISTRIBUTION_DESCRIPTIONS, type DistributionValue } from "~/modules/routing/routing.schema";
 import { openOrder } from "~/modules/orders/orders.server";
-import { errorFor } from "~/utils/forms";
+import { errorFor, formBinding } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { zodFieldErrors } from "~/utils/errors";
 import { formFailure, formFailureFrom, orNotFound } from "~/utils/route-errors.server";
@@ -165,7 +165,7 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
-  const v = (name: string, fallback = "") => values?.[name] ?? fallback;
+  const bind = formBinding(actionData);
   const listed = (name: string) => (values?.[name] ?? "").split(",").filter(Boolean);
   return (
     <>
@@ -183,65 +183,51 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
         <h3>Price</h3>
         <div className="form-row">
           <Field
-            name="price"
+            {...bind("price", { fallback: centsToInput(offer.priceCents), error: "priceCents" })}
             label={money("Your price per lead")}
             inputMode="decimal"
             required
-            defaultValue={v("price", centsToInput(offer.priceCents))}
-            error={errors.priceCents}
             hint={`At least the offer's price, ${formatMoney(offer.priceCents, offer.currency)}.`}
           />
           {TEMPERATURES.map((t) => (
             <Field
               key={t}
-              name={TEMPERATURE_PRICE_INPUTS[t]}
+              {...bind(TEMPERATURE_PRICE_INPUTS[t], { error: `pricing.temperature.${t}` })}
               label={money(`Price for a ${t.toLowerCase()} lead`)}
               inputMode="decimal"
-              defaultValue={v(TEMPERATURE_PRICE_INPUTS[t])}
-              error={errorFor(errors, `pricing.temperature.${t}`)}
               hint="Empty: your price per lead."
             />
           ))}
         </div>
         <div className="form-row">
           <Field
-            name="bonusMinScore"
+            {...bind("bonusMinScore", { error: "pricing.scoreBonus.minScore" })}
             label="Score bonus from score"
             type="number"
             min={0}
             max={100}
-            defaultValue={v("bonusMinScore")}
-            error={errorFor(errors, "pricing.scoreBonus.minScore")}
             hint="e.g. 80: leads scoring 80 or more earn the bonus."
           />
-          <Field
-            name="bonusExtra"
-            label={money("Bonus per lead")}
-            inputMode="decimal"
-            defaultValue={v("bonusExtra")}
-            error={errorFor(errors, "pricing.scoreBonus.extraCents")}
-          />
+          <Field {...bind("bonusExtra", { error: "pricing.scoreBonus.extraCents" })} label={money("Bonus per lead")} inputMode="decimal" />
         </div>
 
         <h3>Caps</h3>
         <div className="form-row">
-          <Field name="hourlyCap" label="Leads per hour" type="number" min={1} defaultValue={v("hourlyCap")} error={errors.hourlyCap} />
-          <Field name="dailyCap" label="Leads per day" type="number" min={1} defaultValue={v("dailyCap")} error={errors.dailyCap} />
-          <Field name="monthlyCap" label="Leads per month" type="number" min={1} defaultValue={v("monthlyCap")} error={errors.monthlyCap} />
+          <Field {...bind("hourlyCap")} label="Leads per hour" type="number" min={1} />
+          <Field {...bind("dailyCap")} label="Leads per day" type="number" min={1} />
+          <Field {...bind("monthlyCap")} label="Leads per month" type="number" min={1} />
         </div>
         <div className="form-row">
-          <Field name="hourlySpendCap" label={money("Spend per hour")} inputMode="decimal" defaultValue={v("hourlySpendCap")} error={errors.hourlySpendCapCents} />
-          <Field name="dailySpendCap" label={money("Spend per day")} inputMode="decimal" defaultValue={v("dailySpendCap")} error={errors.dailySpendCapCents} />
-          <Field name="monthlySpendCap" label={money("Spend per month")} inputMode="decimal" defaultValue={v("monthlySpendCap")} error={errors.monthlySpendCapCents} />
+          <Field {...bind("hourlySpendCap", { error: "hourlySpendCapCents" })} label={money("Spend per hour")} inputMode="decimal" />
+          <Field {...bind("dailySpendCap", { error: "dailySpendCapCents" })} label={money("Spend per day")} inputMode="decimal" />
+          <Field {...bind("monthlySpendCap", { error: "monthlySpendCapCents" })} label={money("Spend per month")} inputMode="decimal" />
         </div>
 
         <h3>Schedule</h3>
         <SelectField
-          name="timezone"
+          {...bind("timezone", { fallback: "UTC" })}
           label="Time zone"
-          defaultValue={v("timezone", "UTC")}
           options={COMMON_TIME_ZONES.map((zone) => ({ value: zone, label: zone.replace(/_/g, " ") }))}
-          error={errors.timezone}
           hint="Caps count your hours, days and months, and the schedule is read, in this zone."
         />
         <CheckboxGroup
@@ -252,13 +238,11 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
           error={errorFor(errors, "schedule.days") ?? errorFor(errors, "schedule")}
         />
         <div className="form-row">
-          <Field name="scheduleFrom" label="From" placeholder="09:00" defaultValue={v("scheduleFrom")} error={errorFor(errors, "schedule.from")} />
+          <Field {...bind("scheduleFrom", { error: "schedule.from" })} label="From" placeholder="09:00" />
           <Field
-            name="scheduleTo"
+            {...bind("scheduleTo", { error: "schedule.to" })}
             label="To"
             placeholder="17:00"
-            defaultValue={v("scheduleTo")}
-            error={errorFor(errors, "schedule.to")}
             hint="24-hour times; 22:00 to 06:00 runs overnight. No days: any time."
           />
         </div>
@@ -266,27 +250,21 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
         <h3>Filters</h3>
         <div className="form-row">
           <Field
-            name="states"
+            {...bind("states", { error: "filters.states" })}
             label="Only these states"
-            defaultValue={v("states")}
-            error={errorFor(errors, "filters.states")}
             hint="Comma-separated, e.g. CA, NV. Empty: every state the offer covers."
           />
           <Field
-            name="postalCodePrefixes"
+            {...bind("postalCodePrefixes", { error: "filters.postalCodePrefixes" })}
             label="Only these postal code prefixes"
-            defaultValue={v("postalCodePrefixes")}
-            error={errorFor(errors, "filters.postalCodePrefixes")}
             hint="Comma-separated, e.g. 941, 900."
           />
           <Field
-            name="minScore"
+            {...bind("minScore", { error: "filters.minScore" })}
             label="Minimum quality score"
             type="number"
             min={0}
             max={100}
-            defaultValue={v("minScore")}
-            error={errorFor(errors, "filters.minScore")}
             hint="0-100. Empty: any score."
           />
         </div>
@@ -301,25 +279,16 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
           <legend>Rules on lead fields</legend>
           {Array.from({ length: ORDER_FORM_RULE_ROWS }, (_, row) => (
             <div className="form-row" key={row}>
-              <Field
-                name={`rule${row}Field`}
-                label="Field"
-                placeholder="credit_rating"
-                defaultValue={v(`rule${row}Field`)}
-                error={errorFor(errors, `filters.rules.${row}.field`)}
-              />
+              <Field {...bind(`rule${row}Field`, { error: `filters.rules.${row}.field` })} label="Field" placeholder="credit_rating" />
               <SelectField
-                name={`rule${row}Op`}
+                {...bind(`rule${row}Op`, { fallback: "eq", error: `filters.rules.${row}.op` })}
                 label="Condition"
-                defaultValue={v(`rule${row}Op`, "eq")}
                 options={FIELD_RULE_OPERATORS.map((op) => ({ value: op, label: FIELD_RULE_OPERATOR_LABELS[op] }))}
-                error={errorFor(errors, `filters.rules.${row}.op`)}
               />
               <Field
-                name={`rule${row}Value`}
+                {...bind(`rule${row}Value`)}
                 label="Value"
                 placeholder="good, excellent"
-                defaultValue={v(`rule${row}Value`)}
                 error={errorFor(errors, `filters.rules.${row}.value`) ?? errorFor(errors, `filters.rules.${row}.values`)}
               />
             </div>
@@ -330,45 +299,37 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
         <h3>Distribution and delivery</h3>
         <div className="form-row">
           <Field
-            name="priority"
+            {...bind("priority", { fallback: "0" })}
             label="Priority"
             type="number"
             min={0}
             max={1000}
-            defaultValue={v("priority", "0")}
-            error={errors.priority}
             hint="Offers routed by priority sell to higher numbers first."
           />
           <Field
-            name="weight"
+            {...bind("weight", { fallback: "1" })}
             label="Weight"
             type="number"
             min={1}
             max={1000}
-            defaultValue={v("weight", "1")}
-            error={errors.weight}
             hint="Offers routed by weight: your share of the leads."
           />
           <SelectField
-            name="delivery"
+            {...bind("delivery", { fallback: "PORTAL" })}
             label="Delivery"
-            defaultValue={v("delivery", "PORTAL")}
             options={DELIVERY_METHODS.map((m) => ({ value: m, label: DELIVERY_METHOD_LABELS[m] }))}
-            error={errors.delivery}
           />
         </div>
         <Field
-          name="webhookUrl"
+          {...bind("webhookUrl")}
           label="CRM webhook URL"
           type="url"
           placeholder="https://crm.example.com/leads"
-          defaultValue={v("webhookUrl")}
-          error={errors.webhookUrl}
           hint="Required for webhook delivery; signed with your signing secret."
         />
         <div className="form-row">
-          <Field name="pingUrl" label="External buyer: ping URL" type="url" defaultValue={v("pingUrl")} error={errors.pingUrl} hint="Optional: we ask this URL for a bid." />
-          <Field name="postUrl" label="External buyer: post URL" type="url" defaultValue={v("postUrl")} error={errors.postUrl} hint="Where a won lead is posted." />
+          <Field {...bind("pingUrl")} label="External buyer: ping URL" type="url" hint="Optional: we ask this URL for a bid." />
+          <Field {...bind("postUrl")} label="External buyer: post URL" type="url" hint="Where a won lead is posted." />
         </div>
         <SubmitButton className="button button-block">Open order</SubmitButton>
       </Form>

@@ -16,7 +16,7 @@ import {
 } from "~/modules/offers/offers.schema";
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { createOffer } from "~/modules/offers/offers.server";
-import { errorFor } from "~/utils/forms";
+import { errorFor, formBinding } from "~/utils/forms";
 import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -83,7 +83,7 @@ export default function NewOffer() {
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
-  const v = (name: string, fallback = "") => values?.[name] ?? fallback;
+  const bind = formBinding(actionData);
   return (
     <>
       <PageHeader title="New offer" description="Describe the leads you will deliver and what one costs." />
@@ -91,22 +91,18 @@ export default function NewOffer() {
         <FormError error={actionData?.formError} />
 
         <h2>The leads</h2>
-        <Field name="title" label="Title" required defaultValue={v("title")} error={errors.title} placeholder="Auto insurance quotes, California" />
+        <Field {...bind("title")} label="Title" required placeholder="Auto insurance quotes, California" />
         <div className="form-row">
           <SelectField
-            name="vertical"
+            {...bind("vertical", { fallback: "insurance" })}
             label="Vertical"
-            defaultValue={v("vertical", "insurance")}
             options={VERTICALS.map((value) => ({ value, label: humanize(value) }))}
-            error={errors.vertical}
           />
-          <Field name="country" label="Country" defaultValue={v("country", "US")} maxLength={2} error={errors.country} hint="Two-letter code." />
+          <Field {...bind("country", { fallback: "US" })} label="Country" maxLength={2} hint="Two-letter code." />
         </div>
         <Field
-          name="states"
+          {...bind("states")}
           label="States"
-          defaultValue={v("states")}
-          error={errorFor(errors, "states")}
           hint="Comma-separated two-letter codes, e.g. CA, TX. Leave empty for the whole country."
         />
 
@@ -131,12 +127,12 @@ export default function NewOffer() {
           </p>
           {Array.from({ length: CUSTOM_FIELD_ROWS }, (_, i) => (
             <div className="form-row custom-field-row" key={i}>
-              <Field name={`custom_${i}_name`} label="Name" defaultValue={v(`custom_${i}_name`)} placeholder={i === 0 ? "coverage_type" : ""} />
-              <SelectField name={`custom_${i}_type`} label="Type" defaultValue={v(`custom_${i}_type`, "string")} options={TYPE_OPTIONS} />
-              <SelectField name={`custom_${i}_required`} label="Carried" defaultValue={v(`custom_${i}_required`, "optional")} options={CARRY_OPTIONS.slice(1)} />
-              <Field name={`custom_${i}_options`} label="Options (enum)" defaultValue={v(`custom_${i}_options`)} />
-              <Field name={`custom_${i}_min`} label="Min" defaultValue={v(`custom_${i}_min`)} />
-              <Field name={`custom_${i}_max`} label="Max" defaultValue={v(`custom_${i}_max`)} />
+              <Field {...bind(`custom_${i}_name`)} label="Name" placeholder={i === 0 ? "coverage_type" : ""} />
+              <SelectField {...bind(`custom_${i}_type`, { fallback: "string" })} label="Type" options={TYPE_OPTIONS} />
+              <SelectField {...bind(`custom_${i}_required`, { fallback: "optional" })} label="Carried" options={CARRY_OPTIONS.slice(1)} />
+              <Field {...bind(`custom_${i}_options`)} label="Options (enum)" />
+              <Field {...bind(`custom_${i}_min`)} label="Min" />
+              <Field {...bind(`custom_${i}_max`)} label="Max" />
             </div>
           ))}
           <FieldError id="f-fields-error" error={errorFor(errors, "fields")} />
@@ -148,14 +144,12 @@ export default function NewOffer() {
           {NUMBER_RULES.map((r) => (
             <Field
               key={r.key}
-              name={`qualityRules.${r.key}`}
+              {...bind(`qualityRules.${r.key}`, { fallback: String(DEFAULT_RULES[r.key]) })}
               label={r.label}
               type="number"
               min={0}
               max={r.max}
               hint={r.hint}
-              defaultValue={v(`qualityRules.${r.key}`, String(DEFAULT_RULES[r.key]))}
-              error={errors[`qualityRules.${r.key}`]}
             />
           ))}
         </div>
@@ -183,78 +177,58 @@ export default function NewOffer() {
           <FieldError error={errorFor(errors, "qualityRules.allowedPhoneTypes")} />
         </fieldset>
         <SelectField
-          name="distribution"
+          {...bind("distribution", { fallback: "BEST_PRICE" })}
           label="Distribution among buyers"
-          defaultValue={v("distribution", "BEST_PRICE")}
           options={DISTRIBUTIONS.map((value) => ({ value, label: humanize(value) }))}
-          error={errors.distribution}
           hint="Best price first, by the buyers' priority, weighted at random, or in turn."
         />
 
         <h2>Price and terms</h2>
         <div className="form-row">
           <SelectField
-            name="pricingModel"
+            {...bind("pricingModel", { fallback: "CPL" })}
             label="Pricing model"
-            defaultValue={v("pricingModel", "CPL")}
             options={[
               { value: "CPL", label: "CPL — per lead" },
               { value: "CPA", label: "CPA — per action" },
               { value: "CPS", label: "CPS — per sale" },
             ]}
-            error={errors.pricingModel}
           />
           <Field
-            name="price"
+            {...bind("price", { error: "priceCents" })}
             label="Price (USD)"
             inputMode="decimal"
             required
-            defaultValue={v("price")}
-            error={errors.priceCents}
             hint="Per lead, per action, or the fixed fee per sale."
             placeholder="25.00"
           />
           <Field
-            name="salePercentBps"
+            {...bind("salePercentBps")}
             label="Sale share (basis points)"
             type="number"
             min={1}
             max={10000}
-            defaultValue={v("salePercentBps")}
-            error={errors.salePercentBps}
             hint="CPS only: 1500 = 15% of the sale."
           />
         </div>
         <div className="form-row">
           <SelectField
-            name="exclusivity"
+            {...bind("exclusivity", { fallback: "EXCLUSIVE" })}
             label="Exclusivity"
-            defaultValue={v("exclusivity", "EXCLUSIVE")}
             options={[
               { value: "EXCLUSIVE", label: "Exclusive — one buyer" },
               { value: "SHARED", label: "Shared — several buyers" },
             ]}
-            error={errors.exclusivity}
           />
           <Field
-            name="maxBuyers"
+            {...bind("maxBuyers", { fallback: "1" })}
             label="Max buyers"
             type="number"
             min={1}
             max={10}
-            defaultValue={v("maxBuyers", "1")}
-            error={errors.maxBuyers}
             hint="Shared offers: 2 to 10."
           />
-          <Field
-            name="returnWindowDays"
-            label="Return window (days)"
-            type="number"
-            min={0}
-            max={60}
-            defaultValue={v("returnWindowDays", "7")}
-            error={errors.returnWindowDays}
-          />
+          <Field {...bind("returnWindowDays", { fallback: "7" })} label="Return window (days)" type="number" min={0} max={60} />
         </div>
         <div className="form-actions">
           <SubmitButton>Publish offer</SubmitButton>

@@ -3,18 +3,17 @@ import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { pullBoughtLeads } from "~/modules/deliveries/buyer-leads.server";
 import { pullQuerySchema } from "~/modules/deliveries/deliveries.schema";
 import { handleApi } from "~/utils/api.server";
-import { ValidationError, zodFieldErrors } from "~/utils/errors";
+import { parseOrThrow } from "~/utils/errors";
 
 // Pull API: the leads this advertiser bought, oldest sale first, `since` a time or after a cursor.
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request);
     const url = new URL(request.url);
-    const query = pullQuerySchema.safeParse(Object.fromEntries([...url.searchParams].filter(([key]) => key !== "api_key")));
-    if (!query.success) throw new ValidationError(zodFieldErrors(query.error.issues));
-    const page = await pullBoughtLeads(actor, query.data);
+    const query = parseOrThrow(pullQuerySchema, Object.fromEntries([...url.searchParams].filter(([key]) => key !== "api_key")));
+    const page = await pullBoughtLeads(actor, query);
     const nextUrl = page.next ? new URL(url.pathname, url.origin) : null;
     nextUrl?.searchParams.set("cursor", page.next!);
-    nextUrl?.searchParams.set("limit", String(query.data.limit));
+    nextUrl?.searchParams.set("limit", String(query.limit));
     return Response.json({ leads: page.leads, next: page.next, next_url: nextUrl?.toString() ?? null, has_more: page.hasMore });
   });

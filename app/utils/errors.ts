@@ -1,3 +1,5 @@
+import type { z, ZodType } from "zod";
+
 // Expected failures as typed errors; routes map them to HTTP with `toErrorResponse`.
 
 export type FieldErrors = Record<string, string>;
@@ -67,4 +69,11 @@ export function zodFieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; mess
     fields[key] ??= issue.message;
   }
   return fields;
+}
+
+/** The value as the schema reads it, or a 422 naming every field the schema refused. */
+export function parseOrThrow<Schema extends ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
+  return parsed.data;
 }

@@ -47,3 +47,16 @@ export function errorFor(errors: Record<string, string> | undefined, name: strin
   const nested = Object.keys(errors).find((key) => key.startsWith(`${name}.`));
   return nested ? errors[nested] : undefined;
 }
+
+/**
+ * Binds form controls to the server's answer: `bind("dailyCap")` gives the control its name, the
+ * value the person typed (else `fallback`) and the error for it (under `error` when the schema
+ * names the field differently, e.g. the input "price" and the error "priceCents").
+ */
+export function formBinding(answer: { values?: Record<string, string>; errors?: Record<string, string> } | undefined) {
+  return (name: string, opts: { fallback?: string; error?: string } = {}) => ({
+    name,
+    defaultValue: answer?.values?.[name] ?? opts.fallback ?? "",
+    error: errorFor(answer?.errors, opts.error ?? name),
+  });
+}

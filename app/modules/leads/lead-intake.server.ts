@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
-import { findOfferForIntake } from "~/modules/offers/offers.server";
+import { findOwnOfferForIntake } from "~/modules/offers/offers.server";
 import { dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { checkResultsSchema, type CheckResult } from "~/modules/quality/quality.schema";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma } from "~/utils/db.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodFieldErrors } from "~/utils/errors";
+import { ConflictError, ValidationError, parseOrThrow } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { verifyScoreAndRoute } from "./lead-pipeline.server";
@@ -100,13 +100,8 @@ export async function receiveLead(
 ): Promise<ReceivedLead> {
   requirePermission(actor, "write:lead:own");
   const { envelope: rawEnvelope, fields: rawFields } = splitPostback(record);
-  const parsed = postbackEnvelopeSchema.safeParse(rawEnvelope);
-  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
-  const envelope = parsed.data;
-
-  const offer = await findOfferForIntake(envelope.offer_id);
-  if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
-  if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
+  const envelope = parseOrThrow(postbackEnvelopeSchema, rawEnvelope);
+  const offer = await findOwnOfferForIntake(actor, envelope.offer_id);
 
   // A retry of a lead already stored is answered with that lead, whatever changed since (offer
   // paused, fields posted differently). Looked up only on those paths: the hot path's insert

@@ -1,7 +1,7 @@
 import type { Offer } from "~/generated/prisma/client";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
-import { NotFoundError } from "~/utils/errors";
+import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import type { CreateOfferData } from "./offers.schema";
@@ -72,8 +72,18 @@ export async function getMarketplaceOffer(actor: Actor, offerId: string) {
 const OFFER_CACHE_TTL_MS = 2000;
 const recentOffers = new Map<string, { offer: Offer; readAt: number }>();
 
-/** The offer a postback names, possibly as read up to two seconds ago; null if there is none. */
-export async function findOfferForIntake(offerId: string): Promise<Offer | null> {
+/**
+ * The affiliate's own offer that a postback or ping names (possibly as read up to two seconds
+ * ago): 404 when there is none, 403 when it is another affiliate's.
+ */
+export async function findOwnOfferForIntake(actor: Actor, offerId: string): Promise<Offer> {
+  const offer = await findOfferForIntake(offerId);
+  if (!offer) throw new NotFoundError(`Offer ${offerId}`);
+  if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
+  return offer;
+}
+
+async function findOfferForIntake(offerId: string): Promise<Offer | null> {
   const now = Date.now();
   const hit = recentOffers.get(offerId);
   if (hit && now - hit.readAt < OFFER_CACHE_TTL_MS) return hit.offer;

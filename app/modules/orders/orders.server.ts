@@ -27,29 +27,10 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
     if (cents !== undefined && cents < offer.priceCents) priceErrors[`pricing.temperature.${temperature}`] = belowOfferPrice;
   }
   if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
+  // Settings left out (no cap, no webhook ...) are stored as NULL.
+  const { offerId, schedule, ...settings } = data;
   return prisma.order.create({
-    data: {
-      advertiserId: actor.companyId,
-      offerId: offer.id,
-      priceCents: data.priceCents,
-      currency: offer.currency,
-      hourlyCap: data.hourlyCap ?? null,
-      dailyCap: data.dailyCap ?? null,
-      monthlyCap: data.monthlyCap ?? null,
-      hourlySpendCapCents: data.hourlySpendCapCents ?? null,
-      dailySpendCapCents: data.dailySpendCapCents ?? null,
-      monthlySpendCapCents: data.monthlySpendCapCents ?? null,
-      timezone: data.timezone,
-      schedule: data.schedule ?? Prisma.DbNull,
-      filters: data.filters,
-      pricing: data.pricing,
-      priority: data.priority,
-      weight: data.weight,
-      delivery: data.delivery,
-      webhookUrl: data.webhookUrl ?? null,
-      pingUrl: data.pingUrl ?? null,
-      postUrl: data.postUrl ?? null,
-    },
+    data: { ...settings, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull },
   });
 }
 

@@ -5,7 +5,7 @@ import { ensureSigningSecrets } from "~/modules/deliveries/signing.server";
 import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
 import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
-import { findOfferForIntake } from "~/modules/offers/offers.server";
+import { findOwnOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
 import { stateForUsZip } from "~/modules/quality/postal-geo";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
@@ -13,7 +13,7 @@ import { scoreLead } from "~/modules/quality/scoring";
 import { capReached, hasSpendCap, orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, zodFieldErrors } from "~/utils/errors";
+import { ConflictError, ValidationError, parseOrThrow } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { pingDataHash, signBidToken } from "./bid-token.server";
@@ -88,13 +88,8 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   requirePermission(actor, "write:lead:own");
   const env = getEnv();
   const { envelope: rawEnvelope, fields: rawFields } = splitPing(record);
-  const parsed = pingEnvelopeSchema.safeParse(rawEnvelope);
-  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
-  const envelope = parsed.data;
-
-  const offer = await findOfferForIntake(envelope.offer_id);
-  if (!offer) throw new NotFoundError(`Offer ${envelope.offer_id}`);
-  if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
+  const envelope = parseOrThrow(pingEnvelopeSchema, rawEnvelope);
+  const offer = await findOwnOfferForIntake(actor, envelope.offer_id);
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no pings");
   if (offer.pricingModel !== "CPL") throw new ConflictError("Ping-post sells CPL leads only");
 

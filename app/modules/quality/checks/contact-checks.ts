@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { isDisposableEmail, isRoleEmail } from "../email-domains";
 import { statesForUsZip } from "../postal-geo";
-import { fail, pass, skip, SKIPPED_INVALID_FIELDS, withValidFields, type LeadCheck } from "./lead-check";
+import { contactToCheck, fail, pass, skip, SKIPPED_INVALID_FIELDS, withValidFields, type LeadCheck } from "./lead-check";
 
 // Checks of the lead's own data: fields and types, email, phone, geo. Pure (no database).
 
@@ -17,10 +17,9 @@ export const fieldsCheck: LeadCheck = {
 export const disposableEmailCheck: LeadCheck = {
   code: "email_disposable",
   run(ctx) {
-    const valid = withValidFields(ctx);
-    if (!valid) return skip("email_disposable", SKIPPED_INVALID_FIELDS);
-    const email = valid.contact.email;
-    if (!email) return skip("email_disposable", "No email on this lead");
+    const contact = contactToCheck(ctx, "email_disposable", "email");
+    if ("skipped" in contact) return contact.skipped;
+    const email = contact.value;
     const domain = email.slice(email.lastIndexOf("@") + 1);
     if (!isDisposableEmail(email)) return pass("email_disposable", `${domain} is not a disposable-email domain`);
     if (!ctx.rules.rejectDisposableEmail) return pass("email_disposable", `${domain} is a disposable-email domain (allowed by this offer)`);
@@ -31,10 +30,9 @@ export const disposableEmailCheck: LeadCheck = {
 export const roleEmailCheck: LeadCheck = {
   code: "email_role",
   run(ctx) {
-    const valid = withValidFields(ctx);
-    if (!valid) return skip("email_role", SKIPPED_INVALID_FIELDS);
-    const email = valid.contact.email;
-    if (!email) return skip("email_role", "No email on this lead");
+    const contact = contactToCheck(ctx, "email_role", "email");
+    if ("skipped" in contact) return contact.skipped;
+    const email = contact.value;
     const local = email.slice(0, email.lastIndexOf("@"));
     if (!isRoleEmail(email)) return pass("email_role", "A personal mailbox, not a role account");
     if (!ctx.rules.rejectRoleEmail) return pass("email_role", `${local}@ is a role account (allowed by this offer)`);
@@ -51,10 +49,9 @@ function phoneTypeAllowed(type: string, allowed: string[]): boolean {
 export const phoneTypeCheck: LeadCheck = {
   code: "phone_type",
   run(ctx) {
-    const valid = withValidFields(ctx);
-    if (!valid) return skip("phone_type", SKIPPED_INVALID_FIELDS);
-    const phone = valid.contact.phone;
-    if (!phone) return skip("phone_type", "No phone on this lead");
+    const contact = contactToCheck(ctx, "phone_type", "phone");
+    if ("skipped" in contact) return contact.skipped;
+    const phone = contact.value;
     const type = parsePhoneNumberFromString(phone)?.getType() ?? "UNKNOWN";
     const data = { lineType: type };
     const allowed = ctx.rules.allowedPhoneTypes;

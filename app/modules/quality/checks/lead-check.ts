@@ -56,3 +56,11 @@ export function withValidFields(ctx: LeadCheckContext): (LeadCheckContext & { fi
   return ctx.fields && ctx.contact ? (ctx as LeadCheckContext & { fields: LeadFieldValues; contact: LeadContact }) : null;
 }
 export const SKIPPED_INVALID_FIELDS = "Skipped: the fields are invalid";
+
+/** The lead's email or phone for a check of it, or the skip that says why there is none to check. */
+export function contactToCheck(ctx: LeadCheckContext, code: string, kind: "email" | "phone"): { value: string } | { skipped: CheckResult } {
+  const valid = withValidFields(ctx);
+  if (!valid) return { skipped: skip(code, SKIPPED_INVALID_FIELDS) };
+  const value = valid.contact[kind];
+  return value ? { value } : { skipped: skip(code, `No ${kind} on this lead`) };
+}
