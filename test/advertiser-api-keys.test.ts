@@ -39,6 +39,26 @@ describe("advertiser API keys", () => {
     expect(api.status).toBe(404);
   });
 
+  it("revoking another company's key is not found and leaves that key working; revoking your own twice is fine", async () => {
+    const owner = await makeAdvertiser();
+    const stranger = await makeAdvertiser();
+    const ownerKey = await prisma.apiKey.findFirstOrThrow({ where: { companyId: owner.actor.companyId } });
+    const strangerCookie = await signIn(stack().appUrl, stranger.email, stranger.password);
+
+    const foreign = await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id }, strangerCookie);
+    expect(foreign.status).toBe(404);
+    expect(foreign.text).not.toContain("revoked");
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: ownerKey.id } })).revokedAt).toBeNull();
+    const api = await fetch(new URL("/api/v1/advertiser/leads", stack().appUrl), { headers: { authorization: `Bearer ${owner.apiKey}` } });
+    expect(api.status).toBe(200);
+
+    const ownerCookie = await signIn(stack().appUrl, owner.email, owner.password);
+    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id }, ownerCookie)).status).toBe(200);
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: ownerKey.id } })).revokedAt).not.toBeNull();
+    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id }, ownerCookie)).status).toBe(200);
+    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: "no-such-key" }, ownerCookie)).status).toBe(404);
+  });
+
   it("a label is required", async () => {
     const advertiser = await makeAdvertiser();
     const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);

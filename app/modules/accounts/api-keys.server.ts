@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { prisma } from "~/utils/db.server";
-import { UnauthorizedError } from "~/utils/errors";
+import { NotFoundError, UnauthorizedError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { roleForCompanyKind } from "./accounts.server";
@@ -31,12 +31,16 @@ export async function listApiKeys(actor: Actor) {
   });
 }
 
+/** Revokes one of the actor's company's keys (again: no change). 404 for a key of another company or none. */
 export async function revokeApiKey(actor: Actor, id: string) {
   requirePermission(actor, "write:apikey:own");
-  await prisma.apiKey.updateMany({
+  const { count } = await prisma.apiKey.updateMany({
     where: { id, companyId: actor.companyId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  if (count === 0 && !(await prisma.apiKey.findFirst({ where: { id, companyId: actor.companyId }, select: { id: true } }))) {
+    throw new NotFoundError("API key");
+  }
   for (const [hash, entry] of verifiedKeys) if (entry.apiKeyId === id) verifiedKeys.delete(hash);
 }
 
