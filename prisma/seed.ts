@@ -15,7 +15,8 @@ export interface DemoLogin {
   password: string;
 }
 
-const PASSWORD = "leadex-demo";
+// Passes the sign-up password rule (which refuses guessable ones such as "leadex-demo").
+const PASSWORD = "leadex-demo-orchard";
 const LOGINS: DemoLogin[] = [
   { role: "affiliate", email: "affiliate@demo.leadex.test", password: PASSWORD },
   { role: "advertiser", email: "buyer-west@demo.leadex.test", password: PASSWORD },

@@ -30,7 +30,7 @@ describe("portal forms (no JavaScript)", () => {
     expect(answer.status).toBe(400);
     expect(answer.text).toContain("Enter your name");
     expect(answer.text).toContain("Enter a valid email address");
-    expect(answer.text).toContain("Use at least 8 characters");
+    expect(answer.text).toContain("Use at least 10 characters");
     expect(await prisma.user.count({ where: { email: "not-an-email" } })).toBe(0);
   });
 

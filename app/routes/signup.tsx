@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { AuthForm } from "~/components/auth-form";
 import { Field, FieldError } from "~/components/field";
-import { signUpSchema } from "~/modules/accounts/accounts.schema";
+import { MIN_PASSWORD_LENGTH, signUpSchema } from "~/modules/accounts/accounts.schema";
 import { signUp } from "~/modules/accounts/accounts.server";
 import { ConflictError } from "~/utils/errors";
 import { formFailure, formFailureFrom, parseForm } from "~/utils/route-errors.server";
@@ -80,8 +80,8 @@ export default function SignUp() {
         type="password"
         autoComplete="new-password"
         required
-        minLength={8}
-        hint="At least 8 characters."
+        minLength={MIN_PASSWORD_LENGTH}
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters, and not easy to guess: no common password, and not your name, email or company.`}
         error={errors.password}
       />
     </AuthForm>

@@ -16,10 +16,15 @@ export function uniqueSuffix(): string {
   return randomBytes(4).toString("hex");
 }
 
+/** A password the sign-up rule accepts: random, and unrelated to the email and company names. */
+export function strongPassword(): string {
+  return `pw-${randomBytes(12).toString("base64url")}`;
+}
+
 async function makeMember(role: "ADVERTISER" | "AFFILIATE", overrides: Partial<{ email: string; password: string; companyName: string; name: string }>) {
   const suffix = uniqueSuffix();
   const email = overrides.email ?? `${role.toLowerCase()}-${suffix}@example.test`;
-  const password = overrides.password ?? `password-${suffix}`;
+  const password = overrides.password ?? strongPassword();
   const companyName = overrides.companyName ?? `${role === "ADVERTISER" ? "Buyer" : "Publisher"} ${suffix}`;
   const user = await signUp({ email, password, companyName, name: overrides.name ?? `${companyName} owner`, role });
   const actor: Actor = { userId: user.id, companyId: user.companyId!, role: roleForCompanyKind(role) };
@@ -40,7 +45,7 @@ export async function makeAdvertiser(overrides: Parameters<typeof makeMember>[1]
 
 export async function makeAdmin(overrides: Partial<{ email: string; password: string }> = {}) {
   const email = overrides.email ?? `admin-${uniqueSuffix()}@example.test`;
-  const password = overrides.password ?? `password-${uniqueSuffix()}`;
+  const password = overrides.password ?? strongPassword();
   const user = await createAdmin({ email, password, name: "Leadex admin" });
   return { email, password, actor: { userId: user.id, companyId: "", role: "ADMIN" } as Actor };
 }

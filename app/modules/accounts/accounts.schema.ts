@@ -1,10 +1,13 @@
 import { z } from "zod";
 
+/** The rest of the password rule (not easy to guess) is checked on the server: password-policy.server.ts. */
+export const MIN_PASSWORD_LENGTH = 10;
+
 export const signUpSchema = z.object({
   name: z.string().trim().min(1, "Enter your name").max(100),
   companyName: z.string().trim().min(1, "Enter your company's name").max(100),
   email: z.string().trim().toLowerCase().email("Enter a valid email address"),
-  password: z.string().min(8, "Use at least 8 characters").max(200),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
   role: z.enum(["ADVERTISER", "AFFILIATE"], { message: "Choose advertiser or affiliate" }),
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;

@@ -4,6 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { ConflictError, UnauthorizedError } from "~/utils/errors";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
 import type { SignUpInput } from "./accounts.schema";
+import { assertPasswordAcceptable } from "./password-policy.server";
 
 const EMAIL_TAKEN = "An account with this email already exists";
 
@@ -12,6 +13,7 @@ const EMAIL_TAKEN = "An account with this email already exists";
  * email index settles two sign-ups racing with the same address (the loser gets the same conflict).
  */
 export async function signUp(input: SignUpInput) {
+  assertPasswordAcceptable(input.password, input);
   const existing = await prisma.user.findUnique({ where: { email: input.email } });
   if (existing) throw new ConflictError(EMAIL_TAKEN);
   const passwordHash = await hashPassword(input.password);
@@ -33,6 +35,7 @@ export async function signUp(input: SignUpInput) {
 }
 
 export async function createAdmin(input: { email: string; name: string; password: string }) {
+  assertPasswordAcceptable(input.password, input);
   return prisma.user.create({
     data: { email: input.email.toLowerCase(), name: input.name, role: "ADMIN", passwordHash: await hashPassword(input.password) },
   });
