@@ -18,8 +18,11 @@ export function loggableUrl(url) {
 
 const app = express();
 app.disable("x-powered-by");
-// Behind a load balancer set TRUST_PROXY (e.g. "1" hop) so req.ip is the client's, not the proxy's.
+// Behind a load balancer set TRUST_PROXY (e.g. "1" hop) so req.ip is the client's, not the proxy's:
+// the sign-in, sign-up and API-key limits count per client address.
 if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+/** What every route gets as its load context: the client's address (req.ip honours TRUST_PROXY), for rate limits. */
+const loadContext = (req) => ({ clientAddress: req.ip });
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
 app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms", { skip: (req) => req.path.startsWith("/build/") }));
 // The machine-to-machine hot paths (lead postback, ping, post) call their route modules straight
@@ -49,7 +52,7 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
       const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
       const body = method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       const request = new Request(url, { method, headers, body });
-      const response = await handler({ request, params: {}, context: {} });
+      const response = await handler({ request, params: {}, context: loadContext(req) });
       res.status(response.status);
       response.headers.forEach((value, name) => res.setHeader(name, value));
       res.end(Buffer.from(await response.arrayBuffer()));
@@ -62,7 +65,7 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: loadContext }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;

@@ -1,12 +1,14 @@
 import { isRouteErrorResponse, Outlet, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { RouteErrorView } from "./error-view";
+import { NoticeBanners, type PortalNotice } from "./notice-banner";
 import { PortalShell, type NavItem } from "./portal-shell";
 import { PublicShell } from "./public-shell";
 
-/** What every portal layout's loader returns at least: who is signed in. */
+/** What every portal layout's loader returns at least: who is signed in, and what they must be told. */
 export interface PortalLayoutData {
   user: { name: string; companyName: string | null };
+  notices: PortalNotice[];
 }
 
 /** One signed-in portal (admin, affiliate, advertiser), described once by its layout route. */
@@ -25,6 +27,7 @@ export interface Portal<Data extends PortalLayoutData = PortalLayoutData> {
 function PortalFrame<Data extends PortalLayoutData>({ portal, data, children }: { portal: Portal<Data>; data: Data; children: ReactNode }) {
   return (
     <PortalShell portal={portal.name} nav={portal.nav} user={data.user} aside={portal.headerExtras?.(data)}>
+      <NoticeBanners notices={data.notices} />
       {children}
     </PortalShell>
   );

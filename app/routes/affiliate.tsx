@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { PortalErrorBoundary, PortalLayout, type Portal } from "~/components/portal-layout";
+import { listOpenNotices } from "~/modules/notices/notices.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Affiliate · Leadex" }];
@@ -19,7 +20,7 @@ const PORTAL: Portal = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["AFFILIATE"]);
-  return { user: { name: user.name, companyName: user.companyName } };
+  return { user: { name: user.name, companyName: user.companyName }, notices: await listOpenNotices(user.id) };
 }
 
 export default function AffiliateLayout() {

@@ -3,12 +3,13 @@ import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { pullBoughtLeads } from "~/modules/deliveries/buyer-leads.server";
 import { pullQuerySchema } from "~/modules/deliveries/deliveries.schema";
 import { handleApi } from "~/utils/api.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 import { parseOrThrow } from "~/utils/errors";
 
 // Pull API: the leads this advertiser bought, oldest sale first, `since` a time or after a cursor.
-export const loader = ({ request }: LoaderFunctionArgs) =>
+export const loader = ({ request, context }: LoaderFunctionArgs) =>
   handleApi(async () => {
-    const actor = await authenticateApiKey(request);
+    const actor = await authenticateApiKey(request, clientAddressOf(context));
     const url = new URL(request.url);
     const query = parseOrThrow(pullQuerySchema, Object.fromEntries([...url.searchParams].filter(([key]) => key !== "api_key")));
     const page = await pullBoughtLeads(actor, query);

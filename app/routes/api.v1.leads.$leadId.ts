@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { getAffiliateLead, getBoughtLead } from "~/modules/leads/lead-queries.server";
 import { handleApi } from "~/utils/api.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 import { NotFoundError } from "~/utils/errors";
 
 /** The lead's quality, explained: score, temperature, every check and the points behind the score. */
@@ -10,9 +11,9 @@ function qualityView(lead: { qualityScore: number | null; temperature: string | 
 }
 
 // One lead by API key: an affiliate reads its own lead's status; an advertiser reads a lead it bought.
-export const loader = ({ request, params }: LoaderFunctionArgs) =>
+export const loader = ({ request, params, context }: LoaderFunctionArgs) =>
   handleApi(async () => {
-    const actor = await authenticateApiKey(request);
+    const actor = await authenticateApiKey(request, clientAddressOf(context));
     const leadId = params.leadId ?? "";
     if (actor.role === "AFFILIATE") {
       const lead = await getAffiliateLead(actor, leadId);

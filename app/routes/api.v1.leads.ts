@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { receiveLead, type ReceivedLead } from "~/modules/leads/lead-intake.server";
 import { handleApi, readPostbackRecord } from "~/utils/api.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 
 // Lead postback: POST (JSON or form) or GET (query string). See docs/api.md.
 
@@ -27,14 +28,14 @@ function leadResponse(lead: ReceivedLead): Response {
   );
 }
 
-async function postback(request: Request) {
+async function postback(request: Request, clientAddress: string) {
   return handleApi(async () => {
-    const actor = await authenticateApiKey(request);
+    const actor = await authenticateApiKey(request, clientAddress);
     const record = await readPostbackRecord(request);
     const lead = await receiveLead(actor, record);
     return leadResponse(lead);
   });
 }
 
-export const loader = ({ request }: LoaderFunctionArgs) => postback(request);
-export const action = ({ request }: ActionFunctionArgs) => postback(request);
+export const loader = ({ request, context }: LoaderFunctionArgs) => postback(request, clientAddressOf(context));
+export const action = ({ request, context }: ActionFunctionArgs) => postback(request, clientAddressOf(context));

@@ -2,12 +2,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { runPingAuction } from "~/modules/ping-post/auction.server";
 import { handleApi, readPostbackRecord } from "~/utils/api.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 
 // Ping-post, step 1: partial, non-personal data in, best bid and a signed bid token out. See docs/api.md, *Ping-post*.
 
-export const action = ({ request }: ActionFunctionArgs) =>
+export const action = ({ request, context }: ActionFunctionArgs) =>
   handleApi(async () => {
-    const actor = await authenticateApiKey(request);
+    const actor = await authenticateApiKey(request, clientAddressOf(context));
     const answer = await runPingAuction(actor, await readPostbackRecord(request));
     return Response.json({
       ping_id: answer.pingId,

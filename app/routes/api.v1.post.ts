@@ -2,12 +2,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { postPingLead } from "~/modules/ping-post/post-lead.server";
 import { handleApi, readPostbackRecord } from "~/utils/api.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 
 // Ping-post, step 2: the bid token and the full lead; sold at the bid when both check out. See docs/api.md, *Ping-post*.
 
-export const action = ({ request }: ActionFunctionArgs) =>
+export const action = ({ request, context }: ActionFunctionArgs) =>
   handleApi(async () => {
-    const actor = await authenticateApiKey(request);
+    const actor = await authenticateApiKey(request, clientAddressOf(context));
     const record = await readPostbackRecord(request);
     const lead = await postPingLead(actor, record);
     return Response.json(

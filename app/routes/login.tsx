@@ -5,10 +5,13 @@ import { AuthForm } from "~/components/auth-form";
 import { Field } from "~/components/field";
 import { loginSchema } from "~/modules/accounts/accounts.schema";
 import { authenticateUser } from "~/modules/accounts/accounts.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 import { UnauthorizedError } from "~/utils/errors";
 import { safeRedirect } from "~/utils/forms";
-import { formFailure, parseForm } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, formRouteHeaders, parseForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
+
+export const headers = formRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Log in · Leadex" }];
 
@@ -21,15 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(await request.formData(), loginSchema);
   if (!form.success) return form.failure;
   let user;
   try {
-    user = await authenticateUser(form.data.email, form.data.password);
+    user = await authenticateUser(form.data.email, form.data.password, clientAddressOf(context));
   } catch (error) {
     if (error instanceof UnauthorizedError) return formFailure({}, "Email or password is wrong", 401, form.values);
-    throw error;
+    // Too many failures (429 with Retry-After): the message says until when.
+    return formFailureFrom(error, form.values);
   }
   const cookie = await createUserSession(user.id);
   return redirect(safeRedirect(form.data.redirectTo, homePathFor(user.role)), { headers: { "Set-Cookie": cookie } });

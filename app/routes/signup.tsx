@@ -4,10 +4,13 @@ import { Link, useActionData } from "@remix-run/react";
 import { AuthForm } from "~/components/auth-form";
 import { Field, FieldError } from "~/components/field";
 import { MIN_PASSWORD_LENGTH, signUpSchema } from "~/modules/accounts/accounts.schema";
-import { signUp } from "~/modules/accounts/accounts.server";
+import { countSignUpAttempt, signUp } from "~/modules/accounts/accounts.server";
+import { clientAddressOf } from "~/utils/client-address.server";
 import { ConflictError } from "~/utils/errors";
-import { formFailure, formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, formRouteHeaders, parseForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
+
+export const headers = formRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Leadex" }];
 
@@ -17,11 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(await request.formData(), signUpSchema);
   if (!form.success) return form.failure;
   let user;
   try {
+    await countSignUpAttempt(clientAddressOf(context));
     user = await signUp(form.data);
   } catch (error) {
     if (error instanceof ConflictError) return formFailure({ email: error.message }, undefined, 409, form.values);

@@ -32,6 +32,19 @@ export const envSchema = z.object({
   // Let webhooks, postbacks and external buyers be called on loopback / private addresses.
   // Only for tests and a local demo: in production it would let users make us call our own network.
   OUTBOUND_ALLOW_PRIVATE_ADDRESSES: booleanish.default(false),
+  // Brute-force limits (counted in Redis; see docs/operations.md). Failed sign-ins on one account
+  // within the window lock it for LOGIN_LOCK_SECONDS.
+  LOGIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_ACCOUNT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  // Failed sign-ins from one client address (any accounts) before it must wait out the window.
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  LOGIN_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  SIGNUP_ADDRESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  SIGNUP_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  // Requests with a missing, unknown or revoked API key; requests with a valid key never count.
+  API_KEY_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  API_KEY_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

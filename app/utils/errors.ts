@@ -46,6 +46,16 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Too many attempts: refused until `retryAfterSeconds` have passed (answered as 429 with Retry-After). */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429, "rate_limited");
+  }
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
@@ -55,10 +65,15 @@ export function toErrorResponse(error: unknown): Response {
   if (isDomainError(error)) {
     return Response.json(
       { error: { code: error.code, message: error.message, fields: error.fieldErrors } },
-      { status: error.status },
+      { status: error.status, headers: retryAfterHeaders(error) },
     );
   }
   throw error;
+}
+
+/** `Retry-After` for a rate-limited answer; no headers otherwise. */
+export function retryAfterHeaders(error: DomainError): Record<string, string> | undefined {
+  return error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
 }
 
 /** Turns Zod issues into { "field.path": "message" }. */

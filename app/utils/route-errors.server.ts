@@ -1,6 +1,6 @@
-import { data } from "@remix-run/node";
+import { data, type HeadersFunction } from "@remix-run/node";
 import { ZodError, type z } from "zod";
-import { isDomainError, NotFoundError, zodFieldErrors, type FieldErrors } from "./errors";
+import { isDomainError, NotFoundError, retryAfterHeaders, zodFieldErrors, type FieldErrors } from "./errors";
 import { formValues } from "./forms";
 
 // How routes turn expected failures into HTTP. Actions answer with the form's errors so the page
@@ -14,12 +14,23 @@ export interface FormFailure {
 }
 
 /** The action answer for a form that failed validation: `{ errors, formError?, values? }` with a status. */
-export function formFailure(errors: FieldErrors, formError?: string, status = 400, values?: Record<string, string>) {
+export function formFailure(errors: FieldErrors, formError?: string, status = 400, values?: Record<string, string>, headers?: HeadersInit) {
   const body: FormFailure = { errors };
   if (formError) body.formError = formError;
   if (values) body.values = values;
-  return data(body, { status });
+  return data(body, { status, headers });
 }
+
+/**
+ * `export const headers` of a form route whose action can refuse with 429: a page answer carries
+ * only what this returns, so the action's Retry-After is added to the parents' headers here.
+ */
+export const formRouteHeaders: HeadersFunction = ({ parentHeaders, actionHeaders }) => {
+  const headers = new Headers(parentHeaders);
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 /**
  * Parses a submitted form with its schema. On success the data; otherwise the 400 answer that
@@ -40,7 +51,8 @@ export function parseForm<Schema extends z.ZodType>(
 /**
  * Maps an error thrown while handling a form to its answer: Zod issues and domain errors with
  * fields become field errors, other domain errors a form-level message, 403/404 a thrown
- * error response (rendered by the nearest ErrorBoundary). Anything unexpected is rethrown.
+ * error response (rendered by the nearest ErrorBoundary), a rate limit a 429 with Retry-After.
+ * Anything unexpected is rethrown.
  */
 export function formFailureFrom(error: unknown, values?: Record<string, string>) {
   if (error instanceof ZodError) return formFailure(zodFieldErrors(error.issues), undefined, 400, values);
@@ -48,7 +60,7 @@ export function formFailureFrom(error: unknown, values?: Record<string, string>)
     if (error.status === 403 || error.status === 404) {
       throw new Response(error.message, { status: error.status, statusText: error.status === 403 ? "Forbidden" : "Not Found" });
     }
-    return formFailure(error.fieldErrors ?? {}, error.fieldErrors ? undefined : error.message, error.status, values);
+    return formFailure(error.fieldErrors ?? {}, error.fieldErrors ? undefined : error.message, error.status, values, retryAfterHeaders(error));
   }
   throw error;
 }

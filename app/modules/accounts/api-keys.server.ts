@@ -4,6 +4,7 @@ import { NotFoundError, UnauthorizedError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { roleForCompanyKind } from "./accounts.server";
+import { apiKeyFailuresByAddress, tooManyApiKeyFailuresError } from "./rate-limits.server";
 
 // Key format: lx_<prefix>_<secret>. The prefix finds the row; only sha256(key) is stored.
 const KEY_PATTERN = /^lx_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
@@ -60,8 +61,24 @@ export function readApiKey(request: Request): string | null {
   return new URL(request.url).searchParams.get("api_key");
 }
 
-/** The acting company for an API request; 401 for a missing, unknown or revoked key. */
-export async function authenticateApiKey(request: Request): Promise<Actor> {
+/**
+ * The acting company for an API request; 401 for a missing, unknown or revoked key, and 429 once
+ * the client address has API_KEY_ADDRESS_MAX_FAILURES of those in its window. Only failures are
+ * counted, and a valid key is always accepted (even from an address that is refused for failures):
+ * a busy affiliate's postbacks never touch the counter, and a cached valid key costs no Redis call.
+ */
+export async function authenticateApiKey(request: Request, clientAddress: string): Promise<Actor> {
+  try {
+    return await verifyApiKey(request);
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    const failures = await apiKeyFailuresByAddress.hit(clientAddress);
+    if (failures.reached) throw tooManyApiKeyFailuresError(failures.retryAfterSeconds);
+    throw error;
+  }
+}
+
+async function verifyApiKey(request: Request): Promise<Actor> {
   const key = readApiKey(request);
   if (!key) throw new UnauthorizedError("Missing API key (Authorization: Bearer <key>)");
   const match = KEY_PATTERN.exec(key);

@@ -44,6 +44,7 @@ export const API_ERROR_CODES = [
   "payload_too_large",
   "invalid_fields",
   "bad_signature",
+  "rate_limited",
   ...Object.values(TOKEN_REFUSALS),
 ];
 
@@ -51,6 +52,10 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
 const errorAnswer = (description: string) => json(ref("Error"), description);
 const security = [{ bearer: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }];
+const rateLimited = {
+  ...errorAnswer("rate_limited: too many requests with a missing or invalid key from this address (a valid key is never refused)"),
+  headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer", minimum: 1 } } },
+};
 
 /** A lead's quality, explained (GET /api/v1/leads/{lead_id}, both views). */
 const LEAD_QUALITY_PROPERTIES = {
@@ -121,6 +126,7 @@ function buildOpenApiDocument() {
     "409": errorAnswer("conflict: the offer is paused"),
     "413": errorAnswer("payload_too_large"),
     "422": errorAnswer("invalid_fields, naming each field"),
+    "429": rateLimited,
   };
   return {
     openapi: "3.1.0",
@@ -159,6 +165,7 @@ function buildOpenApiDocument() {
             "200": json({ oneOf: [ref("AffiliateLead"), ref("BoughtLead")] }, "The lead"),
             "401": errorAnswer("unauthorized"),
             "404": errorAnswer("not_found: unknown, or not yours"),
+            "429": rateLimited,
           },
         },
       },
@@ -179,6 +186,7 @@ function buildOpenApiDocument() {
             "409": errorAnswer("conflict: offer paused, or not CPL"),
             "413": errorAnswer("payload_too_large"),
             "422": errorAnswer("invalid_fields: a bad field, or personal data"),
+            "429": rateLimited,
           },
         },
       },
@@ -201,6 +209,7 @@ function buildOpenApiDocument() {
             "410": errorAnswer("expired_token"),
             "413": errorAnswer("payload_too_large"),
             "422": errorAnswer("invalid_fields, invalid_token, token_offer_mismatch or data_mismatch"),
+            "429": rateLimited,
           },
         },
       },
@@ -218,6 +227,7 @@ function buildOpenApiDocument() {
             "401": errorAnswer("unauthorized"),
             "403": errorAnswer("forbidden: not an advertiser key"),
             "422": errorAnswer("invalid_fields, naming the bad parameter"),
+            "429": rateLimited,
           },
         },
       },

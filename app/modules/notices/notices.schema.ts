@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+// What each kind of notice carries in UserNotice.data: read and written only through these schemas.
+
+export const accountLockedNoticeSchema = z.object({
+  lockedAt: z.iso.datetime(),
+  lockedUntil: z.iso.datetime(),
+  failures: z.number().int().min(1),
+  clientAddress: z.string(),
+});
+
+export const noticeSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema })]);
+export type Notice = z.infer<typeof noticeSchema>;

@@ -1,0 +1,46 @@
+import { prisma, type Tx } from "~/utils/db.server";
+import { formatDuration, formatUtcMinute } from "~/utils/duration";
+import { NotFoundError } from "~/utils/errors";
+import { noticeSchema, type Notice } from "./notices.schema";
+
+// Notices: what a user must be told about their account (a lock after failed sign-ins). There is no
+// email yet, so the portal shows open notices as a banner until the user dismisses them. Each is a
+// row written in the transaction of its event, so a later email sender can work through the same
+// rows as an outbox (add a `sentAt`) and render them with `noticeText`.
+
+/** Records a notice for `userId`, inside the transaction of what it tells about. */
+export async function recordNotice(tx: Tx, userId: string, notice: Notice) {
+  const { kind, data } = noticeSchema.parse(notice);
+  await tx.userNotice.create({ data: { userId, kind, data } });
+}
+
+export interface NoticeView {
+  id: string;
+  message: string;
+}
+
+/** The user's notices not yet dismissed, oldest first, as the sentences the portal shows. */
+export async function listOpenNotices(userId: string): Promise<NoticeView[]> {
+  const rows = await prisma.userNotice.findMany({ where: { userId, dismissedAt: null }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => ({ id: row.id, message: noticeText(noticeSchema.parse({ kind: row.kind, data: row.data })) }));
+}
+
+/** Hides one of the user's own notices; dismissing it again changes nothing. 404 for anyone else's. */
+export async function dismissNotice(userId: string, noticeId: string) {
+  const notice = await prisma.userNotice.findFirst({ where: { id: noticeId, userId }, select: { dismissedAt: true } });
+  if (!notice) throw new NotFoundError("Notice");
+  if (!notice.dismissedAt) await prisma.userNotice.updateMany({ where: { id: noticeId, userId, dismissedAt: null }, data: { dismissedAt: new Date() } });
+}
+
+export function noticeText(notice: Notice): string {
+  switch (notice.kind) {
+    case "ACCOUNT_LOCKED": {
+      const { lockedAt, lockedUntil, failures, clientAddress } = notice.data;
+      const seconds = Math.round((Date.parse(lockedUntil) - Date.parse(lockedAt)) / 1000);
+      return (
+        `Your account was locked for ${formatDuration(seconds)} on ${formatUtcMinute(lockedAt)} after ${failures} failed sign-in attempts ` +
+        `from ${clientAddress}. If this wasn't you, change your password.`
+      );
+    }
+  }
+}
