@@ -6,7 +6,7 @@ import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { getAffiliatePendingEarningsCents } from "~/modules/billing/balances.server";
 import { listOwnOffers } from "~/modules/offers/offers.server";
-import { formatMoney } from "~/utils/money";
+import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -43,7 +43,7 @@ export default function AffiliateDashboard() {
         }
       />
       <div className="stats">
-        <StatCard label="Pending earnings" value={formatMoney(pendingEarningsCents, "usd")} testId="pending-earnings">
+        <StatCard label="Pending earnings" value={formatMoney(pendingEarningsCents, DEFAULT_CURRENCY)} testId="pending-earnings">
           <p className="muted small">Earned from sold leads, not yet paid out.</p>
         </StatCard>
         <StatCard label="Offers" value={offers.length} />
