@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Order } from "~/generated/prisma/client";
-import { recordLeadSale } from "~/modules/billing/lead-sales.server";
+import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { balanceCents, findUnbalancedEntries, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
 import { MAX_ORDER_PRICE_CENTS, type CreateOrderInput } from "~/modules/orders/orders.schema";
 import { distributeOrders, type DistributableOrder } from "~/modules/routing/distribution.server";
@@ -60,11 +60,20 @@ async function makeAcceptedLead(
   });
 }
 
-/** A sale recorded on the order at a given moment (as if it had happened then). */
+/** A sale recorded on the order at a given moment (as if it had happened then), paid by a credit of its price. */
 async function saleAt(made: { affiliate: MadeAccount; offer: { id: string }; order: Order }, soldAt: string, priceCents = made.order.priceCents) {
   const lead = await makeAcceptedLead(made.affiliate, made.offer.id);
   await prisma.$transaction(async (tx) => {
-    const sale = await recordLeadSale(tx, lead, made.order, priceCents, FEE_BPS);
+    await postJournalEntry(tx, {
+      idempotencyKey: `test-credit:${lead.id}`,
+      kind: "TOP_UP",
+      description: "Test wallet credit for a back-dated sale",
+      postings: [
+        { account: ledgerAccounts.stripeCash("usd"), amountCents: BigInt(priceCents) },
+        { account: ledgerAccounts.advertiserWallet(made.order.advertiserId, "usd"), amountCents: -BigInt(priceCents) },
+      ],
+    });
+    const sale = await sellLeadToOrder(tx, lead, made.order, "CPL", priceCents, FEE_BPS);
     await tx.leadSale.update({ where: { id: sale.id }, data: { soldAt: new Date(soldAt) } });
   });
 }
