@@ -73,7 +73,7 @@ async function saleAt(made: { affiliate: MadeAccount; offer: { id: string }; ord
         { account: ledgerAccounts.advertiserWallet(made.order.advertiserId, "usd"), amountCents: -BigInt(priceCents) },
       ],
     });
-    const sale = await sellLeadToOrder(tx, lead, made.order, "CPL", priceCents, FEE_BPS);
+    const sale = await sellLeadToOrder(tx, lead, made.order, { pricingModel: "CPL", returnWindowDays: 7 }, priceCents, FEE_BPS);
     await tx.leadSale.update({ where: { id: sale.id }, data: { soldAt: new Date(soldAt) } });
   });
 }
@@ -249,7 +249,7 @@ describe("pricing on temperature and score", () => {
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } });
     expect(sale).toMatchObject({ priceCents: 5000, feeCents: 1000 });
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(made.buyer.actor.companyId, "usd"))).toBe(5_000n);
-    expect(await balanceCents(prisma, ledgerAccounts.affiliatePending(made.affiliate.actor.companyId, "usd"))).toBe(4_000n);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliateHeld(made.affiliate.actor.companyId, "usd"))).toBe(4_000n);
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
     expect((await timelineOf(lead.id)).map((e) => e.message)).toContain(`Sold on order ${made.order.id} at $50.00`);
   });

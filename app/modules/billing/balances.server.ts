@@ -9,9 +9,3 @@ export async function getAdvertiserBalanceCents(actor: Actor): Promise<bigint> {
   requirePermission(actor, "read:billing:own");
   return balanceCents(prisma, ledgerAccounts.advertiserWallet(actor.companyId, DEFAULT_CURRENCY));
 }
-
-/** The affiliate's earnings not yet paid out, computed from the ledger. */
-export async function getAffiliatePendingEarningsCents(actor: Actor): Promise<bigint> {
-  requirePermission(actor, "read:earning:own");
-  return balanceCents(prisma, ledgerAccounts.affiliatePending(actor.companyId, DEFAULT_CURRENCY));
-}

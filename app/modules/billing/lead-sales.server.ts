@@ -1,5 +1,6 @@
-import type { Lead, LeadSale, Order } from "~/generated/prisma/client";
-import type { PricingModel } from "~/generated/prisma/enums";
+import type { Lead, LeadSale, Offer, Order } from "~/generated/prisma/client";
+import { returnDeadline } from "~/modules/disputes/return-window";
+import { recordHeldEarning } from "~/modules/earnings/earnings.server";
 import {
   findFloorBreach,
   ledgerAccounts,
@@ -19,7 +20,10 @@ export async function advertiserWalletFloor(tx: Tx, advertiserId: string, curren
   return { account: ledgerAccounts.advertiserWallet(advertiserId, currency), floorCents: -BigInt(company.creditLimitCents) };
 }
 
-/** The CPL charge for a lead on an order: buyer's wallet → the affiliate's earning + platform fee. */
+/** The terms of the offer a lead is sold under. */
+export type SaleTerms = Pick<Offer, "pricingModel" | "returnWindowDays">;
+
+/** The CPL charge for a lead on an order: buyer's wallet → the affiliate's held earning + platform fee. */
 async function leadChargeEntry(tx: Tx, lead: Lead, order: Order, priceCents: number, feeBps: number): Promise<JournalEntryInput> {
   const split = splitLeadSale(priceCents, feeBps);
   return {
@@ -28,7 +32,7 @@ async function leadChargeEntry(tx: Tx, lead: Lead, order: Order, priceCents: num
     description: `CPL lead ${lead.id} sold on order ${order.id}`,
     postings: [
       { account: ledgerAccounts.advertiserWallet(order.advertiserId, order.currency), amountCents: BigInt(split.priceCents) },
-      { account: ledgerAccounts.affiliatePending(lead.affiliateId, order.currency), amountCents: -BigInt(split.affiliateEarningCents) },
+      { account: ledgerAccounts.affiliateHeld(lead.affiliateId, order.currency), amountCents: -BigInt(split.affiliateEarningCents) },
       { account: ledgerAccounts.platformFees(order.currency), amountCents: -BigInt(split.feeCents) },
     ].filter((p) => p.amountCents !== 0n),
     floors: [await advertiserWalletFloor(tx, order.advertiserId, order.currency)],
@@ -43,32 +47,39 @@ export async function leadSaleRefusal(
   tx: Tx,
   lead: Lead,
   order: Order,
-  pricingModel: PricingModel,
+  terms: SaleTerms,
   priceCents: number,
   feeBps: number,
 ): Promise<InsufficientBalanceError | null> {
-  if (!PRICING_RULES[pricingModel].chargesOnAssignment) return null;
+  if (!PRICING_RULES[terms.pricingModel].chargesOnAssignment) return null;
   return findFloorBreach(tx, await leadChargeEntry(tx, lead, order, priceCents, feeBps));
 }
 
 /**
  * Sells a lead to one order at `priceCents`. On CPL terms the buyer is charged first, in one
  * balanced journal entry that the ledger refuses with InsufficientBalanceError (nothing written)
- * when the wallet cannot pay; then the lead is assigned (sale row, timeline, delivery).
+ * when the wallet cannot pay; then the lead is assigned (sale row, timeline, delivery) and the
+ * affiliate's earning is held until the offer's return window has passed.
  */
-export async function sellLeadToOrder(
-  tx: Tx,
-  lead: Lead,
-  order: Order,
-  pricingModel: PricingModel,
-  priceCents: number,
-  feeBps: number,
-): Promise<LeadSale> {
+export async function sellLeadToOrder(tx: Tx, lead: Lead, order: Order, terms: SaleTerms, priceCents: number, feeBps: number): Promise<LeadSale> {
+  const { pricingModel } = terms;
   if (!PRICING_RULES[pricingModel].chargesOnAssignment) {
     return assignLeadToOrder(tx, lead, order, { pricingModel, priceCents: 0, feeCents: 0, journalEntryId: null });
   }
   const entry = await leadChargeEntry(tx, lead, order, priceCents, feeBps);
   const { entryId } = await postJournalEntry(tx, entry);
   const split = splitLeadSale(priceCents, feeBps);
-  return assignLeadToOrder(tx, lead, order, { pricingModel, priceCents: split.priceCents, feeCents: split.feeCents, journalEntryId: entryId });
+  const sale = await assignLeadToOrder(tx, lead, order, { pricingModel, priceCents: split.priceCents, feeCents: split.feeCents, journalEntryId: entryId });
+  await recordHeldEarning(tx, {
+    affiliateId: lead.affiliateId,
+    kind: "LEAD_SALE",
+    leadId: lead.id,
+    saleId: sale.id,
+    amountCents: split.affiliateEarningCents,
+    currency: order.currency,
+    description: `Lead ${lead.id} sold`,
+    entryId,
+    availableAt: returnDeadline(sale.soldAt, terms.returnWindowDays),
+  });
+  return sale;
 }

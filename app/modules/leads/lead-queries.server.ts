@@ -15,7 +15,7 @@ const PAGE = 200;
 async function affiliateEarningsByLead(affiliateId: string, leadIds: string[]): Promise<Map<string, number>> {
   const postings = await prisma.posting.findMany({
     where: {
-      account: { code: ledgerAccounts.affiliatePending(affiliateId, DEFAULT_CURRENCY).code },
+      account: { code: ledgerAccounts.affiliateHeld(affiliateId, DEFAULT_CURRENCY).code },
       entry: { sale: { leadId: { in: leadIds } } },
     },
     select: { amountCents: true, entry: { select: { sale: { select: { leadId: true } } } } },

@@ -35,8 +35,16 @@ export const ledgerAccounts = {
     companyId,
     currency,
   }),
-  affiliatePending: (companyId: string, currency: string): AccountSpec => ({
-    code: `affiliate:${companyId}:pending:${currency}`,
+  /** What the affiliate earned and the buyer may still return: not payable yet. */
+  affiliateHeld: (companyId: string, currency: string): AccountSpec => ({
+    code: `affiliate:${companyId}:held:${currency}`,
+    type: "LIABILITY",
+    companyId,
+    currency,
+  }),
+  /** Earnings past their return window, less clawbacks: what the next payout pays (may go negative). */
+  affiliateAvailable: (companyId: string, currency: string): AccountSpec => ({
+    code: `affiliate:${companyId}:available:${currency}`,
     type: "LIABILITY",
     companyId,
     currency,
