@@ -1,4 +1,6 @@
 import Stripe from "stripe";
+import { applyConnectAccount } from "~/modules/payouts/connect-accounts.server";
+import { loadReversedTransfer, recordTransferReversal, reverseTransferForFailedPayout } from "~/modules/payouts/payout-reversals.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
@@ -39,10 +41,28 @@ const checkoutSession = handler<Stripe.Checkout.Session>({
   apply: (tx, session) => (session.status === "expired" ? expireCheckoutTopUp(tx, session) : creditPaidCheckoutSession(tx, session)),
 });
 
+const transferReversed = handler<{ transfer: Stripe.Transfer; reason: string }>({
+  load: (event) => loadReversedTransfer(event.data.object.id),
+  apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
+});
+
 export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<unknown>>> = {
   "checkout.session.completed": checkoutSession,
   "checkout.session.async_payment_succeeded": checkoutSession,
   "checkout.session.expired": checkoutSession,
+  "account.updated": handler<Stripe.Account>({
+    load: (event) => getStripe().accounts.retrieve(event.data.object.id),
+    apply: async (tx, account) => ((await applyConnectAccount(tx, account)) ? "account-updated" : "unknown"),
+  }),
+  "transfer.reversed": transferReversed,
+  "payout.failed": handler<{ transfer: Stripe.Transfer; reason: string }>({
+    load: async (event) => {
+      if (!event.account) return null;
+      const payout = await getStripe().payouts.retrieve(event.data.object.id, {}, { stripeAccount: event.account });
+      return reverseTransferForFailedPayout(event.account, payout);
+    },
+    apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
+  }),
 };
 
 /** Verifies a Stripe webhook and applies it once; the event id is recorded with its effects. */

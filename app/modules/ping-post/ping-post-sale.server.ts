@@ -65,7 +65,7 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
     });
     return routeLead(tx, lead, offer, feeBps);
   }
-  await sellLeadToOrder(tx, lead, order, offer.pricingModel, bid.priceCents, feeBps);
+  await sellLeadToOrder(tx, lead, order, offer, bid.priceCents, feeBps);
   await tx.pingBid.update({ where: { id: bid.id }, data: { status: "SOLD", decidedAt: new Date() } });
   return { sold: 1 };
 }
@@ -78,7 +78,7 @@ async function postTimeRefusal(tx: Tx, order: Order, lead: Lead, offer: Offer, p
   if (order.status !== "OPEN") return `could not take the post (order is ${order.status.toLowerCase()})`;
   const skip = await orderSkipReason(tx, order, routingCandidateOf(lead), new Date(), priceCents);
   if (skip) return `could not take the post (${skip})`;
-  const unpaid = await leadSaleRefusal(tx, lead, order, offer.pricingModel, priceCents, feeBps);
+  const unpaid = await leadSaleRefusal(tx, lead, order, offer, priceCents, feeBps);
   return unpaid ? `could not take the post (${unpaid.describe("bid")})` : null;
 }
 

@@ -84,7 +84,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       continue;
     }
     try {
-      await sellLeadToOrder(tx, lead, order, offer.pricingModel, priceCents, feeBps);
+      await sellLeadToOrder(tx, lead, order, offer, priceCents, feeBps);
     } catch (error) {
       if (!(error instanceof InsufficientBalanceError)) throw error;
       await skip(error.describe("price"));
