@@ -87,7 +87,7 @@ describe("ping-post", () => {
     expect(posted.body).toMatchObject({ status: "sold", sold_at_bid: true, price_cents: 4200, payout_cents: 3360, ping_id: pinged.body.ping_id });
 
     expect(await wallet(best.advertiser.actor.companyId)).toBe(10_000n - 4200n);
-    expect(await balanceCents(prisma, ledgerAccounts.affiliatePending(affiliate.actor.companyId, "usd"))).toBe(3360n);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliateHeld(affiliate.actor.companyId, "usd"))).toBe(3360n);
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
     const sales = await prisma.leadSale.findMany({ where: { leadId: posted.body.lead_id } });
     expect(sales.map((s) => [s.orderId, s.priceCents])).toEqual([[best.order.id, 4200]]);

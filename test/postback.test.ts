@@ -38,14 +38,14 @@ describe("lead postback", () => {
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id }, include: { journalEntry: { include: { postings: { include: { account: true } } } } } });
     expect(sale.orderId).toBe(order.id);
     expect(sale.priceCents).toBe(3200);
-    const postings = Object.fromEntries(sale.journalEntry.postings.map((p) => [p.account.code, p.amountCents]));
+    const postings = Object.fromEntries(sale.journalEntry!.postings.map((p) => [p.account.code, p.amountCents]));
     expect(postings).toEqual({
       [ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd").code]: 3200n,
-      [ledgerAccounts.affiliatePending(affiliate.actor.companyId, "usd").code]: -2560n,
+      [ledgerAccounts.affiliateHeld(affiliate.actor.companyId, "usd").code]: -2560n,
       [ledgerAccounts.platformFees("usd").code]: -640n,
     });
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd"))).toBe(6800n);
-    expect(await balanceCents(prisma, ledgerAccounts.affiliatePending(affiliate.actor.companyId, "usd"))).toBe(2560n);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliateHeld(affiliate.actor.companyId, "usd"))).toBe(2560n);
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
 
     const timeline = await prisma.leadEvent.findMany({ where: { leadId: lead.id }, orderBy: { seq: "asc" } });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Order } from "~/generated/prisma/client";
-import { recordLeadSale } from "~/modules/billing/lead-sales.server";
+import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { balanceCents, findUnbalancedEntries, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
 import { MAX_ORDER_PRICE_CENTS, type CreateOrderInput } from "~/modules/orders/orders.schema";
 import { distributeOrders, type DistributableOrder } from "~/modules/routing/distribution.server";
@@ -60,11 +60,20 @@ async function makeAcceptedLead(
   });
 }
 
-/** A sale recorded on the order at a given moment (as if it had happened then). */
+/** A sale recorded on the order at a given moment (as if it had happened then), paid by a credit of its price. */
 async function saleAt(made: { affiliate: MadeAccount; offer: { id: string }; order: Order }, soldAt: string, priceCents = made.order.priceCents) {
   const lead = await makeAcceptedLead(made.affiliate, made.offer.id);
   await prisma.$transaction(async (tx) => {
-    const sale = await recordLeadSale(tx, lead, made.order, priceCents, FEE_BPS);
+    await postJournalEntry(tx, {
+      idempotencyKey: `test-credit:${lead.id}`,
+      kind: "TOP_UP",
+      description: "Test wallet credit for a back-dated sale",
+      postings: [
+        { account: ledgerAccounts.stripeCash("usd"), amountCents: BigInt(priceCents) },
+        { account: ledgerAccounts.advertiserWallet(made.order.advertiserId, "usd"), amountCents: -BigInt(priceCents) },
+      ],
+    });
+    const sale = await sellLeadToOrder(tx, lead, made.order, { pricingModel: "CPL", returnWindowDays: 7 }, priceCents, FEE_BPS);
     await tx.leadSale.update({ where: { id: sale.id }, data: { soldAt: new Date(soldAt) } });
   });
 }
@@ -240,7 +249,7 @@ describe("pricing on temperature and score", () => {
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } });
     expect(sale).toMatchObject({ priceCents: 5000, feeCents: 1000 });
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(made.buyer.actor.companyId, "usd"))).toBe(5_000n);
-    expect(await balanceCents(prisma, ledgerAccounts.affiliatePending(made.affiliate.actor.companyId, "usd"))).toBe(4_000n);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliateHeld(made.affiliate.actor.companyId, "usd"))).toBe(4_000n);
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
     expect((await timelineOf(lead.id)).map((e) => e.message)).toContain(`Sold on order ${made.order.id} at $50.00`);
   });

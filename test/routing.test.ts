@@ -59,7 +59,7 @@ describe("routing", () => {
     const lead = await sendAndSettle(affiliate.apiKey, offer.id);
     expect(lead.sales).toHaveLength(2);
     expect(lead.sales.map((s) => s.priceCents).sort()).toEqual([3100, 3200]);
-    expect(await balanceCents(prisma, ledgerAccounts.affiliatePending(affiliate.actor.companyId, "usd"))).toBe(2480n + 2560n);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliateHeld(affiliate.actor.companyId, "usd"))).toBe(2480n + 2560n);
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
   });
 

@@ -1,11 +1,14 @@
 import { LEAD_PROCESSING_QUEUE } from "~/queues/lead-processing.queue.server";
 import { OUTBOUND_DELIVERY_QUEUE } from "~/queues/outbound-delivery.queue.server";
 import { closeQueues, getQueue } from "~/queues/queue.server";
+import { registerSchedules, SCHEDULED_TASKS, SCHEDULED_WORK_QUEUE } from "~/queues/scheduled-work.queue.server";
 import { disconnectDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { leadProcessingProcessor } from "./lead-processing.processor";
 import { outboundDeliveryProcessor } from "./outbound-delivery.processor";
 import { startOutboxSweeper } from "./outbox-sweeper";
+import { scheduledWorkProcessor } from "./scheduled-work.processor";
+import { SCHEDULED_WORK } from "./schedules";
 
 // The one worker entry: validate env, register processors, sweep the outbox, close cleanly.
 const env = getEnv();
@@ -22,6 +25,16 @@ void deliveryQueue.process(CONCURRENCY, outboundDeliveryProcessor);
 deliveryQueue.on("failed", (job, error) => {
   console.warn(`[${OUTBOUND_DELIVERY_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });
+
+const scheduledQueue = getQueue(SCHEDULED_WORK_QUEUE);
+void scheduledQueue.process("*", 1, scheduledWorkProcessor);
+scheduledQueue.on("failed", (job, error) => {
+  console.warn(`[${SCHEDULED_WORK_QUEUE}] ${job.name} ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+});
+registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WORK[task].schedule(env) }))).catch((error: unknown) =>
+  // Redis down at start-up: the schedules are registered by the next worker start (or another worker).
+  console.warn(`[${SCHEDULED_WORK_QUEUE}] schedules not registered: ${(error as Error).message}`),
+);
 
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
 console.info(`leadex workers: processing ${LEAD_PROCESSING_QUEUE} and ${OUTBOUND_DELIVERY_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`);

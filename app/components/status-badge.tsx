@@ -1,6 +1,6 @@
 // A coloured pill for a status word: lead statuses (received, accepted, rejected, sold, unsold ...),
 // order statuses (open, paused, closed), top-up statuses (pending, paid, expired) and delivery
-// statuses (pending, delivered, failed).
+// statuses (pending, delivered, failed), payout statuses (pending, paid, failed, reversed).
 
 const TONES: Record<string, string> = {
   received: "info",
@@ -20,6 +20,7 @@ const TONES: Record<string, string> = {
   revoked: "muted",
   delivered: "success",
   failed: "danger",
+  reversed: "danger",
 };
 
 export function StatusBadge({ status }: { status: string }) {

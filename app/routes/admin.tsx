@@ -13,6 +13,7 @@ const PORTAL: Portal = {
     { to: "/admin/leads", label: "Leads" },
     { to: "/admin/review", label: "Review queue" },
     { to: "/admin/suppression", label: "Suppression" },
+    { to: "/admin/payouts", label: "Payouts" },
   ],
 };
 

@@ -7,7 +7,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
 import { listOwnOrders } from "~/modules/orders/orders.server";
-import { formatMoney } from "~/utils/money";
+import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -51,7 +51,7 @@ export default function AdvertiserDashboard() {
         }
       />
       <div className="stats">
-        <StatCard label="Wallet balance" value={formatMoney(balanceCents, "usd")}>
+        <StatCard label="Wallet balance" value={formatMoney(balanceCents, DEFAULT_CURRENCY)}>
           <Link to="/advertiser/billing" className="small">
             Top up
           </Link>

@@ -9,7 +9,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
 import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
-import { formatMoney } from "~/utils/money";
+import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber, formFailureFrom, orNotFound, parseForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -77,7 +77,7 @@ export default function Billing() {
         <section className="card balance-card">
           <p className="stat-label">Wallet balance</p>
           <p className="balance" data-testid="wallet-balance">
-            {formatMoney(balanceCents, "usd")}
+            {formatMoney(balanceCents, DEFAULT_CURRENCY)}
           </p>
           <p className="muted small">Computed from the ledger.</p>
         </section>

@@ -3,7 +3,7 @@ import { Link } from "@remix-run/react";
 import { PortalErrorBoundary, PortalLayout, type Portal } from "~/components/portal-layout";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { listOpenNotices } from "~/modules/notices/notices.server";
-import { formatMoney } from "~/utils/money";
+import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function WalletChip({ balanceCents }: { balanceCents: number }) {
   return (
     <Link to="/advertiser/billing" className="wallet-chip" title="Wallet balance">
-      <span className="wallet-chip-label">Wallet</span> <span data-testid="header-balance">{formatMoney(balanceCents, "usd")}</span>
+      <span className="wallet-chip-label">Wallet</span> <span data-testid="header-balance">{formatMoney(balanceCents, DEFAULT_CURRENCY)}</span>
     </Link>
   );
 }

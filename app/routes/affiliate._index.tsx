@@ -4,17 +4,19 @@ import { DataTable } from "~/components/data-table";
 import { humanize } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { getAffiliatePendingEarningsCents } from "~/modules/billing/balances.server";
+import { getEarningsSummary } from "~/modules/earnings/earnings-queries.server";
 import { listOwnOffers } from "~/modules/offers/offers.server";
-import { formatMoney } from "~/utils/money";
+import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const [pendingCents, offers] = await Promise.all([getAffiliatePendingEarningsCents(actor), listOwnOffers(actor)]);
+  const [earnings, offers] = await Promise.all([getEarningsSummary(actor), listOwnOffers(actor)]);
   return {
-    pendingEarningsCents: centsToNumber(pendingCents),
+    heldCents: centsToNumber(earnings.heldCents),
+    availableCents: centsToNumber(earnings.availableCents),
+    paidCents: centsToNumber(earnings.paidCents),
     offers: offers.map((o) => ({
       id: o.id,
       title: o.title,
@@ -30,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function AffiliateDashboard() {
-  const { pendingEarningsCents, offers } = useLoaderData<typeof loader>();
+  const { heldCents, availableCents, paidCents, offers } = useLoaderData<typeof loader>();
   const leads = offers.reduce((n, o) => n + o.leadCount, 0);
   return (
     <>
@@ -43,8 +45,18 @@ export default function AffiliateDashboard() {
         }
       />
       <div className="stats">
-        <StatCard label="Pending earnings" value={formatMoney(pendingEarningsCents, "usd")} testId="pending-earnings">
-          <p className="muted small">Earned from sold leads, not yet paid out.</p>
+        <StatCard label="Held earnings" value={formatMoney(heldCents, DEFAULT_CURRENCY)} testId="held-earnings">
+          <p className="muted small">
+            Buyers may still return these leads. <Link to="/affiliate/earnings">When they become available</Link>
+          </p>
+        </StatCard>
+        <StatCard label="Available" value={formatMoney(availableCents, DEFAULT_CURRENCY)} testId="available-earnings">
+          <p className="muted small">Paid out in the next payout run.</p>
+        </StatCard>
+        <StatCard label="Paid" value={formatMoney(paidCents, DEFAULT_CURRENCY)} testId="paid-earnings">
+          <p className="muted small">
+            <Link to="/affiliate/payouts">Payouts</Link>
+          </p>
         </StatCard>
         <StatCard label="Offers" value={offers.length} />
         <StatCard label="Leads received" value={leads} />

@@ -45,6 +45,12 @@ export const envSchema = z.object({
   // Requests with a missing, unknown or revoked API key; requests with a valid key never count.
   API_KEY_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
   API_KEY_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  // Scheduled work (workers/schedules.ts): how often held earnings past their return window are
+  // released, and when payout runs happen (cron, UTC; weekly on Monday 09:00 by default).
+  EARNINGS_RELEASE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  PAYOUT_SCHEDULE_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "PAYOUT_SCHEDULE_CRON must be a cron expression like '0 9 * * 1'").default("0 9 * * 1"),
+  // The smallest available balance a payout run pays (cents).
+  PAYOUT_MINIMUM_CENTS: z.coerce.number().int().min(1).default(5000),
 });
 
 export type Env = z.infer<typeof envSchema>;

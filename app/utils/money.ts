@@ -1,5 +1,8 @@
 // The one money module: integer minor units, explicit rounding, formatting only for display.
 
+/** The currency Leadex prices and settles in until multi-currency lands. */
+export const DEFAULT_CURRENCY = "usd";
+
 export type RoundingMode = "half-up" | "down";
 
 /** `bps` basis points of an amount (2000 bps = 20%), rounded with an explicit mode. */

@@ -27,7 +27,10 @@ export type Permission =
   | "write:delivery:own"
   | "write:lead:review"
   | "write:suppression:own"
-  | "write:suppression:any";
+  | "write:suppression:any"
+  | "write:payout-account:own"
+  | "read:payout:any"
+  | "write:payout:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -48,11 +51,20 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:lead:own",
     "read:lead:own",
     "read:earning:own",
+    "write:payout-account:own",
     "write:apikey:own",
     "read:delivery:own",
     "write:delivery:own",
   ]),
-  ADMIN: new Set<Permission>(["read:marketplace", "read:lead:any", "read:audit:any", "write:lead:review", "write:suppression:any"]),
+  ADMIN: new Set<Permission>([
+    "read:marketplace",
+    "read:lead:any",
+    "read:audit:any",
+    "write:lead:review",
+    "write:suppression:any",
+    "read:payout:any",
+    "write:payout:any",
+  ]),
 };
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {

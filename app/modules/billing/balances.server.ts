@@ -1,18 +1,11 @@
 import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
+import { DEFAULT_CURRENCY } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-
-const CURRENCY = "usd";
 
 /** The advertiser's spendable wallet, computed from the ledger. */
 export async function getAdvertiserBalanceCents(actor: Actor): Promise<bigint> {
   requirePermission(actor, "read:billing:own");
-  return balanceCents(prisma, ledgerAccounts.advertiserWallet(actor.companyId, CURRENCY));
-}
-
-/** The affiliate's earnings not yet paid out, computed from the ledger. */
-export async function getAffiliatePendingEarningsCents(actor: Actor): Promise<bigint> {
-  requirePermission(actor, "read:earning:own");
-  return balanceCents(prisma, ledgerAccounts.affiliatePending(actor.companyId, CURRENCY));
+  return balanceCents(prisma, ledgerAccounts.advertiserWallet(actor.companyId, DEFAULT_CURRENCY));
 }

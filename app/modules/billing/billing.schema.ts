@@ -15,10 +15,13 @@ export const topUpFormSchema = z.object({
   }),
 });
 
-// The part of a Stripe event Leadex reads, checked after the signature is verified.
+// The part of a Stripe event Leadex reads, checked after the signature is verified. `account` is
+// set on events about (or from) a connected account.
 export const stripeEventSchema = z.object({
-  id: z.string().startsWith("evt_"),
+  id: z.string().regex(/^evt_\w+$/, "an event id starts with evt_"),
   object: z.literal("event"),
-  type: z.string(),
-  data: z.object({ object: z.object({ id: z.string(), object: z.string() }).passthrough() }),
+  type: z.string().min(1),
+  account: z.string().startsWith("acct_").optional(),
+  data: z.object({ object: z.object({ id: z.string().min(1).max(255), object: z.string() }).passthrough() }),
 });
+export type StripeEventEnvelope = z.infer<typeof stripeEventSchema>;

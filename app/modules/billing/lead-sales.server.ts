@@ -1,45 +1,85 @@
-import type { Lead, LeadSale, Order } from "~/generated/prisma/client";
-import { notifyBuyerOfSale } from "~/modules/leads/lead-notifications.server";
-import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
+import type { Lead, LeadSale, Offer, Order } from "~/generated/prisma/client";
+import { returnDeadline } from "~/modules/disputes/return-window";
+import { recordHeldEarning } from "~/modules/earnings/earnings.server";
+import {
+  findFloorBreach,
+  ledgerAccounts,
+  postJournalEntry,
+  type AccountFloor,
+  type InsufficientBalanceError,
+  type JournalEntryInput,
+} from "~/modules/ledger/ledger.server";
+import { assignLeadToOrder } from "~/modules/orders/lead-assignment.server";
 import type { Tx } from "~/utils/db.server";
-import { formatMoney } from "~/utils/money";
 import { splitLeadSale } from "./lead-sale-pricing";
+import { PRICING_RULES } from "./pricing-rules";
 
-/**
- * Sells a lead to one order at `priceCents`: one balanced journal entry (buyer's wallet → the
- * affiliate's pending earning + platform fee), the LeadSale row, a timeline line and the buyer's
- * delivery. Idempotent per (lead, order). The caller has checked the order wants the lead and
- * holds the buyer's wallet lock after checking its balance.
- */
-export async function recordLeadSale(tx: Tx, lead: Lead, order: Order, priceCents: number, feeBps: number): Promise<LeadSale> {
+/** The advertiser's wallet may go down to 0, or to minus the credit limit an admin granted. */
+export async function advertiserWalletFloor(tx: Tx, advertiserId: string, currency: string): Promise<AccountFloor> {
+  const company = await tx.company.findUniqueOrThrow({ where: { id: advertiserId }, select: { creditLimitCents: true } });
+  return { account: ledgerAccounts.advertiserWallet(advertiserId, currency), floorCents: -BigInt(company.creditLimitCents) };
+}
+
+/** The terms of the offer a lead is sold under. */
+export type SaleTerms = Pick<Offer, "pricingModel" | "returnWindowDays">;
+
+/** The CPL charge for a lead on an order: buyer's wallet → the affiliate's held earning + platform fee. */
+async function leadChargeEntry(tx: Tx, lead: Lead, order: Order, priceCents: number, feeBps: number): Promise<JournalEntryInput> {
   const split = splitLeadSale(priceCents, feeBps);
-  const { entryId } = await postJournalEntry(tx, {
+  return {
     idempotencyKey: `lead-sale:${lead.id}:${order.id}`,
     kind: "LEAD_SALE",
     description: `CPL lead ${lead.id} sold on order ${order.id}`,
     postings: [
       { account: ledgerAccounts.advertiserWallet(order.advertiserId, order.currency), amountCents: BigInt(split.priceCents) },
-      { account: ledgerAccounts.affiliatePending(lead.affiliateId, order.currency), amountCents: -BigInt(split.affiliateEarningCents) },
+      { account: ledgerAccounts.affiliateHeld(lead.affiliateId, order.currency), amountCents: -BigInt(split.affiliateEarningCents) },
       { account: ledgerAccounts.platformFees(order.currency), amountCents: -BigInt(split.feeCents) },
     ].filter((p) => p.amountCents !== 0n),
+    floors: [await advertiserWalletFloor(tx, order.advertiserId, order.currency)],
+  };
+}
+
+/**
+ * Why the buyer could not pay for the lead now (the ledger's answer, under the wallet's lock),
+ * or null. For a sale that must be decided before it is made, e.g. before calling a buyer.
+ */
+export async function leadSaleRefusal(
+  tx: Tx,
+  lead: Lead,
+  order: Order,
+  terms: SaleTerms,
+  priceCents: number,
+  feeBps: number,
+): Promise<InsufficientBalanceError | null> {
+  if (!PRICING_RULES[terms.pricingModel].chargesOnAssignment) return null;
+  return findFloorBreach(tx, await leadChargeEntry(tx, lead, order, priceCents, feeBps));
+}
+
+/**
+ * Sells a lead to one order at `priceCents`. On CPL terms the buyer is charged first, in one
+ * balanced journal entry that the ledger refuses with InsufficientBalanceError (nothing written)
+ * when the wallet cannot pay; then the lead is assigned (sale row, timeline, delivery) and the
+ * affiliate's earning is held until the offer's return window has passed.
+ */
+export async function sellLeadToOrder(tx: Tx, lead: Lead, order: Order, terms: SaleTerms, priceCents: number, feeBps: number): Promise<LeadSale> {
+  const { pricingModel } = terms;
+  if (!PRICING_RULES[pricingModel].chargesOnAssignment) {
+    return assignLeadToOrder(tx, lead, order, { pricingModel, priceCents: 0, feeCents: 0, journalEntryId: null });
+  }
+  const entry = await leadChargeEntry(tx, lead, order, priceCents, feeBps);
+  const { entryId } = await postJournalEntry(tx, entry);
+  const split = splitLeadSale(priceCents, feeBps);
+  const sale = await assignLeadToOrder(tx, lead, order, { pricingModel, priceCents: split.priceCents, feeCents: split.feeCents, journalEntryId: entryId });
+  await recordHeldEarning(tx, {
+    affiliateId: lead.affiliateId,
+    kind: "LEAD_SALE",
+    leadId: lead.id,
+    saleId: sale.id,
+    amountCents: split.affiliateEarningCents,
+    currency: order.currency,
+    description: `Lead ${lead.id} sold`,
+    entryId,
+    availableAt: returnDeadline(sale.soldAt, terms.returnWindowDays),
   });
-  const sale = await tx.leadSale.create({
-    data: {
-      leadId: lead.id,
-      orderId: order.id,
-      advertiserId: order.advertiserId,
-      priceCents: split.priceCents,
-      feeCents: split.feeCents,
-      currency: order.currency,
-      journalEntryId: entryId,
-    },
-  });
-  await tx.order.update({ where: { id: order.id }, data: { lastSoldAt: sale.soldAt } });
-  await recordLeadEvent(tx, lead.id, "sold", `Sold on order ${order.id} at ${formatMoney(split.priceCents, order.currency)}`, {
-    orderId: order.id,
-    priceCents: split.priceCents,
-  });
-  await notifyBuyerOfSale(tx, sale.id);
   return sale;
 }

@@ -1,16 +1,69 @@
 import Stripe from "stripe";
-import { prisma } from "~/utils/db.server";
+import { applyConnectAccount } from "~/modules/payouts/connect-accounts.server";
+import { loadReversedTransfer, recordTransferReversal, reverseTransferForFailedPayout } from "~/modules/payouts/payout-reversals.server";
+import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
-import { stripeEventSchema } from "./billing.schema";
+import { stripeEventSchema, type StripeEventEnvelope } from "./billing.schema";
 import { getStripe } from "./stripe.server";
 import { creditPaidCheckoutSession, expireCheckoutTopUp } from "./top-ups.server";
+
+// Stripe webhooks: verified, then dispatched through one table of handlers by event type. Stripe
+// delivers at least once and in any order, so an event is only a trigger: each handler re-reads
+// its object from Stripe (`load`, outside the transaction), then applies it (`apply`) in the
+// transaction that records the event id, so the effects and "event seen" commit together. Each
+// effect is also keyed on the Stripe object it changes (the ledger's idempotency keys), so two
+// different events about one object change it once.
 
 export class WebhookSignatureError extends DomainError {
   constructor(message: string) {
     super(`Webhook signature verification failed: ${message}`, 400, "bad_signature");
   }
 }
+
+export class MalformedWebhookError extends DomainError {
+  constructor(message: string) {
+    super(`Webhook event is malformed: ${message}`, 400, "malformed_event");
+  }
+}
+
+interface StripeEventHandler<Loaded> {
+  /** Re-reads what the event is about; null when Stripe or Leadex does not know it (ignored). */
+  load(event: StripeEventEnvelope): Promise<Loaded | null>;
+  /** Applies it inside the event's transaction; returns what happened, in a word. */
+  apply(tx: Tx, loaded: Loaded, event: StripeEventEnvelope): Promise<string>;
+}
+
+const handler = <Loaded>(h: StripeEventHandler<Loaded>) => h as StripeEventHandler<unknown>;
+
+const checkoutSession = handler<Stripe.Checkout.Session>({
+  load: (event) => getStripe().checkout.sessions.retrieve(event.data.object.id),
+  apply: (tx, session) => (session.status === "expired" ? expireCheckoutTopUp(tx, session) : creditPaidCheckoutSession(tx, session)),
+});
+
+const transferReversed = handler<{ transfer: Stripe.Transfer; reason: string }>({
+  load: (event) => loadReversedTransfer(event.data.object.id),
+  apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
+});
+
+export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<unknown>>> = {
+  "checkout.session.completed": checkoutSession,
+  "checkout.session.async_payment_succeeded": checkoutSession,
+  "checkout.session.expired": checkoutSession,
+  "account.updated": handler<Stripe.Account>({
+    load: (event) => getStripe().accounts.retrieve(event.data.object.id),
+    apply: async (tx, account) => ((await applyConnectAccount(tx, account)) ? "account-updated" : "unknown"),
+  }),
+  "transfer.reversed": transferReversed,
+  "payout.failed": handler<{ transfer: Stripe.Transfer; reason: string }>({
+    load: async (event) => {
+      if (!event.account) return null;
+      const payout = await getStripe().payouts.retrieve(event.data.object.id, {}, { stripeAccount: event.account });
+      return reverseTransferForFailedPayout(event.account, payout);
+    },
+    apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
+  }),
+};
 
 /** Verifies a Stripe webhook and applies it once; the event id is recorded with its effects. */
 export async function handleStripeWebhook(rawBody: string, signature: string | null) {
@@ -21,14 +74,38 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch (error) {
     throw new WebhookSignatureError((error as Error).message);
   }
-  const event = stripeEventSchema.parse(verified);
-  // Webhooks arrive at least once and in any order: treat the event as a trigger and re-read the object.
-  const session = event.type.startsWith("checkout.session.") ? await getStripe().checkout.sessions.retrieve(event.data.object.id) : null;
+  const parsed = stripeEventSchema.safeParse(verified);
+  if (!parsed.success) {
+    const problem = parsed.error.issues.map((i) => `${i.path.join(".") || "event"}: ${i.message}`).join("; ");
+    console.warn(`stripe webhook refused: ${problem}`);
+    throw new MalformedWebhookError(problem);
+  }
+  const event = parsed.data;
+  const eventHandler = STRIPE_EVENT_HANDLERS[event.type];
+  const loaded = eventHandler ? await loadOrIgnore(eventHandler, event) : null;
   return prisma.$transaction(async (tx) => {
     const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
-    if (recorded.count === 0) return { eventId: event.id, result: "duplicate" as const };
-    if (!session) return { eventId: event.id, result: "ignored" as const };
-    const result = session.status === "expired" ? await expireCheckoutTopUp(tx, session) : await creditPaidCheckoutSession(tx, session);
-    return { eventId: event.id, result };
+    if (recorded.count === 0) return { eventId: event.id, result: "duplicate" };
+    if (!eventHandler) return { eventId: event.id, result: "ignored" };
+    if (loaded === null) return { eventId: event.id, result: "ignored", reason: `${event.data.object.object} ${event.data.object.id} is unknown` };
+    return { eventId: event.id, result: await eventHandler.apply(tx, loaded, event) };
   });
+}
+
+/**
+ * The handler's object, or null when Stripe says it does not exist (answered 200 so Stripe stops
+ * retrying, and logged). Other failures (Stripe down) throw: the webhook answers 5xx and Stripe retries.
+ */
+async function loadOrIgnore(eventHandler: StripeEventHandler<unknown>, event: StripeEventEnvelope): Promise<unknown> {
+  try {
+    const loaded = await eventHandler.load(event);
+    if (loaded === null) console.warn(`stripe webhook ${event.id} (${event.type}): nothing to apply for ${event.data.object.id}`);
+    return loaded;
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing") {
+      console.warn(`stripe webhook ${event.id} (${event.type}): ${event.data.object.id} does not exist at Stripe; ignored`);
+      return null;
+    }
+    throw error;
+  }
 }

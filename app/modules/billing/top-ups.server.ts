@@ -3,12 +3,10 @@ import { ensureLedgerAccount, ledgerAccounts, postJournalEntry } from "~/modules
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
-import { formatMoney } from "~/utils/money";
+import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { getStripe } from "./stripe.server";
-
-const CURRENCY = "usd";
 
 async function ensureStripeCustomer(companyId: string): Promise<string> {
   const company = await prisma.company.findUniqueOrThrow({
@@ -29,7 +27,7 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
   requirePermission(actor, "write:topup:own");
   const env = getEnv();
   const customer = await ensureStripeCustomer(actor.companyId);
-  const topUp = await prisma.topUp.create({ data: { advertiserId: actor.companyId, amountCents, currency: CURRENCY } });
+  const topUp = await prisma.topUp.create({ data: { advertiserId: actor.companyId, amountCents, currency: DEFAULT_CURRENCY } });
   const session = await getStripe().checkout.sessions.create(
     {
       mode: "payment",
@@ -40,7 +38,7 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
       line_items: [
         {
           quantity: 1,
-          price_data: { currency: CURRENCY, unit_amount: amountCents, product_data: { name: "Leadex wallet top-up" } },
+          price_data: { currency: DEFAULT_CURRENCY, unit_amount: amountCents, product_data: { name: "Leadex wallet top-up" } },
         },
       ],
       success_url: `${env.APP_URL}/advertiser/billing?topup=success&session_id={CHECKOUT_SESSION_ID}`,

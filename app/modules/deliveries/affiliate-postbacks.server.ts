@@ -15,7 +15,7 @@ export function fillPostbackTemplate(template: string, values: Record<PostbackMa
 async function affiliateEarningCents(tx: Tx, lead: { id: string; affiliateId: string }, currency: string): Promise<number> {
   const { _sum } = await tx.posting.aggregate({
     _sum: { amountCents: true },
-    where: { account: { code: ledgerAccounts.affiliatePending(lead.affiliateId, currency).code }, entry: { sale: { leadId: lead.id } } },
+    where: { account: { code: ledgerAccounts.affiliateHeld(lead.affiliateId, currency).code }, entry: { sale: { leadId: lead.id } } },
   });
   // The affiliate's account is a liability: what it earned is credited (negative).
   return -Number(_sum.amountCents ?? 0n);

@@ -3,19 +3,19 @@ import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { readCheckResults, readScoreReasons } from "~/modules/quality/review.schema";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
+import { DEFAULT_CURRENCY } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 
 // Every read is scoped by the acting company in the query itself: a forgotten check returns nothing.
 
 const PAGE = 200;
-const CURRENCY = "usd";
 
 /** What each lead earned the affiliate, read from the ledger (the sale entries' postings). */
 async function affiliateEarningsByLead(affiliateId: string, leadIds: string[]): Promise<Map<string, number>> {
   const postings = await prisma.posting.findMany({
     where: {
-      account: { code: ledgerAccounts.affiliatePending(affiliateId, CURRENCY).code },
+      account: { code: ledgerAccounts.affiliateHeld(affiliateId, DEFAULT_CURRENCY).code },
       entry: { sale: { leadId: { in: leadIds } } },
     },
     select: { amountCents: true, entry: { select: { sale: { select: { leadId: true } } } } },
@@ -49,7 +49,7 @@ export async function listAffiliateLeads(actor: Actor) {
     subIds: lead.subIds as Record<string, string>,
     receivedAt: lead.receivedAt,
     earningCents: earnings.get(lead.id) ?? 0,
-    currency: CURRENCY,
+    currency: DEFAULT_CURRENCY,
   }));
 }
 

@@ -16,7 +16,9 @@ export type LeadEventType =
   | "order-skipped"
   | "ping-post"
   | "delivery"
-  | "postback";
+  | "postback"
+  | "sale-reversed"
+  | "earning";
 
 /** Writes one step of the lead's life on its timeline (inside the transaction that made it happen). */
 export async function recordLeadEvent(

@@ -1,9 +1,23 @@
 import { randomUUID } from "node:crypto";
 import type { LedgerAccountType } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
+import { DomainError } from "~/utils/errors";
+import { formatMoney } from "~/utils/money";
 
 // Double-entry ledger: the source of truth for every balance. Positive postings are debits,
-// negative are credits; every entry sums to zero per currency and is never edited.
+// negative are credits; every entry sums to zero per currency and is never edited, only
+// reversed by a new entry. The ledger owns its invariants: an entry that would take an account
+// below its floor is refused here, under the account's lock, so no caller can skip the check.
+
+/** Whether an account of this type grows with debits (assets, expenses) or credits (liabilities, revenue). */
+export function normalBalance(type: LedgerAccountType): "debit" | "credit" {
+  return type === "ASSET" || type === "EXPENSE" ? "debit" : "credit";
+}
+
+/** The balance as the account's owner reads it from the sum of its postings (debits positive). */
+export function ownerBalanceCents(type: LedgerAccountType, postingsSumCents: bigint): bigint {
+  return normalBalance(type) === "debit" ? postingsSumCents : -postingsSumCents;
+}
 
 export interface AccountSpec {
   code: string;
@@ -21,8 +35,16 @@ export const ledgerAccounts = {
     companyId,
     currency,
   }),
-  affiliatePending: (companyId: string, currency: string): AccountSpec => ({
-    code: `affiliate:${companyId}:pending:${currency}`,
+  /** What the affiliate earned and the buyer may still return: not payable yet. */
+  affiliateHeld: (companyId: string, currency: string): AccountSpec => ({
+    code: `affiliate:${companyId}:held:${currency}`,
+    type: "LIABILITY",
+    companyId,
+    currency,
+  }),
+  /** Earnings past their return window, less clawbacks: what the next payout pays (may go negative). */
+  affiliateAvailable: (companyId: string, currency: string): AccountSpec => ({
+    code: `affiliate:${companyId}:available:${currency}`,
     type: "LIABILITY",
     companyId,
     currency,
@@ -34,14 +56,47 @@ export interface PostingInput {
   amountCents: bigint;
 }
 
+/** An account the entry must not take below `floorCents` (as its owner reads the balance). */
+export interface AccountFloor {
+  account: AccountSpec;
+  floorCents: bigint;
+}
+
 export interface JournalEntryInput {
   idempotencyKey: string;
   kind: string;
   description: string;
   postings: PostingInput[];
+  /** Accounts checked against their floor under their row lock before anything is written. */
+  floors?: AccountFloor[];
+  /** The entry this one reverses (set by `postReversingEntry`). */
+  reversesId?: string;
 }
 
 export class UnbalancedEntryError extends Error {}
+
+/** The entry would take an account below its floor; nothing was written. */
+export class InsufficientBalanceError extends DomainError {
+  constructor(
+    readonly accountCode: string,
+    readonly balanceCents: bigint,
+    readonly neededCents: bigint,
+    readonly floorCents: bigint,
+    readonly currency: string,
+  ) {
+    super(`Account ${accountCode}: ${InsufficientBalanceError.shortfall(balanceCents, neededCents, floorCents, currency, "amount")}`, 409, "insufficient_balance");
+  }
+
+  /** "balance $20.00 is below the price $30.00", naming the credit limit when there is one. */
+  describe(what: string): string {
+    return InsufficientBalanceError.shortfall(this.balanceCents, this.neededCents, this.floorCents, this.currency, what);
+  }
+
+  private static shortfall(balance: bigint, needed: bigint, floor: bigint, currency: string, what: string): string {
+    const credit = floor < 0n ? ` plus its credit limit ${formatMoney(-floor, currency)}` : "";
+    return `balance ${formatMoney(balance, currency)}${credit} is below the ${what} ${formatMoney(needed, currency)}`;
+  }
+}
 
 function assertBalanced(entry: JournalEntryInput) {
   if (entry.postings.length < 2) throw new UnbalancedEntryError("An entry needs at least two postings");
@@ -66,14 +121,44 @@ export async function lockLedgerAccount(tx: Tx, accountId: string) {
 }
 
 /**
+ * Locks each floored account (in id order, so concurrent entries cannot deadlock) and says which
+ * floor the entry would break, or null. Only movements towards the floor count: an entry that
+ * raises a balance already below its floor (a recovery) goes through. Callers that must decide
+ * before posting (a buyer to call first) ask this; `postJournalEntry` enforces it regardless.
+ */
+export async function findFloorBreach(tx: Tx, input: JournalEntryInput): Promise<InsufficientBalanceError | null> {
+  if (!input.floors?.length) return null;
+  const accounts = await Promise.all(input.floors.map(async (f) => ({ floor: f, row: await ensureLedgerAccount(tx, f.account) })));
+  for (const { row } of [...accounts].sort((a, b) => a.row.id.localeCompare(b.row.id))) await lockLedgerAccount(tx, row.id);
+  for (const { floor } of accounts) {
+    const { account } = floor;
+    const movementCents = ownerBalanceCents(
+      account.type,
+      input.postings.filter((p) => p.account.code === account.code).reduce((sum, p) => sum + p.amountCents, 0n),
+    );
+    if (movementCents >= 0n) continue;
+    const balance = await balanceCents(tx, account);
+    if (balance + movementCents < floor.floorCents) {
+      return new InsufficientBalanceError(account.code, balance, -movementCents, floor.floorCents, account.currency);
+    }
+  }
+  return null;
+}
+
+/**
  * Posts one balanced entry exactly once: a second call with the same idempotency key
- * returns the first entry and writes nothing.
+ * returns the first entry and writes nothing (and checks no floor). An entry that would take a
+ * floored account below its floor throws InsufficientBalanceError before anything is written.
  */
 export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promise<{ entryId: string; created: boolean }> {
   assertBalanced(input);
+  const earlier = await tx.journalEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } });
+  if (earlier) return { entryId: earlier.id, created: false };
+  const breach = await findFloorBreach(tx, input);
+  if (breach) throw breach;
   const id = randomUUID();
   const inserted = await tx.journalEntry.createMany({
-    data: [{ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description }],
+    data: [{ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null }],
     skipDuplicates: true,
   });
   if (inserted.count === 0) {
@@ -89,6 +174,33 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   return { entryId: id, created: true };
 }
 
+/**
+ * Reverses an entry with a new one carrying the opposite postings, linked by `reversesId`.
+ * Idempotent on its own key; an entry is reversed at most once (a second reversal under another
+ * key returns the first). Floors apply as to any entry.
+ */
+export async function postReversingEntry(
+  tx: Tx,
+  input: { entryId: string; idempotencyKey: string; kind: string; description: string; floors?: AccountFloor[] },
+): Promise<{ entryId: string; created: boolean }> {
+  const original = await tx.journalEntry.findUniqueOrThrow({
+    where: { id: input.entryId },
+    include: { postings: { include: { account: true } }, reversedBy: { select: { id: true } } },
+  });
+  if (original.reversedBy) return { entryId: original.reversedBy.id, created: false };
+  return postJournalEntry(tx, {
+    idempotencyKey: input.idempotencyKey,
+    kind: input.kind,
+    description: input.description,
+    reversesId: original.id,
+    floors: input.floors,
+    postings: original.postings.map((p) => ({
+      account: { code: p.account.code, type: p.account.type, companyId: p.account.companyId, currency: p.account.currency },
+      amountCents: -p.amountCents,
+    })),
+  });
+}
+
 /** Sum of postings (debits positive) for an account code; 0 for an account never used. */
 export async function sumPostingsCents(db: Tx | Db, code: string): Promise<bigint> {
   const result = await db.posting.aggregate({ where: { account: { code } }, _sum: { amountCents: true } });
@@ -97,8 +209,7 @@ export async function sumPostingsCents(db: Tx | Db, code: string): Promise<bigin
 
 /** Balance as its owner reads it: credits are positive on liability and revenue accounts. */
 export async function balanceCents(db: Tx | Db, spec: AccountSpec): Promise<bigint> {
-  const sum = await sumPostingsCents(db, spec.code);
-  return spec.type === "ASSET" || spec.type === "EXPENSE" ? sum : -sum;
+  return ownerBalanceCents(spec.type, await sumPostingsCents(db, spec.code));
 }
 
 /** Balances of several accounts in one query (as `balanceCents` reads each), keyed by account code. */
@@ -109,8 +220,7 @@ export async function balancesCents(db: Tx | Db, specs: AccountSpec[]): Promise<
   const sumByCode = new Map(sums.map((r) => [r.code, BigInt(r.sum)]));
   return new Map(
     specs.map((spec) => {
-      const sum = sumByCode.get(spec.code) ?? 0n;
-      return [spec.code, spec.type === "ASSET" || spec.type === "EXPENSE" ? sum : -sum];
+      return [spec.code, ownerBalanceCents(spec.type, sumByCode.get(spec.code) ?? 0n)];
     }),
   );
 }

@@ -1,8 +1,7 @@
 import type { Lead, Offer, Order } from "~/generated/prisma/client";
-import { recordLeadSale } from "~/modules/billing/lead-sales.server";
+import { leadSaleRefusal, sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { ensureSigningSecret } from "~/modules/deliveries/signing.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import { orderSkipReason } from "~/modules/routing/order-eligibility.server";
 import { routeLead, routingCandidateOf } from "~/modules/routing/routing.server";
 import type { Tx } from "~/utils/db.server";
@@ -45,9 +44,7 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
     priceCents: bid.priceCents,
   });
   const order = bid.order;
-  const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
-  await lockLedgerAccount(tx, (await ensureLedgerAccount(tx, wallet)).id);
-  let refusal = await postTimeRefusal(tx, order, lead, bid.priceCents);
+  let refusal = await postTimeRefusal(tx, order, lead, offer, bid.priceCents, feeBps);
   if (!refusal && bid.external) {
     const outcome = order.postUrl
       ? await postToExternalBuyer(
@@ -68,21 +65,21 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
     });
     return routeLead(tx, lead, offer, feeBps);
   }
-  await recordLeadSale(tx, lead, order, bid.priceCents, feeBps);
+  await sellLeadToOrder(tx, lead, order, offer, bid.priceCents, feeBps);
   await tx.pingBid.update({ where: { id: bid.id }, data: { status: "SOLD", decidedAt: new Date() } });
   return { sold: 1 };
 }
 
-/** Why the winning order cannot take the lead now (closed, caps, filters, wallet), or null. */
-async function postTimeRefusal(tx: Tx, order: Order, lead: Lead, priceCents: number): Promise<string | null> {
+/**
+ * Why the winning order cannot take the lead now (closed, caps, filters, wallet), or null. The
+ * ledger's answer on the wallet holds its lock, so the sale after the buyer's accept cannot fail on it.
+ */
+async function postTimeRefusal(tx: Tx, order: Order, lead: Lead, offer: Offer, priceCents: number, feeBps: number): Promise<string | null> {
   if (order.status !== "OPEN") return `could not take the post (order is ${order.status.toLowerCase()})`;
   const skip = await orderSkipReason(tx, order, routingCandidateOf(lead), new Date(), priceCents);
   if (skip) return `could not take the post (${skip})`;
-  const balance = await balanceCents(tx, ledgerAccounts.advertiserWallet(order.advertiserId, order.currency));
-  if (balance < BigInt(priceCents)) {
-    return `could not take the post (balance ${formatMoney(balance, order.currency)} is below the bid ${formatMoney(priceCents, order.currency)})`;
-  }
-  return null;
+  const unpaid = await leadSaleRefusal(tx, lead, order, offer, priceCents, feeBps);
+  return unpaid ? `could not take the post (${unpaid.describe("bid")})` : null;
 }
 
 function postDeadlineMs(): number {

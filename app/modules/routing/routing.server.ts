@@ -1,9 +1,8 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
-import { recordLeadSale } from "~/modules/billing/lead-sales.server";
+import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
+import { ensureLedgerAccount, InsufficientBalanceError, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
-import { formatMoney } from "~/utils/money";
 import { distributeOrders } from "./distribution.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
 import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
@@ -51,7 +50,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     return { sold: 0 };
   }
   // Lock every candidate wallet up front, in one order, so leads routed at the same time
-  // cannot deadlock on each other's wallets.
+  // cannot deadlock on each other's wallets (the ledger locks each again as it charges it).
   const wallets = [...new Map(internal.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
   const walletAccountIds: string[] = [];
   for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
@@ -84,13 +83,13 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       await skip(skipReason);
       continue;
     }
-    const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
-    const available = await balanceCents(tx, wallet);
-    if (available < BigInt(priceCents)) {
-      await skip(`balance ${formatMoney(available, order.currency)} is below the price ${formatMoney(priceCents, order.currency)}`);
+    try {
+      await sellLeadToOrder(tx, lead, order, offer, priceCents, feeBps);
+    } catch (error) {
+      if (!(error instanceof InsufficientBalanceError)) throw error;
+      await skip(error.describe("price"));
       continue;
     }
-    await recordLeadSale(tx, lead, order, priceCents, feeBps);
     buyers.add(order.advertiserId);
     sold++;
   }

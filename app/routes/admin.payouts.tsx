@@ -1,0 +1,160 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { DataTable } from "~/components/data-table";
+import { FormError, SubmitButton } from "~/components/field";
+import { formatDateTime } from "~/components/format";
+import { EmptyState, PageHeader } from "~/components/portal-shell";
+import { StatusBadge } from "~/components/status-badge";
+import { listAffiliatePayoutStanding, requestPayoutRun, setPayoutHold } from "~/modules/payouts/payout-queries.server";
+import { formatMoney } from "~/utils/money";
+import { isDomainError } from "~/utils/errors";
+import { requireUser } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Payouts · Admin · Leadex" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireUser(request, ["ADMIN"]);
+  return listAffiliatePayoutStanding(actor);
+}
+
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("run") }),
+  z.object({ intent: z.literal("hold"), affiliateId: z.string().min(1), reason: z.string().max(500).default("") }),
+  z.object({ intent: z.literal("release"), affiliateId: z.string().min(1) }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["ADMIN"]);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false as const, formError: "Choose what to do", notice: null };
+  try {
+    const input = parsed.data;
+    if (input.intent === "run") {
+      await requestPayoutRun(actor);
+      return { ok: true as const, formError: null, notice: "Payout run started: refresh in a moment to see who was paid and why others were not." };
+    }
+    const name = await setPayoutHold(actor, input.affiliateId, input.intent === "hold" ? { held: true, reason: input.reason } : { held: false });
+    return { ok: true as const, formError: null, notice: input.intent === "hold" ? `Payouts to ${name} are held.` : `Payouts to ${name} are no longer held.` };
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    return { ok: false as const, formError: error.message, notice: null };
+  }
+}
+
+export default function AdminPayouts() {
+  const { affiliates, recent, runs } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <PageHeader
+        title="Payouts"
+        description="Affiliates are paid their available earnings through Stripe Connect on each run. Holds are written to the audit log."
+        actions={
+          <Form method="post">
+            <input type="hidden" name="intent" value="run" />
+            <SubmitButton>Run payouts now</SubmitButton>
+          </Form>
+        }
+      />
+      {result?.notice ? (
+        <div className="alert alert-success" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <FormError error={result?.formError ?? undefined} />
+      <section className="card">
+        <h2>Recent runs</h2>
+        <DataTable
+          rows={runs}
+          empty={<EmptyState title="No payout runs yet" />}
+          head={
+            <>
+              <th>Started</th>
+              <th>Trigger</th>
+              <th className="num">Paid</th>
+              <th className="num">Not paid</th>
+              <th>Finished</th>
+            </>
+          }
+          row={(r) => (
+            <tr key={r.id}>
+              <td className="nowrap">{formatDateTime(r.startedAt)}</td>
+              <td>{r.trigger.toLowerCase()}</td>
+              <td className="num">{r._count.payouts}</td>
+              <td className="num">{r._count.skips}</td>
+              <td className="nowrap">{r.finishedAt ? formatDateTime(r.finishedAt) : "running"}</td>
+            </tr>
+          )}
+        />
+      </section>
+      <section className="card">
+        <h2>Affiliates</h2>
+        <DataTable
+          rows={affiliates}
+          empty={<EmptyState title="No affiliates yet" />}
+          head={
+            <>
+              <th>Affiliate</th>
+              <th>Stripe</th>
+              <th>Payouts</th>
+            </>
+          }
+          row={(a) => (
+            <tr key={a.id}>
+              <td>{a.name}</td>
+              <td>{a.stripeAccountId ? (a.payoutsEnabled ? "ready" : "onboarding") : "not set up"}</td>
+              <td>
+                {a.payoutsHeldAt ? (
+                  <Form method="post" className="form-inline">
+                    <span>Held: {a.payoutsHeldReason}</span>
+                    <input type="hidden" name="intent" value="release" />
+                    <input type="hidden" name="affiliateId" value={a.id} />
+                    <SubmitButton className="button button-small button-ghost">Release</SubmitButton>
+                  </Form>
+                ) : (
+                  <Form method="post" className="form-inline">
+                    <input type="hidden" name="intent" value="hold" />
+                    <input type="hidden" name="affiliateId" value={a.id} />
+                    <label className="visually-hidden" htmlFor={`hold-${a.id}`}>
+                      Reason to hold {a.name}&apos;s payouts
+                    </label>
+                    <input id={`hold-${a.id}`} name="reason" placeholder="Reason to hold" required maxLength={500} />
+                    <SubmitButton className="button button-small button-ghost">Hold</SubmitButton>
+                  </Form>
+                )}
+              </td>
+            </tr>
+          )}
+        />
+      </section>
+      <section className="card">
+        <h2>Latest payouts</h2>
+        <DataTable
+          rows={recent}
+          empty={<EmptyState title="No payouts yet" />}
+          head={
+            <>
+              <th>Date</th>
+              <th>Affiliate</th>
+              <th className="num">Amount</th>
+              <th>Status</th>
+              <th>Details</th>
+            </>
+          }
+          row={(p) => (
+            <tr key={p.id}>
+              <td className="nowrap">{formatDateTime(p.createdAt)}</td>
+              <td>{p.affiliate.name}</td>
+              <td className="num">{formatMoney(p.amountCents, p.currency)}</td>
+              <td>
+                <StatusBadge status={p.status} />
+              </td>
+              <td>{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : "—")}</td>
+            </tr>
+          )}
+        />
+      </section>
+    </>
+  );
+}

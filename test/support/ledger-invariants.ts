@@ -1,0 +1,45 @@
+import { expect } from "vitest";
+import { balancesCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { prisma } from "~/utils/db.server";
+
+/**
+ * The money invariants every money test ends with (PRODUCT.md): every entry balances; no account
+ * is below its floor without a recorded cause; one entry per billable event; and the affiliate's
+ * earning lines agree with its held and available balances.
+ */
+export async function expectLedgerInvariants(): Promise<void> {
+  expect(await findUnbalancedEntries(prisma), "every journal entry balances").toEqual([]);
+
+  const advertisers = await prisma.company.findMany({ where: { kind: "ADVERTISER" }, select: { id: true, creditLimitCents: true } });
+  const wallets = await balancesCents(prisma, advertisers.map((a) => ledgerAccounts.advertiserWallet(a.id, "usd")));
+  for (const a of advertisers) {
+    const balance = wallets.get(ledgerAccounts.advertiserWallet(a.id, "usd").code) ?? 0n;
+    expect(balance >= -BigInt(a.creditLimitCents), `wallet of ${a.id} (${balance}) is not below its floor`).toBe(true);
+  }
+
+  const affiliates = await prisma.company.findMany({ where: { kind: "AFFILIATE" }, select: { id: true } });
+  const specs = affiliates.flatMap((a) => [ledgerAccounts.affiliateHeld(a.id, "usd"), ledgerAccounts.affiliateAvailable(a.id, "usd")]);
+  const balances = await balancesCents(prisma, specs);
+  for (const a of affiliates) {
+    const held = balances.get(ledgerAccounts.affiliateHeld(a.id, "usd").code) ?? 0n;
+    const available = balances.get(ledgerAccounts.affiliateAvailable(a.id, "usd").code) ?? 0n;
+    const [heldLines, unpaidLines, clawbacks] = await Promise.all([
+      prisma.earning.aggregate({ where: { affiliateId: a.id, releasedAt: null, reversedAt: null }, _sum: { amountCents: true } }),
+      prisma.earning.aggregate({ where: { affiliateId: a.id, releasedAt: { not: null }, payoutId: null }, _sum: { amountCents: true } }),
+      prisma.earning.count({ where: { affiliateId: a.id, kind: "CLAWBACK" } }),
+    ]);
+    expect(held, `held earnings of ${a.id} equal its unreleased lines`).toBe(BigInt(heldLines._sum.amountCents ?? 0));
+    expect(held >= 0n, `held earnings of ${a.id} are not negative`).toBe(true);
+    expect(available, `available earnings of ${a.id} equal its released, unpaid lines`).toBe(BigInt(unpaidLines._sum.amountCents ?? 0));
+    if (available < 0n) expect(clawbacks, `negative available of ${a.id} is explained by a clawback`).toBeGreaterThan(0);
+  }
+
+  // One entry per billable event: every charged sale has its own entry and one earning line.
+  const charged = await prisma.leadSale.findMany({ where: { journalEntryId: { not: null } }, select: { id: true, journalEntryId: true } });
+  expect(new Set(charged.map((s) => s.journalEntryId)).size).toBe(charged.length);
+  expect(await prisma.journalEntry.count({ where: { kind: "LEAD_SALE" } })).toBe(charged.length);
+  const earningLines = await prisma.earning.groupBy({ by: ["saleId"], where: { kind: "LEAD_SALE" }, _count: true });
+  for (const line of earningLines) expect(line._count, `sale ${line.saleId} has one earning line`).toBe(1);
+  const payouts = await prisma.payout.findMany({ where: { journalEntryId: { not: null } }, select: { journalEntryId: true } });
+  expect(await prisma.journalEntry.count({ where: { kind: "PAYOUT" } })).toBe(payouts.length);
+}

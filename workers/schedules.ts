@@ -1,0 +1,23 @@
+import type { Env } from "~/utils/env.server";
+import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
+import { runPayouts } from "~/modules/payouts/payout-runs.server";
+import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
+
+// The one place that says what runs on a schedule, when, and which module function does it.
+// Each task is safe to run twice at once and to retry: see docs/decisions/004-scheduled-work.md.
+
+interface ScheduledTaskDefinition {
+  schedule: (env: Env) => Schedule;
+  run: (runKey: string, payload: ScheduledWorkPayload) => Promise<unknown>;
+}
+
+export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
+  "release-earnings": {
+    schedule: (env) => ({ every: env.EARNINGS_RELEASE_EVERY_MS }),
+    run: (runKey) => releaseDueEarnings(runKey),
+  },
+  "payout-run": {
+    schedule: (env) => ({ cron: env.PAYOUT_SCHEDULE_CRON }),
+    run: (runKey, payload) => runPayouts({ key: runKey, trigger: payload.triggeredById ? "ADMIN" : "SCHEDULE", triggeredById: payload.triggeredById ?? null }),
+  },
+};
