@@ -1,11 +1,16 @@
 /**
- * The `/v1` JSON API: Bearer auth, form-encoded parameters, idempotency keys, Stripe's error
- * envelope and status codes, and the handful of endpoints Leadex uses.
+ * The `/v1` JSON API: Bearer auth, the Stripe-Account header, form-encoded parameters,
+ * idempotency keys (scoped per account), Stripe's error envelope and status codes, and the
+ * handful of endpoints Leadex uses (the Connect ones in connect-api.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Stripe from "stripe";
+import { type Call, ID, type Route, cannotExpand, checkCurrency, checkUrl, route } from "./api-routes.js";
+import type { ConnectAccounts } from "./connect-accounts.js";
+import type { ConnectApi } from "./connect-api.js";
 import type { EmulatorCore, RequestInfo } from "./core.js";
 import { StripeApiError, invalidParam, invalidRequest, missingParam, noSuch } from "./errors.js";
+import type { EventLog } from "./event-log.js";
 import { BodyTooLargeError, readBody, send } from "./http-util.js";
 import { IdempotencyStore, type StoredResponse } from "./idempotency.js";
 import { newId, nowSeconds } from "./ids.js";
@@ -13,50 +18,31 @@ import type { LineItemInput } from "./objects.js";
 import { API_VERSION, ZERO_DECIMAL_CURRENCIES, snapshot } from "./objects.js";
 import { ParamReader, canonicalJson, parseParams } from "./params.js";
 
-interface Call {
-  params: ParamReader;
-  ids: string[];
-  request: RequestInfo;
-}
-
-type Handler = (call: Call) => object;
-
-interface Route {
-  method: "GET" | "POST";
-  pattern: RegExp;
-  handler: Handler;
-}
-
-const ID = "([^/]+)";
-
 export class ApiRouter {
   private readonly idempotency = new IdempotencyStore();
   private readonly routes: Route[];
 
   constructor(
     private readonly core: EmulatorCore,
+    private readonly events: EventLog,
+    private readonly accounts: ConnectAccounts,
+    connect: ConnectApi,
     private readonly log: (line: string) => void,
   ) {
-    const r = (method: Route["method"], path: string, handler: Handler): Route => ({
-      method,
-      pattern: new RegExp(`^${path}$`),
-      handler,
-    });
     this.routes = [
-      r("POST", "/v1/customers", (c) => this.createCustomer(c)),
-      r("GET", "/v1/customers", (c) => this.listCustomers(c)),
-      r("GET", `/v1/customers/${ID}`, (c) => this.core.getCustomer(c.ids[0])),
-      r("POST", "/v1/checkout/sessions", (c) => this.expandSession(this.createCheckoutSession(c), c.params)),
-      r("GET", `/v1/checkout/sessions/${ID}`, (c) =>
+      route("POST", "/v1/customers", (c) => this.createCustomer(c)),
+      route("GET", "/v1/customers", (c) => this.listCustomers(c)),
+      route("GET", `/v1/customers/${ID}`, (c) => this.core.getCustomer(c.ids[0])),
+      route("POST", "/v1/checkout/sessions", (c) => this.expandSession(this.createCheckoutSession(c), c.params)),
+      route("GET", `/v1/checkout/sessions/${ID}`, (c) =>
         this.expandSession(this.core.getCheckoutSession(c.ids[0]).session, c.params),
       ),
-      r("POST", `/v1/checkout/sessions/${ID}/expire`, (c) =>
+      route("POST", `/v1/checkout/sessions/${ID}/expire`, (c) =>
         this.expandSession(this.core.expireCheckoutSession(c.ids[0], c.request), c.params),
       ),
-      r("GET", `/v1/payment_intents/${ID}`, (c) => this.expandPaymentIntent(this.core.getPaymentIntent(c.ids[0]), c.params)),
-      r("POST", "/v1/transfers", (c) => this.createTransfer(c)),
-      r("GET", `/v1/transfers/${ID}`, (c) => this.core.getTransfer(c.ids[0])),
-      r("GET", `/v1/events/${ID}`, (c) => this.core.getEvent(c.ids[0])),
+      route("GET", `/v1/payment_intents/${ID}`, (c) => this.expandPaymentIntent(this.core.getPaymentIntent(c.ids[0]), c.params)),
+      route("GET", `/v1/events/${ID}`, (c) => this.events.get(c.ids[0], c.account), { onBehalf: true }),
+      ...connect.routes(),
     ];
   }
 
@@ -80,7 +66,13 @@ export class ApiRouter {
     let finish: ((response: StoredResponse) => void) | undefined;
     try {
       const apiKey = authenticate(req);
+      const account = this.connectedAccount(req, apiKey);
       const { route, ids } = this.match(method, url.pathname);
+      if (account !== null && !route.onBehalf) {
+        throw invalidRequest(
+          `The Leadex Stripe emulator does not support the Stripe-Account header on ${method} ${url.pathname}; only balance, payouts and events act as a connected account here.`,
+        );
+      }
       const contentType = headerValue(req, "content-type") ?? "";
       const text = method === "POST" ? await readBody(req) : url.search.slice(1);
       if (method === "POST" && text !== "" && !contentType.startsWith("application/x-www-form-urlencoded")) {
@@ -94,8 +86,9 @@ export class ApiRouter {
         if (idempotencyKey.length > 255) {
           throw invalidRequest("Idempotency-Key must be at most 255 characters long.");
         }
+        // Stripe scopes idempotency keys per account: the platform's and each connected account's.
         const decision = this.idempotency.begin(
-          apiKey,
+          account === null ? apiKey : `${apiKey}:${account}`,
           idempotencyKey,
           `${method} ${url.pathname} ${canonicalJson(values)}`,
         );
@@ -112,7 +105,7 @@ export class ApiRouter {
         id: requestId,
         idempotency_key: method === "POST" ? (idempotencyKey ?? null) : null,
       };
-      const body = route.handler({ params: new ParamReader(values), ids, request });
+      const body = route.handler({ params: new ParamReader(values), ids, request, account });
       const response = respond(200, snapshot(body));
       finish?.(response);
       this.log(`[stripe-emulator] ${method} ${url.pathname} -> 200`);
@@ -123,6 +116,21 @@ export class ApiRouter {
       finish?.(response);
       this.log(`[stripe-emulator] ${method} ${url.pathname} -> ${apiError.statusCode} ${apiError.message}`);
     }
+  }
+
+  /** The account named by Stripe-Account, or null; like Stripe, an unknown one answers 403. */
+  private connectedAccount(req: IncomingMessage, apiKey: string): string | null {
+    const id = headerValue(req, "stripe-account");
+    if (id === undefined || id === "") return null;
+    if (!this.accounts.find(id)) {
+      throw invalidRequest(
+        `The provided key '${maskKey(apiKey)}' does not have access to account '${id}' (or that account does not exist). Application access may have been revoked.`,
+        undefined,
+        "account_invalid",
+        403,
+      );
+    }
+    return id;
   }
 
   private match(method: string, pathname: string): { route: Route; ids: string[] } {
@@ -211,8 +219,7 @@ export class ApiRouter {
       }
       const priceData = li.requiredObject("price_data");
       priceData.allowOnly(["currency", "unit_amount", "product_data", "tax_behavior"]);
-      const currency = priceData.requiredString("currency").toLowerCase();
-      if (!/^[a-z]{3}$/.test(currency)) throw invalidParam(`${priceData.path}[currency]`, `Invalid currency: ${currency}.`);
+      const currency = checkCurrency(`${priceData.path}[currency]`, priceData.requiredString("currency"));
       const unitAmount = priceData.requiredInteger("unit_amount", { min: 0 });
       const product = priceData.requiredObject("product_data");
       product.allowOnly(["name", "description", "metadata"]);
@@ -286,31 +293,6 @@ export class ApiRouter {
     );
   }
 
-  private createTransfer({ params, request }: Call): Stripe.Transfer {
-    params.allowOnly(["amount", "currency", "destination", "description", "metadata", "transfer_group", "source_transaction", "expand"]);
-    const amount = params.requiredInteger("amount", { min: 1 });
-    const currency = params.requiredString("currency").toLowerCase();
-    if (!/^[a-z]{3}$/.test(currency)) throw invalidParam("currency", `Invalid currency: ${currency}.`);
-    const destination = params.requiredString("destination");
-    if (!/^acct_[A-Za-z0-9]+$/.test(destination)) throw noSuch("destination", destination, "destination", 400);
-    const sourceTransaction = params.optionalString("source_transaction");
-    if (sourceTransaction !== null && !/^ch_[A-Za-z0-9]+$/.test(sourceTransaction)) {
-      throw noSuch("charge", sourceTransaction, "source_transaction", 400);
-    }
-    return this.core.createTransfer(
-      {
-        amount,
-        currency,
-        destination,
-        description: params.optionalString("description"),
-        metadata: params.metadata("metadata"),
-        transferGroup: params.optionalString("transfer_group"),
-        sourceTransaction,
-      },
-      request,
-    );
-  }
-
   // ---- expand ------------------------------------------------------------------------------
 
   private expandSession(session: Stripe.Checkout.Session, params: ParamReader): Stripe.Checkout.Session {
@@ -343,23 +325,6 @@ export class ApiRouter {
   }
 }
 
-function cannotExpand(path: string, index: number): StripeApiError {
-  return invalidRequest(
-    `This property cannot be expanded (${path}) in the Leadex Stripe emulator.`,
-    `expand[${index}]`,
-    "parameter_invalid",
-  );
-}
-
-function checkUrl(param: string, value: string): void {
-  try {
-    const url = new URL(value.replaceAll("{CHECKOUT_SESSION_ID}", "x"));
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("bad protocol");
-  } catch {
-    throw invalidRequest("Not a valid URL", param, "url_invalid");
-  }
-}
-
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -389,15 +354,18 @@ function authenticate(req: IncomingMessage): string {
     );
   }
   if (!/^sk_test_\S+$/.test(key)) {
-    const shown = key.length > 12 ? `${key.slice(0, 8)}${"*".repeat(key.length - 12)}${key.slice(-4)}` : "*".repeat(key.length);
     throw invalidRequest(
-      `Invalid API Key provided: ${shown}. The Leadex Stripe emulator accepts only test secret keys (sk_test_...).`,
+      `Invalid API Key provided: ${maskKey(key)}. The Leadex Stripe emulator accepts only test secret keys (sk_test_...).`,
       undefined,
       "api_key_invalid",
       401,
     );
   }
   return key;
+}
+
+function maskKey(key: string): string {
+  return key.length > 12 ? `${key.slice(0, 8)}${"*".repeat(key.length - 12)}${key.slice(-4)}` : "*".repeat(key.length);
 }
 
 function toApiError(error: unknown, method: string, pathname: string): StripeApiError {

@@ -4,26 +4,24 @@
  */
 import type Stripe from "stripe";
 import { type CardForm, checkCard } from "./cards.js";
+import { type Balances, PLATFORM } from "./balances.js";
 import { noSuch, invalidRequest } from "./errors.js";
+import type { EventLog, RequestInfo } from "./event-log.js";
 import { nowSeconds } from "./ids.js";
 import {
   type CheckoutSessionInput,
   type CustomerInput,
-  type EmittedEvent,
-  type EventContext,
   type LineItemInput,
-  type TransferInput,
   buildCheckoutSession,
   buildCustomer,
   buildLineItem,
   buildSucceededPaymentIntent,
-  buildTransfer,
   checkoutSessionCompletedEvent,
   checkoutSessionExpiredEvent,
   paymentIntentSucceededEvent,
-  transferCreatedEvent,
 } from "./objects.js";
-import type { DeliveryRecord, WebhookSender } from "./webhooks.js";
+
+export type { RequestInfo };
 
 export interface PaymentIntentData {
   metadata: Record<string, string>;
@@ -39,9 +37,6 @@ export interface SessionRecord {
   paymentIntentData: PaymentIntentData;
 }
 
-/** Who caused an event: an API request (id, idempotency key) or nothing (the hosted page). */
-export type RequestInfo = Stripe.Event.Request | null;
-
 export type PayResult =
   | { kind: "paid"; session: Stripe.Checkout.Session }
   | { kind: "already_paid"; session: Stripe.Checkout.Session }
@@ -53,14 +48,10 @@ export class EmulatorCore {
   readonly customers = new Map<string, Stripe.Customer>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
-  readonly transfers = new Map<string, Stripe.Transfer>();
-  private readonly events: EmittedEvent[] = [];
-  private readonly eventsById = new Map<string, EmittedEvent>();
-  private backgroundQueue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly webhooks: WebhookSender,
-    private readonly hasWebhookUrl: () => boolean,
+    private readonly events: EventLog,
+    private readonly balances: Balances,
     private readonly emulatorUrl: () => string,
   ) {}
 
@@ -127,7 +118,7 @@ export class EmulatorCore {
   private expire(record: SessionRecord, request: RequestInfo): void {
     record.session.status = "expired";
     record.session.url = null;
-    this.emitInBackground(checkoutSessionExpiredEvent(record.session, this.eventContext(request)));
+    this.events.emitInBackground(checkoutSessionExpiredEvent(record.session, this.events.context(request)));
   }
 
   /** The email the payment page starts with: the session's customer_email or its customer's. */
@@ -176,9 +167,12 @@ export class EmulatorCore {
       tax_ids: [],
     };
 
-    const ctx = this.eventContext(null);
-    await this.emitAndDeliver(paymentIntentSucceededEvent(pi, ctx));
-    await this.emitAndDeliver(checkoutSessionCompletedEvent(session, ctx));
+    // The whole amount becomes available to the platform at once (no fees, no pending period).
+    this.balances.adjust(PLATFORM, pi.currency, pi.amount);
+
+    const ctx = this.events.context(null);
+    await this.events.emitAndDeliver(paymentIntentSucceededEvent(pi, ctx));
+    await this.events.emitAndDeliver(checkoutSessionCompletedEvent(session, ctx));
     return { kind: "paid", session };
   }
 
@@ -188,67 +182,5 @@ export class EmulatorCore {
     const pi = this.paymentIntents.get(id);
     if (!pi) throw noSuch("payment_intent", id);
     return pi;
-  }
-
-  // ---- transfers -------------------------------------------------------------------------
-
-  createTransfer(input: TransferInput, request: RequestInfo): Stripe.Transfer {
-    const transfer = buildTransfer(input);
-    this.transfers.set(transfer.id, transfer);
-    this.emitInBackground(transferCreatedEvent(transfer, this.eventContext(request)));
-    return transfer;
-  }
-
-  getTransfer(id: string): Stripe.Transfer {
-    const transfer = this.transfers.get(id);
-    if (!transfer) throw noSuch("transfer", id);
-    return transfer;
-  }
-
-  // ---- events ----------------------------------------------------------------------------
-
-  allEvents(): EmittedEvent[] {
-    return [...this.events];
-  }
-
-  getEvent(id: string): EmittedEvent {
-    const event = this.eventsById.get(id);
-    if (!event) throw noSuch("event", id);
-    return event;
-  }
-
-  deliveryRecord(eventId: string): DeliveryRecord | undefined {
-    return this.webhooks.record(eventId);
-  }
-
-  /** Resolves when the deliveries started so far (including retries) have finished. */
-  async waitForWebhooks(): Promise<void> {
-    let queue: Promise<void>;
-    do {
-      queue = this.backgroundQueue;
-      await queue;
-    } while (queue !== this.backgroundQueue);
-  }
-
-  private eventContext(request: RequestInfo): EventContext {
-    return { pendingWebhooks: this.hasWebhookUrl() ? 1 : 0, request };
-  }
-
-  private record(event: EmittedEvent): void {
-    this.events.push(event);
-    this.eventsById.set(event.id, event);
-  }
-
-  private async emitAndDeliver(event: EmittedEvent): Promise<void> {
-    this.record(event);
-    const delivery = this.webhooks.deliver(event).then(() => undefined);
-    this.backgroundQueue = this.backgroundQueue.then(() => delivery);
-    await delivery;
-  }
-
-  /** Like Stripe: the API call returns at once, the webhook follows. Deliveries run in order. */
-  private emitInBackground(event: EmittedEvent): void {
-    this.record(event);
-    this.backgroundQueue = this.backgroundQueue.then(() => this.webhooks.deliver(event)).then(() => undefined);
   }
 }

@@ -23,6 +23,14 @@ const ID_SHAPES = {
   price: ["price_", 24],
   product: ["prod_", 14],
   balanceTransaction: ["txn_", 24],
+  account: ["acct_", 16],
+  accountLinkToken: ["", 12],
+  bankAccount: ["ba_", 24],
+  payout: ["po_", 24],
+  transferReversal: ["trr_", 24],
+  destinationPayment: ["py_", 24],
+  destinationPaymentRefund: ["pyr_", 24],
+  bankFingerprint: ["", 16],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type IdKind = keyof typeof ID_SHAPES;

@@ -252,38 +252,6 @@ export function buildSucceededPaymentIntent(input: PaymentIntentInput): Stripe.P
   } satisfies Stripe.PaymentIntent;
 }
 
-export interface TransferInput {
-  amount: number;
-  currency: string;
-  destination: string;
-  description: string | null;
-  metadata: Record<string, string>;
-  transferGroup: string | null;
-  sourceTransaction: string | null;
-}
-
-export function buildTransfer(input: TransferInput): Stripe.Transfer {
-  const id = newId("transfer");
-  return {
-    id,
-    object: "transfer",
-    amount: input.amount,
-    amount_reversed: 0,
-    balance_transaction: newId("balanceTransaction"),
-    created: nowSeconds(),
-    currency: input.currency,
-    description: input.description,
-    destination: input.destination,
-    livemode: false,
-    metadata: input.metadata,
-    reversals: emptyList<Stripe.TransferReversal>(`/v1/transfers/${id}/reversals`),
-    reversed: false,
-    source_transaction: input.sourceTransaction,
-    source_type: "card",
-    transfer_group: input.transferGroup,
-  } satisfies Stripe.Transfer;
-}
-
 /** Snapshot of an object as it goes over the wire (what an event's `data.object` holds). */
 export function snapshot<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -292,12 +260,15 @@ export function snapshot<T>(value: T): T {
 export interface EventContext {
   pendingWebhooks: number;
   request: Stripe.Event.Request | null;
+  /** Set for events that happen on a connected account (Connect webhooks carry it). */
+  account?: string;
 }
 
-function envelope(ctx: EventContext) {
+export function envelope(ctx: EventContext) {
   return {
     id: newId("event"),
     object: "event",
+    ...(ctx.account ? { account: ctx.account } : {}),
     api_version: API_VERSION,
     created: nowSeconds(),
     livemode: false,
@@ -310,7 +281,13 @@ export type EmittedEvent =
   | Stripe.PaymentIntentSucceededEvent
   | Stripe.CheckoutSessionCompletedEvent
   | Stripe.CheckoutSessionExpiredEvent
-  | Stripe.TransferCreatedEvent;
+  | Stripe.AccountUpdatedEvent
+  | Stripe.TransferCreatedEvent
+  | Stripe.TransferUpdatedEvent
+  | Stripe.TransferReversedEvent
+  | Stripe.PayoutCreatedEvent
+  | Stripe.PayoutPaidEvent
+  | Stripe.PayoutFailedEvent;
 
 export function paymentIntentSucceededEvent(pi: Stripe.PaymentIntent, ctx: EventContext) {
   return {
@@ -334,12 +311,4 @@ export function checkoutSessionExpiredEvent(session: Stripe.Checkout.Session, ct
     type: "checkout.session.expired",
     data: { object: snapshot(session) },
   } satisfies Stripe.CheckoutSessionExpiredEvent;
-}
-
-export function transferCreatedEvent(transfer: Stripe.Transfer, ctx: EventContext) {
-  return {
-    ...envelope(ctx),
-    type: "transfer.created",
-    data: { object: snapshot(transfer) },
-  } satisfies Stripe.TransferCreatedEvent;
 }

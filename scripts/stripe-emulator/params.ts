@@ -93,6 +93,25 @@ export class ParamReader {
     return value;
   }
 
+  /** Stripe's booleans arrive as the strings "true" and "false". */
+  boolean(key: string): boolean | undefined {
+    const raw = this.string(key);
+    if (raw === undefined || raw === "") return undefined;
+    if (raw === "true") return true;
+    if (raw === "false") return false;
+    throw invalidRequest(`Invalid boolean: ${raw}`, this.name(key), "parameter_invalid_boolean");
+  }
+
+  /** An optional string that must be one of `allowed`. */
+  oneOf<T extends string>(key: string, allowed: readonly T[]): T | null {
+    const value = this.optionalString(key);
+    if (value === null) return null;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw invalidParam(this.name(key), `Invalid ${this.name(key)}: must be one of ${allowed.join(", ")}`);
+    }
+    return value as T;
+  }
+
   object(key: string): ParamReader | undefined {
     const value = this.values[key];
     if (value === undefined || value === "") return undefined;
@@ -157,6 +176,23 @@ export class ParamReader {
     }
     return out;
   }
+}
+
+/**
+ * A metadata update: keys to set, and keys sent empty (`metadata[k]=`) to delete; `metadata=""`
+ * clears every key. Returns the metadata after the update.
+ */
+export function updatedMetadata(params: ParamReader, key: string, current: Record<string, string>): Record<string, string> {
+  const raw = params.values[key];
+  if (raw === undefined) return current;
+  if (raw === "") return {};
+  const next = { ...current };
+  if (isObject(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (v === "") delete next[k];
+  }
+  Object.assign(next, params.metadata(key));
+  if (Object.keys(next).length > 50) throw invalidParam(key, "You can specify up to 50 keys in metadata.");
+  return next;
 }
 
 /** Canonical JSON (sorted keys) used to compare the parameters of idempotent requests. */

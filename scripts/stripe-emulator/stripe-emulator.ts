@@ -3,16 +3,25 @@
  * and for tests. The official `stripe` SDK talks to it with
  * `new Stripe(key, { host, port, protocol: "http" })`.
  *
- *   /v1/...                 JSON API (api.ts)
- *   /checkout/:id[/pay]     hosted payment page (hosted-checkout.ts)
- *   /health                 "ok", for start-up probes
+ *   /v1/...                         JSON API (api.ts, connect-api.ts)
+ *   /checkout/:id[/pay]             hosted payment page (hosted-checkout.ts)
+ *   /connect/setup/e/:acct/:token   hosted Connect onboarding page (hosted-onboarding.ts)
+ *   /_emulator/...                  emulator-only controls, not Stripe's API (emulator-controls.ts)
+ *   /health                         "ok", for start-up probes
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { ApiRouter } from "./api.js";
+import { Balances, PLATFORM } from "./balances.js";
+import { ConnectAccounts, type RequirementsChange } from "./connect-accounts.js";
+import { ConnectApi } from "./connect-api.js";
+import { ConnectMoney, type PayoutFailureCode } from "./connect-money.js";
 import { EmulatorCore } from "./core.js";
+import { EmulatorControls } from "./emulator-controls.js";
+import { EventLog } from "./event-log.js";
 import { HostedCheckout } from "./hosted-checkout.js";
+import { HostedOnboarding } from "./hosted-onboarding.js";
 import { snapshot } from "./objects.js";
 import { type DeliveryRecord, WebhookSender } from "./webhooks.js";
 
@@ -23,6 +32,17 @@ export interface StripeEmulatorOptions {
   host?: string;
   webhookUrl?: string;
   webhookSecret: string;
+  /**
+   * Events on connected accounts (`event.account` set: account.updated, payout.*) go to the
+   * Connect endpoint. On Stripe it is a second endpoint with its own secret; here both default to
+   * the account endpoint's.
+   */
+  connectWebhookUrl?: string;
+  connectWebhookSecret?: string;
+  /** Seconds an AccountLink stays valid (Stripe: a few minutes). Default 300. */
+  accountLinkTtlSeconds?: number;
+  /** When set, a pending payout is paid (payout.paid) this many ms after creation; else only by control. */
+  payoutArrivalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -34,6 +54,18 @@ export interface StripeEmulator {
   setWebhookUrl(url: string): void;
   /** Same as paying on the hosted page with a good test card (webhooks delivered before it resolves). */
   completeCheckoutSession(id: string): Promise<Stripe.Checkout.Session>;
+  /**
+   * The emulator-only controls of emulator-controls.ts, without HTTP; each resolves after the
+   * webhooks it caused are delivered.
+   */
+  addBalance(amount: number, currency?: string, account?: string): Promise<Stripe.Balance>;
+  completeAccountOnboarding(accountId: string): Promise<Stripe.Account>;
+  changeAccountRequirements(accountId: string, change: RequirementsChange): Promise<Stripe.Account>;
+  expireAccountLinks(accountId: string): Promise<number>;
+  payOutAccountBalance(accountId: string): Promise<Stripe.Payout[]>;
+  reverseTransfer(transferId: string, amount?: number): Promise<Stripe.TransferReversal>;
+  payPayout(payoutId: string): Promise<Stripe.Payout>;
+  failPayout(payoutId: string, failureCode?: PayoutFailureCode, failureMessage?: string): Promise<Stripe.Payout>;
   /** Every event created so far, oldest first, whether or not its delivery succeeded. */
   deliveredEvents(): Stripe.Event[];
   /** Delivers the same event (same id and body) once more; resolves to the HTTP status. */
@@ -45,6 +77,8 @@ export interface StripeEmulator {
   close(): Promise<void>;
 }
 
+export type { RequirementsChange, PayoutFailureCode };
+
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
   if (!opts.webhookSecret) throw new Error("stripe-emulator: webhookSecret is required");
   const log = opts.log ?? (() => {});
@@ -52,10 +86,28 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   let webhookUrl = opts.webhookUrl || undefined;
   let baseUrl = "";
 
-  const webhooks = new WebhookSender({ secret: opts.webhookSecret, url: () => webhookUrl, log });
-  const core = new EmulatorCore(webhooks, () => webhookUrl !== undefined, () => baseUrl);
-  const api = new ApiRouter(core, log);
+  const webhooks = new WebhookSender({
+    endpoint: (connectedAccount) =>
+      connectedAccount === undefined
+        ? { url: webhookUrl, secret: opts.webhookSecret }
+        : { url: opts.connectWebhookUrl || webhookUrl, secret: opts.connectWebhookSecret || opts.webhookSecret },
+    log,
+  });
+  const events = new EventLog(webhooks);
+  const balances = new Balances();
+  const core = new EmulatorCore(events, balances, () => baseUrl);
+  const accounts = new ConnectAccounts(events, balances, () => baseUrl, opts.accountLinkTtlSeconds ?? 300);
+  const money = new ConnectMoney(events, balances, accounts, opts.payoutArrivalMs);
+  const api = new ApiRouter(core, events, accounts, new ConnectApi(accounts, money), log);
   const hosted = new HostedCheckout(core, log);
+  const onboarding = new HostedOnboarding(accounts, events, log);
+  const controls = new EmulatorControls(accounts, money, events, log);
+  /** Runs a control and resolves, after the webhooks it caused, to a copy of its answer. */
+  const control = async <T>(run: () => T): Promise<T> => {
+    const result = snapshot(run());
+    await events.waitForWebhooks();
+    return result;
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -69,6 +121,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const url = new URL(req.url ?? "/", baseUrl);
     if (url.pathname.startsWith("/v1/")) return api.handle(req, res, url);
     if (await hosted.handle(req, res, url)) return;
+    if (await onboarding.handle(req, res, url)) return;
+    if (await controls.handle(req, res, url)) return;
     if (url.pathname === "/health") {
       res.writeHead(200, { "content-type": "text/plain" });
       res.end("ok");
@@ -115,29 +169,39 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
           throw new Error(`stripe-emulator: paying checkout session ${id} failed: ${result.message}`);
       }
     },
+    addBalance: (amount, currency = "usd", account) => control(() => money.addFunds(account ?? PLATFORM, amount, currency)),
+    completeAccountOnboarding: (accountId) => control(() => accounts.completeOnboarding(accountId)),
+    changeAccountRequirements: (accountId, change) => control(() => accounts.changeRequirements(accountId, change)),
+    expireAccountLinks: (accountId) => control(() => accounts.expireLinks(accountId)),
+    payOutAccountBalance: (accountId) => control(() => money.payOutAvailableBalance(accountId)),
+    reverseTransfer: (transferId, amount) => control(() => money.reverseTransfer(transferId, amount ?? null, {}, null)),
+    payPayout: (payoutId) => control(() => money.payPayout(payoutId)),
+    failPayout: (payoutId, failureCode = "could_not_process", failureMessage) =>
+      control(() => money.failPayout(payoutId, failureCode, failureMessage ?? null)),
     deliveredEvents() {
-      return snapshot(core.allEvents());
+      return snapshot(events.all());
     },
     async resendEvent(eventId: string) {
-      return webhooks.resend(core.getEvent(eventId));
+      return webhooks.resend(events.find(eventId));
     },
     webhookDeliveries() {
-      return core.allEvents().flatMap((e) => {
-        const record = core.deliveryRecord(e.id);
+      return events.all().flatMap((e) => {
+        const record = events.deliveryRecord(e.id);
         return record ? [snapshot(record)] : [];
       });
     },
     waitForWebhooks() {
-      return core.waitForWebhooks();
+      return events.waitForWebhooks();
     },
     close() {
       closed ??= (async () => {
+        money.close();
         webhooks.stop();
         await new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();
         });
-        await core.waitForWebhooks();
+        await events.waitForWebhooks();
       })();
       return closed;
     },

@@ -24,9 +24,18 @@ export interface DeliveryRecord {
   state: "not_sent" | "delivered" | "failed";
 }
 
-export interface WebhookSenderOptions {
+export interface WebhookEndpoint {
+  url: string | undefined;
   secret: string;
-  url: () => string | undefined;
+}
+
+export interface WebhookSenderOptions {
+  /**
+   * Where an event goes: events on a connected account (`event.account` set) go to the Connect
+   * endpoint, the rest to the account endpoint; on Stripe these are two endpoints, each with its
+   * own signing secret (they may share a URL).
+   */
+  endpoint: (connectedAccount: string | undefined) => WebhookEndpoint;
   log: (line: string) => void;
   /** Waits before the 2nd, 3rd, ... attempt. */
   backoffMs?: number[];
@@ -49,6 +58,10 @@ export class WebhookSender {
     this.stopController.abort();
   }
 
+  hasEndpoint(connectedAccount: string | undefined): boolean {
+    return this.opts.endpoint(connectedAccount).url !== undefined;
+  }
+
   record(eventId: string): DeliveryRecord | undefined {
     return this.records.get(eventId);
   }
@@ -57,7 +70,7 @@ export class WebhookSender {
   async deliver(event: EmittedEvent): Promise<DeliveryRecord> {
     const record: DeliveryRecord = this.records.get(event.id) ?? { eventId: event.id, attempts: [], state: "not_sent" };
     this.records.set(event.id, record);
-    const url = this.opts.url();
+    const { url, secret } = this.opts.endpoint(event.account);
     if (!url || this.stopController.signal.aborted) return record;
     const payload = JSON.stringify(event, null, 2);
     for (let attempt = 0; attempt <= this.backoffMs.length; attempt++) {
@@ -65,7 +78,7 @@ export class WebhookSender {
         await sleep(this.backoffMs[attempt - 1], undefined, { signal: this.stopController.signal }).catch(() => undefined);
         if (this.stopController.signal.aborted) break;
       }
-      const result = await this.post(url, payload, event);
+      const result = await this.post(url, secret, payload, event);
       record.attempts.push(result);
       if (result.status !== null && result.status >= 200 && result.status < 300) {
         record.state = "delivered";
@@ -79,18 +92,18 @@ export class WebhookSender {
 
   /** One more delivery of the same event (same id and body); returns the HTTP status. */
   async resend(event: EmittedEvent): Promise<number> {
-    const url = this.opts.url();
+    const { url, secret } = this.opts.endpoint(event.account);
     if (!url) throw new Error("stripe-emulator: no webhook URL is set");
     const record: DeliveryRecord = this.records.get(event.id) ?? { eventId: event.id, attempts: [], state: "not_sent" };
     this.records.set(event.id, record);
-    const result = await this.post(url, JSON.stringify(event, null, 2), event);
+    const result = await this.post(url, secret, JSON.stringify(event, null, 2), event);
     record.attempts.push(result);
     if (result.status === null) throw new Error(`stripe-emulator: resending ${event.id} failed: ${result.error}`);
     if (result.status >= 200 && result.status < 300) record.state = "delivered";
     return result.status;
   }
 
-  private async post(url: string, payload: string, event: EmittedEvent): Promise<DeliveryAttempt> {
+  private async post(url: string, secret: string, payload: string, event: EmittedEvent): Promise<DeliveryAttempt> {
     const at = Date.now();
     try {
       const response = await fetch(url, {
@@ -98,7 +111,7 @@ export class WebhookSender {
         headers: {
           "content-type": "application/json; charset=utf-8",
           "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-          "stripe-signature": signPayload(payload, this.opts.secret),
+          "stripe-signature": signPayload(payload, secret),
         },
         body: payload,
         redirect: "manual",
