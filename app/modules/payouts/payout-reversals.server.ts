@@ -76,7 +76,7 @@ export async function reverseTransferForFailedPayout(accountId: string, stripePa
 
 /** The transfer as Stripe has it now, with why it was last reversed (for `transfer.reversed`). */
 export async function loadReversedTransfer(transferId: string): Promise<{ transfer: Stripe.Transfer; reason: string }> {
-  const transfer = await getStripe().transfers.retrieve(transferId, { expand: ["reversals"] });
-  const lastReversal = transfer.reversals?.data?.[0];
-  return { transfer, reason: String(lastReversal?.metadata?.reason ?? "the transfer was reversed in Stripe") };
+  const stripe = getStripe();
+  const [transfer, reversals] = await Promise.all([stripe.transfers.retrieve(transferId), stripe.transfers.listReversals(transferId, { limit: 1 })]);
+  return { transfer, reason: String(reversals.data[0]?.metadata?.reason ?? "the transfer was reversed in Stripe") };
 }
