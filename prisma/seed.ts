@@ -1,3 +1,6 @@
+import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
+import { startPayoutOnboarding } from "~/modules/payouts/connect-accounts.server";
+import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import { prisma } from "~/utils/db.server";
 import type { StripeEmulator } from "../scripts/stripe-emulator/stripe-emulator";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "../test/factories/accounts";
@@ -82,8 +85,32 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   );
   const byStatus = await prisma.lead.groupBy({ by: ["status"], where: { id: { in: leadIds } }, _count: true, orderBy: { status: "asc" } });
   log(`demo leads posted through ${appUrl}/api/v1/leads: ${byStatus.map((s) => `${s._count} ${s.status.toLowerCase()}`).join(", ")}`);
+  if (emulator) await seedSellerMoney(affiliate, emulator, log);
   log(`demo affiliate API key (shown once): ${affiliate.apiKey}`);
   return { logins: LOGINS };
+}
+
+/**
+ * The affiliate's money at every stage: it onboards on Stripe Connect (the emulator's page, done
+ * by its control), four of its sales are treated as past their return window and paid out by a
+ * payout run, one more is available, and the rest are held.
+ */
+async function seedSellerMoney(affiliate: Awaited<ReturnType<typeof makeAffiliate>>, emulator: StripeEmulator, log: (line: string) => void) {
+  const affiliateId = affiliate.actor.companyId;
+  await startPayoutOnboarding(affiliate.actor, affiliate.email);
+  const { stripeAccountId } = await prisma.company.findUniqueOrThrow({ where: { id: affiliateId } });
+  await emulator.completeAccountOnboarding(stripeAccountId!);
+  await waitFor("account.updated to enable the affiliate's payouts", async () => (await prisma.company.findUniqueOrThrow({ where: { id: affiliateId } })).payoutsEnabled);
+  const lines = await prisma.earning.findMany({ where: { affiliateId, kind: "LEAD_SALE" }, orderBy: { createdAt: "asc" } });
+  // The demo has no week to wait: these sales are treated as past their return window.
+  const mature = async (ids: string[], runKey: string) => {
+    await prisma.earning.updateMany({ where: { id: { in: ids } }, data: { availableAt: new Date(Date.now() - 60_000) } });
+    await releaseDueEarnings(runKey);
+  };
+  await mature(lines.slice(0, 4).map((l) => l.id), "demo-seed-release-1");
+  const run = await runPayouts({ key: "demo-seed-payout-run", trigger: "SCHEDULE", triggeredById: null });
+  await mature(lines.slice(4, 5).map((l) => l.id), "demo-seed-release-2");
+  log(`affiliate onboarded on Stripe Connect (${stripeAccountId}); ${run.paid} payout paid, one earning available, ${Math.max(lines.length - 5, 0)} held`);
 }
 
 /**
