@@ -28,8 +28,16 @@ afterAll(async () => {
 
 describe("outbound destinations", () => {
   it("tells loopback, private, link-local and other non-public addresses from public ones", () => {
-    const local = ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "not-an-ip"];
-    const publicOnes = ["8.8.8.8", "93.184.216.34", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"];
+    const local = [
+      ...["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.169.254", "100.64.0.1", "0.0.0.0", "255.255.255.255"],
+      ...["192.0.2.1", "198.51.100.7", "203.0.113.9", "240.0.0.1", "224.0.0.1", "198.18.0.1"], // documentation, reserved, multicast, benchmarking
+      ...["::", "::1", "fd00::1", "fe80::1", "fec0::1", "ff02::1", "2001:db8::1", "3fff::1", "100::1"],
+      ...["::ffff:127.0.0.1", "::ffff:7f00:1", "0:0:0:0:0:ffff:7f00:1", "::FFFF:10.0.0.1", "::ffff:a9fe:a9fe"], // IPv4-mapped, either notation
+      ...["::7f00:1", "::127.0.0.1", "::8.8.8.8"], // IPv4-compatible
+      ...["2002:7f00:1::1", "2002:808:808::1", "2001::1", "2001:0:4136:e378::1", "64:ff9b::7f00:1", "64:ff9b::808:808", "64:ff9b:1::1"], // 6to4, Teredo, NAT64
+      ...["not-an-ip", "", "fe80::1%eth0"],
+    ];
+    const publicOnes = ["8.8.8.8", "93.184.216.34", "172.32.0.1", "223.255.255.255", "2606:4700:4700::1111", "2a00:1450:4001::200e", "::ffff:8.8.8.8", "::ffff:808:808"];
     expect(local.filter((a) => !isNonPublicAddress(a))).toEqual([]);
     expect(publicOnes.filter(isNonPublicAddress)).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey } from "~/queues/outbound-
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
-import { refusedDestination } from "~/utils/outbound-destination.server";
+import { answerStatusText, isSuccessStatus, sendOutboundRequest } from "~/utils/outbound-http.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { ensureSigningSecret, SIGNATURE_HEADER, signatureHeaderValue } from "./signing.server";
@@ -75,32 +75,24 @@ async function sendOnce(delivery: OutboundDelivery): Promise<AttemptResult> {
     "Leadex-Event": delivery.event,
   };
   if (delivery.body !== null) headers["content-type"] = "application/json";
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  const refused = await refusedDestination(delivery.url);
-  if (refused) return { statusCode: null, durationMs: elapsed(), error: `Not sent: ${refused}`, responseSnippet: null };
-  try {
-    const response = await fetch(delivery.url, {
-      method: delivery.method,
-      headers,
-      body: delivery.body ?? undefined,
-      // A signed delivery goes where its owner said, not wherever a redirect points.
-      redirect: "manual",
-      signal: AbortSignal.timeout(env.DELIVERY_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    const ok = response.status >= 200 && response.status < 300;
-    return {
-      statusCode: response.status,
-      durationMs: elapsed(),
-      error: ok ? null : `HTTP ${response.status}`,
-      responseSnippet: text.slice(0, SNIPPET_CHARS) || null,
-    };
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    const cause = (error as Error & { cause?: Error }).cause;
-    const message = timedOut ? `No answer within ${env.DELIVERY_TIMEOUT_MS} ms` : (cause?.message ?? (error as Error).message);
-    return { statusCode: null, durationMs: elapsed(), error: message, responseSnippet: null };
+  // A signed delivery goes where its owner said: the client follows no redirect.
+  const result = await sendOutboundRequest({ method: delivery.method, url: delivery.url, headers, body: delivery.body, timeoutMs: env.DELIVERY_TIMEOUT_MS });
+  const { durationMs } = result;
+  switch (result.outcome) {
+    case "answer":
+      return {
+        statusCode: result.status,
+        durationMs,
+        error: isSuccessStatus(result.status) ? null : answerStatusText(result),
+        responseSnippet: result.body.slice(0, SNIPPET_CHARS) || null,
+      };
+    case "refused":
+      return { statusCode: null, durationMs, error: `Not sent: ${result.message}`, responseSnippet: null };
+    case "timeout":
+      return { statusCode: null, durationMs, error: `No answer within ${env.DELIVERY_TIMEOUT_MS} ms`, responseSnippet: null };
+    case "too-large":
+    case "network":
+      return { statusCode: result.status, durationMs, error: result.message, responseSnippet: null };
   }
 }
 

@@ -1,5 +1,5 @@
 import { SIGNATURE_HEADER, signatureHeaderValue } from "~/modules/deliveries/signing.server";
-import { refusedDestination } from "~/utils/outbound-destination.server";
+import { answerStatusText, isSuccessStatus, sendOutboundRequest } from "~/utils/outbound-http.server";
 import { buyerPingAnswerSchema, buyerPostAnswerSchema } from "./ping-post.schema";
 
 // HTTP calls to external buyers (orders with a pingUrl / postUrl). Every call has a deadline
@@ -15,32 +15,34 @@ type Answer = { ok: true; body: unknown } | { ok: false; timedOut: boolean; deta
 
 /** Every call is signed with the buyer's signing secret, like CRM webhooks (docs/api.md, *Signature*). */
 async function postJson(url: string, body: unknown, deadlineMs: number, signingSecret: string): Promise<Answer> {
-  const refused = await refusedDestination(url);
-  if (refused) return { ok: false, timedOut: false, detail: `not called: ${refused}` };
   const payload = JSON.stringify(body);
-  try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Leadex-PingPost/1",
-        [SIGNATURE_HEADER]: signatureHeaderValue(signingSecret, payload, Math.floor(Date.now() / 1000)),
-      },
-      body: payload,
-      signal: AbortSignal.timeout(deadlineMs),
-    });
-    const text = await response.text();
-    if (!response.ok) return { ok: false, timedOut: false, detail: `HTTP ${response.status}` };
-    try {
-      return { ok: true, body: JSON.parse(text) };
-    } catch {
-      return { ok: false, timedOut: false, detail: "answer is not JSON" };
-    }
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === "TimeoutError" || name === "AbortError") return { ok: false, timedOut: true, detail: `no answer within ${deadlineMs} ms` };
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, timedOut: false, detail: `request failed${cause ? ` (${cause})` : ""}` };
+  const result = await sendOutboundRequest({
+    method: "POST",
+    url,
+    headers: {
+      "content-type": "application/json",
+      "user-agent": "Leadex-PingPost/1",
+      [SIGNATURE_HEADER]: signatureHeaderValue(signingSecret, payload, Math.floor(Date.now() / 1000)),
+    },
+    body: payload,
+    timeoutMs: deadlineMs,
+  });
+  switch (result.outcome) {
+    case "answer":
+      if (!isSuccessStatus(result.status)) return { ok: false, timedOut: false, detail: answerStatusText(result) };
+      try {
+        return { ok: true, body: JSON.parse(result.body) };
+      } catch {
+        return { ok: false, timedOut: false, detail: "answer is not JSON" };
+      }
+    case "refused":
+      return { ok: false, timedOut: false, detail: `not called: ${result.message}` };
+    case "timeout":
+      return { ok: false, timedOut: true, detail: result.message };
+    case "too-large":
+      return { ok: false, timedOut: false, detail: result.message };
+    case "network":
+      return { ok: false, timedOut: false, detail: `request failed${result.code ? ` (${result.code})` : ""}` };
   }
 }
 
