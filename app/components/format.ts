@@ -29,6 +29,4 @@ export function formatBps(bps: number): string {
 }
 
 /** Cents as the plain dollars a person types into a price input: 2550 → "25.50". */
-export function centsToInput(cents: number): string {
-  return (cents / 100).toFixed(2);
-}
+export { centsToDecimal as centsToInput } from "~/utils/money";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ApiKeysPanel } from "~/components/api-keys-panel";
-import { loadApiKeys, submitApiKeyForm } from "~/utils/api-key-routes.server";
+import { loadApiKeys, submitApiKeyForm } from "~/modules/accounts/api-key-forms.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Leadex" }];
 export const loader = ({ request }: LoaderFunctionArgs) => loadApiKeys(request, "ADVERTISER");

@@ -5,7 +5,7 @@ import { FormError } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
 import { ReplayResult } from "~/components/replay-result";
 import { listOwnDeliveries } from "~/modules/deliveries/outbound.server";
-import { submitDeliveryIntent } from "~/utils/delivery-routes.server";
+import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Deliveries · Leadex" }];

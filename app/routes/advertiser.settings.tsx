@@ -4,7 +4,7 @@ import { CodeBlock } from "~/components/copy-button";
 import { PageHeader } from "~/components/portal-shell";
 import { SigningSecretPanel } from "~/components/signing-secret-panel";
 import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
-import { submitDeliveryIntent } from "~/utils/delivery-routes.server";
+import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { getEnv } from "~/utils/env.server";
 import { requireUser } from "~/utils/session.server";
 

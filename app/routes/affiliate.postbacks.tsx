@@ -9,7 +9,7 @@ import { getOwnPostbackSettings, saveOwnPostbackSettings } from "~/modules/deliv
 import { AFFILIATE_POSTBACK_EVENTS, POSTBACK_MACROS, postbackSettingsSchema } from "~/modules/deliveries/deliveries.schema";
 import { listOwnDeliveries } from "~/modules/deliveries/outbound.server";
 import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
-import { submitDeliveryIntent } from "~/utils/delivery-routes.server";
+import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { zodFieldErrors } from "~/utils/errors";
 import { formValues } from "~/utils/forms";
 import { formFailure, formFailureFrom } from "~/utils/route-errors.server";

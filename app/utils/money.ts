@@ -26,6 +26,11 @@ export function parseAmountToCents(input: string): number | null {
   return units * 100 + fraction;
 }
 
+/** Cents as a plain decimal amount, as typed into a price input or sent in a postback: 2550 → "25.50". */
+export function centsToDecimal(cents: number): string {
+  return (cents / 100).toFixed(2);
+}
+
 export function formatMoney(amountCents: number | bigint, currency: string): string {
   const cents = typeof amountCents === "bigint" ? Number(amountCents) : amountCents;
   return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(

@@ -89,6 +89,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       `Embedded PostgreSQL failed to start (data ${dataDir}, port ${port}): ${reason}\n` +
         `--- last server output ---\n${tail.join("\n")}` +
         (asRoot ? `\n(As root the server runs as user "postgres": every folder above ${dataDir} must be traversable by it.)` : ""),
+      { cause: error },
     );
   }
 

@@ -168,7 +168,7 @@ export async function startWeb(opts: {
   const deadline = Date.now() + timeoutMs;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void service.exited.then((e) => (exit = e));
-  let last = "no answer yet";
+  let last: string;
   for (;;) {
     if (exit) {
       throw new Error(`The web server exited during start-up (${describeExit(exit)}). Last output:\n${service.tail().join("\n")}`);

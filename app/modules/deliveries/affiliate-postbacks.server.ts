@@ -1,6 +1,6 @@
-import { centsToInput } from "~/components/format";
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma, type Tx } from "~/utils/db.server";
+import { centsToDecimal } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { MACRO_PATTERN, type AffiliatePostbackEvent, type PostbackMacro, type PostbackSettings } from "./deliveries.schema";
@@ -40,7 +40,7 @@ export async function queueAffiliatePostback(tx: Tx, leadId: string, event: Affi
     s4: subId("s4"),
     s5: subId("s5"),
     status: lead.status.toLowerCase(),
-    payout: centsToInput(await affiliateEarningCents(tx, lead, lead.offer.currency)),
+    payout: centsToDecimal(await affiliateEarningCents(tx, lead, lead.offer.currency)),
     reason: lead.reasons.join(","),
     event,
     offer_id: lead.offerId,

@@ -41,7 +41,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 200;
-let pending: Pending[] = [];
+const pending: Pending[] = [];
 let scheduled = false;
 let outboxTarget: OutboxTarget | undefined;
 

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Role } from "~/generated/prisma/enums";
 import { apiKeyLabelSchema } from "~/modules/accounts/accounts.schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/modules/accounts/api-keys.server";
-import { formFailureFrom, parseForm } from "./route-errors.server";
-import { requireUser } from "./session.server";
+import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { requireUser } from "~/utils/session.server";
 
 // The loader and action behind each portal's API keys page (affiliate: postbacks; advertiser:
 // reading bought leads). The route files only say which role the page is for.

@@ -1,8 +1,8 @@
 import { rotateOwnSigningSecret } from "~/modules/deliveries/signing.server";
 import { replayOwnDelivery } from "~/modules/deliveries/outbound.server";
 import { replayFormSchema } from "~/modules/deliveries/deliveries.schema";
-import type { Actor } from "./permissions.server";
-import { formFailureFrom } from "./route-errors.server";
+import type { Actor } from "~/utils/permissions.server";
+import { formFailureFrom } from "~/utils/route-errors.server";
 
 // The form intents both portals' delivery pages share: replay one delivery, rotate the signing secret.
 
