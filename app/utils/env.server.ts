@@ -13,6 +13,9 @@ export const envSchema = z.object({
   APP_URL: z.string().url().default("http://localhost:3000"),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "STRIPE_SECRET_KEY must look like sk_test_..."),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_"),
+  // Stripe sends events of connected accounts (payout.failed, ...) to a second endpoint with its
+  // own secret; the same URL accepts either. Unset: one endpoint, one secret.
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
   // Set to the local Stripe emulator (e.g. http://127.0.0.1:12111); unset means api.stripe.com.
   STRIPE_API_BASE: z.string().url().optional(),
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),

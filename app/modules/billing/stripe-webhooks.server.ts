@@ -68,12 +68,7 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
 /** Verifies a Stripe webhook and applies it once; the event id is recorded with its effects. */
 export async function handleStripeWebhook(rawBody: string, signature: string | null) {
   if (!signature) throw new WebhookSignatureError("missing Stripe-Signature header");
-  let verified: Stripe.Event;
-  try {
-    verified = getStripe().webhooks.constructEvent(rawBody, signature, getEnv().STRIPE_WEBHOOK_SECRET);
-  } catch (error) {
-    throw new WebhookSignatureError((error as Error).message);
-  }
+  const verified = verifyStripeSignature(rawBody, signature);
   const parsed = stripeEventSchema.safeParse(verified);
   if (!parsed.success) {
     const problem = parsed.error.issues.map((i) => `${i.path.join(".") || "event"}: ${i.message}`).join("; ");
@@ -90,6 +85,21 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
     if (loaded === null) return { eventId: event.id, result: "ignored", reason: `${event.data.object.object} ${event.data.object.id} is unknown` };
     return { eventId: event.id, result: await eventHandler.apply(tx, loaded, event) };
   });
+}
+
+/** The event, verified with the platform endpoint's secret or the Connect endpoint's. */
+function verifyStripeSignature(rawBody: string, signature: string): Stripe.Event {
+  const env = getEnv();
+  const secrets = [env.STRIPE_WEBHOOK_SECRET, env.STRIPE_CONNECT_WEBHOOK_SECRET].filter((s): s is string => Boolean(s));
+  let failure: unknown;
+  for (const secret of secrets) {
+    try {
+      return getStripe().webhooks.constructEvent(rawBody, signature, secret);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw new WebhookSignatureError((failure as Error).message);
 }
 
 /**
