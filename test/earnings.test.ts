@@ -131,7 +131,8 @@ describe("seller earnings that mature", () => {
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: leads[1].id } });
     expect(earnings.text).toContain(new Date(sale.soldAt.getTime() + 7 * DAY).toISOString().slice(0, 10));
     for (const lead of leads) expect(earnings.text).toContain(lead.id);
-    expect(earnings.text).toContain("CPL lead");
+    expect(earnings.text).toContain("Lead sold: earning held until its return window passes");
+    expect(earnings.text).not.toContain("on order");
     // Another affiliate's page shows none of it.
     const other = await makeMarket(stack());
     const otherCookie = await signIn(stack().appUrl, other.affiliate.email, other.affiliate.password);

@@ -81,7 +81,7 @@ export async function listEarningsStatement(actor: Actor, opts: { before?: strin
       id: p.id,
       at: p.entry.createdAt,
       kind: p.entry.kind,
-      description: p.entry.description,
+      description: statementLine(p.entry.kind, p.entry.description),
       balance: p.account.code === held.code ? ("held" as const) : ("available" as const),
       // Liability accounts: a credit (negative posting) is money for the affiliate.
       amountCents: -Number(p.amountCents),
@@ -90,4 +90,9 @@ export async function listEarningsStatement(actor: Actor, opts: { before?: strin
     })),
     nextBefore: postings.length > STATEMENT_PAGE ? page[page.length - 1].id : null,
   };
+}
+
+/** The entry in the affiliate's words: a sale's own description names the buyer's order, which is not theirs to see. */
+function statementLine(kind: string, description: string): string {
+  return kind === "LEAD_SALE" ? "Lead sold: earning held until its return window passes" : description;
 }
