@@ -22,6 +22,23 @@ app.disable("x-powered-by");
 if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
 app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms", { skip: (req) => req.path.startsWith("/build/") }));
+
+// Before anything answers (hot paths and static files included): security headers, then URLs no
+// route can read and cross-site form posts are refused. The rules live in
+// app/utils/http-guards.server.ts; entry.server.tsx hands them over.
+const guards = build.entry.module;
+const appOrigin = guards.appOrigin();
+const refuse = (res, refusal) => res.status(refusal.status).type(refusal.contentType).send(refusal.body);
+app.use((req, res, next) => {
+  const { headers, cspNonce } = guards.securityHeadersFor(req.path);
+  res.set(headers);
+  res.locals.cspNonce = cspNonce;
+  const refusal =
+    guards.refuseUnreadableUrl(req.path, req.originalUrl) ??
+    guards.refuseCrossSiteForm({ method: req.method, path: req.path, origin: req.get("origin"), referer: req.get("referer") });
+  if (refusal) return refuse(res, refusal);
+  next();
+});
 // The machine-to-machine hot paths (lead postback, ping, post) call their route modules straight
 // from here, skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md).
 // Same modules, same code, same answers as through Remix. They come before compression and the
@@ -46,7 +63,8 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
         if (typeof value === "string") headers.set(name, value);
         else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       }
-      const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
+      // Absolute URLs come from APP_URL, never from the Host header a client chose.
+      const url = `${appOrigin}${req.originalUrl}`;
       const body = method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       const request = new Request(url, { method, headers, body });
       const response = await handler({ request, params: {}, context: {} });
@@ -62,7 +80,7 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce ?? undefined }) }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;

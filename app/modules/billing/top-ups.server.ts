@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { ensureLedgerAccount, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
 import { prisma, type Tx } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
+import { publicUrl } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
@@ -27,7 +27,6 @@ async function ensureStripeCustomer(companyId: string): Promise<string> {
 /** Starts a wallet top-up: a TopUp row and a Stripe Checkout Session; returns the page to pay on. */
 export async function startTopUp(actor: Actor, amountCents: number): Promise<{ topUpId: string; checkoutUrl: string }> {
   requirePermission(actor, "write:topup:own");
-  const env = getEnv();
   const customer = await ensureStripeCustomer(actor.companyId);
   const topUp = await prisma.topUp.create({ data: { advertiserId: actor.companyId, amountCents, currency: CURRENCY } });
   const session = await getStripe().checkout.sessions.create(
@@ -43,8 +42,8 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
           price_data: { currency: CURRENCY, unit_amount: amountCents, product_data: { name: "Leadex wallet top-up" } },
         },
       ],
-      success_url: `${env.APP_URL}/advertiser/billing?topup=success&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${env.APP_URL}/advertiser/billing?topup=cancelled`,
+      success_url: publicUrl("/advertiser/billing?topup=success&session_id={CHECKOUT_SESSION_ID}"),
+      cancel_url: publicUrl("/advertiser/billing?topup=cancelled"),
     },
     { idempotencyKey: `leadex:topup:${topUp.id}:checkout` },
   );
