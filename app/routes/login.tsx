@@ -7,7 +7,7 @@ import { loginSchema } from "~/modules/accounts/accounts.schema";
 import { authenticateUser } from "~/modules/accounts/accounts.server";
 import { UnauthorizedError } from "~/utils/errors";
 import { safeRedirect } from "~/utils/forms";
-import { formFailure, parseForm } from "~/utils/route-errors.server";
+import { formFailure, parseForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Leadex" }];
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = parseForm(await request.formData(), loginSchema);
+  const form = parseForm(await readForm(request), loginSchema);
   if (!form.success) return form.failure;
   let user;
   try {

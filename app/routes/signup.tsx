@@ -6,7 +6,7 @@ import { Field, FieldError } from "~/components/field";
 import { signUpSchema } from "~/modules/accounts/accounts.schema";
 import { signUp } from "~/modules/accounts/accounts.server";
 import { ConflictError } from "~/utils/errors";
-import { formFailure, formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Leadex" }];
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = parseForm(await request.formData(), signUpSchema);
+  const form = parseForm(await readForm(request), signUpSchema);
   if (!form.success) return form.failure;
   let user;
   try {
