@@ -16,9 +16,10 @@ export const topUpFormSchema = z.object({
 });
 
 // The part of a Stripe event Leadex reads, checked after the signature is verified.
+// Ids and types are stored, so they must look like Stripe's (no stray characters reach the database).
 export const stripeEventSchema = z.object({
-  id: z.string().startsWith("evt_"),
+  id: z.string().regex(/^evt_\w{1,255}$/, "an event id is evt_ and letters or digits"),
   object: z.literal("event"),
-  type: z.string(),
-  data: z.object({ object: z.object({ id: z.string(), object: z.string() }).passthrough() }),
+  type: z.string().regex(/^[\w.]{1,255}$/, "an event type is words joined by dots"),
+  data: z.object({ object: z.object({ id: z.string().regex(/^\w{1,255}$/, "an object id is letters, digits and _"), object: z.string() }).passthrough() }),
 });
