@@ -21,10 +21,28 @@ app.disable("x-powered-by");
 // Behind a load balancer set TRUST_PROXY (e.g. "1" hop) so req.ip is the client's, not the proxy's:
 // the sign-in, sign-up and API-key limits count per client address.
 if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
-/** What every route gets as its load context: the client's address (req.ip honours TRUST_PROXY), for rate limits. */
-const loadContext = (req) => ({ clientAddress: req.ip });
+// What every route gets as its load context: the client's address (req.ip honours TRUST_PROXY) for
+// the rate limits, and the page's CSP nonce.
+const loadContext = (req, res) => ({ clientAddress: req.ip, cspNonce: res?.locals?.cspNonce ?? undefined });
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
 app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms", { skip: (req) => req.path.startsWith("/build/") }));
+
+// Before anything answers (hot paths and static files included): security headers, then URLs no
+// route can read and cross-site form posts are refused. The rules live in
+// app/utils/http-guards.server.ts; entry.server.tsx hands them over.
+const guards = build.entry.module;
+const appOrigin = guards.appOrigin();
+const refuse = (res, refusal) => res.status(refusal.status).type(refusal.contentType).send(refusal.body);
+app.use((req, res, next) => {
+  const { headers, cspNonce } = guards.securityHeadersFor(req.path);
+  res.set(headers);
+  res.locals.cspNonce = cspNonce;
+  const refusal =
+    guards.refuseUnreadableUrl(req.path, req.originalUrl) ??
+    guards.refuseCrossSiteForm({ method: req.method, path: req.path, origin: req.get("origin"), referer: req.get("referer") });
+  if (refusal) return refuse(res, refusal);
+  next();
+});
 // The machine-to-machine hot paths (lead postback, ping, post) call their route modules straight
 // from here, skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md).
 // Same modules, same code, same answers as through Remix. They come before compression and the
@@ -49,10 +67,11 @@ for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/a
         if (typeof value === "string") headers.set(name, value);
         else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       }
-      const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
+      // Absolute URLs come from APP_URL, never from the Host header a client chose.
+      const url = `${appOrigin}${req.originalUrl}`;
       const body = method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       const request = new Request(url, { method, headers, body });
-      const response = await handler({ request, params: {}, context: loadContext(req) });
+      const response = await handler({ request, params: {}, context: loadContext(req, res) });
       res.status(response.status);
       response.headers.forEach((value, name) => res.setHeader(name, value));
       res.end(Buffer.from(await response.arrayBuffer()));

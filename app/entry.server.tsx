@@ -1,13 +1,17 @@
 import { PassThrough } from "node:stream";
-import type { EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { getEnv } from "~/utils/env.server";
+import { NonceProvider } from "~/utils/nonce-provider";
 
 // Validate the environment when the server boots, not on the first request.
 getEnv();
+
+// server.js applies these to every request before Remix sees it (see the module).
+export { appOrigin, refuseCrossSiteForm, refuseUnreadableUrl, securityHeadersFor } from "~/utils/http-guards.server";
 
 export const streamTimeout = 5_000;
 
@@ -16,13 +20,18 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
+  const nonce = loadContext.cspNonce ?? "";
   const callback = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </NonceProvider>,
       {
+        nonce,
         [callback]() {
           shellRendered = true;
           const body = new PassThrough();

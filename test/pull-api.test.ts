@@ -85,7 +85,12 @@ describe("pull API and CSV export", () => {
     const { affiliate, offer, buyer } = await makeMarket(stack(), { priceCents: 3000 });
     const plain = await postAndSettle(stack(), affiliate.apiKey, offer.id);
     const tricky = await postAndSettle(stack(), affiliate.apiKey, offer.id, { first_name: 'Ada "The Countess", Jr', last_name: "=1+2" });
-    expect([plain.status, tricky.status]).toEqual(["SOLD", "SOLD"]);
+    // Formulas behind a digit, which spreadsheets run all the same (OWASP's CSV injection list).
+    const sneaky = await postAndSettle(stack(), affiliate.apiKey, offer.id, {
+      first_name: "-1+1+cmd|' /C calc'!A0",
+      last_name: '+1+HYPERLINK("http://evil.example","x")',
+    });
+    expect([plain.status, tricky.status, sneaky.status]).toEqual(["SOLD", "SOLD", "SOLD"]);
 
     const cookie = await signIn(stack().appUrl, buyer.email, buyer.password);
     const response = await fetch(new URL("/advertiser/leads.csv", stack().appUrl), { headers: { cookie } });
@@ -96,12 +101,14 @@ describe("pull API and CSV export", () => {
     expect(lines[0]).toBe(
       "lead_id,sale_id,order_id,offer_id,offer,vertical,price_cents,currency,sold_at,received_at,score,temperature,email,phone,state,postal_code,first_name,last_name",
     );
-    expect(lines).toHaveLength(4); // header, two leads, and the final line end
-    expect(lines[3]).toBe("");
+    expect(lines).toHaveLength(5); // header, three leads, and the final line end
+    expect(lines[4]).toBe("");
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: tricky.id } });
     expect(lines[2].startsWith(`${tricky.id},${sale.id},`)).toBe(true);
     expect(lines[2]).toContain(`,${tricky.email},${tricky.phone},CA,94107,"Ada ""The Countess"", Jr",'=1+2`);
     expect(lines[1]).toContain(`,3000,usd,`);
+    expect(lines[3].startsWith(`${sneaky.id},`)).toBe(true);
+    expect(lines[3]).toContain(`,${sneaky.phone},CA,94107,'-1+1+cmd|' /C calc'!A0,"'+1+HYPERLINK(""http://evil.example"",""x"")"`);
 
     const other = await makeAdvertiser();
     const otherCookie = await signIn(stack().appUrl, other.email, other.password);

@@ -10,6 +10,11 @@ import { waitFor } from "./support/wait";
 
 const stack = useTestStack({ workers: false });
 
+/** A Stripe-Signature header for `payload` with the app's webhook secret: Stripe could have sent it. */
+function signed(payload: string): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret: stack().env.STRIPE_WEBHOOK_SECRET });
+}
+
 function postWebhook(payload: string, signature: string | null) {
   return fetch(new URL("/webhooks/stripe", stack().appUrl), {
     method: "POST",
@@ -91,5 +96,86 @@ describe("Stripe webhooks", () => {
     await waitFor("the webhook to credit the wallet", async () => (await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } })).status === "PAID");
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiser.actor.companyId, "usd"))).toBe(3_000n);
     expect((await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } })).stripeCheckoutSessionId).toBe(stripeCheckoutSessionId);
+  });
+
+  it("a signed event that is not a readable Stripe event is refused with 400 and the reason, and records nothing", async () => {
+    const eventsBefore = await prisma.stripeEvent.count();
+    const malformed = [
+      { id: "not_an_event_id", object: "event", type: "checkout.session.completed", data: { object: { id: "cs_test_x", object: "checkout.session" } } },
+      { id: "evt_without_data", object: "event", type: "checkout.session.completed" },
+      { id: "evt_without_object_id", object: "event", type: "checkout.session.completed", data: { object: { object: "checkout.session" } } },
+      { id: "evt_not_an_event", object: "charge", type: "checkout.session.completed", data: { object: { id: "cs_test_x", object: "checkout.session" } } },
+      { id: "evt_with_a_nul\u0000", object: "event", type: "checkout.session.completed", data: { object: { id: "cs_test_x", object: "checkout.session" } } },
+      { id: "evt_nul_type", object: "event", type: "checkout.session.\u0000", data: { object: { id: "cs_test_x", object: "checkout.session" } } },
+      [],
+      null,
+    ];
+    for (const event of malformed) {
+      const payload = JSON.stringify(event);
+      const answer = await postWebhook(payload, signed(payload));
+      expect(answer.status, payload).toBe(400);
+      const body = await answer.json();
+      expect(body.error.code, payload).toBe("malformed_event");
+      expect(body.error.message, payload).toMatch(/^Not a Stripe event Leadex can read: /);
+    }
+    expect(await prisma.stripeEvent.count()).toBe(eventsBefore);
+  });
+
+  it("an event about a Checkout Session Stripe does not know answers 200 ignored, so Stripe stops retrying", async () => {
+    const payload = JSON.stringify({
+      id: "evt_unknown_session",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: "cs_test_nobody_made_this", object: "checkout.session" } },
+    });
+    const answer = await postWebhook(payload, signed(payload));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      received: true,
+      eventId: "evt_unknown_session",
+      result: "ignored",
+      reason: "Stripe has no Checkout Session cs_test_nobody_made_this",
+    });
+  });
+
+  it("an event about a paid session that is no top-up of Leadex answers 200 ignored and credits nothing", async () => {
+    const stripe = new Stripe("sk_test_emulator", { host: "127.0.0.1", port: stack().emulator.port, protocol: "http" });
+    const lineItems = [{ quantity: 1, price_data: { currency: "usd", unit_amount: 5_000, product_data: { name: "Not Leadex" } } }];
+    const strangers = [
+      await stripe.checkout.sessions.create({ mode: "payment", line_items: lineItems, success_url: "https://elsewhere.example/ok", cancel_url: "https://elsewhere.example/no" }),
+      await stripe.checkout.sessions.create({
+        mode: "payment",
+        line_items: lineItems,
+        success_url: "https://elsewhere.example/ok",
+        cancel_url: "https://elsewhere.example/no",
+        client_reference_id: "topup_that_never_existed",
+      }),
+    ];
+    const creditsBefore = await prisma.journalEntry.count({ where: { kind: "TOP_UP" } });
+    for (const stranger of strangers) {
+      const paid = await stack().emulator.completeCheckoutSession(stranger.id);
+      const payload = JSON.stringify({ id: `evt_stranger_${stranger.id}`, object: "event", type: "checkout.session.completed", data: { object: paid } });
+      const answer = await postWebhook(payload, signed(payload));
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ result: "ignored", reason: `no Leadex top-up belongs to Checkout Session ${stranger.id}` });
+    }
+    expect(await prisma.journalEntry.count({ where: { kind: "TOP_UP" } })).toBe(creditsBefore);
+  });
+
+  // Last in this file: it stops the Stripe emulator.
+  it("when Stripe cannot be reached, a webhook answers 5xx so that Stripe retries it", async () => {
+    const advertiser = await makeAdvertiser();
+    const { topUpId } = await startTopUp(advertiser.actor, 2_000);
+    const topUp = await prisma.topUp.findUniqueOrThrow({ where: { id: topUpId } });
+    await stack().emulator.close();
+    const payload = JSON.stringify({
+      id: "evt_while_stripe_is_down",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: topUp.stripeCheckoutSessionId, object: "checkout.session" } },
+    });
+    const answer = await postWebhook(payload, signed(payload));
+    expect(answer.status).toBeGreaterThanOrEqual(500);
+    expect(await prisma.stripeEvent.count({ where: { id: "evt_while_stripe_is_down" } })).toBe(0);
   });
 });

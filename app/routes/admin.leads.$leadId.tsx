@@ -11,7 +11,7 @@ import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
 import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm } from "~/utils/route-errors.server";
+import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
@@ -62,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const leadId = params.leadId ?? "";
-  const parsed = parseForm(await request.formData(), reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
+  const parsed = parseForm(await readForm(request), reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
   if (!parsed.success) return parsed.failure;
   try {
     const { outcome } = await reviewHeldLead(actor, leadId, parsed.data);

@@ -9,6 +9,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { listAffiliatePayoutStanding, requestPayoutRun, setPayoutHold } from "~/modules/payouts/payout-queries.server";
 import { formatMoney } from "~/utils/money";
 import { isDomainError } from "~/utils/errors";
+import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Admin · Leadex" }];
@@ -26,7 +27,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { ok: false as const, formError: "Choose what to do", notice: null };
   try {
     const input = parsed.data;

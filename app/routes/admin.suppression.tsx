@@ -7,7 +7,7 @@ import {
   suppressionUploadFromForm,
 } from "~/modules/quality/suppression.server";
 import { zodFieldErrors } from "~/utils/errors";
-import { formFailure } from "~/utils/route-errors.server";
+import { formFailure, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Platform suppression list · Leadex" }];
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const upload = await suppressionUploadFromForm(form);
   if (!upload.success) return formFailure(zodFieldErrors(upload.error.issues));
   return form.get("intent") === "remove" ? removePlatformSuppressions(actor, upload.data) : addPlatformSuppressions(actor, upload.data);

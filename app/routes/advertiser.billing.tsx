@@ -10,7 +10,7 @@ import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
 import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { centsToNumber, formFailureFrom, orNotFound, parseForm } from "~/utils/route-errors.server";
+import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Leadex" }];
@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = parseForm(await request.formData(), topUpFormSchema);
+  const form = parseForm(await readForm(request), topUpFormSchema);
   if (!form.success) return form.failure;
   let checkoutUrl: string;
   try {

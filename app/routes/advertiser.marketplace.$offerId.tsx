@@ -28,7 +28,7 @@ import { openOrder } from "~/modules/orders/orders.server";
 import { errorFor, formBinding } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { zodFieldErrors } from "~/utils/errors";
-import { formFailure, formFailureFrom, orNotFound } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Marketplace · Leadex` }];
@@ -59,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = orderFormValues(form);
   const parsed = createOrderSchema.safeParse(orderFormToInput(form));
   if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), undefined, 400, values);

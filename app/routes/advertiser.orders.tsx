@@ -8,7 +8,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { canChangeOrderStatus, orderStatusFormSchema, summarizeOrderSettings } from "~/modules/orders/orders.schema";
 import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom } from "~/utils/route-errors.server";
+import { formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     const { orderId, status } = orderStatusFormSchema.parse(Object.fromEntries(form));
     await setOwnOrderStatus(actor, orderId, status);

@@ -6,6 +6,7 @@ import { SigningSecretPanel } from "~/components/signing-secret-panel";
 import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { getEnv } from "~/utils/env.server";
+import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Leadex" }];
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  return (await submitDeliveryIntent(actor, await request.formData())) ?? new Response("Unknown intent", { status: 400 });
+  return (await submitDeliveryIntent(actor, await readForm(request))) ?? new Response("Unknown intent", { status: 400 });
 }
 
 export default function AdvertiserSettings() {

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { SuppressionPanel } from "~/components/suppression-panel";
 import { addAdvertiserSuppressions, getAdvertiserSuppressionSummary, suppressionUploadFromForm } from "~/modules/quality/suppression.server";
 import { zodFieldErrors } from "~/utils/errors";
-import { formFailure } from "~/utils/route-errors.server";
+import { formFailure, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Suppression list · Leadex" }];
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const upload = await suppressionUploadFromForm(await request.formData());
+  const upload = await suppressionUploadFromForm(await readForm(request));
   if (!upload.success) return formFailure(zodFieldErrors(upload.error.issues));
   return addAdvertiserSuppressions(actor, upload.data);
 }

@@ -9,7 +9,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { MAX_STRING_LENGTH, type OfferField } from "~/modules/offers/offers.schema";
 import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { getOwnOffer } from "~/modules/offers/offers.server";
-import { getEnv } from "~/utils/env.server";
+import { publicUrl } from "~/utils/env.server";
 import { orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -18,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const offer = await orNotFound(getOwnOffer(actor, params.offerId ?? ""));
-  return { offer, postbackUrl: `${getEnv().APP_URL.replace(/\/+$/, "")}/api/v1/leads` };
+  return { offer, postbackUrl: publicUrl("/api/v1/leads") };
 }
 
 const SAMPLE_BY_NAME: Record<string, string> = {

@@ -17,7 +17,7 @@ import {
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { createOffer } from "~/modules/offers/offers.server";
 import { errorFor, formBinding } from "~/utils/forms";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New offer · Leadex" }];
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = parseForm(await request.formData(), createOfferSchema, {
+  const form = parseForm(await readForm(request), createOfferSchema, {
     toInput: offerFormToInput,
     formError: "Please fix the fields marked below.",
   });

@@ -12,7 +12,7 @@ import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { zodFieldErrors } from "~/utils/errors";
 import { formValues } from "~/utils/forms";
-import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Postbacks · Leadex" }];
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "save") {
     return (await submitDeliveryIntent(actor, form)) ?? new Response("Unknown intent", { status: 400 });
   }

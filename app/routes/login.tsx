@@ -8,7 +8,7 @@ import { authenticateUser } from "~/modules/accounts/accounts.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 import { UnauthorizedError } from "~/utils/errors";
 import { safeRedirect } from "~/utils/forms";
-import { formFailure, formFailureFrom, formRouteHeaders, parseForm } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, formRouteHeaders, parseForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const headers = formRouteHeaders;
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(await request.formData(), loginSchema);
+  const form = parseForm(await readForm(request), loginSchema);
   if (!form.success) return form.failure;
   let user;
   try {

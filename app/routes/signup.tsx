@@ -7,7 +7,7 @@ import { MIN_PASSWORD_LENGTH, signUpSchema } from "~/modules/accounts/accounts.s
 import { countSignUpAttempt, signUp } from "~/modules/accounts/accounts.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 import { ConflictError } from "~/utils/errors";
-import { formFailure, formFailureFrom, formRouteHeaders, parseForm } from "~/utils/route-errors.server";
+import { formFailure, formFailureFrom, formRouteHeaders, parseForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const headers = formRouteHeaders;
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(await request.formData(), signUpSchema);
+  const form = parseForm(await readForm(request), signUpSchema);
   if (!form.success) return form.failure;
   let user;
   try {

@@ -1,4 +1,5 @@
-import { DomainError, isDomainError, toErrorResponse } from "./errors";
+import { DomainError, isDomainError, toErrorResponse, ValidationError } from "./errors";
+import { findUnstorableFields } from "./storable-text";
 
 export class MalformedBodyError extends DomainError {
   constructor(message: string) {
@@ -34,8 +35,24 @@ async function readBoundedText(request: Request): Promise<string> {
   return text;
 }
 
-/** Reads a postback from a JSON body, a form body, or (GET) the query string, as a flat record. */
+/**
+ * How deep a postback may nest: the record, its "fields" / "sub_ids" objects, and a little room
+ * for a value the field check then refuses by name (a declared field takes a single value).
+ */
+const MAX_POSTBACK_DEPTH = 4;
+
+/**
+ * Reads a postback from a JSON body, a form body, or (GET) the query string, as a flat record.
+ * Text that cannot be stored, and values nested too deep, are a 422 naming the field.
+ */
 export async function readPostbackRecord(request: Request): Promise<Record<string, unknown>> {
+  const record = await readRecord(request);
+  const unstorable = findUnstorableFields(record, MAX_POSTBACK_DEPTH);
+  if (Object.keys(unstorable).length > 0) throw new ValidationError(unstorable);
+  return record;
+}
+
+async function readRecord(request: Request): Promise<Record<string, unknown>> {
   if (request.method === "GET") {
     return Object.fromEntries(new URL(request.url).searchParams);
   }

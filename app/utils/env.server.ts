@@ -71,3 +71,11 @@ export function getEnv(): Env {
   cached = parsed.data;
   return cached;
 }
+
+/**
+ * An absolute URL on this app: APP_URL and the path. Links shown or sent elsewhere are built from
+ * APP_URL only, never from the request's Host header, which the client chooses.
+ */
+export function publicUrl(path: string): string {
+  return `${getEnv().APP_URL.replace(/\/+$/, "")}${path}`;
+}

@@ -2,6 +2,7 @@ import { data, type HeadersFunction } from "@remix-run/node";
 import { ZodError, type z } from "zod";
 import { isDomainError, NotFoundError, retryAfterHeaders, zodFieldErrors, type FieldErrors } from "./errors";
 import { formValues } from "./forms";
+import { whyTextIsUnstorable } from "./storable-text";
 
 // How routes turn expected failures into HTTP. Actions answer with the form's errors so the page
 // re-renders with messages next to the fields; 403/404 become error responses for the boundary.
@@ -31,6 +32,28 @@ export const formRouteHeaders: HeadersFunction = ({ parentHeaders, actionHeaders
   if (retryAfter) headers.set("Retry-After", retryAfter);
   return headers;
 };
+
+/**
+ * The submitted form. A name or value that no text column can hold (a NUL byte, a control
+ * character, broken Unicode) answers 400 naming the field: only a crafted request sends one, and
+ * the database would refuse it with a 500 further down. Uploaded files are read by their module.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new Response("A form is sent as application/x-www-form-urlencoded or multipart/form-data.", { status: 400, statusText: "Bad Request" });
+  }
+  for (const [name, value] of form) {
+    const problem = whyTextIsUnstorable(name) ?? whyTextIsUnstorable(typeof value === "string" ? value : value.name);
+    if (problem) {
+      const field = JSON.stringify(name).slice(1, -1);
+      throw new Response(`The form field "${field}": ${problem.toLowerCase()}.`, { status: 400, statusText: "Bad Request" });
+    }
+  }
+  return form;
+}
 
 /**
  * Parses a submitted form with its schema. On success the data; otherwise the 400 answer that

@@ -19,6 +19,7 @@ describe("advertiser wallet in the browser", () => {
   let affiliate: MadeAccount & { apiKey: string };
   let advertiser: MadeAccount;
   let offerId: string;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     affiliate = await makeAffiliate();
@@ -28,6 +29,10 @@ describe("advertiser wallet in the browser", () => {
     await makeOrder(advertiser.actor, offer.id, { priceCents: ORDER_PRICE_CENTS });
 
     ({ browser, page } = await openBrowserPage());
+    // Chromium reports every script, style or form the Content-Security-Policy blocks on the console.
+    page.on("console", (message) => {
+      if (/Content[ -]Security[ -]Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
   });
 
   afterAll(async () => {
@@ -81,5 +86,8 @@ describe("advertiser wallet in the browser", () => {
     await page.getByRole("link", { name: "Billing", exact: true }).click();
     await page.waitForURL(`${appUrl}/advertiser/billing`);
     expect(await page.getByTestId("wallet-balance").textContent()).toBe("$70.00");
+
+    // Hydration, navigation, the top-up form's redirect to Checkout: all within the CSP.
+    expect(cspViolations).toEqual([]);
   });
 });

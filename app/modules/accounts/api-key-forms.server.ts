@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Role } from "~/generated/prisma/enums";
 import { apiKeyLabelSchema } from "~/modules/accounts/accounts.schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/modules/accounts/api-keys.server";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 // The loader and action behind each portal's API keys page (affiliate: postbacks; advertiser:
@@ -21,7 +21,7 @@ export async function loadApiKeys(request: Request, role: ApiKeyHolderRole) {
 /** `intent=create` with a `label` creates a key and answers it in clear once; `intent=revoke` with an `id` revokes one. */
 export async function submitApiKeyForm(request: Request, role: ApiKeyHolderRole) {
   const { actor } = await requireUser(request, [role]);
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") === "revoke") {
     try {
       const { id } = revokeSchema.parse(Object.fromEntries(form));

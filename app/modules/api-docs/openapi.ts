@@ -37,6 +37,8 @@ export const LEAD_STATUSES = ["received", "rejected", "held", "accepted", "sold"
 /** Every `error.code` an API route answers with. */
 export const API_ERROR_CODES = [
   "malformed_body",
+  "malformed_url",
+  "malformed_event",
   "unauthorized",
   "forbidden",
   "not_found",
@@ -251,11 +253,16 @@ function buildOpenApiDocument() {
               {
                 type: "object",
                 required: ["received", "eventId", "result"],
-                properties: { received: { const: true }, eventId: { type: "string" }, result: { type: "string" } },
+                properties: {
+                  received: { const: true },
+                  eventId: { type: "string" },
+                  result: { type: "string" },
+                  reason: { type: "string", description: "Why an event was ignored (result: ignored)" },
+                },
               },
-              "Applied, ignored, or a duplicate (result: duplicate)",
+              "Applied, ignored (with the reason), or a duplicate (result: duplicate)",
             ),
-            "400": errorAnswer("bad_signature"),
+            "400": errorAnswer("bad_signature, or malformed_event for a signed body that is no readable event"),
           },
         },
       },

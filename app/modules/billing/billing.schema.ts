@@ -15,13 +15,14 @@ export const topUpFormSchema = z.object({
   }),
 });
 
-// The part of a Stripe event Leadex reads, checked after the signature is verified. `account` is
-// set on events about (or from) a connected account.
+// The part of a Stripe event Leadex reads, checked after the signature is verified. Ids and types
+// are stored, so they must look like Stripe's (no stray characters reach the database). `account`
+// is set on events about (or from) a connected account.
 export const stripeEventSchema = z.object({
-  id: z.string().regex(/^evt_\w+$/, "an event id starts with evt_"),
+  id: z.string().regex(/^evt_\w{1,255}$/, "an event id is evt_ and letters or digits"),
   object: z.literal("event"),
-  type: z.string().min(1),
-  account: z.string().startsWith("acct_").optional(),
-  data: z.object({ object: z.object({ id: z.string().min(1).max(255), object: z.string() }).passthrough() }),
+  type: z.string().regex(/^[\w.]{1,255}$/, "an event type is words joined by dots"),
+  account: z.string().regex(/^acct_\w{1,255}$/, "an account id is acct_ and letters or digits").optional(),
+  data: z.object({ object: z.object({ id: z.string().regex(/^\w{1,255}$/, "an object id is letters, digits and _"), object: z.string() }).passthrough() }),
 });
 export type StripeEventEnvelope = z.infer<typeof stripeEventSchema>;

@@ -14,6 +14,11 @@ import { creditPaidCheckoutSession, expireCheckoutTopUp } from "./top-ups.server
 // transaction that records the event id, so the effects and "event seen" commit together. Each
 // effect is also keyed on the Stripe object it changes (the ledger's idempotency keys), so two
 // different events about one object change it once.
+//
+// Stripe retries a webhook until it gets a 2xx, for days. So: a forged or malformed event is a
+// 400 (Stripe never sends one; nothing to retry), an event about something neither Stripe nor
+// Leadex knows is a 200 "ignored" with the reason (retrying would never change the answer), and
+// a failure that may pass (Stripe or the database unreachable) stays a 5xx so Stripe retries.
 
 export class WebhookSignatureError extends DomainError {
   constructor(message: string) {
@@ -72,7 +77,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   const parsed = stripeEventSchema.safeParse(verified);
   if (!parsed.success) {
     const problem = parsed.error.issues.map((i) => `${i.path.join(".") || "event"}: ${i.message}`).join("; ");
-    console.warn(`stripe webhook refused: ${problem}`);
+    console.warn(`[stripe-webhook] refused a signed but malformed event: ${problem}`);
     throw new MalformedWebhookError(problem);
   }
   const event = parsed.data;
@@ -81,10 +86,18 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   return prisma.$transaction(async (tx) => {
     const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
     if (recorded.count === 0) return { eventId: event.id, result: "duplicate" };
-    if (!eventHandler) return { eventId: event.id, result: "ignored" };
-    if (loaded === null) return { eventId: event.id, result: "ignored", reason: `${event.data.object.object} ${event.data.object.id} is unknown` };
-    return { eventId: event.id, result: await eventHandler.apply(tx, loaded, event) };
+    if (!eventHandler) return { eventId: event.id, result: "ignored", reason: `Leadex does not act on ${event.type}` };
+    if (loaded === null) return ignoredUnknown(event, `${event.data.object.object} ${event.data.object.id} is unknown`);
+    const result = await eventHandler.apply(tx, loaded, event);
+    if (result === "unknown") return ignoredUnknown(event, `Leadex has nothing that ${event.data.object.object} ${event.data.object.id} belongs to`);
+    return { eventId: event.id, result };
   });
+}
+
+/** An event about something neither Stripe nor Leadex knows: answered 200 (and logged) so Stripe stops retrying. */
+function ignoredUnknown(event: StripeEventEnvelope, reason: string) {
+  console.warn(`[stripe-webhook] ignored ${event.id} (${event.type}): ${reason}`);
+  return { eventId: event.id, result: "ignored", reason };
 }
 
 /** The event, verified with the platform endpoint's secret or the Connect endpoint's. */
@@ -109,13 +122,9 @@ function verifyStripeSignature(rawBody: string, signature: string): Stripe.Event
 async function loadOrIgnore(eventHandler: StripeEventHandler<unknown>, event: StripeEventEnvelope): Promise<unknown> {
   try {
     const loaded = await eventHandler.load(event);
-    if (loaded === null) console.warn(`stripe webhook ${event.id} (${event.type}): nothing to apply for ${event.data.object.id}`);
     return loaded;
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing") {
-      console.warn(`stripe webhook ${event.id} (${event.type}): ${event.data.object.id} does not exist at Stripe; ignored`);
-      return null;
-    }
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { ensureLedgerAccount, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
 import { prisma, type Tx } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
+import { publicUrl } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
@@ -25,7 +25,6 @@ async function ensureStripeCustomer(companyId: string): Promise<string> {
 /** Starts a wallet top-up: a TopUp row and a Stripe Checkout Session; returns the page to pay on. */
 export async function startTopUp(actor: Actor, amountCents: number): Promise<{ topUpId: string; checkoutUrl: string }> {
   requirePermission(actor, "write:topup:own");
-  const env = getEnv();
   const customer = await ensureStripeCustomer(actor.companyId);
   const topUp = await prisma.topUp.create({ data: { advertiserId: actor.companyId, amountCents, currency: DEFAULT_CURRENCY } });
   const session = await getStripe().checkout.sessions.create(
@@ -41,8 +40,8 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
           price_data: { currency: DEFAULT_CURRENCY, unit_amount: amountCents, product_data: { name: "Leadex wallet top-up" } },
         },
       ],
-      success_url: `${env.APP_URL}/advertiser/billing?topup=success&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${env.APP_URL}/advertiser/billing?topup=cancelled`,
+      success_url: publicUrl("/advertiser/billing?topup=success&session_id={CHECKOUT_SESSION_ID}"),
+      cancel_url: publicUrl("/advertiser/billing?topup=cancelled"),
     },
     { idempotencyKey: `leadex:topup:${topUp.id}:checkout` },
   );
@@ -85,8 +84,10 @@ export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout
 /**
  * The top-up a session pays for: by session id, or by the top-up id Leadex put in
  * client_reference_id (the session id may not have been saved if the process died right after
- * creating the session). A session that names a top-up Leadex does not have is an error, so the
- * webhook fails and Stripe retries rather than the payment being forgotten.
+ * creating the session). None when the session names no top-up of ours: the row is committed
+ * before the session is created, so it cannot turn up later (another app on the same Stripe
+ * account, or a made-up event). A session naming a top-up that belongs to another session is an
+ * error, so the webhook fails and Stripe retries while someone looks.
  */
 async function findTopUpForSession(tx: Tx, session: Stripe.Checkout.Session) {
   const bySession = await tx.topUp.findUnique({ where: { stripeCheckoutSessionId: session.id } });
@@ -94,7 +95,7 @@ async function findTopUpForSession(tx: Tx, session: Stripe.Checkout.Session) {
   const topUpId = session.client_reference_id ?? session.metadata?.topUpId ?? null;
   if (!topUpId) return null;
   const byId = await tx.topUp.findUnique({ where: { id: topUpId } });
-  if (!byId) throw new Error(`Checkout Session ${session.id} names top-up ${topUpId}, which does not exist`);
+  if (!byId) return null;
   if (byId.stripeCheckoutSessionId && byId.stripeCheckoutSessionId !== session.id) {
     throw new Error(`Checkout Session ${session.id} names top-up ${topUpId}, which belongs to session ${byId.stripeCheckoutSessionId}`);
   }
@@ -102,14 +103,14 @@ async function findTopUpForSession(tx: Tx, session: Stripe.Checkout.Session) {
 }
 
 /** A Checkout Session that expired unpaid: its pending top-up will never be paid. */
-export async function expireCheckoutTopUp(tx: Tx, session: Stripe.Checkout.Session): Promise<"expired" | "unknown"> {
+export async function expireCheckoutTopUp(tx: Tx, session: Stripe.Checkout.Session): Promise<"expired" | "already-settled" | "unknown"> {
   const topUp = await findTopUpForSession(tx, session);
   if (!topUp) return "unknown";
   const result = await tx.topUp.updateMany({
     where: { id: topUp.id, status: "PENDING" },
     data: { status: "EXPIRED" },
   });
-  return result.count > 0 ? "expired" : "unknown";
+  return result.count > 0 ? "expired" : "already-settled";
 }
 
 /** Re-reads a session from Stripe (after the redirect back) and credits it if it is paid. */

@@ -67,11 +67,23 @@ function normaliseField(field: OfferField, raw: string, country: string): Normal
   }
 }
 
+// A field holds one value. JSON numbers and booleans are read as their text, as in form and query
+// postbacks; an object or a list is refused, never turned into "[object Object]" or "a,b".
+const NOT_A_SINGLE_VALUE = "Must be a single value (text, a number or true/false), not an object or a list";
+
+function isSingleValue(value: unknown): boolean {
+  return value === null || value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+}
+
 export function checkLeadFields(spec: OfferField[], country: string, raw: Record<string, unknown>): FieldCheckResult {
   const errors: Record<string, string> = {};
   const fields: LeadFieldValues = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!isSingleValue(value)) errors[name] = NOT_A_SINGLE_VALUE;
+  }
   for (const field of spec) {
     const rawValue = raw[field.name];
+    if (errors[field.name]) continue;
     const text = rawValue === undefined || rawValue === null ? "" : String(rawValue);
     if (text.trim() === "") {
       if (field.required) errors[field.name] = "Required by this offer";
@@ -83,8 +95,8 @@ export function checkLeadFields(spec: OfferField[], country: string, raw: Record
   }
   // Fields the offer does not declare are kept as posted (strings, trimmed, bounded).
   for (const [name, value] of Object.entries(raw)) {
-    if (name in fields || spec.some((f) => f.name === name)) continue;
-    if (value === undefined || value === null || typeof value === "object") continue;
+    if (name in fields || name in errors || spec.some((f) => f.name === name)) continue;
+    if (value === undefined || value === null) continue;
     fields[name] = String(value).trim().slice(0, MAX_STRING_LENGTH);
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, fields };
