@@ -28,12 +28,14 @@ export class WebhookSignatureError extends DomainError {
 
 export class MalformedWebhookError extends DomainError {
   constructor(message: string) {
-    super(`Webhook event is malformed: ${message}`, 400, "malformed_event");
+    super(`Not a Stripe event Leadex can read: ${message}`, 400, "malformed_event");
   }
 }
 
 interface StripeEventHandler<Loaded> {
-  /** Re-reads what the event is about; null when Stripe or Leadex does not know it (ignored). */
+  /** What the event is about, in words ("Checkout Session"), and what of Leadex's it belongs to ("top-up"). */
+  about: { stripe: string; leadex: string };
+  /** Re-reads what the event is about; null when it concerns nothing of Leadex's (ignored). */
   load(event: StripeEventEnvelope): Promise<Loaded | null>;
   /** Applies it inside the event's transaction; returns what happened, in a word. */
   apply(tx: Tx, loaded: Loaded, event: StripeEventEnvelope): Promise<string>;
@@ -42,11 +44,13 @@ interface StripeEventHandler<Loaded> {
 const handler = <Loaded>(h: StripeEventHandler<Loaded>) => h as StripeEventHandler<unknown>;
 
 const checkoutSession = handler<Stripe.Checkout.Session>({
+  about: { stripe: "Checkout Session", leadex: "top-up" },
   load: (event) => getStripe().checkout.sessions.retrieve(event.data.object.id),
   apply: (tx, session) => (session.status === "expired" ? expireCheckoutTopUp(tx, session) : creditPaidCheckoutSession(tx, session)),
 });
 
 const transferReversed = handler<{ transfer: Stripe.Transfer; reason: string }>({
+  about: { stripe: "transfer", leadex: "payout" },
   load: (event) => loadReversedTransfer(event.data.object.id),
   apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
 });
@@ -56,11 +60,13 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
   "checkout.session.async_payment_succeeded": checkoutSession,
   "checkout.session.expired": checkoutSession,
   "account.updated": handler<Stripe.Account>({
+    about: { stripe: "account", leadex: "affiliate" },
     load: (event) => getStripe().accounts.retrieve(event.data.object.id),
     apply: async (tx, account) => ((await applyConnectAccount(tx, account)) ? "account-updated" : "unknown"),
   }),
   "transfer.reversed": transferReversed,
   "payout.failed": handler<{ transfer: Stripe.Transfer; reason: string }>({
+    about: { stripe: "payout", leadex: "paid payout" },
     load: async (event) => {
       if (!event.account) return null;
       const payout = await getStripe().payouts.retrieve(event.data.object.id, {}, { stripeAccount: event.account });
@@ -87,9 +93,11 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
     const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
     if (recorded.count === 0) return { eventId: event.id, result: "duplicate" };
     if (!eventHandler) return { eventId: event.id, result: "ignored", reason: `Leadex does not act on ${event.type}` };
-    if (loaded === null) return ignoredUnknown(event, `${event.data.object.object} ${event.data.object.id} is unknown`);
+    const { about } = eventHandler;
+    if (loaded === NOT_AT_STRIPE) return ignoredUnknown(event, `Stripe has no ${about.stripe} ${event.data.object.id}`);
+    if (loaded === null) return ignoredUnknown(event, `no Leadex ${about.leadex} belongs to ${about.stripe} ${event.data.object.id}`);
     const result = await eventHandler.apply(tx, loaded, event);
-    if (result === "unknown") return ignoredUnknown(event, `Leadex has nothing that ${event.data.object.object} ${event.data.object.id} belongs to`);
+    if (result === "unknown") return ignoredUnknown(event, `no Leadex ${about.leadex} belongs to ${about.stripe} ${event.data.object.id}`);
     return { eventId: event.id, result };
   });
 }
@@ -115,16 +123,19 @@ function verifyStripeSignature(rawBody: string, signature: string): Stripe.Event
   throw new WebhookSignatureError((failure as Error).message);
 }
 
+const NOT_AT_STRIPE = Symbol("not at Stripe");
+
 /**
- * The handler's object, or null when Stripe says it does not exist (answered 200 so Stripe stops
- * retrying, and logged). Other failures (Stripe down) throw: the webhook answers 5xx and Stripe retries.
+ * The handler's object; null when it concerns nothing of Leadex's; NOT_AT_STRIPE when Stripe says
+ * it does not exist. Both are answered 200 "ignored" (logged) so Stripe stops retrying. Other
+ * failures (Stripe down) throw: the webhook answers 5xx and Stripe retries.
  */
 async function loadOrIgnore(eventHandler: StripeEventHandler<unknown>, event: StripeEventEnvelope): Promise<unknown> {
   try {
     const loaded = await eventHandler.load(event);
     return loaded;
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return NOT_AT_STRIPE;
     throw error;
   }
 }
