@@ -49,12 +49,17 @@ app.use((req, res, next) => {
 // static files (which would stat the disk for every postback): their answers are small JSON.
 // The routes themselves refuse bodies over 64 KiB with their JSON error; this limit only bounds memory.
 const rawBody = express.raw({ type: () => true, limit: "1mb" });
-const readRawBody = (req, res, next) => rawBody(req, res, (error) => {
-  if (!error) return next();
-  if (error.type !== "entity.too.large") return next(error);
-  res.status(413).json({ error: { code: "payload_too_large", message: "The body is larger than 65536 bytes" } });
-});
-for (const [urlPath, routeId] of [["/api/v1/leads", "routes/api.v1.leads"], ["/api/v1/ping", "routes/api.v1.ping"], ["/api/v1/post", "routes/api.v1.post"]]) {
+const readRawBody = (req, res, next) =>
+  rawBody(req, res, (error) => {
+    if (!error) return next();
+    if (error.type !== "entity.too.large") return next(error);
+    res.status(413).json({ error: { code: "payload_too_large", message: "The body is larger than 65536 bytes" } });
+  });
+for (const [urlPath, routeId] of [
+  ["/api/v1/leads", "routes/api.v1.leads"],
+  ["/api/v1/ping", "routes/api.v1.ping"],
+  ["/api/v1/post", "routes/api.v1.post"],
+]) {
   const route = build.routes[routeId]?.module;
   if (!route) continue;
   app.all(urlPath, readRawBody, async (req, res, next) => {

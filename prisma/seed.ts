@@ -64,7 +64,13 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   for (const person of people) {
     index++;
     const fields = leadFields({ ...person, email: `${person.first_name.toLowerCase()}.${person.last_name.toLowerCase()}@example.com` });
-    const answer = await postLead(appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: `sunrise-${1000 + index}`, s1: "google", s2: "home-quote-form", ...fields });
+    const answer = await postLead(appUrl, affiliate.apiKey, {
+      offer_id: offer.id,
+      lead_id: `sunrise-${1000 + index}`,
+      s1: "google",
+      s2: "home-quote-form",
+      ...fields,
+    });
     if (answer.status !== 201) throw new Error(`demo postback failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     leadIds.push(answer.body.lead_id);
   }
@@ -78,11 +84,10 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
 
   leadIds.push(...(await seedSolarOffer(appUrl, affiliate, national)));
 
-  await waitFor(
-    "the worker to process the demo leads",
-    async () => (await prisma.lead.count({ where: { id: { in: leadIds }, status: "RECEIVED" } })) === 0,
-    { timeoutMs: 60_000, intervalMs: 250 },
-  );
+  await waitFor("the worker to process the demo leads", async () => (await prisma.lead.count({ where: { id: { in: leadIds }, status: "RECEIVED" } })) === 0, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+  });
   const byStatus = await prisma.lead.groupBy({ by: ["status"], where: { id: { in: leadIds } }, _count: true, orderBy: { status: "asc" } });
   log(`demo leads posted through ${appUrl}/api/v1/leads: ${byStatus.map((s) => `${s._count} ${s.status.toLowerCase()}`).join(", ")}`);
   if (emulator) await seedSellerMoney(affiliate, emulator, log);
@@ -100,16 +105,25 @@ async function seedSellerMoney(affiliate: Awaited<ReturnType<typeof makeAffiliat
   await startPayoutOnboarding(affiliate.actor, affiliate.email);
   const { stripeAccountId } = await prisma.company.findUniqueOrThrow({ where: { id: affiliateId } });
   await emulator.completeAccountOnboarding(stripeAccountId!);
-  await waitFor("account.updated to enable the affiliate's payouts", async () => (await prisma.company.findUniqueOrThrow({ where: { id: affiliateId } })).payoutsEnabled);
+  await waitFor(
+    "account.updated to enable the affiliate's payouts",
+    async () => (await prisma.company.findUniqueOrThrow({ where: { id: affiliateId } })).payoutsEnabled,
+  );
   const lines = await prisma.earning.findMany({ where: { affiliateId, kind: "LEAD_SALE" }, orderBy: { createdAt: "asc" } });
   // The demo has no week to wait: these sales are treated as past their return window.
   const mature = async (ids: string[], runKey: string) => {
     await prisma.earning.updateMany({ where: { id: { in: ids } }, data: { availableAt: new Date(Date.now() - 60_000) } });
     await releaseDueEarnings(runKey);
   };
-  await mature(lines.slice(0, 4).map((l) => l.id), "demo-seed-release-1");
+  await mature(
+    lines.slice(0, 4).map((l) => l.id),
+    "demo-seed-release-1",
+  );
   const run = await runPayouts({ key: "demo-seed-payout-run", trigger: "SCHEDULE", triggeredById: null });
-  await mature(lines.slice(4, 5).map((l) => l.id), "demo-seed-release-2");
+  await mature(
+    lines.slice(4, 5).map((l) => l.id),
+    "demo-seed-release-2",
+  );
   log(`affiliate onboarded on Stripe Connect (${stripeAccountId}); ${run.paid} payout paid, one earning available, ${Math.max(lines.length - 5, 0)} held`);
 }
 
@@ -136,7 +150,11 @@ async function seedSolarOffer(
     ],
     qualityRules: { acceptScore: 65, rejectScore: 20 },
   });
-  await makeOrder(buyer.actor, offer.id, { priceCents: 3500, pricing: { temperature: { HOT: 5500, COLD: 3000 } }, filters: { states: [], postalCodePrefixes: [], temperatures: ["WARM", "HOT"], rules: [] } });
+  await makeOrder(buyer.actor, offer.id, {
+    priceCents: 3500,
+    pricing: { temperature: { HOT: 5500, COLD: 3000 } },
+    filters: { states: [], postalCodePrefixes: [], temperatures: ["WARM", "HOT"], rules: [] },
+  });
 
   const consent = {
     consent_text: "By clicking Get quotes I agree to be contacted by Sunrise Leads' partners about solar.",
@@ -145,10 +163,32 @@ async function seedSolarOffer(
   };
   const leads = [
     // Ready to buy, owns the home, consented with a certificate: hot, sold at the hot price.
-    { lead_id: "sunrise-solar-1", ...leadFields({ first_name: "Ava", last_name: "Nguyen", email: "ava.nguyen@example.com", state: "CA", postal_code: "95814" }), timeline: "now", homeowner: "yes", monthly_bill: "240", time_on_form: 95, pages_viewed: 4, ...consent },
-    { lead_id: "sunrise-solar-2", ...leadFields({ first_name: "Noah", last_name: "Davis", email: "noah.davis@example.com", state: "TX", postal_code: "78701" }), timeline: "within 3 months", homeowner: "yes", time_on_form: 70, pages_viewed: 3, ...consent },
+    {
+      lead_id: "sunrise-solar-1",
+      ...leadFields({ first_name: "Ava", last_name: "Nguyen", email: "ava.nguyen@example.com", state: "CA", postal_code: "95814" }),
+      timeline: "now",
+      homeowner: "yes",
+      monthly_bill: "240",
+      time_on_form: 95,
+      pages_viewed: 4,
+      ...consent,
+    },
+    {
+      lead_id: "sunrise-solar-2",
+      ...leadFields({ first_name: "Noah", last_name: "Davis", email: "noah.davis@example.com", state: "TX", postal_code: "78701" }),
+      timeline: "within 3 months",
+      homeowner: "yes",
+      time_on_form: 70,
+      pages_viewed: 3,
+      ...consent,
+    },
     // Only researching, no last name, no consent: a weak score, held for the admin's review queue.
-    { lead_id: "sunrise-solar-3", ...leadFields({ first_name: "Mia", last_name: "", email: "mia.w@example.com", state: "CA", postal_code: "" }), timeline: "researching", time_on_form: 12 },
+    {
+      lead_id: "sunrise-solar-3",
+      ...leadFields({ first_name: "Mia", last_name: "", email: "mia.w@example.com", state: "CA", postal_code: "" }),
+      timeline: "researching",
+      time_on_form: 12,
+    },
   ];
   const ids: string[] = [];
   for (const lead of leads) {

@@ -14,6 +14,12 @@ report_dir="$(mktemp -d "${TMPDIR:-/tmp}/leadex-vitest.XXXXXX")"
 trap 'rm -rf "$report_dir"' EXIT
 report="$report_dir/report.json"
 
+echo "==> lint"
+set +e
+npm run --silent lint </dev/null
+lint_code=$?
+set -e
+
 echo "==> vitest"
 set +e
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" </dev/null
@@ -21,6 +27,6 @@ code=$?
 set -e
 
 summary_code=0
-node --import tsx scripts/stack/test-summary.ts "$report" "$code" || summary_code=$?
+node --import tsx scripts/stack/test-summary.ts "$report" "$code" "$lint_code" || summary_code=$?
 if [ "$code" -eq 0 ] && [ "$summary_code" -ne 0 ]; then code=$summary_code; fi
 exit "$code"

@@ -73,7 +73,11 @@ describe("affiliate postbacks", () => {
     expect(acceptedQuery.get("payout")).toBe("0.00");
 
     const { signingSecret } = await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } });
-    const parts = Object.fromEntries(String(soldRequest.headers["leadex-signature"]).split(",").map((p) => p.split("=")));
+    const parts = Object.fromEntries(
+      String(soldRequest.headers["leadex-signature"])
+        .split(",")
+        .map((p) => p.split("=")),
+    );
     expect(parts.v1).toBe(createHmac("sha256", signingSecret!).update(`${parts.t}.${tracker.url}${soldRequest.url}`).digest("hex"));
 
     const timeline = await prisma.leadEvent.findMany({ where: { leadId: lead.id, type: "postback" } });

@@ -123,7 +123,21 @@ describe("the OpenAPI document", () => {
     const document = await openApi();
     const envelope = document.components.schemas.PostbackEnvelope;
     expect(envelope.required).toEqual(["offer_id", "lead_id"]);
-    for (const key of ["offer_id", "lead_id", "s1", "s5", "ip_address", "user_agent", "consent_text", "consent_at", "consent_cert_url", "time_on_form", "pages_viewed", "test", "fields"]) {
+    for (const key of [
+      "offer_id",
+      "lead_id",
+      "s1",
+      "s5",
+      "ip_address",
+      "user_agent",
+      "consent_text",
+      "consent_at",
+      "consent_cert_url",
+      "time_on_form",
+      "pages_viewed",
+      "test",
+      "fields",
+    ]) {
       expect(envelope.properties, key).toHaveProperty(key);
       expect(apiDoc, key).toContain(`\`${key}\``);
     }

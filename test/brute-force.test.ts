@@ -94,7 +94,9 @@ describe("sign-in resists password guessing", () => {
     const home = await getPage("/advertiser", cookie);
     expect(home.status).toBe(200);
     expect(home.text).toMatch(
-      new RegExp(`Your account was locked for ${LOCK_SECONDS} seconds on \\d{4}-\\d\\d-\\d\\d at \\d\\d:\\d\\d UTC after 5 failed sign-in attempts from ${attacker.replace(/\./g, "\\.")}\\. If this wasn't you, change your password\\.`),
+      new RegExp(
+        `Your account was locked for ${LOCK_SECONDS} seconds on \\d{4}-\\d\\d-\\d\\d at \\d\\d:\\d\\d UTC after 5 failed sign-in attempts from ${attacker.replace(/\./g, "\\.")}\\. If this wasn't you, change your password\\.`,
+      ),
     );
 
     const notice = await prisma.userNotice.findFirstOrThrow({ where: { userId: user.id } });
@@ -145,7 +147,11 @@ describe("API keys resist guessing", () => {
       ...init,
       headers: { authorization: `Bearer ${key}`, "x-forwarded-for": from, "content-type": "application/json", ...init.headers },
     });
-    return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { error?: { code: string; message: string } } };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      body: (await response.json()) as { error?: { code: string; message: string } },
+    };
   }
   const badKey = () => `lx_${uniqueSuffix()}ab_${"x".repeat(32)}`;
 

@@ -32,7 +32,12 @@ function expectSignedBy(secret: string, header: string | string[] | undefined, p
 }
 
 async function post(url: string, cookie: string, form: Record<string, string>) {
-  return fetch(url, { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
+  return fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form),
+  });
 }
 
 describe("CRM webhooks", () => {

@@ -5,13 +5,13 @@ import { csvCell, toCsv } from "~/modules/deliveries/csv";
 // and the two that got past the old rule: each must reach the spreadsheet as text.
 const FORMULA_PAYLOADS = [
   "=cmd|' /C calc'!A0",
-  "=HYPERLINK(\"http://evil.example\",\"x\")",
+  '=HYPERLINK("http://evil.example","x")',
   "=2+5+cmd|' /C calc'!A0",
   "@SUM(1+1)*cmd|' /C calc'!A0",
   "+cmd|' /C calc'!A0",
   "-cmd|' /C calc'!A0",
   "-1+1+cmd|' /C calc'!A0",
-  "+1+HYPERLINK(\"http://evil.example\",\"x\")",
+  '+1+HYPERLINK("http://evil.example","x")',
   "-2+3+cmd|' /C calc'!A0",
   "+1-1",
   "-.5+cmd|' /C calc'!A0",
@@ -21,8 +21,8 @@ const FORMULA_PAYLOADS = [
   " =1+1",
   "\t",
   "\r",
-  "DDE (\"cmd\";\"/C calc\";\"!A0\")A0",
-  "dde(\"cmd\";\"/C calc\";\"!A0\")A0",
+  'DDE ("cmd";"/C calc";"!A0")A0',
+  'dde("cmd";"/C calc";"!A0")A0',
 ];
 
 /** The cell's text as a spreadsheet reads it: RFC 4180 quotes undone. */

@@ -47,7 +47,9 @@ describe("seller earnings that mature", () => {
     await Promise.all([releaseDueEarnings(runKey, after), releaseDueEarnings(`run-${randomUUID()}`, after), releaseDueEarnings(runKey, after)]);
     expect(await held(affiliateId)).toBe(0n);
     expect(await available(affiliateId)).toBe(5_120n);
-    const releases = await prisma.journalEntry.findMany({ where: { kind: "EARNINGS_RELEASE", idempotencyKey: { startsWith: `earnings-release:${affiliateId}:` } } });
+    const releases = await prisma.journalEntry.findMany({
+      where: { kind: "EARNINGS_RELEASE", idempotencyKey: { startsWith: `earnings-release:${affiliateId}:` } },
+    });
     expect(releases).toHaveLength(1);
     expect(releases[0].description).toBe("Earnings of 2 sales past their return window became available");
     await expectLedgerInvariants();
@@ -63,7 +65,9 @@ describe("seller earnings that mature", () => {
       // Give the other run time to finish: it must find nothing left to release.
       await new Promise((r) => setTimeout(r, 1500));
       expect(await available(affiliateId)).toBe(2_560n);
-      expect(await prisma.journalEntry.count({ where: { kind: "EARNINGS_RELEASE", idempotencyKey: { startsWith: `earnings-release:${affiliateId}:` } } })).toBe(1);
+      expect(await prisma.journalEntry.count({ where: { kind: "EARNINGS_RELEASE", idempotencyKey: { startsWith: `earnings-release:${affiliateId}:` } } })).toBe(
+        1,
+      );
     } finally {
       await second.stop();
       await closeQueues();

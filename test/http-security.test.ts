@@ -154,7 +154,12 @@ describe("cross-site form posts", () => {
     expect(await prisma.session.count({ where: { userId: buyer.actor.userId ?? "" } })).toBe(1);
 
     // From Leadex's own pages (or from no browser at all) the same form works.
-    const own = await fetch(new URL("/advertiser/orders", appUrl), { method: "POST", redirect: "manual", headers: { ...form, origin: appUrl, referer: `${appUrl}/advertiser/orders` }, body: pause });
+    const own = await fetch(new URL("/advertiser/orders", appUrl), {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, origin: appUrl, referer: `${appUrl}/advertiser/orders` },
+      body: pause,
+    });
     expect(own.status).toBe(200);
     expect((await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAUSED");
   });
@@ -168,7 +173,14 @@ describe("cross-site form posts", () => {
     const crossOrigin = await fetch(new URL("/api/v1/leads", appUrl), {
       method: "POST",
       headers: { ...evil, authorization: `Bearer ${affiliate.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ offer_id: offer.id, lead_id: `cross-${Date.now()}`, first_name: "Ada", email: `x${Date.now()}@example.com`, phone: "(415) 555-0123", state: "CA" }),
+      body: JSON.stringify({
+        offer_id: offer.id,
+        lead_id: `cross-${Date.now()}`,
+        first_name: "Ada",
+        email: `x${Date.now()}@example.com`,
+        phone: "(415) 555-0123",
+        state: "CA",
+      }),
     });
     expect(crossOrigin.status).toBe(201);
     const webhook = await fetch(new URL("/webhooks/stripe", appUrl), { method: "POST", headers: { ...evil, "content-type": "application/json" }, body: "{}" });

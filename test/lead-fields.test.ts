@@ -57,7 +57,14 @@ describe("lead field types", () => {
   ];
 
   it("normalises enum, boolean, date and number values", () => {
-    for (const [word, value] of [["yes", "true"], ["1", "true"], ["TRUE", "true"], ["no", "false"], ["0", "false"], ["false", "false"]]) {
+    for (const [word, value] of [
+      ["yes", "true"],
+      ["1", "true"],
+      ["TRUE", "true"],
+      ["no", "false"],
+      ["0", "false"],
+      ["false", "false"],
+    ]) {
       const result = checkLeadFields(typed, "US", { email: "a@b.co", coverage: "full", homeowner: word, move_date: "2025-06-30", budget: "2500" });
       expect(result).toEqual({ ok: true, fields: { email: "a@b.co", coverage: "Full", homeowner: value, move_date: "2025-06-30", budget: "2500" } });
     }

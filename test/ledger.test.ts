@@ -192,7 +192,13 @@ describe("ledger", () => {
       );
       await expect(
         prisma.$transaction((tx) =>
-          postReversingEntry(tx, { entryId, idempotencyKey: `reverse:${entryId}`, kind: "TOP_UP_REVERSED", description: "refund", floors: [{ account: wallet, floorCents: 0n }] }),
+          postReversingEntry(tx, {
+            entryId,
+            idempotencyKey: `reverse:${entryId}`,
+            kind: "TOP_UP_REVERSED",
+            description: "refund",
+            floors: [{ account: wallet, floorCents: 0n }],
+          }),
         ),
       ).rejects.toBeInstanceOf(InsufficientBalanceError);
       expect(await prisma.journalEntry.count({ where: { reversesId: entryId } })).toBe(0);

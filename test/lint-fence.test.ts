@@ -32,7 +32,12 @@ describe("the layer fence", () => {
   });
 
   it("lets imports that point down through", async () => {
-    expect(await fenceErrors("app/routes/example.tsx", 'import { listAffiliateLeads } from "~/modules/leads/lead-queries.server";\nexport const x = listAffiliateLeads;\n')).toEqual([]);
+    expect(
+      await fenceErrors(
+        "app/routes/example.tsx",
+        'import { listAffiliateLeads } from "~/modules/leads/lead-queries.server";\nexport const x = listAffiliateLeads;\n',
+      ),
+    ).toEqual([]);
     expect(await fenceErrors("app/components/example.tsx", 'import { formatMoney } from "~/utils/money";\nexport const x = formatMoney;\n')).toEqual([]);
   });
 });

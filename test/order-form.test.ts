@@ -150,7 +150,16 @@ describe("the order form (no JavaScript)", () => {
     const { buyer, cookie, path, minimal } = await signedInBuyerOnOffer();
     expect((await submit(path, minimal, cookie)).status).toBe(302);
     const order = await prisma.order.findFirstOrThrow({ where: { advertiserId: buyer.actor.companyId } });
-    expect(order).toMatchObject({ delivery: "PORTAL", timezone: "UTC", schedule: null, dailyCap: null, dailySpendCapCents: null, priority: 0, weight: 1, pricing: {} });
+    expect(order).toMatchObject({
+      delivery: "PORTAL",
+      timezone: "UTC",
+      schedule: null,
+      dailyCap: null,
+      dailySpendCapCents: null,
+      priority: 0,
+      weight: 1,
+      pricing: {},
+    });
   });
 
   it("a time zone Intl does not know is refused naming the time zone", async () => {

@@ -37,7 +37,16 @@ describe("outbound destinations", () => {
       ...["2002:7f00:1::1", "2002:808:808::1", "2001::1", "2001:0:4136:e378::1", "64:ff9b::7f00:1", "64:ff9b::808:808", "64:ff9b:1::1"], // 6to4, Teredo, NAT64
       ...["not-an-ip", "", "fe80::1%eth0"],
     ];
-    const publicOnes = ["8.8.8.8", "93.184.216.34", "172.32.0.1", "223.255.255.255", "2606:4700:4700::1111", "2a00:1450:4001::200e", "::ffff:8.8.8.8", "::ffff:808:808"];
+    const publicOnes = [
+      "8.8.8.8",
+      "93.184.216.34",
+      "172.32.0.1",
+      "223.255.255.255",
+      "2606:4700:4700::1111",
+      "2a00:1450:4001::200e",
+      "::ffff:8.8.8.8",
+      "::ffff:808:808",
+    ];
     expect(local.filter((a) => !isNonPublicAddress(a))).toEqual([]);
     expect(publicOnes.filter(isNonPublicAddress)).toEqual([]);
   });

@@ -167,7 +167,9 @@ describe("the outbound HTTP client", () => {
       };
       write(64);
     });
-    const declared = await listen((_req, res) => res.writeHead(200, { "content-length": String(MAX_ANSWER_BYTES + 1) }).end(Buffer.alloc(MAX_ANSWER_BYTES + 1)));
+    const declared = await listen((_req, res) =>
+      res.writeHead(200, { "content-length": String(MAX_ANSWER_BYTES + 1) }).end(Buffer.alloc(MAX_ANSWER_BYTES + 1)),
+    );
 
     for (const listener of [huge, declared]) {
       expect(await get(listener.url, { allowPrivateAddresses: true })).toMatchObject({

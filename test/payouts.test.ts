@@ -75,7 +75,14 @@ describe("payouts through Stripe Connect", () => {
     expect(await available(affiliateId)).toBe(0n);
     // ... or it reached Stripe and died before recording the answer.
     await getStripe().transfers.create(
-      { amount: decided!.amountCents, currency: "usd", destination: decided!.stripeAccountId!, transfer_group: runRow.transferGroup, description: `Leadex payout ${decided!.id}`, metadata: { leadex_payout_id: decided!.id } },
+      {
+        amount: decided!.amountCents,
+        currency: "usd",
+        destination: decided!.stripeAccountId!,
+        transfer_group: runRow.transferGroup,
+        description: `Leadex payout ${decided!.id}`,
+        metadata: { leadex_payout_id: decided!.id },
+      },
       { idempotencyKey: payoutTransferKey(decided!.id) },
     );
     // Run again, the same run and a new one at once.
@@ -97,18 +104,21 @@ describe("payouts through Stripe Connect", () => {
     const held = await affiliateWithEarnings(2);
     const admin = await makeAdmin();
     await setPayoutHold(admin.actor, held.affiliateId, { held: true, reason: "checking traffic sources" });
-    await waitFor("the requirements to arrive", async () => (await prisma.company.findUniqueOrThrow({ where: { id: due.affiliateId } })).stripeRequirementsDue.length > 0);
+    await waitFor(
+      "the requirements to arrive",
+      async () => (await prisma.company.findUniqueOrThrow({ where: { id: due.affiliateId } })).stripeRequirementsDue.length > 0,
+    );
 
     const summary = await run();
-    const skips = new Map(
-      (await prisma.payoutSkip.findMany({ where: { runId: summary.runId } })).map((s) => [s.affiliateId, s.reason]),
-    );
+    const skips = new Map((await prisma.payoutSkip.findMany({ where: { runId: summary.runId } })).map((s) => [s.affiliateId, s.reason]));
     expect(skips.get(small.affiliateId)).toBe("Available $25.60 is below the minimum payout of $50.00");
     expect(skips.get(notOnboarded.affiliateId)).toBe("Set up payouts with Stripe to be paid");
     expect(skips.get(due.affiliateId)).toMatch(/^Stripe still needs: (date of birth, a bank account for payouts|a bank account for payouts, date of birth)$/);
     expect(skips.get(held.affiliateId)).toBe("Payouts are held by Leadex: checking traffic sources");
     expect(await prisma.auditLog.count({ where: { action: "payouts.held", targetId: held.affiliateId, actorId: admin.actor.userId } })).toBe(1);
-    expect(await prisma.payout.count({ where: { affiliateId: { in: [small.affiliateId, notOnboarded.affiliateId, due.affiliateId, held.affiliateId] } } })).toBe(0);
+    expect(
+      await prisma.payout.count({ where: { affiliateId: { in: [small.affiliateId, notOnboarded.affiliateId, due.affiliateId, held.affiliateId] } } }),
+    ).toBe(0);
 
     // The affiliate reads why on its payouts page, with what Stripe still needs.
     const cookie = await signIn(stack().appUrl, due.affiliate.email, due.affiliate.password);
@@ -125,7 +135,9 @@ describe("payouts through Stripe Connect", () => {
     await stack().emulator.reverseTransfer(payout.stripeTransferId!);
     await waitFor("transfer.reversed to be booked", async () => (await available(affiliateId)) === 5_120n);
     // A redelivered event changes nothing more.
-    const event = stack().emulator.deliveredEvents().find((e) => e.type === "transfer.reversed")!;
+    const event = stack()
+      .emulator.deliveredEvents()
+      .find((e) => e.type === "transfer.reversed")!;
     expect(await stack().emulator.resendEvent(event.id)).toBe(200);
     expect(await available(affiliateId)).toBe(5_120n);
     const reversed = await prisma.payout.findUniqueOrThrow({ where: { id: payout.id } });
@@ -169,7 +181,13 @@ describe("payouts through Stripe Connect", () => {
     const second = await prisma.payout.findFirstOrThrow({ where: { runId: summary.runId, affiliateId }, include: { earnings: true } });
     expect(second.amountCents).toBe(10_240 - 2_560);
     expect(second.earnings.map((e) => [e.kind, e.amountCents]).sort()).toEqual(
-      [["CLAWBACK", -2_560], ["LEAD_SALE", 2_560], ["LEAD_SALE", 2_560], ["LEAD_SALE", 2_560], ["LEAD_SALE", 2_560]].sort(),
+      [
+        ["CLAWBACK", -2_560],
+        ["LEAD_SALE", 2_560],
+        ["LEAD_SALE", 2_560],
+        ["LEAD_SALE", 2_560],
+        ["LEAD_SALE", 2_560],
+      ].sort(),
     );
     await expectLedgerInvariants();
   });

@@ -234,7 +234,12 @@ describe("ping-post", () => {
     await makeOrder(texasOnly.actor, offer.id, { priceCents: 5000, filters: { states: ["TX"], postalCodePrefixes: [], temperatures: [], rules: [] } });
     const suppressing = await internalBuyer(offer.id, 4500);
     await prisma.suppressionEntry.create({
-      data: { scope: `advertiser:${suppressing.advertiser.actor.companyId}`, advertiserId: suppressing.advertiser.actor.companyId, kind: "EMAIL", hash: ping.email_hash },
+      data: {
+        scope: `advertiser:${suppressing.advertiser.actor.companyId}`,
+        advertiserId: suppressing.advertiser.actor.companyId,
+        kind: "EMAIL",
+        hash: ping.email_hash,
+      },
     });
     const capped = await makeAdvertiser();
     await makeOrder(capped.actor, offer.id, { priceCents: 4000, dailySpendCapCents: 1000 });
@@ -279,7 +284,12 @@ describe("ping-post", () => {
     const first = await consumer(offer.id);
     const firstPing = await call("/api/v1/ping", affiliate.apiKey, first.ping);
     expect(firstPing.body.bid.price_cents).toBe(8000);
-    const sold = await call("/api/v1/post", affiliate.apiKey, { token: firstPing.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...first.full });
+    const sold = await call("/api/v1/post", affiliate.apiKey, {
+      token: firstPing.body.bid.token,
+      offer_id: offer.id,
+      lead_id: affiliateLeadId(),
+      ...first.full,
+    });
     expect(sold.body).toMatchObject({ status: "sold", price_cents: 8000 });
 
     const second = await consumer(offer.id);
@@ -288,7 +298,12 @@ describe("ping-post", () => {
     const bid = await prisma.pingBid.findFirstOrThrow({ where: { pingId: secondPing.body.ping_id, orderId: capped.order.id } });
     expect(bid).toMatchObject({ status: "NO_BID", priceCents: 8000 });
     expect(bid.detail).toBe("skipped: daily spend cap $150.00 would be exceeded ($80.00 spent, this lead costs $80.00)");
-    const sale = await call("/api/v1/post", affiliate.apiKey, { token: secondPing.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...second.full });
+    const sale = await call("/api/v1/post", affiliate.apiKey, {
+      token: secondPing.body.bid.token,
+      offer_id: offer.id,
+      lead_id: affiliateLeadId(),
+      ...second.full,
+    });
     expect(sale.body).toMatchObject({ status: "sold", sold_at_bid: true, price_cents: 3000 });
     expect(await wallet(internal.advertiser.actor.companyId)).toBe(10_000n - 3000n);
   });
@@ -350,7 +365,14 @@ describe("ping-post", () => {
     expect(cold.body.bid.price_cents).toBe(3000);
     const hot = await call("/api/v1/ping", affiliate.apiKey, { ...ping, timeline: "now", decision_maker: "yes" });
     expect(hot.body.bid.price_cents).toBe(4500);
-    const sold = await call("/api/v1/post", affiliate.apiKey, { token: hot.body.bid.token, offer_id: offer.id, lead_id: affiliateLeadId(), ...full, timeline: "now", decision_maker: "yes" });
+    const sold = await call("/api/v1/post", affiliate.apiKey, {
+      token: hot.body.bid.token,
+      offer_id: offer.id,
+      lead_id: affiliateLeadId(),
+      ...full,
+      timeline: "now",
+      decision_maker: "yes",
+    });
     expect(sold.body).toMatchObject({ status: "sold", sold_at_bid: true, price_cents: 4500 });
   });
 });

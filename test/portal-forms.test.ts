@@ -39,7 +39,13 @@ describe("portal forms (no JavaScript)", () => {
     const taken = await submit("/signup", { name: "B", companyName: "B Co", email: existing.email, password: "long-enough-1", role: "ADVERTISER" });
     expect(taken.status).toBe(409);
     expect(taken.text).toContain("already exists");
-    const fresh = await submit("/signup", { name: "Cy", companyName: "Cy Co", email: `cy-${Date.now()}@example.test`, password: "long-enough-1", role: "AFFILIATE" });
+    const fresh = await submit("/signup", {
+      name: "Cy",
+      companyName: "Cy Co",
+      email: `cy-${Date.now()}@example.test`,
+      password: "long-enough-1",
+      role: "AFFILIATE",
+    });
     expect(fresh.status).toBe(302);
     expect(fresh.location).toBe("/affiliate");
   });
@@ -62,7 +68,16 @@ describe("portal forms (no JavaScript)", () => {
 
     const good = await submit(
       "/affiliate/offers/new",
-      { title: "Auto quotes TX", vertical: "auto", pricingModel: "CPL", price: "18.50", exclusivity: "EXCLUSIVE", returnWindowDays: "5", field_email: "required", field_phone: "optional" },
+      {
+        title: "Auto quotes TX",
+        vertical: "auto",
+        pricingModel: "CPL",
+        price: "18.50",
+        exclusivity: "EXCLUSIVE",
+        returnWindowDays: "5",
+        field_email: "required",
+        field_phone: "optional",
+      },
       cookie,
     );
     expect(good.status).toBe(302);

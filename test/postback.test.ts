@@ -35,7 +35,10 @@ describe("lead postback", () => {
     expect(lead.status).toBe("SOLD");
     expect(lead.phone).toMatch(/^\+1415555\d{4}$/);
 
-    const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id }, include: { journalEntry: { include: { postings: { include: { account: true } } } } } });
+    const sale = await prisma.leadSale.findFirstOrThrow({
+      where: { leadId: lead.id },
+      include: { journalEntry: { include: { postings: { include: { account: true } } } } },
+    });
     expect(sale.orderId).toBe(order.id);
     expect(sale.priceCents).toBe(3200);
     const postings = Object.fromEntries(sale.journalEntry!.postings.map((p) => [p.account.code, p.amountCents]));
@@ -76,7 +79,12 @@ describe("lead postback", () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor);
     const form = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields() }, { format: "form" });
-    const get = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), s2: "banner", ...leadFields() }, { format: "get" });
+    const get = await postLead(
+      stack().appUrl,
+      affiliate.apiKey,
+      { offer_id: offer.id, lead_id: affiliateLeadId(), s2: "banner", ...leadFields() },
+      { format: "get" },
+    );
     expect(form.status).toBe(201);
     expect(get.status).toBe(201);
     const stored = await prisma.lead.findUniqueOrThrow({ where: { id: get.body.lead_id } });
@@ -152,7 +160,12 @@ describe("lead postback", () => {
     it("answers 413 for a body larger than one lead, and 422 for too many fields", async () => {
       const affiliate = await makeAffiliate();
       const offer = await makeOffer(affiliate.actor);
-      const huge = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields(), notes: "x".repeat(70_000) });
+      const huge = await postLead(stack().appUrl, affiliate.apiKey, {
+        offer_id: offer.id,
+        lead_id: affiliateLeadId(),
+        ...leadFields(),
+        notes: "x".repeat(70_000),
+      });
       expect(huge.status).toBe(413);
       expect(huge.body.error.code).toBe("payload_too_large");
       const many = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`extra_${i}`, "1"]));

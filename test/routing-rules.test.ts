@@ -107,14 +107,49 @@ describe("order filters", () => {
 
   it("a rule on any lead field passes a matching lead and names the field when it skips one", async () => {
     const cases: Array<{ rule: Record<string, unknown>; pass: Record<string, string>; skip: Record<string, string>; reason: string }> = [
-      { rule: { field: "credit", op: "eq", value: "good" }, pass: { credit: "Good" }, skip: { credit: "poor" }, reason: 'field credit is "poor", wanted credit is good' },
+      {
+        rule: { field: "credit", op: "eq", value: "good" },
+        pass: { credit: "Good" },
+        skip: { credit: "poor" },
+        reason: 'field credit is "poor", wanted credit is good',
+      },
       { rule: { field: "credit", op: "neq", value: "poor" }, pass: {}, skip: { credit: "poor" }, reason: 'field credit is "poor", wanted credit is not poor' },
-      { rule: { field: "credit", op: "in", values: ["good", "excellent"] }, pass: { credit: "excellent" }, skip: {}, reason: "field credit is missing, wanted credit is one of good, excellent" },
-      { rule: { field: "credit", op: "not_in", values: ["poor", "bad"] }, pass: { credit: "good" }, skip: { credit: "bad" }, reason: 'field credit is "bad", wanted credit is none of poor, bad' },
-      { rule: { field: "income", op: "gte", value: "50000" }, pass: { income: "50000" }, skip: { income: "49999" }, reason: 'field income is "49999", wanted income is at least 50000' },
-      { rule: { field: "age", op: "lte", value: "65" }, pass: { age: "40" }, skip: { age: "unknown" }, reason: 'field age is "unknown", wanted age is at most 65' },
-      { rule: { field: "vehicle", op: "contains", value: "toyota" }, pass: { vehicle: "2019 Toyota Camry" }, skip: { vehicle: "Ford F-150" }, reason: 'field vehicle is "Ford F-150", wanted vehicle contains toyota' },
-      { rule: { field: "home_owner", op: "exists" }, pass: { home_owner: "yes" }, skip: { home_owner: "  " }, reason: "field home_owner is missing, wanted home_owner is present" },
+      {
+        rule: { field: "credit", op: "in", values: ["good", "excellent"] },
+        pass: { credit: "excellent" },
+        skip: {},
+        reason: "field credit is missing, wanted credit is one of good, excellent",
+      },
+      {
+        rule: { field: "credit", op: "not_in", values: ["poor", "bad"] },
+        pass: { credit: "good" },
+        skip: { credit: "bad" },
+        reason: 'field credit is "bad", wanted credit is none of poor, bad',
+      },
+      {
+        rule: { field: "income", op: "gte", value: "50000" },
+        pass: { income: "50000" },
+        skip: { income: "49999" },
+        reason: 'field income is "49999", wanted income is at least 50000',
+      },
+      {
+        rule: { field: "age", op: "lte", value: "65" },
+        pass: { age: "40" },
+        skip: { age: "unknown" },
+        reason: 'field age is "unknown", wanted age is at most 65',
+      },
+      {
+        rule: { field: "vehicle", op: "contains", value: "toyota" },
+        pass: { vehicle: "2019 Toyota Camry" },
+        skip: { vehicle: "Ford F-150" },
+        reason: 'field vehicle is "Ford F-150", wanted vehicle contains toyota',
+      },
+      {
+        rule: { field: "home_owner", op: "exists" },
+        pass: { home_owner: "yes" },
+        skip: { home_owner: "  " },
+        reason: "field home_owner is missing, wanted home_owner is present",
+      },
     ];
     const { offer } = await openOrderOnNewOffer();
     const buyer = await makeAdvertiser();
@@ -192,7 +227,12 @@ describe("caps in the buyer's time zone", () => {
   });
 
   it("hourly and monthly spend caps count the price this lead would pay", async () => {
-    const made = await openOrderOnNewOffer({ hourlySpendCapCents: "50", monthlySpendCapCents: "1000", priceCents: 3000, pricing: { temperature: { HOT: 4500 } } });
+    const made = await openOrderOnNewOffer({
+      hourlySpendCapCents: "50",
+      monthlySpendCapCents: "1000",
+      priceCents: 3000,
+      pricing: { temperature: { HOT: 4500 } },
+    });
     await saleAt(made, "2025-06-10T10:05:00Z");
     const now = new Date("2025-06-10T10:30:00Z");
     expect(await skipReason(made.order, { temperature: "COLD" }, now)).toBe("hourly spend cap $50.00 would be exceeded ($30.00 spent, this lead costs $30.00)");
@@ -317,7 +357,10 @@ describe("routing an offer's leads", () => {
   }
 
   it("priority sells to the highest-priority order even when another pays more, and the summary says so", async () => {
-    const { placed, route } = await offerWithOrders("PRIORITY", [{ priceCents: 5000, priority: 1 }, { priceCents: 3000, priority: 9 }]);
+    const { placed, route } = await offerWithOrders("PRIORITY", [
+      { priceCents: 5000, priority: 1 },
+      { priceCents: 3000, priority: 9 },
+    ]);
     const { buyerOrderId, timeline } = await route();
     expect(buyerOrderId).toBe(placed[1].id);
     expect(timeline).toContain(`Order ${placed[0].id} skipped: exclusive lead already sold`);

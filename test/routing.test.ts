@@ -41,10 +41,7 @@ describe("routing", () => {
     expect(lead.status).toBe("SOLD");
     expect(lead.sales.map((s) => s.orderId)).toEqual([highOrder.id]);
     const skipped = lead.events.filter((e) => e.type === "order-skipped").map((e) => e.message);
-    expect(skipped).toEqual([
-      `Order ${texasOrder.id} skipped: state CA not in TX`,
-      `Order ${lowOrder.id} skipped: exclusive lead already sold`,
-    ]);
+    expect(skipped).toEqual([`Order ${texasOrder.id} skipped: state CA not in TX`, `Order ${lowOrder.id} skipped: exclusive lead already sold`]);
     expect(lead.events.map((e) => e.message)).toContain("Routed by best price (exclusive): sold to 1 of 3 open orders");
   });
 
@@ -139,9 +136,7 @@ describe("routing", () => {
     const newYork = await sendFieldsAndSettle(affiliate.apiKey, offer.id, withoutState(leadFields({ postal_code: "10001" })));
     expect(newYork.status).toBe("UNSOLD");
     expect(newYork.state).toBe("NY");
-    expect(newYork.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([
-      `Order ${californiaOrder.id} skipped: state NY not in CA`,
-    ]);
+    expect(newYork.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([`Order ${californiaOrder.id} skipped: state NY not in CA`]);
   });
 
   it("does not bill CPA leads per lead: they wait for conversions", async () => {

@@ -163,9 +163,24 @@ describe("quality score and temperature", () => {
 
   it("reads common timeline words and spans", () => {
     const stages = Object.fromEntries(
-      ["immediately", "now", "ASAP", "this week", "within 2 weeks", "1 month", "next month", "3 months", "1-3 months", "3-6 months", "6+ months", "more than 6 months", "1 year", "researching", "not sure", "whenever"].map(
-        (t) => [t, readTimeline(t)],
-      ),
+      [
+        "immediately",
+        "now",
+        "ASAP",
+        "this week",
+        "within 2 weeks",
+        "1 month",
+        "next month",
+        "3 months",
+        "1-3 months",
+        "3-6 months",
+        "6+ months",
+        "more than 6 months",
+        "1 year",
+        "researching",
+        "not sure",
+        "whenever",
+      ].map((t) => [t, readTimeline(t)]),
     );
     expect(stages).toEqual({
       immediately: "now",

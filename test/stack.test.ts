@@ -21,9 +21,7 @@ describe("test stack", () => {
     const client = new pg.Client({ connectionString: databaseUrl(inject("leadexAdminUrl"), inject("leadexTemplateDb")) });
     await client.connect();
     try {
-      const { rows } = await client.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
-      );
+      const { rows } = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
       const tables = rows.map((r) => r.table_name);
       expect(tables).toContain("_prisma_migrations");
       expect(tables.length).toBeGreaterThan(1);

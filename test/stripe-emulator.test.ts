@@ -100,9 +100,10 @@ describe("stripe emulator", () => {
 
   it("a reused idempotency key with other parameters is refused", async () => {
     await stripe.customers.create({ email: "a@example.com" }, { idempotencyKey: "customer-reused" });
-    const error = await stripe.customers
-      .create({ email: "b@example.com" }, { idempotencyKey: "customer-reused" })
-      .then(() => null, (e: unknown) => e);
+    const error = await stripe.customers.create({ email: "b@example.com" }, { idempotencyKey: "customer-reused" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(error).toMatchObject({ type: "StripeIdempotencyError", statusCode: 400 });
@@ -110,16 +111,20 @@ describe("stripe emulator", () => {
   });
 
   it("a missing parameter names the parameter", async () => {
-    const error = await stripe.checkout.sessions
-      .create(sessionParams({ success_url: undefined }))
-      .then(() => null, (e: unknown) => e);
+    const error = await stripe.checkout.sessions.create(sessionParams({ success_url: undefined })).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error).toMatchObject({ statusCode: 400, param: "success_url", code: "parameter_missing" });
   });
 
   it("an unknown id answers 404 resource_missing and a non-test key 401", async () => {
-    const missing = await stripe.checkout.sessions.retrieve("cs_test_nope").then(() => null, (e: unknown) => e);
+    const missing = await stripe.checkout.sessions.retrieve("cs_test_nope").then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(missing).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing" });
 
@@ -163,9 +168,7 @@ describe("stripe emulator", () => {
       api_version: Stripe.API_VERSION,
       data: { object: { id: session.id, status: "complete", payment_status: "paid", payment_intent: pi.id } },
     });
-    expect(() => stripe.webhooks.constructEvent(delivery.body, header, "whsec_wrong")).toThrow(
-      Stripe.errors.StripeSignatureVerificationError,
-    );
+    expect(() => stripe.webhooks.constructEvent(delivery.body, header, "whsec_wrong")).toThrow(Stripe.errors.StripeSignatureVerificationError);
 
     // Paying again only redirects: no new events.
     const again = await pay(session.id, "4242424242424242");
@@ -259,7 +262,10 @@ function linkUrls() {
 }
 
 async function caughtError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(Stripe.errors.StripeError);
   return error as Stripe.errors.StripeError;
 }
@@ -490,7 +496,11 @@ describe("stripe emulator: Connect", () => {
     expect(auto).toMatchObject({ amount: 3000, automatic: true, status: "pending" });
     await emulator.payPayout(auto.id);
     expect((await stripe.payouts.retrieve(auto.id, {}, { stripeAccount: account.id })).status).toBe("paid");
-    expect(verifiedEvents(recorder.requests).slice(2).map((e) => e.type)).toEqual(["payout.created", "payout.paid"]);
+    expect(
+      verifiedEvents(recorder.requests)
+        .slice(2)
+        .map((e) => e.type),
+    ).toEqual(["payout.created", "payout.paid"]);
   });
 
   it("an account Stripe disables can neither receive transfers nor be paid out", async () => {

@@ -142,7 +142,12 @@ describe("Stripe webhooks", () => {
     const stripe = new Stripe("sk_test_emulator", { host: "127.0.0.1", port: stack().emulator.port, protocol: "http" });
     const lineItems = [{ quantity: 1, price_data: { currency: "usd", unit_amount: 5_000, product_data: { name: "Not Leadex" } } }];
     const strangers = [
-      await stripe.checkout.sessions.create({ mode: "payment", line_items: lineItems, success_url: "https://elsewhere.example/ok", cancel_url: "https://elsewhere.example/no" }),
+      await stripe.checkout.sessions.create({
+        mode: "payment",
+        line_items: lineItems,
+        success_url: "https://elsewhere.example/ok",
+        cancel_url: "https://elsewhere.example/no",
+      }),
       await stripe.checkout.sessions.create({
         mode: "payment",
         line_items: lineItems,

@@ -46,9 +46,7 @@ describe("suppression lists", () => {
     expect(phones.text).toContain("Line 4: not a valid phone number or a SHA-256 hex hash");
 
     const entries = await prisma.suppressionEntry.findMany({ where: { advertiserId: advertiser.actor.companyId } });
-    expect(entries.map((e) => e.hash).sort()).toEqual(
-      [personHash("ada@example.com"), hashed, personHash("+14155552671"), personHash("+14155552672")].sort(),
-    );
+    expect(entries.map((e) => e.hash).sort()).toEqual([personHash("ada@example.com"), hashed, personHash("+14155552671"), personHash("+14155552672")].sort());
     const page = await fetch(new URL("/advertiser/suppression", stack().appUrl), { headers: { cookie } });
     expect(await page.text()).toContain("Suppression list");
 

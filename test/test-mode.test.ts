@@ -80,7 +80,12 @@ describe("test-mode postbacks", () => {
   it("still answers 422 naming bad fields in test mode", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor);
-    const answer = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), test: true, ...leadFields({ phone: "12" }) });
+    const answer = await postLead(stack().appUrl, affiliate.apiKey, {
+      offer_id: offer.id,
+      lead_id: affiliateLeadId(),
+      test: true,
+      ...leadFields({ phone: "12" }),
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.error.fields).toEqual({ phone: "Not a valid US phone number" });
   });

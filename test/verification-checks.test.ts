@@ -200,7 +200,11 @@ describe("verification checks", () => {
 
     const shared = [];
     for (let i = 0; i < 3; i++) shared.push(await postAndDecide(affiliate.apiKey, offer.id, { ...leadFields(), ip_address: "203.0.113.9" }));
-    expect(shared.map((l) => `${l.status}: ${l.reasons.join(",")}`)).toEqual(["UNSOLD: no_matching_order", "UNSOLD: no_matching_order", "REJECTED: velocity_ip"]);
+    expect(shared.map((l) => `${l.status}: ${l.reasons.join(",")}`)).toEqual([
+      "UNSOLD: no_matching_order",
+      "UNSOLD: no_matching_order",
+      "REJECTED: velocity_ip",
+    ]);
   });
 
   it("holds a lead for review when the offer expects a form-fill time and none was posted", async () => {
@@ -307,7 +311,13 @@ describe("verification checks", () => {
     expect(created.status).toBe(302);
     const offer = await prisma.offer.findFirstOrThrow({ where: { affiliateId: affiliate.actor.companyId } });
     expect(offer.distribution).toBe("ROUND_ROBIN");
-    expect(offer.qualityRules).toMatchObject({ duplicateWindowDays: 14, maxLeadsPerIpPerDay: 3, requireConsent: true, rejectRoleEmail: false, allowedPhoneTypes: ["MOBILE"] });
+    expect(offer.qualityRules).toMatchObject({
+      duplicateWindowDays: 14,
+      maxLeadsPerIpPerDay: 3,
+      requireConsent: true,
+      rejectRoleEmail: false,
+      allowedPhoneTypes: ["MOBILE"],
+    });
     expect(offer.fields).toContainEqual({ name: "roof_type", type: "enum", required: true, options: ["Shingle", "Tile", "Metal"] });
     expect(offer.fields).toContainEqual({ name: "monthly_bill", type: "number", required: false, min: 50, max: 2000 });
     const page = await (await fetch(new URL(`/affiliate/offers/${offer.id}`, stack().appUrl), { headers: { cookie } })).text();

@@ -37,7 +37,9 @@ registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WOR
 );
 
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
-console.info(`leadex workers: processing ${LEAD_PROCESSING_QUEUE} and ${OUTBOUND_DELIVERY_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`);
+console.info(
+  `leadex workers: processing ${LEAD_PROCESSING_QUEUE} and ${OUTBOUND_DELIVERY_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

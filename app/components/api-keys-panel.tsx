@@ -40,8 +40,7 @@ export function ApiKeysPanel({ description, emptyHint }: { description: ReactNod
         <section className="card new-key" role="status" aria-live="polite">
           <h2>New key “{created.label}”</h2>
           <p>
-            <strong>Copy it now: it is shown once.</strong> Leadex keeps only a hash, so it cannot show it again. If you lose
-            it, revoke it and create another.
+            <strong>Copy it now: it is shown once.</strong> Leadex keeps only a hash, so it cannot show it again. If you lose it, revoke it and create another.
           </p>
           <div className="secret">
             <code data-testid="new-api-key">{created.key}</code>

@@ -33,7 +33,10 @@ export function checkSummary(checks: readonly CheckListItem[]): string {
   if (checks.length === 0) return "—";
   const counts = new Map<string, number>();
   for (const c of checks) counts.set(c.outcome, (counts.get(c.outcome) ?? 0) + 1);
-  const flagged = [["hold", "held"], ["fail", "failed"]]
+  const flagged = [
+    ["hold", "held"],
+    ["fail", "failed"],
+  ]
     .filter(([outcome]) => counts.has(outcome))
     .map(([outcome, word]) => `${counts.get(outcome)} ${word}`);
   return flagged.length > 0 ? flagged.join(", ") : `${counts.get("pass") ?? 0} passed`;

@@ -66,8 +66,8 @@ export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntr
                 <ol className="attempt-log">
                   {d.attemptLog.map((a) => (
                     <li key={a.id}>
-                      {formatDateTime(a.attemptedAt, { seconds: true })} · {a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error} ·{" "}
-                      {a.durationMs} ms{a.replay ? " · replay" : ""}
+                      {formatDateTime(a.attemptedAt, { seconds: true })} · {a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error} · {a.durationMs} ms
+                      {a.replay ? " · replay" : ""}
                       {a.responseSnippet ? <pre>{a.responseSnippet}</pre> : null}
                     </li>
                   ))}

@@ -4,8 +4,7 @@ export function ReplayResult({ replayed }: { replayed: { id: string; status: str
   const ok = replayed.status === "DELIVERED" && replayed.lastError === null;
   return (
     <div className={`alert ${ok ? "alert-success" : "alert-warning"}`} role="status">
-      Replayed <code>{replayed.id}</code>:{" "}
-      {replayed.lastStatusCode !== null ? `HTTP ${replayed.lastStatusCode}` : replayed.lastError}
+      Replayed <code>{replayed.id}</code>: {replayed.lastStatusCode !== null ? `HTTP ${replayed.lastStatusCode}` : replayed.lastError}
       {ok ? "" : " — the receiver did not accept it"}
     </div>
   );

@@ -20,9 +20,9 @@ export function SigningSecretPanel({ secret, rotated, what }: { secret: string; 
     <section className="card">
       <h2>Signing secret</h2>
       <p>
-        Every {what} carries a <code>Leadex-Signature: t=&lt;unix time&gt;,v1=&lt;hex&gt;</code> header: the HMAC-SHA256, keyed with
-        this secret, of <code>&lt;t&gt;.&lt;body&gt;</code> (for a GET, <code>&lt;t&gt;.&lt;full URL&gt;</code>). Refuse requests whose
-        signature does not match or whose <code>t</code> is more than five minutes old.
+        Every {what} carries a <code>Leadex-Signature: t=&lt;unix time&gt;,v1=&lt;hex&gt;</code> header: the HMAC-SHA256, keyed with this secret, of{" "}
+        <code>&lt;t&gt;.&lt;body&gt;</code> (for a GET, <code>&lt;t&gt;.&lt;full URL&gt;</code>). Refuse requests whose signature does not match or whose{" "}
+        <code>t</code> is more than five minutes old.
       </p>
       {rotated ? (
         <div className="alert alert-success" role="status">

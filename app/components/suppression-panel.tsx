@@ -21,11 +21,7 @@ function UploadAnswer({ answer }: { answer: SuppressionActionData | undefined })
   if (!answer || "errors" in answer) return null;
   return (
     <div className={`alert ${answer.badLines.length > 0 ? "alert-warning" : "alert-success"}`} role="status" data-testid="suppression-result">
-      {"added" in answer ? (
-        <p>{`${answer.added} added, ${answer.alreadyPresent} already on the list.`}</p>
-      ) : (
-        <p>{`${answer.removed} removed.`}</p>
-      )}
+      {"added" in answer ? <p>{`${answer.added} added, ${answer.alreadyPresent} already on the list.`}</p> : <p>{`${answer.removed} removed.`}</p>}
       {answer.badLines.length > 0 ? (
         <ul>
           {answer.badLines.slice(0, 50).map((b) => (
@@ -68,10 +64,14 @@ export function SuppressionPanel({ title, description, allowRemove = false }: { 
           />
           <div className="field">
             <label htmlFor="f-lines">One per line</label>
-            <textarea id="f-lines" name="lines" rows={8} placeholder={"ada@example.com\n(415) 555-2671\n9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"} />
+            <textarea
+              id="f-lines"
+              name="lines"
+              rows={8}
+              placeholder={"ada@example.com\n(415) 555-2671\n9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+            />
             <p className="hint">
-              Plain values (we lower-case emails and write phones as E.164 before hashing) or the SHA-256 hex of the normalised
-              value. Only the hash is stored.
+              Plain values (we lower-case emails and write phones as E.164 before hashing) or the SHA-256 hex of the normalised value. Only the hash is stored.
             </p>
             <FieldError error={failure?.errors.text} />
           </div>

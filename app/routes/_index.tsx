@@ -20,8 +20,8 @@ export default function Landing() {
       <section className="hero">
         <h1>Leads that are checked before anyone pays for them.</h1>
         <p className="lead-text">
-          Affiliates publish offers and post leads to Leadex by server-to-server postback. Advertisers buy the ones
-          that match their orders on CPL, CPA or CPS terms, funded from a wallet and settled on a double-entry ledger.
+          Affiliates publish offers and post leads to Leadex by server-to-server postback. Advertisers buy the ones that match their orders on CPL, CPA or CPS
+          terms, funded from a wallet and settled on a double-entry ledger.
         </p>
         <div className="hero-actions">
           {homeHref ? (

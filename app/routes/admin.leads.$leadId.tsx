@@ -79,8 +79,8 @@ function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectS
     <section className="card review-form" aria-labelledby="review-title">
       <h2 id="review-title">Review</h2>
       <p className="muted">
-        Held for review: the offer accepts a score of {thresholds.acceptScore} or more and rejects below {thresholds.rejectScore}. Approving
-        accepts the lead and routes it to matching orders; rejecting stops it and tells the affiliate.
+        Held for review: the offer accepts a score of {thresholds.acceptScore} or more and rejects below {thresholds.rejectScore}. Approving accepts the lead
+        and routes it to matching orders; rejecting stops it and tells the affiliate.
       </p>
       <Form method="post" className="form form-wide">
         <div className="field">

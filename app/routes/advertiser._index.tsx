@@ -15,11 +15,7 @@ const LATEST = 5;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const [balanceCents, orders, leads] = await Promise.all([
-    getAdvertiserBalanceCents(actor),
-    listOwnOrders(actor),
-    listBoughtLeads(actor),
-  ]);
+  const [balanceCents, orders, leads] = await Promise.all([getAdvertiserBalanceCents(actor), listOwnOrders(actor), listBoughtLeads(actor)]);
   return {
     balanceCents: centsToNumber(balanceCents),
     openOrders: orders

@@ -11,8 +11,8 @@ export default function AdvertiserApiKeys() {
     <ApiKeysPanel
       description={
         <>
-          Keys let your systems read the leads you bought: <code>GET /api/v1/leads/&lt;lead id&gt;</code> with{" "}
-          <code>Authorization: Bearer …</code>. Each key is shown once, when it is created.
+          Keys let your systems read the leads you bought: <code>GET /api/v1/leads/&lt;lead id&gt;</code> with <code>Authorization: Bearer …</code>. Each key is
+          shown once, when it is created.
         </>
       }
       emptyHint="Create one above to read your bought leads by API."

@@ -32,8 +32,8 @@ export default function AdvertiserDeliveries() {
         title="Deliveries"
         description={
           <>
-            Leads sent to your CRM by webhook, signed with your <Link to="/advertiser/settings">signing secret</Link>. Failed
-            attempts are retried with growing delays; replay sends one again now.
+            Leads sent to your CRM by webhook, signed with your <Link to="/advertiser/settings">signing secret</Link>. Failed attempts are retried with growing
+            delays; replay sends one again now.
           </>
         }
       />

@@ -31,14 +31,20 @@ export default function BoughtLead() {
   const name = [lead.fields.first_name, lead.fields.last_name].filter(Boolean).join(" ");
   const fieldNames = [
     ...FIRST_FIELDS.filter((f) => f in lead.fields),
-    ...Object.keys(lead.fields).filter((f) => !FIRST_FIELDS.includes(f)).sort(),
+    ...Object.keys(lead.fields)
+      .filter((f) => !FIRST_FIELDS.includes(f))
+      .sort(),
   ];
   return (
     <>
       <p className="breadcrumb">
         <Link to="/advertiser/leads">← Leads</Link>
       </p>
-      <PageHeader title={name || lead.fields.email || "Lead"} description={`${lead.offerTitle} · ${humanize(lead.vertical)}`} actions={<StatusBadge status="sold" />} />
+      <PageHeader
+        title={name || lead.fields.email || "Lead"}
+        description={`${lead.offerTitle} · ${humanize(lead.vertical)}`}
+        actions={<StatusBadge status="sold" />}
+      />
       <div className="grid-2">
         <section className="card">
           <h2>Contact</h2>

@@ -170,8 +170,8 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
   return (
     <>
       <p className="muted small">
-        Matching leads are bought from your wallet balance at your price for each lead. Contact data is yours once a lead is
-        bought. Leave anything empty that you do not need.
+        Matching leads are bought from your wallet balance at your price for each lead. Contact data is yours once a lead is bought. Leave anything empty that
+        you do not need.
       </p>
       <p className="small">
         Leads on this offer go to: <strong>{DISTRIBUTION_DESCRIPTIONS[offer.distribution].toLowerCase()}</strong>.

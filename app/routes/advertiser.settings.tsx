@@ -31,8 +31,8 @@ export default function AdvertiserSettings() {
       <section className="card">
         <h2>Pull API and CSV</h2>
         <p>
-          Read the leads you bought with an <a href="/advertiser/api-keys">API key</a>, oldest sale first; follow <code>next</code>{" "}
-          until it is <code>null</code>. Or <a href="/advertiser/leads.csv">download them as CSV</a>.
+          Read the leads you bought with an <a href="/advertiser/api-keys">API key</a>, oldest sale first; follow <code>next</code> until it is{" "}
+          <code>null</code>. Or <a href="/advertiser/leads.csv">download them as CSV</a>.
         </p>
         <CodeBlock
           title="Pull API"

@@ -67,8 +67,7 @@ export default function AffiliateDashboard() {
           rows={offers}
           empty={
             <EmptyState title="No offers yet">
-              <Link to="/affiliate/offers/new">Create your first offer</Link>, then post leads to it with an{" "}
-              <Link to="/affiliate/api-keys">API key</Link>.
+              <Link to="/affiliate/offers/new">Create your first offer</Link>, then post leads to it with an <Link to="/affiliate/api-keys">API key</Link>.
             </EmptyState>
           }
           head={

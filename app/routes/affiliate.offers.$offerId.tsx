@@ -116,12 +116,7 @@ function QualityRules({ rules, distribution }: { rules: OfferQualityRules; distr
 
 function curlPost(url: string, record: Array<[string, string]>): string {
   const body = JSON.stringify(Object.fromEntries(record), null, 2);
-  return [
-    `curl -X POST '${url}' \\`,
-    `  -H 'Authorization: Bearer YOUR_API_KEY' \\`,
-    `  -H 'Content-Type: application/json' \\`,
-    `  -d '${body}'`,
-  ].join("\n");
+  return [`curl -X POST '${url}' \\`, `  -H 'Authorization: Bearer YOUR_API_KEY' \\`, `  -H 'Content-Type: application/json' \\`, `  -d '${body}'`].join("\n");
 }
 
 function curlGet(url: string, record: Array<[string, string]>): string {
@@ -191,12 +186,11 @@ export default function AffiliateOffer() {
           Postback URL: <code data-testid="postback-url">{postbackUrl}</code>
         </p>
         <p className="muted">
-          Send each lead once with your own <code>lead_id</code>; a retry with the same id returns the first lead and
-          changes nothing. <code>s1</code>…<code>s5</code> are your sub-ids. Authenticate with an{" "}
-          <Link to="/affiliate/api-keys">API key</Link> in <code>Authorization: Bearer …</code> (or <code>api_key</code> in
-          the query string). JSON and form-encoded bodies are both accepted. Consent goes in <code>consent_text</code>,{" "}
-          <code>consent_at</code> (ISO 8601) and <code>consent_cert_url</code>; activity in <code>time_on_form</code> (seconds)
-          and <code>pages_viewed</code>. Add <code>test=true</code> to see what would happen to a lead without storing it.
+          Send each lead once with your own <code>lead_id</code>; a retry with the same id returns the first lead and changes nothing. <code>s1</code>…
+          <code>s5</code> are your sub-ids. Authenticate with an <Link to="/affiliate/api-keys">API key</Link> in <code>Authorization: Bearer …</code> (or{" "}
+          <code>api_key</code> in the query string). JSON and form-encoded bodies are both accepted. Consent goes in <code>consent_text</code>,{" "}
+          <code>consent_at</code> (ISO 8601) and <code>consent_cert_url</code>; activity in <code>time_on_form</code> (seconds) and <code>pages_viewed</code>.
+          Add <code>test=true</code> to see what would happen to a lead without storing it.
         </p>
         <CodeBlock title="POST (JSON)" code={curlPost(postbackUrl, record)} />
         <CodeBlock title="GET (query string)" code={curlGet(postbackUrl, record)} />

@@ -100,11 +100,7 @@ export default function NewOffer() {
           />
           <Field {...bind("country", { fallback: "US" })} label="Country" maxLength={2} hint="Two-letter code." />
         </div>
-        <Field
-          {...bind("states")}
-          label="States"
-          hint="Comma-separated two-letter codes, e.g. CA, TX. Leave empty for the whole country."
-        />
+        <Field {...bind("states")} label="States" hint="Comma-separated two-letter codes, e.g. CA, TX. Leave empty for the whole country." />
 
         <fieldset className="fieldset" aria-describedby={errorFor(errors, "fields") ? "f-fields-error" : undefined}>
           <legend>Fields each lead carries</legend>
@@ -122,8 +118,8 @@ export default function NewOffer() {
           </div>
           <h3>Custom fields</h3>
           <p className="hint">
-            Anything else each lead carries. Enum: list the allowed values, comma-separated. Number and date: an optional range
-            (dates as yyyy-mm-dd). String: max is the maximum length.
+            Anything else each lead carries. Enum: list the allowed values, comma-separated. Number and date: an optional range (dates as yyyy-mm-dd). String:
+            max is the maximum length.
           </p>
           {Array.from({ length: CUSTOM_FIELD_ROWS }, (_, i) => (
             <div className="form-row custom-field-row" key={i}>
@@ -157,11 +153,7 @@ export default function NewOffer() {
           <legend>Checks</legend>
           {FLAG_RULES.map((r) => (
             <label className="checkbox-line" key={r.key}>
-              <input
-                type="checkbox"
-                name={`qualityRules.${r.key}`}
-                defaultChecked={values ? values[`qualityRules.${r.key}`] === "on" : DEFAULT_RULES[r.key]}
-              />{" "}
+              <input type="checkbox" name={`qualityRules.${r.key}`} defaultChecked={values ? values[`qualityRules.${r.key}`] === "on" : DEFAULT_RULES[r.key]} />{" "}
               {r.label}
             </label>
           ))}
@@ -202,14 +194,7 @@ export default function NewOffer() {
             hint="Per lead, per action, or the fixed fee per sale."
             placeholder="25.00"
           />
-          <Field
-            {...bind("salePercentBps")}
-            label="Sale share (basis points)"
-            type="number"
-            min={1}
-            max={10000}
-            hint="CPS only: 1500 = 15% of the sale."
-          />
+          <Field {...bind("salePercentBps")} label="Sale share (basis points)" type="number" min={1} max={10000} hint="CPS only: 1500 = 15% of the sale." />
         </div>
         <div className="form-row">
           <SelectField
@@ -220,14 +205,7 @@ export default function NewOffer() {
               { value: "SHARED", label: "Shared — several buyers" },
             ]}
           />
-          <Field
-            {...bind("maxBuyers", { fallback: "1" })}
-            label="Max buyers"
-            type="number"
-            min={1}
-            max={10}
-            hint="Shared offers: 2 to 10."
-          />
+          <Field {...bind("maxBuyers", { fallback: "1" })} label="Max buyers" type="number" min={1} max={10} hint="Shared offers: 2 to 10." />
           <Field {...bind("returnWindowDays", { fallback: "7" })} label="Return window (days)" type="number" min={0} max={60} />
         </div>
         <div className="form-actions">

@@ -35,7 +35,9 @@ export default function AffiliatePayouts() {
       <PageHeader title="Payouts" description="Available earnings are paid to your bank through Stripe on each payout run." />
       {back ? (
         <div className={`alert alert-${account.payoutsEnabled ? "success" : "warning"}`} role="status">
-          {account.payoutsEnabled ? "Your Stripe account is ready: you will be paid on the next payout run." : "Stripe still needs a few details before it can pay you."}
+          {account.payoutsEnabled
+            ? "Your Stripe account is ready: you will be paid on the next payout run."
+            : "Stripe still needs a few details before it can pay you."}
         </div>
       ) : null}
       <section className="card" data-testid="payout-account">

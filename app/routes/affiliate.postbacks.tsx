@@ -61,10 +61,7 @@ export default function AffiliatePostbacks() {
   const events = failure?.values ? [] : settings.postbackEvents;
   return (
     <>
-      <PageHeader
-        title="Postbacks"
-        description="Leadex calls your tracker when your leads are accepted, rejected, sold, returned or converted."
-      />
+      <PageHeader title="Postbacks" description="Leadex calls your tracker when your leads are accepted, rejected, sold, returned or converted." />
       <section className="card">
         <h2>Postback URL</h2>
         <Form method="post" className="form form-wide" noValidate>

@@ -69,14 +69,7 @@ export default function SignUp() {
         <FieldError id="f-role-error" error={errors.role} />
       </fieldset>
       <Field name="name" label="Your name" autoComplete="name" required defaultValue={values.name} error={errors.name} />
-      <Field
-        name="companyName"
-        label="Company name"
-        autoComplete="organization"
-        required
-        defaultValue={values.companyName}
-        error={errors.companyName}
-      />
+      <Field name="companyName" label="Company name" autoComplete="organization" required defaultValue={values.companyName} error={errors.companyName} />
       <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
       <Field
         name="password"

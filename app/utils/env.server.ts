@@ -1,8 +1,6 @@
 import { z } from "zod";
 
-const booleanish = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const booleanish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -51,7 +49,10 @@ export const envSchema = z.object({
   // Scheduled work (workers/schedules.ts): how often held earnings past their return window are
   // released, and when payout runs happen (cron, UTC; weekly on Monday 09:00 by default).
   EARNINGS_RELEASE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
-  PAYOUT_SCHEDULE_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "PAYOUT_SCHEDULE_CRON must be a cron expression like '0 9 * * 1'").default("0 9 * * 1"),
+  PAYOUT_SCHEDULE_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "PAYOUT_SCHEDULE_CRON must be a cron expression like '0 9 * * 1'")
+    .default("0 9 * * 1"),
   // The smallest available balance a payout run pays (cents).
   PAYOUT_MINIMUM_CENTS: z.coerce.number().int().min(1).default(5000),
 });

@@ -33,7 +33,5 @@ export function centsToDecimal(cents: number): string {
 
 export function formatMoney(amountCents: number | bigint, currency: string): string {
   const cents = typeof amountCents === "bigint" ? Number(amountCents) : amountCents;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(
-    cents / 100,
-  );
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 }

@@ -74,13 +74,21 @@ function checkedLookup(resolveHost: ResolveHost, allowPrivateAddresses: boolean)
     callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
   ) => {
     const refuse = (why: string) => callback(new RefusedDestinationError(why), "", 0);
-    resolveHost(hostname).then((addresses) => {
-      if (addresses.length === 0) return refuse(`could not resolve ${hostname}`);
-      const refused = allowPrivateAddresses ? null : refusalOfAddresses(hostname, addresses.map((a) => a.address));
-      if (refused) return refuse(refused);
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0].address, addresses[0].family);
-    }, () => refuse(`could not resolve ${hostname}`));
+    resolveHost(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0) return refuse(`could not resolve ${hostname}`);
+        const refused = allowPrivateAddresses
+          ? null
+          : refusalOfAddresses(
+              hostname,
+              addresses.map((a) => a.address),
+            );
+        if (refused) return refuse(refused);
+        if (options.all) callback(null, addresses);
+        else callback(null, addresses[0].address, addresses[0].family);
+      },
+      () => refuse(`could not resolve ${hostname}`),
+    );
   };
 }
 

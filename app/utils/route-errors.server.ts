@@ -60,11 +60,7 @@ export async function readForm(request: Request): Promise<FormData> {
  * names each bad field and refills the form (`formError` is an optional message above it).
  * `toInput` turns the form into the schema's input when it is not a flat record.
  */
-export function parseForm<Schema extends z.ZodType>(
-  form: FormData,
-  schema: Schema,
-  opts: { toInput?: (form: FormData) => unknown; formError?: string } = {},
-) {
+export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Schema, opts: { toInput?: (form: FormData) => unknown; formError?: string } = {}) {
   const values = formValues(form);
   const parsed = schema.safeParse(opts.toInput ? opts.toInput(form) : Object.fromEntries(form));
   if (parsed.success) return { success: true as const, data: parsed.data, values };

@@ -35,7 +35,11 @@ const { values: flags } = parseArgs({
 const pings = Number(flags.pings);
 const concurrency = Number(flags.concurrency);
 const deadlineMs = Number(flags["deadline-ms"]);
-for (const [name, value] of [["pings", pings], ["concurrency", concurrency], ["deadline-ms", deadlineMs]] as const) {
+for (const [name, value] of [
+  ["pings", pings],
+  ["concurrency", concurrency],
+  ["deadline-ms", deadlineMs],
+] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
 }
 
@@ -164,6 +168,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[bench:auction] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`[bench:auction] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

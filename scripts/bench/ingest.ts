@@ -148,12 +148,16 @@ async function main() {
   for (let i = 0; i < rates.length; i++) {
     for (const name of Object.keys(results)) {
       const p = results[name].phases[i];
-      log(`${String(rates[i]).padStart(8)} | ${name.padEnd(13)} | ${fmt(p.acceptedPerSecond).padStart(10)} | ${fmt(p.p50, 2).padStart(6)} | ${fmt(p.p99, 2).padStart(6)} | ${String(p.failed).padStart(6)} | ${p.shed}`);
+      log(
+        `${String(rates[i]).padStart(8)} | ${name.padEnd(13)} | ${fmt(p.acceptedPerSecond).padStart(10)} | ${fmt(p.p50, 2).padStart(6)} | ${fmt(p.p99, 2).padStart(6)} | ${String(p.failed).padStart(6)} | ${p.shed}`,
+      );
     }
   }
   for (const name of Object.keys(results)) {
     const s = results[name].saturation;
-    log(`     max | ${name.padEnd(13)} | ${fmt(s.acceptedPerSecond).padStart(10)} | ${fmt(s.p50, 2).padStart(6)} | ${fmt(s.p99, 2).padStart(6)} | ${String(s.failed).padStart(6)} | -`);
+    log(
+      `     max | ${name.padEnd(13)} | ${fmt(s.acceptedPerSecond).padStart(10)} | ${fmt(s.p50, 2).padStart(6)} | ${fmt(s.p99, 2).padStart(6)} | ${String(s.failed).padStart(6)} | -`,
+    );
   }
   for (const name of Object.keys(results)) {
     const failure = [...results[name].phases, results[name].saturation].find((p) => p.firstFailure)?.firstFailure;

@@ -37,7 +37,14 @@ function percentile(sorted: number[], p: number): number {
 function send(agent: http.Agent, target: LoadTarget, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { agent, method: "POST", hostname: url.hostname, port: url.port, path: url.pathname, headers: { ...target.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        agent,
+        method: "POST",
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        headers: { ...target.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

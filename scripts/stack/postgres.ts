@@ -42,7 +42,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const port = opts.port ?? (await freePort());
   const tail: string[] = [];
   const onLog = (message: unknown) => {
-    const text = message instanceof Error ? message.stack ?? message.message : String(message);
+    const text = message instanceof Error ? (message.stack ?? message.message) : String(message);
     for (const line of text.split(/\r?\n/)) {
       if (!line.trim()) continue;
       tail.push(line);

@@ -126,7 +126,10 @@ export function spawnService(opts: {
     pid: child.pid,
     exited,
     tail: () => [...tail],
-    stop: () => (stopping ??= stopProcess(child, opts.graceMs).then(() => exited).then(() => undefined)),
+    stop: () =>
+      (stopping ??= stopProcess(child, opts.graceMs)
+        .then(() => exited)
+        .then(() => undefined)),
   };
 }
 
@@ -184,8 +187,7 @@ export async function startWeb(opts: {
     if (Date.now() > deadline) {
       await service.stop();
       throw new Error(
-        `The web server did not answer ${url}/healthz with 200 within ${timeoutMs / 1000}s (last: ${last}). Last output:\n` +
-          service.tail().join("\n"),
+        `The web server did not answer ${url}/healthz with 200 within ${timeoutMs / 1000}s (last: ${last}). Last output:\n` + service.tail().join("\n"),
       );
     }
     await new Promise((r) => setTimeout(r, 150));

@@ -65,11 +65,9 @@ export async function ensureRedis(opts: { log?: (line: string) => void } = {}): 
   }
 
   const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const tail: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString().split(/\r?\n/)) {

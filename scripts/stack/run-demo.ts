@@ -40,7 +40,11 @@ function shutdown(code: number): Promise<never> {
   })());
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+] as const) {
   process.on(signal, () => {
     if (shuttingDown) {
       warn(`${signal} again: exiting now`);
@@ -153,9 +157,7 @@ async function main() {
     `Leadex is running: ${appUrl}`,
     "",
     "Demo logins:",
-    ...(logins.length
-      ? logins.map((l) => `  ${l.role.padEnd(width)}  ${l.email}  /  ${l.password}`)
-      : ["  (the seed returned none)"]),
+    ...(logins.length ? logins.map((l) => `  ${l.role.padEnd(width)}  ${l.email}  /  ${l.password}`) : ["  (the seed returned none)"]),
     "",
     `Stripe:   ${stripeMode}`,
     `Postgres: ${postgresWhere}`,

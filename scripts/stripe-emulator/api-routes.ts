@@ -29,11 +29,7 @@ export function route(method: Route["method"], path: string, handler: Handler, o
 }
 
 export function cannotExpand(path: string, index: number): StripeApiError {
-  return invalidRequest(
-    `This property cannot be expanded (${path}) in the Leadex Stripe emulator.`,
-    `expand[${index}]`,
-    "parameter_invalid",
-  );
+  return invalidRequest(`This property cannot be expanded (${path}) in the Leadex Stripe emulator.`, `expand[${index}]`, "parameter_invalid");
 }
 
 /** Refuses any `expand[]` entry (for objects whose expandable fields the emulator does not expand). */

@@ -34,12 +34,8 @@ export class ApiRouter {
       route("GET", "/v1/customers", (c) => this.listCustomers(c)),
       route("GET", `/v1/customers/${ID}`, (c) => this.core.getCustomer(c.ids[0])),
       route("POST", "/v1/checkout/sessions", (c) => this.expandSession(this.createCheckoutSession(c), c.params)),
-      route("GET", `/v1/checkout/sessions/${ID}`, (c) =>
-        this.expandSession(this.core.getCheckoutSession(c.ids[0]).session, c.params),
-      ),
-      route("POST", `/v1/checkout/sessions/${ID}/expire`, (c) =>
-        this.expandSession(this.core.expireCheckoutSession(c.ids[0], c.request), c.params),
-      ),
+      route("GET", `/v1/checkout/sessions/${ID}`, (c) => this.expandSession(this.core.getCheckoutSession(c.ids[0]).session, c.params)),
+      route("POST", `/v1/checkout/sessions/${ID}/expire`, (c) => this.expandSession(this.core.expireCheckoutSession(c.ids[0], c.request), c.params)),
       route("GET", `/v1/payment_intents/${ID}`, (c) => this.expandPaymentIntent(this.core.getPaymentIntent(c.ids[0]), c.params)),
       route("GET", `/v1/events/${ID}`, (c) => this.events.get(c.ids[0], c.account), { onBehalf: true }),
       ...connect.routes(),
@@ -76,9 +72,7 @@ export class ApiRouter {
       const contentType = headerValue(req, "content-type") ?? "";
       const text = method === "POST" ? await readBody(req) : url.search.slice(1);
       if (method === "POST" && text !== "" && !contentType.startsWith("application/x-www-form-urlencoded")) {
-        throw invalidRequest(
-          `Invalid request: parameters must be sent as application/x-www-form-urlencoded, not '${contentType}'.`,
-        );
+        throw invalidRequest(`Invalid request: parameters must be sent as application/x-www-form-urlencoded, not '${contentType}'.`);
       }
       const values = parseParams(text);
 
@@ -168,9 +162,7 @@ export class ApiRouter {
     const email = params.optionalString("email");
     const limit = params.integer("limit", { min: 1 }) ?? 10;
     if (limit > 100) throw invalidParam("limit", "This value must be less than or equal to 100.");
-    const matching = [...this.core.customers.values()]
-      .filter((c) => email === null || c.email === email)
-      .reverse();
+    const matching = [...this.core.customers.values()].filter((c) => email === null || c.email === email).reverse();
     return {
       object: "list",
       data: matching.slice(0, limit),
@@ -346,12 +338,7 @@ function authenticate(req: IncomingMessage): string {
   const basic = /^Basic\s+(\S+)$/i.exec(header.trim());
   const key = bearer?.[1] ?? (basic ? Buffer.from(basic[1], "base64").toString("utf8").split(":")[0] : undefined);
   if (!key) {
-    throw invalidRequest(
-      "Invalid Authorization header: use Bearer auth ('Authorization: Bearer sk_test_...').",
-      undefined,
-      undefined,
-      401,
-    );
+    throw invalidRequest("Invalid Authorization header: use Bearer auth ('Authorization: Bearer sk_test_...').", undefined, undefined, 401);
   }
   if (!/^sk_test_\S+$/.test(key)) {
     throw invalidRequest(

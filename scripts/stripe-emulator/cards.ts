@@ -6,9 +6,7 @@ export interface CardForm {
   cvc: string;
 }
 
-export type CardOutcome =
-  | { ok: true; brand: string; last4: string }
-  | { ok: false; message: string; code: string; declineCode?: string };
+export type CardOutcome = { ok: true; brand: string; last4: string } | { ok: false; message: string; code: string; declineCode?: string };
 
 const SUCCEEDING: Record<string, string> = {
   "4242424242424242": "visa",

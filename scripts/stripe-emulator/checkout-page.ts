@@ -58,20 +58,23 @@ export function renderCheckoutPage(view: CheckoutPageView): string {
   const items = lineItems
     .map((li) => `<li>${escapeHtml(li.description ?? "Item")} × ${li.quantity ?? 1} — ${escapeHtml(formatAmount(li.amount_total, li.currency))}</li>`)
     .join("\n");
-  const cancel = session.cancel_url
-    ? `<a class="cancel" href="${escapeHtml(session.cancel_url)}">Cancel and return</a>`
-    : "";
+  const cancel = session.cancel_url ? `<a class="cancel" href="${escapeHtml(session.cancel_url)}">Cancel and return</a>` : "";
   if (session.status !== "open") {
     const text =
       session.status === "complete"
         ? `This payment is complete.${session.success_url ? ` <a href="${escapeHtml(session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", session.id))}">Continue</a>` : ""}`
         : "This Checkout Session is no longer active.";
-    return layout("Leadex test checkout", `<h1>Leadex test checkout</h1>
+    return layout(
+      "Leadex test checkout",
+      `<h1>Leadex test checkout</h1>
 <p class="amount">${escapeHtml(amount)}</p>
 <p>${text}</p>
-${session.status === "complete" ? "" : cancel}`);
+${session.status === "complete" ? "" : cancel}`,
+    );
   }
-  return layout("Leadex test checkout", `<h1>Leadex test checkout</h1>
+  return layout(
+    "Leadex test checkout",
+    `<h1>Leadex test checkout</h1>
 <p class="amount">${escapeHtml(amount)}</p>
 <ul>
 ${items}
@@ -90,10 +93,14 @@ ${items}
   ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ""}
   <button type="submit">Pay</button>
 </form>
-${cancel}`);
+${cancel}`,
+  );
 }
 
 export function renderNotFoundPage(): string {
-  return layout("Leadex test checkout", `<h1>Leadex test checkout</h1>
-<p>Something went wrong: this Checkout Session does not exist.</p>`);
+  return layout(
+    "Leadex test checkout",
+    `<h1>Leadex test checkout</h1>
+<p>Something went wrong: this Checkout Session does not exist.</p>`,
+  );
 }

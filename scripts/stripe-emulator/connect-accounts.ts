@@ -4,14 +4,7 @@
  */
 import type Stripe from "stripe";
 import type { Balances } from "./balances.js";
-import {
-  type AccountInput,
-  buildAccountLink,
-  buildEvent,
-  buildExpressAccount,
-  buildTestBankAccount,
-  previousAttributes,
-} from "./connect-objects.js";
+import { type AccountInput, buildAccountLink, buildEvent, buildExpressAccount, buildTestBankAccount, previousAttributes } from "./connect-objects.js";
 import { invalidRequest, noSuch } from "./errors.js";
 import type { EventLog, RequestInfo } from "./event-log.js";
 import { newId, nowSeconds } from "./ids.js";
@@ -132,9 +125,7 @@ export class ConnectAccounts {
         if (change.pending_verification) req.pending_verification = [...change.pending_verification].sort();
         if (change.current_deadline !== undefined) req.current_deadline = change.current_deadline;
         if (change.disabled_reason !== undefined) req.disabled_reason = change.disabled_reason;
-        req.eventually_due = [
-          ...new Set(change.eventually_due ?? [...(req.currently_due ?? []), ...(req.past_due ?? [])]),
-        ].sort();
+        req.eventually_due = [...new Set(change.eventually_due ?? [...(req.currently_due ?? []), ...(req.past_due ?? [])])].sort();
         // A disabled account can neither be paid out nor receive transfers, unless told otherwise.
         const disabled = req.disabled_reason !== null;
         acct.payouts_enabled = change.payouts_enabled ?? (disabled ? false : acct.payouts_enabled);

@@ -84,10 +84,7 @@ export class ConnectApi {
     const requestTransfers = requested("transfers");
     const requestCardPayments = requested("card_payments");
     if (!requestTransfers && !requestCardPayments) {
-      throw invalidRequest(
-        "An Express account must request at least one capability, e.g. capabilities[transfers][requested]=true.",
-        "capabilities",
-      );
+      throw invalidRequest("An Express account must request at least one capability, e.g. capabilities[transfers][requested]=true.", "capabilities");
     }
     if (requestCardPayments && !requestTransfers) {
       throw invalidParam("capabilities[transfers]", "The card_payments capability cannot be requested without the transfers capability.");
@@ -295,8 +292,7 @@ function readPayoutSchedule(params: ParamReader, current: Stripe.Account.Setting
   const interval = schedule.oneOf("interval", ["manual", "daily", "weekly", "monthly"]) ?? current.interval;
   const delayText = schedule.optionalString("delay_days");
   // 2 days is the minimum for US accounts; other countries have longer ones on Stripe.
-  const delayDays =
-    delayText === null ? current.delay_days : delayText === "minimum" ? 2 : schedule.requiredInteger("delay_days", { min: 2 });
+  const delayDays = delayText === null ? current.delay_days : delayText === "minimum" ? 2 : schedule.requiredInteger("delay_days", { min: 2 });
   const next: Stripe.Account.Settings.Payouts.Schedule = { delay_days: delayDays, interval };
   if (interval === "weekly") {
     next.weekly_anchor = schedule.oneOf("weekly_anchor", WEEKDAYS) ?? current.weekly_anchor ?? "monday";

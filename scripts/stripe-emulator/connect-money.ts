@@ -3,23 +3,9 @@
  * from a balance to a bank account, and the balances themselves.
  */
 import type Stripe from "stripe";
-import {
-  type BalanceOwner,
-  type Balances,
-  PAYOUT_BALANCE_INSUFFICIENT,
-  PLATFORM,
-  TRANSFER_BALANCE_INSUFFICIENT,
-} from "./balances.js";
+import { type BalanceOwner, type Balances, PAYOUT_BALANCE_INSUFFICIENT, PLATFORM, TRANSFER_BALANCE_INSUFFICIENT } from "./balances.js";
 import type { ConnectAccounts } from "./connect-accounts.js";
-import {
-  type PayoutInput,
-  type TransferInput,
-  buildEvent,
-  buildPayout,
-  buildTransfer,
-  buildTransferReversal,
-  previousAttributes,
-} from "./connect-objects.js";
+import { type PayoutInput, type TransferInput, buildEvent, buildPayout, buildTransfer, buildTransferReversal, previousAttributes } from "./connect-objects.js";
 import { invalidParam, invalidRequest, noSuch } from "./errors.js";
 import type { EventLog, RequestInfo } from "./event-log.js";
 import { newId } from "./ids.js";
@@ -142,9 +128,7 @@ export class ConnectMoney {
     const destination = typeof transfer.destination === "string" ? transfer.destination : transfer.destination?.id;
     if (destination && this.accounts.find(destination)) this.balances.adjust(destination, transfer.currency, -reversed);
     this.balances.adjust(PLATFORM, transfer.currency, reversed);
-    this.events.emitInBackground(
-      buildEvent("transfer.reversed", transfer, this.events.context(request), previousAttributes(before, transfer)),
-    );
+    this.events.emitInBackground(buildEvent("transfer.reversed", transfer, this.events.context(request), previousAttributes(before, transfer)));
     return reversal;
   }
 

@@ -11,9 +11,33 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 /** Default currency of a new account by country (the ones Leadex is likely to meet; else usd). */
 const COUNTRY_CURRENCIES: Record<string, string> = {
-  US: "usd", CA: "cad", GB: "gbp", AU: "aud", NZ: "nzd", CH: "chf", SE: "sek", NO: "nok", DK: "dkk",
-  PL: "pln", JP: "jpy", SG: "sgd", HK: "hkd", MX: "mxn", BR: "brl", IN: "inr",
-  AT: "eur", BE: "eur", DE: "eur", ES: "eur", FI: "eur", FR: "eur", IE: "eur", IT: "eur", LU: "eur", NL: "eur", PT: "eur",
+  US: "usd",
+  CA: "cad",
+  GB: "gbp",
+  AU: "aud",
+  NZ: "nzd",
+  CH: "chf",
+  SE: "sek",
+  NO: "nok",
+  DK: "dkk",
+  PL: "pln",
+  JP: "jpy",
+  SG: "sgd",
+  HK: "hkd",
+  MX: "mxn",
+  BR: "brl",
+  IN: "inr",
+  AT: "eur",
+  BE: "eur",
+  DE: "eur",
+  ES: "eur",
+  FI: "eur",
+  FR: "eur",
+  IE: "eur",
+  IT: "eur",
+  LU: "eur",
+  NL: "eur",
+  PT: "eur",
 };
 
 export function currencyForCountry(country: string): string {
@@ -26,10 +50,17 @@ export function currencyForCountry(country: string): string {
  */
 export function initialRequirements(country: string, businessType: string | null, profile: { url: string | null; mcc: string | null }): string[] {
   const person = (who: string) => [
-    `${who}.address.city`, `${who}.address.line1`, `${who}.address.postal_code`,
+    `${who}.address.city`,
+    `${who}.address.line1`,
+    `${who}.address.postal_code`,
     ...(country === "US" ? [`${who}.address.state`] : []),
-    `${who}.dob.day`, `${who}.dob.month`, `${who}.dob.year`,
-    `${who}.email`, `${who}.first_name`, `${who}.last_name`, `${who}.phone`,
+    `${who}.dob.day`,
+    `${who}.dob.month`,
+    `${who}.dob.year`,
+    `${who}.email`,
+    `${who}.first_name`,
+    `${who}.last_name`,
+    `${who}.phone`,
     country === "US" ? `${who}.ssn_last_4` : `${who}.id_number`,
   ];
   const fields = ["external_account", "tos_acceptance.date", "tos_acceptance.ip"];
@@ -39,9 +70,15 @@ export function initialRequirements(country: string, businessType: string | null
   else if (businessType === "individual") fields.push(...person("individual"));
   else {
     fields.push(
-      "company.address.city", "company.address.line1", "company.address.postal_code", "company.name", "company.phone", "company.tax_id",
+      "company.address.city",
+      "company.address.line1",
+      "company.address.postal_code",
+      "company.name",
+      "company.phone",
+      "company.tax_id",
       ...(country === "US" ? ["company.address.state"] : []),
-      "representative.relationship.title", ...person("representative"),
+      "representative.relationship.title",
+      ...person("representative"),
     );
   }
   return fields.sort();

@@ -54,8 +54,14 @@ const metadata = z.record(z.string().max(40), z.string().max(500));
 
 const schemas = {
   balance: z.strictObject({
-    amount: z.number().int().refine((n) => n !== 0, "amount must not be 0"),
-    currency: z.string().regex(/^[a-zA-Z]{3}$/).default("usd"),
+    amount: z
+      .number()
+      .int()
+      .refine((n) => n !== 0, "amount must not be 0"),
+    currency: z
+      .string()
+      .regex(/^[a-zA-Z]{3}$/)
+      .default("usd"),
     account: z.string().optional(),
   }),
   requirements: z.strictObject({
@@ -66,10 +72,21 @@ const schemas = {
     current_deadline: z.number().int().nullable().optional(),
     disabled_reason: z
       .enum([
-        "action_required.requested_capabilities", "listed", "other", "platform_paused", "rejected.fraud",
-        "rejected.incomplete_verification", "rejected.listed", "rejected.other", "rejected.platform_fraud",
-        "rejected.platform_other", "rejected.platform_terms_of_service", "rejected.terms_of_service",
-        "requirements.past_due", "requirements.pending_verification", "under_review",
+        "action_required.requested_capabilities",
+        "listed",
+        "other",
+        "platform_paused",
+        "rejected.fraud",
+        "rejected.incomplete_verification",
+        "rejected.listed",
+        "rejected.other",
+        "rejected.platform_fraud",
+        "rejected.platform_other",
+        "rejected.platform_terms_of_service",
+        "rejected.terms_of_service",
+        "requirements.past_due",
+        "requirements.pending_verification",
+        "under_review",
       ])
       .nullable()
       .optional(),
@@ -138,9 +155,7 @@ export class EmulatorControls {
     const answer = (status: number, body: object) =>
       send(res, status, JSON.stringify(body, null, 2) + "\n", { "content-type": "application/json", "cache-control": "no-store" });
     try {
-      const match = this.controls
-        .map((control) => ({ control, m: control.pattern.exec(url.pathname) }))
-        .find(({ m }) => m !== null);
+      const match = this.controls.map((control) => ({ control, m: control.pattern.exec(url.pathname) })).find(({ m }) => m !== null);
       if (!match?.m) throw invalidRequest(`Unknown emulator control: ${url.pathname}`, undefined, undefined, 404);
       if (req.method !== "POST") throw invalidRequest("Emulator controls take POST.", undefined, undefined, 405);
       const result = match.control.run(match.m.slice(1).map(decodeURIComponent), await readJson(req));

@@ -1,10 +1,6 @@
 /** Errors rendered in Stripe's error envelope: `{ error: { type, code?, message, param?, ... } }`. */
 
-export type StripeErrorType =
-  | "invalid_request_error"
-  | "idempotency_error"
-  | "card_error"
-  | "api_error";
+export type StripeErrorType = "invalid_request_error" | "idempotency_error" | "card_error" | "api_error";
 
 export interface StripeErrorBody {
   error: {
@@ -39,19 +35,12 @@ export class StripeApiError extends Error {
 export const invalidRequest = (message: string, param?: string, code?: string, status = 400) =>
   new StripeApiError(status, "invalid_request_error", message, code, param);
 
-export const missingParam = (param: string) =>
-  invalidRequest(`Missing required param: ${param}.`, param, "parameter_missing");
+export const missingParam = (param: string) => invalidRequest(`Missing required param: ${param}.`, param, "parameter_missing");
 
 export const unknownParam = (param: string) =>
-  invalidRequest(
-    `Received unknown parameter: ${param}. The Leadex Stripe emulator only implements the parameters Leadex uses.`,
-    param,
-    "parameter_unknown",
-  );
+  invalidRequest(`Received unknown parameter: ${param}. The Leadex Stripe emulator only implements the parameters Leadex uses.`, param, "parameter_unknown");
 
-export const invalidParam = (param: string, message: string) =>
-  invalidRequest(message, param, "parameter_invalid");
+export const invalidParam = (param: string, message: string) => invalidRequest(message, param, "parameter_invalid");
 
 /** 404 for an unknown id in the URL; pass `param` and status 400 for an unknown id in the body. */
-export const noSuch = (what: string, id: string, param = "id", status = 404) =>
-  invalidRequest(`No such ${what}: '${id}'`, param, "resource_missing", status);
+export const noSuch = (what: string, id: string, param = "id", status = 404) => invalidRequest(`No such ${what}: '${id}'`, param, "resource_missing", status);

@@ -14,12 +14,7 @@ export async function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function send(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string>,
-): void {
+export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
   res.end(body);
 }

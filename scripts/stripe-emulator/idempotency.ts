@@ -17,9 +17,7 @@ interface Entry {
   response: StoredResponse | null; // null while the first request is in flight
 }
 
-export type IdempotencyDecision =
-  | { kind: "replay"; response: StoredResponse }
-  | { kind: "proceed"; finish(response: StoredResponse): void };
+export type IdempotencyDecision = { kind: "replay"; response: StoredResponse } | { kind: "proceed"; finish(response: StoredResponse): void };
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 const NOT_STORED_STATUSES = new Set([400, 401, 404, 409, 429]);

@@ -10,15 +10,28 @@ export const API_VERSION: string = Stripe.API_VERSION;
 
 /** Currencies whose amounts are in whole units (no minor unit). */
 export const ZERO_DECIMAL_CURRENCIES = new Set([
-  "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
 ]);
 
 export function formatAmount(amount: number, currency: string): string {
   const digits = ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? 0 : 2;
   try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(
-      amount / 10 ** digits,
-    );
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / 10 ** digits);
   } catch {
     return `${(amount / 10 ** digits).toFixed(digits)} ${currency.toUpperCase()}`;
   }

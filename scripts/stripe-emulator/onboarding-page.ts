@@ -41,8 +41,7 @@ export function renderOnboardingPage(account: Stripe.Account, formAction: string
     due.length > 0
       ? `<p>Stripe needs this information:</p>\n<ul>\n${due.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}\n</ul>`
       : "<p>Stripe has everything it needs for now.</p>";
-  const row = (label: string, value: string | null | undefined) =>
-    `<dt>${label}</dt><dd>${escapeHtml(value ?? "—")}</dd>`;
+  const row = (label: string, value: string | null | undefined) => `<dt>${label}</dt><dd>${escapeHtml(value ?? "—")}</dd>`;
   return layout(`<h1>Set up payouts with Stripe</h1>
 <dl>
 ${row("Account", account.id)}

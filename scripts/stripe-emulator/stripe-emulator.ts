@@ -176,8 +176,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     payOutAccountBalance: (accountId) => control(() => money.payOutAvailableBalance(accountId)),
     reverseTransfer: (transferId, amount) => control(() => money.reverseTransfer(transferId, amount ?? null, {}, null)),
     payPayout: (payoutId) => control(() => money.payPayout(payoutId)),
-    failPayout: (payoutId, failureCode = "could_not_process", failureMessage) =>
-      control(() => money.failPayout(payoutId, failureCode, failureMessage ?? null)),
+    failPayout: (payoutId, failureCode = "could_not_process", failureMessage) => control(() => money.failPayout(payoutId, failureCode, failureMessage ?? null)),
     deliveredEvents() {
       return snapshot(events.all());
     },

@@ -73,9 +73,11 @@ export async function leadDecided(leadId: string) {
 /** The outcome of each check on a lead's timeline, by check code: { email_role: "fail", ... }. */
 export function checkOutcomes(events: ReadonlyArray<{ type: string; data: unknown }>): Record<string, string> {
   return Object.fromEntries(
-    events.filter((e) => e.type === "check").map((e) => {
-      const data = e.data as { code: string; outcome: string };
-      return [data.code, data.outcome];
-    }),
+    events
+      .filter((e) => e.type === "check")
+      .map((e) => {
+        const data = e.data as { code: string; outcome: string };
+        return [data.code, data.outcome];
+      }),
   );
 }

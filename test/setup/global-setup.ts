@@ -7,14 +7,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import {
-  createDatabase,
-  databaseUrl,
-  dropDatabase,
-  migrate,
-  startEmbeddedPostgres,
-  tempClusterDir,
-} from "../../scripts/stack/postgres";
+import { createDatabase, databaseUrl, dropDatabase, migrate, startEmbeddedPostgres, tempClusterDir } from "../../scripts/stack/postgres";
 import { ensureRedis } from "../../scripts/stack/redis";
 
 declare module "vitest" {

@@ -47,7 +47,7 @@ beforeEach(() => {
   realConsoleError = console.error;
   const passThrough = realConsoleError;
   console.error = (...args: unknown[]) => {
-    consoleErrors.push(args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === "string" ? a : inspect(a))).join(" "));
+    consoleErrors.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === "string" ? a : inspect(a))).join(" "));
     passThrough.apply(console, args);
   };
 });
@@ -61,4 +61,3 @@ afterEach(() => {
     throw new Error(`console.error was called during this test:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
   }
 });
-

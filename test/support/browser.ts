@@ -2,14 +2,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 // Debian's Chromium driven by playwright-core, for the browser tests under test/e2e.
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** A headless Chromium with one page (20 s default timeout); close the browser in afterAll. */
 export async function openBrowserPage(): Promise<{ browser: Browser; page: Page }> {

@@ -11,7 +11,10 @@ export async function expectLedgerInvariants(): Promise<void> {
   expect(await findUnbalancedEntries(prisma), "every journal entry balances").toEqual([]);
 
   const advertisers = await prisma.company.findMany({ where: { kind: "ADVERTISER" }, select: { id: true, creditLimitCents: true } });
-  const wallets = await balancesCents(prisma, advertisers.map((a) => ledgerAccounts.advertiserWallet(a.id, "usd")));
+  const wallets = await balancesCents(
+    prisma,
+    advertisers.map((a) => ledgerAccounts.advertiserWallet(a.id, "usd")),
+  );
   for (const a of advertisers) {
     const balance = wallets.get(ledgerAccounts.advertiserWallet(a.id, "usd").code) ?? 0n;
     expect(balance >= -BigInt(a.creditLimitCents), `wallet of ${a.id} (${balance}) is not below its floor`).toBe(true);

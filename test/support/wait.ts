@@ -1,9 +1,5 @@
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false | null>,
-  { timeoutMs = 15_000, intervalMs = 100 } = {},
-): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false | null>, { timeoutMs = 15_000, intervalMs = 100 } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

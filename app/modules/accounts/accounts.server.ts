@@ -94,8 +94,7 @@ export async function authenticateUser(email: string, password: string, clientAd
   throw new UnauthorizedError("Email or password is wrong");
 }
 
-const DUMMY_HASH =
-  "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
 
 export function roleForCompanyKind(kind: "ADVERTISER" | "AFFILIATE" | "PLATFORM"): Role {
   return kind === "PLATFORM" ? "ADMIN" : kind;

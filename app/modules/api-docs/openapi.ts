@@ -119,7 +119,10 @@ function buildOpenApiDocument() {
     },
   };
   const postbackAnswers = {
-    "200": json({ oneOf: [ref("LeadReceived"), ref("TestLeadOutcome")] }, "A retry of a lead already posted (duplicate_request: true), or a test postback's outcome"),
+    "200": json(
+      { oneOf: [ref("LeadReceived"), ref("TestLeadOutcome")] },
+      "A retry of a lead already posted (duplicate_request: true), or a test postback's outcome",
+    ),
     "201": json(ref("LeadReceived"), "A new lead, stored"),
     "400": errorAnswer("malformed_body"),
     "401": errorAnswer("unauthorized"),
@@ -338,7 +341,19 @@ function buildOpenApiDocument() {
         },
         AffiliateLead: {
           type: "object",
-          required: ["lead_id", "affiliate_lead_id", "offer_id", "status", "reasons", "earning_cents", "received_at", "score", "temperature", "checks", "score_reasons"],
+          required: [
+            "lead_id",
+            "affiliate_lead_id",
+            "offer_id",
+            "status",
+            "reasons",
+            "earning_cents",
+            "received_at",
+            "score",
+            "temperature",
+            "checks",
+            "score_reasons",
+          ],
           properties: {
             lead_id: { type: "string" },
             affiliate_lead_id: { type: "string" },
@@ -396,7 +411,18 @@ function buildOpenApiDocument() {
         },
         PostAnswer: {
           type: "object",
-          required: ["lead_id", "affiliate_lead_id", "ping_id", "status", "reasons", "sold_at_bid", "price_cents", "payout_cents", "currency", "duplicate_request"],
+          required: [
+            "lead_id",
+            "affiliate_lead_id",
+            "ping_id",
+            "status",
+            "reasons",
+            "sold_at_bid",
+            "price_cents",
+            "payout_cents",
+            "currency",
+            "duplicate_request",
+          ],
           properties: {
             lead_id: { type: "string" },
             affiliate_lead_id: { type: "string" },
@@ -412,7 +438,22 @@ function buildOpenApiDocument() {
         },
         SoldLead: {
           type: "object",
-          required: ["lead_id", "sale_id", "order_id", "offer_id", "offer", "vertical", "price_cents", "currency", "sold_at", "received_at", "score", "temperature", "contact", "fields"],
+          required: [
+            "lead_id",
+            "sale_id",
+            "order_id",
+            "offer_id",
+            "offer",
+            "vertical",
+            "price_cents",
+            "currency",
+            "sold_at",
+            "received_at",
+            "score",
+            "temperature",
+            "contact",
+            "fields",
+          ],
           properties: {
             lead_id: { type: "string" },
             sale_id: { type: "string" },

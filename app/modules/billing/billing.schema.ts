@@ -22,7 +22,10 @@ export const stripeEventSchema = z.object({
   id: z.string().regex(/^evt_\w{1,255}$/, "an event id is evt_ and letters or digits"),
   object: z.literal("event"),
   type: z.string().regex(/^[\w.]{1,255}$/, "an event type is words joined by dots"),
-  account: z.string().regex(/^acct_\w{1,255}$/, "an account id is acct_ and letters or digits").optional(),
+  account: z
+    .string()
+    .regex(/^acct_\w{1,255}$/, "an account id is acct_ and letters or digits")
+    .optional(),
   data: z.object({ object: z.object({ id: z.string().regex(/^\w{1,255}$/, "an object id is letters, digits and _"), object: z.string() }).passthrough() }),
 });
 export type StripeEventEnvelope = z.infer<typeof stripeEventSchema>;

@@ -76,4 +76,3 @@ export async function saveOwnPostbackSettings(actor: Actor, settings: PostbackSe
     data: { postbackUrl: settings.postbackUrl, postbackEvents: [...new Set(settings.postbackEvents)] },
   });
 }
-

@@ -45,7 +45,8 @@ function decodeCursor(cursor: string): { soldAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const soldAt = new Date(iso ?? "");
   // Row ids are [A-Za-z0-9_-]: anything else is not one of our cursors (and a NUL would reach the database).
-  if (!id || !/^[\w-]{1,64}$/.test(id) || Number.isNaN(soldAt.getTime())) throw new ValidationError({ cursor: "Unknown cursor: use the `next` value of a previous page" });
+  if (!id || !/^[\w-]{1,64}$/.test(id) || Number.isNaN(soldAt.getTime()))
+    throw new ValidationError({ cursor: "Unknown cursor: use the `next` value of a previous page" });
   return { soldAt, id };
 }
 

@@ -115,7 +115,12 @@ export async function reverseLeadSale(tx: Tx, saleId: string, reason: string): P
   let entryId: string;
   const clawback = earning?.releasedAt != null;
   if (!clawback) {
-    ({ entryId } = await postReversingEntry(tx, { entryId: sale.journalEntryId, idempotencyKey: key, kind: "LEAD_SALE_REVERSED", description: `Sale of lead ${sale.leadId} reversed: ${reason}` }));
+    ({ entryId } = await postReversingEntry(tx, {
+      entryId: sale.journalEntryId,
+      idempotencyKey: key,
+      kind: "LEAD_SALE_REVERSED",
+      description: `Sale of lead ${sale.leadId} reversed: ${reason}`,
+    }));
   } else {
     const earned = earning!.amountCents;
     ({ entryId } = await postJournalEntry(tx, {
@@ -158,4 +163,7 @@ export async function reverseLeadSale(tx: Tx, saleId: string, reason: string): P
   return { entryId, clawback };
 }
 
-export type EarningLine = Pick<Earning, "id" | "kind" | "leadId" | "amountCents" | "currency" | "description" | "availableAt" | "releasedAt" | "reversedAt" | "payoutId" | "createdAt">;
+export type EarningLine = Pick<
+  Earning,
+  "id" | "kind" | "leadId" | "amountCents" | "currency" | "description" | "availableAt" | "releasedAt" | "reversedAt" | "payoutId" | "createdAt"
+>;

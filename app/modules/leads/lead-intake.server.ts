@@ -93,11 +93,7 @@ async function simulateLead(offer: Offer, data: Prisma.LeadUncheckedCreateInput,
  * returns; the same affiliate lead id posted again returns the first lead and changes nothing.
  * A test postback (`test=true`) stores nothing and answers what would happen.
  */
-export async function receiveLead(
-  actor: Actor,
-  record: Record<string, unknown>,
-  meta: { pingId?: string } = {},
-): Promise<ReceivedLead> {
+export async function receiveLead(actor: Actor, record: Record<string, unknown>, meta: { pingId?: string } = {}): Promise<ReceivedLead> {
   requirePermission(actor, "write:lead:own");
   const { envelope: rawEnvelope, fields: rawFields } = splitPostback(record);
   const envelope = parseOrThrow(postbackEnvelopeSchema, rawEnvelope);
@@ -107,9 +103,7 @@ export async function receiveLead(
   // paused, fields posted differently). Looked up only on those paths: the hot path's insert
   // finds it through its unique key instead.
   const firstPosted = async () =>
-    envelope.test
-      ? null
-      : prisma.lead.findUnique({ where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } } });
+    envelope.test ? null : prisma.lead.findUnique({ where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } } });
 
   if (offer.status !== "ACTIVE") {
     const existing = await firstPosted();

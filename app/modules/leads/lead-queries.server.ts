@@ -37,7 +37,10 @@ export async function listAffiliateLeads(actor: Actor) {
     take: PAGE,
     include: { offer: { select: { title: true } } },
   });
-  const earnings = await affiliateEarningsByLead(actor.companyId, leads.map((l) => l.id));
+  const earnings = await affiliateEarningsByLead(
+    actor.companyId,
+    leads.map((l) => l.id),
+  );
   return leads.map((lead) => ({
     id: lead.id,
     externalId: lead.externalId,

@@ -50,10 +50,7 @@ let outboxTarget: OutboxTarget | undefined;
  * this affiliate already sent with the same id. Postbacks arriving together are written by ONE
  * statement (one round trip, one commit): see docs/decisions/003-postback-hot-path.md.
  */
-export function insertReceivedLead(
-  row: NewLeadRow,
-  outbox: OutboxTarget
-): Promise<StoredLead> {
+export function insertReceivedLead(row: NewLeadRow, outbox: OutboxTarget): Promise<StoredLead> {
   outboxTarget = outbox;
   return new Promise((resolve, reject) => {
     pending.push({ row, leadId: newRowId(), resolve, reject });
@@ -104,10 +101,7 @@ async function flush(): Promise<void> {
             },
             select: { id: true, externalId: true, status: true, reasons: true },
           })
-          .then(
-            (first) => item.resolve({ ...first, created: false }),
-            item.reject
-          );
+          .then((first) => item.resolve({ ...first, created: false }), item.reject);
       }
     }
   } catch (error) {
@@ -116,13 +110,9 @@ async function flush(): Promise<void> {
 }
 
 /** One INSERT … ON CONFLICT DO NOTHING for the leads, then their timeline lines and outbox rows. */
-async function insertBatch(
-  batch: Pending[],
-  outbox: OutboxTarget
-): Promise<Map<string, string>> {
+async function insertBatch(batch: Pending[], outbox: OutboxTarget): Promise<Map<string, string>> {
   const col = <T>(pick: (p: Pending) => T) => batch.map(pick);
-  const json = (value: object | null) =>
-    value === null ? null : JSON.stringify(value);
+  const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
   const outboxIds = col(() => newRowId());
   const rows = await hotPathQuery<{ id: string; outbox_id: string }>(
     `WITH input AS (
@@ -159,7 +149,7 @@ async function insertBatch(
       outboxIds,
       col((p) => outbox.key(p.leadId)),
       outbox.queue,
-    ]
+    ],
   );
   return new Map(rows.map((r) => [r.id, r.outbox_id]));
 }

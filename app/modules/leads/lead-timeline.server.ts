@@ -21,12 +21,6 @@ export type LeadEventType =
   | "earning";
 
 /** Writes one step of the lead's life on its timeline (inside the transaction that made it happen). */
-export async function recordLeadEvent(
-  tx: Tx,
-  leadId: string,
-  type: LeadEventType,
-  message: string,
-  data?: Prisma.InputJsonValue,
-) {
+export async function recordLeadEvent(tx: Tx, leadId: string, type: LeadEventType, message: string, data?: Prisma.InputJsonValue) {
   await tx.leadEvent.create({ data: { leadId, type, message, data } });
 }

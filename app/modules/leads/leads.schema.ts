@@ -38,11 +38,7 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-
 
 export const postbackEnvelopeSchema = z.object({
   offer_id: z.string({ message: "Required: the id of your offer" }).trim().min(1, "Required: the id of your offer"),
-  lead_id: z
-    .string({ message: "Required: your own id for this lead" })
-    .trim()
-    .min(1, "Required: your own id for this lead")
-    .max(100, "At most 100 characters"),
+  lead_id: z.string({ message: "Required: your own id for this lead" }).trim().min(1, "Required: your own id for this lead").max(100, "At most 100 characters"),
   s1: optionalText(255),
   s2: optionalText(255),
   s3: optionalText(255),

@@ -84,7 +84,11 @@ export class InsufficientBalanceError extends DomainError {
     readonly floorCents: bigint,
     readonly currency: string,
   ) {
-    super(`Account ${accountCode}: ${InsufficientBalanceError.shortfall(balanceCents, neededCents, floorCents, currency, "amount")}`, 409, "insufficient_balance");
+    super(
+      `Account ${accountCode}: ${InsufficientBalanceError.shortfall(balanceCents, neededCents, floorCents, currency, "amount")}`,
+      409,
+      "insufficient_balance",
+    );
   }
 
   /** "balance $20.00 is below the price $30.00", naming the credit limit when there is one. */

@@ -77,21 +77,19 @@ export const offerFieldsSchema = z.array(offerFieldSchema).superRefine((fields, 
   });
 });
 
-const moneySchema = z
-  .union([z.number().int(), z.string()])
-  .transform((v, ctx) => {
-    const cents = typeof v === "number" ? v : v.trim() === "" ? 0 : parseAmountToCents(v);
-    if (cents === null || cents < 0) {
-      ctx.addIssue({ code: "custom", message: "Enter a price such as 25 or 25.50" });
-      return z.NEVER;
-    }
-    // 1,000,000.00 at most: prices live in an Int column (orders.schema.ts caps bids the same way).
-    if (cents > 100_000_000) {
-      ctx.addIssue({ code: "custom", message: "A price is at most 1,000,000.00" });
-      return z.NEVER;
-    }
-    return cents;
-  });
+const moneySchema = z.union([z.number().int(), z.string()]).transform((v, ctx) => {
+  const cents = typeof v === "number" ? v : v.trim() === "" ? 0 : parseAmountToCents(v);
+  if (cents === null || cents < 0) {
+    ctx.addIssue({ code: "custom", message: "Enter a price such as 25 or 25.50" });
+    return z.NEVER;
+  }
+  // 1,000,000.00 at most: prices live in an Int column (orders.schema.ts caps bids the same way).
+  if (cents > 100_000_000) {
+    ctx.addIssue({ code: "custom", message: "A price is at most 1,000,000.00" });
+    return z.NEVER;
+  }
+  return cents;
+});
 
 const stateListSchema = z
   .union([z.array(z.string()), z.string()])
@@ -102,7 +100,12 @@ export const createOfferSchema = z
   .object({
     title: z.string().trim().min(3, "Give the offer a title of at least 3 characters").max(120),
     vertical: z.enum(VERTICALS, { message: "Choose a vertical" }),
-    country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use a two-letter country code").default("US"),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "Use a two-letter country code")
+      .default("US"),
     states: stateListSchema.default([]),
     fields: offerFieldsSchema.min(1, "Choose at least one lead field"),
     pricingModel: z.enum(["CPL", "CPA", "CPS"], { message: "Choose CPL, CPA or CPS" }),
@@ -159,7 +162,11 @@ function customFieldFromForm(form: FormData, i: number): Record<string, unknown>
   const type = text(form, `custom_${i}_type`) || "string";
   const field: Record<string, unknown> = { name, type, required: text(form, `custom_${i}_required`) === "required" };
   const options = text(form, `custom_${i}_options`);
-  if (options !== "") field.options = options.split(",").map((o) => o.trim()).filter(Boolean);
+  if (options !== "")
+    field.options = options
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean);
   const min = text(form, `custom_${i}_min`);
   const max = text(form, `custom_${i}_max`);
   // A string's "max" is its maximum length.

@@ -54,7 +54,10 @@ export const FIELD_RULE_OPERATOR_LABELS: Record<FieldRuleOperator, string> = {
 /** A rule on any lead field: `{ field: "credit_rating", op: "in", values: ["good", "excellent"] }`. */
 export const fieldRuleSchema = z
   .object({
-    field: z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, "Use the lead field's name, e.g. credit_rating"),
+    field: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, "Use the lead field's name, e.g. credit_rating"),
     op: z.enum(FIELD_RULE_OPERATORS, { message: "Choose how to compare the field" }),
     value: z.string().trim().max(200).optional(),
     values: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
@@ -124,11 +127,7 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-export const timeZoneSchema = z
-  .string()
-  .trim()
-  .min(1, "Choose a time zone")
-  .refine(isValidTimeZone, "Choose a time zone such as America/New_York");
+export const timeZoneSchema = z.string().trim().min(1, "Choose a time zone").refine(isValidTimeZone, "Choose a time zone such as America/New_York");
 
 /** ISO weekdays: 1 = Monday … 7 = Sunday. */
 export const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
@@ -245,20 +244,18 @@ const optionalHttpUrl = (message: string) => z.preprocess(blankToUndefined, http
 export const createOrderSchema = z
   .object({
     offerId: z.string().min(1, "Choose an offer"),
-    priceCents: z
-      .union([z.number().int(), z.string()])
-      .transform((v, ctx) => {
-        const cents = typeof v === "number" ? v : parseAmountToCents(v);
-        if (cents === null || cents <= 0) {
-          ctx.addIssue({ code: "custom", message: "Enter a price such as 30 or 30.50" });
-          return z.NEVER;
-        }
-        if (cents > MAX_ORDER_PRICE_CENTS) {
-          ctx.addIssue({ code: "custom", message: "A price per lead is at most 1,000,000.00" });
-          return z.NEVER;
-        }
-        return cents;
-      }),
+    priceCents: z.union([z.number().int(), z.string()]).transform((v, ctx) => {
+      const cents = typeof v === "number" ? v : parseAmountToCents(v);
+      if (cents === null || cents <= 0) {
+        ctx.addIssue({ code: "custom", message: "Enter a price such as 30 or 30.50" });
+        return z.NEVER;
+      }
+      if (cents > MAX_ORDER_PRICE_CENTS) {
+        ctx.addIssue({ code: "custom", message: "A price per lead is at most 1,000,000.00" });
+        return z.NEVER;
+      }
+      return cents;
+    }),
     hourlyCap: wholeNumber(1, 100_000, "An hourly cap is a whole number of leads, at least 1"),
     dailyCap: wholeNumber(1, 100_000, "A daily cap is at least 1 lead"),
     monthlyCap: wholeNumber(1, 10_000_000, "A monthly cap is a whole number of leads, at least 1"),
@@ -342,7 +339,14 @@ function fieldRulesFromForm(form: FormData) {
     if (!field && !value) continue;
     rules.push(
       op === "in" || op === "not_in"
-        ? { field, op, values: value.split(",").map((v) => v.trim()).filter(Boolean) }
+        ? {
+            field,
+            op,
+            values: value
+              .split(",")
+              .map((v) => v.trim())
+              .filter(Boolean),
+          }
         : { field, op, value: value || undefined },
     );
   }

@@ -54,7 +54,9 @@ export async function setOwnOrderStatus(actor: Actor, orderId: string, status: O
   if (order.status === status) return;
   if (!canChangeOrderStatus(order.status, status)) {
     throw new ConflictError(
-      order.status === "CLOSED" ? "This order is closed and cannot be changed; open a new order instead" : `An order cannot go from ${order.status} to ${status}`,
+      order.status === "CLOSED"
+        ? "This order is closed and cannot be changed; open a new order instead"
+        : `An order cannot go from ${order.status} to ${status}`,
     );
   }
   // Only from the status just read, so a concurrent change cannot be overwritten (e.g. reopening a just-closed order).

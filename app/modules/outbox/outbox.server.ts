@@ -56,7 +56,10 @@ export async function flushOutboxDispatch(): Promise<void> {
     [...byQueue].map(async ([queue, messages]) => {
       const ids = messages.map((m) => m.id);
       try {
-        await addJobs(queue, messages.map((m) => ({ payload: m.payload, jobId: m.key })));
+        await addJobs(
+          queue,
+          messages.map((m) => ({ payload: m.payload, jobId: m.key })),
+        );
       } catch (error) {
         console.warn(`outbox: ${messages.length} ${queue} message(s) not enqueued yet (${(error as Error).message}); the sweeper will retry`);
         await prisma.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } }).catch(() => {});

@@ -61,7 +61,15 @@ export async function payoutStatementCsv(actor: Actor, payoutId: string): Promis
     (e.amountCents / 100).toFixed(2),
     e.currency.toUpperCase(),
   ]);
-  rows.push(["", "total", "", `Payout ${payout.id} (${payout.status.toLowerCase()})`, payout.paidAt?.toISOString() ?? "", (payout.amountCents / 100).toFixed(2), payout.currency.toUpperCase()]);
+  rows.push([
+    "",
+    "total",
+    "",
+    `Payout ${payout.id} (${payout.status.toLowerCase()})`,
+    payout.paidAt?.toISOString() ?? "",
+    (payout.amountCents / 100).toFixed(2),
+    payout.currency.toUpperCase(),
+  ]);
   return {
     filename: `leadex-payout-${payout.id}.csv`,
     csv: toCsv(["date", "kind", "lead_id", "description", "available_at", "amount", "currency"], rows),

@@ -57,7 +57,10 @@ export async function recordTransferReversal(tx: Tx, transfer: Stripe.Transfer, 
  * money sits on its Stripe balance. Leadex reverses its latest transfer to that account (up to the
  * failed amount, idempotent per Stripe payout) and returns the transfer to book, or null.
  */
-export async function reverseTransferForFailedPayout(accountId: string, stripePayout: Stripe.Payout): Promise<{ transfer: Stripe.Transfer; reason: string } | null> {
+export async function reverseTransferForFailedPayout(
+  accountId: string,
+  stripePayout: Stripe.Payout,
+): Promise<{ transfer: Stripe.Transfer; reason: string } | null> {
   const payout = await prisma.payout.findFirst({ where: { stripeAccountId: accountId, status: "PAID" }, orderBy: { paidAt: "desc" } });
   if (!payout?.stripeTransferId) return null;
   const reason = `the bank refused Stripe's payout: ${stripePayout.failure_message ?? stripePayout.failure_code ?? "no reason given"}`;

@@ -78,7 +78,10 @@ export async function decideAffiliatePayout(tx: Tx, run: { id: string }, affilia
   if (decided) return decided.status === "PENDING" ? decided : null;
   if (skip) return null;
   const currency = DEFAULT_CURRENCY;
-  const lines = await tx.earning.findMany({ where: { affiliateId, payoutId: null, releasedAt: { not: null }, currency }, select: { id: true, amountCents: true } });
+  const lines = await tx.earning.findMany({
+    where: { affiliateId, payoutId: null, releasedAt: { not: null }, currency },
+    select: { id: true, amountCents: true },
+  });
   const dueCents = lines.reduce((sum, l) => sum + l.amountCents, 0);
   const availableCents = await balanceCents(tx, ledgerAccounts.affiliateAvailable(affiliateId, currency));
   if (BigInt(dueCents) !== availableCents) {
@@ -110,13 +113,21 @@ export async function decideAffiliatePayout(tx: Tx, run: { id: string }, affilia
 
 /** Why this affiliate is not paid now, in words, or null when it is. */
 function payoutRefusal(
-  company: { payoutsHeldAt: Date | null; payoutsHeldReason: string | null; stripeAccountId: string | null; payoutsEnabled: boolean; stripeRequirementsDue: string[]; stripeDisabledReason: string | null },
+  company: {
+    payoutsHeldAt: Date | null;
+    payoutsHeldReason: string | null;
+    stripeAccountId: string | null;
+    payoutsEnabled: boolean;
+    stripeRequirementsDue: string[];
+    stripeDisabledReason: string | null;
+  },
   dueCents: number,
   currency: string,
 ): { code: PayoutSkipCode; reason: string } | null {
   const minimum = getEnv().PAYOUT_MINIMUM_CENTS;
   if (company.payoutsHeldAt) return { code: "held_by_admin", reason: `Payouts are held by Leadex: ${company.payoutsHeldReason ?? "no reason given"}` };
-  if (dueCents < 0) return { code: "owes_clawback", reason: `You owe ${formatMoney(-dueCents, currency)} after a clawback; it is recovered from your next earnings` };
+  if (dueCents < 0)
+    return { code: "owes_clawback", reason: `You owe ${formatMoney(-dueCents, currency)} after a clawback; it is recovered from your next earnings` };
   if (dueCents < minimum) {
     return { code: "below_minimum", reason: `Available ${formatMoney(dueCents, currency)} is below the minimum payout of ${formatMoney(minimum, currency)}` };
   }
@@ -125,7 +136,10 @@ function payoutRefusal(
     return { code: "onboarding_incomplete", reason: `Stripe still needs: ${describeRequirements(company.stripeRequirementsDue).join(", ")}` };
   }
   if (!company.payoutsEnabled) {
-    return { code: "payouts_disabled", reason: `Stripe has disabled payouts on your account${company.stripeDisabledReason ? ` (${company.stripeDisabledReason.replace(/[._]/g, " ")})` : ""}` };
+    return {
+      code: "payouts_disabled",
+      reason: `Stripe has disabled payouts on your account${company.stripeDisabledReason ? ` (${company.stripeDisabledReason.replace(/[._]/g, " ")})` : ""}`,
+    };
   }
   return null;
 }
@@ -170,7 +184,12 @@ export async function sendPayoutTransfer(payout: Payout): Promise<Payout> {
 }
 
 function isPermanentStripeRefusal(error: unknown): boolean {
-  return error instanceof Stripe.errors.StripeError && (error.statusCode ?? 500) < 500 && error.type !== "StripeRateLimitError" && error.type !== "StripeConnectionError";
+  return (
+    error instanceof Stripe.errors.StripeError &&
+    (error.statusCode ?? 500) < 500 &&
+    error.type !== "StripeRateLimitError" &&
+    error.type !== "StripeConnectionError"
+  );
 }
 
 /** A payout whose transfer never happened: its entry is reversed and its lines are unpaid again. */
@@ -180,9 +199,17 @@ async function failPayout(payoutId: string, reason: string): Promise<Payout> {
     await lockAffiliateMoney(tx, payout.affiliateId);
     if (payout.status !== "PENDING") return payout;
     const reversal = payout.journalEntryId
-      ? await postReversingEntry(tx, { entryId: payout.journalEntryId, idempotencyKey: `payout-failed:${payout.id}`, kind: "PAYOUT_FAILED", description: `Payout ${payout.id} failed: ${reason}` })
+      ? await postReversingEntry(tx, {
+          entryId: payout.journalEntryId,
+          idempotencyKey: `payout-failed:${payout.id}`,
+          kind: "PAYOUT_FAILED",
+          description: `Payout ${payout.id} failed: ${reason}`,
+        })
       : null;
     await tx.earning.updateMany({ where: { payoutId: payout.id }, data: { payoutId: null } });
-    return tx.payout.update({ where: { id: payout.id }, data: { status: "FAILED", failureReason: reason, failedAt: new Date(), reversalEntryId: reversal?.entryId ?? null } });
+    return tx.payout.update({
+      where: { id: payout.id },
+      data: { status: "FAILED", failureReason: reason, failedAt: new Date(), reversalEntryId: reversal?.entryId ?? null },
+    });
   });
 }

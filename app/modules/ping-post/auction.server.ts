@@ -157,7 +157,10 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     email_hash: emailHash,
     phone_hash: phoneHash,
   };
-  const walletBalances = balancesCents(prisma, orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)));
+  const walletBalances = balancesCents(
+    prisma,
+    orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)),
+  );
   // Awaited together so a failing balance query is handled even when every order was skipped.
   const externalBuyerIds = orders.flatMap((o) => (o.pingUrl ? [o.advertiserId] : []));
   const [skipReasons, balances, signingSecrets] = await Promise.all([

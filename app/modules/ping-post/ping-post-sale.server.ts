@@ -33,7 +33,12 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
   }
   if (Date.now() > ping.expiresAt.getTime() + BID_GRACE_MS) {
     // Held for review and approved later: the buyer priced a lead it would get within minutes.
-    await recordLeadEvent(tx, lead.id, "ping-post", `The bid on ping ${ping.id} expired at ${ping.expiresAt.toISOString()} before the lead was accepted: routed normally`);
+    await recordLeadEvent(
+      tx,
+      lead.id,
+      "ping-post",
+      `The bid on ping ${ping.id} expired at ${ping.expiresAt.toISOString()} before the lead was accepted: routed normally`,
+    );
     return routeLead(tx, lead, offer, feeBps);
   }
   const price = formatMoney(bid.priceCents, bid.currency);

@@ -30,11 +30,7 @@ export interface PingBidRecord {
  * waits for this write (a post may follow at once), so it costs one round trip. The two foreign
  * keys between Ping and PingBid are checked at the end of the statement, when both rows exist.
  */
-export async function recordPing(
-  ping: PingRecord,
-  bids: PingBidRecord[],
-  winningBidId: string | null
-): Promise<void> {
+export async function recordPing(ping: PingRecord, bids: PingBidRecord[], winningBidId: string | null): Promise<void> {
   const col = <T>(pick: (b: PingBidRecord) => T) => bids.map(pick);
   await hotPathQuery(
     `WITH ping AS (
@@ -65,6 +61,6 @@ export async function recordPing(
       col((b) => b.latencyMs ?? null),
       col((b) => b.detail ?? null),
       col((b) => b.decidedAt?.toISOString() ?? null),
-    ]
+    ],
   );
 }

@@ -107,7 +107,7 @@ function assertMatchesPing(
   const pinged = ((ping.data ?? {}) as { fields?: Record<string, string> }).fields ?? {};
   const valueOfType = (type: "email" | "phone") => {
     const name = spec.find((f) => f.type === type)?.name;
-    return name ? check.fields[name] ?? null : null;
+    return name ? (check.fields[name] ?? null) : null;
   };
   const email = valueOfType("email");
   const phone = valueOfType("phone");

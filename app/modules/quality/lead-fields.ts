@@ -7,9 +7,7 @@ import { isIsoDate, MAX_STRING_LENGTH, type OfferField } from "~/modules/offers/
 // Pure: used at intake and by the verifier.
 
 export type LeadFieldValues = Record<string, string>;
-export type FieldCheckResult =
-  | { ok: true; fields: LeadFieldValues }
-  | { ok: false; errors: Record<string, string> };
+export type FieldCheckResult = { ok: true; fields: LeadFieldValues } | { ok: false; errors: Record<string, string> };
 
 const emailSchema = z.string().email();
 const TRUE_WORDS = new Set(["true", "1", "yes"]);
@@ -39,9 +37,7 @@ function normaliseField(field: OfferField, raw: string, country: string): Normal
     case "state":
       return /^[A-Za-z]{2}$/.test(value) ? { value: value.toUpperCase() } : { error: "Use a two-letter state code" };
     case "postal_code":
-      return /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/.test(value)
-        ? { value: value.toUpperCase().replace(/\s+/g, " ") }
-        : { error: "Not a valid postal code" };
+      return /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/.test(value) ? { value: value.toUpperCase().replace(/\s+/g, " ") } : { error: "Not a valid postal code" };
     case "number": {
       if (!/^-?\d+(\.\d+)?$/.test(value)) return { error: "Must be a number" };
       return inRange(field, Number(value), String) ?? { value };

@@ -273,9 +273,11 @@ function activityReasons(signals: LeadSignals): ScoreReason[] {
   const seconds = signals.timeOnFormSeconds;
   if (seconds !== undefined) {
     const shown = `${Math.round(seconds)} s on the form`;
-    if (seconds < TIME_ON_FORM.tooFastBelow) reasons.push({ code: "time_on_form_too_fast", points: POINTS.timeOnForm.tooFast, detail: `${shown}: too fast to have read it` });
+    if (seconds < TIME_ON_FORM.tooFastBelow)
+      reasons.push({ code: "time_on_form_too_fast", points: POINTS.timeOnForm.tooFast, detail: `${shown}: too fast to have read it` });
     else if (seconds < TIME_ON_FORM.engagedFrom) reasons.push({ code: "time_on_form_brief", points: POINTS.timeOnForm.brief, detail: `${shown}: brief` });
-    else if (seconds <= TIME_ON_FORM.engagedUpTo) reasons.push({ code: "time_on_form_engaged", points: POINTS.timeOnForm.engaged, detail: `${shown}: engaged` });
+    else if (seconds <= TIME_ON_FORM.engagedUpTo)
+      reasons.push({ code: "time_on_form_engaged", points: POINTS.timeOnForm.engaged, detail: `${shown}: engaged` });
     else reasons.push({ code: "time_on_form_long", points: POINTS.timeOnForm.long, detail: `${shown}: left open a long time` });
   }
   const pages = signals.pagesViewed;

@@ -44,7 +44,12 @@ export function suppressionHashOf(kind: SuppressionKind, value: string, country 
 
 /** The first column of a CSV or pasted line, unquoted; blank lines and a header give "". */
 function valueOfLine(line: string, lineNumber: number): string {
-  const first = line.split(/[,;\t]/)[0]?.trim().replace(/^"(.*)"$/, "$1").trim() ?? "";
+  const first =
+    line
+      .split(/[,;\t]/)[0]
+      ?.trim()
+      .replace(/^"(.*)"$/, "$1")
+      .trim() ?? "";
   if (lineNumber === 1 && /^(email|phone|hash|value|sha256)$/i.test(first)) return "";
   return first;
 }
@@ -138,7 +143,12 @@ export function removePlatformSuppressions(actor: Actor, upload: SuppressionUplo
 async function summaryOf(scope: string) {
   const [counts, recent] = await Promise.all([
     prisma.suppressionEntry.groupBy({ by: ["kind"], where: { scope }, _count: { _all: true } }),
-    prisma.suppressionEntry.findMany({ where: { scope }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, kind: true, hash: true, createdAt: true } }),
+    prisma.suppressionEntry.findMany({
+      where: { scope },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: { id: true, kind: true, hash: true, createdAt: true },
+    }),
   ]);
   const count = (kind: SuppressionKind) => counts.find((c) => c.kind === kind)?._count._all ?? 0;
   return { emails: count("EMAIL"), phones: count("PHONE"), recent };

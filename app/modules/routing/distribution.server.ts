@@ -36,7 +36,9 @@ export function distributeOrders<T extends DistributableOrder>(orders: readonly 
     case "PRIORITY":
       return sorted.sort((a, b) => b.priority - a.priority || byPriceThenAge(a, b));
     case "ROUND_ROBIN":
-      return sorted.sort((a, b) => (a.lastSoldAt?.getTime() ?? -Infinity) - (b.lastSoldAt?.getTime() ?? -Infinity) || a.createdAt.getTime() - b.createdAt.getTime());
+      return sorted.sort(
+        (a, b) => (a.lastSoldAt?.getTime() ?? -Infinity) - (b.lastSoldAt?.getTime() ?? -Infinity) || a.createdAt.getTime() - b.createdAt.getTime(),
+      );
     case "WEIGHTED": {
       // Efraimidis–Spirakis: key = u^(1/weight), highest key first.
       const keys = new Map(sorted.map((o) => [o.id, Math.log(seededDraw(leadId, o.id)) / Math.max(o.weight, 1)]));

@@ -52,10 +52,7 @@ export function filterMismatch(filtersJson: unknown, lead: FilterableLead): stri
   if (filters.states.length > 0 && !(lead.state && filters.states.includes(lead.state))) {
     return `state ${lead.state ?? "(none)"} not in ${filters.states.join(", ")}`;
   }
-  if (
-    filters.postalCodePrefixes.length > 0 &&
-    !(lead.postalCode && filters.postalCodePrefixes.some((p) => lead.postalCode!.startsWith(p)))
-  ) {
+  if (filters.postalCodePrefixes.length > 0 && !(lead.postalCode && filters.postalCodePrefixes.some((p) => lead.postalCode!.startsWith(p)))) {
     return `postal code ${lead.postalCode ?? "(none)"} does not start with ${filters.postalCodePrefixes.join(", ")}`;
   }
   const score = lead.qualityScore ?? null;

@@ -42,7 +42,12 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const external = candidates.filter((o) => o.pingUrl !== null);
   if (external.length > 0) {
     const ids = external.map((o) => o.id).join(", ");
-    await recordLeadEvent(tx, lead.id, "routing", `Not offered to ${external.length === 1 ? "order" : "orders"} ${ids}: external buyers buy through ping-post only`);
+    await recordLeadEvent(
+      tx,
+      lead.id,
+      "routing",
+      `Not offered to ${external.length === 1 ? "order" : "orders"} ${ids}: external buyers buy through ping-post only`,
+    );
   }
   const internal = candidates.filter((o) => o.pingUrl === null);
   if (internal.length === 0) {
@@ -68,8 +73,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const buyers = new Set<string>();
   let sold = 0;
   for (const { order, priceCents } of ranked) {
-    const skip = (why: string) =>
-      recordLeadEvent(tx, lead.id, "order-skipped", `Order ${order.id} skipped: ${why}`, { orderId: order.id, reason: why });
+    const skip = (why: string) => recordLeadEvent(tx, lead.id, "order-skipped", `Order ${order.id} skipped: ${why}`, { orderId: order.id, reason: why });
     if (sold >= offer.maxBuyers) {
       await skip(offer.exclusivity === "EXCLUSIVE" ? "exclusive lead already sold" : `already shared with ${offer.maxBuyers} buyers`);
       continue;

@@ -56,7 +56,8 @@ export const phoneTypeCheck: LeadCheck = {
     const data = { lineType: type };
     const allowed = ctx.rules.allowedPhoneTypes;
     if (allowed.length === 0) return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type}`, data);
-    if (phoneTypeAllowed(type, allowed)) return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type} (offer takes ${allowed.join(", ")})`, data);
+    if (phoneTypeAllowed(type, allowed))
+      return pass("phone_type", `Valid ${ctx.offer.country} number ${phone}, type ${type} (offer takes ${allowed.join(", ")})`, data);
     return fail("phone_type", "phone_type_not_allowed", `Phone type ${type} is not one the offer takes (${allowed.join(", ")})`, data);
   },
 };

@@ -1,19 +1,6 @@
 import type { CheckResult } from "../quality.schema";
-import {
-  disposableEmailCheck,
-  fieldsCheck,
-  geoCheck,
-  phoneTypeCheck,
-  postalStateCheck,
-  roleEmailCheck,
-} from "./contact-checks";
-import {
-  affiliateVelocityCheck,
-  duplicateCrossOfferCheck,
-  duplicateSameOfferCheck,
-  ipVelocityCheck,
-  platformSuppressionCheck,
-} from "./history-checks.server";
+import { disposableEmailCheck, fieldsCheck, geoCheck, phoneTypeCheck, postalStateCheck, roleEmailCheck } from "./contact-checks";
+import { affiliateVelocityCheck, duplicateCrossOfferCheck, duplicateSameOfferCheck, ipVelocityCheck, platformSuppressionCheck } from "./history-checks.server";
 import type { LeadCheck, LeadCheckContext } from "./lead-check";
 import { consentCertificateCheck, consentCheck, formFillTimeCheck } from "./signal-checks";
 

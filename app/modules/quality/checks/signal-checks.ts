@@ -21,9 +21,7 @@ export const consentCheck: LeadCheck = {
   run(ctx) {
     const has = Boolean(ctx.consent?.text && ctx.consent.at);
     if (!ctx.rules.requireConsent) return pass("consent", has ? "Consent text and time posted" : "The offer does not require consent");
-    return has
-      ? pass("consent", `Consent given at ${ctx.consent!.at}`)
-      : fail("consent", "missing_consent", "The offer requires consent_text and consent_at");
+    return has ? pass("consent", `Consent given at ${ctx.consent!.at}`) : fail("consent", "missing_consent", "The offer requires consent_text and consent_at");
   },
 };
 
