@@ -23,6 +23,12 @@ describe("safeRedirect after logging in", () => {
     expect(safeRedirect(to, home)).toBe(home);
   });
 
+  it("answers a path a Location header can carry when the path has characters beyond Latin-1", () => {
+    expect(safeRedirect("/advertiser/leads?q=中", home)).toBe("/advertiser/leads?q=%E4%B8%AD");
+    expect(safeRedirect("/advertiser/lé\ud800", home)).toBe("/advertiser/l%C3%A9%EF%BF%BD");
+    expect(() => new Headers({ location: safeRedirect("/advertiser#😀", home) })).not.toThrow();
+  });
+
   it("falls back when there is no redirect", () => {
     expect(safeRedirect(null, home)).toBe(home);
     expect(safeRedirect(undefined, home)).toBe(home);

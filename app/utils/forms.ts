@@ -9,7 +9,8 @@ const OWN_ORIGIN = "http://leadex.invalid";
  *
  * Two checks: no control character or backslash at all (browsers drop or rewrite those, so what
  * we inspect would not be what they follow), and the path, resolved the way a browser resolves it
- * against this site, must stay on this site.
+ * against this site, must stay on this site. The answer is that resolved path, percent-encoded: a
+ * Location header carries no character above U+00FF ("/leads?q=中" would make the redirect throw).
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
@@ -22,7 +23,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
     return fallback;
   }
   if (url.origin !== OWN_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
-  return to;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /**

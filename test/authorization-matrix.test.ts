@@ -1,0 +1,390 @@
+/**
+ * Who gets what: every route module under app/routes × every role, with the answer each role
+ * should get. The route list comes from app/routes through Remix's own flat-routes resolver, so a
+ * new route without a row in MATRIX fails the first test, naming it.
+ *
+ * Route params are filled with ids that belong to the first affiliate and advertiser: a lead the
+ * first affiliate sold to the first advertiser ($leadId) and the first affiliate's published offer
+ * ($offerId). "Another" affiliate or advertiser must never get that data. Portal routes are asked
+ * with each role's session cookie, API routes with each role's API key (the admin, who has none,
+ * with a session cookie, which an API must not take). POST sends a minimal form per intent the
+ * action reads, with an Origin of the app itself; it checks the role gate, not the whole behaviour.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { flatRoutes } from "@remix-run/dev/dist/config/flat-routes.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "~/modules/accounts/api-keys.server";
+import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
+import { prisma } from "~/utils/db.server";
+import remixConfig from "../remix.config.js";
+import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { fundWallet } from "./factories/billing";
+import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
+import { makeOffer, makeOrder } from "./factories/marketplace";
+import { signIn, useTestStack } from "./support/app";
+import { startHttpReceiver, type HttpReceiver } from "./support/http-receiver";
+import { settledDelivery } from "./support/selling";
+import { waitFor } from "./support/wait";
+
+const stack = useTestStack();
+
+const ROLES = ["visitor", "otherAffiliate", "otherAdvertiser", "admin", "affiliate", "advertiser"] as const;
+type Role = (typeof ROLES)[number];
+
+/**
+ * An expected answer: a status, "302 /login" (a redirect to a URL starting with /login), or
+ * alternatives "401|429" (login and sign-up failures are rate-limited per client address).
+ */
+type Expected = number | string;
+type Answers = Record<Role, Expected>;
+
+/** What the tests know about the accounts and their data. */
+interface World {
+  leadId: string;
+  leadEmail: string;
+  offerId: string;
+  orderId: string;
+  affiliateDeliveryId: string;
+  advertiserDeliveryId: string;
+  affiliateSpareKeyId: string;
+  advertiserSpareKeyId: string;
+  receiverUrl: string;
+  cookies: Record<Exclude<Role, "visitor">, string>;
+  logins: Record<Exclude<Role, "visitor">, { email: string; password: string }>;
+  apiKeys: Record<"affiliate" | "otherAffiliate" | "advertiser" | "otherAdvertiser", string>;
+}
+
+interface PostCase {
+  /** The fields of a minimal form (JSON for API routes). */
+  form: (world: World) => Record<string, string>;
+  answers: Answers;
+  /** Ask with a session of its own (logging out ends the session it is sent with). */
+  ownSession?: true;
+}
+
+interface RouteRow {
+  GET: Answers;
+  /** One entry per intent the action reads; required when the module exports an action. */
+  POST?: Record<string, PostCase>;
+}
+
+const LOGIN = "302 /login";
+const all = (answer: Expected): Answers => ({ visitor: answer, affiliate: answer, otherAffiliate: answer, advertiser: answer, otherAdvertiser: answer, admin: answer });
+const signedInGoHome: Answers = { visitor: 200, affiliate: "302 /affiliate", otherAffiliate: "302 /affiliate", advertiser: "302 /advertiser", otherAdvertiser: "302 /advertiser", admin: "302 /admin/leads" };
+
+// Portal areas: who may enter at all (the role gate of the layout and of every page in it).
+const adminOnly = (admin: Expected): Answers => ({ visitor: LOGIN, affiliate: 403, otherAffiliate: 403, advertiser: 403, otherAdvertiser: 403, admin });
+const advertisersOnly = (advertiser: Expected, otherAdvertiser: Expected = advertiser): Answers => ({
+  visitor: LOGIN,
+  affiliate: 403,
+  otherAffiliate: 403,
+  advertiser,
+  otherAdvertiser,
+  admin: 403,
+});
+const affiliatesOnly = (affiliate: Expected, otherAffiliate: Expected = affiliate): Answers => ({
+  visitor: LOGIN,
+  affiliate,
+  otherAffiliate,
+  advertiser: 403,
+  otherAdvertiser: 403,
+  admin: 403,
+});
+/** API routes: no key is 401; so is the admin's session cookie (a cookie is no API credential). */
+const api = (answers: Omit<Answers, "visitor" | "admin">): Answers => ({ visitor: 401, admin: 401, ...answers });
+const affiliateApi = (affiliate: Expected, otherAffiliate: Expected = affiliate): Answers =>
+  api({ affiliate, otherAffiliate, advertiser: 403, otherAdvertiser: 403 });
+
+const validLead = (world: World, extra: Record<string, string> = {}) => ({ offer_id: world.offerId, lead_id: affiliateLeadId(), ...leadFields(), ...extra });
+
+const MATRIX: Record<string, RouteRow> = {
+  "routes/_index": { GET: all(200) },
+  "routes/healthz": { GET: all(200) },
+  "routes/login": {
+    GET: signedInGoHome,
+    // Someone signed in is sent home whatever they post (the page's loader redirects).
+    POST: { "a wrong password": { form: () => ({ email: "nobody@example.test", password: "not-the-password" }), answers: { ...signedInGoHome, visitor: "401|429" } } },
+  },
+  "routes/signup": {
+    GET: signedInGoHome,
+    POST: { "an incomplete form": { form: () => ({ email: "not-an-email" }), answers: { ...signedInGoHome, visitor: "400|429" } } },
+  },
+  "routes/logout": { GET: all("302 /"), POST: { "logging out": { form: () => ({}), answers: all("302 /"), ownSession: true } } },
+
+  // The index redirects to the leads list for anyone; the list applies the admin gate.
+  "routes/admin": { GET: all("302 /admin/leads") },
+  "routes/admin._index": { GET: all("302 /admin/leads") },
+  "routes/admin.leads._index": { GET: adminOnly(200) },
+  "routes/admin.leads.$leadId": {
+    GET: adminOnly(200),
+    // The lead is sold, not held: the admin passes the gate and is told it cannot be decided.
+    POST: { "approve a lead": { form: () => ({ decision: "approve", reason: "matrix" }), answers: adminOnly(409) } },
+  },
+  "routes/admin.review._index": { GET: adminOnly(200) },
+  "routes/admin.suppression": {
+    GET: adminOnly(200),
+    POST: { "suppress an email": { form: () => ({ kind: "EMAIL", lines: "suppressed-by-matrix@example.test" }), answers: adminOnly(200) } },
+  },
+
+  "routes/advertiser": { GET: advertisersOnly(200) },
+  "routes/advertiser._index": { GET: advertisersOnly(200) },
+  "routes/advertiser.api-keys": {
+    GET: advertisersOnly(200),
+    POST: {
+      "create a key": { form: () => ({ intent: "create", label: "matrix" }), answers: advertisersOnly(200) },
+      "revoke the first advertiser's key": { form: (w) => ({ intent: "revoke", id: w.advertiserSpareKeyId }), answers: advertisersOnly(200, 404) },
+    },
+  },
+  "routes/advertiser.billing": {
+    GET: advertisersOnly(200),
+    POST: { "top up too little": { form: () => ({ amount: "1" }), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.deliveries": {
+    GET: advertisersOnly(200),
+    POST: {
+      "replay the first advertiser's delivery": { form: (w) => ({ intent: "replay", deliveryId: w.advertiserDeliveryId }), answers: advertisersOnly(200, 404) },
+      "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: advertisersOnly(200) },
+    },
+  },
+  "routes/advertiser.leads._index": { GET: advertisersOnly(200) },
+  "routes/advertiser.leads.$leadId": { GET: advertisersOnly(200, 404) },
+  "routes/advertiser.leads[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.marketplace._index": { GET: advertisersOnly(200) },
+  // A published offer is on the marketplace for every advertiser.
+  "routes/advertiser.marketplace.$offerId": {
+    GET: advertisersOnly(200),
+    POST: { "order without a price": { form: (w) => ({ offerId: w.offerId }), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.orders": {
+    GET: advertisersOnly(200),
+    POST: { "pause the first advertiser's order": { form: (w) => ({ orderId: w.orderId, status: "PAUSED" }), answers: advertisersOnly(200, 404) } },
+  },
+  "routes/advertiser.settings": {
+    GET: advertisersOnly(200),
+    POST: {
+      "replay the first advertiser's delivery": { form: (w) => ({ intent: "replay", deliveryId: w.advertiserDeliveryId }), answers: advertisersOnly(200, 404) },
+      "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: advertisersOnly(200) },
+    },
+  },
+  "routes/advertiser.suppression": {
+    GET: advertisersOnly(200),
+    POST: { "suppress an email": { form: () => ({ kind: "EMAIL", lines: "suppressed-by-matrix@example.test" }), answers: advertisersOnly(200) } },
+  },
+
+  "routes/affiliate": { GET: affiliatesOnly(200) },
+  "routes/affiliate._index": { GET: affiliatesOnly(200) },
+  "routes/affiliate.api-keys": {
+    GET: affiliatesOnly(200),
+    POST: {
+      "create a key": { form: () => ({ intent: "create", label: "matrix" }), answers: affiliatesOnly(200) },
+      "revoke the first affiliate's key": { form: (w) => ({ intent: "revoke", id: w.affiliateSpareKeyId }), answers: affiliatesOnly(200, 404) },
+    },
+  },
+  "routes/affiliate.leads": { GET: affiliatesOnly(200) },
+  "routes/affiliate.offers.new": {
+    GET: affiliatesOnly(200),
+    POST: { "an empty offer": { form: () => ({}), answers: affiliatesOnly(400) } },
+  },
+  "routes/affiliate.offers.$offerId": { GET: affiliatesOnly(200, 404) },
+  "routes/affiliate.postbacks": {
+    GET: affiliatesOnly(200),
+    POST: {
+      "save postback settings": { form: (w) => ({ intent: "save", postbackUrl: `${w.receiverUrl}/postback?lead={lead_id}`, postbackEvents: "sold" }), answers: affiliatesOnly(200) },
+      "replay the first affiliate's postback": { form: (w) => ({ intent: "replay", deliveryId: w.affiliateDeliveryId }), answers: affiliatesOnly(200, 404) },
+      "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: affiliatesOnly(200) },
+    },
+  },
+
+  "routes/api.v1.openapi[.]json": { GET: all(200) },
+  // GET postback without fields: an affiliate key reaches validation.
+  "routes/api.v1.leads": {
+    GET: affiliateApi(422),
+    POST: { "a test postback to the first affiliate's offer": { form: (w) => validLead(w, { test: "1" }), answers: affiliateApi(200, 403) } },
+  },
+  "routes/api.v1.leads.$leadId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.advertiser.leads": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 200 }) },
+  "routes/api.v1.ping": {
+    GET: all(405),
+    POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },
+  },
+  "routes/api.v1.post": {
+    GET: all(405),
+    POST: { "a post with a bad bid token": { form: (w) => ({ ...validLead(w), token: "not-a-bid-token" }), answers: affiliateApi(422) } },
+  },
+  // The Stripe signature is its credential: without one, everyone gets 400.
+  "routes/webhooks.stripe": { GET: all(405), POST: { "an unsigned event": { form: () => ({ id: "evt_matrix", object: "event" }), answers: all(400) } } },
+};
+
+// ---- the route list, as Remix reads it ---------------------------------------------------------
+
+interface RouteModule {
+  id: string;
+  /** The URL, with :params. */
+  url: string;
+  hasLoader: boolean;
+  hasAction: boolean;
+  isApi: boolean;
+}
+
+function routeModules(): RouteModule[] {
+  const appDir = path.resolve("app");
+  const manifest = flatRoutes(appDir, remixConfig.ignoredRouteFiles ?? []);
+  const fullPath = (id: string): string => {
+    const route = manifest[id];
+    const parent = route.parentId && manifest[route.parentId] ? fullPath(route.parentId) : "";
+    return [parent, route.path ?? ""].filter(Boolean).join("/");
+  };
+  return Object.values(manifest).map((route) => {
+    const source = fs.readFileSync(path.join(appDir, route.file), "utf8");
+    const exports = (name: string) => new RegExp(`export\\s+(async\\s+)?function\\s+${name}\\b|export\\s+const\\s+${name}\\b`).test(source);
+    const url = `/${fullPath(route.id)}`;
+    return { id: route.id, url, hasLoader: exports("loader"), hasAction: exports("action"), isApi: /^\/(api|webhooks)\//.test(url) };
+  });
+}
+
+const ROUTES = routeModules();
+
+// ---- asking ------------------------------------------------------------------------------------
+
+interface Got {
+  status: number;
+  location: string | null;
+  body: string;
+}
+
+function fillParams(url: string, world: World): string {
+  return url.replace(":leadId", encodeURIComponent(world.leadId)).replace(":offerId", encodeURIComponent(world.offerId));
+}
+
+async function ask(route: RouteModule, role: Role, world: World, method: "GET" | "POST", form?: Record<string, string>, ownSession = false): Promise<Got> {
+  const headers: Record<string, string> = {};
+  const cookie = async (signedIn: Exclude<Role, "visitor">) =>
+    ownSession ? signIn(stack().appUrl, world.logins[signedIn].email, world.logins[signedIn].password) : world.cookies[signedIn];
+  if (route.isApi) {
+    if (role === "admin") headers.cookie = await cookie("admin");
+    else if (role !== "visitor") headers.authorization = `Bearer ${world.apiKeys[role]}`;
+  } else if (role !== "visitor") headers.cookie = await cookie(role);
+  let body: string | undefined;
+  if (method === "POST") {
+    headers.origin = stack().appUrl;
+    headers["content-type"] = route.isApi ? "application/json" : "application/x-www-form-urlencoded";
+    body = route.isApi ? JSON.stringify(form) : new URLSearchParams(form).toString();
+  }
+  const response = await fetch(new URL(fillParams(route.url, world), stack().appUrl), { method, headers, body, redirect: "manual" });
+  return { status: response.status, location: response.headers.get("location"), body: await response.text() };
+}
+
+function matches(expected: Expected, got: Got): boolean {
+  return String(expected)
+    .split("|")
+    .some((alternative) => {
+      const [status, target] = alternative.split(" ");
+      if (Number(status) !== got.status) return false;
+      return target === undefined || (got.location !== null && (got.location === target || got.location.startsWith(target === "/" ? "/?" : target)));
+    });
+}
+
+const describeGot = (got: Got) => `${got.status}${got.location ? ` ${got.location}` : ""}`;
+
+/** Only the seller, the buyer and the admin may see the sold lead's contact data. */
+const MAY_SEE_THE_LEAD: ReadonlySet<Role> = new Set(["affiliate", "advertiser", "admin"]);
+
+async function checkRow(route: RouteModule, world: World, method: "GET" | "POST", answers: Answers, post?: PostCase) {
+  const wrong: string[] = [];
+  for (const role of ROLES) {
+    const got = await ask(route, role, world, method, post?.form(world), post?.ownSession);
+    if (!matches(answers[role], got)) wrong.push(`${role}: expected ${answers[role]}, got ${describeGot(got)}`);
+    if (!MAY_SEE_THE_LEAD.has(role) && got.body.includes(world.leadEmail)) wrong.push(`${role}: the answer shows the first affiliate's sold lead (${world.leadEmail})`);
+  }
+  expect(wrong, `${method} ${route.url} (${route.id})`).toEqual([]);
+}
+
+// ---- the accounts and their data ---------------------------------------------------------------
+
+let world: World | undefined;
+let receiver: HttpReceiver | undefined;
+
+function theWorld(): World {
+  if (!world) throw new Error("the accounts were not made");
+  return world;
+}
+
+beforeAll(async () => {
+  const { appUrl, emulator } = stack();
+  receiver = await startHttpReceiver();
+  const affiliate = await makeAffiliate();
+  const otherAffiliate = await makeAffiliate();
+  const advertiser = await makeAdvertiser();
+  const otherAdvertiser = await makeAdvertiser();
+  const admin = await makeAdmin();
+  const offer = await makeOffer(affiliate.actor);
+  const order = await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
+  await prisma.order.update({ where: { id: order.id }, data: { delivery: "WEBHOOK", webhookUrl: `${receiver.url}/crm` } });
+  await saveOwnPostbackSettings(affiliate.actor, { postbackUrl: `${receiver.url}/postback?lead={lead_id}`, postbackEvents: ["sold"] });
+  await fundWallet(advertiser.actor, 10_000, emulator);
+
+  const fields = leadFields();
+  const posted = await postLead(appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...fields });
+  expect(posted.status).toBe(201);
+  const leadId: string = posted.body.lead_id;
+  await waitFor("the lead to be sold", async () => (await prisma.lead.findUnique({ where: { id: leadId } }))?.status === "SOLD");
+  const advertiserDelivery = await settledDelivery(leadId, "CRM_WEBHOOK");
+  const affiliateDelivery = await settledDelivery(leadId, "AFFILIATE_POSTBACK");
+
+  world = {
+    leadId,
+    leadEmail: fields.email,
+    offerId: offer.id,
+    orderId: order.id,
+    affiliateDeliveryId: affiliateDelivery.id,
+    advertiserDeliveryId: advertiserDelivery.id,
+    affiliateSpareKeyId: (await createApiKey(affiliate.actor, "spare")).id,
+    advertiserSpareKeyId: (await createApiKey(advertiser.actor, "spare")).id,
+    receiverUrl: receiver.url,
+    cookies: {
+      affiliate: await signIn(appUrl, affiliate.email, affiliate.password),
+      otherAffiliate: await signIn(appUrl, otherAffiliate.email, otherAffiliate.password),
+      advertiser: await signIn(appUrl, advertiser.email, advertiser.password),
+      otherAdvertiser: await signIn(appUrl, otherAdvertiser.email, otherAdvertiser.password),
+      admin: await signIn(appUrl, admin.email, admin.password),
+    },
+    logins: { affiliate, otherAffiliate, advertiser, otherAdvertiser, admin },
+    apiKeys: { affiliate: affiliate.apiKey, otherAffiliate: otherAffiliate.apiKey, advertiser: advertiser.apiKey, otherAdvertiser: otherAdvertiser.apiKey },
+  };
+});
+
+afterAll(async () => {
+  await receiver?.close();
+});
+
+// ---- the tests ---------------------------------------------------------------------------------
+
+describe("authorization matrix", () => {
+  it("every route module under app/routes has its expected answers in the matrix", () => {
+    const problems: string[] = [];
+    for (const route of ROUTES) {
+      const row = MATRIX[route.id];
+      if (!row) {
+        problems.push(`add the expected answers for ${route.id} (${route.url}) to the matrix`);
+        continue;
+      }
+      if (route.hasAction && !row.POST) problems.push(`${route.id} exports an action: add the expected POST answers for each intent it reads to the matrix`);
+      if (!route.hasAction && row.POST) problems.push(`${route.id} exports no action: remove its POST row from the matrix`);
+    }
+    for (const id of Object.keys(MATRIX)) if (!ROUTES.some((r) => r.id === id)) problems.push(`the matrix names ${id}, which is not a route module under app/routes: remove it`);
+    expect(problems).toEqual([]);
+  });
+
+  describe.each(ROUTES.filter((route) => MATRIX[route.id]))("$id", (route) => {
+    const row = MATRIX[route.id];
+    it(`GET ${route.url} answers each role as the matrix says`, async () => {
+      await checkRow(route, theWorld(), "GET", row.GET);
+    });
+    for (const [intent, post] of Object.entries(row.POST ?? {})) {
+      it(`POST ${route.url} (${intent}) answers each role as the matrix says`, async () => {
+        await checkRow(route, theWorld(), "POST", post.answers, post);
+      });
+    }
+  });
+});
