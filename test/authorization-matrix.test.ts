@@ -70,8 +70,22 @@ interface RouteRow {
 }
 
 const LOGIN = "302 /login";
-const all = (answer: Expected): Answers => ({ visitor: answer, affiliate: answer, otherAffiliate: answer, advertiser: answer, otherAdvertiser: answer, admin: answer });
-const signedInGoHome: Answers = { visitor: 200, affiliate: "302 /affiliate", otherAffiliate: "302 /affiliate", advertiser: "302 /advertiser", otherAdvertiser: "302 /advertiser", admin: "302 /admin/leads" };
+const all = (answer: Expected): Answers => ({
+  visitor: answer,
+  affiliate: answer,
+  otherAffiliate: answer,
+  advertiser: answer,
+  otherAdvertiser: answer,
+  admin: answer,
+});
+const signedInGoHome: Answers = {
+  visitor: 200,
+  affiliate: "302 /affiliate",
+  otherAffiliate: "302 /affiliate",
+  advertiser: "302 /advertiser",
+  otherAdvertiser: "302 /advertiser",
+  admin: "302 /admin/leads",
+};
 
 // Portal areas: who may enter at all (the role gate of the layout and of every page in it).
 const adminOnly = (admin: Expected): Answers => ({ visitor: LOGIN, affiliate: 403, otherAffiliate: 403, advertiser: 403, otherAdvertiser: 403, admin });
@@ -104,7 +118,9 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/login": {
     GET: signedInGoHome,
     // Someone signed in is sent home whatever they post (the page's loader redirects).
-    POST: { "a wrong password": { form: () => ({ email: "nobody@example.test", password: "not-the-password" }), answers: { ...signedInGoHome, visitor: "401|429" } } },
+    POST: {
+      "a wrong password": { form: () => ({ email: "nobody@example.test", password: "not-the-password" }), answers: { ...signedInGoHome, visitor: "401|429" } },
+    },
   },
   "routes/signup": {
     GET: signedInGoHome,
@@ -190,7 +206,10 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/affiliate.postbacks": {
     GET: affiliatesOnly(200),
     POST: {
-      "save postback settings": { form: (w) => ({ intent: "save", postbackUrl: `${w.receiverUrl}/postback?lead={lead_id}`, postbackEvents: "sold" }), answers: affiliatesOnly(200) },
+      "save postback settings": {
+        form: (w) => ({ intent: "save", postbackUrl: `${w.receiverUrl}/postback?lead={lead_id}`, postbackEvents: "sold" }),
+        answers: affiliatesOnly(200),
+      },
       "replay the first affiliate's postback": { form: (w) => ({ intent: "replay", deliveryId: w.affiliateDeliveryId }), answers: affiliatesOnly(200, 404) },
       "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: affiliatesOnly(200) },
     },
@@ -295,7 +314,8 @@ async function checkRow(route: RouteModule, world: World, method: "GET" | "POST"
   for (const role of ROLES) {
     const got = await ask(route, role, world, method, post?.form(world), post?.ownSession);
     if (!matches(answers[role], got)) wrong.push(`${role}: expected ${answers[role]}, got ${describeGot(got)}`);
-    if (!MAY_SEE_THE_LEAD.has(role) && got.body.includes(world.leadEmail)) wrong.push(`${role}: the answer shows the first affiliate's sold lead (${world.leadEmail})`);
+    if (!MAY_SEE_THE_LEAD.has(role) && got.body.includes(world.leadEmail))
+      wrong.push(`${role}: the answer shows the first affiliate's sold lead (${world.leadEmail})`);
   }
   expect(wrong, `${method} ${route.url} (${route.id})`).toEqual([]);
 }
@@ -372,7 +392,8 @@ describe("authorization matrix", () => {
       if (route.hasAction && !row.POST) problems.push(`${route.id} exports an action: add the expected POST answers for each intent it reads to the matrix`);
       if (!route.hasAction && row.POST) problems.push(`${route.id} exports no action: remove its POST row from the matrix`);
     }
-    for (const id of Object.keys(MATRIX)) if (!ROUTES.some((r) => r.id === id)) problems.push(`the matrix names ${id}, which is not a route module under app/routes: remove it`);
+    for (const id of Object.keys(MATRIX))
+      if (!ROUTES.some((r) => r.id === id)) problems.push(`the matrix names ${id}, which is not a route module under app/routes: remove it`);
     expect(problems).toEqual([]);
   });
 

@@ -136,7 +136,10 @@ async function sendCase(fuzz: FuzzCase, accepted: Accepted): Promise<Answer> {
     accepted.kinds.add("ping");
   }
   const token: string = pinged.json?.bid?.token ?? "";
-  const body = typeof fuzz.body === "string" ? fuzz.body.replaceAll(BID_TOKEN_PLACEHOLDER, token) : fuzz.body && Uint8Array.from(Buffer.from(Buffer.from(fuzz.body).toString("latin1").replaceAll(BID_TOKEN_PLACEHOLDER, token), "latin1"));
+  const body =
+    typeof fuzz.body === "string"
+      ? fuzz.body.replaceAll(BID_TOKEN_PLACEHOLDER, token)
+      : fuzz.body && Uint8Array.from(Buffer.from(Buffer.from(fuzz.body).toString("latin1").replaceAll(BID_TOKEN_PLACEHOLDER, token), "latin1"));
   return send({ ...fuzz, body });
 }
 
@@ -147,7 +150,8 @@ function problemsOf(fuzz: FuzzCase, answer: Answer): string[] {
   if (answer.status >= 500) problems.push(`answered ${answer.status}`);
   if (MACHINE_PATH.test(fuzz.path) && answer.status >= 400 && answer.status < 500 && answer.contentType.includes("json")) {
     const error = answer.json?.error;
-    if (!error || typeof error.code !== "string" || typeof error.message !== "string") problems.push(`answered ${answer.status} JSON without the {error:{code,message}} envelope`);
+    if (!error || typeof error.code !== "string" || typeof error.message !== "string")
+      problems.push(`answered ${answer.status} JSON without the {error:{code,message}} envelope`);
   }
   if (fuzz.endpoint === "login" && answer.status >= 300 && answer.status < 400 && answer.location) {
     const target = new URL(answer.location, stack().appUrl);
@@ -182,7 +186,9 @@ async function unaccountedRows(before: RowCounts, after: RowCounts, since: Date,
     if ((changes[table] ?? 0) !== (expected[table] ?? 0)) {
       const column = table === "Lead" || table === "StripeEvent" ? "receivedAt" : "createdAt";
       const rows = await prisma.$queryRawUnsafe(`SELECT * FROM "${table}" WHERE "${column}" >= $1 ORDER BY "${column}" LIMIT 40`, since);
-      problems.push(`${table}: ${changes[table] ?? 0} rows added, accepted requests account for ${expected[table] ?? 0}; added: ${JSON.stringify(rows).slice(0, 3000)}`);
+      problems.push(
+        `${table}: ${changes[table] ?? 0} rows added, accepted requests account for ${expected[table] ?? 0}; added: ${JSON.stringify(rows).slice(0, 3000)}`,
+      );
     }
   }
   const mayChange = new Set<string>([...COUNTED, ...[...accepted.kinds].flatMap((kind) => MAY_ALSO_WRITE[kind])]);
@@ -196,7 +202,13 @@ async function unaccountedRows(before: RowCounts, after: RowCounts, since: Date,
   if (strayBids.length > 0) problems.push(`PingBid rows of no accepted ping: ${JSON.stringify(strayBids).slice(0, 400)}`);
   const outbox = await prisma.outboxMessage.findMany({ where: { createdAt: { gte: since } }, select: { key: true } });
   const strayOutbox = outbox.filter(({ key }) => !leads.some((id) => key.includes(id)));
-  if (strayOutbox.length > 0) problems.push(`OutboxMessage rows of no accepted lead: ${strayOutbox.slice(0, 3).map((m) => m.key).join(", ")}`);
+  if (strayOutbox.length > 0)
+    problems.push(
+      `OutboxMessage rows of no accepted lead: ${strayOutbox
+        .slice(0, 3)
+        .map((m) => m.key)
+        .join(", ")}`,
+    );
   return problems;
 }
 
@@ -313,7 +325,9 @@ async function sendInBatches(cases: ReadonlyArray<{ fuzz: FuzzCase; index: numbe
     const unaccounted = await unaccountedRows(before, await countRows(), since, accepted);
     if (unaccounted.length > 0) {
       const labels = [...new Set(batch.map((b) => b.fuzz.label))].join(", ");
-      result.storage.push(`batch of cases ${batch[0].index}…: ${unaccounted.join("; ")}\n  refused in this batch: ${refused} of ${batch.length} requests (${labels})`);
+      result.storage.push(
+        `batch of cases ${batch[0].index}…: ${unaccounted.join("; ")}\n  refused in this batch: ${refused} of ${batch.length} requests (${labels})`,
+      );
     }
   }
   result.seconds = (performance.now() - started) / 1000;
@@ -322,7 +336,11 @@ async function sendInBatches(cases: ReadonlyArray<{ fuzz: FuzzCase; index: numbe
 
 function summary(run: RunResult): string {
   const byLabel = [...run.statuses.entries()].map(
-    ([label, byStatus]) => `  ${label}: ${[...byStatus.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(" ")}`,
+    ([label, byStatus]) =>
+      `  ${label}: ${[...byStatus.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(" ")}`,
   );
   const notJson = [...run.notJson.entries()].map(([what, example]) => `  ${what} (${example})`);
   return [
@@ -333,27 +351,33 @@ function summary(run: RunResult): string {
 }
 
 describe("hostile input", () => {
-  it("10,000 generated hostile requests to every machine endpoint and the login and sign-up forms get no 5xx and store nothing when refused", { timeout: 900_000 }, async () => {
-    const ctx = await prepareMarket();
-    const generated = fc.sample(fuzzCase(ctx), { seed: SEED, numRuns: ONLY ? Math.max(...ONLY) + 1 : RUNS });
-    const chosen = generated.map((fuzz, index) => ({ fuzz, index })).filter(({ fuzz, index }) => (!ONLY || ONLY.includes(index)) && (!ENDPOINTS || ENDPOINTS.has(fuzz.endpoint)));
-    // Stable: within a phase the generated order is kept.
-    const ordered = [...chosen].sort((a, b) => a.fuzz.phase - b.fuzz.phase);
-    const adminsBefore = await prisma.user.count({ where: { role: "ADMIN" } });
+  it(
+    "10,000 generated hostile requests to every machine endpoint and the login and sign-up forms get no 5xx and store nothing when refused",
+    { timeout: 900_000 },
+    async () => {
+      const ctx = await prepareMarket();
+      const generated = fc.sample(fuzzCase(ctx), { seed: SEED, numRuns: ONLY ? Math.max(...ONLY) + 1 : RUNS });
+      const chosen = generated
+        .map((fuzz, index) => ({ fuzz, index }))
+        .filter(({ fuzz, index }) => (!ONLY || ONLY.includes(index)) && (!ENDPOINTS || ENDPOINTS.has(fuzz.endpoint)));
+      // Stable: within a phase the generated order is kept.
+      const ordered = [...chosen].sort((a, b) => a.fuzz.phase - b.fuzz.phase);
+      const adminsBefore = await prisma.user.count({ where: { role: "ADMIN" } });
 
-    const run = await sendInBatches(ordered);
-    console.log(summary(run));
+      const run = await sendInBatches(ordered);
+      console.log(summary(run));
 
-    const problems: string[] = [];
-    if (run.failures.length > 0) {
-      const logged = loggedErrorSummary(fs.readFileSync(stack().logFile, "utf8").split("\n"));
-      problems.push(await failureReport(run.failures, serverLogFor, REPRODUCE));
-      problems.push(`Errors the web server logged during the run (some belong to 4xx answers):\n${logged}`);
-    }
-    if (run.storage.length > 0) problems.push(`Rows stored that no accepted request accounts for (reproduce: ${REPRODUCE}):\n${run.storage.join("\n")}`);
-    const adminsAfter = await prisma.user.count({ where: { role: "ADMIN" } });
-    if (adminsAfter !== adminsBefore) problems.push(`Sign-up created ${adminsAfter - adminsBefore} admin accounts`);
-    if (problems.length > 0) expect.fail(problems.join("\n\n"));
-    if (!ONLY && !ENDPOINTS) expect(chosen.length).toBe(RUNS);
-  });
+      const problems: string[] = [];
+      if (run.failures.length > 0) {
+        const logged = loggedErrorSummary(fs.readFileSync(stack().logFile, "utf8").split("\n"));
+        problems.push(await failureReport(run.failures, serverLogFor, REPRODUCE));
+        problems.push(`Errors the web server logged during the run (some belong to 4xx answers):\n${logged}`);
+      }
+      if (run.storage.length > 0) problems.push(`Rows stored that no accepted request accounts for (reproduce: ${REPRODUCE}):\n${run.storage.join("\n")}`);
+      const adminsAfter = await prisma.user.count({ where: { role: "ADMIN" } });
+      if (adminsAfter !== adminsBefore) problems.push(`Sign-up created ${adminsAfter - adminsBefore} admin accounts`);
+      if (problems.length > 0) expect.fail(problems.join("\n\n"));
+      if (!ONLY && !ENDPOINTS) expect(chosen.length).toBe(RUNS);
+    },
+  );
 });

@@ -73,8 +73,10 @@ function applyMutations(base: Entries, mutations: readonly Mutation[]): Entries 
   let entries: Entries = base.map(([k, v]) => [k, v]);
   for (const m of mutations) {
     if (m.op === "delete") entries = entries.filter(([k]) => k !== m.key);
-    else if (m.op === "duplicate") (m.before ? entries.unshift([m.key, m.value]) : entries.push([m.key, m.value]));
-    else {
+    else if (m.op === "duplicate") {
+      if (m.before) entries.unshift([m.key, m.value]);
+      else entries.push([m.key, m.value]);
+    } else {
       const at = entries.findIndex(([k]) => k === m.key);
       if (at >= 0) entries[at] = [m.key, m.value];
       else entries.push([m.key, m.value]);
@@ -89,9 +91,7 @@ const shown = (text: string) => {
 };
 
 function describeMutations(mutations: readonly Mutation[]): string {
-  return mutations
-    .map((m) => (m.op === "delete" ? `without ${m.key}` : `${m.op === "duplicate" ? "twice " : ""}${shown(m.key)}=${shown(m.value)}`))
-    .join(", ");
+  return mutations.map((m) => (m.op === "delete" ? `without ${m.key}` : `${m.op === "duplicate" ? "twice " : ""}${shown(m.key)}=${shown(m.value)}`)).join(", ");
 }
 
 /** One to four changes to a valid record: a known key (or a hostile one) set, removed or repeated. */
@@ -118,19 +118,31 @@ interface Encoded {
 /** A JSON body: the base with hostile changes, now and then not JSON (or not an object) at all. */
 function jsonBody(base: Record<string, string>, keys: readonly string[], value: fc.Arbitrary<string> = hostileJsonValue): fc.Arbitrary<Encoded> {
   return fc.oneof(
-    { weight: 40, arbitrary: mutations(keys, value).map((ms) => ({ body: rawJsonObject(applyMutations(jsonEntries(base), ms)), notes: describeMutations(ms) })) },
+    {
+      weight: 40,
+      arbitrary: mutations(keys, value).map((ms) => ({ body: rawJsonObject(applyMutations(jsonEntries(base), ms)), notes: describeMutations(ms) })),
+    },
     { weight: 4, arbitrary: malformedJsonBody.map((body) => ({ body: body, notes: `malformed JSON ${shown(body)}` })) },
     {
       weight: 1,
-      arbitrary: fc.tuple(fc.constantFrom(...keys), fc.oneof({ weight: 30, arbitrary: longText(65_000, 80_000) }, { weight: 1, arbitrary: longText(1_050_000, 1_100_000) })).map(([key, text]) => ({
-        body: rawJsonObject([...jsonEntries(base), [key, JSON.stringify(text)]]),
-        notes: `oversized ${key} (${text.length} chars)`,
-      })),
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(...keys),
+          fc.oneof({ weight: 30, arbitrary: longText(65_000, 80_000) }, { weight: 1, arbitrary: longText(1_050_000, 1_100_000) }),
+        )
+        .map(([key, text]) => ({
+          body: rawJsonObject([...jsonEntries(base), [key, JSON.stringify(text)]]),
+          notes: `oversized ${key} (${text.length} chars)`,
+        })),
     },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.constantFrom(...keys), fc.uint8Array({ minLength: 1, maxLength: 12 }), fc.constantFrom([0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x00], [0xfe, 0xff]))
+        .tuple(
+          fc.constantFrom(...keys),
+          fc.uint8Array({ minLength: 1, maxLength: 12 }),
+          fc.constantFrom([0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x00], [0xfe, 0xff]),
+        )
         .map(([key, bytes, invalid]) => {
           const head = rawJsonObject(jsonEntries(base).filter(([k]) => k !== key)).slice(0, -1);
           const body = Buffer.concat([Buffer.from(`${head},${JSON.stringify(key)}:"`), Buffer.from(invalid), Buffer.from(bytes), Buffer.from('"}')]);
@@ -147,7 +159,9 @@ function formBody(base: Record<string, string>, keys: readonly string[], value: 
     { weight: 12, arbitrary: mutations(keys, value).map((ms) => ({ body: formText(applyMutations(formEntries(base), ms)), notes: describeMutations(ms) })) },
     {
       weight: 1,
-      arbitrary: fc.tuple(bracketKeys, value).map(([key, v]) => ({ body: `${formText(formEntries(base))}&${formEncode(key)}=${v}&fields%5Bx%5D=${v}`, notes: `bracket keys ${key}` })),
+      arbitrary: fc
+        .tuple(bracketKeys, value)
+        .map(([key, v]) => ({ body: `${formText(formEntries(base))}&${formEncode(key)}=${v}&fields%5Bx%5D=${v}`, notes: `bracket keys ${key}` })),
     },
     {
       weight: 1,
@@ -169,7 +183,17 @@ const keyChoice = fc.oneof(
 );
 const keyPlace = fc.constantFrom("bearer", "bearer", "bearer", "bearer", "x-api-key", "query", "bearer-and-query");
 const malformedAuthorization = fc.oneof(
-  fc.constantFrom("Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer lx_", "Bearer lx_0123456789_", "Token abc", "bearer  lx_ zz", "Bearer null", "Bearer undefined"),
+  fc.constantFrom(
+    "Bearer",
+    "Bearer ",
+    "Basic dXNlcjpwYXNz",
+    "Bearer lx_",
+    "Bearer lx_0123456789_",
+    "Token abc",
+    "bearer  lx_ zz",
+    "Bearer null",
+    "Bearer undefined",
+  ),
   longText(100, 20_000).map((t) => `Bearer ${t.replace(/[^\x21-\x7e]/g, "a")}`),
 );
 
@@ -270,39 +294,51 @@ function validLead(ctx: FuzzContext, id: string, typed: boolean): Record<string,
 const POSTBACK_VALUES_JSON = fc.oneof(
   { weight: 8, arbitrary: hostileJsonValue },
   // Values the envelope parses: test mode, counts, timestamps, URLs.
-  { weight: 1, arbitrary: fc.constantFrom('"1"', '"true"', "true", "1", '"yes"', '"2025-01-31T14:05:00Z"', '"2025-02-30T25:61:00Z"', '"https://cert.example/x"', '"http://x"', '"86401"', "86400.5", '"1e3"') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '"1"',
+      '"true"',
+      "true",
+      "1",
+      '"yes"',
+      '"2025-01-31T14:05:00Z"',
+      '"2025-02-30T25:61:00Z"',
+      '"https://cert.example/x"',
+      '"http://x"',
+      '"86401"',
+      "86400.5",
+      '"1e3"',
+    ),
+  },
 );
 
 function postback(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   const base = fc.tuple(fc.uuid(), fc.boolean()).map(([id, typed]) => validLead(ctx, id, typed));
-  const json = fc
-    .tuple(base, credentials(ctx, "affiliate"), contentTypeFor("application/json"), contentEncoding)
-    .chain(([lead, creds, type, encoding]) =>
-      jsonBody(lead, POSTBACK_KEYS, POSTBACK_VALUES_JSON).map(({ body, notes }) => ({
-        endpoint: "postback" as const,
-        label: "POST /api/v1/leads (json)",
-        phase: creds.phase,
-        method: "POST" as const,
-        path: `/api/v1/leads${creds.query ? `?${creds.query}` : ""}`,
-        headers: withHeaders(creds.headers, type, encoding),
-        body,
-        notes: `${creds.notes}${notes}; content-type ${shown(type ?? "none")}${encoding ? `; content-encoding ${encoding}` : ""}`,
-      })),
-    );
-  const form = fc
-    .tuple(base, credentials(ctx, "affiliate"), contentTypeFor("application/x-www-form-urlencoded"))
-    .chain(([lead, creds, type]) =>
-      formBody(lead, POSTBACK_KEYS).map(({ body, notes }) => ({
-        endpoint: "postback" as const,
-        label: "POST /api/v1/leads (form)",
-        phase: creds.phase,
-        method: "POST" as const,
-        path: `/api/v1/leads${creds.query ? `?${creds.query}` : ""}`,
-        headers: withHeaders(creds.headers, type, undefined),
-        body,
-        notes: `${creds.notes}${notes}; content-type ${shown(type ?? "none")}`,
-      })),
-    );
+  const json = fc.tuple(base, credentials(ctx, "affiliate"), contentTypeFor("application/json"), contentEncoding).chain(([lead, creds, type, encoding]) =>
+    jsonBody(lead, POSTBACK_KEYS, POSTBACK_VALUES_JSON).map(({ body, notes }) => ({
+      endpoint: "postback" as const,
+      label: "POST /api/v1/leads (json)",
+      phase: creds.phase,
+      method: "POST" as const,
+      path: `/api/v1/leads${creds.query ? `?${creds.query}` : ""}`,
+      headers: withHeaders(creds.headers, type, encoding),
+      body,
+      notes: `${creds.notes}${notes}; content-type ${shown(type ?? "none")}${encoding ? `; content-encoding ${encoding}` : ""}`,
+    })),
+  );
+  const form = fc.tuple(base, credentials(ctx, "affiliate"), contentTypeFor("application/x-www-form-urlencoded")).chain(([lead, creds, type]) =>
+    formBody(lead, POSTBACK_KEYS).map(({ body, notes }) => ({
+      endpoint: "postback" as const,
+      label: "POST /api/v1/leads (form)",
+      phase: creds.phase,
+      method: "POST" as const,
+      path: `/api/v1/leads${creds.query ? `?${creds.query}` : ""}`,
+      headers: withHeaders(creds.headers, type, undefined),
+      body,
+      notes: `${creds.notes}${notes}; content-type ${shown(type ?? "none")}`,
+    })),
+  );
   const get = fc.tuple(base, credentials(ctx, "affiliate")).chain(([lead, creds]) =>
     formBody(lead, POSTBACK_KEYS).map(({ body, notes }) => ({
       endpoint: "postback" as const,
@@ -319,7 +355,22 @@ function postback(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
 
 // ---- ping-post ---------------------------------------------------------------------------------
 
-const PING_KEYS = ["offer_id", "state", "postal_code", "email_hash", "phone_hash", "s1", "s3", "fields", "sub_ids", "first_name", "email", "age", "coverage", "api_key"] as const;
+const PING_KEYS = [
+  "offer_id",
+  "state",
+  "postal_code",
+  "email_hash",
+  "phone_hash",
+  "s1",
+  "s3",
+  "fields",
+  "sub_ids",
+  "first_name",
+  "email",
+  "age",
+  "coverage",
+  "api_key",
+] as const;
 
 function validPing(ctx: FuzzContext, typed: boolean): Record<string, string> {
   const ping: Record<string, string> = { offer_id: typed ? ctx.typedOfferId : ctx.offerId, state: "CA", postal_code: "94107", s1: "fuzz" };
@@ -330,7 +381,9 @@ function validPing(ctx: FuzzContext, typed: boolean): Record<string, string> {
 function ping(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   const hashLike = fc.oneof(hostileJsonValue, fc.constantFrom(`"${"a".repeat(64)}"`, `"${"A".repeat(64)}"`, `"${"g".repeat(64)}"`, `"${"a".repeat(63)}"`));
   return fc.tuple(fc.boolean(), credentials(ctx, "affiliate"), fc.boolean(), contentTypeFor("application/json")).chain(([typed, creds, asForm, type]) => {
-    const body = asForm ? formBody(validPing(ctx, typed), PING_KEYS) : jsonBody(validPing(ctx, typed), PING_KEYS, fc.oneof({ weight: 4, arbitrary: hostileJsonValue }, { weight: 1, arbitrary: hashLike }));
+    const body = asForm
+      ? formBody(validPing(ctx, typed), PING_KEYS)
+      : jsonBody(validPing(ctx, typed), PING_KEYS, fc.oneof({ weight: 4, arbitrary: hostileJsonValue }, { weight: 1, arbitrary: hashLike }));
     const contentType = asForm ? "application/x-www-form-urlencoded" : type;
     return body.map(({ body, notes }) => ({
       endpoint: "ping" as const,
@@ -353,7 +406,17 @@ function signToken(payloadText: string, secret: string): string {
 /** Bid tokens: a real one from a ping sent first, a forged or garbled one, or a signed one that names no ping. */
 function bidToken(ctx: FuzzContext): fc.Arbitrary<{ token: string; real: boolean; notes: string }> {
   const signedPayload = (overrides: Record<string, unknown>) =>
-    JSON.stringify({ pid: "no-such-ping", bid: "no-such-bid", aff: ctx.affiliateCompanyId, off: ctx.offerId, price: 3000, cur: "usd", dh: "0".repeat(64), exp: 4_102_444_800, ...overrides });
+    JSON.stringify({
+      pid: "no-such-ping",
+      bid: "no-such-bid",
+      aff: ctx.affiliateCompanyId,
+      off: ctx.offerId,
+      price: 3000,
+      cur: "usd",
+      dh: "0".repeat(64),
+      exp: 4_102_444_800,
+      ...overrides,
+    });
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ token: BID_TOKEN_PLACEHOLDER, real: true, notes: "real token" }) },
     { weight: 2, arbitrary: hostileText.map((token) => ({ token, real: false, notes: `token ${shown(token)}` })) },
@@ -367,13 +430,15 @@ function bidToken(ctx: FuzzContext): fc.Arbitrary<{ token: string; real: boolean
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom(
-        { notes: "signed token for no ping", payload: signedPayload({}) },
-        { notes: "expired signed token", payload: signedPayload({ exp: 1_000_000_000 }) },
-        { notes: "signed token for another offer", payload: signedPayload({ off: "another-offer" }) },
-        { notes: "signed token of another affiliate", payload: signedPayload({ aff: "another-affiliate" }) },
-        { notes: "signed token, payload not an object", payload: "[]" },
-      ).map(({ notes, payload }) => ({ token: signToken(payload, ctx.bidTokenSecret), real: false, notes })),
+      arbitrary: fc
+        .constantFrom(
+          { notes: "signed token for no ping", payload: signedPayload({}) },
+          { notes: "expired signed token", payload: signedPayload({ exp: 1_000_000_000 }) },
+          { notes: "signed token for another offer", payload: signedPayload({ off: "another-offer" }) },
+          { notes: "signed token of another affiliate", payload: signedPayload({ aff: "another-affiliate" }) },
+          { notes: "signed token, payload not an object", payload: "[]" },
+        )
+        .map(({ notes, payload }) => ({ token: signToken(payload, ctx.bidTokenSecret), real: false, notes })),
     },
   );
 }
@@ -412,25 +477,44 @@ function pull(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   const cursor = fc.oneof(
     fc.constant(ctx.pullCursor),
     fc
-      .tuple(fc.constantFrom("2025-01-01T00:00:00.000Z", "+275760-09-13T00:00:00.000Z", "-271821-04-20T00:00:00.000Z", "0001-01-01T00:00:00Z", "garbage", ""), hostileText)
+      .tuple(
+        fc.constantFrom("2025-01-01T00:00:00.000Z", "+275760-09-13T00:00:00.000Z", "-271821-04-20T00:00:00.000Z", "0001-01-01T00:00:00Z", "garbage", ""),
+        hostileText,
+      )
       .map(([iso, id]) => Buffer.from(`${iso}|${id}`).toString("base64url")),
     hostileText.map((t) => Buffer.from(t).toString("base64url")),
   );
   const value = fc.oneof(
     { weight: 3, arbitrary: hostileFormValue },
-    { weight: 2, arbitrary: fc.constantFrom("0", "-1", "1e400", "500", "501", "1.5", "0x10", "%205", "5%20", "NaN", "Infinity", "-0", "", "99999999999999999999") },
-    { weight: 2, arbitrary: fc.constantFrom("2025-01-01T00:00:00Z", "2025-13-45T99:99:99Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2025-01-01", "now", "2025-01-01T00:00:00%2B14:00") },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom("0", "-1", "1e400", "500", "501", "1.5", "0x10", "%205", "5%20", "NaN", "Infinity", "-0", "", "99999999999999999999"),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        "2025-01-01T00:00:00Z",
+        "2025-13-45T99:99:99Z",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999999Z",
+        "2025-01-01",
+        "now",
+        "2025-01-01T00:00:00%2B14:00",
+      ),
+    },
     { weight: 2, arbitrary: cursor.map(encodeURIComponent) },
   );
-  return fc.tuple(credentials(ctx, "advertiser"), formBody({ limit: "10", since: "2025-01-01T00:00:00Z" }, ["limit", "since", "cursor", "api_key"], value)).map(([creds, { body, notes }]) => ({
-    endpoint: "pull" as const,
-    label: "GET /api/v1/advertiser/leads",
-    phase: creds.phase,
-    method: "GET" as const,
-    path: `/api/v1/advertiser/leads?${joinQuery(body, creds.query)}`,
-    headers: creds.headers,
-    notes: `${creds.notes}${notes}`,
-  }));
+  return fc
+    .tuple(credentials(ctx, "advertiser"), formBody({ limit: "10", since: "2025-01-01T00:00:00Z" }, ["limit", "since", "cursor", "api_key"], value))
+    .map(([creds, { body, notes }]) => ({
+      endpoint: "pull" as const,
+      label: "GET /api/v1/advertiser/leads",
+      phase: creds.phase,
+      method: "GET" as const,
+      path: `/api/v1/advertiser/leads?${joinQuery(body, creds.query)}`,
+      headers: creds.headers,
+      notes: `${creds.notes}${notes}`,
+    }));
 }
 
 function leadRead(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
@@ -478,33 +562,39 @@ const STRIPE_VALUES = fc.oneof(
 
 function stripeWebhook(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   const eventId = fc.oneof({ weight: 9, arbitrary: fc.uuid().map((id) => `evt_fuzz_${id}`) }, { weight: 1, arbitrary: fc.constant("evt_fuzz_repeated") });
-  const event = fc.tuple(eventId, fc.constantFrom("checkout.session.completed", "checkout.session.expired", "customer.created", "payment_intent.succeeded")).map(([id, type]) => ({
-    id,
-    object: "event",
-    type,
-  }));
-  const signed = fc
-    .tuple(event, fc.constantFrom("cs_test_unknown_session", "cs_fuzz"))
-    .chain(([base, session]) =>
-      mutations(STRIPE_EVENT_KEYS, STRIPE_VALUES).map((ms) => {
-        const entries = applyMutations([...jsonEntries(base), ["data", JSON.stringify({ object: { id: session, object: "checkout.session" } })]], ms);
-        // Signed as the server reads it: a lone surrogate reaches it as U+FFFD.
-        const payload = Buffer.from(rawJsonObject(entries)).toString("utf8");
-        return {
-          endpoint: "stripe" as const,
-          label: "POST /webhooks/stripe (signed)",
-          phase: 0 as const,
-          method: "POST" as const,
-          path: "/webhooks/stripe",
-          headers: { "content-type": "application/json", "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: ctx.stripeWebhookSecret }) },
-          body: payload,
-          notes: `signed event ${describeMutations(ms)}`,
-        };
-      }),
-    );
+  const event = fc
+    .tuple(eventId, fc.constantFrom("checkout.session.completed", "checkout.session.expired", "customer.created", "payment_intent.succeeded"))
+    .map(([id, type]) => ({
+      id,
+      object: "event",
+      type,
+    }));
+  const signed = fc.tuple(event, fc.constantFrom("cs_test_unknown_session", "cs_fuzz")).chain(([base, session]) =>
+    mutations(STRIPE_EVENT_KEYS, STRIPE_VALUES).map((ms) => {
+      const entries = applyMutations([...jsonEntries(base), ["data", JSON.stringify({ object: { id: session, object: "checkout.session" } })]], ms);
+      // Signed as the server reads it: a lone surrogate reaches it as U+FFFD.
+      const payload = Buffer.from(rawJsonObject(entries)).toString("utf8");
+      return {
+        endpoint: "stripe" as const,
+        label: "POST /webhooks/stripe (signed)",
+        phase: 0 as const,
+        method: "POST" as const,
+        path: "/webhooks/stripe",
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: ctx.stripeWebhookSecret }),
+        },
+        body: payload,
+        notes: `signed event ${describeMutations(ms)}`,
+      };
+    }),
+  );
   const unsigned = fc
     .tuple(
-      fc.oneof(malformedJsonBody, event.map((e) => JSON.stringify(e))),
+      fc.oneof(
+        malformedJsonBody,
+        event.map((e) => JSON.stringify(e)),
+      ),
       fc.constantFrom("none", "garbage", "t=abc,v1=zz", "wrong-secret", "stale", "empty"),
     )
     .map(([payload, signature]) => {
@@ -515,7 +605,11 @@ function stripeWebhook(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
       if (signature === "empty") headers["stripe-signature"] = "";
       if (signature === "wrong-secret") headers["stripe-signature"] = Stripe.webhooks.generateTestHeaderString({ payload: wire, secret: "whsec_wrong" });
       if (signature === "stale") {
-        headers["stripe-signature"] = Stripe.webhooks.generateTestHeaderString({ payload: wire, secret: ctx.stripeWebhookSecret, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+        headers["stripe-signature"] = Stripe.webhooks.generateTestHeaderString({
+          payload: wire,
+          secret: ctx.stripeWebhookSecret,
+          timestamp: Math.floor(Date.now() / 1000) - 3600,
+        });
       }
       return {
         endpoint: "stripe" as const,
@@ -551,7 +645,10 @@ const OFF_SITE_REDIRECTS = [
 
 /** Same-site Origin mostly (the cross-site check is its own test); sometimes none or another site. */
 const origin = (ctx: FuzzContext) =>
-  fc.oneof({ weight: 12, arbitrary: fc.constant<string | undefined>(ctx.appUrl) }, { weight: 1, arbitrary: fc.constantFrom<string | undefined>(undefined, "https://evil.example", "null") });
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constant<string | undefined>(ctx.appUrl) },
+    { weight: 1, arbitrary: fc.constantFrom<string | undefined>(undefined, "https://evil.example", "null") },
+  );
 
 function formEndpoint(
   ctx: FuzzContext,
@@ -593,7 +690,10 @@ function signup(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
     password: `violet-harbour-${id.slice(0, 8)}-lantern`,
     role,
   }));
-  const value = fc.oneof({ weight: 4, arbitrary: hostileFormValue }, { weight: 1, arbitrary: fc.constantFrom("ADMIN", "admin", "PLATFORM", "ADVERTISER%00", "AFFILIATE,ADMIN") });
+  const value = fc.oneof(
+    { weight: 4, arbitrary: hostileFormValue },
+    { weight: 1, arbitrary: fc.constantFrom("ADMIN", "admin", "PLATFORM", "ADVERTISER%00", "AFFILIATE,ADMIN") },
+  );
   return formEndpoint(ctx, "signup", base, ["name", "companyName", "email", "password", "role"], value);
 }
 

@@ -30,7 +30,15 @@ export function headlineOf(answer: Answer): string {
   const error = answer.json?.error;
   if (error && typeof error.message === "string") return `${String(error.code)}: ${error.message}`;
   const pre = /<pre>([\s\S]*?)<\/pre>/.exec(answer.text);
-  const text = pre ? pre[1].replace(/&nbsp;/g, " ").replace(/<br>/g, "\n").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">") : visibleText(answer.text);
+  const text = pre
+    ? pre[1]
+        .replace(/&nbsp;/g, " ")
+        .replace(/<br>/g, "\n")
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+    : visibleText(answer.text);
   return text.trim().split("\n")[0].slice(0, 160);
 }
 
@@ -59,7 +67,11 @@ function errorsIn(log: string[]): string[] {
     let header = lines[i].trim();
     if (header.startsWith("ZodError")) header = "ZodError (a schema's parse threw)";
     // Prisma puts the message on the lines after "PrismaClient…Error:".
-    else if (header.endsWith(":")) header += ` ${lines.slice(i + 1, i + 4).filter((l) => l.trim() && !/^\s*at /.test(l)).join(" ")}`;
+    else if (header.endsWith(":"))
+      header += ` ${lines
+        .slice(i + 1, i + 4)
+        .filter((l) => l.trim() && !/^\s*at /.test(l))
+        .join(" ")}`;
     let frame: string | undefined;
     let inStack = false;
     for (let j = i + 1; j < lines.length && !ERROR_HEADER.test(lines[j]); j++) {
@@ -87,7 +99,10 @@ const normalised = (text: string) =>
 export function loggedErrorSummary(log: string[]): string {
   const counts = new Map<string, number>();
   for (const error of errorsIn(log)) counts.set(normalised(error), (counts.get(normalised(error)) ?? 0) + 1);
-  return [...counts.entries()].sort(([, a], [, b]) => b - a).map(([error, count]) => `  ${String(count).padStart(5)} × ${error}`).join("\n");
+  return [...counts.entries()]
+    .sort(([, a], [, b]) => b - a)
+    .map(([error, count]) => `  ${String(count).padStart(5)} × ${error}`)
+    .join("\n");
 }
 
 const REPLAY_BUDGET = 150;
@@ -106,12 +121,14 @@ export async function failureReport(failures: Failure[], replay: Replay, reprodu
   const distinct = new Map<string, { count: number; example: Failure; answer: Answer; log: string[] }>();
   for (const members of groups.values()) {
     const bySize = [...members].sort((a, b) => requestSize(a.fuzz) - requestSize(b.fuzz));
-    const picks = [...new Set(Array.from({ length: Math.min(quota, bySize.length) }, (_, i) => Math.floor((i * bySize.length) / Math.min(quota, bySize.length))))];
+    const picks = [
+      ...new Set(Array.from({ length: Math.min(quota, bySize.length) }, (_, i) => Math.floor((i * bySize.length) / Math.min(quota, bySize.length)))),
+    ];
     for (const pick of picks) {
       const example = bySize[pick];
       const { answer, log } = await replay(example.fuzz);
       const failsAlone = answer.status === example.status;
-      const cause = failsAlone ? errorsIn(log)[0] ?? example.headline : `only together with other requests (alone it answers ${answer.status})`;
+      const cause = failsAlone ? (errorsIn(log)[0] ?? example.headline) : `only together with other requests (alone it answers ${answer.status})`;
       const key = `${example.fuzz.label} — ${example.problem} — ${normalised(cause).slice(0, 240)}`;
       const share = members.length / picks.length;
       const known = distinct.get(key);

@@ -49,7 +49,7 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
       "constructor",
       "toString",
       "' OR 1=1 --",
-      "'; DROP TABLE \"Lead\"; --",
+      '\'; DROP TABLE "Lead"; --',
       "<script>alert(1)</script>",
       "=cmd|' /C calc'!A0",
       "-1+1+cmd|' /C calc'!A0",
@@ -143,41 +143,61 @@ export function rawJsonObject(entries: ReadonlyArray<readonly [string, string]>)
 
 /** A key a client should not send: control characters, prototype names, or very long. */
 export const hostileKey: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "hasOwnProperty", "", " ", "\u0000", "a\u0000b", "\ud800", "fields", "sub_ids", "api_key", "$where") },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      "__proto__",
+      "constructor",
+      "prototype",
+      "hasOwnProperty",
+      "",
+      " ",
+      "\u0000",
+      "a\u0000b",
+      "\ud800",
+      "fields",
+      "sub_ids",
+      "api_key",
+      "$where",
+    ),
+  },
   { weight: 4, arbitrary: fc.string({ unit: hostileChar, minLength: 1, maxLength: 12 }) },
   { weight: 1, arbitrary: longText(300, 5_000) },
 );
 
 /** Text that is not valid JSON, or not a JSON object, though it may look like one. */
 export const malformedJsonBody: fc.Arbitrary<string> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(
-    "",
-    " ",
-    "{",
-    "}",
-    "{]",
-    '{"offer_id":',
-    '{"a":1,}',
-    "{'a':1}",
-    '{a:1}',
-    '{"a":NaN}',
-    '{"a":Infinity}',
-    '{"a":undefined}',
-    '{"a":1} {"b":2}',
-    '{"a":"\\x41"}',
-    '{"a":"\\u12"}',
-    '{"a":"line\nbreak"}',
-    '{"a":"nul\u0000raw"}',
-    '/* comment */ {"a":1}',
-    "\ufeff{}",
-    "null",
-    "[]",
-    "[1,2,3]",
-    '"a string"',
-    "42",
-    "true",
-    "\u0000",
-  ) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      "",
+      " ",
+      "{",
+      "}",
+      "{]",
+      '{"offer_id":',
+      '{"a":1,}',
+      "{'a':1}",
+      "{a:1}",
+      '{"a":NaN}',
+      '{"a":Infinity}',
+      '{"a":undefined}',
+      '{"a":1} {"b":2}',
+      '{"a":"\\x41"}',
+      '{"a":"\\u12"}',
+      '{"a":"line\nbreak"}',
+      '{"a":"nul\u0000raw"}',
+      '/* comment */ {"a":1}',
+      "\ufeff{}",
+      "null",
+      "[]",
+      "[1,2,3]",
+      '"a string"',
+      "42",
+      "true",
+      "\u0000",
+    ),
+  },
   { weight: 1, arbitrary: deepNesting },
   { weight: 2, arbitrary: fc.json({ maxDepth: 2 }) },
   { weight: 2, arbitrary: fc.string({ unit: hostileChar, maxLength: 60 }) },
@@ -208,7 +228,9 @@ export const rawPercentText: fc.Arbitrary<string> = fc.oneof(
     "==",
     "a=b=c",
   ),
-  fc.array(fc.constantFrom("%", "%0", "%00", "%1f", "%7f", "%80", "%ff", "%d8%00", "a", "+", "=", ";", "[", "]"), { minLength: 1, maxLength: 12 }).map((parts) => parts.join("")),
+  fc
+    .array(fc.constantFrom("%", "%0", "%00", "%1f", "%7f", "%80", "%ff", "%d8%00", "a", "+", "=", ";", "[", "]"), { minLength: 1, maxLength: 12 })
+    .map((parts) => parts.join("")),
 );
 
 /**
@@ -219,17 +241,15 @@ export function formEncode(text: string): string {
   let out = "";
   for (const char of text) {
     const code = char.codePointAt(0)!;
-    if (code >= 0xd800 && code <= 0xdfff) out += `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`;
+    if (code >= 0xd800 && code <= 0xdfff)
+      out += `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`;
     else out += encodeURIComponent(char);
   }
   return out;
 }
 
 /** A form-body or query-string value: encoded hostile text or raw malformed percent-encoding. */
-export const hostileFormValue: fc.Arbitrary<string> = fc.oneof(
-  { weight: 3, arbitrary: hostileText.map(formEncode) },
-  { weight: 2, arbitrary: rawPercentText },
-);
+export const hostileFormValue: fc.Arbitrary<string> = fc.oneof({ weight: 3, arbitrary: hostileText.map(formEncode) }, { weight: 2, arbitrary: rawPercentText });
 
 /** Content types that are wrong, missing, oddly written or contradict each other (undefined: no header). */
 export const contentTypeFor = (correct: string): fc.Arbitrary<string | undefined> =>
@@ -257,7 +277,7 @@ export const contentTypeFor = (correct: string): fc.Arbitrary<string | undefined
         "application/vnd.api+json",
         "*/*",
         "json",
-        "application/json; boundary=\"\"",
+        'application/json; boundary=""',
       ),
     },
   );
