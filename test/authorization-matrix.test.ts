@@ -41,6 +41,9 @@ type Answers = Record<Role, Expected>;
 
 /** What the tests know about the accounts and their data. */
 interface World {
+  affiliateId: string;
+  payoutId: string;
+  noticeId: string;
   leadId: string;
   leadEmail: string;
   offerId: string;
@@ -138,6 +141,23 @@ const MATRIX: Record<string, RouteRow> = {
     POST: { "approve a lead": { form: () => ({ decision: "approve", reason: "matrix" }), answers: adminOnly(409) } },
   },
   "routes/admin.review._index": { GET: adminOnly(200) },
+  "routes/admin.payouts": {
+    GET: adminOnly(200),
+    POST: {
+      "hold the first affiliate's payouts": { form: (w) => ({ intent: "hold", affiliateId: w.affiliateId, reason: "matrix" }), answers: adminOnly(200) },
+      "run payouts now": { form: () => ({ intent: "run" }), answers: adminOnly(200) },
+    },
+  },
+  // A notice belongs to one user: anyone else is told it does not exist.
+  "routes/notices.$noticeId.dismiss": {
+    GET: all(405),
+    POST: {
+      "dismiss the first affiliate's notice": {
+        form: () => ({}),
+        answers: { visitor: LOGIN, otherAffiliate: 404, otherAdvertiser: 404, admin: 404, affiliate: "302 /affiliate", advertiser: 404 },
+      },
+    },
+  },
   "routes/admin.suppression": {
     GET: adminOnly(200),
     POST: { "suppress an email": { form: () => ({ kind: "EMAIL", lines: "suppressed-by-matrix@example.test" }), answers: adminOnly(200) } },
@@ -198,6 +218,14 @@ const MATRIX: Record<string, RouteRow> = {
     },
   },
   "routes/affiliate.leads": { GET: affiliatesOnly(200) },
+  "routes/affiliate.earnings": { GET: affiliatesOnly(200) },
+  // Setting up payouts sends the affiliate to Stripe's onboarding page (the emulator's, on 127.0.0.1).
+  "routes/affiliate.payouts": {
+    GET: affiliatesOnly(200),
+    POST: { "set up payouts with Stripe": { form: () => ({}), answers: affiliatesOnly("302 http://127.0.0.1:") } },
+  },
+  "routes/affiliate.payouts.onboarding": { GET: affiliatesOnly("302 http://127.0.0.1:") },
+  "routes/affiliate.payouts.$payoutId[.]csv": { GET: affiliatesOnly(200, 404) },
   "routes/affiliate.offers.new": {
     GET: affiliatesOnly(200),
     POST: { "an empty offer": { form: () => ({}), answers: affiliatesOnly(400) } },
@@ -273,7 +301,11 @@ interface Got {
 }
 
 function fillParams(url: string, world: World): string {
-  return url.replace(":leadId", encodeURIComponent(world.leadId)).replace(":offerId", encodeURIComponent(world.offerId));
+  return url
+    .replace(":leadId", encodeURIComponent(world.leadId))
+    .replace(":offerId", encodeURIComponent(world.offerId))
+    .replace(":payoutId", encodeURIComponent(world.payoutId))
+    .replace(":noticeId", encodeURIComponent(world.noticeId));
 }
 
 async function ask(route: RouteModule, role: Role, world: World, method: "GET" | "POST", form?: Record<string, string>, ownSession = false): Promise<Got> {
@@ -352,7 +384,19 @@ beforeAll(async () => {
   const advertiserDelivery = await settledDelivery(leadId, "CRM_WEBHOOK");
   const affiliateDelivery = await settledDelivery(leadId, "AFFILIATE_POSTBACK");
 
+  const affiliateUser = await prisma.user.findUniqueOrThrow({ where: { email: affiliate.email } });
   world = {
+    affiliateId: affiliate.actor.companyId,
+    payoutId: (await prisma.payout.create({ data: { affiliateId: affiliate.actor.companyId, amountCents: 5_000, currency: "usd", status: "PAID" } })).id,
+    noticeId: (
+      await prisma.userNotice.create({
+        data: {
+          userId: affiliateUser.id,
+          kind: "ACCOUNT_LOCKED",
+          data: { lockedAt: new Date().toISOString(), lockedUntil: new Date(Date.now() + 900_000).toISOString(), failures: 5, clientAddress: "203.0.113.7" },
+        },
+      })
+    ).id,
     leadId,
     leadEmail: fields.email,
     offerId: offer.id,

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { runPingAuction } from "~/modules/ping-post/auction.server";
-import { handleApi, readPostbackRecord } from "~/utils/api.server";
+import { handleApi, onlyPost, readPostbackRecord } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 
 // Ping-post, step 1: partial, non-personal data in, best bid and a signed bid token out. See docs/api.md, *Ping-post*.
@@ -24,3 +24,5 @@ export const action = ({ request, context }: ActionFunctionArgs) =>
       bids_received: answer.bids,
     });
   });
+
+export const loader = onlyPost;

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { postPingLead } from "~/modules/ping-post/post-lead.server";
-import { handleApi, readPostbackRecord } from "~/utils/api.server";
+import { handleApi, onlyPost, readPostbackRecord } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 
 // Ping-post, step 2: the bid token and the full lead; sold at the bid when both check out. See docs/api.md, *Ping-post*.
@@ -27,3 +27,5 @@ export const action = ({ request, context }: ActionFunctionArgs) =>
       { status: lead.created ? 201 : 200 },
     );
   });
+
+export const loader = onlyPost;

@@ -73,3 +73,8 @@ async function readRecord(request: Request): Promise<Record<string, unknown>> {
   }
   throw new MalformedBodyError("Send application/json or application/x-www-form-urlencoded");
 }
+
+/** The loader of an endpoint that only takes POST: 405 with `Allow: POST`, in the API's error envelope. */
+export function onlyPost(): Response {
+  return Response.json({ error: { code: "method_not_allowed", message: "This endpoint only takes POST" } }, { status: 405, headers: { Allow: "POST" } });
+}
