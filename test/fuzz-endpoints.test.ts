@@ -55,13 +55,13 @@ interface Accepted {
 
 /**
  * Besides their own row (Lead, Ping, StripeEvent, User + Company, Session), what accepted requests
- * may write. A refused login or sign-up may write AuditLog (a lock after repeated failures is audited).
+ * may write. A refused login or sign-up may write AuditLog and UserNotice (a lock after repeated failures is audited and its owner told).
  */
 const MAY_ALSO_WRITE = {
   lead: ["LeadEvent", "OutboxMessage"],
   post: ["LeadEvent", "OutboxMessage", "LeadSale", "JournalEntry", "Posting", "LedgerAccount", "OutboundDelivery", "OutboundAttempt"],
   ping: ["PingBid"],
-  authForm: ["AuditLog"],
+  authForm: ["AuditLog", "UserNotice"],
 } as const;
 
 /** Tables whose rows each stand for one accepted request, counted exactly. */

@@ -87,6 +87,44 @@ describe("hostile postbacks", () => {
     expect((stored.consent as { text: string }).text).toBe("I agree\r\nto be called.\tThanks");
   });
 
+  it("fields named like Object's own members (constructor, hasOwnProperty, __proto__) are checked like any other", async () => {
+    const { affiliate, lead, leadsStored } = await affiliateWithOffer();
+    for (const name of ["constructor", "hasOwnProperty", "toString", "__proto__"]) {
+      const answer = await postRawJson("/api/v1/leads", affiliate.apiKey, JSON.stringify(lead()).replace(/}$/, `,${JSON.stringify(name)}:"Ada\\u0000"}`));
+      expect(answer.status, name).toBe(422);
+      expect(answer.body.error.fields[name], name).toMatch(name === "__proto__" ? /reserved name/ : NUL_OR_CONTROL);
+      const surrogate = await postRawJson("/api/v1/leads", affiliate.apiKey, JSON.stringify(lead()).replace(/}$/, `,${JSON.stringify(name)}:"Ada\\ud800"}`));
+      expect(surrogate.status, name).toBe(422);
+    }
+    expect(await leadsStored()).toBe(0);
+  });
+
+  it("a lead the database refuses fails alone, not the postbacks stored in the same statement", async () => {
+    const { insertReceivedLead } = await import("~/modules/leads/lead-store.server");
+    const { affiliate, offer } = await affiliateWithOffer();
+    const row = (externalId: string, first_name: string) => ({
+      offerId: offer.id,
+      affiliateId: affiliate.actor.companyId,
+      externalId,
+      rawFields: { first_name },
+      subIds: {},
+      ipAddress: null,
+      userAgent: null,
+      consent: null,
+      signals: null,
+      pingId: null,
+    });
+    const outbox = { queue: "lead-processing", key: (id: string) => `lead:${id}` };
+    // Past the edge's checks (called straight), a lone surrogate makes PostgreSQL refuse the jsonb.
+    const results = await Promise.allSettled([
+      insertReceivedLead(row(affiliateLeadId(), "Ada"), outbox),
+      insertReceivedLead(row(affiliateLeadId(), "Bad\ud800"), outbox),
+      insertReceivedLead(row(affiliateLeadId(), "Grace"), outbox),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await prisma.lead.count({ where: { affiliateId: affiliate.actor.companyId } })).toBe(2);
+  });
+
   it("a field nested 9,000 levels deep (54 KB) is a 422 naming it, not a crash", async () => {
     const { affiliate, lead, leadsStored } = await affiliateWithOffer();
     const deep = "[".repeat(9000) + "1" + "]".repeat(9000);
@@ -173,6 +211,20 @@ describe("hostile URLs", () => {
       expect(page.status, path).toBe(400);
       expect(page.text, path).toContain("cannot be read");
     }
+  });
+
+  it("a pull API date or cursor outside the years the database can compare is a 422 naming it", async () => {
+    const advertiser = await makeAdvertiser();
+    const get = async (query: string) => {
+      const response = await fetch(new URL(`/api/v1/advertiser/leads?${query}`, stack().appUrl), { headers: { authorization: `Bearer ${advertiser.apiKey}` } });
+      return { status: response.status, body: await response.json() };
+    };
+    const since = await get("since=0000-01-01T00:00:00Z");
+    expect(since.status).toBe(422);
+    expect(since.body.error.fields.since).toBe("Use a date between the years 1970 and 9999");
+    const cursor = await get(`cursor=${Buffer.from("-271821-04-20T00:00:00.000Z|abc").toString("base64url")}`);
+    expect(cursor.status).toBe(422);
+    expect(cursor.body.error.fields.cursor).toMatch(/Unknown cursor/);
   });
 
   it("broken percent-encoding in a query string is read as the text it is", async () => {

@@ -81,7 +81,7 @@ export function zodFieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; mess
   const fields: FieldErrors = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join(".") || "_";
-    fields[key] ??= issue.message;
+    if (!Object.hasOwn(fields, key)) fields[key] = issue.message;
   }
   return fields;
 }

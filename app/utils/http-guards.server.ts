@@ -99,7 +99,8 @@ export function refuseUnreadableUrl(path: string, originalUrl: string): HttpRefu
   const fields: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(originalUrl.slice(q + 1))) {
     const problem = whyTextIsUnstorable(key) ?? whyTextIsUnstorable(value);
-    if (problem) fields[JSON.stringify(key).slice(1, -1)] ??= problem;
+    const name = JSON.stringify(key).slice(1, -1);
+    if (problem && !Object.hasOwn(fields, name)) fields[name] = problem;
   }
   const [first] = Object.entries(fields);
   if (!first) return null;

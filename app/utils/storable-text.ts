@@ -16,6 +16,9 @@ export function whyTextIsUnstorable(text: string): string | null {
   return null;
 }
 
+// JavaScript objects cannot keep a field of this name as data: it would be silently dropped.
+const RESERVED_KEY = "Is a reserved name";
+
 /** A key shown in an error message: control characters written as \uXXXX. */
 function printableKey(key: string): string {
   return whyTextIsUnstorable(key) ? JSON.stringify(key).slice(1, -1) : key;
@@ -27,9 +30,11 @@ function printableKey(key: string): string {
  * "sub_ids.x" for those two envelopes). Walks at most `maxDepth` levels, so any body is safe to check.
  */
 export function findUnstorableFields(record: Record<string, unknown>, maxDepth: number): FieldErrors {
-  const errors: FieldErrors = {};
+  // No prototype: a field named "__proto__" or "constructor" is a key like any other here.
+  const errors: FieldErrors = Object.create(null);
   const visit = (value: unknown, field: string, depth: number) => {
-    if (errors[field]) return;
+    // hasOwn, not errors[field]: a field named "constructor" must not find Object's.
+    if (Object.hasOwn(errors, field)) return;
     if (typeof value === "string") {
       const problem = whyTextIsUnstorable(value);
       if (problem) errors[field] = problem;
@@ -41,7 +46,7 @@ export function findUnstorableFields(record: Record<string, unknown>, maxDepth: 
       return;
     }
     for (const [key, inner] of Object.entries(value)) {
-      const problem = whyTextIsUnstorable(key);
+      const problem = key === "__proto__" ? RESERVED_KEY : whyTextIsUnstorable(key);
       if (problem) {
         errors[field] = `${problem} in the key "${printableKey(key)}"`;
         return;

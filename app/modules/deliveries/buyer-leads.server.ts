@@ -5,7 +5,7 @@ import { ValidationError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { toCsv } from "./csv";
-import type { PullQuery } from "./deliveries.schema";
+import { isStorableDate, type PullQuery } from "./deliveries.schema";
 
 // What a buyer gets for a lead it bought, the same in the CRM webhook, the pull API and the CSV:
 // the contact and the offer's fields, price, time of sale, score and temperature. Never the
@@ -45,7 +45,7 @@ function decodeCursor(cursor: string): { soldAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const soldAt = new Date(iso ?? "");
   // Row ids are [A-Za-z0-9_-]: anything else is not one of our cursors (and a NUL would reach the database).
-  if (!id || !/^[\w-]{1,64}$/.test(id) || Number.isNaN(soldAt.getTime()))
+  if (!id || !/^[\w-]{1,64}$/.test(id) || !isStorableDate(soldAt))
     throw new ValidationError({ cursor: "Unknown cursor: use the `next` value of a previous page" });
   return { soldAt, id };
 }

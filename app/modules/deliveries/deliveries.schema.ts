@@ -66,12 +66,21 @@ export type PostbackSettings = z.infer<typeof postbackSettingsSchema>;
 
 export const replayFormSchema = z.object({ deliveryId: z.string().min(1) });
 
+/** A date the database can compare with (PostgreSQL refuses years before 4713 BC; ours start in 1970). */
+export function isStorableDate(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return !Number.isNaN(date.getTime()) && year >= 1970 && year <= 9999;
+}
+
 export const PULL_DEFAULT_LIMIT = 100;
 export const PULL_MAX_LIMIT = 500;
 
 /** `GET /api/v1/advertiser/leads` query: `since` (ISO date-time), `limit`, or the `cursor` a previous page answered. */
 export const pullQuerySchema = z.object({
-  since: z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, e.g. 2025-03-14T09:00:00Z" }).optional(),
+  since: z.iso
+    .datetime({ offset: true, message: "Use an ISO 8601 date-time, e.g. 2025-03-14T09:00:00Z" })
+    .refine((v) => isStorableDate(new Date(v)), "Use a date between the years 1970 and 9999")
+    .optional(),
   limit: z.coerce
     .number({ message: "Use a whole number" })
     .int("Use a whole number")

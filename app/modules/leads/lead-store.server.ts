@@ -72,40 +72,58 @@ async function flush(): Promise<void> {
   if (batch.length === 0) return;
   const outbox = outboxTarget!;
   try {
-    const inserted = await insertBatch(batch, outbox);
-    for (const item of batch) {
-      if (inserted.has(item.leadId)) {
-        const key = outbox.key(item.leadId);
-        item.resolve({
-          id: item.leadId,
-          externalId: item.row.externalId,
-          status: "RECEIVED",
-          reasons: [],
-          created: true,
-          outboxMessage: {
-            id: inserted.get(item.leadId)!,
-            queue: outbox.queue,
-            key,
-            payload: { leadId: item.leadId },
-          },
-        });
-      } else {
-        // Already stored (a retry), or sent twice in this very batch: answer with the first.
-        prisma.lead
-          .findUniqueOrThrow({
-            where: {
-              affiliateId_externalId: {
-                affiliateId: item.row.affiliateId,
-                externalId: item.row.externalId,
-              },
-            },
-            select: { id: true, externalId: true, status: true, reasons: true },
-          })
-          .then((first) => item.resolve({ ...first, created: false }), item.reject);
-      }
-    }
+    await settleBatch(batch, outbox, await insertBatch(batch, outbox));
   } catch (error) {
-    for (const item of batch) item.reject(error);
+    if (batch.length === 1) {
+      batch[0].reject(error);
+      return;
+    }
+    // One lead the database refused must not fail the others sent at the same moment: each is
+    // stored on its own, so only the bad one answers with the error.
+    await Promise.all(
+      batch.map(async (item) => {
+        try {
+          await settleBatch([item], outbox, await insertBatch([item], outbox));
+        } catch (itemError) {
+          item.reject(itemError);
+        }
+      }),
+    );
+  }
+}
+
+/** Answers each postback of a stored batch: the new lead, or the first one stored with its id. */
+async function settleBatch(batch: Pending[], outbox: OutboxTarget, inserted: Map<string, string>): Promise<void> {
+  for (const item of batch) {
+    if (inserted.has(item.leadId)) {
+      const key = outbox.key(item.leadId);
+      item.resolve({
+        id: item.leadId,
+        externalId: item.row.externalId,
+        status: "RECEIVED",
+        reasons: [],
+        created: true,
+        outboxMessage: {
+          id: inserted.get(item.leadId)!,
+          queue: outbox.queue,
+          key,
+          payload: { leadId: item.leadId },
+        },
+      });
+    } else {
+      // Already stored (a retry), or sent twice in this very batch: answer with the first.
+      prisma.lead
+        .findUniqueOrThrow({
+          where: {
+            affiliateId_externalId: {
+              affiliateId: item.row.affiliateId,
+              externalId: item.row.externalId,
+            },
+          },
+          select: { id: true, externalId: true, status: true, reasons: true },
+        })
+        .then((first) => item.resolve({ ...first, created: false }), item.reject);
+    }
   }
 }
 

@@ -79,7 +79,7 @@ export function checkLeadFields(spec: OfferField[], country: string, raw: Record
   }
   for (const field of spec) {
     const rawValue = raw[field.name];
-    if (errors[field.name]) continue;
+    if (Object.hasOwn(errors, field.name)) continue;
     const text = rawValue === undefined || rawValue === null ? "" : String(rawValue);
     if (text.trim() === "") {
       if (field.required) errors[field.name] = "Required by this offer";
