@@ -38,7 +38,7 @@ registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WOR
 
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
 console.info(
-  `leadex workers: processing ${LEAD_PROCESSING_QUEUE} and ${OUTBOUND_DELIVERY_QUEUE} (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
+  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
 );
 
 let stopping = false;
