@@ -95,6 +95,22 @@ describe("routing", () => {
     expect(await findUnbalancedEntries(prisma)).toEqual([]);
   });
 
+  it("sells to a postpaid advertiser down to minus its credit limit and no further", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const buyer = await makeAdvertiser();
+    const order = await makeOrder(buyer.actor, offer.id, { priceCents: 3000 });
+    await prisma.company.update({ where: { id: buyer.actor.companyId }, data: { creditLimitCents: 5_000 } });
+    expect((await sendAndSettle(affiliate.apiKey, offer.id)).status).toBe("SOLD");
+    const second = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(second.status).toBe("UNSOLD");
+    expect(second.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([
+      `Order ${order.id} skipped: balance -$30.00 plus its credit limit $50.00 is below the price $30.00`,
+    ]);
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(buyer.actor.companyId, "usd"))).toBe(-3_000n);
+    expect(await findUnbalancedEntries(prisma)).toEqual([]);
+  });
+
   it("does not sell to a paused order", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor);

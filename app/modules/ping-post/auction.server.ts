@@ -3,7 +3,7 @@ import type { Order } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
 import { ensureSigningSecrets } from "~/modules/deliveries/signing.server";
 import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
-import { balancesCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { balancesCents, InsufficientBalanceError, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
 import { findOwnOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
@@ -137,7 +137,7 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const pingId = pingRow.id;
   const [alreadyBought, orders] = await Promise.all([
     isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now),
-    prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" } }),
+    prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" }, include: { advertiser: { select: { creditLimitCents: true } } } }),
   ]);
   const noBid = async (reasons: string[], asked = 0): Promise<PingAnswer> => {
     await recordPing(pingRow, [], null);
@@ -225,7 +225,7 @@ async function isAlreadyBought(offerId: string, windowDays: number, emailHash: s
 
 /** One order's answer to a ping, given why it is skipped (or null): its price (internal) or its HTTP answer (external), its wallet. */
 async function askOrder(
-  order: Order,
+  order: Order & { advertiser: { creditLimitCents: number } },
   skip: string | null,
   asking: {
     candidate: RoutingCandidate;
@@ -257,14 +257,18 @@ async function askOrder(
   } else {
     priceCents = orderPriceCents(order, candidate);
   }
-  const balance = asking.balances.get(ledgerAccounts.advertiserWallet(order.advertiserId, order.currency).code) ?? 0n;
-  if (balance < BigInt(priceCents)) {
+  // Whether the wallet could pay the bid, as the ledger's floor will judge the sale (0, or minus
+  // a postpaid advertiser's credit limit); the sale itself is refused by the ledger, not here.
+  const wallet = ledgerAccounts.advertiserWallet(order.advertiserId, order.currency);
+  const balance = asking.balances.get(wallet.code) ?? 0n;
+  const floor = -BigInt(order.advertiser.creditLimitCents);
+  if (balance - BigInt(priceCents) < floor) {
     return {
       ...base,
       status: "NO_BID",
       priceCents,
       latencyMs,
-      detail: `balance ${formatMoney(balance, order.currency)} is below the bid ${formatMoney(priceCents, order.currency)}`,
+      detail: new InsufficientBalanceError(wallet.code, balance, BigInt(priceCents), floor, order.currency).describe("bid"),
       decidedAt: new Date(),
     };
   }
