@@ -101,6 +101,8 @@ describe("payouts through Stripe Connect", () => {
     const notOnboarded = await affiliateWithEarnings(2, { onboard: false });
     const due = await affiliateWithEarnings(2);
     await stack().emulator.changeAccountRequirements(due.accountId!, { currently_due: ["individual.dob.day", "external_account"] });
+    const disabled = await affiliateWithEarnings(2);
+    await stack().emulator.changeAccountRequirements(disabled.accountId!, { disabled_reason: "rejected.fraud", payouts_enabled: false });
     const held = await affiliateWithEarnings(2);
     const admin = await makeAdmin();
     await setPayoutHold(admin.actor, held.affiliateId, { held: true, reason: "checking traffic sources" });
@@ -114,10 +116,13 @@ describe("payouts through Stripe Connect", () => {
     expect(skips.get(small.affiliateId)).toBe("Available $25.60 is below the minimum payout of $50.00");
     expect(skips.get(notOnboarded.affiliateId)).toBe("Set up payouts with Stripe to be paid");
     expect(skips.get(due.affiliateId)).toMatch(/^Stripe still needs: (date of birth, a bank account for payouts|a bank account for payouts, date of birth)$/);
+    expect(skips.get(disabled.affiliateId)).toBe("Stripe has disabled payouts on your account (rejected fraud)");
     expect(skips.get(held.affiliateId)).toBe("Payouts are held by Leadex: checking traffic sources");
     expect(await prisma.auditLog.count({ where: { action: "payouts.held", targetId: held.affiliateId, actorId: admin.actor.userId } })).toBe(1);
     expect(
-      await prisma.payout.count({ where: { affiliateId: { in: [small.affiliateId, notOnboarded.affiliateId, due.affiliateId, held.affiliateId] } } }),
+      await prisma.payout.count({
+        where: { affiliateId: { in: [small.affiliateId, notOnboarded.affiliateId, due.affiliateId, disabled.affiliateId, held.affiliateId] } },
+      }),
     ).toBe(0);
 
     // The affiliate reads why on its payouts page, with what Stripe still needs.
