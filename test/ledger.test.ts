@@ -15,6 +15,40 @@ import { prisma } from "~/utils/db.server";
 const cash = ledgerAccounts.stripeCash("usd");
 const wallet = ledgerAccounts.advertiserWallet("company-ledger-test", "usd");
 
+const fees = ledgerAccounts.platformFees("usd");
+const walletOf = (name: string) => ledgerAccounts.advertiserWallet(`company-${name}-${randomUUID()}`, "usd");
+type Wallet = ReturnType<typeof walletOf>;
+
+/** A top-up: Stripe cash in, the wallet credited (checked against `floors` when given). */
+const fund = (wallet: Wallet, cents: bigint, floors?: AccountFloor[]) =>
+  prisma.$transaction((tx) =>
+    postJournalEntry(tx, {
+      idempotencyKey: `fund:${wallet.code}:${randomUUID()}`,
+      kind: "TOP_UP",
+      description: "test top-up",
+      postings: [
+        { account: cash, amountCents: cents },
+        { account: wallet, amountCents: -cents },
+      ],
+      floors,
+    }),
+  );
+
+/** Spending from the wallet (a lead sale), checked against its floor: 0 unless one is given. */
+const spend = (wallet: Wallet, cents: bigint, floor: AccountFloor = { account: wallet, floorCents: 0n }, key: string = randomUUID()) =>
+  prisma.$transaction((tx) =>
+    postJournalEntry(tx, {
+      idempotencyKey: `spend:${key}`,
+      kind: "LEAD_SALE",
+      description: "test spend",
+      postings: [
+        { account: wallet, amountCents: cents },
+        { account: fees, amountCents: -cents },
+      ],
+      floors: [floor],
+    }),
+  );
+
 describe("ledger", () => {
   it("refuses an entry whose postings do not sum to zero", async () => {
     await expect(
@@ -55,34 +89,6 @@ describe("ledger", () => {
   });
 
   describe("floors", () => {
-    const fees = ledgerAccounts.platformFees("usd");
-    const walletOf = (name: string) => ledgerAccounts.advertiserWallet(`company-floor-${name}-${randomUUID()}`, "usd");
-    const fund = (wallet: ReturnType<typeof walletOf>, cents: bigint) =>
-      prisma.$transaction((tx) =>
-        postJournalEntry(tx, {
-          idempotencyKey: `fund:${wallet.code}:${randomUUID()}`,
-          kind: "TOP_UP",
-          description: "test top-up",
-          postings: [
-            { account: cash, amountCents: cents },
-            { account: wallet, amountCents: -cents },
-          ],
-        }),
-      );
-    const spend = (wallet: ReturnType<typeof walletOf>, cents: bigint, floor: AccountFloor = { account: wallet, floorCents: 0n }, key: string = randomUUID()) =>
-      prisma.$transaction((tx) =>
-        postJournalEntry(tx, {
-          idempotencyKey: `spend:${key}`,
-          kind: "LEAD_SALE",
-          description: "test spend",
-          postings: [
-            { account: wallet, amountCents: cents },
-            { account: fees, amountCents: -cents },
-          ],
-          floors: [floor],
-        }),
-      );
-
     it("refuses an entry that would take a wallet below zero, writing nothing", async () => {
       const wallet = walletOf("zero");
       await fund(wallet, 2_000n);
@@ -119,36 +125,15 @@ describe("ledger", () => {
       const wallet = walletOf("recovery");
       await spend(wallet, 500n, { account: wallet, floorCents: -500n });
       // The credit limit is withdrawn: the wallet is now below its floor of 0, and a top-up still lands.
-      await prisma.$transaction((tx) =>
-        postJournalEntry(tx, {
-          idempotencyKey: `recover:${wallet.code}`,
-          kind: "TOP_UP",
-          description: "test top-up",
-          postings: [
-            { account: cash, amountCents: 200n },
-            { account: wallet, amountCents: -200n },
-          ],
-          floors: [{ account: wallet, floorCents: 0n }],
-        }),
-      );
+      await fund(wallet, 200n, [{ account: wallet, floorCents: 0n }]);
       expect(await balanceCents(prisma, wallet)).toBe(-300n);
     });
   });
 
   describe("reversing entries", () => {
     it("reverses an entry once with the opposite postings, linked to it, however often it is retried", async () => {
-      const wallet = ledgerAccounts.advertiserWallet(`company-reverse-${randomUUID()}`, "usd");
-      const { entryId } = await prisma.$transaction((tx) =>
-        postJournalEntry(tx, {
-          idempotencyKey: `topup:${wallet.code}`,
-          kind: "TOP_UP",
-          description: "test top-up",
-          postings: [
-            { account: cash, amountCents: 7_000n },
-            { account: wallet, amountCents: -7_000n },
-          ],
-        }),
-      );
+      const wallet = walletOf("reverse");
+      const { entryId } = await fund(wallet, 7_000n);
       const cashBefore = await balanceCents(prisma, cash);
       const reverse = (key: string) =>
         prisma.$transaction((tx) => postReversingEntry(tx, { entryId, idempotencyKey: key, kind: "TOP_UP_REVERSED", description: "refund" }));
@@ -166,30 +151,9 @@ describe("ledger", () => {
     });
 
     it("refuses a reversal that would take a floored account below its floor", async () => {
-      const wallet = ledgerAccounts.advertiserWallet(`company-reverse-floor-${randomUUID()}`, "usd");
-      const fees = ledgerAccounts.platformFees("usd");
-      const { entryId } = await prisma.$transaction((tx) =>
-        postJournalEntry(tx, {
-          idempotencyKey: `topup:${wallet.code}`,
-          kind: "TOP_UP",
-          description: "test top-up",
-          postings: [
-            { account: cash, amountCents: 1_000n },
-            { account: wallet, amountCents: -1_000n },
-          ],
-        }),
-      );
-      await prisma.$transaction((tx) =>
-        postJournalEntry(tx, {
-          idempotencyKey: `spend:${wallet.code}`,
-          kind: "LEAD_SALE",
-          description: "spent",
-          postings: [
-            { account: wallet, amountCents: 600n },
-            { account: fees, amountCents: -600n },
-          ],
-        }),
-      );
+      const wallet = walletOf("reverse-floor");
+      const { entryId } = await fund(wallet, 1_000n);
+      await spend(wallet, 600n);
       await expect(
         prisma.$transaction((tx) =>
           postReversingEntry(tx, {

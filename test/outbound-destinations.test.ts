@@ -4,15 +4,11 @@
  * and the refusal is written where the user looks: the delivery log, the ping's bids.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "~/utils/db.server";
 import { isNonPublicAddress } from "~/utils/outbound-destination.server";
-import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
-import { fundWallet } from "./factories/billing";
-import { makeOffer, makeOrder } from "./factories/marketplace";
 import { useTestStack } from "./support/app";
 import { startFakeBuyer, type FakeBuyer } from "./support/fake-buyer";
 import { startHttpReceiver, type HttpReceiver } from "./support/http-receiver";
-import { makeMarket, postAndSettle, settledDelivery } from "./support/selling";
+import { makeMarket, pingOneExternalBuyer, postAndSettle, settledDelivery } from "./support/selling";
 
 const stack = useTestStack({ env: { OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "false", DELIVERY_MAX_ATTEMPTS: "1", PING_TIMEOUT_MS: "1000" } });
 let crm: HttpReceiver;
@@ -62,22 +58,10 @@ describe("outbound destinations", () => {
   });
 
   it("never pings an external buyer on a loopback address: its bid is an error naming the address", async () => {
-    const affiliate = await makeAffiliate();
-    const offer = await makeOffer(affiliate.actor);
-    const advertiser = await makeAdvertiser();
-    const order = await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
-    await prisma.order.update({ where: { id: order.id }, data: { pingUrl: buyer.pingUrl, postUrl: buyer.postUrl } });
-    await fundWallet(advertiser.actor, 10_000, stack().emulator);
-
-    const response = await fetch(new URL("/api/v1/ping", stack().appUrl), {
-      method: "POST",
-      headers: { authorization: `Bearer ${affiliate.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ offer_id: offer.id, state: "CA" }),
-    });
-    const answer = await response.json();
-    expect(response.status).toBe(200);
+    const { status, answer, bids } = await pingOneExternalBuyer(stack(), { pingUrl: buyer.pingUrl, postUrl: buyer.postUrl });
+    expect(status).toBe(200);
     expect(answer).toMatchObject({ bid: null, reasons: ["no_bid"], buyers_asked: 1, bids_received: 0 });
-    const [bid] = await prisma.pingBid.findMany({ where: { pingId: answer.ping_id } });
+    const [bid] = bids;
     expect(bid.status).toBe("ERROR");
     expect(bid.detail).toMatch(/^not called: 127\.0\.0\.1 is a private or local address/);
     expect(buyer.pings).toEqual([]);

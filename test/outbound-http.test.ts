@@ -6,13 +6,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { prisma } from "~/utils/db.server";
 import { MAX_ANSWER_BYTES, sendOutboundRequest, type ResolveHost } from "~/utils/outbound-http.server";
-import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
-import { fundWallet } from "./factories/billing";
-import { makeOffer, makeOrder } from "./factories/marketplace";
 import { useTestStack } from "./support/app";
-import { makeMarket, postAndSettle, settledDelivery } from "./support/selling";
+import { makeMarket, pingOneExternalBuyer, postAndSettle, settledDelivery } from "./support/selling";
 
 const stack = useTestStack({ env: { DELIVERY_MAX_ATTEMPTS: "1" } });
 
@@ -210,25 +206,12 @@ describe("outbound calls through the app", () => {
   it("a buyer's ping URL that redirects is not followed: the target receives nothing and the bid is an error naming the redirect", async () => {
     const inside = await listen();
     const buyer = await listen((_req, res) => res.writeHead(302, { location: `${inside.url}/internal` }).end());
-    const affiliate = await makeAffiliate();
-    const offer = await makeOffer(affiliate.actor);
-    const advertiser = await makeAdvertiser();
-    const order = await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
-    await prisma.order.update({ where: { id: order.id }, data: { pingUrl: `${buyer.url}/ping`, postUrl: `${buyer.url}/post` } });
-    await fundWallet(advertiser.actor, 10_000, stack().emulator);
-
-    const response = await fetch(new URL("/api/v1/ping", stack().appUrl), {
-      method: "POST",
-      headers: { authorization: `Bearer ${affiliate.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ offer_id: offer.id, state: "CA" }),
-    });
-    const answer = await response.json();
+    const { answer, bids } = await pingOneExternalBuyer(stack(), { pingUrl: `${buyer.url}/ping`, postUrl: `${buyer.url}/post` });
 
     expect(inside.requests).toEqual([]);
     expect(buyer.requests).toEqual([{ method: "POST", url: "/ping" }]);
     expect(answer).toMatchObject({ bid: null, buyers_asked: 1, bids_received: 0 });
-    const [bid] = await prisma.pingBid.findMany({ where: { pingId: answer.ping_id } });
-    expect(bid).toMatchObject({ status: "ERROR", detail: `HTTP 302 redirect to ${inside.url}/internal (not followed)` });
+    expect(bids[0]).toMatchObject({ status: "ERROR", detail: `HTTP 302 redirect to ${inside.url}/internal (not followed)` });
   });
 
   it("a CRM webhook that redirects is a failed attempt naming where it pointed, and the target receives nothing", async () => {

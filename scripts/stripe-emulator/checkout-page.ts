@@ -1,5 +1,6 @@
 /** The hosted checkout page: plain HTML, no JavaScript, posts back to `/checkout/:id/pay`. */
 import type Stripe from "stripe";
+import { escapeHtml, renderHostedPage } from "./hosted-page.js";
 import { formatAmount } from "./objects.js";
 
 export interface CheckoutPageView {
@@ -11,15 +12,8 @@ export interface CheckoutPageView {
 
 export const DEFAULT_CARD = { cardNumber: "4242 4242 4242 4242", expiry: "12 / 34", cvc: "123" };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 const STYLE = `
-  body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f6f9fc; color: #1a1f36; margin: 0; }
-  main { max-width: 28rem; margin: 3rem auto; background: #fff; border-radius: 8px; padding: 2rem;
-         box-shadow: 0 2px 8px rgba(0,0,0,.08); }
-  .badge { display: inline-block; font-size: .75rem; background: #ffde92; color: #5e3c00; border-radius: 4px; padding: .1rem .4rem; }
+  main { max-width: 28rem; }
   h1 { font-size: 1.1rem; margin: .75rem 0 .25rem; }
   .amount { font-size: 2rem; font-weight: 600; margin: 0 0 1rem; }
   ul { padding: 0; list-style: none; color: #4f566b; margin: 0 0 1.5rem; }
@@ -33,22 +27,7 @@ const STYLE = `
 `;
 
 function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<span class="badge">TEST MODE</span>
-${body}
-</main>
-</body>
-</html>
-`;
+  return renderHostedPage({ title, style: STYLE, body });
 }
 
 export function renderCheckoutPage(view: CheckoutPageView): string {

@@ -4,7 +4,15 @@
  */
 import type Stripe from "stripe";
 import type { Balances } from "./balances.js";
-import { type AccountInput, buildAccountLink, buildEvent, buildExpressAccount, buildTestBankAccount, previousAttributes } from "./connect-objects.js";
+import {
+  type AccountInput,
+  buildAccountLink,
+  buildEvent,
+  buildExpressAccount,
+  buildTestBankAccount,
+  emptyRequirements,
+  previousAttributes,
+} from "./connect-objects.js";
 import { invalidRequest, noSuch } from "./errors.js";
 import type { EventLog, RequestInfo } from "./event-log.js";
 import { newId, nowSeconds } from "./ids.js";
@@ -176,17 +184,4 @@ export class ConnectAccounts {
     }
     return count;
   }
-}
-
-function emptyRequirements(): Stripe.Account.Requirements {
-  return {
-    alternatives: [],
-    current_deadline: null,
-    currently_due: [],
-    disabled_reason: null,
-    errors: [],
-    eventually_due: [],
-    past_due: [],
-    pending_verification: [],
-  };
 }

@@ -97,6 +97,20 @@ export interface AccountInput {
 }
 
 /** A new Express account: nothing submitted, every requested capability inactive. */
+/** An account's requirements with nothing asked for. */
+export function emptyRequirements(): Stripe.Account.Requirements {
+  return {
+    alternatives: [],
+    current_deadline: null,
+    currently_due: [],
+    disabled_reason: null,
+    errors: [],
+    eventually_due: [],
+    past_due: [],
+    pending_verification: [],
+  };
+}
+
 export function buildExpressAccount(input: AccountInput): Stripe.Account {
   const id = newId("account");
   const due = initialRequirements(input.country, input.businessType, input.businessProfile);
@@ -137,28 +151,10 @@ export function buildExpressAccount(input: AccountInput): Stripe.Account {
     details_submitted: false,
     email: input.email,
     external_accounts: emptyList<Stripe.BankAccount | Stripe.Card>(`/v1/accounts/${id}/external_accounts`),
-    future_requirements: {
-      alternatives: [],
-      current_deadline: null,
-      currently_due: [],
-      disabled_reason: null,
-      errors: [],
-      eventually_due: [],
-      past_due: [],
-      pending_verification: [],
-    },
+    future_requirements: emptyRequirements(),
     metadata: input.metadata,
     payouts_enabled: false,
-    requirements: {
-      alternatives: [],
-      current_deadline: null,
-      currently_due: due,
-      disabled_reason: "requirements.past_due",
-      errors: [],
-      eventually_due: [...due],
-      past_due: [...due],
-      pending_verification: [],
-    },
+    requirements: { ...emptyRequirements(), currently_due: due, disabled_reason: "requirements.past_due", eventually_due: [...due], past_due: [...due] },
     settings: {
       branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
       card_payments: {

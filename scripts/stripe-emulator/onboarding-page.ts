@@ -1,12 +1,9 @@
 /** The hosted Connect onboarding page: plain HTML, no JavaScript, two submit buttons. */
 import type Stripe from "stripe";
-import { escapeHtml } from "./checkout-page.js";
+import { escapeHtml, renderHostedPage } from "./hosted-page.js";
 
 const STYLE = `
-  body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f6f9fc; color: #1a1f36; margin: 0; }
-  main { max-width: 32rem; margin: 3rem auto; background: #fff; border-radius: 8px; padding: 2rem;
-         box-shadow: 0 2px 8px rgba(0,0,0,.08); }
-  .badge { display: inline-block; font-size: .75rem; background: #ffde92; color: #5e3c00; border-radius: 4px; padding: .1rem .4rem; }
+  main { max-width: 32rem; }
   h1 { font-size: 1.2rem; margin: .75rem 0 .5rem; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 1rem 0; font-size: .9rem; }
   dt { color: #4f566b; } dd { margin: 0; }
@@ -17,22 +14,7 @@ const STYLE = `
 `;
 
 function layout(body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Leadex test onboarding</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<span class="badge">TEST MODE</span>
-${body}
-</main>
-</body>
-</html>
-`;
+  return renderHostedPage({ title: "Leadex test onboarding", style: STYLE, body });
 }
 
 export function renderOnboardingPage(account: Stripe.Account, formAction: string): string {

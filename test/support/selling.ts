@@ -43,3 +43,24 @@ export async function settledDelivery(leadId: string, kind: "CRM_WEBHOOK" | "AFF
     return delivery && delivery.status !== "PENDING" ? delivery : undefined;
   });
 }
+
+/**
+ * An affiliate's offer with one funded external buyer whose ping and post go to `urls`, pinged
+ * once by the affiliate: the ping's answer and the bids recorded for it.
+ */
+export async function pingOneExternalBuyer(stack: TestStack, urls: { pingUrl: string; postUrl: string }) {
+  const affiliate = await makeAffiliate();
+  const offer = await makeOffer(affiliate.actor);
+  const advertiser = await makeAdvertiser();
+  const order = await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
+  await prisma.order.update({ where: { id: order.id }, data: urls });
+  await fundWallet(advertiser.actor, 10_000, stack.emulator);
+  const response = await fetch(new URL("/api/v1/ping", stack.appUrl), {
+    method: "POST",
+    headers: { authorization: `Bearer ${affiliate.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ offer_id: offer.id, state: "CA" }),
+  });
+  const answer = await response.json();
+  const bids = await prisma.pingBid.findMany({ where: { pingId: answer.ping_id } });
+  return { status: response.status, answer, bids };
+}
