@@ -1,9 +1,11 @@
+import { CONVERSION_BILLING_QUEUE } from "~/queues/conversion-billing.queue.server";
 import { LEAD_PROCESSING_QUEUE } from "~/queues/lead-processing.queue.server";
 import { OUTBOUND_DELIVERY_QUEUE } from "~/queues/outbound-delivery.queue.server";
 import { closeQueues, getQueue } from "~/queues/queue.server";
 import { registerSchedules, SCHEDULED_TASKS, SCHEDULED_WORK_QUEUE } from "~/queues/scheduled-work.queue.server";
 import { disconnectDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
+import { conversionBillingProcessor } from "./conversion-billing.processor";
 import { leadProcessingProcessor } from "./lead-processing.processor";
 import { outboundDeliveryProcessor } from "./outbound-delivery.processor";
 import { startOutboxSweeper } from "./outbox-sweeper";
@@ -26,6 +28,12 @@ deliveryQueue.on("failed", (job, error) => {
   console.warn(`[${OUTBOUND_DELIVERY_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });
 
+const conversionQueue = getQueue(CONVERSION_BILLING_QUEUE);
+void conversionQueue.process(CONCURRENCY, conversionBillingProcessor);
+conversionQueue.on("failed", (job, error) => {
+  console.warn(`[${CONVERSION_BILLING_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+});
+
 const scheduledQueue = getQueue(SCHEDULED_WORK_QUEUE);
 void scheduledQueue.process("*", 1, scheduledWorkProcessor);
 scheduledQueue.on("failed", (job, error) => {
@@ -38,7 +46,7 @@ registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WOR
 
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
 console.info(
-  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
+  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE}, ${CONVERSION_BILLING_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
 );
 
 let stopping = false;

@@ -1,4 +1,5 @@
 import type { Env } from "~/utils/env.server";
+import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
@@ -19,5 +20,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "payout-run": {
     schedule: (env) => ({ cron: env.PAYOUT_SCHEDULE_CRON }),
     run: (runKey, payload) => runPayouts({ key: runKey, trigger: payload.triggeredById ? "ADMIN" : "SCHEDULE", triggeredById: payload.triggeredById ?? null }),
+  },
+  "conversion-upkeep": {
+    schedule: (env) => ({ every: env.CONVERSION_UPKEEP_EVERY_MS }),
+    run: () => runConversionUpkeep(),
   },
 };

@@ -6,6 +6,7 @@ import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/compo
 import { centsToInput, humanize } from "~/components/format";
 import { OfferTerms } from "~/components/offer-terms";
 import { PageHeader } from "~/components/portal-shell";
+import { defaultReserveCents } from "~/modules/conversions/conversion-terms";
 import { getMarketplaceOffer } from "~/modules/offers/offers.server";
 import {
   COMMON_TIME_ZONES,
@@ -14,11 +15,9 @@ import {
   DELIVERY_METHODS,
   FIELD_RULE_OPERATOR_LABELS,
   FIELD_RULE_OPERATORS,
-  offerTakesOrders,
   ORDER_FORM_RULE_ROWS,
   orderFormToInput,
   orderFormValues,
-  ORDERS_CPL_ONLY_MESSAGE,
   TEMPERATURE_PRICE_INPUTS,
   WEEKDAY_NAMES,
 } from "~/modules/orders/orders.schema";
@@ -53,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       maxBuyers: offer.maxBuyers,
       returnWindowDays: offer.returnWindowDays,
       affiliateName: offer.affiliate.name,
+      reserveCents: defaultReserveCents(offer),
     },
   };
 }
@@ -97,13 +97,7 @@ export default function MarketplaceOffer() {
       </div>
       <section className="card">
         <h2>Open an order</h2>
-        {offerTakesOrders(offer.pricingModel) ? (
-          <OrderForm offer={offer} />
-        ) : (
-          <div className="alert alert-info" data-testid="orders-cpl-only">
-            {ORDERS_CPL_ONLY_MESSAGE}.
-          </div>
-        )}
+        <OrderForm offer={offer} />
       </section>
     </>
   );
@@ -161,7 +155,11 @@ function CheckboxGroup({
 
 const money = (label: string) => `${label} (USD)`;
 
-function OrderForm({ offer }: { offer: { id: string; priceCents: number; currency: string; distribution: DistributionValue } }) {
+function OrderForm({
+  offer,
+}: {
+  offer: { id: string; priceCents: number; currency: string; distribution: DistributionValue; pricingModel: string; reserveCents: number };
+}) {
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
@@ -169,10 +167,17 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
   const listed = (name: string) => (values?.[name] ?? "").split(",").filter(Boolean);
   return (
     <>
-      <p className="muted small">
-        Matching leads are bought from your wallet balance at your price for each lead. Contact data is yours once a lead is bought. Leave anything empty that
-        you do not need.
-      </p>
+      {offer.pricingModel === "CPL" ? (
+        <p className="muted small">
+          Matching leads are bought from your wallet balance at your price for each lead. Contact data is yours once a lead is bought. Leave anything empty that
+          you do not need.
+        </p>
+      ) : (
+        <p className="muted small" data-testid="conversion-terms-note">
+          Matching leads are delivered free: you pay per {offer.pricingModel === "CPA" ? "action" : "sale"} you report (API, pixel, CSV or your Stripe), on the
+          offer's terms above. Leads are delivered only while your wallet covers the order's reserve.
+        </p>
+      )}
       <p className="small">
         Leads on this offer go to: <strong>{DISTRIBUTION_DESCRIPTIONS[offer.distribution].toLowerCase()}</strong>.
       </p>
@@ -180,36 +185,50 @@ function OrderForm({ offer }: { offer: { id: string; priceCents: number; currenc
         <FormError error={actionData?.formError ?? errors.offerId} />
         <input type="hidden" name="offerId" value={offer.id} />
 
-        <h3>Price</h3>
-        <div className="form-row">
-          <Field
-            {...bind("price", { fallback: centsToInput(offer.priceCents), error: "priceCents" })}
-            label={money("Your price per lead")}
-            inputMode="decimal"
-            required
-            hint={`At least the offer's price, ${formatMoney(offer.priceCents, offer.currency)}.`}
-          />
-          {TEMPERATURES.map((t) => (
+        {offer.pricingModel === "CPL" ? (
+          <>
+            <h3>Price</h3>
+            <div className="form-row">
+              <Field
+                {...bind("price", { fallback: centsToInput(offer.priceCents), error: "priceCents" })}
+                label={money("Your price per lead")}
+                inputMode="decimal"
+                required
+                hint={`At least the offer's price, ${formatMoney(offer.priceCents, offer.currency)}.`}
+              />
+              {TEMPERATURES.map((t) => (
+                <Field
+                  key={t}
+                  {...bind(TEMPERATURE_PRICE_INPUTS[t], { error: `pricing.temperature.${t}` })}
+                  label={money(`Price for a ${t.toLowerCase()} lead`)}
+                  inputMode="decimal"
+                  hint="Empty: your price per lead."
+                />
+              ))}
+            </div>
+            <div className="form-row">
+              <Field
+                {...bind("bonusMinScore", { error: "pricing.scoreBonus.minScore" })}
+                label="Score bonus from score"
+                type="number"
+                min={0}
+                max={100}
+                hint="e.g. 80: leads scoring 80 or more earn the bonus."
+              />
+              <Field {...bind("bonusExtra", { error: "pricing.scoreBonus.extraCents" })} label={money("Bonus per lead")} inputMode="decimal" />
+            </div>
+          </>
+        ) : (
+          <>
+            <h3>Reserve</h3>
             <Field
-              key={t}
-              {...bind(TEMPERATURE_PRICE_INPUTS[t], { error: `pricing.temperature.${t}` })}
-              label={money(`Price for a ${t.toLowerCase()} lead`)}
+              {...bind("reserve", { error: "reserveCents" })}
+              label={money("Reserve")}
               inputMode="decimal"
-              hint="Empty: your price per lead."
+              hint={`Leads are delivered while your wallet holds at least this. Empty: one ${offer.pricingModel === "CPA" ? "action's" : "sale's"} payout, ${formatMoney(offer.reserveCents, offer.currency)}.`}
             />
-          ))}
-        </div>
-        <div className="form-row">
-          <Field
-            {...bind("bonusMinScore", { error: "pricing.scoreBonus.minScore" })}
-            label="Score bonus from score"
-            type="number"
-            min={0}
-            max={100}
-            hint="e.g. 80: leads scoring 80 or more earn the bonus."
-          />
-          <Field {...bind("bonusExtra", { error: "pricing.scoreBonus.extraCents" })} label={money("Bonus per lead")} inputMode="decimal" />
-        </div>
+          </>
+        )}
 
         <h3>Caps</h3>
         <div className="form-row">

@@ -49,7 +49,8 @@ const EVENT_HINTS: Record<(typeof AFFILIATE_POSTBACK_EVENTS)[number], string> = 
   rejected: "refused, with {reason}",
   sold: "bought, with your {payout}",
   returned: "returned by the buyer",
-  converted: "the buyer reported an action or sale",
+  converted: "the buyer reported an action or sale, with its {payout}",
+  reversed: "the buyer reversed a conversion (refund, cancellation), with the {payout} taken back",
 };
 
 export default function AffiliatePostbacks() {
@@ -61,7 +62,7 @@ export default function AffiliatePostbacks() {
   const events = failure?.values ? [] : settings.postbackEvents;
   return (
     <>
-      <PageHeader title="Postbacks" description="Leadex calls your tracker when your leads are accepted, rejected, sold, returned or converted." />
+      <PageHeader title="Postbacks" description="Leadex calls your tracker when your leads are accepted, rejected, sold, returned, converted or reversed." />
       <section className="card">
         <h2>Postback URL</h2>
         <Form method="post" className="form form-wide" noValidate>

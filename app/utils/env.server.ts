@@ -49,6 +49,8 @@ export const envSchema = z.object({
   // Scheduled work (workers/schedules.ts): how often held earnings past their return window are
   // released, and when payout runs happen (cron, UTC; weekly on Monday 09:00 by default).
   EARNINGS_RELEASE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  // Conversions: bill what waited (funds, holds, lost jobs) and lock what is due.
+  CONVERSION_UPKEEP_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   PAYOUT_SCHEDULE_CRON: z
     .string()
     .regex(/^\S+( \S+){4,5}$/, "PAYOUT_SCHEDULE_CRON must be a cron expression like '0 9 * * 1'")

@@ -35,3 +35,13 @@ export function formatMoney(amountCents: number | bigint, currency: string): str
   const cents = typeof amountCents === "bigint" ? Number(amountCents) : amountCents;
   return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 }
+
+/** `amountCents × part / whole`, rounded half-up: the share of a payout a partial refund reverses. */
+export function proportionOfCents(amountCents: number, part: number, whole: number): number {
+  if (![amountCents, part, whole].every(Number.isInteger) || whole <= 0) throw new Error("proportionOfCents takes integers and a positive whole");
+  const numerator = BigInt(amountCents) * BigInt(part);
+  const wholeBig = BigInt(whole);
+  const quotient = numerator / wholeBig;
+  const remainder = numerator % wholeBig;
+  return Number(remainder * 2n >= wholeBig ? quotient + 1n : quotient);
+}

@@ -30,7 +30,11 @@ export type Permission =
   | "write:suppression:any"
   | "write:payout-account:own"
   | "read:payout:any"
-  | "write:payout:any";
+  | "write:payout:any"
+  | "write:conversion:own"
+  | "read:conversion:own"
+  | "read:conversion:any"
+  | "write:conversion:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -44,6 +48,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:delivery:own",
     "write:delivery:own",
     "write:suppression:own",
+    "write:conversion:own",
+    "read:conversion:own",
   ]),
   AFFILIATE: new Set<Permission>([
     "write:offer:own",
@@ -55,6 +61,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:apikey:own",
     "read:delivery:own",
     "write:delivery:own",
+    "read:conversion:own",
   ]),
   ADMIN: new Set<Permission>([
     "read:marketplace",
@@ -64,6 +71,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:suppression:any",
     "read:payout:any",
     "write:payout:any",
+    "read:conversion:any",
+    "write:conversion:any",
   ]),
 };
 

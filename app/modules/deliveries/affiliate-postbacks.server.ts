@@ -21,8 +21,18 @@ async function affiliateEarningCents(tx: Tx, lead: { id: string; affiliateId: st
   return -Number(_sum.amountCents ?? 0n);
 }
 
+/** A conversion's own figures for the `converted` and `reversed` postbacks. */
+export interface ConversionPostback {
+  conversionId: string;
+  /** A key unique to this firing (the conversion, or one of its reversals). */
+  key: string;
+  event: string | null;
+  earningCents: number;
+  saleAmountCents: number | null;
+}
+
 /** Queues the affiliate's postback for a lead event, if it set a postback URL and chose this event. */
-export async function queueAffiliatePostback(tx: Tx, leadId: string, event: AffiliatePostbackEvent) {
+export async function queueAffiliatePostback(tx: Tx, leadId: string, event: AffiliatePostbackEvent, conversion?: ConversionPostback) {
   const lead = await tx.lead.findUniqueOrThrow({
     where: { id: leadId },
     include: { affiliate: { select: { postbackUrl: true, postbackEvents: true } }, offer: { select: { currency: true } } },
@@ -40,10 +50,13 @@ export async function queueAffiliatePostback(tx: Tx, leadId: string, event: Affi
     s4: subId("s4"),
     s5: subId("s5"),
     status: lead.status.toLowerCase(),
-    payout: centsToDecimal(await affiliateEarningCents(tx, lead, lead.offer.currency)),
+    payout: centsToDecimal(conversion ? conversion.earningCents : await affiliateEarningCents(tx, lead, lead.offer.currency)),
     reason: lead.reasons.join(","),
     event,
     offer_id: lead.offerId,
+    conversion_event: conversion ? (conversion.event ?? "sale") : "",
+    sale_amount: conversion?.saleAmountCents != null ? centsToDecimal(conversion.saleAmountCents) : "",
+    conversion_id: conversion?.conversionId ?? "",
   });
   return queueOutboundDelivery(tx, {
     kind: "AFFILIATE_POSTBACK",
@@ -51,7 +64,7 @@ export async function queueAffiliatePostback(tx: Tx, leadId: string, event: Affi
     leadId: lead.id,
     orderId: null,
     event,
-    dedupeKey: `postback:${lead.id}:${event}`,
+    dedupeKey: conversion ? `postback:${lead.id}:${event}:${conversion.key}` : `postback:${lead.id}:${event}`,
     method: "GET",
     url,
     body: null,

@@ -82,6 +82,11 @@ async function releaseAffiliateEarnings(tx: Tx, affiliateId: string, runKey: str
   }
   let total = 0;
   for (const [currency, group] of byCurrency) {
+    if (group.cents <= 0) {
+      // Lines that net to nothing (a sale partly reversed down to 0): released with no entry.
+      await tx.earning.updateMany({ where: { id: { in: group.ids } }, data: { releasedAt: now } });
+      continue;
+    }
     const { entryId } = await postJournalEntry(tx, {
       idempotencyKey: byCurrency.size === 1 ? key : `${key}:${currency}`,
       kind: "EARNINGS_RELEASE",

@@ -18,7 +18,8 @@ export type LeadEventType =
   | "delivery"
   | "postback"
   | "sale-reversed"
-  | "earning";
+  | "earning"
+  | "conversion";
 
 /** Writes one step of the lead's life on its timeline (inside the transaction that made it happen). */
 export async function recordLeadEvent(tx: Tx, leadId: string, type: LeadEventType, message: string, data?: Prisma.InputJsonValue) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { conversionEventsSchema } from "~/modules/conversions/conversions.schema";
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { parseAmountToCents } from "~/utils/money";
 
@@ -111,6 +112,14 @@ export const createOfferSchema = z
     pricingModel: z.enum(["CPL", "CPA", "CPS"], { message: "Choose CPL, CPA or CPS" }),
     priceCents: moneySchema,
     salePercentBps: z.coerce.number().int().min(1).max(10_000).optional(),
+    // CPS: bounds on what one sale pays (empty: none).
+    saleMinCents: z.preprocess((v) => (v === "" ? undefined : v), moneySchema.optional()),
+    saleMaxCents: z.preprocess((v) => (v === "" ? undefined : v), moneySchema.optional()),
+    // CPA: the billable events; none given: one event, "action", paying the price.
+    conversionEvents: conversionEventsSchema.default([]),
+    attributionWindowDays: z.coerce.number().int().min(1, "At least 1 day").max(365, "At most 365 days").default(30),
+    lockPeriodDays: z.coerce.number().int().min(0, "Cannot be negative").max(180, "At most 180 days").default(14),
+    allowsLockedAdjustments: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(false),
     exclusivity: z.enum(["EXCLUSIVE", "SHARED"]).default("EXCLUSIVE"),
     maxBuyers: z.coerce.number().int().min(1).max(10).default(1),
     returnWindowDays: z.coerce.number().int().min(0, "Return window cannot be negative").max(60).default(7),
@@ -122,11 +131,28 @@ export const createOfferSchema = z
     path: ["fields"],
   })
   // CPL and CPA need a price; CPS needs a fixed fee, a share of the sale, or both.
-  .refine((o) => o.priceCents > 0 || (o.pricingModel === "CPS" && o.salePercentBps !== undefined), {
+  .refine((o) => o.priceCents > 0 || (o.pricingModel === "CPS" && o.salePercentBps !== undefined) || o.pricingModel === "CPA", {
     message: "Enter a price such as 25 or 25.50",
     path: ["priceCents"],
   })
-  .transform((o) => ({ ...o, maxBuyers: o.exclusivity === "EXCLUSIVE" ? 1 : Math.max(o.maxBuyers, 2) }));
+  .refine((o) => o.pricingModel !== "CPA" || o.priceCents > 0 || o.conversionEvents.length > 0, {
+    message: "A CPA offer needs a price per action or at least one event with its payout",
+    path: ["conversionEvents"],
+  })
+  .refine((o) => new Set(o.conversionEvents.map((e) => e.code)).size === o.conversionEvents.length, {
+    message: "Each event code may appear once",
+    path: ["conversionEvents"],
+  })
+  .refine((o) => o.saleMinCents === undefined || o.saleMaxCents === undefined || o.saleMinCents <= o.saleMaxCents, {
+    message: "The minimum per sale cannot be above the maximum",
+    path: ["saleMaxCents"],
+  })
+  .transform((o) => ({
+    ...o,
+    maxBuyers: o.exclusivity === "EXCLUSIVE" ? 1 : Math.max(o.maxBuyers, 2),
+    conversionEvents:
+      o.pricingModel !== "CPA" ? [] : o.conversionEvents.length > 0 ? o.conversionEvents : [{ code: "action", label: "Action", payoutCents: o.priceCents }],
+  }));
 export type CreateOfferInput = z.input<typeof createOfferSchema>;
 export type CreateOfferData = z.output<typeof createOfferSchema>;
 

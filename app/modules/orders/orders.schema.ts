@@ -241,21 +241,32 @@ const httpUrlSchema = (message: string) =>
     }, message);
 const optionalHttpUrl = (message: string) => z.preprocess(blankToUndefined, httpUrlSchema(message).optional());
 
+export const ENTER_A_PRICE = "Enter a price such as 30 or 30.50";
+
 export const createOrderSchema = z
   .object({
     offerId: z.string().min(1, "Choose an offer"),
-    priceCents: z.union([z.number().int(), z.string()]).transform((v, ctx) => {
-      const cents = typeof v === "number" ? v : parseAmountToCents(v);
-      if (cents === null || cents <= 0) {
-        ctx.addIssue({ code: "custom", message: "Enter a price such as 30 or 30.50" });
-        return z.NEVER;
-      }
-      if (cents > MAX_ORDER_PRICE_CENTS) {
-        ctx.addIssue({ code: "custom", message: "A price per lead is at most 1,000,000.00" });
-        return z.NEVER;
-      }
-      return cents;
-    }),
+    // CPL: the price per lead (required there); CPA/CPS orders pay the offer's terms per conversion.
+    priceCents: z.preprocess(
+      blankToUndefined,
+      z
+        .union([z.number().int(), z.string()])
+        .transform((v, ctx) => {
+          const cents = typeof v === "number" ? v : parseAmountToCents(v);
+          if (cents === null || cents <= 0) {
+            ctx.addIssue({ code: "custom", message: ENTER_A_PRICE });
+            return z.NEVER;
+          }
+          if (cents > MAX_ORDER_PRICE_CENTS) {
+            ctx.addIssue({ code: "custom", message: "A price per lead is at most 1,000,000.00" });
+            return z.NEVER;
+          }
+          return cents;
+        })
+        .optional(),
+    ),
+    // CPA/CPS: what the wallet must cover before a lead is delivered (empty: one action's payout).
+    reserveCents: optionalAmountCents("Enter a reserve such as 50 or 50.00"),
     hourlyCap: wholeNumber(1, 100_000, "An hourly cap is a whole number of leads, at least 1"),
     dailyCap: wholeNumber(1, 100_000, "A daily cap is at least 1 lead"),
     monthlyCap: wholeNumber(1, 10_000_000, "A monthly cap is a whole number of leads, at least 1"),
@@ -282,17 +293,6 @@ export const createOrderSchema = z
   });
 export type CreateOrderInput = z.input<typeof createOrderSchema>;
 export type CreateOrderData = z.output<typeof createOrderSchema>;
-
-/**
- * Which offers take orders. Only CPL is billed today (a lead is paid when it is bought); CPA and
- * CPS need conversion billing, which does not exist yet.
- */
-export const ORDERABLE_PRICING_MODELS = ["CPL"] as const;
-export const ORDERS_CPL_ONLY_MESSAGE = "CPA and CPS orders open when conversion billing launches; only CPL offers take orders for now";
-
-export function offerTakesOrders(pricingModel: "CPL" | "CPA" | "CPS"): boolean {
-  return (ORDERABLE_PRICING_MODELS as readonly string[]).includes(pricingModel);
-}
 
 export const ORDER_STATUSES = ["OPEN", "PAUSED", "CLOSED"] as const;
 export type OrderStatusValue = (typeof ORDER_STATUSES)[number];
@@ -363,6 +363,7 @@ export function orderFormToInput(form: FormData): Record<string, unknown> {
   return {
     offerId: text(form, "offerId"),
     priceCents: text(form, "price"),
+    reserveCents: text(form, "reserve"),
     hourlyCap: text(form, "hourlyCap"),
     dailyCap: text(form, "dailyCap"),
     monthlyCap: text(form, "monthlyCap"),

@@ -6,31 +6,48 @@ import { formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import type { CreateOrderData, OrderStatusValue } from "./orders.schema";
-import { canChangeOrderStatus, offerTakesOrders, ORDERS_CPL_ONLY_MESSAGE } from "./orders.schema";
+import { canChangeOrderStatus, ENTER_A_PRICE } from "./orders.schema";
 
 /**
- * An advertiser opens an order on an active CPL offer at or above the offer's price (its base
- * price and any price by temperature). A paused offer or a CPA/CPS offer (no conversion billing
- * yet) is a conflict; an unknown offer is 404.
+ * An advertiser opens an order on an active offer. CPL: at or above the offer's price (its base
+ * price and any price by temperature). CPA/CPS: no price per lead (conversions pay the offer's
+ * terms), an optional reserve, and no external buyer (ping-post prices leads, not conversions).
+ * A paused offer is a conflict; an unknown offer is 404.
  */
 export async function openOrder(actor: Actor, data: CreateOrderData) {
   requirePermission(actor, "write:order:own");
   const offer = await prisma.offer.findUnique({ where: { id: data.offerId } });
   if (!offer) throw new NotFoundError("Offer");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
-  if (!offerTakesOrders(offer.pricingModel)) throw new ConflictError(ORDERS_CPL_ONLY_MESSAGE);
+  const { offerId, schedule, ...settings } = data;
+  if (offer.pricingModel !== "CPL") {
+    const errors: Record<string, string> = {};
+    if (data.pingUrl || data.postUrl) errors.pingUrl = `External buyers bid per lead; a ${offer.pricingModel} order pays per conversion instead`;
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors, "This order cannot be opened as it is");
+    return prisma.order.create({
+      data: {
+        ...settings,
+        priceCents: 0,
+        pricing: {},
+        advertiserId: actor.companyId,
+        offerId,
+        currency: offer.currency,
+        schedule: schedule ?? Prisma.DbNull,
+      },
+    });
+  }
   const belowOfferPrice = `The offer's price is ${formatMoney(offer.priceCents, offer.currency)}; bid at least that`;
   const priceErrors: Record<string, string> = {};
-  if (data.priceCents < offer.priceCents) priceErrors.priceCents = belowOfferPrice;
+  if (data.priceCents === undefined) priceErrors.priceCents = ENTER_A_PRICE;
+  else if (data.priceCents < offer.priceCents) priceErrors.priceCents = belowOfferPrice;
   for (const temperature of TEMPERATURES) {
     const cents = data.pricing.temperature?.[temperature];
     if (cents !== undefined && cents < offer.priceCents) priceErrors[`pricing.temperature.${temperature}`] = belowOfferPrice;
   }
   if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
   // Settings left out (no cap, no webhook ...) are stored as NULL.
-  const { offerId, schedule, ...settings } = data;
   return prisma.order.create({
-    data: { ...settings, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull },
+    data: { ...settings, priceCents: data.priceCents!, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull },
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
 import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
+import { reserveShortfall } from "~/modules/conversions/conversion-reserve.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { ensureLedgerAccount, InsufficientBalanceError, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
@@ -24,15 +25,11 @@ export function routingCandidateOf(lead: Lead): RoutingCandidate {
  * Sells an accepted lead to matching open orders, in the order the offer's distribution gives
  * (best price, priority, weighted or round-robin), up to one buyer for an exclusive offer or
  * `maxBuyers` for a shared one. Each sale is one balanced journal entry at the price the order
- * pays for this lead; every order considered gets a line on the lead's timeline, and a summary
+ * pays for this lead (CPA/CPS: delivered free while the wallet covers the order's reserve, billed
+ * per conversion); every order considered gets a line on the lead's timeline, and a summary
  * names the distribution used.
  */
 export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
-  if (offer.pricingModel !== "CPL") {
-    // CPA/CPS leads are billed on conversions (roadmap 4); until then they are not sold per lead.
-    await recordLeadEvent(tx, lead.id, "routing", `Not routed: ${offer.pricingModel} offers are billed on conversions, which are not live yet`);
-    return { sold: 0 };
-  }
   const candidate = routingCandidateOf(lead);
   const candidates = await tx.order.findMany({
     where: { offerId: offer.id, status: "OPEN" },
@@ -82,7 +79,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       await skip("this advertiser already bought the lead");
       continue;
     }
-    const skipReason = await orderSkipReason(tx, order, candidate, now);
+    const skipReason = (await orderSkipReason(tx, order, candidate, now)) ?? (offer.pricingModel === "CPL" ? null : await reserveShortfall(tx, order, offer));
     if (skipReason) {
       await skip(skipReason);
       continue;

@@ -1,0 +1,259 @@
+import type { Conversion, ConversionSource, Prisma } from "~/generated/prisma/client";
+import { addOutboxMessage, dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
+import { CONVERSION_BILLING_QUEUE, conversionBillingKey } from "~/queues/conversion-billing.queue.server";
+import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { parseOrThrow } from "~/utils/errors";
+import { centsToDecimal } from "~/utils/money";
+import { requirePermission, type Actor } from "~/utils/permissions.server";
+import { applyReversal, changeSaleAmount, type ReversalRequest } from "./conversion-corrections.server";
+import { ConversionRefusedError } from "./conversion-errors";
+import { conversionPrice, conversionTermsOf, type ConversionTerms } from "./conversion-terms";
+import { ADVERTISER_FIELDS, conversionReportSchema, type ConversionReport, type ReportedConversion } from "./conversions.schema";
+
+// Every way a conversion reaches Leadex (API, pixel, CSV, true-up, the advertiser's Stripe) ends
+// here: the report is checked against the lead the advertiser bought and the offer's terms, and
+// recorded once per (advertiser, conversion id) with a copy of those terms. The worker bills it.
+
+/** A conversion may be dated this far in the future (clock skew between servers). */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What every answer about a conversion says (API JSON, CSV report, pixel log). */
+export interface ConversionAnswer {
+  httpStatus: 200 | 201 | 202;
+  body: Record<string, unknown>;
+  conversionId: string | null;
+}
+
+export function conversionBody(c: Conversion, duplicate: boolean): Record<string, unknown> {
+  return {
+    conversion_id: c.externalId,
+    leadex_conversion_id: c.id,
+    lead_id: c.leadId,
+    status: c.status.toLowerCase(),
+    reason_code: c.reasonCode,
+    reason: c.reason,
+    event: c.event,
+    amount: c.saleAmountCents === null ? null : centsToDecimal(c.saleAmountCents),
+    currency: c.currency,
+    payout: centsToDecimal(c.payoutCents - c.reversedPayoutCents),
+    reversed_amount: c.kind === "SALE" ? centsToDecimal(c.reversedSaleCents) : null,
+    occurred_at: c.occurredAt.toISOString(),
+    duplicate_request: duplicate,
+  };
+}
+
+/**
+ * Takes one report from an advertiser: a conversion, a reversal or an amount change. Refusals are
+ * ConversionRefusedError (a reason code and status); a field the schema refuses is a 422 naming it.
+ */
+export async function reportConversion(actor: Actor, record: Record<string, unknown>, source: ConversionSource): Promise<ConversionAnswer> {
+  requirePermission(actor, "write:conversion:own");
+  const advertiserId = actor.companyId;
+  const report = parseOrThrow(conversionReportSchema, record);
+  if (report.type === "reversal") return reverseReported(advertiserId, report);
+  if (report.type === "amount_change") return changeReportedAmount(advertiserId, report);
+  return recordConversion(advertiserId, report, source);
+}
+
+function advFieldsOf(report: ConversionReport): Record<string, string> {
+  const adv: Record<string, string> = {};
+  for (const name of ADVERTISER_FIELDS) if (report[name] !== undefined) adv[name] = report[name];
+  return adv;
+}
+
+/** The sale the report is about, or the refusal that says why there is none to bill. */
+async function billableSale(advertiserId: string, leadId: string) {
+  const sale = await prisma.leadSale.findFirst({
+    where: { leadId, advertiserId },
+    include: { lead: { select: { affiliateId: true, offerId: true } }, order: { include: { offer: true } } },
+  });
+  if (!sale) {
+    const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: { id: true } });
+    if (!lead) throw new ConversionRefusedError("unknown_lead", `No lead ${leadId} exists at Leadex`, { lead_id: "Unknown lead id" });
+    throw new ConversionRefusedError("lead_not_bought", `You did not buy lead ${leadId}`, { lead_id: "A lead you did not buy" });
+  }
+  if (sale.pricingModel === "CPL") {
+    throw new ConversionRefusedError("not_billed_on_conversions", `Lead ${leadId} was bought on CPL terms: it was paid when bought, not per conversion`);
+  }
+  return sale;
+}
+
+function checkWhen(occurredAt: Date, soldAt: Date, terms: ConversionTerms, now: Date) {
+  if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
+    throw new ConversionRefusedError("occurred_in_future", "The conversion is dated in the future", { occurred_at: "A date in the future" });
+  }
+  if (occurredAt < soldAt) {
+    throw new ConversionRefusedError("before_delivery", `The conversion is dated before the lead was delivered (${soldAt.toISOString()})`, {
+      occurred_at: "Before the lead was delivered",
+    });
+  }
+  const windowEnd = new Date(soldAt.getTime() + terms.attributionWindowDays * DAY_MS);
+  if (occurredAt > windowEnd) {
+    throw new ConversionRefusedError(
+      "outside_attribution_window",
+      `The offer attributes conversions for ${terms.attributionWindowDays} days after delivery, until ${windowEnd.toISOString()}`,
+      { occurred_at: "Outside the attribution window" },
+    );
+  }
+}
+
+function reportedOf(leadId: string, report: ConversionReport, currency: string, occurredAt: Date): ReportedConversion {
+  return {
+    lead_id: leadId,
+    event: report.event ?? null,
+    amount_cents: report.amount ?? null,
+    currency,
+    occurred_at: occurredAt.toISOString(),
+    adv: advFieldsOf(report),
+  };
+}
+
+/** The fields in which a repeated report differs from the first (empty: the same report). */
+export function differingFields(first: ReportedConversion, again: ConversionReport): string[] {
+  const fields: string[] = [];
+  if (again.lead_id !== undefined && again.lead_id !== first.lead_id) fields.push("lead_id");
+  if ((again.event ?? null) !== first.event) fields.push("event");
+  if ((again.amount ?? null) !== first.amount_cents) fields.push("amount");
+  if (again.currency !== undefined && again.currency !== first.currency) fields.push("currency");
+  if (again.occurred_at !== undefined && again.occurred_at.toISOString() !== first.occurred_at) fields.push("occurred_at");
+  const adv = advFieldsOf(again);
+  for (const name of ADVERTISER_FIELDS) if ((adv[name] ?? null) !== (first.adv[name] ?? null)) fields.push(name);
+  return fields;
+}
+
+function sameOrConflict(existing: Conversion, report: ConversionReport): ConversionAnswer {
+  const differing = differingFields(existing.reported as unknown as ReportedConversion, report);
+  if (differing.length > 0) {
+    const fieldErrors = Object.fromEntries(differing.map((f) => [f, "Differs from the first report of this conversion id"]));
+    throw new ConversionRefusedError(
+      "conversion_conflict",
+      `Conversion ${existing.externalId} was already reported with a different ${differing.join(", ")}; send a reversal or an amount change instead`,
+      fieldErrors,
+    );
+  }
+  return { httpStatus: 200, body: conversionBody(existing, true), conversionId: existing.id };
+}
+
+async function recordConversion(advertiserId: string, report: ConversionReport, source: ConversionSource): Promise<ConversionAnswer> {
+  const existing = await prisma.conversion.findUnique({ where: { advertiserId_externalId: { advertiserId, externalId: report.conversion_id } } });
+  if (existing) return sameOrConflict(existing, report);
+
+  const leadId = report.lead_id!;
+  const sale = await billableSale(advertiserId, leadId);
+  const terms = conversionTermsOf(sale.order.offer, getEnv().PLATFORM_FEE_BPS);
+  const currency = report.currency ?? terms.currency;
+  if (currency !== terms.currency) {
+    throw new ConversionRefusedError("currency_mismatch", `This offer is paid in ${terms.currency.toUpperCase()}, not ${currency.toUpperCase()}`, {
+      currency: `Use ${terms.currency.toUpperCase()}`,
+    });
+  }
+  const now = new Date();
+  const occurredAt = report.occurred_at ?? now;
+  checkWhen(occurredAt, sale.soldAt, terms, now);
+
+  if (terms.pricingModel === "CPA") {
+    if (!report.event) throw new ConversionRefusedError("invalid_fields", "Send the event this action is", { event: "Send the event, e.g. funded" });
+  } else {
+    if (report.amount === undefined)
+      throw new ConversionRefusedError("invalid_fields", "Send the sale amount", { amount: "Send the sale amount, e.g. 125.50" });
+    if (report.amount === 0) throw new ConversionRefusedError("invalid_amount", "A sale amount must be more than 0", { amount: "Must be more than 0" });
+  }
+  const price = conversionPrice(terms, report.event ?? null, report.amount ?? null);
+  if (!price) {
+    const paid = terms.events.map((e) => e.code).join(", ");
+    throw new ConversionRefusedError("unknown_event", `This offer pays for ${paid || "no events"}, not ${report.event}`, { event: `One of: ${paid}` });
+  }
+
+  const id = crypto.randomUUID();
+  const reported = reportedOf(leadId, report, currency, occurredAt);
+  const outboxKey = conversionBillingKey(id);
+  const created = await prisma.$transaction(async (tx) => {
+    const inserted = await tx.conversion.createMany({
+      data: [
+        {
+          id,
+          advertiserId,
+          externalId: report.conversion_id,
+          leadId,
+          saleId: sale.id,
+          orderId: sale.orderId,
+          offerId: sale.lead.offerId,
+          affiliateId: sale.lead.affiliateId,
+          kind: terms.pricingModel === "CPA" ? "ACTION" : "SALE",
+          source,
+          event: terms.pricingModel === "CPA" ? report.event! : null,
+          saleAmountCents: report.amount ?? null,
+          currency,
+          ...price,
+          terms: terms as unknown as Prisma.InputJsonValue,
+          reported: reported as unknown as Prisma.InputJsonValue,
+          advFields: reported.adv,
+          occurredAt,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (inserted.count === 0) return null;
+    return addOutboxMessage(tx, CONVERSION_BILLING_QUEUE, outboxKey, { conversionId: id });
+  });
+  if (!created) {
+    // The same id was recorded a moment ago by a concurrent report: answer as to a repeat.
+    const winner = await prisma.conversion.findUniqueOrThrow({ where: { advertiserId_externalId: { advertiserId, externalId: report.conversion_id } } });
+    return sameOrConflict(winner, report);
+  }
+  dispatchOutboxMessageSoon(created);
+  const conversion = await prisma.conversion.findUniqueOrThrow({ where: { id } });
+  return { httpStatus: 202, body: conversionBody(conversion, false), conversionId: id };
+}
+
+async function reverseReported(advertiserId: string, report: ConversionReport): Promise<ConversionAnswer> {
+  const request: ReversalRequest = {
+    key: report.reversal_id ?? (report.amount !== undefined ? `amount:${report.amount}` : "full"),
+    saleAmountCents: report.amount ?? null,
+    reason: report.reason ?? "Reversed by the advertiser",
+  };
+  const conversion = await prisma.conversion.findUnique({ where: { advertiserId_externalId: { advertiserId, externalId: report.conversion_id } } });
+  if (!conversion) {
+    // Kept, and applied when the conversion arrives (a refund can overtake its sale's report).
+    const reported = { amount_cents: request.saleAmountCents, reason: request.reason };
+    await prisma.pendingConversionReversal.createMany({
+      data: [
+        {
+          advertiserId,
+          conversionExternalId: report.conversion_id,
+          key: request.key,
+          saleAmountCents: request.saleAmountCents,
+          reason: request.reason,
+          reported,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return {
+      httpStatus: 202,
+      conversionId: null,
+      body: {
+        conversion_id: report.conversion_id,
+        status: "reversal_pending",
+        reversal_id: request.key,
+        message: "Kept until the conversion it reverses arrives",
+      },
+    };
+  }
+  const result = await applyReversal(conversion.id, request);
+  return {
+    httpStatus: result.created ? 201 : 200,
+    body: { ...conversionBody(result.conversion, !result.created), reversal_id: request.key },
+    conversionId: conversion.id,
+  };
+}
+
+async function changeReportedAmount(advertiserId: string, report: ConversionReport): Promise<ConversionAnswer> {
+  const conversion = await prisma.conversion.findUnique({ where: { advertiserId_externalId: { advertiserId, externalId: report.conversion_id } } });
+  if (!conversion)
+    throw new ConversionRefusedError("unknown_conversion", `No conversion ${report.conversion_id} was reported`, { conversion_id: "Unknown conversion id" });
+  const result = await changeSaleAmount(conversion.id, report.amount!, report.reason ?? "Amount corrected by the advertiser");
+  return { httpStatus: 200, body: conversionBody(result.conversion, !result.created), conversionId: conversion.id };
+}
