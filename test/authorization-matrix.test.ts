@@ -251,6 +251,17 @@ const MATRIX: Record<string, RouteRow> = {
   },
   "routes/api.v1.leads.$leadId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }) },
   "routes/api.v1.advertiser.leads": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 200 }) },
+  // Conversions are the advertiser's: an affiliate key is refused before anything is read. The first
+  // lead was bought on CPL terms (409 for its buyer) and not by the other advertiser (403).
+  "routes/api.v1.conversions": {
+    GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 422, otherAdvertiser: 422 }),
+    POST: {
+      "a conversion on the first lead": {
+        form: (w) => ({ lead_id: w.leadId, conversion_id: "matrix-1", event: "funded" }),
+        answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 409, otherAdvertiser: 403 }),
+      },
+    },
+  },
   "routes/api.v1.ping": {
     GET: all(405),
     POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },

@@ -91,7 +91,12 @@ describe("CPA and CPS conversions", () => {
     const market = await makeConversionMarket(stack(), cps);
     const lead = await deliveredLead(stack(), market);
     await billed(market.buyer.apiKey, { lead_id: lead.id, conversion_id: "order-77", amount: "80.00" });
-    const answer = await postConversion(stack().appUrl, market.buyer.apiKey, { lead_id: lead.id, conversion_id: "order-77", amount: "85.00" }, { format: "form" });
+    const answer = await postConversion(
+      stack().appUrl,
+      market.buyer.apiKey,
+      { lead_id: lead.id, conversion_id: "order-77", amount: "85.00" },
+      { format: "form" },
+    );
     expect(answer.status).toBe(409);
     expect(answer.body.error.code).toBe("conversion_conflict");
     expect(Object.keys(answer.body.error.fields)).toEqual(["amount"]);
@@ -133,7 +138,11 @@ describe("CPA and CPS conversions", () => {
         "before_delivery",
         { lead_id: lead.id, conversion_id: "r10", event: "funded", occurred_at: new Date(sale.soldAt.getTime() - 60_000).toISOString() },
       ],
-      ["dated in the future", "occurred_in_future", { lead_id: lead.id, conversion_id: "r11", event: "funded", occurred_at: new Date(Date.now() + DAY).toISOString() }],
+      [
+        "dated in the future",
+        "occurred_in_future",
+        { lead_id: lead.id, conversion_id: "r11", event: "funded", occurred_at: new Date(Date.now() + DAY).toISOString() },
+      ],
       ["no conversion id", "invalid_fields", { lead_id: lead.id, event: "funded" }],
       ["no lead id", "invalid_fields", { conversion_id: "r12", event: "funded" }],
       ["an amount change for an unknown conversion", "unknown_conversion", { type: "amount_change", conversion_id: "never", amount: "10" }],
@@ -182,7 +191,10 @@ describe("CPA and CPS conversions", () => {
     expect(await wallet(buyer)).toBe(50_000n - 4_167n);
 
     const part = { type: "reversal", conversion_id: "s-1", amount: "111.11", reversal_id: "refund-1", reason: "Partial refund" };
-    const [first, retry] = await Promise.all([postConversion(stack().appUrl, market.buyer.apiKey, part), postConversion(stack().appUrl, market.buyer.apiKey, part)]);
+    const [first, retry] = await Promise.all([
+      postConversion(stack().appUrl, market.buyer.apiKey, part),
+      postConversion(stack().appUrl, market.buyer.apiKey, part),
+    ]);
     expect([first.status, retry.status].sort()).toEqual([200, 201]);
     // 111.11 / 333.33 of $41.67 = $13.89.
     expect(await wallet(buyer)).toBe(50_000n - 4_167n + 1_389n);
@@ -234,7 +246,11 @@ describe("CPA and CPS conversions", () => {
     // Spend the wallet down below one funded payout.
     await billed(market.buyer.apiKey, { lead_id: lead.id, conversion_id: "c-1", event: "funded" });
     const waiting = await billed(market.buyer.apiKey, { lead_id: lead.id, conversion_id: "c-2", event: "funded" });
-    expect(waiting).toMatchObject({ status: "RECEIVED", reasonCode: "awaiting_funds", reason: expect.stringContaining("balance $5.00 is below the payout $120.00") });
+    expect(waiting).toMatchObject({
+      status: "RECEIVED",
+      reasonCode: "awaiting_funds",
+      reason: expect.stringContaining("balance $5.00 is below the payout $120.00"),
+    });
     expect(await wallet(market.buyer.actor.companyId)).toBe(500n);
     // No new lead is delivered while the wallet does not cover the order's reserve ($120).
     const skipped = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);

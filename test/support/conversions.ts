@@ -16,7 +16,7 @@ export const CPA_EVENTS = [
   { code: "funded", label: "Loan funded", payoutCents: 12_000 },
 ];
 
-export async function makeConversionMarket(stack: TestStack, offer: Partial<CreateOfferInput> = {}, opts: { fundCents?: number } = {}) {
+export async function makeConversionMarket(stack: TestStack, offer: Omit<Partial<CreateOfferInput>, "qualityRules"> = {}, opts: { fundCents?: number } = {}) {
   const affiliate = await makeAffiliate();
   const made = await makeOffer(affiliate.actor, { pricingModel: "CPA", priceCents: 0, conversionEvents: CPA_EVENTS, ...offer });
   const buyer = await makeAdvertiser();

@@ -36,10 +36,10 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
       },
     });
   }
+  if (data.priceCents === undefined) throw new ValidationError({ priceCents: ENTER_A_PRICE }, "Enter your price per lead", 400);
   const belowOfferPrice = `The offer's price is ${formatMoney(offer.priceCents, offer.currency)}; bid at least that`;
   const priceErrors: Record<string, string> = {};
-  if (data.priceCents === undefined) priceErrors.priceCents = ENTER_A_PRICE;
-  else if (data.priceCents < offer.priceCents) priceErrors.priceCents = belowOfferPrice;
+  if (data.priceCents < offer.priceCents) priceErrors.priceCents = belowOfferPrice;
   for (const temperature of TEMPERATURES) {
     const cents = data.pricing.temperature?.[temperature];
     if (cents !== undefined && cents < offer.priceCents) priceErrors[`pricing.temperature.${temperature}`] = belowOfferPrice;
@@ -47,7 +47,7 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
   // Settings left out (no cap, no webhook ...) are stored as NULL.
   return prisma.order.create({
-    data: { ...settings, priceCents: data.priceCents!, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull },
+    data: { ...settings, priceCents: data.priceCents, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull },
   });
 }
 
