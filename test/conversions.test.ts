@@ -266,6 +266,32 @@ describe("CPA and CPS conversions", () => {
     await expectLedgerInvariants();
   });
 
+  it("a burst of conversions on one wallet bills exactly what the wallet can pay, in order, with two workers, and the rest waits for funds", async () => {
+    const market = await makeConversionMarket(stack(), {}, { fundCents: 50_000 });
+    const leads = [];
+    for (let i = 0; i < 3; i++) leads.push(await deliveredLead(stack(), market));
+    const second = await startWorkers({ env: stack().env, output: { file: stack().logFile } });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          postConversion(stack().appUrl, market.buyer.apiKey, { lead_id: leads[i % 3].id, conversion_id: `burst-funded-${i}`, event: "funded" }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(12).fill(202));
+      await Promise.all(answers.map((a) => settledConversion(a.body.leadex_conversion_id)));
+    } finally {
+      await second.stop();
+      await closeQueues();
+    }
+    // $500 pays four $120 actions; eight wait, each saying why; the wallet stops at $20.
+    const conversions = await prisma.conversion.findMany({ where: { advertiserId: market.buyer.actor.companyId } });
+    expect(conversions.filter((c) => c.status === "PENDING")).toHaveLength(4);
+    expect(conversions.filter((c) => c.reasonCode === "awaiting_funds")).toHaveLength(8);
+    expect(await wallet(market.buyer.actor.companyId)).toBe(2_000n);
+    expect(await prisma.journalEntry.count({ where: { idempotencyKey: { in: conversions.map((c) => `conversion:${c.id}`) } } })).toBe(4);
+    await expectLedgerInvariants();
+  });
+
   it("approval after the lock period happens once with two workers running the upkeep at the same moment", async () => {
     const market = await makeConversionMarket(stack());
     const lead = await deliveredLead(stack(), market);

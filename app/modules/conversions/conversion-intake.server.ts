@@ -196,7 +196,7 @@ async function recordConversion(advertiserId: string, report: ConversionReport, 
       skipDuplicates: true,
     });
     if (inserted.count === 0) return null;
-    return addOutboxMessage(tx, CONVERSION_BILLING_QUEUE, outboxKey, { conversionId: id });
+    return addOutboxMessage(tx, CONVERSION_BILLING_QUEUE, outboxKey, { conversionId: id, advertiserId });
   });
   if (!created) {
     // The same id was recorded a moment ago by a concurrent report: answer as to a repeat.
