@@ -59,6 +59,7 @@ for (const [urlPath, routeId] of [
   ["/api/v1/leads", "routes/api.v1.leads"],
   ["/api/v1/ping", "routes/api.v1.ping"],
   ["/api/v1/post", "routes/api.v1.post"],
+  ["/api/v1/conversions", "routes/api.v1.conversions"],
 ]) {
   const route = build.routes[routeId]?.module;
   if (!route) continue;

@@ -268,7 +268,7 @@ describe("CPA and CPS conversions", () => {
 
   it("a burst of conversions on one wallet bills exactly what the wallet can pay, in order, with two workers, and the rest waits for funds", async () => {
     const market = await makeConversionMarket(stack(), {}, { fundCents: 50_000 });
-    const leads = [];
+    const leads: Array<{ id: string }> = [];
     for (let i = 0; i < 3; i++) leads.push(await deliveredLead(stack(), market));
     const second = await startWorkers({ env: stack().env, output: { file: stack().logFile } });
     try {

@@ -1,14 +1,15 @@
-import type { Conversion, ConversionSource, Prisma } from "~/generated/prisma/client";
-import { addOutboxMessage, dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
+import type { Conversion, ConversionSource } from "~/generated/prisma/client";
+import { dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
 import { CONVERSION_BILLING_QUEUE, conversionBillingKey } from "~/queues/conversion-billing.queue.server";
-import { prisma } from "~/utils/db.server";
+import { newRowId } from "~/modules/leads/lead-store.server";
+import { hotPathQuery, prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { parseOrThrow } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { applyReversal, changeSaleAmount, type ReversalRequest } from "./conversion-corrections.server";
 import { ConversionRefusedError } from "./conversion-errors";
-import { conversionPrice, conversionTermsOf, type ConversionTerms } from "./conversion-terms";
+import { conversionPrice, conversionTermsOf, type ConversionTerms, type TermsOffer } from "./conversion-terms";
 import { ADVERTISER_FIELDS, conversionReportSchema, type ConversionReport, type ReportedConversion } from "./conversions.schema";
 
 // Every way a conversion reaches Leadex (API, pixel, CSV, true-up, the advertiser's Stripe) ends
@@ -26,7 +27,25 @@ export interface ConversionAnswer {
   conversionId: string | null;
 }
 
-export function conversionBody(c: Conversion, duplicate: boolean): Record<string, unknown> {
+type AnsweredConversion = Pick<
+  Conversion,
+  | "id"
+  | "externalId"
+  | "leadId"
+  | "status"
+  | "reasonCode"
+  | "reason"
+  | "event"
+  | "kind"
+  | "saleAmountCents"
+  | "currency"
+  | "payoutCents"
+  | "reversedPayoutCents"
+  | "reversedSaleCents"
+  | "occurredAt"
+>;
+
+export function conversionBody(c: AnsweredConversion, duplicate: boolean): Record<string, unknown> {
   return {
     conversion_id: c.externalId,
     leadex_conversion_id: c.id,
@@ -63,21 +82,49 @@ function advFieldsOf(report: ConversionReport): Record<string, string> {
   return adv;
 }
 
-/** The sale the report is about, or the refusal that says why there is none to bill. */
-async function billableSale(advertiserId: string, leadId: string) {
-  const sale = await prisma.leadSale.findFirst({
-    where: { leadId, advertiserId },
-    include: { lead: { select: { affiliateId: true, offerId: true } }, order: { include: { offer: true } } },
-  });
-  if (!sale) {
-    const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: { id: true } });
-    if (!lead) throw new ConversionRefusedError("unknown_lead", `No lead ${leadId} exists at Leadex`, { lead_id: "Unknown lead id" });
+interface BillableSale {
+  id: string;
+  orderId: string;
+  soldAt: Date;
+  affiliateId: string;
+  offerId: string;
+  offer: TermsOffer;
+}
+
+/**
+ * In one statement (the hot path, ADR 006): the id of a conversion already reported under this
+ * id, and the sale the report is about with its offer's terms, or the refusal that says why
+ * there is no sale to bill.
+ */
+async function lookUpReport(advertiserId: string, externalId: string, leadId: string): Promise<{ existingId: string | null; sale: BillableSale }> {
+  const [row] = await hotPathQuery<{
+    existing_id: string | null;
+    lead_exists: boolean;
+    sale: (Omit<BillableSale, "soldAt" | "offer"> & TermsOffer & { soldAt: string; salePricingModel: string }) | null;
+  }>(
+    `SELECT
+       (SELECT id FROM "Conversion" WHERE "advertiserId" = $1 AND "externalId" = $2) AS existing_id,
+       EXISTS (SELECT 1 FROM "Lead" WHERE id = $3) AS lead_exists,
+       (SELECT json_build_object(
+          'id', ls.id, 'orderId', ls."orderId", 'soldAt', ls."soldAt", 'salePricingModel', ls."pricingModel", 'affiliateId', l."affiliateId", 'offerId', l."offerId",
+          'pricingModel', o."pricingModel", 'currency', o.currency, 'conversionEvents', o."conversionEvents", 'salePercentBps', o."salePercentBps",
+          'priceCents', o."priceCents", 'saleMinCents', o."saleMinCents", 'saleMaxCents', o."saleMaxCents", 'attributionWindowDays', o."attributionWindowDays",
+          'lockPeriodDays', o."lockPeriodDays", 'allowsLockedAdjustments', o."allowsLockedAdjustments")
+        FROM "LeadSale" ls JOIN "Lead" l ON l.id = ls."leadId" JOIN "Order" ord ON ord.id = ls."orderId" JOIN "Offer" o ON o.id = ord."offerId"
+        WHERE ls."leadId" = $3 AND ls."advertiserId" = $1 LIMIT 1) AS sale`,
+    [advertiserId, externalId, leadId],
+  );
+  if (row.existing_id) return { existingId: row.existing_id, sale: null as unknown as BillableSale };
+  if (!row.sale) {
+    if (!row.lead_exists) throw new ConversionRefusedError("unknown_lead", `No lead ${leadId} exists at Leadex`, { lead_id: "Unknown lead id" });
     throw new ConversionRefusedError("lead_not_bought", `You did not buy lead ${leadId}`, { lead_id: "A lead you did not buy" });
   }
-  if (sale.pricingModel === "CPL") {
+  if (row.sale.salePricingModel === "CPL") {
     throw new ConversionRefusedError("not_billed_on_conversions", `Lead ${leadId} was bought on CPL terms: it was paid when bought, not per conversion`);
   }
-  return sale;
+  const { id, orderId, soldAt, affiliateId, offerId, ...offer } = row.sale;
+  // json_build_object renders timestamp(3) without a zone: it is UTC.
+  return { existingId: null, sale: { id, orderId, soldAt: new Date(`${soldAt}Z`), affiliateId, offerId, offer } };
 }
 
 function checkWhen(occurredAt: Date, soldAt: Date, terms: ConversionTerms, now: Date) {
@@ -137,12 +184,11 @@ function sameOrConflict(existing: Conversion, report: ConversionReport): Convers
 }
 
 async function recordConversion(advertiserId: string, report: ConversionReport, source: ConversionSource): Promise<ConversionAnswer> {
-  const existing = await prisma.conversion.findUnique({ where: { advertiserId_externalId: { advertiserId, externalId: report.conversion_id } } });
-  if (existing) return sameOrConflict(existing, report);
-
   const leadId = report.lead_id!;
-  const sale = await billableSale(advertiserId, leadId);
-  const terms = conversionTermsOf(sale.order.offer, getEnv().PLATFORM_FEE_BPS);
+  const { existingId, sale } = await lookUpReport(advertiserId, report.conversion_id, leadId);
+  if (existingId) return sameOrConflict(await prisma.conversion.findUniqueOrThrow({ where: { id: existingId } }), report);
+
+  const terms = conversionTermsOf(sale.offer, getEnv().PLATFORM_FEE_BPS);
   const currency = report.currency ?? terms.currency;
   if (currency !== terms.currency) {
     throw new ConversionRefusedError("currency_mismatch", `This offer is paid in ${terms.currency.toUpperCase()}, not ${currency.toUpperCase()}`, {
@@ -166,46 +212,77 @@ async function recordConversion(advertiserId: string, report: ConversionReport, 
     throw new ConversionRefusedError("unknown_event", `This offer pays for ${paid || "no events"}, not ${report.event}`, { event: `One of: ${paid}` });
   }
 
-  const id = crypto.randomUUID();
+  const id = newRowId();
   const reported = reportedOf(leadId, report, currency, occurredAt);
-  const outboxKey = conversionBillingKey(id);
-  const created = await prisma.$transaction(async (tx) => {
-    const inserted = await tx.conversion.createMany({
-      data: [
-        {
-          id,
-          advertiserId,
-          externalId: report.conversion_id,
-          leadId,
-          saleId: sale.id,
-          orderId: sale.orderId,
-          offerId: sale.lead.offerId,
-          affiliateId: sale.lead.affiliateId,
-          kind: terms.pricingModel === "CPA" ? "ACTION" : "SALE",
-          source,
-          event: terms.pricingModel === "CPA" ? report.event! : null,
-          saleAmountCents: report.amount ?? null,
-          currency,
-          ...price,
-          terms: terms as unknown as Prisma.InputJsonValue,
-          reported: reported as unknown as Prisma.InputJsonValue,
-          advFields: reported.adv,
-          occurredAt,
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 0) return null;
-    return addOutboxMessage(tx, CONVERSION_BILLING_QUEUE, outboxKey, { conversionId: id, advertiserId });
-  });
-  if (!created) {
+  const kind = terms.pricingModel === "CPA" ? "ACTION" : "SALE";
+  const event = terms.pricingModel === "CPA" ? report.event! : null;
+  const outbox = { id: newRowId(), queue: CONVERSION_BILLING_QUEUE, key: conversionBillingKey(id), payload: { conversionId: id, advertiserId } };
+  // The conversion and its outbox row in one statement; the unique (advertiser, id) settles races.
+  const inserted = await hotPathQuery<{ id: string }>(
+    `WITH conversion AS (
+       INSERT INTO "Conversion" ("id", "advertiserId", "externalId", "leadId", "saleId", "orderId", "offerId", "affiliateId", "kind", "source", "event",
+         "saleAmountCents", "currency", "payoutCents", "feeCents", "earningCents", "terms", "reported", "advFields", "occurredAt", "receivedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::"ConversionKind", $10::"ConversionSource", $11, $12, $13, $14, $15, $16, $17::jsonb, $18::jsonb, $19::jsonb, $20, $21)
+       ON CONFLICT ("advertiserId", "externalId") DO NOTHING
+       RETURNING "id"
+     ), message AS (
+       INSERT INTO "OutboxMessage" ("id", "queue", "key", "payload") SELECT $22, $23, $24, $25::jsonb FROM conversion
+     )
+     SELECT "id" FROM conversion`,
+    [
+      id,
+      advertiserId,
+      report.conversion_id,
+      leadId,
+      sale.id,
+      sale.orderId,
+      sale.offerId,
+      sale.affiliateId,
+      kind,
+      source,
+      event,
+      report.amount ?? null,
+      currency,
+      price.payoutCents,
+      price.feeCents,
+      price.earningCents,
+      JSON.stringify(terms),
+      JSON.stringify(reported),
+      JSON.stringify(reported.adv),
+      occurredAt,
+      now,
+      outbox.id,
+      outbox.queue,
+      outbox.key,
+      JSON.stringify(outbox.payload),
+    ],
+  );
+  if (inserted.length === 0) {
     // The same id was recorded a moment ago by a concurrent report: answer as to a repeat.
     const winner = await prisma.conversion.findUniqueOrThrow({ where: { advertiserId_externalId: { advertiserId, externalId: report.conversion_id } } });
     return sameOrConflict(winner, report);
   }
-  dispatchOutboxMessageSoon(created);
-  const conversion = await prisma.conversion.findUniqueOrThrow({ where: { id } });
-  return { httpStatus: 202, body: conversionBody(conversion, false), conversionId: id };
+  dispatchOutboxMessageSoon(outbox);
+  const body = conversionBody(
+    {
+      id,
+      externalId: report.conversion_id,
+      leadId,
+      status: "RECEIVED",
+      reasonCode: null,
+      reason: null,
+      event,
+      kind,
+      saleAmountCents: report.amount ?? null,
+      currency,
+      payoutCents: price.payoutCents,
+      reversedPayoutCents: 0,
+      reversedSaleCents: 0,
+      occurredAt,
+    },
+    false,
+  );
+  return { httpStatus: 202, body, conversionId: id };
 }
 
 async function reverseReported(advertiserId: string, report: ConversionReport): Promise<ConversionAnswer> {
