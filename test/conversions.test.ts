@@ -9,7 +9,10 @@ import { enqueueScheduledTask } from "~/queues/scheduled-work.queue.server";
 import { prisma } from "~/utils/db.server";
 import { percentOfCents } from "~/utils/money";
 import { startWorkers } from "../scripts/stack/processes";
-import { makeAdvertiser } from "./factories/accounts";
+import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
+import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
+import { makeAdmin, makeAdvertiser } from "./factories/accounts";
+import { startHttpReceiver } from "./support/http-receiver";
 import { fundWallet } from "./factories/billing";
 import { useTestStack } from "./support/app";
 import { deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
@@ -289,6 +292,62 @@ describe("CPA and CPS conversions", () => {
     expect(conversions.filter((c) => c.reasonCode === "awaiting_funds")).toHaveLength(8);
     expect(await wallet(market.buyer.actor.companyId)).toBe(2_000n);
     expect(await prisma.journalEntry.count({ where: { idempotencyKey: { in: conversions.map((c) => `conversion:${c.id}`) } } })).toBe(4);
+    await expectLedgerInvariants();
+  });
+
+  it("fires the affiliate's converted and reversed postbacks with this conversion's payout, once each", async () => {
+    const tracker = await startHttpReceiver();
+    try {
+      const market = await makeConversionMarket(stack(), cps);
+      await saveOwnPostbackSettings(market.affiliate.actor, {
+        postbackUrl: `${tracker.url}/pb?id={lead_id}&event={event}&payout={payout}&what={conversion_event}&sale={sale_amount}&cid={conversion_id}`,
+        postbackEvents: ["converted", "reversed"],
+      });
+      const lead = await deliveredLead(stack(), market);
+      const conversion = await billed(market.buyer.apiKey, { lead_id: lead.id, conversion_id: "pb-1", amount: "400.00" });
+      // $400 at 12.5% = $50; the affiliate earns $40. A $100 refund reverses a quarter: $10 of it.
+      await postConversion(stack().appUrl, market.buyer.apiKey, { type: "reversal", conversion_id: "pb-1", amount: "100.00", reversal_id: "rf-1" });
+      await postConversion(stack().appUrl, market.buyer.apiKey, { type: "reversal", conversion_id: "pb-1", amount: "100.00", reversal_id: "rf-1" });
+      await waitFor("both postbacks", async () => (tracker.requests.length >= 2 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 500));
+      const queries = tracker.requests.map((r) => Object.fromEntries(new URL(r.url, tracker.url).searchParams));
+      expect(queries).toEqual([
+        { id: lead.externalId, event: "converted", payout: "40.00", what: "sale", sale: "400.00", cid: conversion.id },
+        { id: lead.externalId, event: "reversed", payout: "10.00", what: "sale", sale: "100.00", cid: conversion.id },
+      ]);
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  it("an admin marks a conversion as fraud: reversed and final, audited; once locked the affiliate owes its earning back", async () => {
+    const market = await makeConversionMarket(stack());
+    const admin = await makeAdmin();
+    const lead = await deliveredLead(stack(), market);
+    const pending = await billed(market.buyer.apiKey, { lead_id: lead.id, conversion_id: "f-1", event: "funded" });
+    const locked = await billed(market.buyer.apiKey, { lead_id: lead.id, conversion_id: "f-2", event: "application" });
+    // f-2's lock period has passed (and its earning was released); f-1 is still pending.
+    await prisma.conversion.update({ where: { id: locked.id }, data: { lockAt: new Date(Date.now() - 1000) } });
+    await prisma.earning.updateMany({ where: { conversionId: locked.id }, data: { availableAt: new Date(Date.now() - 1000) } });
+    await lockDueConversions();
+    await releaseDueEarnings(`run-${randomUUID()}`);
+    const affiliate = market.affiliate.actor.companyId;
+    expect(await available(affiliate)).toBe(1_200n);
+    expect(await held(affiliate)).toBe(9_600n);
+
+    await expect(markConversionFraud(admin.actor, pending.id, "")).rejects.toMatchObject({ status: 400 });
+    await expect(markConversionFraud(market.buyer.actor, pending.id, "stolen card")).rejects.toMatchObject({ status: 403 });
+    await markConversionFraud(admin.actor, pending.id, "stolen card");
+    await markConversionFraud(admin.actor, locked.id, "fake application");
+    await expect(markConversionFraud(admin.actor, locked.id, "again")).rejects.toMatchObject({ status: 409 });
+    expect(await wallet(market.buyer.actor.companyId)).toBe(50_000n);
+    expect(await available(affiliate)).toBe(0n);
+    expect(await held(affiliate)).toBe(0n);
+    const clawback = await prisma.earning.findFirstOrThrow({ where: { conversionId: locked.id, kind: "CLAWBACK" } });
+    expect(clawback.amountCents).toBe(-1_200);
+    expect(await prisma.auditLog.count({ where: { action: "conversion.fraud", targetId: { in: [pending.id, locked.id] } } })).toBe(2);
+    const refused = await postConversion(stack().appUrl, market.buyer.apiKey, { type: "reversal", conversion_id: "f-1" });
+    expect(refused.body.error).toMatchObject({ code: "conversion_not_reversible", message: expect.stringContaining("is fraud") });
     await expectLedgerInvariants();
   });
 

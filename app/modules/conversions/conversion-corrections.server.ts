@@ -43,6 +43,23 @@ export async function applyReversal(conversionId: string, request: ReversalReque
   });
 }
 
+/**
+ * Reverses whatever is left of a conversion inside the caller's transaction, under its row lock
+ * (taken here). `overrideLock`: an admin's decision (fraud) also reverses a locked conversion; the
+ * affiliate then owes its earning back (a CLAWBACK line).
+ */
+export async function reverseWholeConversion(
+  tx: Tx,
+  conversionId: string,
+  request: Omit<ReversalRequest, "saleAmountCents">,
+  now: Date,
+  options: { overrideLock?: boolean } = {},
+): Promise<CorrectionResult> {
+  const conversion = await lockConversion(tx, conversionId);
+  if (!conversion) throw new ConversionRefusedError("unknown_conversion", "Unknown conversion");
+  return reverseLocked(tx, conversion, { ...request, saleAmountCents: null }, "REVERSAL", now, options.overrideLock ?? false);
+}
+
 /** Applies the reversals that arrived before this conversion (called under its row lock). */
 export async function applyPendingReversals(tx: Tx, conversionId: string, now: Date): Promise<void> {
   const conversion = await tx.conversion.findUniqueOrThrow({ where: { id: conversionId } });
@@ -83,13 +100,23 @@ function lockedRefusal(conversion: Conversion): ConversionRefusedError {
   );
 }
 
-async function reverseLocked(tx: Tx, conversion: Conversion, request: ReversalRequest, kind: ConversionAdjustmentKind, now: Date): Promise<CorrectionResult> {
+async function reverseLocked(
+  tx: Tx,
+  conversion: Conversion,
+  request: ReversalRequest,
+  kind: ConversionAdjustmentKind,
+  now: Date,
+  overrideLock = false,
+): Promise<CorrectionResult> {
   const earlier = await tx.conversionAdjustment.findUnique({ where: { conversionId_key: { conversionId: conversion.id, key: request.key } } });
   if (earlier) return { conversion, created: false };
   if (!REVERSIBLE.has(conversion.status)) throw notReversible(conversion);
   const terms = termsOf(conversion);
-  const locked = isLocked(conversion, now);
-  if (locked && !terms.allowsLockedAdjustments) throw lockedRefusal(conversion);
+  // Locked by time, or (belt and braces) its earning already left held money.
+  const locked =
+    isLocked(conversion, now) ||
+    (await tx.earning.count({ where: { conversionId: conversion.id, kind: { in: ["ACTION", "SALE"] }, releasedAt: { not: null } } })) > 0;
+  if (locked && !terms.allowsLockedAdjustments && !overrideLock) throw lockedRefusal(conversion);
   if (conversion.kind === "ACTION" && request.saleAmountCents !== null) {
     throw new ConversionRefusedError("invalid_fields", "A CPA action is reversed whole: send no amount", { amount: "Leave out for an action" });
   }
