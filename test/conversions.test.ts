@@ -133,8 +133,8 @@ describe("CPA and CPS conversions", () => {
       ],
       ["an event the offer does not pay", "unknown_event", { lead_id: lead.id, conversion_id: "r5", event: "signup", occurred_at: inWindow }],
       ["a currency mismatch", "currency_mismatch", { lead_id: lead.id, conversion_id: "r6", event: "funded", currency: "EUR", occurred_at: inWindow }],
-      ["a negative amount", "invalid_fields", { lead_id: cpsLead.id, conversion_id: "r7", amount: "-5" }, cpsMarket.buyer.apiKey],
-      ["an absurd amount", "invalid_fields", { lead_id: cpsLead.id, conversion_id: "r8", amount: "99999999999" }, cpsMarket.buyer.apiKey],
+      ["a negative amount", "invalid_amount", { lead_id: cpsLead.id, conversion_id: "r7", amount: "-5" }, cpsMarket.buyer.apiKey],
+      ["an absurd amount", "invalid_amount", { lead_id: cpsLead.id, conversion_id: "r8", amount: "99999999999" }, cpsMarket.buyer.apiKey],
       ["a zero sale", "invalid_amount", { lead_id: cpsLead.id, conversion_id: "r9", amount: "0" }, cpsMarket.buyer.apiKey],
       [
         "dated before the lead was delivered",

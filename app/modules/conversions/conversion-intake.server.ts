@@ -4,7 +4,7 @@ import { CONVERSION_BILLING_QUEUE, conversionBillingKey } from "~/queues/convers
 import { newRowId } from "~/modules/leads/lead-store.server";
 import { hotPathQuery, prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { parseOrThrow } from "~/utils/errors";
+import { ValidationError, zodFieldErrors } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { applyReversal, changeSaleAmount, type ReversalRequest } from "./conversion-corrections.server";
@@ -70,7 +70,15 @@ export function conversionBody(c: AnsweredConversion, duplicate: boolean): Recor
 export async function reportConversion(actor: Actor, record: Record<string, unknown>, source: ConversionSource): Promise<ConversionAnswer> {
   requirePermission(actor, "write:conversion:own");
   const advertiserId = actor.companyId;
-  const report = parseOrThrow(conversionReportSchema, record);
+  const parsed = conversionReportSchema.safeParse(record);
+  if (!parsed.success) {
+    const fields = zodFieldErrors(parsed.error.issues);
+    // A bad amount (negative, absurd, not a number) has its own reason code.
+    if (Object.keys(fields).length === 1 && fields.amount)
+      throw new ConversionRefusedError("invalid_amount", `The amount is refused: ${fields.amount}`, fields);
+    throw new ValidationError(fields);
+  }
+  const report = parsed.data;
   if (report.type === "reversal") return reverseReported(advertiserId, report);
   if (report.type === "amount_change") return changeReportedAmount(advertiserId, report);
   return recordConversion(advertiserId, report, source);
