@@ -1,3 +1,4 @@
+import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
@@ -176,6 +177,51 @@ describe("hostile postbacks", () => {
     expect(post.status).toBe(422);
     expect(post.body.error.fields.token).toMatch(NUL_OR_CONTROL);
     expect(await prisma.ping.count({ where: { affiliateId: affiliate.actor.companyId } })).toBe(0);
+  });
+});
+
+/** Sends POSTs one after another on one keep-alive connection; what each got back, and how many connections they took. */
+async function postOnOneConnection(path: string, requests: ReadonlyArray<{ apiKey: string; body: string }>) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  const answers: Array<{ status: number; body: any }> = [];
+  try {
+    for (const { apiKey, body } of requests) {
+      answers.push(
+        await new Promise((resolve, reject) => {
+          const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
+          const request = http.request(new URL(path, stack().appUrl), { method: "POST", agent, headers, timeout: 3000 }, (response) => {
+            sockets.add(response.socket);
+            let text = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => (text += chunk));
+            response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+          });
+          request.on("timeout", () => request.destroy(new Error(`no answer within 3 s to the request after ${answers.length} others on the connection`)));
+          request.on("error", reject);
+          request.end(body);
+        }),
+      );
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { answers, connections: sockets.size };
+}
+
+describe("hostile conversion postbacks", () => {
+  it("a conversion postback refused unread (over 64 KiB, or a bad API key) leaves its keep-alive connection answering the next one", async () => {
+    const buyer = await makeAdvertiser();
+    const big = JSON.stringify({ conversion_id: "c-1", reason: "x".repeat(200_000) });
+    const { answers, connections } = await postOnOneConnection("/api/v1/conversions", [
+      { apiKey: buyer.apiKey, body: big },
+      { apiKey: `lx_0123456789_${"x".repeat(32)}`, body: big },
+      { apiKey: buyer.apiKey, body: "{}" },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([413, 401, 422]);
+    expect(answers[0].body.error.code).toBe("payload_too_large");
+    expect(answers[2].body.error.fields.conversion_id).toBeDefined();
+    expect(connections).toBe(1);
   });
 });
 
