@@ -46,17 +46,22 @@ export const CONVERSION_REFUSALS = {
 } as const;
 export type ConversionRefusalCode = keyof typeof CONVERSION_REFUSALS;
 
+/** One value, as text or a number (a form or query string sends text; JSON may send either). */
+const singleValue = (whenMissing = "Required") =>
+  z.union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined ? whenMissing : typeof issue.input === "number" ? "A number too large to read" : "Send a single value: text or a number",
+  });
+
 const optionalText = (max: number) =>
-  z
-    .union([z.string(), z.number()])
+  singleValue()
     .transform((v) => String(v).trim())
     .pipe(z.string().max(max, `At most ${max} characters`))
     .optional()
     .transform((v) => (v === "" ? undefined : v));
 
 /** A decimal amount such as 125, 125.5 or 125.50 (a number or a string) in cents; "-5" is refused by name. */
-const amountSchema = z
-  .union([z.string(), z.number()])
+const amountSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
@@ -77,8 +82,7 @@ const amountSchema = z
   })
   .optional();
 
-const dateSchema = z
-  .union([z.string(), z.number()])
+const dateSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
@@ -100,8 +104,7 @@ const dateSchema = z
 export const conversionReportSchema = z
   .object({
     type: z.enum(CONVERSION_REPORT_TYPES, { message: "type is conversion, reversal or amount_change" }).default("conversion"),
-    conversion_id: z
-      .union([z.string(), z.number()])
+    conversion_id: singleValue("Send your conversion id")
       .transform((v) => String(v).trim())
       .pipe(z.string().min(1, "Send your conversion id").max(120, "At most 120 characters")),
     lead_id: optionalText(64),
