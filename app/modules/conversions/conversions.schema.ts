@@ -82,16 +82,24 @@ const amountSchema = singleValue()
   })
   .optional();
 
+/** Whether year-month-day is a day of the calendar (JavaScript reads 2026-02-30 as March 2). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 const dateSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
     // Unix seconds, or an ISO 8601 date-time.
-    const date = /^\d{9,10}$/.test(text)
-      ? new Date(Number(text) * 1000)
-      : /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
-        ? new Date(text)
-        : null;
+    const iso = /^(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+    if (iso && !isCalendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
+      ctx.addIssue({ code: "custom", message: `There is no day ${iso[1]}-${iso[2]}-${iso[3]}` });
+      return z.NEVER;
+    }
+    const date = /^\d{9,10}$/.test(text) ? new Date(Number(text) * 1000) : iso ? new Date(text) : null;
     if (!date || Number.isNaN(date.getTime())) {
       ctx.addIssue({ code: "custom", message: "Use an ISO 8601 date-time such as 2026-11-28T14:05:00Z, or Unix seconds" });
       return z.NEVER;
