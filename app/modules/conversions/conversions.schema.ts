@@ -93,13 +93,15 @@ const dateSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
-    // Unix seconds, or an ISO 8601 date-time.
+    // Unix seconds, or an ISO 8601 date or date-time.
     const iso = /^(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
     if (iso && !isCalendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
       ctx.addIssue({ code: "custom", message: `There is no day ${iso[1]}-${iso[2]}-${iso[3]}` });
       return z.NEVER;
     }
-    const date = /^\d{9,10}$/.test(text) ? new Date(Number(text) * 1000) : iso ? new Date(text) : null;
+    // A date-time without an offset is UTC (never the server's own zone); a bare date is midnight UTC.
+    const utc = iso && iso[4] && !iso[5] ? `${text.replace(" ", "T")}Z` : text;
+    const date = /^\d{9,10}$/.test(text) ? new Date(Number(text) * 1000) : iso ? new Date(utc) : null;
     if (!date || Number.isNaN(date.getTime())) {
       ctx.addIssue({ code: "custom", message: "Use an ISO 8601 date-time such as 2026-11-28T14:05:00Z, or Unix seconds" });
       return z.NEVER;
