@@ -287,7 +287,7 @@ describe("the advertiser's decisions on its conversions", () => {
       cookie,
     );
     expect(rejected.status).toBe(200);
-    expect(rejected.text).toContain("Conversion d-1 rejected: $120.00 went back to your wallet and the affiliate is told.");
+    expect(rejected.text).toContain("Conversion d-1 rejected: $120.00 went back to your wallet.");
     expect(await prisma.conversion.findUniqueOrThrow({ where: { id: toReject.id } })).toMatchObject({
       status: "REJECTED",
       reasonCode: "rejected_by_advertiser",

@@ -36,15 +36,15 @@ function DecisionCard() {
     <section className="card" aria-labelledby="decide-title">
       <h2 id="decide-title">Approve or reject</h2>
       <p className="muted">
-        Approving a held conversion bills it now. Rejecting takes back whatever was billed (to your wallet) and tells the affiliate. Once locked, neither is
-        possible.
+        Approving a held conversion bills it now. Rejecting gives back whatever was billed (to your wallet) and voids the affiliate's earning on it. Once
+        locked, neither is possible.
       </p>
       <Form method="post" className="form form-wide">
         <Field
           name="reason"
           label="Reason"
           maxLength={500}
-          hint="Required to reject; the affiliate sees it with the rejection."
+          hint="Required to reject; kept with the conversion and on the lead's timeline."
           defaultValue={failure?.values?.reason}
           error={failure?.errors.reason}
         />

@@ -138,6 +138,7 @@ export default function AdvertiserConversions() {
         <DataTable
           rows={rows}
           testId="conversions"
+          stackOnPhone
           empty={
             filtered ? (
               <EmptyState title="No conversions match these filters" />
@@ -164,32 +165,32 @@ export default function AdvertiserConversions() {
           }
           row={(c) => (
             <tr key={c.id} data-conversion={c.externalId}>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Conversion">
                 <Link to={`/advertiser/conversions/${c.id}`}>{c.externalId}</Link>
                 <span className="muted small block">{c.source.toLowerCase()}</span>
               </td>
-              <td>
+              <td data-label="Lead">
                 <Link to={`/advertiser/leads/${c.leadId}`}>
                   <code>{c.leadId}</code>
                 </Link>
               </td>
-              <td>{c.offerTitle}</td>
-              <td>
+              <td data-label="Offer">{c.offerTitle}</td>
+              <td data-label="What">
                 <ConversionWhat c={c} />
               </td>
-              <td className="num">
+              <td className="num" data-label="Payout">
                 <ConversionPayout c={c} />
               </td>
-              <td>
+              <td data-label="Status">
                 <ConversionStatus c={c} />
               </td>
-              <td>
+              <td data-label="Dates">
                 <ConversionDates c={c} />
               </td>
-              <td>
+              <td data-label="Affiliate">
                 <AffiliateNotice c={c} />
               </td>
-              <td>{c.decidable ? <DecideForms row={c} answer={answer} /> : null}</td>
+              <td className={c.decidable ? "decide-cell" : "empty-cell"}>{c.decidable ? <DecideForms row={c} answer={answer} /> : null}</td>
             </tr>
           )}
         />

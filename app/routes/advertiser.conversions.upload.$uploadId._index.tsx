@@ -73,6 +73,7 @@ export default function UploadProgress() {
         <DataTable
           rows={refused}
           testId="refused-rows"
+          stackOnPhone
           empty={<p className="muted">{running ? "None so far." : "None: every row was accepted."}</p>}
           head={
             <>
@@ -84,12 +85,14 @@ export default function UploadProgress() {
           }
           row={(r) => (
             <tr key={r.rowNumber}>
-              <td className="num">{r.rowNumber}</td>
-              <td>{r.conversionId ? <code>{r.conversionId}</code> : <span className="muted">—</span>}</td>
-              <td>
+              <td className="num" data-label="Row">
+                {r.rowNumber}
+              </td>
+              <td data-label="Conversion id">{r.conversionId ? <code>{r.conversionId}</code> : <span className="muted">—</span>}</td>
+              <td data-label="Reason">
                 <code>{r.reasonCode}</code>
               </td>
-              <td>{r.message}</td>
+              <td data-label="Why">{r.message}</td>
             </tr>
           )}
         />

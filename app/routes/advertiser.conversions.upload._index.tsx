@@ -90,6 +90,7 @@ export default function UploadConversions() {
         </p>
         <DataTable
           rows={COLUMNS}
+          stackOnPhone
           head={
             <>
               <th>Column</th>
@@ -99,11 +100,11 @@ export default function UploadConversions() {
           }
           row={(c) => (
             <tr key={c.name}>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Column">
                 <code>{c.name}</code>
               </td>
-              <td>{c.what}</td>
-              <td className="nowrap">
+              <td data-label="What">{c.what}</td>
+              <td className="nowrap" data-label="Example">
                 <code>{c.example}</code>
               </td>
             </tr>
@@ -115,6 +116,7 @@ export default function UploadConversions() {
         <DataTable
           rows={uploads}
           testId="conversion-uploads"
+          stackOnPhone
           empty={<EmptyState title="No uploads yet" />}
           head={
             <>
@@ -131,17 +133,25 @@ export default function UploadConversions() {
           }
           row={(u) => (
             <tr key={u.id}>
-              <td>
+              <td data-label="File">
                 <Link to={`/advertiser/conversions/upload/${u.id}`}>{u.fileName}</Link>
               </td>
-              <td className="nowrap">{formatDateTime(u.createdAt)}</td>
-              <td>
+              <td className="nowrap" data-label="Uploaded">
+                {formatDateTime(u.createdAt)}
+              </td>
+              <td data-label="Status">
                 <StatusBadge status={UPLOAD_STATUS_WORDS[u.status]} />
               </td>
-              <td className="num">{u.acceptedRows}</td>
-              <td className="num">{u.refusedRows}</td>
-              <td className="num">{u.totalRows}</td>
-              <td>
+              <td className="num" data-label="Accepted">
+                {u.acceptedRows}
+              </td>
+              <td className="num" data-label="Refused">
+                {u.refusedRows}
+              </td>
+              <td className="num" data-label="Rows">
+                {u.totalRows}
+              </td>
+              <td data-label="Report">
                 <a href={`/advertiser/conversions/upload/${u.id}/report.csv`} download>
                   Report
                 </a>

@@ -128,7 +128,7 @@ export async function decideConversion(actor: Actor, conversionId: string, decis
       conversion: rejected,
       changed: true,
       message: billed
-        ? `Conversion ${conversion.externalId} rejected: ${formatMoney(refund, conversion.currency)} went back to your wallet and the affiliate is told.`
+        ? `Conversion ${conversion.externalId} rejected: ${formatMoney(refund, conversion.currency)} went back to your wallet.`
         : `Conversion ${conversion.externalId} rejected. It had not been billed yet, so nothing was charged.`,
     };
   });
