@@ -1,7 +1,8 @@
-import type { ConversionUploadStatus } from "~/generated/prisma/client";
+import type { ConversionUploadStatus, Prisma } from "~/generated/prisma/client";
 import { toCsv } from "~/modules/deliveries/csv";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
-import { addOutboxMessage, dispatchOutboxMessageSoon, markOutboxProcessed } from "~/modules/outbox/outbox.server";
+import { newRowId } from "~/modules/leads/lead-store.server";
+import { dispatchOutboxMessageSoon, markOutboxProcessed } from "~/modules/outbox/outbox.server";
 import { CONVERSION_UPLOAD_QUEUE, conversionUploadKey } from "~/queues/conversion-upload.queue.server";
 import { prisma } from "~/utils/db.server";
 import { isDomainError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -18,6 +19,15 @@ import { CONVERSION_CSV_COLUMNS, MAX_UPLOAD_BYTES, readConversionCsv, type Conve
 // every row with its outcome and reason.
 
 export type UploadRowOutcome = "pending" | "accepted" | "refused";
+
+/** Rows written per INSERT when an upload is recorded. */
+const ROWS_PER_INSERT = 2000;
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
 
 /** How many rows are posted between two progress updates. */
 const PROGRESS_EVERY = 25;
@@ -78,9 +88,22 @@ export async function startConversionUpload(actor: Actor, file: UploadedFile) {
   if (!read.ok) throw new ValidationError({ file: read.message }, read.message);
   const refused = read.rows.filter((r) => r.problem !== null).length;
   const toPost = read.rows.length - refused;
-  const { upload, message } = await prisma.$transaction(async (tx) => {
-    const upload = await tx.conversionUpload.create({
+  const uploadId = newRowId();
+  const outboxKey = conversionUploadKey(uploadId);
+  const rowData = read.rows.map((r: ConversionCsvRow) => ({
+    uploadId,
+    rowNumber: r.rowNumber,
+    input: r.input,
+    outcome: r.problem ? "refused" : "pending",
+    reasonCode: r.problem?.reasonCode ?? null,
+    message: r.problem?.message ?? null,
+  }));
+  // One transaction of plain statements (no interactive transaction's time limit for 10,000 rows):
+  // the upload, its rows, and the worker's outbox message commit together.
+  const writes: Prisma.PrismaPromise<unknown>[] = [
+    prisma.conversionUpload.create({
       data: {
+        id: uploadId,
         advertiserId: actor.companyId,
         fileName: file.fileName,
         status: toPost > 0 ? "POSTING" : "DONE",
@@ -89,22 +112,14 @@ export async function startConversionUpload(actor: Actor, file: UploadedFile) {
         refusedRows: refused,
         finishedAt: toPost > 0 ? null : new Date(),
       },
-    });
-    await tx.conversionUploadRow.createMany({
-      data: read.rows.map((r: ConversionCsvRow) => ({
-        uploadId: upload.id,
-        rowNumber: r.rowNumber,
-        input: r.input,
-        outcome: r.problem ? "refused" : "pending",
-        reasonCode: r.problem?.reasonCode ?? null,
-        message: r.problem?.message ?? null,
-      })),
-    });
-    const message = toPost > 0 ? await addOutboxMessage(tx, CONVERSION_UPLOAD_QUEUE, conversionUploadKey(upload.id), { uploadId: upload.id }) : null;
-    return { upload, message };
-  });
+    }),
+    ...chunked(rowData, ROWS_PER_INSERT).map((data) => prisma.conversionUploadRow.createMany({ data })),
+  ];
+  if (toPost > 0) writes.push(prisma.outboxMessage.create({ data: { queue: CONVERSION_UPLOAD_QUEUE, key: outboxKey, payload: { uploadId } } }));
+  await prisma.$transaction(writes);
+  const message = toPost > 0 ? await prisma.outboxMessage.findUnique({ where: { queue_key: { queue: CONVERSION_UPLOAD_QUEUE, key: outboxKey } } }) : null;
   if (message) dispatchOutboxMessageSoon(message);
-  return { uploadId: upload.id, totalRows: read.rows.length, refusedRows: refused, toPost };
+  return { uploadId, totalRows: read.rows.length, refusedRows: refused, toPost };
 }
 
 /** The row's answer in words, for the report. */
