@@ -32,6 +32,7 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
     { to: "/advertiser/marketplace", label: "Marketplace" },
     { to: "/advertiser/orders", label: "Orders" },
     { to: "/advertiser/leads", label: "Leads" },
+    { to: "/advertiser/conversions", label: "Conversions" },
     { to: "/advertiser/billing", label: "Billing" },
     { to: "/advertiser/suppression", label: "Suppression" },
     { to: "/advertiser/api-keys", label: "API keys" },
