@@ -56,6 +56,8 @@ interface World {
   affiliateSpareKeyId: string;
   advertiserSpareKeyId: string;
   receiverUrl: string;
+  /** An advertiser (none of the roles) whose own Stripe sends sales to /webhooks/stripe/conversions/:advertiserId. */
+  stripeEndpointAdvertiserId: string;
   cookies: Record<Exclude<Role, "visitor">, string>;
   logins: Record<Exclude<Role, "visitor">, { email: string; password: string }>;
   apiKeys: Record<"affiliate" | "otherAffiliate" | "advertiser" | "otherAdvertiser", string>;
@@ -179,6 +181,14 @@ const MATRIX: Record<string, RouteRow> = {
     GET: advertisersOnly(200),
     POST: { "top up too little": { form: () => ({ amount: "1" }), answers: advertisersOnly(400) } },
   },
+  "routes/advertiser.conversion-tracking": {
+    GET: advertisersOnly(200),
+    POST: {
+      "make a pixel token": { form: () => ({ intent: "pixel-token" }), answers: advertisersOnly(200) },
+      "save a signing secret that is none": { form: () => ({ intent: "stripe-secret", secret: "matrix" }), answers: advertisersOnly(400) },
+      "disconnect Stripe": { form: () => ({ intent: "stripe-remove" }), answers: advertisersOnly(200) },
+    },
+  },
   "routes/advertiser.deliveries": {
     GET: advertisersOnly(200),
     POST: {
@@ -289,6 +299,9 @@ const MATRIX: Record<string, RouteRow> = {
       },
     },
   },
+  // The pixel always answers its image (a pixel never shows a broken one); without a pixel token the
+  // headers say it was refused.
+  "routes/api.v1.conversions.pixel": { GET: all(200) },
   "routes/api.v1.ping": {
     GET: all(405),
     POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },
@@ -299,6 +312,11 @@ const MATRIX: Record<string, RouteRow> = {
   },
   // The Stripe signature is its credential: without one, everyone gets 400.
   "routes/webhooks.stripe": { GET: all(405), POST: { "an unsigned event": { form: () => ({ id: "evt_matrix", object: "event" }), answers: all(400) } } },
+  // An advertiser's own Stripe endpoint: the signature made with its secret is the credential.
+  "routes/webhooks.stripe_.conversions.$advertiserId": {
+    GET: all(405),
+    POST: { "an unsigned event": { form: () => ({ id: "evt_matrix", object: "event" }), answers: all(400) } },
+  },
 };
 
 // ---- the route list, as Remix reads it ---------------------------------------------------------
@@ -345,7 +363,8 @@ function fillParams(url: string, world: World): string {
     .replace(":payoutId", encodeURIComponent(world.payoutId))
     .replace(":noticeId", encodeURIComponent(world.noticeId))
     .replace(":conversionId", encodeURIComponent(world.conversionId))
-    .replace(":uploadId", encodeURIComponent(world.uploadId));
+    .replace(":uploadId", encodeURIComponent(world.uploadId))
+    .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId));
 }
 
 async function ask(route: RouteModule, role: Role, world: World, method: "GET" | "POST", form?: Record<string, string>, ownSession = false): Promise<Got> {
@@ -474,6 +493,9 @@ beforeAll(async () => {
     affiliateSpareKeyId: (await createApiKey(affiliate.actor, "spare")).id,
     advertiserSpareKeyId: (await createApiKey(advertiser.actor, "spare")).id,
     receiverUrl: receiver.url,
+    stripeEndpointAdvertiserId: (
+      await prisma.company.update({ where: { id: (await makeAdvertiser()).actor.companyId }, data: { stripeConversionsSecret: "whsec_matrix0000000000" } })
+    ).id,
     cookies: {
       affiliate: await signIn(appUrl, affiliate.email, affiliate.password),
       otherAffiliate: await signIn(appUrl, otherAffiliate.email, otherAffiliate.password),

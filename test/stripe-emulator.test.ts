@@ -648,3 +648,60 @@ describe("stripe emulator: Connect accounts and payouts over time", () => {
     }
   });
 });
+
+describe("stripe emulator: another business's own account", () => {
+  it("sends its customers', invoices' and refunds' events to its own endpoint, signed with its own secret", async () => {
+    const own = await startRecorder();
+    try {
+      const created = await control("/merchants", { webhook_url: own.url, webhook_secret: "whsec_merchant_own" });
+      expect(created.status).toBe(200);
+      const merchant = (await created.json()) as { id: string; webhook_secret: string };
+      expect(merchant).toMatchObject({ id: expect.stringMatching(/^acct_/), webhook_secret: "whsec_merchant_own" });
+
+      const customer = (await (
+        await control(`/merchants/${merchant.id}/customers`, { email: "c@example.test", metadata: { leadex_lead_id: "lead_1" } })
+      ).json()) as Stripe.Customer;
+      const updated = await control(`/merchants/${merchant.id}/customers/${customer.id}`, { metadata: { leadex_lead_id: "", plan: "pro" } });
+      expect(((await updated.json()) as Stripe.Customer).metadata).toEqual({ plan: "pro" });
+      const paid = (await (
+        await control(`/merchants/${merchant.id}/invoices`, { customer: customer.id, amount: 10_000, tax: 800, metadata: { order: "1001" } })
+      ).json()) as { invoice: Stripe.Invoice; charge: Stripe.Charge };
+      expect(paid.invoice).toMatchObject({ status: "paid", total: 10_800, total_excluding_tax: 10_000, amount_paid: 10_800, customer: customer.id });
+      expect(paid.charge).toMatchObject({ amount: 10_800, amount_refunded: 0, customer: customer.id });
+      const refund = await control(`/merchants/${merchant.id}/charges/${paid.charge.id}/refund`, { amount: 2_700 });
+      expect(await refund.json()).toMatchObject({ object: "refund", amount: 2_700, charge: paid.charge.id });
+      const rest = await control(`/merchants/${merchant.id}/charges/${paid.charge.id}/refund`, {});
+      expect(await rest.json()).toMatchObject({ amount: 8_100 });
+      const tooMuch = await control(`/merchants/${merchant.id}/charges/${paid.charge.id}/refund`, { amount: 1 });
+      expect(tooMuch.status).toBe(400);
+
+      // Nothing went to the platform's endpoint; every event to the business's, verifiable only with its secret.
+      expect(recorder.requests).toEqual([]);
+      const events = verifiedEvents(own.requests, "whsec_merchant_own");
+      expect(events.map((e) => e.type)).toEqual([
+        "customer.created",
+        "customer.updated",
+        "invoice_payment.paid",
+        "invoice.paid",
+        "charge.refunded",
+        "charge.refunded",
+      ]);
+      expect(() => verifiedEvents(own.requests.slice(0, 1))).toThrow();
+      const payment = events[2].data.object as Stripe.InvoicePayment;
+      expect(payment).toMatchObject({ invoice: paid.invoice.id, payment: { type: "payment_intent", payment_intent: paid.charge.payment_intent } });
+      expect(events.slice(4).map((e) => (e.data.object as Stripe.Charge).amount_refunded)).toEqual([2_700, 10_800]);
+      expect(events.map((e) => e.account)).toEqual(events.map(() => undefined));
+
+      // The endpoint goes down: events wait; the business rolls its secret; a resend uses the new one.
+      await control(`/merchants/${merchant.id}/endpoint`, { webhook_url: null, webhook_secret: "whsec_merchant_rolled" });
+      const later = (await (await control(`/merchants/${merchant.id}/customers`, {})).json()) as Stripe.Customer;
+      expect(own.requests).toHaveLength(6);
+      await control(`/merchants/${merchant.id}/endpoint`, { webhook_url: own.url });
+      const waiting = emulator.merchantEvents(merchant.id).find((e) => (e.data.object as { id: string }).id === later.id)!;
+      expect(await emulator.resendEvent(waiting.id)).toBe(200);
+      expect(verifiedEvents(own.requests.slice(6), "whsec_merchant_rolled").map((e) => e.id)).toEqual([waiting.id]);
+    } finally {
+      await new Promise<void>((resolve) => own.server.close(() => resolve()));
+    }
+  });
+});

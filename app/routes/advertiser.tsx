@@ -35,6 +35,7 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
     { to: "/advertiser/conversions", label: "Conversions" },
     { to: "/advertiser/billing", label: "Billing" },
     { to: "/advertiser/suppression", label: "Suppression" },
+    { to: "/advertiser/conversion-tracking", label: "Conversion tracking" },
     { to: "/advertiser/api-keys", label: "API keys" },
     { to: "/advertiser/deliveries", label: "Deliveries" },
     { to: "/advertiser/settings", label: "Settings" },

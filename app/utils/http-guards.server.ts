@@ -24,6 +24,9 @@ export function appOrigin(): string {
   return new URL(getEnv().APP_URL).origin;
 }
 
+/** The conversion pixel (routes/api.v1.conversions.pixel.ts), whose iframe form any site may embed. */
+const CONVERSION_PIXEL_PATH = "/api/v1/conversions/pixel";
+
 /** Machine endpoints authenticated by API key or signature, never by cookie: cross-origin calls are their normal use. */
 function isMachineEndpoint(path: string): boolean {
   return path.startsWith("/api/") || path.startsWith("/webhooks/");
@@ -37,13 +40,15 @@ function isMachineEndpoint(path: string): boolean {
  */
 export function securityHeadersFor(path: string): { headers: Record<string, string>; cspNonce: string | null } {
   const cspNonce = isMachineEndpoint(path) ? null : randomBytes(16).toString("base64");
+  // The conversion pixel's iframe form is made to sit in advertisers' own pages.
+  const framable = path === CONVERSION_PIXEL_PATH;
   const headers: Record<string, string> = {
-    "Content-Security-Policy": cspNonce === null ? "default-src 'none'; frame-ancestors 'none'" : pagePolicy(cspNonce),
+    "Content-Security-Policy": cspNonce === null ? `default-src 'none'; frame-ancestors ${framable ? "*" : "'none'"}` : pagePolicy(cspNonce),
     "X-Content-Type-Options": "nosniff",
     // Not no-referrer: with it, browsers send `Origin: null` on same-site form posts.
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
   };
+  if (!framable) headers["X-Frame-Options"] = "DENY";
   if (getEnv().APP_URL.startsWith("https://")) headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains";
   return { headers, cspNonce };
 }

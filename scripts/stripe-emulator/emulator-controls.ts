@@ -37,6 +37,29 @@
  *        {failure_code="could_not_process", failure_message?}
  *                                                 the bank returns it (also after paid): status
  *                                                 failed, funds back on the balance, payout.failed.
+ *
+ * Another business's own Stripe account (merchant-accounts.ts: an advertiser's), which sends its
+ * own events to the endpoint it configured, signed with that endpoint's secret:
+ *   POST /_emulator/merchants
+ *        {webhook_url?, webhook_secret?}         a new account whose endpoint is that URL (none:
+ *                                                 events wait) and secret (default: a new whsec_).
+ *                                                 Answers {id, webhook_url, webhook_secret}.
+ *   POST /_emulator/merchants/:id/endpoint
+ *        {webhook_url?: string|null, webhook_secret?}
+ *                                                 the business changes its endpoint or rolls the secret.
+ *   POST /_emulator/merchants/:id/customers
+ *        {email?, name?, metadata?}              a customer; sends customer.created. Answers the Customer.
+ *   POST /_emulator/merchants/:id/customers/:cus
+ *        {email?, name?, metadata?}              an update (metadata merged, "" removes a key);
+ *                                                 sends customer.updated. Answers the Customer.
+ *   POST /_emulator/merchants/:id/invoices
+ *        {customer, amount, tax=0, currency="usd", description?, metadata?}
+ *                                                 an invoice of amount + tax, paid at once by card;
+ *                                                 sends invoice_payment.paid, invoice.paid.
+ *                                                 Answers {invoice, charge}.
+ *   POST /_emulator/merchants/:id/charges/:ch/refund
+ *        {amount?}                               refunds part (default: all that is left); sends
+ *                                                 charge.refunded. Answers the Refund.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
@@ -45,6 +68,7 @@ import type { ConnectAccounts, RequirementsChange } from "./connect-accounts.js"
 import { type ConnectMoney, PAYOUT_FAILURES, type PayoutFailureCode } from "./connect-money.js";
 import { StripeApiError, invalidRequest, unknownParam } from "./errors.js";
 import type { EventLog } from "./event-log.js";
+import type { MerchantAccounts } from "./merchant-accounts.js";
 import { BodyTooLargeError, readBody, send } from "./http-util.js";
 import { snapshot } from "./objects.js";
 
@@ -100,9 +124,24 @@ const schemas = {
     failure_message: z.string().min(1).optional(),
   }),
   none: z.strictObject({}),
+  merchant: z.strictObject({ webhook_url: z.string().url().optional(), webhook_secret: z.string().min(1).optional() }),
+  endpoint: z.strictObject({ webhook_url: z.string().url().nullable().optional(), webhook_secret: z.string().min(1).optional() }),
+  customer: z.strictObject({ email: z.string().email().nullable().optional(), name: z.string().nullable().optional(), metadata: metadata.optional() }),
+  invoice: z.strictObject({
+    customer: z.string().min(1),
+    amount: z.number().int().min(0),
+    tax: z.number().int().min(0).default(0),
+    currency: z
+      .string()
+      .regex(/^[a-zA-Z]{3}$/)
+      .default("usd"),
+    description: z.string().nullable().optional(),
+    metadata: metadata.optional(),
+  }),
+  refund: z.strictObject({ amount: z.number().int().positive().optional() }),
 };
 
-type Control = { pattern: RegExp; run: (ids: string[], body: unknown) => object };
+type Control = { pattern: RegExp; run: (ids: string[], body: unknown) => object | Promise<object> };
 
 export class EmulatorControls {
   private readonly controls: Control[];
@@ -112,6 +151,7 @@ export class EmulatorControls {
     money: ConnectMoney,
     private readonly events: EventLog,
     private readonly log: (line: string) => void,
+    private readonly merchants: MerchantAccounts,
   ) {
     const c = (path: string, run: Control["run"]): Control => ({ pattern: new RegExp(`^/_emulator${path}$`), run });
     const ID = "([^/]+)";
@@ -146,6 +186,18 @@ export class EmulatorControls {
         const { failure_code, failure_message } = parse(schemas.fail, body);
         return money.failPayout(id, failure_code, failure_message ?? null);
       }),
+      c("/merchants", (_, body) => {
+        const { webhook_url, webhook_secret } = parse(schemas.merchant, body);
+        return merchants.create({ url: webhook_url ?? null, secret: webhook_secret });
+      }),
+      c(`/merchants/${ID}/endpoint`, ([id], body) => {
+        const { webhook_url, webhook_secret } = parse(schemas.endpoint, body);
+        return merchants.changeEndpoint(id, { url: webhook_url, secret: webhook_secret });
+      }),
+      c(`/merchants/${ID}/customers`, ([id], body) => merchants.createCustomer(id, parse(schemas.customer, body))),
+      c(`/merchants/${ID}/customers/${ID}`, ([id, customer], body) => merchants.updateCustomer(id, customer, parse(schemas.customer, body))),
+      c(`/merchants/${ID}/invoices`, ([id], body) => merchants.payInvoice(id, parse(schemas.invoice, body))),
+      c(`/merchants/${ID}/charges/${ID}/refund`, ([id, charge], body) => merchants.refundCharge(id, charge, parse(schemas.refund, body).amount)),
     ];
   }
 
@@ -158,9 +210,10 @@ export class EmulatorControls {
       const match = this.controls.map((control) => ({ control, m: control.pattern.exec(url.pathname) })).find(({ m }) => m !== null);
       if (!match?.m) throw invalidRequest(`Unknown emulator control: ${url.pathname}`, undefined, undefined, 404);
       if (req.method !== "POST") throw invalidRequest("Emulator controls take POST.", undefined, undefined, 405);
-      const result = match.control.run(match.m.slice(1).map(decodeURIComponent), await readJson(req));
+      const result = await match.control.run(match.m.slice(1).map(decodeURIComponent), await readJson(req));
       const body = snapshot(result);
       await this.events.waitForWebhooks();
+      await this.merchants.waitForWebhooks();
       this.log(`[stripe-emulator] control ${url.pathname} -> 200`);
       answer(200, body);
     } catch (error) {

@@ -31,6 +31,10 @@ const ID_SHAPES = {
   destinationPayment: ["py_", 24],
   destinationPaymentRefund: ["pyr_", 24],
   bankFingerprint: ["", 16],
+  invoice: ["in_", 24],
+  invoicePayment: ["inpay_", 24],
+  refund: ["re_", 24],
+  webhookSecret: ["whsec_", 32],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type IdKind = keyof typeof ID_SHAPES;

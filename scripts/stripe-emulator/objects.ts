@@ -300,7 +300,13 @@ export type EmittedEvent =
   | Stripe.TransferReversedEvent
   | Stripe.PayoutCreatedEvent
   | Stripe.PayoutPaidEvent
-  | Stripe.PayoutFailedEvent;
+  | Stripe.PayoutFailedEvent
+  // A business's own account (merchant-accounts.ts), to the endpoint it configured:
+  | Stripe.CustomerCreatedEvent
+  | Stripe.CustomerUpdatedEvent
+  | Stripe.InvoicePaymentPaidEvent
+  | Stripe.InvoicePaidEvent
+  | Stripe.ChargeRefundedEvent;
 
 export function paymentIntentSucceededEvent(pi: Stripe.PaymentIntent, ctx: EventContext) {
   return {

@@ -6,7 +6,8 @@
  *   /v1/...                         JSON API (api.ts, connect-api.ts)
  *   /checkout/:id[/pay]             hosted payment page (hosted-checkout.ts)
  *   /connect/setup/e/:acct/:token   hosted Connect onboarding page (hosted-onboarding.ts)
- *   /_emulator/...                  emulator-only controls, not Stripe's API (emulator-controls.ts)
+ *   /_emulator/...                  emulator-only controls, not Stripe's API (emulator-controls.ts),
+ *                                   including other businesses' own accounts (merchant-accounts.ts)
  *   /health                         "ok", for start-up probes
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -22,6 +23,7 @@ import { EmulatorControls } from "./emulator-controls.js";
 import { EventLog } from "./event-log.js";
 import { HostedCheckout } from "./hosted-checkout.js";
 import { HostedOnboarding } from "./hosted-onboarding.js";
+import { type MerchantAccount, MerchantAccounts, type MerchantInvoiceInput, type PaidMerchantInvoice } from "./merchant-accounts.js";
 import { snapshot } from "./objects.js";
 import { type DeliveryRecord, WebhookSender } from "./webhooks.js";
 
@@ -66,9 +68,27 @@ export interface StripeEmulator {
   reverseTransfer(transferId: string, amount?: number): Promise<Stripe.TransferReversal>;
   payPayout(payoutId: string): Promise<Stripe.Payout>;
   failPayout(payoutId: string, failureCode?: PayoutFailureCode, failureMessage?: string): Promise<Stripe.Payout>;
+  /**
+   * Another business's own Stripe account (an advertiser's): its events go to `webhookUrl`
+   * (null: nowhere until resent), signed with `webhookSecret` (default: a new whsec_).
+   */
+  createMerchantAccount(endpoint: { webhookUrl: string | null; webhookSecret?: string }): Promise<MerchantAccount>;
+  changeMerchantEndpoint(accountId: string, change: { webhookUrl?: string | null; webhookSecret?: string }): Promise<MerchantAccount>;
+  createMerchantCustomer(accountId: string, input: { email?: string; name?: string; metadata?: Record<string, string> }): Promise<Stripe.Customer>;
+  updateMerchantCustomer(
+    accountId: string,
+    customerId: string,
+    change: { email?: string; name?: string; metadata?: Record<string, string> },
+  ): Promise<Stripe.Customer>;
+  /** An invoice of amount + tax paid at once by card (invoice_payment.paid, invoice.paid). */
+  payMerchantInvoice(accountId: string, input: MerchantInvoiceInput): Promise<PaidMerchantInvoice>;
+  /** Refunds part of the charge (default: all that is left); charge.refunded. */
+  refundMerchantCharge(accountId: string, chargeId: string, amount?: number): Promise<Stripe.Refund>;
+  /** The merchant account's events, oldest first, delivered or not. */
+  merchantEvents(accountId: string): Stripe.Event[];
   /** Every event created so far, oldest first, whether or not its delivery succeeded. */
   deliveredEvents(): Stripe.Event[];
-  /** Delivers the same event (same id and body) once more; resolves to the HTTP status. */
+  /** Delivers the same event (same id and body, a merchant's too) once more; resolves to the HTTP status. */
   resendEvent(eventId: string): Promise<number>;
   /** Delivery attempts per event (state "delivered", "failed" or "not_sent"). */
   webhookDeliveries(): DeliveryRecord[];
@@ -77,7 +97,7 @@ export interface StripeEmulator {
   close(): Promise<void>;
 }
 
-export type { RequirementsChange, PayoutFailureCode };
+export type { RequirementsChange, PayoutFailureCode, MerchantAccount, MerchantInvoiceInput, PaidMerchantInvoice };
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
   if (!opts.webhookSecret) throw new Error("stripe-emulator: webhookSecret is required");
@@ -101,7 +121,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   const api = new ApiRouter(core, events, accounts, new ConnectApi(accounts, money), log);
   const hosted = new HostedCheckout(core, log);
   const onboarding = new HostedOnboarding(accounts, events, log);
-  const controls = new EmulatorControls(accounts, money, events, log);
+  const merchants = new MerchantAccounts(log);
+  const controls = new EmulatorControls(accounts, money, events, log, merchants);
   /** Runs a control and resolves, after the webhooks it caused, to a copy of its answer. */
   const control = async <T>(run: () => T): Promise<T> => {
     const result = snapshot(run());
@@ -177,10 +198,22 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     reverseTransfer: (transferId, amount) => control(() => money.reverseTransfer(transferId, amount ?? null, {}, null)),
     payPayout: (payoutId) => control(() => money.payPayout(payoutId)),
     failPayout: (payoutId, failureCode = "could_not_process", failureMessage) => control(() => money.failPayout(payoutId, failureCode, failureMessage ?? null)),
+    createMerchantAccount: async ({ webhookUrl, webhookSecret }) => snapshot(merchants.create({ url: webhookUrl, secret: webhookSecret })),
+    changeMerchantEndpoint: async (accountId, { webhookUrl, webhookSecret }) =>
+      snapshot(merchants.changeEndpoint(accountId, { url: webhookUrl, secret: webhookSecret })),
+    createMerchantCustomer: async (accountId, input) => snapshot(await merchants.createCustomer(accountId, input)),
+    updateMerchantCustomer: async (accountId, customerId, change) => snapshot(await merchants.updateCustomer(accountId, customerId, change)),
+    payMerchantInvoice: async (accountId, input) => snapshot(await merchants.payInvoice(accountId, input)),
+    refundMerchantCharge: async (accountId, chargeId, amount) => snapshot(await merchants.refundCharge(accountId, chargeId, amount)),
+    merchantEvents(accountId: string) {
+      return snapshot(merchants.events(accountId));
+    },
     deliveredEvents() {
       return snapshot(events.all());
     },
     async resendEvent(eventId: string) {
+      const merchantEvent = merchants.findEvent(eventId);
+      if (merchantEvent) return merchantEvent.sender.resend(merchantEvent.event);
       return webhooks.resend(events.find(eventId));
     },
     webhookDeliveries() {
@@ -189,18 +222,21 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         return record ? [snapshot(record)] : [];
       });
     },
-    waitForWebhooks() {
-      return events.waitForWebhooks();
+    async waitForWebhooks() {
+      await events.waitForWebhooks();
+      await merchants.waitForWebhooks();
     },
     close() {
       closed ??= (async () => {
         money.close();
         webhooks.stop();
+        merchants.close();
         await new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();
         });
         await events.waitForWebhooks();
+        await merchants.waitForWebhooks();
       })();
       return closed;
     },

@@ -29,6 +29,15 @@ export const apiKeyFailuresByAddress = new RedisCounter("apikey-address", () => 
   return { max: env.API_KEY_ADDRESS_MAX_FAILURES, windowSeconds: env.API_KEY_ADDRESS_WINDOW_SECONDS };
 });
 
+/**
+ * Conversion pixel hits with a missing or wrong pixel token, per client address: the API keys'
+ * limits, counted apart (the pixel is loaded by the advertisers' customers' browsers).
+ */
+export const pixelTokenFailuresByAddress = new RedisCounter("pixel-token-address", () => {
+  const env = getEnv();
+  return { max: env.API_KEY_ADDRESS_MAX_FAILURES, windowSeconds: env.API_KEY_ADDRESS_WINDOW_SECONDS };
+});
+
 /** "in 15 minutes (after 14:32 UTC)" */
 function whenToRetry(retryAfterSeconds: number): string {
   return `in ${formatDuration(retryAfterSeconds)} (after ${formatUtcTime(new Date(Date.now() + retryAfterSeconds * 1000))})`;
@@ -52,6 +61,13 @@ export function tooManySignUpsError(retryAfterSeconds: number): RateLimitedError
 export function tooManyApiKeyFailuresError(retryAfterSeconds: number): RateLimitedError {
   return new RateLimitedError(
     `Too many requests with a missing or invalid API key from this address. Try again in ${formatDuration(retryAfterSeconds)}.`,
+    retryAfterSeconds,
+  );
+}
+
+export function tooManyPixelTokenFailuresError(retryAfterSeconds: number): RateLimitedError {
+  return new RateLimitedError(
+    `Too many conversion pixel hits with a missing or invalid token from this address. Try again in ${formatDuration(retryAfterSeconds)}.`,
     retryAfterSeconds,
   );
 }

@@ -237,6 +237,24 @@ function buildOpenApiDocument() {
           },
         },
       },
+      "/api/v1/conversions/pixel": {
+        get: {
+          operationId: "conversionPixel",
+          summary: "Conversion pixel: the conversion postback's fields in the query string, with the advertiser's pixel token",
+          security: [],
+          parameters: [
+            { name: "token", in: "query", required: true, schema: { type: "string" }, description: "The pixel token, lxp_<prefix>_<secret>" },
+            { name: "format", in: "query", required: false, schema: { enum: ["gif", "iframe"], default: "gif" } },
+          ],
+          responses: {
+            "200": {
+              description:
+                "Always (a refusal too): a transparent 1×1 GIF, or with format=iframe a tiny HTML page. The outcome is in the headers: X-Leadex-Status (accepted | refused), X-Leadex-Reason (the reason code), X-Leadex-Api-Status (what the conversion postback would answer), X-Leadex-Fields, X-Leadex-Conversion-Id, X-Leadex-Conversion-Status",
+              content: { "image/gif": { schema: { type: "string", format: "binary" } }, "text/html": { schema: { type: "string" } } },
+            },
+          },
+        },
+      },
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApiDocument",
@@ -267,6 +285,39 @@ function buildOpenApiDocument() {
               "Applied, ignored (with the reason), or a duplicate (result: duplicate)",
             ),
             "400": errorAnswer("bad_signature, or malformed_event for a signed body that is no readable event"),
+          },
+        },
+      },
+      "/webhooks/stripe/conversions/{advertiserId}": {
+        post: {
+          operationId: "advertiserStripeWebhook",
+          summary:
+            "Events from an advertiser's own Stripe account (invoice.paid, invoice_payment.paid, charge.refunded, customer.created, customer.updated), verified with the signing secret it saved",
+          security: [],
+          parameters: [
+            { name: "advertiserId", in: "path", required: true, schema: { type: "string" } },
+            { name: "Stripe-Signature", in: "header", required: true, schema: { type: "string" } },
+          ],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          responses: {
+            "200": json(
+              {
+                type: "object",
+                required: ["received", "eventId", "result"],
+                properties: {
+                  received: { const: true },
+                  eventId: { type: "string" },
+                  result: { enum: ["recorded", "duplicate", "ignored", "refused", "kept", "reversed", "remembered"] },
+                  reason: { type: "string" },
+                  reason_code: { type: "string", description: "The conversion refusal's reason code (result: refused)" },
+                  conversion: { type: "object" },
+                },
+              },
+              "Applied, or acknowledged with the reason nothing was done",
+            ),
+            "400": errorAnswer("bad_signature, or malformed_event"),
+            "404": errorAnswer("not_found: no advertiser with a saved signing secret at this URL"),
+            "413": errorAnswer("payload_too_large"),
           },
         },
       },

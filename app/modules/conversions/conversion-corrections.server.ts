@@ -60,6 +60,25 @@ export async function reverseWholeConversion(
   return reverseLocked(tx, conversion, { ...request, saleAmountCents: null }, "REVERSAL", now, options.overrideLock ?? false);
 }
 
+/**
+ * Reverses what `decide` asks for, given the conversion as it is under its row lock (taken here,
+ * in a transaction of its own); null does nothing. For sources that report cumulative amounts (a
+ * Stripe charge's amount_refunded), which must ask only for what is still missing, and that is
+ * only known under the lock.
+ */
+export async function applyReversalAsDecided(
+  conversionId: string,
+  decide: (tx: Tx, conversion: Conversion) => Promise<ReversalRequest | null>,
+  now: Date = new Date(),
+): Promise<CorrectionResult | null> {
+  return prisma.$transaction(async (tx) => {
+    const conversion = await lockConversion(tx, conversionId);
+    if (!conversion) throw new ConversionRefusedError("unknown_conversion", "Unknown conversion");
+    const request = await decide(tx, conversion);
+    return request ? reverseLocked(tx, conversion, request, "REVERSAL", now) : null;
+  });
+}
+
 /** Applies the reversals that arrived before this conversion (called under its row lock). */
 export async function applyPendingReversals(tx: Tx, conversionId: string, now: Date): Promise<void> {
   const conversion = await tx.conversion.findUniqueOrThrow({ where: { id: conversionId } });

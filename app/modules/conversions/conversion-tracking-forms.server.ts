@@ -1,0 +1,67 @@
+import { publicUrl } from "~/utils/env.server";
+import type { Actor } from "~/utils/permissions.server";
+import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { getPixelTokenState, issuePixelToken, pixelUrl } from "./conversion-pixel.server";
+import { stripeSecretFormSchema } from "./stripe-conversions.schema";
+import { getStripeConversionSettings, removeStripeConversionsSecret, saveStripeConversionsSecret } from "./stripe-conversions.server";
+
+// The loader and action behind the advertiser's Conversion tracking page: the pixel token
+// (generate, rotate) with its snippets, and the signing secret of the endpoint in its own Stripe.
+
+/** What the advertiser's thank-you page fills in: Leadex's lead id, its own order id, the sale or the action. */
+const CPS_FIELDS = { lead_id: "{lead_id}", conversion_id: "{order_id}", amount: "{order_total}", currency: "usd" };
+const CPA_FIELDS = { lead_id: "{lead_id}", conversion_id: "{order_id}", event: "{event}" };
+
+export interface PixelSnippets {
+  saleImage: string;
+  actionImage: string;
+  iframe: string;
+}
+
+/** The pixel's snippets with `token` (the real one right after it is made, else a placeholder). */
+export function pixelSnippets(token: string): PixelSnippets {
+  const image = (fields: Record<string, string>) => `<img src="${pixelUrl(token, fields).replace(/&/g, "&amp;")}" width="1" height="1" alt="" />`;
+  return {
+    saleImage: image(CPS_FIELDS),
+    actionImage: image(CPA_FIELDS),
+    iframe: `<iframe src="${pixelUrl(token, CPS_FIELDS, "iframe").replace(/&/g, "&amp;")}" width="1" height="1" frameborder="0" hidden></iframe>`,
+  };
+}
+
+export async function loadConversionTracking(actor: Actor) {
+  const [pixel, stripe] = await Promise.all([getPixelTokenState(actor), getStripeConversionSettings(actor)]);
+  return {
+    pixel: { prefix: pixel.prefix, snippets: pixelSnippets(pixel.prefix ? `lxp_${pixel.prefix}_YOUR_TOKEN` : "YOUR_PIXEL_TOKEN") },
+    stripe,
+    apiUrl: publicUrl("/api/v1/conversions"),
+  };
+}
+
+/**
+ * `intent=pixel-token` makes a new token (the old one stops at once) and answers it once;
+ * `intent=stripe-secret` with `secret` saves the endpoint's signing secret; `intent=stripe-remove`
+ * disconnects. null for any other intent.
+ */
+export async function submitConversionTrackingForm(actor: Actor, form: FormData) {
+  const intent = form.get("intent");
+  try {
+    if (intent === "pixel-token") {
+      const token = await issuePixelToken(actor);
+      // In clear only in this answer: Leadex keeps a hash.
+      return { pixelToken: { token, snippets: pixelSnippets(token) } };
+    }
+    if (intent === "stripe-secret") {
+      const parsed = parseForm(form, stripeSecretFormSchema);
+      if (!parsed.success) return parsed.failure;
+      await saveStripeConversionsSecret(actor, parsed.data.secret);
+      return { stripeSaved: true as const };
+    }
+    if (intent === "stripe-remove") {
+      await removeStripeConversionsSecret(actor);
+      return { stripeRemoved: true as const };
+    }
+  } catch (error) {
+    return formFailureFrom(error);
+  }
+  return null;
+}
