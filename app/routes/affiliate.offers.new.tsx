@@ -214,19 +214,19 @@ export default function NewOffer() {
               <div className="form-row event-row" key={i}>
                 <Field
                   {...bind(`event_${i}_code`)}
-                  label="Event code"
+                  label={`Event ${i + 1}: code`}
                   placeholder={i === 0 ? "application" : i === 1 ? "funded" : ""}
                   error={rowError("code")}
                 />
                 <Field
                   {...bind(`event_${i}_label`)}
-                  label="Label"
+                  label={`Event ${i + 1}: label`}
                   placeholder={i === 0 ? "Application sent" : i === 1 ? "Loan funded" : ""}
                   error={rowError("label")}
                 />
                 <Field
                   {...bind(`event_${i}_payout`)}
-                  label="Payout (USD)"
+                  label={`Event ${i + 1}: payout (USD)`}
                   inputMode="decimal"
                   placeholder={i === 0 ? "15.00" : i === 1 ? "120.00" : ""}
                   error={rowError("payoutCents")}
