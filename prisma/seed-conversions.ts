@@ -147,7 +147,7 @@ export async function seedConversionDemo(opts: { appUrl: string; emulator?: Stri
     try {
       return await reportConversion(buyer, record, "API");
     } catch (error) {
-      throw new Error(`demo conversion ${String(record.conversion_id)} refused: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`demo conversion ${String(record.conversion_id)} refused: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   };
   const conversionIds: string[] = [];
