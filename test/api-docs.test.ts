@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ERROR_CODES } from "~/modules/api-docs/openapi";
+import { CONVERSION_REFUSALS, conversionReportSchema } from "~/modules/conversions/conversions.schema";
 import { personHash } from "~/modules/quality/person-hash.server";
+import { makeOffer, makeOrder } from "./factories/marketplace";
+import { deliveredLead, makeConversionMarket } from "./support/conversions";
 import { makeMarket, postAndSettle } from "./support/selling";
 import { useTestStack } from "./support/app";
 import { extractDocExamples, runDocExample } from "./support/doc-examples";
@@ -23,7 +26,23 @@ beforeAll(async () => {
   const market = await makeMarket(stack());
   const bought = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);
   expect(bought.status).toBe("SOLD");
+  // An advertiser buying on CPA (application $15, funded $120) and CPS (10%, $5 to $200 per sale) terms, with a lead delivered on each.
+  const cpa = await makeConversionMarket(stack());
+  const cpsOffer = await makeOffer(cpa.affiliate.actor, {
+    title: "Solar sales",
+    pricingModel: "CPS",
+    priceCents: 0,
+    salePercentBps: 1000,
+    saleMinCents: 500,
+    saleMaxCents: 20_000,
+  });
+  await makeOrder(cpa.buyer.actor, cpsOffer.id, { priceCents: undefined });
+  const cpaLead = await deliveredLead(stack(), cpa);
+  const cpsLead = await deliveredLead(stack(), { affiliate: cpa.affiliate, offer: cpsOffer });
   Object.assign(env, {
+    CONVERSIONS_API_KEY: cpa.buyer.apiKey,
+    CPA_LEAD_ID: cpaLead.id,
+    CPS_LEAD_ID: cpsLead.id,
     APP_URL: stack().appUrl,
     LEADEX_API_KEY: market.affiliate.apiKey,
     OFFER_ID: market.offer.id,
@@ -76,8 +95,8 @@ describe("docs/api.md examples", () => {
   it("has an example for each kind of call the API reference promises", () => {
     const statuses = examples.map((e) => e.expectStatus);
     expect(examples.length).toBeGreaterThanOrEqual(15);
-    for (const status of [200, 201, 401, 403, 404, 422]) expect(statuses).toContain(status);
-    for (const pathname of ["/api/v1/leads", "/api/v1/ping", "/api/v1/post", "/api/v1/advertiser/leads", "/api/v1/openapi.json"]) {
+    for (const status of [200, 201, 202, 401, 403, 404, 409, 422]) expect(statuses).toContain(status);
+    for (const pathname of ["/api/v1/leads", "/api/v1/ping", "/api/v1/post", "/api/v1/advertiser/leads", "/api/v1/conversions", "/api/v1/openapi.json"]) {
       expect(examples.some((e) => e.command.includes(`$APP_URL${pathname}`))).toBe(true);
     }
     for (const example of examples) expect(example.command, `line ${example.line}`).not.toMatch(/\|/);
@@ -140,6 +159,23 @@ describe("the OpenAPI document", () => {
     ]) {
       expect(envelope.properties, key).toHaveProperty(key);
       expect(apiDoc, key).toContain(`\`${key}\``);
+    }
+  });
+
+  it("describes the conversion report with every key the schema takes, and lists its refusal codes and statuses as docs/api.md does", async () => {
+    const document = await openApi();
+    const report = document.components.schemas.ConversionReport;
+    expect(sorted(Object.keys(report.properties).filter((k) => k !== "api_key"))).toEqual(sorted(Object.keys(conversionReportSchema.shape)));
+    // adv2 … adv4 are written as the range "`adv1` … `adv5`".
+    for (const key of Object.keys(conversionReportSchema.shape).filter((k) => !/^adv[2-4]$/.test(k))) expect(apiDoc, key).toContain(`\`${key}\``);
+    expect(sorted(document.components.schemas.ConversionRefusalCode.enum)).toEqual(sorted(Object.keys(CONVERSION_REFUSALS)));
+    const documented = codesInColumn(apiDoc, ["code"]);
+    for (const code of Object.keys(CONVERSION_REFUSALS)) expect(documented.has(code), code).toBe(true);
+    expect(sorted(codesInColumn(apiDoc, ["conversion status"]))).toEqual(sorted(document.components.schemas.ConversionStatus.enum));
+    // Each refusal's status in the doc's table is the one the code answers with.
+    for (const line of apiDoc.split("\n")) {
+      const row = /^\| (\d{3}) \| `([a-z_]+)` \|/.exec(line);
+      if (row && row[2] in CONVERSION_REFUSALS) expect(Number(row[1]), row[2]).toBe(CONVERSION_REFUSALS[row[2] as keyof typeof CONVERSION_REFUSALS]);
     }
   });
 

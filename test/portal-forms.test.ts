@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { fundWallet } from "./factories/billing";
 import { makeOffer, makeOrder } from "./factories/marketplace";
 import { signIn, useTestStack } from "./support/app";
+import { CPA_EVENTS } from "./support/conversions";
 
 const stack = useTestStack({ workers: false });
 
@@ -116,20 +118,126 @@ describe("portal forms (no JavaScript)", () => {
     expect(order).toMatchObject({ priceCents: 2600, dailyCap: 10, filters: { states: ["CA", "TX"], postalCodePrefixes: [] } });
   });
 
-  it("an order on a CPA offer is a conflict and the offer page shows why instead of the form", async () => {
+  it("an affiliate makes CPA and CPS offers through the form; a bad event row is named next to that row", async () => {
     const affiliate = await makeAffiliate();
-    const offer = await makeOffer(affiliate.actor, { pricingModel: "CPA", priceCents: 4000 });
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const base = { vertical: "finance", field_email: "required", field_phone: "required" };
+    // Row 0 is left empty: the bad payout in row 2 is the schema's event 1, and its error shows under row 2.
+    const bad = await submit(
+      "/affiliate/offers/new",
+      {
+        ...base,
+        title: "Personal loans",
+        pricingModel: "CPA",
+        event_1_code: "application",
+        event_1_payout: "15",
+        event_2_code: "funded",
+        event_2_payout: "lots",
+        attributionWindowDays: "0",
+      },
+      cookie,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('<p class="field-error" id="f-event_2_payout-error">Enter a payout such as 15 or 15.50</p>');
+    expect(bad.text).not.toContain('id="f-event_1_payout-error"');
+    expect(bad.text).toContain('<p class="field-error" id="f-attributionWindowDays-error">At least 1 day</p>');
+    expect(bad.text).toContain('value="lots"');
+    const none = await submit("/affiliate/offers/new", { ...base, title: "Personal loans", pricingModel: "CPA" }, cookie);
+    expect(none.status).toBe(400);
+    expect(visibleText(none.text)).toContain("A CPA offer needs a price per action or at least one event with its payout");
+    expect(await prisma.offer.count({ where: { affiliateId: affiliate.actor.companyId } })).toBe(0);
+
+    const cpa = await submit(
+      "/affiliate/offers/new",
+      {
+        ...base,
+        title: "Personal loans",
+        pricingModel: "CPA",
+        event_0_code: "application",
+        event_0_label: "Application sent",
+        event_0_payout: "15",
+        event_2_code: "Funded",
+        event_2_label: "Loan funded",
+        event_2_payout: "120.00",
+        lockPeriodDays: "7",
+        allowsLockedAdjustments: "on",
+      },
+      cookie,
+    );
+    expect(cpa.status).toBe(302);
+    const cpaOffer = await prisma.offer.findFirstOrThrow({ where: { affiliateId: affiliate.actor.companyId, pricingModel: "CPA" } });
+    expect(cpaOffer).toMatchObject({
+      conversionEvents: [
+        { code: "application", label: "Application sent", payoutCents: 1500 },
+        { code: "funded", label: "Loan funded", payoutCents: 12_000 },
+      ],
+      attributionWindowDays: 30,
+      lockPeriodDays: 7,
+      allowsLockedAdjustments: true,
+    });
+    const cpaPage = visibleText(await (await fetch(new URL(`/affiliate/offers/${cpaOffer.id}`, stack().appUrl), { headers: { cookie } })).text());
+    expect(cpaPage).toContain("Application sent ( application ): $15.00");
+    expect(cpaPage).toContain("Loan funded ( funded ): $120.00");
+    expect(cpaPage).toContain("7 days: until then the buyer may reverse a conversion");
+    expect(cpaPage).toContain("Allowed, as adjustments");
+
+    const badCps = await submit(
+      "/affiliate/offers/new",
+      { ...base, title: "Solar sales", pricingModel: "CPS", salePercent: "ten", saleMin: "200", saleMax: "5" },
+      cookie,
+    );
+    expect(badCps.status).toBe(400);
+    expect(badCps.text).toContain('<p class="field-error" id="f-salePercent-error">Enter the share of the sale as a percentage such as 10 or 12.5</p>');
+    const inverted = await submit(
+      "/affiliate/offers/new",
+      { ...base, title: "Solar sales", pricingModel: "CPS", salePercent: "10%", saleMin: "200", saleMax: "5" },
+      cookie,
+    );
+    expect(inverted.status).toBe(400);
+    expect(inverted.text).toContain('<p class="field-error" id="f-saleMax-error">The minimum per sale cannot be above the maximum</p>');
+    const cps = await submit(
+      "/affiliate/offers/new",
+      { ...base, title: "Solar sales", pricingModel: "CPS", salePercent: "10%", saleMin: "5", saleMax: "200" },
+      cookie,
+    );
+    expect(cps.status).toBe(302);
+    const cpsOffer = await prisma.offer.findFirstOrThrow({ where: { affiliateId: affiliate.actor.companyId, pricingModel: "CPS" } });
+    expect(cpsOffer).toMatchObject({ salePercentBps: 1000, saleMinCents: 500, saleMaxCents: 20_000, priceCents: 0, conversionEvents: [], lockPeriodDays: 14 });
+    const cpsPage = visibleText(await (await fetch(new URL(`/affiliate/offers/${cpsOffer.id}`, stack().appUrl), { headers: { cookie } })).text());
+    expect(cpsPage).toContain("10% of the sale, at least $5.00 and at most $200.00 per sale");
+    expect(cpsPage).toContain("30 days after delivery");
+  });
+
+  it("an order on a CPA offer opens with a reserve instead of a price, and the orders page says whether the wallet covers it", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { pricingModel: "CPA", priceCents: 0, conversionEvents: CPA_EVENTS });
     const advertiser = await makeAdvertiser();
     const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
     const page = await fetch(new URL(`/advertiser/marketplace/${offer.id}`, stack().appUrl), { headers: { cookie } });
     const html = await page.text();
     expect(page.status).toBe(200);
-    expect(visibleText(html)).toContain("CPA and CPS orders open when conversion billing launches");
+    expect(visibleText(html)).toContain("Loan funded ( funded ): $120.00");
+    expect(visibleText(html)).toContain("payout, $120.00.");
+    expect(html).toContain(`name="reserve"`);
     expect(html).not.toContain(`name="price"`);
-    const answer = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, price: "45" }, cookie);
-    expect(answer.status).toBe(409);
-    expect(visibleText(answer.text)).toContain("CPA and CPS orders open when conversion billing launches");
-    expect(await prisma.order.count({ where: { advertiserId: advertiser.actor.companyId } })).toBe(0);
+    expect(html).not.toContain(`name="pingUrl"`);
+
+    const bad = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, reserve: "-5" }, cookie);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('id="f-reserve-error"');
+    const answer = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, reserve: "150", dailyCap: "20" }, cookie);
+    expect(answer.status).toBe(302);
+    expect(answer.location).toBe("/advertiser/orders");
+    const order = await prisma.order.findFirstOrThrow({ where: { advertiserId: advertiser.actor.companyId } });
+    expect(order).toMatchObject({ priceCents: 0, reserveCents: 15_000, dailyCap: 20, offerId: offer.id });
+
+    const orders = async () => visibleText(await (await fetch(new URL("/advertiser/orders", stack().appUrl), { headers: { cookie } })).text());
+    const empty = await orders();
+    expect(empty).toContain("CPA Application $15.00 · Loan funded $120.00");
+    expect(empty).toContain("Reserve $150.00");
+    expect(empty).toContain("Wallet $0.00 does not cover it: no leads are delivered until you top up");
+    await fundWallet(advertiser.actor, 20_000, stack().emulator);
+    expect(await orders()).toContain("Wallet $200.00 covers it");
   });
 
   it("an order on a paused offer is a conflict, not a missing page", async () => {

@@ -7,6 +7,8 @@ import { fundWallet } from "./factories/billing";
 import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
 import { CONTACT_FIELDS, makeOffer, makeOrder } from "./factories/marketplace";
 import { useTestStack } from "./support/app";
+import { makeConversionMarket } from "./support/conversions";
+import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
 
 const stack = useTestStack();
@@ -155,12 +157,25 @@ describe("routing", () => {
     expect(newYork.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([`Order ${californiaOrder.id} skipped: state NY not in CA`]);
   });
 
-  it("does not bill CPA leads per lead: they wait for conversions", async () => {
-    const affiliate = await makeAffiliate();
-    const offer = await makeOffer(affiliate.actor, { pricingModel: "CPA" });
-    const lead = await sendAndSettle(affiliate.apiKey, offer.id);
+  it("delivers a CPA lead free, with no entry in the ledger, while the buyer's wallet covers the order's reserve", async () => {
+    const market = await makeConversionMarket(stack(), {}, { fundCents: 12_000 });
+    const lead = await sendAndSettle(market.affiliate.apiKey, market.offer.id);
+    expect(lead.status).toBe("SOLD");
+    expect(lead.sales).toMatchObject([{ orderId: market.order.id, pricingModel: "CPA", priceCents: 0, journalEntryId: null }]);
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(market.buyer.actor.companyId, "usd"))).toBe(12_000n);
+    expect(await balanceCents(prisma, ledgerAccounts.affiliateHeld(market.affiliate.actor.companyId, "usd"))).toBe(0n);
+    await expectLedgerInvariants();
+  });
+
+  it("does not deliver a CPA lead when the buyer's wallet does not cover the order's reserve, and the timeline says why", async () => {
+    // The reserve is one action's payout, the largest event: $120.00. The wallet holds $119.99.
+    const market = await makeConversionMarket(stack(), {}, { fundCents: 11_999 });
+    const lead = await sendAndSettle(market.affiliate.apiKey, market.offer.id);
     expect(lead.status).toBe("UNSOLD");
     expect(lead.sales).toEqual([]);
-    expect(lead.events.map((e) => e.message)).toContain("Not routed: CPA offers are billed on conversions, which are not live yet");
+    expect(lead.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([
+      `Order ${market.order.id} skipped: wallet $119.99 does not cover the order's reserve $120.00`,
+    ]);
+    await expectLedgerInvariants();
   });
 });

@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
+import { offerPriceText } from "~/components/offer-terms";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
+import { offerEvents } from "~/modules/conversions/conversion-terms";
 import { listOwnOrders } from "~/modules/orders/orders.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
@@ -20,7 +22,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     balanceCents: centsToNumber(balanceCents),
     openOrders: orders
       .filter((o) => o.status === "OPEN")
-      .map((o) => ({ id: o.id, offerTitle: o.offer.title, priceCents: o.priceCents, currency: o.currency, dailyCap: o.dailyCap, bought: o._count.sales })),
+      .map((o) => ({
+        id: o.id,
+        offerTitle: o.offer.title,
+        pricingModel: o.offer.pricingModel,
+        // CPA/CPS orders pay the offer's terms per conversion, not a price per lead.
+        price: o.offer.pricingModel === "CPL" ? formatMoney(o.priceCents, o.currency) : offerPriceText({ ...o.offer, conversionEvents: offerEvents(o.offer) }),
+        dailyCap: o.dailyCap,
+        bought: o._count.sales,
+      })),
     latestLeads: leads.slice(0, LATEST).map((l) => ({
       leadId: l.leadId,
       name: [l.fields.first_name, l.fields.last_name].filter(Boolean).join(" "),
@@ -73,7 +83,7 @@ export default function AdvertiserDashboard() {
             head={
               <>
                 <th>Offer</th>
-                <th className="num">Price</th>
+                <th className="num">Price or terms</th>
                 <th className="num">Daily cap</th>
                 <th className="num">Bought</th>
               </>
@@ -81,7 +91,9 @@ export default function AdvertiserDashboard() {
             row={(o) => (
               <tr key={o.id}>
                 <td>{o.offerTitle}</td>
-                <td className="num">{formatMoney(o.priceCents, o.currency)}</td>
+                <td className="num">
+                  <span className="tag">{o.pricingModel}</span> {o.price}
+                </td>
                 <td className="num">{o.dailyCap ?? "—"}</td>
                 <td className="num">{o.bought}</td>
               </tr>

@@ -46,6 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pricingModel: offer.pricingModel,
       priceCents: offer.priceCents,
       salePercentBps: offer.salePercentBps,
+      saleMinCents: offer.saleMinCents,
+      saleMaxCents: offer.saleMaxCents,
+      conversionEvents: offer.conversionEvents,
+      attributionWindowDays: offer.attributionWindowDays,
+      lockPeriodDays: offer.lockPeriodDays,
+      allowsLockedAdjustments: offer.allowsLockedAdjustments,
       currency: offer.currency,
       exclusivity: offer.exclusivity,
       distribution: offer.distribution,
@@ -236,11 +242,15 @@ function OrderForm({
           <Field {...bind("dailyCap")} label="Leads per day" type="number" min={1} />
           <Field {...bind("monthlyCap")} label="Leads per month" type="number" min={1} />
         </div>
-        <div className="form-row">
-          <Field {...bind("hourlySpendCap", { error: "hourlySpendCapCents" })} label={money("Spend per hour")} inputMode="decimal" />
-          <Field {...bind("dailySpendCap", { error: "dailySpendCapCents" })} label={money("Spend per day")} inputMode="decimal" />
-          <Field {...bind("monthlySpendCap", { error: "monthlySpendCapCents" })} label={money("Spend per month")} inputMode="decimal" />
-        </div>
+        {offer.pricingModel === "CPL" ? (
+          <div className="form-row">
+            <Field {...bind("hourlySpendCap", { error: "hourlySpendCapCents" })} label={money("Spend per hour")} inputMode="decimal" />
+            <Field {...bind("dailySpendCap", { error: "dailySpendCapCents" })} label={money("Spend per day")} inputMode="decimal" />
+            <Field {...bind("monthlySpendCap", { error: "monthlySpendCapCents" })} label={money("Spend per month")} inputMode="decimal" />
+          </div>
+        ) : (
+          <p className="hint">Leads on these terms cost nothing when delivered: cap them by count; what you pay follows the conversions you report.</p>
+        )}
 
         <h3>Schedule</h3>
         <SelectField
@@ -346,10 +356,12 @@ function OrderForm({
           placeholder="https://crm.example.com/leads"
           hint="Required for webhook delivery; signed with your signing secret."
         />
-        <div className="form-row">
-          <Field {...bind("pingUrl")} label="External buyer: ping URL" type="url" hint="Optional: we ask this URL for a bid." />
-          <Field {...bind("postUrl")} label="External buyer: post URL" type="url" hint="Where a won lead is posted." />
-        </div>
+        {offer.pricingModel === "CPL" ? (
+          <div className="form-row">
+            <Field {...bind("pingUrl")} label="External buyer: ping URL" type="url" hint="Optional: we ask this URL for a bid." />
+            <Field {...bind("postUrl")} label="External buyer: post URL" type="url" hint="Where a won lead is posted." />
+          </div>
+        ) : null}
         <SubmitButton className="button button-block">Open order</SubmitButton>
       </Form>
     </>

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { formatBps, humanize } from "~/components/format";
+import { humanize } from "~/components/format";
+import { offerPriceText } from "~/components/offer-terms";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listMarketplaceOffers } from "~/modules/offers/offers.server";
 import { DISTRIBUTION_DESCRIPTIONS } from "~/modules/routing/routing.schema";
-import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Marketplace · Leadex" }];
@@ -23,6 +23,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       pricingModel: o.pricingModel,
       priceCents: o.priceCents,
       salePercentBps: o.salePercentBps,
+      saleMinCents: o.saleMinCents,
+      saleMaxCents: o.saleMaxCents,
+      conversionEvents: o.conversionEvents,
       currency: o.currency,
       exclusivity: o.exclusivity,
       distribution: o.distribution,
@@ -64,9 +67,8 @@ export default function Marketplace() {
                 {o.country}
                 {o.states.length > 0 ? ` · ${o.states.join(", ")}` : ""}
               </td>
-              <td className="nowrap">
-                <span className="tag">{o.pricingModel}</span> {formatMoney(o.priceCents, o.currency)}
-                {o.pricingModel === "CPS" && o.salePercentBps ? ` / ${formatBps(o.salePercentBps)}` : ""}
+              <td>
+                <span className="tag">{o.pricingModel}</span> {offerPriceText(o)}
               </td>
               <td>{o.exclusivity === "EXCLUSIVE" ? "Exclusive" : `Shared (up to ${o.maxBuyers})`}</td>
               <td>{DISTRIBUTION_DESCRIPTIONS[o.distribution]}</td>

@@ -3,9 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
+import { offerPriceText } from "~/components/offer-terms";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { canChangeOrderStatus, orderStatusFormSchema, summarizeOrderSettings } from "~/modules/orders/orders.schema";
+import { offerEvents } from "~/modules/conversions/conversion-terms";
+import { ownReserveCoverage, type ReserveCoverage } from "~/modules/orders/order-reserves.server";
 import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, readForm } from "~/utils/route-errors.server";
@@ -16,11 +19,16 @@ export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const orders = await listOwnOrders(actor);
+  const reserves = await ownReserveCoverage(actor, orders);
   return {
     orders: orders.map((o) => ({
       id: o.id,
       offerId: o.offerId,
       offerTitle: o.offer.title,
+      pricingModel: o.offer.pricingModel,
+      // CPA/CPS orders pay the offer's terms per conversion: shown instead of a price per lead.
+      offerPrice: o.offer.pricingModel === "CPL" ? null : offerPriceText({ ...o.offer, conversionEvents: offerEvents(o.offer) }),
+      reserve: reserves[o.id] ?? null,
       priceCents: o.priceCents,
       currency: o.currency,
       settings: summarizeOrderSettings(o),
@@ -52,6 +60,28 @@ function StatusButton({ orderId, status, label, danger }: { orderId: string; sta
         {label}
       </button>
     </Form>
+  );
+}
+
+/** A CPA/CPS order's reserve, and whether the wallet covers it (else leads are not delivered: say so, with the way out). */
+function ReserveLine({ reserve, currency }: { reserve: ReserveCoverage; currency: string }) {
+  const wallet = formatMoney(reserve.walletCents, currency);
+  const credit = reserve.creditCents > 0 ? ` + ${formatMoney(reserve.creditCents, currency)} credit` : "";
+  return (
+    <div className="small" data-testid="order-reserve">
+      <div>Reserve {formatMoney(reserve.reserveCents, currency)}</div>
+      {reserve.covers ? (
+        <div className="muted">
+          Wallet {wallet}
+          {credit} covers it
+        </div>
+      ) : (
+        <div className="text-danger">
+          Wallet {wallet}
+          {credit} does not cover it: no leads are delivered until you <Link to="/advertiser/billing">top up</Link>
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -93,7 +123,7 @@ export default function Orders() {
           head={
             <>
               <th>Offer</th>
-              <th className="num">Price</th>
+              <th>Price or terms</th>
               <th>Caps</th>
               <th>Schedule</th>
               <th>Filters</th>
@@ -111,9 +141,19 @@ export default function Orders() {
               <td>
                 <Link to={`/advertiser/marketplace/${o.offerId}`}>{o.offerTitle}</Link>
               </td>
-              <td className="num">
-                {formatMoney(o.priceCents, o.currency)}
-                {o.settings.pricing ? <div className="small muted">{o.settings.pricing}</div> : null}
+              <td>
+                <span className="tag">{o.pricingModel}</span>
+                {o.offerPrice === null ? (
+                  <>
+                    {formatMoney(o.priceCents, o.currency)}
+                    {o.settings.pricing ? <div className="small muted">{o.settings.pricing}</div> : null}
+                  </>
+                ) : (
+                  <>
+                    <div className="small">{o.offerPrice}</div>
+                    {o.reserve ? <ReserveLine reserve={o.reserve} currency={o.currency} /> : null}
+                  </>
+                )}
               </td>
               <td className="small">
                 <Lines lines={o.settings.caps} />

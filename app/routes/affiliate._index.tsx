@@ -2,8 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { humanize } from "~/components/format";
+import { offerPriceText } from "~/components/offer-terms";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
+import { offerEvents } from "~/modules/conversions/conversion-terms";
 import { getEarningsSummary } from "~/modules/earnings/earnings-queries.server";
 import { listOwnOffers } from "~/modules/offers/offers.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
@@ -22,8 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       title: o.title,
       vertical: o.vertical,
       pricingModel: o.pricingModel,
-      priceCents: o.priceCents,
-      currency: o.currency,
+      price: offerPriceText({ ...o, conversionEvents: offerEvents(o) }),
       status: o.status,
       leadCount: o._count.leads,
       openOrderCount: o._count.orders,
@@ -87,7 +88,7 @@ export default function AffiliateDashboard() {
               </td>
               <td>{humanize(o.vertical)}</td>
               <td>
-                {o.pricingModel} {formatMoney(o.priceCents, o.currency)}
+                <span className="tag">{o.pricingModel}</span> {o.price}
               </td>
               <td>
                 <StatusBadge status={o.status} />

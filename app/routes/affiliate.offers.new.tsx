@@ -5,8 +5,10 @@ import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/compo
 import { humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import {
+  CONVERSION_EVENT_ROWS,
   createOfferSchema,
   CUSTOM_FIELD_ROWS,
+  eventRowIndexes,
   DISTRIBUTIONS,
   LEAD_FIELD_TYPES,
   offerFormToInput,
@@ -84,6 +86,9 @@ export default function NewOffer() {
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   const bind = formBinding(actionData);
+  const eventRows = eventRowIndexes(values);
+  // Errors about the event list as a whole (none given, a code twice), not about one row.
+  const eventsError = errors.conversionEvents;
   return (
     <>
       <PageHeader title="New offer" description="Describe the leads you will deliver and what one costs." />
@@ -185,17 +190,95 @@ export default function NewOffer() {
               { value: "CPA", label: "CPA — per action" },
               { value: "CPS", label: "CPS — per sale" },
             ]}
+            hint="CPA and CPS leads are delivered free; the buyer pays when it reports an action or a sale."
           />
           <Field
             {...bind("price", { error: "priceCents" })}
             label="Price (USD)"
             inputMode="decimal"
-            required
-            hint="Per lead, per action, or the fixed fee per sale."
+            hint="CPL: per lead. CPA: per action, when you list no events below. CPS: a fixed amount per sale (with or without a share)."
             placeholder="25.00"
           />
-          <Field {...bind("salePercentBps")} label="Sale share (basis points)" type="number" min={1} max={10000} hint="CPS only: 1500 = 15% of the sale." />
         </div>
+
+        <fieldset className="fieldset" aria-describedby={eventsError ? "f-conversionEvents-error" : undefined}>
+          <legend>CPA: billable events</legend>
+          <p className="hint">
+            The actions a buyer pays for, each with its payout, e.g. <code>application</code> $15 and <code>funded</code> $120. Codes are lower-case letters,
+            digits and _. No event listed: one event, <code>action</code>, paying the price above. Leave the rows you do not need empty.
+          </p>
+          {Array.from({ length: CONVERSION_EVENT_ROWS }, (_, i) => {
+            const at = eventRows[i];
+            const rowError = (input: string) => (at === null ? undefined : errorFor(errors, `conversionEvents.${at}.${input}`));
+            return (
+              <div className="form-row event-row" key={i}>
+                <Field
+                  {...bind(`event_${i}_code`)}
+                  label={`Event ${i + 1}: code`}
+                  placeholder={i === 0 ? "application" : i === 1 ? "funded" : ""}
+                  error={rowError("code")}
+                />
+                <Field
+                  {...bind(`event_${i}_label`)}
+                  label={`Event ${i + 1}: label`}
+                  placeholder={i === 0 ? "Application sent" : i === 1 ? "Loan funded" : ""}
+                  error={rowError("label")}
+                />
+                <Field
+                  {...bind(`event_${i}_payout`)}
+                  label={`Event ${i + 1}: payout (USD)`}
+                  inputMode="decimal"
+                  placeholder={i === 0 ? "15.00" : i === 1 ? "120.00" : ""}
+                  error={rowError("payoutCents")}
+                />
+              </div>
+            );
+          })}
+          <FieldError id="f-conversionEvents-error" error={eventsError} />
+        </fieldset>
+
+        <fieldset className="fieldset">
+          <legend>CPS: what a sale pays</legend>
+          <p className="hint">A share of the sale, a fixed amount per sale (the price above), or both; optionally bounded per sale.</p>
+          <div className="form-row">
+            <Field
+              {...bind("salePercent", { error: "salePercentBps" })}
+              label="Share of the sale (%)"
+              inputMode="decimal"
+              placeholder="10"
+              hint="e.g. 10 or 12.5"
+            />
+            <Field {...bind("saleMin", { error: "saleMinCents" })} label="Minimum per sale (USD)" inputMode="decimal" hint="Empty: none." />
+            <Field {...bind("saleMax", { error: "saleMaxCents" })} label="Maximum per sale (USD)" inputMode="decimal" hint="Empty: none." />
+          </div>
+        </fieldset>
+
+        <fieldset className="fieldset">
+          <legend>CPA and CPS: windows</legend>
+          <div className="form-row">
+            <Field
+              {...bind("attributionWindowDays", { fallback: "30" })}
+              label="Attribution window (days)"
+              type="number"
+              min={1}
+              max={365}
+              hint="A conversion counts when it happens within this many days of delivery."
+            />
+            <Field
+              {...bind("lockPeriodDays", { fallback: "14" })}
+              label="Lock period (days)"
+              type="number"
+              min={0}
+              max={180}
+              hint="A conversion stays pending (the buyer may reverse it) this long, then locks."
+            />
+          </div>
+          <label className="checkbox-line">
+            <input type="checkbox" name="allowsLockedAdjustments" defaultChecked={values ? values.allowsLockedAdjustments === "on" : false} /> Allow corrections
+            after the lock (as adjustments; otherwise the buyer opens a dispute)
+          </label>
+        </fieldset>
+
         <div className="form-row">
           <SelectField
             {...bind("exclusivity", { fallback: "EXCLUSIVE" })}

@@ -21,6 +21,7 @@ export interface PhaseResult {
   failed: number;
   acceptedPerSecond: number;
   p50: number;
+  p95: number;
   p99: number;
   /** Requests never sent because too many were already in flight. */
   shed: number;
@@ -34,7 +35,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function send(agent: http.Agent, target: LoadTarget, url: URL, body: string): Promise<{ status: number; text: string }> {
+function send(
+  agent: http.Agent,
+  target: Pick<LoadTarget, "headers">,
+  url: URL,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -43,7 +50,7 @@ function send(agent: http.Agent, target: LoadTarget, url: URL, body: string): Pr
         hostname: url.hostname,
         port: url.port,
         path: url.pathname,
-        headers: { ...target.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: { ...target.headers, ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -117,6 +124,7 @@ export async function runPhase(target: LoadTarget, rate: number, seconds: number
     failed,
     acceptedPerSecond: accepted / elapsed,
     p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     shed,
     firstFailure,
@@ -164,8 +172,77 @@ export async function runSaturation(target: LoadTarget, concurrency: number, sec
     failed,
     acceptedPerSecond: accepted / elapsed,
     p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     shed: 0,
     firstFailure,
+  };
+}
+
+/** A target whose requests differ by more than the body (e.g. each advertiser's own API key). */
+export interface CountedTarget {
+  url: string;
+  request(i: number): { headers: Record<string, string>; body: string };
+  accepted(status: number): boolean;
+}
+
+export interface CountedResult extends PhaseResult {
+  /** Wall-clock times (ms since the epoch) of the first request sent and the last answer received. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+/**
+ * Closed loop over a fixed amount of work: requests 0..total-1 (numbered from `offset`), with
+ * `concurrency` always in flight until all are answered. The server's top rate for that work.
+ */
+export async function runCounted(target: CountedTarget, concurrency: number, total: number, offset = 0): Promise<CountedResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(target.url);
+  const latencies: number[] = [];
+  let accepted = 0;
+  let failed = 0;
+  let firstFailure: string | undefined;
+  let next = 0;
+  const startedAt = Date.now();
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) {
+        const { headers, body } = target.request(offset + next++);
+        const t0 = performance.now();
+        try {
+          const { status, text } = await send(agent, { headers: {} }, url, body, headers);
+          latencies.push(performance.now() - t0);
+          if (target.accepted(status)) accepted++;
+          else {
+            failed++;
+            firstFailure ??= `HTTP ${status}: ${text.slice(0, 200)}`;
+          }
+        } catch (error) {
+          failed++;
+          firstFailure ??= String(error);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const finishedAt = Date.now();
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    targetRate: NaN,
+    seconds: elapsed,
+    sent: total,
+    accepted,
+    failed,
+    acceptedPerSecond: accepted / elapsed,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    shed: 0,
+    firstFailure,
+    startedAt,
+    finishedAt,
   };
 }

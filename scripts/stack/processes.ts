@@ -202,11 +202,13 @@ export async function startWorkers(opts: {
   /** SIGTERM → SIGKILL grace, for finishing the jobs in hand. Default 10 s. */
   graceMs?: number;
   ownProcessGroup?: boolean;
+  /** Extra `node` flags, e.g. --cpu-prof (benchmarks). */
+  nodeArgs?: string[];
 }): Promise<ServiceProcess> {
   return spawnService({
     name: "workers",
     command: process.execPath,
-    args: ["--import", "tsx", path.join(repoRoot, "workers", "index.ts")],
+    args: [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(repoRoot, "workers", "index.ts")],
     env: { ...process.env, ...opts.env },
     output: opts.output,
     graceMs: opts.graceMs ?? 10_000,

@@ -1,5 +1,4 @@
 import { expect } from "vitest";
-import type { CreateOfferInput } from "~/modules/offers/offers.schema";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "../factories/accounts";
 import { fundWallet } from "../factories/billing";
@@ -16,7 +15,7 @@ export const CPA_EVENTS = [
   { code: "funded", label: "Loan funded", payoutCents: 12_000 },
 ];
 
-export async function makeConversionMarket(stack: TestStack, offer: Omit<Partial<CreateOfferInput>, "qualityRules"> = {}, opts: { fundCents?: number } = {}) {
+export async function makeConversionMarket(stack: TestStack, offer: Parameters<typeof makeOffer>[1] = {}, opts: { fundCents?: number } = {}) {
   const affiliate = await makeAffiliate();
   const made = await makeOffer(affiliate.actor, { pricingModel: "CPA", priceCents: 0, conversionEvents: CPA_EVENTS, ...offer });
   const buyer = await makeAdvertiser();

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ConversionStatus } from "~/generated/prisma/enums";
+import { CONVERSION_REFUSALS, CONVERSION_REPORT_TYPES, MAX_SALE_AMOUNT_CENTS } from "~/modules/conversions/conversions.schema";
 import { postbackEnvelopeSchema } from "~/modules/leads/leads.schema";
 import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/ping-post/ping-post.schema";
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
@@ -34,6 +36,10 @@ export const LEAD_REASON_CODES = [...CHECK_REASON_CODES, ...DECISION_REASON_CODE
 export const PING_NO_BID_REASONS = Object.values(NO_BID_REASONS);
 export const LEAD_STATUSES = ["received", "rejected", "held", "accepted", "sold", "unsold"] as const;
 
+/** The reason codes of a refused conversion report (`error.code`), each with its HTTP status in CONVERSION_REFUSALS. */
+export const CONVERSION_REFUSAL_CODES = Object.keys(CONVERSION_REFUSALS) as Array<keyof typeof CONVERSION_REFUSALS>;
+export const CONVERSION_STATUSES = Object.values(ConversionStatus).map((status) => status.toLowerCase());
+
 /** Every `error.code` an API route answers with. */
 export const API_ERROR_CODES = [
   "malformed_body",
@@ -49,6 +55,7 @@ export const API_ERROR_CODES = [
   "bad_signature",
   "rate_limited",
   ...Object.values(TOKEN_REFUSALS),
+  ...CONVERSION_REFUSAL_CODES.filter((code) => code !== "invalid_fields"),
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -99,6 +106,65 @@ function postbackEnvelopeJsonSchema() {
   };
 }
 
+const decimalAmount = (description: string) => ({
+  anyOf: [
+    { type: "string", pattern: "^\\d{1,9}(\\.\\d{1,2})?$" },
+    { type: "number", minimum: 0, maximum: MAX_SALE_AMOUNT_CENTS / 100 },
+  ],
+  description,
+});
+const advField = { anyOf: [{ type: "string", maxLength: 200 }, { type: "number" }], description: "Your own field, matched by your conversion rules" };
+
+/** A conversion report (conversions.schema.ts `conversionReportSchema`), as JSON, form or query string. */
+const conversionReportJsonSchema = {
+  type: "object",
+  required: ["conversion_id"],
+  properties: {
+    type: { type: "string", enum: CONVERSION_REPORT_TYPES, default: "conversion", description: "conversion (default), reversal or amount_change" },
+    conversion_id: {
+      anyOf: [{ type: "string", minLength: 1, maxLength: 120 }, { type: "number" }],
+      description: "Your id of the conversion: every report is idempotent on it",
+    },
+    lead_id: { type: "string", maxLength: 64, description: "The Leadex lead id (required for a conversion)" },
+    event: { type: "string", maxLength: 40, description: "CPA: one of the offer's event codes" },
+    amount: decimalAmount("CPS: the sale amount in units (125.50); a reversal: the part refunded; amount_change: the corrected amount"),
+    currency: { type: "string", pattern: "^[A-Za-z]{3}$", description: "Default: the offer's currency" },
+    occurred_at: {
+      anyOf: [{ type: "string", format: "date-time" }, { type: "string", pattern: "^\\d{9,10}$" }, { type: "integer" }],
+      description: "When it happened: ISO 8601 or Unix seconds; default now",
+    },
+    reversal_id: { type: "string", maxLength: 120, description: "A reversal's own id: the same reversal again changes nothing" },
+    reason: { type: "string", maxLength: 500 },
+    adv1: advField,
+    adv2: advField,
+    adv3: advField,
+    adv4: advField,
+    adv5: advField,
+    api_key: { type: "string", description: "The API key, for GET reports (never stored)" },
+  },
+};
+
+const conversionAnswerJsonSchema = {
+  type: "object",
+  required: ["conversion_id", "leadex_conversion_id", "lead_id", "status", "payout", "currency", "occurred_at", "duplicate_request"],
+  properties: {
+    conversion_id: { type: "string" },
+    leadex_conversion_id: { type: "string" },
+    lead_id: { type: "string" },
+    status: ref("ConversionStatus"),
+    reason_code: { type: ["string", "null"], description: "Why it is rejected or not billed yet (e.g. awaiting_funds)" },
+    reason: { type: ["string", "null"] },
+    event: { type: ["string", "null"] },
+    amount: { type: ["string", "null"], description: "CPS: the sale amount" },
+    currency: { type: "string" },
+    payout: { type: "string", description: "What you pay for it, net of reversals" },
+    reversed_amount: { type: ["string", "null"], description: "CPS: the part of the sale reversed so far" },
+    occurred_at: { type: "string", format: "date-time" },
+    duplicate_request: { type: "boolean" },
+    reversal_id: { type: "string", description: "Reversals: the reversal's id" },
+  },
+};
+
 const pingEnvelopeJsonSchema = {
   type: "object",
   required: ["offer_id"],
@@ -134,12 +200,29 @@ function buildOpenApiDocument() {
     "422": errorAnswer("invalid_fields, naming each field"),
     "429": rateLimited,
   };
+  const refusals = (status: number) => CONVERSION_REFUSAL_CODES.filter((code) => CONVERSION_REFUSALS[code] === status).join(", ");
+  const conversionAnswers = {
+    "200": json(ref("ConversionAnswer"), "The same report again (duplicate_request: true), an amount change, or a reversal already applied"),
+    "201": json(ref("ConversionAnswer"), "A reversal, applied"),
+    "202": json(
+      { oneOf: [ref("ConversionAnswer"), ref("ConversionReversalPending")] },
+      "A new conversion, recorded and billed in the background; or a reversal kept until its conversion arrives",
+    ),
+    "400": errorAnswer("malformed_body"),
+    "401": errorAnswer("unauthorized"),
+    "403": errorAnswer(`forbidden (not an advertiser key), or ${refusals(403)}`),
+    "404": errorAnswer(refusals(404)),
+    "409": errorAnswer(refusals(409)),
+    "413": errorAnswer("payload_too_large"),
+    "422": errorAnswer(refusals(422)),
+    "429": rateLimited,
+  };
   return {
     openapi: "3.1.0",
     info: {
       title: "Leadex API",
       version: "1",
-      description: "Lead postbacks, ping-post and the advertiser pull API. Prose, examples and reason codes: docs/api.md.",
+      description: "Lead postbacks, ping-post, conversion postbacks and the advertiser pull API. Prose, examples and reason codes: docs/api.md.",
     },
     security,
     paths: {
@@ -217,6 +300,30 @@ function buildOpenApiDocument() {
             "422": errorAnswer("invalid_fields, invalid_token, token_offer_mismatch or data_mismatch"),
             "429": rateLimited,
           },
+        },
+      },
+      "/api/v1/conversions": {
+        post: {
+          operationId: "reportConversion",
+          summary: "Conversion postback: a conversion (CPA action or CPS sale), a reversal or an amount change (JSON or form)",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("ConversionReport") }, "application/x-www-form-urlencoded": { schema: ref("ConversionReport") } },
+          },
+          responses: conversionAnswers,
+        },
+        get: {
+          operationId: "reportConversionByGet",
+          summary: "Conversion postback as a query string",
+          description: "Every key of ConversionReport as a query parameter.",
+          parameters: [
+            { name: "conversion_id", in: "query", required: true, schema: { type: "string", maxLength: 120 } },
+            { name: "lead_id", in: "query", required: false, schema: { type: "string" } },
+            { name: "event", in: "query", required: false, schema: { type: "string" } },
+            { name: "amount", in: "query", required: false, schema: { type: "string" } },
+            { name: "type", in: "query", required: false, schema: { type: "string", enum: CONVERSION_REPORT_TYPES } },
+          ],
+          responses: conversionAnswers,
         },
       },
       "/api/v1/advertiser/leads": {
@@ -346,6 +453,20 @@ function buildOpenApiDocument() {
           },
         },
         LeadStatus: { type: "string", enum: LEAD_STATUSES },
+        ConversionStatus: { type: "string", enum: CONVERSION_STATUSES },
+        ConversionRefusalCode: { type: "string", enum: CONVERSION_REFUSAL_CODES },
+        ConversionReport: conversionReportJsonSchema,
+        ConversionAnswer: conversionAnswerJsonSchema,
+        ConversionReversalPending: {
+          type: "object",
+          required: ["conversion_id", "status", "reversal_id", "message"],
+          properties: {
+            conversion_id: { type: "string" },
+            status: { const: "reversal_pending" },
+            reversal_id: { type: "string" },
+            message: { type: "string" },
+          },
+        },
         LeadReasonCode: { type: "string", enum: LEAD_REASON_CODES },
         PingNoBidReason: { type: "string", enum: PING_NO_BID_REASONS },
         PostbackEnvelope: postbackEnvelopeJsonSchema(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { conversionEventsSchema } from "~/modules/conversions/conversions.schema";
+import { conversionEventSchema } from "~/modules/conversions/conversions.schema";
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { parseAmountToCents } from "~/utils/money";
 
@@ -92,6 +92,23 @@ const moneySchema = z.union([z.number().int(), z.string()]).transform((v, ctx) =
   return cents;
 });
 
+const WHOLE_DAYS = "Enter a whole number of days";
+const SALE_PERCENT_MESSAGE = "Enter the share of the sale as a percentage such as 10 or 12.5";
+
+/** A CPA event's payout: cents, or a decimal amount as typed in the form ("15" or "15.50"). */
+const payoutSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const cents = typeof v === "number" ? (Number.isInteger(v) ? v : null) : parseAmountToCents(v.trim());
+  if (cents === null || cents < 1) {
+    ctx.addIssue({ code: "custom", message: "Enter a payout such as 15 or 15.50" });
+    return z.NEVER;
+  }
+  if (cents > 100_000_000) {
+    ctx.addIssue({ code: "custom", message: "A payout is at most 1,000,000.00" });
+    return z.NEVER;
+  }
+  return cents;
+});
+
 const stateListSchema = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((s) => s.trim().toUpperCase()).filter(Boolean))
@@ -111,14 +128,26 @@ export const createOfferSchema = z
     fields: offerFieldsSchema.min(1, "Choose at least one lead field"),
     pricingModel: z.enum(["CPL", "CPA", "CPS"], { message: "Choose CPL, CPA or CPS" }),
     priceCents: moneySchema,
-    salePercentBps: z.coerce.number().int().min(1).max(10_000).optional(),
+    // CPS: the share of the sale in basis points (the form takes a percentage: "10%" is 1000).
+    salePercentBps: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .number({ message: SALE_PERCENT_MESSAGE })
+        .int(SALE_PERCENT_MESSAGE)
+        .min(1, "A share of the sale is at least 0.01%")
+        .max(10_000, "A share of the sale is at most 100%")
+        .optional(),
+    ),
     // CPS: bounds on what one sale pays (empty: none).
     saleMinCents: z.preprocess((v) => (v === "" ? undefined : v), moneySchema.optional()),
     saleMaxCents: z.preprocess((v) => (v === "" ? undefined : v), moneySchema.optional()),
     // CPA: the billable events; none given: one event, "action", paying the price.
-    conversionEvents: conversionEventsSchema.default([]),
-    attributionWindowDays: z.coerce.number().int().min(1, "At least 1 day").max(365, "At most 365 days").default(30),
-    lockPeriodDays: z.coerce.number().int().min(0, "Cannot be negative").max(180, "At most 180 days").default(14),
+    conversionEvents: z
+      .array(conversionEventSchema.extend({ payoutCents: payoutSchema }))
+      .max(20, "At most 20 events")
+      .default([]),
+    attributionWindowDays: z.coerce.number({ message: WHOLE_DAYS }).int(WHOLE_DAYS).min(1, "At least 1 day").max(365, "At most 365 days").default(30),
+    lockPeriodDays: z.coerce.number({ message: WHOLE_DAYS }).int(WHOLE_DAYS).min(0, "Cannot be negative").max(180, "At most 180 days").default(14),
     allowsLockedAdjustments: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(false),
     exclusivity: z.enum(["EXCLUSIVE", "SHARED"]).default("EXCLUSIVE"),
     maxBuyers: z.coerce.number().int().min(1).max(10).default(1),
@@ -130,10 +159,14 @@ export const createOfferSchema = z
     message: "An offer must carry an email or a phone field",
     path: ["fields"],
   })
-  // CPL and CPA need a price; CPS needs a fixed fee, a share of the sale, or both.
-  .refine((o) => o.priceCents > 0 || (o.pricingModel === "CPS" && o.salePercentBps !== undefined) || o.pricingModel === "CPA", {
+  // CPL needs a price; CPA a price per action or events; CPS a fixed amount, a share of the sale, or both.
+  .refine((o) => o.priceCents > 0 || o.pricingModel !== "CPL", {
     message: "Enter a price such as 25 or 25.50",
     path: ["priceCents"],
+  })
+  .refine((o) => o.pricingModel !== "CPS" || o.priceCents > 0 || o.salePercentBps !== undefined, {
+    message: "A CPS offer pays a share of the sale, a fixed amount per sale, or both: enter at least one",
+    path: ["salePercentBps"],
   })
   .refine((o) => o.pricingModel !== "CPA" || o.priceCents > 0 || o.conversionEvents.length > 0, {
     message: "A CPA offer needs a price per action or at least one event with its payout",
@@ -220,6 +253,43 @@ function qualityRulesFromForm(form: FormData): Record<string, unknown> {
   return rules;
 }
 
+/** How many billable event rows the offer form shows (CPA). */
+export const CONVERSION_EVENT_ROWS = 4;
+
+const EVENT_ROW_INPUTS = ["code", "label", "payout"] as const;
+
+/** Whether event row `i` of the form (event_<i>_code, _label, _payout) was filled in at all. */
+function eventRowFilled(get: (name: string) => string, i: number): boolean {
+  return EVENT_ROW_INPUTS.some((input) => get(`event_${i}_${input}`) !== "");
+}
+
+/**
+ * Where each event row of the form sits in the schema's `conversionEvents` (empty rows are left
+ * out, so the third row may be event 1): null for an empty row. Lets errors show next to their row.
+ */
+export function eventRowIndexes(values: Record<string, string> | undefined): Array<number | null> {
+  const get = (name: string) => (values?.[name] ?? "").trim();
+  let next = 0;
+  return Array.from({ length: CONVERSION_EVENT_ROWS }, (_, i) => (eventRowFilled(get, i) ? next++ : null));
+}
+
+/** The CPA event rows of the offer form; a payout is typed in units ("15.50"). */
+function conversionEventsFromForm(form: FormData): Array<Record<string, unknown>> {
+  const get = (name: string) => text(form, name);
+  return Array.from({ length: CONVERSION_EVENT_ROWS }, (_, i) => i)
+    .filter((i) => eventRowFilled(get, i))
+    .map((i) => ({ code: get(`event_${i}_code`), label: get(`event_${i}_label`), payoutCents: get(`event_${i}_payout`) }));
+}
+
+/** A percentage as typed ("10", "12.5", "10 %") in basis points (1000, 1250); the text itself when it is not one. */
+export function percentToBps(typed: string): number | string | undefined {
+  const value = typed.trim().replace(/\s*%$/, "");
+  if (value === "") return undefined;
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(value);
+  if (!match) return typed;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}
+
 /** Maps the offer form (a select per standard field: "required" | "optional"; custom field rows; quality rules) to schema input. */
 export function offerFormToInput(form: FormData): Record<string, unknown> {
   const standard = STANDARD_FIELDS.flatMap((f) => {
@@ -230,9 +300,25 @@ export function offerFormToInput(form: FormData): Record<string, unknown> {
   // Required inputs stay as typed (even empty) so the schema names them; empty optional ones take defaults.
   const required = Object.fromEntries(["title", "vertical", "pricingModel"].map((k) => [k, form.get(k) ?? ""]));
   const optional = Object.fromEntries(
-    ["country", "states", "exclusivity", "maxBuyers", "returnWindowDays", "salePercentBps", "distribution"]
+    ["country", "states", "exclusivity", "maxBuyers", "returnWindowDays", "distribution", "attributionWindowDays", "lockPeriodDays"]
       .map((k) => [k, form.get(k)] as const)
       .filter(([, v]) => typeof v === "string" && v !== ""),
   );
-  return { ...required, ...optional, fields: [...standard, ...custom], qualityRules: qualityRulesFromForm(form), priceCents: form.get("price") ?? "" };
+  const pricingModel = text(form, "pricingModel");
+  // Inputs of the other pricing models are left out, so a CPL offer never trips over a stray CPS bound.
+  const conversionTerms =
+    pricingModel === "CPA"
+      ? { conversionEvents: conversionEventsFromForm(form) }
+      : pricingModel === "CPS"
+        ? { salePercentBps: percentToBps(text(form, "salePercent")), saleMinCents: text(form, "saleMin"), saleMaxCents: text(form, "saleMax") }
+        : {};
+  return {
+    ...required,
+    ...optional,
+    ...conversionTerms,
+    allowsLockedAdjustments: form.get("allowsLockedAdjustments") === "on",
+    fields: [...standard, ...custom],
+    qualityRules: qualityRulesFromForm(form),
+    priceCents: form.get("price") ?? "",
+  };
 }

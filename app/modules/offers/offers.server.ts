@@ -1,4 +1,5 @@
 import type { Offer } from "~/generated/prisma/client";
+import { offerEvents } from "~/modules/conversions/conversion-terms";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
@@ -48,17 +49,18 @@ export async function getOwnOffer(actor: Actor, offerId: string) {
   requirePermission(actor, "read:offer:own");
   const offer = await prisma.offer.findFirst({ where: { id: offerId, affiliateId: actor.companyId } });
   if (!offer) throw new NotFoundError("Offer");
-  return { ...offer, fields: offerFieldsSchema.parse(offer.fields), qualityRules: offerQualityRules(offer.qualityRules) };
+  return { ...offer, fields: offerFieldsSchema.parse(offer.fields), qualityRules: offerQualityRules(offer.qualityRules), conversionEvents: offerEvents(offer) };
 }
 
 /** The marketplace: active offers, without anything about who else buys them. */
 export async function listMarketplaceOffers(actor: Actor) {
   requirePermission(actor, "read:marketplace");
-  return prisma.offer.findMany({
+  const offers = await prisma.offer.findMany({
     where: { status: "ACTIVE" },
     orderBy: { createdAt: "desc" },
     include: { affiliate: { select: { name: true } } },
   });
+  return offers.map((offer) => ({ ...offer, conversionEvents: offerEvents(offer) }));
 }
 
 export async function getMarketplaceOffer(actor: Actor, offerId: string) {
@@ -68,7 +70,7 @@ export async function getMarketplaceOffer(actor: Actor, offerId: string) {
     include: { affiliate: { select: { name: true } } },
   });
   if (!offer) throw new NotFoundError("Offer");
-  return { ...offer, fields: offerFieldsSchema.parse(offer.fields) };
+  return { ...offer, fields: offerFieldsSchema.parse(offer.fields), conversionEvents: offerEvents(offer) };
 }
 
 // The postback endpoint reads the same few offers thousands of times a second. Offers change

@@ -56,7 +56,25 @@ export async function listOwnOrders(actor: Actor) {
   return prisma.order.findMany({
     where: { advertiserId: actor.companyId },
     orderBy: { createdAt: "desc" },
-    include: { offer: { select: { title: true, vertical: true } }, _count: { select: { sales: true } } },
+    include: {
+      offer: {
+        select: {
+          title: true,
+          vertical: true,
+          pricingModel: true,
+          currency: true,
+          priceCents: true,
+          conversionEvents: true,
+          salePercentBps: true,
+          saleMinCents: true,
+          saleMaxCents: true,
+          attributionWindowDays: true,
+          lockPeriodDays: true,
+          allowsLockedAdjustments: true,
+        },
+      },
+      _count: { select: { sales: true } },
+    },
   });
 }
 
