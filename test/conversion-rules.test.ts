@@ -66,6 +66,8 @@ describe("the conversion rule language", () => {
 
   it("binds not tighter than and, and and tighter than or; parentheses regroup", () => {
     expect(grouped("event = a or event = b and s1 = c")).toBe("event = a or event = b and s1 = c");
+    expect(formatCondition(parsed("event = a or event = b and s1 = c"), { explicit: true })).toBe("event = a or (event = b and s1 = c)");
+    expect(formatCondition(parsed("not event = a and s1 = c or s2 = d"), { explicit: true })).toBe("(not event = a and s1 = c) or s2 = d");
     expect(parsed("event = a or event = b and s1 = c")).toMatchObject({ kind: "or", items: [{ kind: "text" }, { kind: "and" }] });
     expect(grouped("(event = a or event = b) and s1 = c")).toBe("(event = a or event = b) and s1 = c");
     expect(grouped("not event = a and s1 = c")).toBe("not event = a and s1 = c");

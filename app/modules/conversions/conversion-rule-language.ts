@@ -512,17 +512,22 @@ const amountText = (cents: number) => (cents % 100 === 0 ? String(cents / 100) :
 
 /**
  * The condition in canonical text: lower-case words, values quoted only where needed, and
- * parentheses only where the precedence needs them. Parsing the result gives the same tree.
+ * parentheses only where the precedence needs them (`explicit`: also around each and-group
+ * inside an or, to show how the parser grouped it). Parsing the result gives the same tree.
  */
-export function formatCondition(condition: Condition, parent: "or" | "and" | "not" | null = null): string {
+export function formatCondition(condition: Condition, options: { explicit?: boolean } = {}): string {
+  return formatWithin(condition, null, options.explicit === true);
+}
+
+function formatWithin(condition: Condition, parent: "or" | "and" | "not" | null, explicit: boolean): string {
   switch (condition.kind) {
     case "or": {
-      const text = condition.items.map((item) => formatCondition(item, "or")).join(" or ");
+      const text = condition.items.map((item) => formatWithin(item, "or", explicit)).join(" or ");
       return parent === null || parent === "or" ? text : `(${text})`;
     }
     case "and": {
-      const text = condition.items.map((item) => formatCondition(item, "and")).join(" and ");
-      return parent === "not" ? `(${text})` : text;
+      const text = condition.items.map((item) => formatWithin(item, "and", explicit)).join(" and ");
+      return parent === "not" || (explicit && parent === "or") ? `(${text})` : text;
     }
     case "not": {
       const inner = condition.item;
@@ -530,7 +535,7 @@ export function formatCondition(condition: Condition, parent: "or" | "and" | "no
       if (inner.kind === "amount_in") return `sale_amount not in (${inner.cents.map(amountText).join(", ")})`;
       if (inner.kind === "contains") return `${inner.field} not contains ${quoted(inner.value)}`;
       if (inner.kind === "empty") return `${inner.field} is not empty`;
-      return `not ${formatCondition(inner, "not")}`;
+      return `not ${formatWithin(inner, "not", explicit)}`;
     }
     case "amount":
       return `sale_amount ${condition.op} ${amountText(condition.cents)}`;

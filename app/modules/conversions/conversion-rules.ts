@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAmountToCents } from "~/utils/money";
 import { evaluateCondition, formatCondition, MAX_CONDITION_LENGTH, parseCondition, ruleSubject, type Condition } from "./conversion-rule-language";
 
 // Advertiser rules on incoming conversions: an ordered list in Company.conversionRules, first
@@ -210,8 +211,58 @@ export function describeRuleAction(action: ConversionRuleAction): string {
   }
 }
 
-/** The condition as the parser reads it (canonical text), or null when it does not parse. */
+/** The condition as the parser groups it (canonical text, and-groups inside an or in parentheses), or null when it does not parse. */
 export function canonicalCondition(text: string): string | null {
   const condition = cachedCondition(text);
-  return condition ? formatCondition(condition) : null;
+  return condition ? formatCondition(condition, { explicit: true }) : null;
 }
+
+const sampleText = z
+  .string()
+  .max(200, "At most 200 characters")
+  .default("")
+  .transform((v) => v.trim());
+
+/** The "try your rules" form: a sample conversion (any field may be left empty). */
+export const tryConversionRulesFormSchema = z
+  .object({
+    sale_amount: z.string().default(""),
+    event: sampleText,
+    s1: sampleText,
+    s2: sampleText,
+    s3: sampleText,
+    s4: sampleText,
+    s5: sampleText,
+    adv1: sampleText,
+    adv2: sampleText,
+    adv3: sampleText,
+    adv4: sampleText,
+    adv5: sampleText,
+  })
+  .transform((form, ctx): ConversionFacts => {
+    const amount = form.sale_amount.trim();
+    const cents = amount === "" ? null : parseAmountToCents(amount);
+    if (amount !== "" && cents === null) {
+      ctx.addIssue({ code: "custom", path: ["sale_amount"], message: "Enter an amount such as 500 or 49.99, or leave it empty" });
+      return z.NEVER;
+    }
+    const present = (entries: Array<[string, string]>) => Object.fromEntries(entries.filter(([, v]) => v !== ""));
+    return {
+      event: form.event === "" ? null : form.event,
+      saleAmountCents: cents,
+      subIds: present([
+        ["s1", form.s1],
+        ["s2", form.s2],
+        ["s3", form.s3],
+        ["s4", form.s4],
+        ["s5", form.s5],
+      ]),
+      adv: present([
+        ["adv1", form.adv1],
+        ["adv2", form.adv2],
+        ["adv3", form.adv3],
+        ["adv4", form.adv4],
+        ["adv5", form.adv5],
+      ]),
+    };
+  });
