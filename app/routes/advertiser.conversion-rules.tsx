@@ -136,7 +136,7 @@ export default function ConversionRules() {
         title="Conversion rules"
         description="Decide incoming conversions automatically. Rules are tried in order and the first that matches approves, rejects (with your reason) or holds the conversion; one no rule matches stays pending until its lock period ends."
         actions={
-          <Link to="/advertiser/conversions/report" className="button button-ghost">
+          <Link to="/advertiser/conversion-report" className="button button-ghost">
             Conversion report
           </Link>
         }
