@@ -143,6 +143,24 @@ function groupKeyOf(group: ReportGroup, subId: string): Prisma.Sql {
   }
 }
 
+/**
+ * Each conversion's corrections other than plain reversals (count and sum). An advertiser's or
+ * affiliate's conversions look theirs up one by one on the (conversionId, key) index; the whole
+ * platform's are matched in one hash join with every correction (rare next to conversions).
+ */
+function adjustmentsJoin(actor: Actor, adjustment: Prisma.Sql): Prisma.Sql {
+  if (actor.role === "ADMIN") {
+    return Prisma.sql`LEFT JOIN (
+        SELECT a."conversionId", count(*) AS n, sum(${adjustment}) AS cents FROM "ConversionAdjustment" a
+        WHERE a.kind <> 'REVERSAL' GROUP BY a."conversionId"
+      ) adj ON adj."conversionId" = c.id`;
+  }
+  return Prisma.sql`LEFT JOIN LATERAL (
+        SELECT count(*) AS n, sum(${adjustment}) AS cents FROM "ConversionAdjustment" a
+        WHERE a."conversionId" = c.id AND a.kind <> 'REVERSAL'
+      ) adj ON TRUE`;
+}
+
 async function aggregate(actor: Actor, group: ReportGroup, subId: string, period: ReportPeriod, offerId: string | null, measure: ReportMeasure, limit: number) {
   const price = measure === "payout" ? Prisma.sql`c."payoutCents"` : Prisma.sql`c."earningCents"`;
   const reversed = measure === "payout" ? Prisma.sql`c."reversedPayoutCents"` : Prisma.sql`(c."reversedPayoutCents" - c."reversedFeeCents")`;
@@ -156,10 +174,7 @@ async function aggregate(actor: Actor, group: ReportGroup, subId: string, period
         COALESCE(adj.n, 0) AS adj_n, COALESCE(adj.cents, 0) AS adj_cents
       FROM "Conversion" c
       ${leadJoin}
-      LEFT JOIN LATERAL (
-        SELECT count(*) AS n, sum(${adjustment}) AS cents FROM "ConversionAdjustment" a
-        WHERE a."conversionId" = c.id AND a.kind <> 'REVERSAL'
-      ) adj ON TRUE
+      ${adjustmentsJoin(actor, adjustment)}
       WHERE ${scopeOf(actor)} AND c."occurredAt" >= ${period.from} AND c."occurredAt" < ${period.until} ${offerFilter}
     ),
     grouped AS (
