@@ -225,9 +225,9 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/advertiser.conversions.upload.$uploadId._index": { GET: advertisersOnly(200, 404) },
   "routes/advertiser.conversions.upload.$uploadId.report[.]csv": { GET: advertisersOnly(200, 404) },
   "routes/advertiser.conversions.upload.template[.]csv": { GET: advertisersOnly(200) },
-  "routes/advertiser.conversion-report": { GET: advertisersOnly(200) },
-  "routes/advertiser.conversion-report[.]csv": { GET: advertisersOnly(200) },
-  "routes/advertiser.conversion-rules": {
+  "routes/advertiser.conversions.report": { GET: advertisersOnly(200) },
+  "routes/advertiser.conversions.report[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.conversions.rules": {
     GET: advertisersOnly(200),
     POST: {
       "add a rule": {

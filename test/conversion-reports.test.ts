@@ -234,7 +234,7 @@ describe("the conversion status report", () => {
     expect(lines[lines.length - 1]).toBe("Total,,usd,6,430.00,1,120.00,3,150.00,1,120.00,1,40.00,1,10.00,270.00,33.3,4,67.50,1080.00,300.0");
 
     const cookie = await signIn(stack().appUrl, world.buyer.email, world.buyer.password);
-    const response = await fetch(new URL(`/advertiser/conversion-report.csv?group=offer&offerId=${world.cpsOffer.offer.id}`, stack().appUrl), {
+    const response = await fetch(new URL(`/advertiser/conversions/report.csv?group=offer&offerId=${world.cpsOffer.offer.id}`, stack().appUrl), {
       headers: { cookie },
     });
     expect(response.status).toBe(200);
@@ -250,7 +250,7 @@ describe("the conversion status report", () => {
 
   it("shows the pages: the buyer's cost per action and ROI, the affiliate's conversions with status and dates, the admin's platform", async () => {
     const buyerCookie = await signIn(stack().appUrl, world.buyer.email, world.buyer.password);
-    const report = await getPage(stack().appUrl, "/advertiser/conversion-report", buyerCookie);
+    const report = await getPage(stack().appUrl, "/advertiser/conversions/report", buyerCookie);
     expect(report.status).toBe(200);
     expect(report.text).toContain("Loans CPA");
     expect(report.text).toContain("Cost per action $67.50");

@@ -14,7 +14,7 @@ import { postAndSettle } from "./support/selling";
 
 const stack = useTestStack({ workers: true });
 const HOUR_MS = 60 * 60 * 1000;
-const PAGE = "/advertiser/conversion-rules";
+const PAGE = "/advertiser/conversions/rules";
 
 const wallet = (id: string) => balanceCents(prisma, ledgerAccounts.advertiserWallet(id, "usd"));
 const held = (id: string) => balanceCents(prisma, ledgerAccounts.affiliateHeld(id, "usd"));

@@ -169,7 +169,7 @@ function ReportCells({ r, showsSales }: { r: ReportRowView; showsSales: boolean 
       </td>
       {showsSales ? (
         <>
-          <td className="num" data-label="Cost per action">
+          <td className="num" data-label="Per action">
             {r.costPerActionCents === null ? "—" : formatMoney(r.costPerActionCents, r.currency)}
           </td>
           <td className="num" data-label="Sales">
@@ -219,12 +219,12 @@ export function ConversionReportTable({ report, empty }: { report: ReportView; e
             <th className="num">Pending</th>
             <th className="num">Rejected</th>
             <th className="num">Reversed</th>
-            <th className="num">Adjustments</th>
+            <th className="num">Adjusted</th>
             <th className="num">{`Net ${money}`}</th>
-            <th className="num">Approval rate</th>
+            <th className="num">Approval</th>
             {report.showsSales ? (
               <>
-                <th className="num">Cost per action</th>
+                <th className="num">Per action</th>
                 <th className="num">Sales</th>
                 <th className="num">ROI</th>
               </>
@@ -243,9 +243,9 @@ export function ConversionReportTable({ report, empty }: { report: ReportView; e
       ) : null}
       {report.rows.length > 0 ? (
         <p className="muted small">
-          {`Counts above ${money}. Gross: every conversion at its price. Approved and pending: less what was reversed. Reversed: in full (count) and all money taken back. Adjustments: amount changes, true-ups and corrections after the lock. Net: what stands charged. Approval rate: approved of those decided (approved, rejected, reversed).`}
+          {`Counts above ${money}. Gross: every conversion at its price. Approved and pending: less what was reversed. Reversed: in full (count) and all money taken back. Adjusted: amount changes, true-ups and corrections after the lock. Net: what stands ${report.measure === "payout" ? "charged" : "earned"}. Approval: approved of those decided (approved, rejected, reversed).`}
           {report.showsSales
-            ? " Cost per action: net ÷ conversions paid. ROI: (sales − net) ÷ net; — where no sale amount was reported (CPA conversions send none unless you add amount)."
+            ? " Per action: net ÷ conversions paid. ROI: (sales − net) ÷ net; — where no sale amount was reported (CPA conversions send none unless you add amount)."
             : ""}
         </p>
       ) : null}

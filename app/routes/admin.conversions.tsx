@@ -37,8 +37,9 @@ export default function AdminConversions() {
           >
             <p className="muted small">{formatMoney(total.grossCents, total.currency)}</p>
           </StatCard>
-          <StatCard label="Net payout" value={formatMoney(total.netCents, total.currency)} testId={`report-net-${total.currency}`} />
-          <StatCard label="Approval rate" value={formatPercent(total.approvalRate)} />
+          <StatCard label="Net payout" value={formatMoney(total.netCents, total.currency)} testId={`report-net-${total.currency}`}>
+            <p className="muted small">{`Approval rate ${formatPercent(total.approvalRate)}`}</p>
+          </StatCard>
           <StatCard label="Pending" value={total.pendingCount.toLocaleString("en-US")}>
             <p className="muted small">{formatMoney(total.pendingCents, total.currency)}</p>
           </StatCard>

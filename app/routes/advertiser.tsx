@@ -33,8 +33,6 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
     { to: "/advertiser/orders", label: "Orders" },
     { to: "/advertiser/leads", label: "Leads" },
     { to: "/advertiser/conversions", label: "Conversions" },
-    { to: "/advertiser/conversion-report", label: "Conversion report" },
-    { to: "/advertiser/conversion-rules", label: "Conversion rules" },
     { to: "/advertiser/billing", label: "Billing" },
     { to: "/advertiser/suppression", label: "Suppression" },
     { to: "/advertiser/conversion-tracking", label: "Conversion tracking" },

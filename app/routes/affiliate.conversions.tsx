@@ -148,7 +148,7 @@ export default function AffiliateConversions() {
                 <What c={c} />
               </td>
               <td className="num" data-label="You earn">
-                {formatMoney(c.earningCents, c.currency)}
+                {c.status === "REJECTED" || c.status === "FRAUD" ? <span className="muted">not paid</span> : formatMoney(c.earningCents, c.currency)}
                 {c.reversedEarningCents > 0 ? (
                   <span className="muted small block">{`−${formatMoney(c.reversedEarningCents, c.currency)} reversed`}</span>
                 ) : null}

@@ -30,9 +30,9 @@ export interface ConversionRuleView {
 }
 
 function view(rule: StoredConversionRule, index: number): ConversionRuleView {
-  // Worth showing only where precedence decides the meaning: and, or and not mixed.
+  // Worth showing only where precedence decides the meaning: and and or mixed.
   const typed = rule.condition.replace(/\s+/g, " ").trim().toLowerCase();
-  const words = new Set(typed.match(/\b(and|or|not)\b/g) ?? []);
+  const words = new Set(typed.match(/\b(and|or)\b/g) ?? []);
   const canonical = words.size > 1 ? canonicalCondition(rule.condition) : null;
   return {
     id: rule.id,

@@ -9,7 +9,7 @@ import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Conversion report · Leadex" }];
 
-const PAGE = "/advertiser/conversion-report";
+const PAGE = "/advertiser/conversions/report";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
@@ -32,7 +32,7 @@ export default function AdvertiserConversionReport() {
             <Link to="/advertiser/conversions" className="button button-ghost">
               Conversions
             </Link>
-            <Link to="/advertiser/conversion-rules" className="button button-ghost">
+            <Link to="/advertiser/conversions/rules" className="button button-ghost">
               Rules
             </Link>
           </>
@@ -42,7 +42,7 @@ export default function AdvertiserConversionReport() {
       {total ? (
         <div className="stats">
           <StatCard label="Net payout" value={formatMoney(total.netCents, total.currency)} testId="report-net">
-            <p className="muted small">{`${total.paidCount.toLocaleString("en-US")} conversions paid`}</p>
+            <p className="muted small">{`${total.paidCount.toLocaleString("en-US")} conversions paid; approval rate ${formatPercent(total.approvalRate)}`}</p>
           </StatCard>
           <StatCard
             label="Cost per action"
@@ -56,7 +56,6 @@ export default function AdvertiserConversionReport() {
               <p className="muted small">{`On ${formatMoney(total.salesCents ?? 0, total.currency)} of sales`}</p>
             )}
           </StatCard>
-          <StatCard label="Approval rate" value={formatPercent(total.approvalRate)} testId="report-approval" />
         </div>
       ) : null}
       <section className="card">

@@ -18,7 +18,7 @@ import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Conversion rules · Leadex" }];
 
-const PAGE = "/advertiser/conversion-rules";
+const PAGE = "/advertiser/conversions/rules";
 // An unknown rule id (anyone else's included) is a 404 from the module.
 const ruleIdSchema = z.string().max(100);
 const editSchema = z.object({ edit: ruleIdSchema.optional().catch(undefined) });
@@ -136,7 +136,7 @@ export default function ConversionRules() {
         title="Conversion rules"
         description="Decide incoming conversions automatically. Rules are tried in order and the first that matches approves, rejects (with your reason) or holds the conversion; one no rule matches stays pending until its lock period ends."
         actions={
-          <Link to="/advertiser/conversion-report" className="button button-ghost">
+          <Link to="/advertiser/conversions/report" className="button button-ghost">
             Conversion report
           </Link>
         }
@@ -163,6 +163,7 @@ export default function ConversionRules() {
         <DataTable
           rows={rules}
           testId="conversion-rules"
+          stackOnPhone
           empty={
             <EmptyState title="No rules yet">
               Every conversion stays pending until its lock period ends. Add a rule below to approve, reject or hold some of them.
@@ -181,30 +182,34 @@ export default function ConversionRules() {
           }
           row={(rule) => (
             <tr key={rule.id} id={`rule-${rule.id}`}>
-              <td className="num">{rule.position}</td>
-              <td>{rule.name}</td>
-              <td>
+              <td className="num" data-label="#">
+                {rule.position}
+              </td>
+              <td data-label="Name">{rule.name}</td>
+              <td data-label="Condition">
                 <code className="rule-condition">{rule.condition}</code>
                 {rule.readAs ? <div className="small muted">Read as: {rule.readAs}</div> : null}
               </td>
-              <td>{rule.actionText}</td>
-              <td className="actions">
-                <Link to={`${PAGE}?edit=${encodeURIComponent(rule.id)}#rule-form`} className="button button-small button-ghost">
-                  Edit
-                </Link>
-                {rule.position > 1 ? (
-                  <RuleButton ruleId={rule.id} intent="move" extra={["direction", "up"]}>
-                    Move up
+              <td data-label="Then">{rule.actionText}</td>
+              <td data-label="Change">
+                <div className="row-actions">
+                  <Link to={`${PAGE}?edit=${encodeURIComponent(rule.id)}#rule-form`} className="button button-small button-ghost">
+                    Edit
+                  </Link>
+                  {rule.position > 1 ? (
+                    <RuleButton ruleId={rule.id} intent="move" extra={["direction", "up"]}>
+                      Move up
+                    </RuleButton>
+                  ) : null}
+                  {rule.position < rules.length ? (
+                    <RuleButton ruleId={rule.id} intent="move" extra={["direction", "down"]}>
+                      Move down
+                    </RuleButton>
+                  ) : null}
+                  <RuleButton ruleId={rule.id} intent="delete" danger>
+                    Delete
                   </RuleButton>
-                ) : null}
-                {rule.position < rules.length ? (
-                  <RuleButton ruleId={rule.id} intent="move" extra={["direction", "down"]}>
-                    Move down
-                  </RuleButton>
-                ) : null}
-                <RuleButton ruleId={rule.id} intent="delete" danger>
-                  Delete
-                </RuleButton>
+                </div>
               </td>
             </tr>
           )}
@@ -322,12 +327,12 @@ export default function ConversionRules() {
             />
             <Field name="event" label="event" defaultValue={sample.event ?? ""} placeholder="e.g. funded" />
           </div>
-          <div className="form-row">
+          <div className="form-row sample-row">
             {(["s1", "s2", "s3", "s4", "s5"] as const).map((name) => (
               <Field key={name} name={name} label={name} defaultValue={sample[name] ?? ""} error={tryFailure?.errors[name]} />
             ))}
           </div>
-          <div className="form-row">
+          <div className="form-row sample-row">
             {(["adv1", "adv2", "adv3", "adv4", "adv5"] as const).map((name) => (
               <Field key={name} name={name} label={name} defaultValue={sample[name] ?? ""} error={tryFailure?.errors[name]} />
             ))}
