@@ -15,6 +15,7 @@ import path from "node:path";
 import { flatRoutes } from "@remix-run/dev/dist/config/flat-routes.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "~/modules/accounts/api-keys.server";
+import { saveOwnConversionRule } from "~/modules/conversions/conversion-rules.server";
 import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
 import { prisma } from "~/utils/db.server";
 import remixConfig from "../remix.config.js";
@@ -55,6 +56,8 @@ interface World {
   advertiserDeliveryId: string;
   affiliateSpareKeyId: string;
   advertiserSpareKeyId: string;
+  /** A conversion rule of the first advertiser (deleted by the matrix's last POST to the rules page). */
+  advertiserRuleId: string;
   receiverUrl: string;
   /** An advertiser (none of the roles) whose own Stripe sends sales to /webhooks/stripe/conversions/:advertiserId. */
   stripeEndpointAdvertiserId: string;
@@ -146,6 +149,8 @@ const MATRIX: Record<string, RouteRow> = {
     POST: { "approve a lead": { form: () => ({ decision: "approve", reason: "matrix" }), answers: adminOnly(409) } },
   },
   "routes/admin.review._index": { GET: adminOnly(200) },
+  "routes/admin.conversions": { GET: adminOnly(200) },
+  "routes/admin.conversions[.]csv": { GET: adminOnly(200) },
   "routes/admin.payouts": {
     GET: adminOnly(200),
     POST: {
@@ -220,6 +225,24 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/advertiser.conversions.upload.$uploadId._index": { GET: advertisersOnly(200, 404) },
   "routes/advertiser.conversions.upload.$uploadId.report[.]csv": { GET: advertisersOnly(200, 404) },
   "routes/advertiser.conversions.upload.template[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.conversions.report": { GET: advertisersOnly(200) },
+  "routes/advertiser.conversions.report[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.conversions.rules": {
+    GET: advertisersOnly(200),
+    POST: {
+      "add a rule": {
+        form: () => ({ intent: "save", name: `matrix ${Date.now()}`, condition: "event = matrix", action: "approve" }),
+        answers: advertisersOnly(200),
+      },
+      "a rule without a condition": { form: () => ({ intent: "save", name: "matrix", condition: "", action: "approve" }), answers: advertisersOnly(400) },
+      "try the rules": { form: () => ({ intent: "try", sale_amount: "10", event: "funded" }), answers: advertisersOnly(200) },
+      "move the first advertiser's rule": {
+        form: (w) => ({ intent: "move", ruleId: w.advertiserRuleId, direction: "down" }),
+        answers: advertisersOnly(200, 404),
+      },
+      "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(200, 404) },
+    },
+  },
   "routes/advertiser.leads._index": { GET: advertisersOnly(200) },
   "routes/advertiser.leads.$leadId": { GET: advertisersOnly(200, 404) },
   "routes/advertiser.leads[.]csv": { GET: advertisersOnly(200) },
@@ -255,6 +278,8 @@ const MATRIX: Record<string, RouteRow> = {
     },
   },
   "routes/affiliate.leads": { GET: affiliatesOnly(200) },
+  "routes/affiliate.conversions": { GET: affiliatesOnly(200) },
+  "routes/affiliate.conversions[.]csv": { GET: affiliatesOnly(200) },
   "routes/affiliate.earnings": { GET: affiliatesOnly(200) },
   // Setting up payouts sends the affiliate to Stripe's onboarding page (the emulator's, on 127.0.0.1).
   "routes/affiliate.payouts": {
@@ -492,6 +517,7 @@ beforeAll(async () => {
     advertiserDeliveryId: advertiserDelivery.id,
     affiliateSpareKeyId: (await createApiKey(affiliate.actor, "spare")).id,
     advertiserSpareKeyId: (await createApiKey(advertiser.actor, "spare")).id,
+    advertiserRuleId: (await saveOwnConversionRule(advertiser.actor, { name: "Matrix rule", condition: "s1 = matrix", action: { type: "approve" } })).id,
     receiverUrl: receiver.url,
     stripeEndpointAdvertiserId: (
       await prisma.company.update({ where: { id: (await makeAdvertiser()).actor.companyId }, data: { stripeConversionsSecret: "whsec_matrix0000000000" } })

@@ -11,6 +11,7 @@ const PORTAL: Portal = {
   homeHref: "/admin/leads",
   nav: [
     { to: "/admin/leads", label: "Leads" },
+    { to: "/admin/conversions", label: "Conversions" },
     { to: "/admin/review", label: "Review queue" },
     { to: "/admin/suppression", label: "Suppression" },
     { to: "/admin/payouts", label: "Payouts" },

@@ -83,9 +83,17 @@ export default function AdvertiserConversions() {
         title="Conversions"
         description="Actions and sales you reported on leads bought on CPA or CPS terms, newest first. Approve or reject pending and held ones before they lock."
         actions={
-          <Link to="/advertiser/conversions/upload" className="button">
-            Upload a CSV
-          </Link>
+          <>
+            <Link to="/advertiser/conversions/report" className="button button-ghost">
+              Report
+            </Link>
+            <Link to="/advertiser/conversions/rules" className="button button-ghost">
+              Rules
+            </Link>
+            <Link to="/advertiser/conversions/upload" className="button">
+              Upload a CSV
+            </Link>
+          </>
         }
       />
       {answer && "done" in answer ? (

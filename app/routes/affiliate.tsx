@@ -14,6 +14,7 @@ const PORTAL: Portal = {
     { to: "/affiliate/offers/new", label: "New offer" },
     { to: "/affiliate/api-keys", label: "API keys" },
     { to: "/affiliate/leads", label: "Leads" },
+    { to: "/affiliate/conversions", label: "Conversions" },
     { to: "/affiliate/earnings", label: "Earnings" },
     { to: "/affiliate/payouts", label: "Payouts" },
     { to: "/affiliate/postbacks", label: "Postbacks" },

@@ -4,7 +4,7 @@ import { NotFoundError } from "~/utils/errors";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { isLocked } from "./conversion-corrections.server";
 import type { ConversionListFilter } from "./conversion-list.schema";
-import { termsOf } from "./conversion-rows.server";
+import { decodeConversionCursor, encodeConversionCursor, termsOf } from "./conversion-rows.server";
 
 // What an advertiser reads of its own conversions: a page of them, newest first, with the
 // figures, the dates, whether it may still decide each, and whether the affiliate was told.
@@ -28,18 +28,6 @@ export interface AffiliateNotice {
 }
 
 const convertedKey = (c: Pick<Conversion, "id" | "leadId">) => `postback:${c.leadId}:converted:${c.id}`;
-
-// A cursor is the last row's (occurredAt, id): conversions of the same millisecond still page exactly.
-function encodeCursor(c: { occurredAt: Date; id: string }): string {
-  return Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): { occurredAt: Date; id: string } | null {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const occurredAt = new Date(iso ?? "");
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || Number.isNaN(occurredAt.getTime())) return null;
-  return { occurredAt, id };
-}
 
 function eventLabel(conversion: Conversion): string | null {
   if (!conversion.event) return null;
@@ -92,7 +80,7 @@ async function convertedNotices(conversions: ReadonlyArray<Pick<Conversion, "id"
 /** One page of the actor's conversions, newest (by when they happened) first, with the filters applied. */
 export async function listAdvertiserConversions(actor: Actor, filter: ConversionListFilter, now: Date = new Date()) {
   requirePermission(actor, "read:conversion:own");
-  const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+  const after = filter.cursor ? decodeConversionCursor(filter.cursor) : null;
   const occurred: Prisma.DateTimeFilter = {};
   if (filter.from) occurred.gte = new Date(`${filter.from}T00:00:00.000Z`);
   if (filter.to) occurred.lte = new Date(`${filter.to}T23:59:59.999Z`);
@@ -113,7 +101,7 @@ export async function listAdvertiserConversions(actor: Actor, filter: Conversion
   const notices = await convertedNotices(page);
   return {
     rows: page.map((c) => conversionRow(c, notices.get(c.id) ?? null, now)),
-    next: found.length > CONVERSION_PAGE ? encodeCursor(page[page.length - 1]) : null,
+    next: found.length > CONVERSION_PAGE ? encodeConversionCursor(page[page.length - 1]) : null,
   };
 }
 
