@@ -20,3 +20,71 @@ export function csvCell(value: unknown): string {
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
+
+export interface CsvParse {
+  /** Each record's cells, in file order (a quoted line break stays inside its cell). */
+  rows: string[][];
+  /** Why the text is not CSV (an unclosed quote), with the record it starts in (1-based); null when it is. */
+  error: { row: number; message: string } | null;
+}
+
+/**
+ * Reads RFC 4180 CSV: `delimiter`-separated cells, LF or CRLF line ends, quoted cells with doubled
+ * quotes and line breaks inside. Lenient where spreadsheets are (a stray quote inside an unquoted
+ * cell is kept as text); strict where data would be lost (a quote never closed is an error).
+ */
+export function parseCsv(text: string, delimiter = ","): CsvParse {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let quoteRow = 0;
+  let i = 0;
+  const endCell = () => {
+    row.push(cell);
+    cell = "";
+  };
+  const endRow = () => {
+    endCell();
+    rows.push(row);
+    row = [];
+  };
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && cell === "") {
+      quoted = true;
+      quoteRow = rows.length + 1;
+      i++;
+    } else if (ch === delimiter) {
+      endCell();
+      i++;
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      endRow();
+      i += 2;
+    } else if (ch === "\n" || ch === "\r") {
+      endRow();
+      i++;
+    } else {
+      cell += ch;
+      i++;
+    }
+  }
+  if (quoted) return { rows, error: { row: quoteRow, message: "A quoted cell is never closed (a \" is missing)" } };
+  if (cell !== "" || row.length > 0) endRow();
+  return { rows, error: null };
+}
