@@ -84,7 +84,7 @@ export function parseCsv(text: string, delimiter = ","): CsvParse {
       i++;
     }
   }
-  if (quoted) return { rows, error: { row: quoteRow, message: "A quoted cell is never closed (a \" is missing)" } };
+  if (quoted) return { rows, error: { row: quoteRow, message: 'A quoted cell is never closed (a " is missing)' } };
   if (cell !== "" || row.length > 0) endRow();
   return { rows, error: null };
 }

@@ -7,6 +7,7 @@ ADD COLUMN "totalRows" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN "uploadedById" TEXT,
 ADD COLUMN "appliedAt" TIMESTAMP(3);
 CREATE UNIQUE INDEX "TrueUp_advertiserId_reference_key" ON "TrueUp"("advertiserId", "reference");
+ALTER TABLE "TrueUp" ADD CONSTRAINT "TrueUp_advertiserId_fkey" FOREIGN KEY ("advertiserId") REFERENCES "Company"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- A conversion only Leadex recorded has no row number in the advertiser's list.
 ALTER TABLE "TrueUpRow" ALTER COLUMN "rowNumber" DROP NOT NULL;
@@ -18,3 +19,6 @@ ADD COLUMN "result" TEXT,
 ADD COLUMN "resultMessage" TEXT;
 CREATE INDEX "TrueUpRow_trueUpId_externalId_idx" ON "TrueUpRow"("trueUpId", "externalId");
 CREATE INDEX "TrueUpRow_trueUpId_action_idx" ON "TrueUpRow"("trueUpId", "action");
+
+-- A true-up reads the advertiser's conversions of its period.
+CREATE INDEX "Conversion_advertiserId_occurredAt_idx" ON "Conversion"("advertiserId", "occurredAt");
