@@ -11,7 +11,7 @@ export const loader = onlyPost;
 export const action = ({ request, context }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request, clientAddressOf(context));
-    const list = await readTrueUpApiRequest(request);
+    const list = await readTrueUpApiRequest(actor, request);
     const stored = await createTrueUp(actor, list);
     return Response.json(trueUpStoredBody(stored, list.period), { status: stored.created ? 202 : 200 });
   });

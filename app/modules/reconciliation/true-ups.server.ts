@@ -67,7 +67,9 @@ async function readBoundedBody(request: Request): Promise<string> {
  * The API's true-up: a JSON body `{ period_start, period_end, reference?, rows: [...] }`, or a CSV
  * body (text/csv) with the period and reference in the query string.
  */
-export async function readTrueUpApiRequest(request: Request): Promise<TrueUpList> {
+export async function readTrueUpApiRequest(actor: Actor, request: Request): Promise<TrueUpList> {
+  // Refused before the body is read: only an advertiser sends a true-up.
+  requirePermission(actor, "write:conversion:own");
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const query = Object.fromEntries(new URL(request.url).searchParams);
   if (type === "text/csv") {
