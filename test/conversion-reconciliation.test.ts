@@ -165,7 +165,7 @@ describe("true-ups", () => {
       const c = await prisma.conversion.findFirst({ where: { advertiserId: buyer.actor.companyId, externalId: "s-late" } });
       return c?.status === "PENDING" ? c : undefined;
     });
-    expect(sLate).toMatchObject({ source: "TRUE_UP", saleAmountCents: 6000, payoutCents: 600 });
+    expect(sLate).toMatchObject({ source: "TRUE_UP", saleAmountCents: 6000, payoutCents: 600, occurredAt: new Date(lateNew) });
 
     const keys = [
       `conversion-amount:${sDiff.id}:amount:1:20000->15000`,
