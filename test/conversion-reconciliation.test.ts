@@ -351,6 +351,29 @@ describe("conversion reconciliation runs", () => {
     expect(page.text).toContain("1 of 40 leads converted (2.5%) against 25%");
   });
 
+  it("the watch flags an order whose daily conversions stopped while its leads kept coming", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor, { title: "Daily sales", pricingModel: "CPA", priceCents: 0, conversionEvents: CPA_EVENTS });
+    // 20 leads a day apart converting the next day (received 4 to 23 days ago), then 5 leads in the last 2 days with none.
+    const stopped = await cpaOrderWithHistory(offer, { delivered: 25, converted: 20, daysAgo: (i) => (i < 20 ? 5 + i : 0.2 + (i - 20) * 0.3) });
+    // Another order converting every day until now is not flagged.
+    await cpaOrderWithHistory(offer, { delivered: 25, converted: 25, daysAgo: (i) => 1.5 + i });
+
+    const runKey = `schedule:stream-${randomUUID()}`;
+    await runConversionReconciliation(runKey);
+    const { report } = await latestRunReport(runKey);
+    const flags = report.watch.flags.filter((f) => f.offerId === offer.id);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({
+      kind: "stream_stopped",
+      orderId: stopped.order.id,
+      activeDays: 20,
+      baselineConversions: 20,
+      leadsWhileQuiet: 5,
+      quietDays: 3,
+    });
+  });
+
   it("conversions pending past their lock, reversals waiting for a conversion and CPA leads unconverted after the window are counted and listed", async () => {
     const before = Object.fromEntries(
       await Promise.all((["pending_past_lock", "waiting_reversals", "unconverted_deliveries"] as const).map(async (k) => [k, (await listStuck(k, 1)).count])),
