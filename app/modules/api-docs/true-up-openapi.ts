@@ -29,7 +29,9 @@ export function trueUpPaths({ ref, json, errorAnswer, rateLimited }: Helpers) {
           required: true,
           content: {
             "application/json": { schema: ref("TrueUpRequest") },
-            "text/csv": { schema: { type: "string", description: `A header row naming the columns (${TRUE_UP_COLUMNS.join(", ")}), then one conversion a row` } },
+            "text/csv": {
+              schema: { type: "string", description: `A header row naming the columns (${TRUE_UP_COLUMNS.join(", ")}), then one conversion a row` },
+            },
           },
         },
         responses: {
