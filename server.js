@@ -43,11 +43,14 @@ app.use((req, res, next) => {
   if (refusal) return refuse(res, refusal);
   next();
 });
-// The machine-to-machine hot paths (lead postback, ping, post) call their route modules straight
-// from here, skipping Remix's per-request route matching (docs/decisions/003-postback-hot-path.md).
-// Same modules, same code, same answers as through Remix. They come before compression and the
-// static files (which would stat the disk for every postback): their answers are small JSON.
-// The routes themselves refuse bodies over 64 KiB with their JSON error; this limit only bounds memory.
+// The machine-to-machine hot paths (lead postback, ping, post) and the conversion postback call
+// their route modules straight from here, skipping Remix's per-request route matching
+// (docs/decisions/003-postback-hot-path.md). Same modules, same code, same answers as through
+// Remix. They come before compression and the static files (which would stat the disk for every
+// postback): their answers are small JSON. The body is read here, whole, before the route answers:
+// the routes refuse bodies over 64 KiB with their JSON error (and a bad API key before reading
+// the body); this limit only bounds memory. Through Remix, a body a route leaves unread stalls
+// its keep-alive connection, and one sent in chunks would be read into memory whatever its size.
 const rawBody = express.raw({ type: () => true, limit: "1mb" });
 const readRawBody = (req, res, next) =>
   rawBody(req, res, (error) => {

@@ -53,6 +53,9 @@ interface World {
   leadEmail: string;
   offerId: string;
   orderId: string;
+  /** A locked conversion of the first advertiser on the first lead, and one of its CSV uploads. */
+  conversionId: string;
+  uploadId: string;
   affiliateDeliveryId: string;
   advertiserDeliveryId: string;
   affiliateSpareKeyId: string;
@@ -197,6 +200,30 @@ const MATRIX: Record<string, RouteRow> = {
       "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: advertisersOnly(200) },
     },
   },
+  // The first advertiser's conversion is locked: its buyer passes the gate and is told why it cannot be changed.
+  "routes/advertiser.conversions._index": {
+    GET: advertisersOnly(200),
+    POST: {
+      "approve the first advertiser's conversion": { form: (w) => ({ intent: "approve", conversionId: w.conversionId }), answers: advertisersOnly(409, 404) },
+    },
+  },
+  "routes/advertiser.conversions.$conversionId": {
+    GET: advertisersOnly(200, 404),
+    POST: {
+      "reject the first advertiser's conversion": { form: () => ({ intent: "reject", reason: "matrix" }), answers: advertisersOnly(409, 404) },
+      "reverse the first advertiser's conversion": {
+        form: () => ({ intent: "reversal", reason: "matrix", reversalId: "matrix-1" }),
+        answers: advertisersOnly(409, 404),
+      },
+    },
+  },
+  "routes/advertiser.conversions.upload._index": {
+    GET: advertisersOnly(200),
+    POST: { "an upload without a file": { form: () => ({}), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.conversions.upload.$uploadId._index": { GET: advertisersOnly(200, 404) },
+  "routes/advertiser.conversions.upload.$uploadId.report[.]csv": { GET: advertisersOnly(200, 404) },
+  "routes/advertiser.conversions.upload.template[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.leads._index": { GET: advertisersOnly(200) },
   "routes/advertiser.leads.$leadId": { GET: advertisersOnly(200, 404) },
   "routes/advertiser.leads[.]csv": { GET: advertisersOnly(200) },
@@ -349,6 +376,8 @@ function fillParams(url: string, world: World): string {
     .replace(":offerId", encodeURIComponent(world.offerId))
     .replace(":payoutId", encodeURIComponent(world.payoutId))
     .replace(":noticeId", encodeURIComponent(world.noticeId))
+    .replace(":conversionId", encodeURIComponent(world.conversionId))
+    .replace(":uploadId", encodeURIComponent(world.uploadId))
     .replace(":trueUpId", encodeURIComponent(world.trueUpId));
 }
 
@@ -437,6 +466,32 @@ beforeAll(async () => {
   await waitFor("the true-up to be matched", async () => (await prisma.trueUp.findUnique({ where: { id: trueUp.id } }))?.status === "RECONCILED");
 
   const affiliateUser = await prisma.user.findUniqueOrThrow({ where: { email: affiliate.email } });
+  const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId } });
+  const conversion = await prisma.conversion.create({
+    data: {
+      advertiserId: advertiser.actor.companyId,
+      externalId: "matrix-conversion",
+      leadId,
+      saleId: sale.id,
+      orderId: order.id,
+      offerId: offer.id,
+      affiliateId: affiliate.actor.companyId,
+      kind: "ACTION",
+      source: "API",
+      event: "funded",
+      currency: "usd",
+      payoutCents: 0,
+      feeCents: 0,
+      earningCents: 0,
+      terms: { pricingModel: "CPA", currency: "usd", events: [], lockPeriodDays: 14, allowsLockedAdjustments: false },
+      reported: {},
+      status: "LOCKED",
+      occurredAt: new Date(),
+      lockAt: new Date(Date.now() - 1000),
+      lockedAt: new Date(),
+    },
+  });
+  const upload = await prisma.conversionUpload.create({ data: { advertiserId: advertiser.actor.companyId, fileName: "matrix.csv", status: "DONE" } });
   world = {
     affiliateId: affiliate.actor.companyId,
     payoutId: (await prisma.payout.create({ data: { affiliateId: affiliate.actor.companyId, amountCents: 5_000, currency: "usd", status: "PAID" } })).id,
@@ -454,6 +509,8 @@ beforeAll(async () => {
     leadEmail: fields.email,
     offerId: offer.id,
     orderId: order.id,
+    conversionId: conversion.id,
+    uploadId: upload.id,
     affiliateDeliveryId: affiliateDelivery.id,
     advertiserDeliveryId: advertiserDelivery.id,
     affiliateSpareKeyId: (await createApiKey(affiliate.actor, "spare")).id,

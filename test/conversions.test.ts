@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { lockDueConversions, runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
-import { CONVERSION_REFUSALS } from "~/modules/conversions/conversions.schema";
+import { CONVERSION_REFUSALS, conversionReportSchema } from "~/modules/conversions/conversions.schema";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { closeQueues } from "~/queues/queue.server";
@@ -35,6 +35,15 @@ async function billed(apiKey: string, body: Record<string, unknown>) {
 }
 
 describe("CPA and CPS conversions", () => {
+  it("reads a date-time without an offset as UTC, never as the server's own time zone", () => {
+    const read = (occurred_at: string) => conversionReportSchema.parse({ conversion_id: "x", lead_id: "l", occurred_at }).occurred_at?.toISOString();
+    expect(read("2026-11-28T14:05")).toBe("2026-11-28T14:05:00.000Z");
+    expect(read("2026-11-28 14:05:30")).toBe("2026-11-28T14:05:30.000Z");
+    expect(read("2026-11-28T14:05:00+02:00")).toBe("2026-11-28T12:05:00.000Z");
+    expect(read("2026-11-28")).toBe("2026-11-28T00:00:00.000Z");
+    expect(read("1764338700")).toBe("2025-11-28T14:05:00.000Z");
+  });
+
   it("a CPA lead is delivered free and billed once on its conversion, in one entry keyed by the conversion", async () => {
     const market = await makeConversionMarket(stack());
     const lead = await deliveredLead(stack(), market);

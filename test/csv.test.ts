@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, toCsv } from "~/modules/deliveries/csv";
+import { csvCell, parseCsv, toCsv } from "~/modules/deliveries/csv";
 
 // The payloads of OWASP's CSV Injection page (https://owasp.org/www-community/attacks/CSV_Injection)
 // and the two that got past the old rule: each must reach the spreadsheet as text.
@@ -57,5 +57,32 @@ describe("CSV export cells", () => {
     expect(csvCell("a;=1+1")).toBe('"a;=1+1"');
     expect(csvCell(null)).toBe("");
     expect(toCsv(["a", "b"], [["=1", "+14155550100"]])).toBe("a,b\r\n'=1,+14155550100\r\n");
+  });
+});
+
+describe("CSV import", () => {
+  it("reads what toCsv writes back cell for cell: commas, quotes, line breaks and empty cells", () => {
+    const rows = [
+      ["id", "note", "empty", "amount"],
+      ["c-1", 'Ada "The Countess", Jr', "", "12.50"],
+      ["c-2", "two\r\nlines; and more", "", "-3"],
+    ];
+    expect(parseCsv(toCsv(rows[0], rows.slice(1)))).toEqual({ rows, error: null });
+  });
+
+  it("takes LF line ends, a last line without one, and another delimiter", () => {
+    expect(parseCsv("a,b\n1,2").rows).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(parseCsv('a;b\r\n"x;y";2\r\n', ";").rows).toEqual([
+      ["a", "b"],
+      ["x;y", "2"],
+    ]);
+  });
+
+  it("keeps a stray quote inside an unquoted cell as text, and names the row of a quote never closed", () => {
+    expect(parseCsv('a,b"c\n').rows).toEqual([["a", 'b"c']]);
+    expect(parseCsv('h\nok\n"never closed\nmore').error).toEqual({ row: 3, message: 'A quoted cell is never closed (a " is missing)' });
   });
 });

@@ -2,8 +2,9 @@
  * Hostile input always gets an answer below 500, and a refused request stores nothing.
  *
  * At least 10,000 generated requests (fast-check, seeded) against every machine endpoint (lead
- * postback as JSON, form and query string; ping; post; the pull API; reading one lead; the Stripe
- * webhook, unsigned and validly signed but malformed) and the login and sign-up forms. Each starts
+ * postback as JSON, form and query string; ping; post; the pull API; reading one lead; the
+ * conversion postback as JSON, form and query string; the Stripe webhook, unsigned and validly
+ * signed but malformed) and the login and sign-up forms. Each starts
  * from a valid request with a valid API key and gets one to four hostile changes (see
  * test/support/fuzz-cases.ts and hostile-input.ts).
  *
@@ -11,7 +12,7 @@
  *   FUZZ_RUNS=<n>    how many requests (default 10,000)
  *   FUZZ_CASE=<i,j>  replay only those cases of the seed, printing request and answer
  *   FUZZ_ENDPOINTS=login,signup  send only the cases of those endpoints (postback, ping, post,
- *                    pull, lead-read, stripe, login, signup)
+ *                    pull, lead-read, conversion, stripe, login, signup)
  *
  * Requests go out in batches; every table's row count is compared before and after each batch
  * with what the accepted requests in it account for. The failure report names the seed, each
@@ -23,11 +24,14 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
+import { leadFields } from "./factories/leads";
 import { CONTACT_FIELDS, makeOffer, makeOrder } from "./factories/marketplace";
 import { useTestStack } from "./support/app";
+import { CPA_EVENTS } from "./support/conversions";
 import { BID_TOKEN_PLACEHOLDER, fuzzCase, type FuzzCase, type FuzzContext, type FuzzRequest } from "./support/fuzz-cases";
 import { failureReport, headlineOf, loggedErrorSummary, reproducer, type Answer, type Failure } from "./support/fuzz-report";
 import { countRows, rowChanges, type RowCounts } from "./support/row-counts";
+import { leadSoldInProcess } from "./support/sold-in-process";
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20_261_128;
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 10_000;
@@ -49,23 +53,56 @@ interface Accepted {
   stripeEvents: Set<string>;
   sessions: number;
   signUps: number;
+  /** Conversions recorded, and the leads and conversion ids that accepted conversion reports touched. */
+  conversions: Set<string>;
+  conversionLeads: Set<string>;
+  conversionIds: Set<string>;
+  /** Corrections applied (reversals, amount changes): one ConversionAdjustment and one timeline line each. */
+  adjustments: number;
+  /** Early reversals kept, by (conversion id, reversal key): new ones are rows. */
+  pendingReversals: Set<string>;
   /** Request kinds whose side rows (timeline, outbox, sale ...) may appear in this batch. */
   kinds: Set<keyof typeof MAY_ALSO_WRITE>;
 }
 
 /**
- * Besides their own row (Lead, Ping, StripeEvent, User + Company, Session), what accepted requests
- * may write. A refused login or sign-up may write AuditLog and UserNotice (a lock after repeated failures is audited and its owner told).
+ * Besides their own row (Lead, Ping, StripeEvent, User + Company, Session, Conversion,
+ * ConversionAdjustment, PendingConversionReversal), what accepted requests may write: a recorded
+ * conversion its billing job's outbox row (no workers bill it), a correction a line on its lead's
+ * timeline. A refused login or sign-up may write AuditLog and UserNotice (a lock after repeated failures is audited and its owner told).
  */
 const MAY_ALSO_WRITE = {
   lead: ["LeadEvent", "OutboxMessage"],
   post: ["LeadEvent", "OutboxMessage", "LeadSale", "JournalEntry", "Posting", "LedgerAccount", "OutboundDelivery", "OutboundAttempt"],
   ping: ["PingBid"],
   authForm: ["AuditLog", "UserNotice"],
+  conversion: ["OutboxMessage", "LeadEvent"],
 } as const;
 
 /** Tables whose rows each stand for one accepted request, counted exactly. */
-const COUNTED = ["Lead", "Ping", "StripeEvent", "User", "Company", "Session", "ApiKey"] as const;
+const COUNTED = [
+  "Lead",
+  "Ping",
+  "StripeEvent",
+  "User",
+  "Company",
+  "Session",
+  "ApiKey",
+  "Conversion",
+  "ConversionAdjustment",
+  "PendingConversionReversal",
+] as const;
+
+/** The column that dates a row of a COUNTED table. */
+const DATED_BY: Partial<Record<(typeof COUNTED)[number], string>> = {
+  Lead: "receivedAt",
+  StripeEvent: "receivedAt",
+  Conversion: "receivedAt",
+  PendingConversionReversal: "receivedAt",
+};
+
+/** Early reversals kept during the run, by (conversion id, reversal key): the database keeps each once. */
+const keptEarlyReversals = new Set<string>();
 
 const MACHINE_PATH = /^\/(api|webhooks)\//;
 
@@ -102,7 +139,19 @@ async function send(request: FuzzRequest): Promise<Answer> {
 }
 
 function newAccepted(): Accepted {
-  return { leads: new Set(), pings: new Set(), stripeEvents: new Set(), sessions: 0, signUps: 0, kinds: new Set() };
+  return {
+    leads: new Set(),
+    pings: new Set(),
+    stripeEvents: new Set(),
+    sessions: 0,
+    signUps: 0,
+    conversions: new Set(),
+    conversionLeads: new Set(),
+    conversionIds: new Set(),
+    adjustments: 0,
+    pendingReversals: new Set(),
+    kinds: new Set(),
+  };
 }
 
 function hasSessionCookie(answer: Answer): boolean {
@@ -123,8 +172,26 @@ function account(fuzz: FuzzCase, answer: Answer, accepted: Accepted) {
     accepted.kinds.add("ping");
   }
   if (fuzz.endpoint === "stripe" && typeof body.eventId === "string" && body.result !== "duplicate") accepted.stripeEvents.add(body.eventId);
+  if (fuzz.endpoint === "conversion") accountConversion(body, answer.status, accepted);
   if (fuzz.endpoint === "login" && hasSessionCookie(answer)) accepted.sessions++;
   if (fuzz.endpoint === "signup" && hasSessionCookie(answer)) accepted.signUps++;
+}
+
+/**
+ * What an accepted conversion report stored, from its answer: 202 with a Leadex id is a new
+ * conversion, 202 "reversal_pending" an early reversal kept (once per conversion id and key), 201
+ * a reversal applied, 200 without a reversal id and not a duplicate an amount changed.
+ */
+function accountConversion(body: any, status: number, accepted: Accepted) {
+  accepted.kinds.add("conversion");
+  if (typeof body.lead_id === "string") accepted.conversionLeads.add(body.lead_id);
+  if (typeof body.leadex_conversion_id === "string") accepted.conversionIds.add(body.leadex_conversion_id);
+  if (status === 202 && body.status === "reversal_pending") {
+    const key = JSON.stringify([body.conversion_id, body.reversal_id]);
+    if (!keptEarlyReversals.has(key)) accepted.pendingReversals.add(key);
+  } else if (status === 202 && typeof body.leadex_conversion_id === "string") accepted.conversions.add(body.leadex_conversion_id);
+  else if (status === 201 && typeof body.reversal_id === "string") accepted.adjustments++;
+  else if (status === 200 && body.reversal_id === undefined && body.duplicate_request === false) accepted.adjustments++;
 }
 
 /** Sends a case (its ping first, when its body waits for a real bid token). */
@@ -152,6 +219,10 @@ function problemsOf(fuzz: FuzzCase, answer: Answer): string[] {
     const error = answer.json?.error;
     if (!error || typeof error.code !== "string" || typeof error.message !== "string")
       problems.push(`answered ${answer.status} JSON without the {error:{code,message}} envelope`);
+  }
+  if (fuzz.endpoint === "conversion" && answer.status === 422) {
+    const fields = answer.json?.error?.fields;
+    if (!fields || typeof fields !== "object" || Object.keys(fields).length === 0) problems.push("answered 422 without naming the field");
   }
   if (fuzz.endpoint === "login" && answer.status >= 300 && answer.status < 400 && answer.location) {
     const target = new URL(answer.location, stack().appUrl);
@@ -181,10 +252,14 @@ async function unaccountedRows(before: RowCounts, after: RowCounts, since: Date,
     User: accepted.signUps,
     Company: accepted.signUps,
     Session: accepted.sessions + accepted.signUps,
+    Conversion: accepted.conversions.size,
+    ConversionAdjustment: accepted.adjustments,
+    PendingConversionReversal: accepted.pendingReversals.size,
   };
+  for (const key of accepted.pendingReversals) keptEarlyReversals.add(key);
   for (const table of COUNTED) {
     if ((changes[table] ?? 0) !== (expected[table] ?? 0)) {
-      const column = table === "Lead" || table === "StripeEvent" ? "receivedAt" : "createdAt";
+      const column = DATED_BY[table] ?? "createdAt";
       const rows = await prisma.$queryRawUnsafe(`SELECT * FROM "${table}" WHERE "${column}" >= $1 ORDER BY "${column}" LIMIT 40`, since);
       problems.push(
         `${table}: ${changes[table] ?? 0} rows added, accepted requests account for ${expected[table] ?? 0}; added: ${JSON.stringify(rows).slice(0, 3000)}`,
@@ -196,15 +271,21 @@ async function unaccountedRows(before: RowCounts, after: RowCounts, since: Date,
     if (!mayChange.has(table)) problems.push(`${table}: ${change > 0 ? "+" : ""}${change} rows, though no accepted request writes it`);
   }
   const leads = [...accepted.leads];
-  const strayEvents = await prisma.leadEvent.findMany({ where: { createdAt: { gte: since }, leadId: { notIn: leads } }, take: 3 });
-  if (strayEvents.length > 0) problems.push(`LeadEvent rows of no accepted lead: ${JSON.stringify(strayEvents).slice(0, 400)}`);
+  const strayEvents = await prisma.leadEvent.findMany({
+    where: { createdAt: { gte: since }, leadId: { notIn: leads }, NOT: { leadId: { in: [...accepted.conversionLeads] }, type: "conversion" } },
+    take: 3,
+  });
+  if (strayEvents.length > 0) problems.push(`LeadEvent rows of no accepted lead or correction: ${JSON.stringify(strayEvents).slice(0, 400)}`);
+  const corrections = await prisma.leadEvent.count({ where: { createdAt: { gte: since }, leadId: { in: [...accepted.conversionLeads] }, type: "conversion" } });
+  if (corrections !== accepted.adjustments) problems.push(`${corrections} conversion lines on lead timelines for ${accepted.adjustments} corrections applied`);
   const strayBids = await prisma.pingBid.findMany({ where: { createdAt: { gte: since }, pingId: { notIn: [...accepted.pings] } }, take: 3 });
   if (strayBids.length > 0) problems.push(`PingBid rows of no accepted ping: ${JSON.stringify(strayBids).slice(0, 400)}`);
   const outbox = await prisma.outboxMessage.findMany({ where: { createdAt: { gte: since } }, select: { key: true } });
-  const strayOutbox = outbox.filter(({ key }) => !leads.some((id) => key.includes(id)));
+  const owners = [...leads, ...accepted.conversionIds];
+  const strayOutbox = outbox.filter(({ key }) => !owners.some((id) => key.includes(id)));
   if (strayOutbox.length > 0)
     problems.push(
-      `OutboxMessage rows of no accepted lead: ${strayOutbox
+      `OutboxMessage rows of no accepted lead or conversion: ${strayOutbox
         .slice(0, 3)
         .map((m) => m.key)
         .join(", ")}`,
@@ -253,6 +334,28 @@ async function prepareMarket(): Promise<FuzzContext> {
   const page = await api("/api/v1/advertiser/leads?limit=1", advertiser.apiKey);
   expect(page.next).toEqual(expect.any(String));
 
+  // A lead the advertiser bought on CPA terms and one on CPS terms (sold in this process: no
+  // workers), one nobody bought, and conversions on the first two to reverse or correct.
+  const cpaOffer = await makeOffer(affiliate.actor, { title: "Loan applications", pricingModel: "CPA", priceCents: 0, conversionEvents: CPA_EVENTS });
+  const cpsOffer = await makeOffer(affiliate.actor, { title: "Solar sales", pricingModel: "CPS", priceCents: 0, salePercentBps: 1250, conversionEvents: [] });
+  await makeOrder(advertiser.actor, cpaOffer.id, { priceCents: undefined });
+  await makeOrder(advertiser.actor, cpsOffer.id, { priceCents: undefined });
+  const cpaLeadId = await leadSoldInProcess(appUrl, affiliate.apiKey, cpaOffer.id);
+  const cpsLeadId = await leadSoldInProcess(appUrl, affiliate.apiKey, cpsOffer.id);
+  const unbought = await api("/api/v1/leads", affiliate.apiKey, { offer_id: offer.id, lead_id: "fuzz-setup-unbought", ...leadFields() });
+  const occurredAt = new Date().toISOString();
+  const report = async (body: Record<string, string>) => {
+    const answer = await api("/api/v1/conversions", advertiser.apiKey, body);
+    expect(answer.status, JSON.stringify(answer)).toBe("received");
+    return answer.conversion_id as string;
+  };
+  const cpaConversionIds: string[] = [];
+  const cpsConversionIds: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    cpaConversionIds.push(await report({ conversion_id: `setup-cpa-${i}`, lead_id: cpaLeadId, event: "funded", occurred_at: occurredAt }));
+    cpsConversionIds.push(await report({ conversion_id: `setup-cps-${i}`, lead_id: cpsLeadId, amount: "1000.00", occurred_at: occurredAt }));
+  }
+
   return {
     appUrl,
     affiliateKey: affiliate.apiKey,
@@ -262,6 +365,12 @@ async function prepareMarket(): Promise<FuzzContext> {
     typedOfferId: typedOffer.id,
     soldLeadId: sold.lead_id,
     pullCursor: page.next,
+    cpaLeadId,
+    cpsLeadId,
+    unboughtLeadId: unbought.lead_id,
+    occurredAt,
+    cpaConversionIds,
+    cpsConversionIds,
     loginEmail: loginUser.email,
     loginPassword: loginUser.password,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,

@@ -1,9 +1,13 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
-import { makeOffer } from "./factories/marketplace";
+import { makeOffer, makeOrder } from "./factories/marketplace";
 import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { makeConversionMarket, postConversion } from "./support/conversions";
+import { leadSoldInProcess } from "./support/sold-in-process";
 
 // Hostile input at every door that stores text: a 4xx naming the field, never a 500, and nothing
 // stored. (PostgreSQL refuses NUL in text and jsonb, and invalid Unicode in jsonb.)
@@ -176,6 +180,215 @@ describe("hostile postbacks", () => {
     expect(post.status).toBe(422);
     expect(post.body.error.fields.token).toMatch(NUL_OR_CONTROL);
     expect(await prisma.ping.count({ where: { affiliateId: affiliate.actor.companyId } })).toBe(0);
+  });
+});
+
+/** Sends POSTs one after another on one keep-alive connection; what each got back, and how many connections they took. */
+async function postOnOneConnection(path: string, requests: ReadonlyArray<{ apiKey: string; body: string }>) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  const answers: Array<{ status: number; body: any }> = [];
+  try {
+    for (const { apiKey, body } of requests) {
+      answers.push(
+        await new Promise((resolve, reject) => {
+          const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
+          const request = http.request(new URL(path, stack().appUrl), { method: "POST", agent, headers, timeout: 3000 }, (response) => {
+            sockets.add(response.socket);
+            let text = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => (text += chunk));
+            response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+          });
+          request.on("timeout", () => request.destroy(new Error(`no answer within 3 s to the request after ${answers.length} others on the connection`)));
+          request.on("error", reject);
+          request.end(body);
+        }),
+      );
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { answers, connections: sockets.size };
+}
+
+/** A buyer who bought a lead on CPA terms and one on CPS terms, and reports about them. */
+async function conversionMarket() {
+  const cpa = await makeConversionMarket(stack());
+  const cpsOffer = await makeOffer(cpa.affiliate.actor, { pricingModel: "CPS", priceCents: 0, salePercentBps: 1250, conversionEvents: [] });
+  await makeOrder(cpa.buyer.actor, cpsOffer.id, { priceCents: undefined });
+  const cpaLeadId = await leadSoldInProcess(stack().appUrl, cpa.affiliate.apiKey, cpa.offer.id);
+  const cpsLeadId = await leadSoldInProcess(stack().appUrl, cpa.affiliate.apiKey, cpsOffer.id);
+  const report = (extra: Record<string, unknown> = {}) => ({ conversion_id: `c-${randomUUID()}`, lead_id: cpaLeadId, event: "funded", ...extra });
+  const post = (body: Record<string, unknown>, format: "json" | "form" | "get" = "json") => postConversion(stack().appUrl, cpa.buyer.apiKey, body, { format });
+  const postRaw = (body: string) => postRawJson("/api/v1/conversions", cpa.buyer.apiKey, body);
+  const advertiserId = cpa.buyer.actor.companyId;
+  const stored = async () => ({
+    conversions: await prisma.conversion.count({ where: { advertiserId } }),
+    earlyReversals: await prisma.pendingConversionReversal.count({ where: { advertiserId } }),
+  });
+  return { ...cpa, cpaLeadId, cpsLeadId, report, post, postRaw, stored };
+}
+
+describe("hostile conversion postbacks", () => {
+  it("a NUL byte in any field of a conversion report, or in a key, is a 422 naming it in JSON, form and query string, and nothing is stored", async () => {
+    const { report, post, stored } = await conversionMarket();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [report({ conversion_id: "c-\u0000" }), "conversion_id"],
+      [report({ lead_id: "lead\u0000" }), "lead_id"],
+      [report({ event: "funded\u0000" }), "event"],
+      [report({ amount: "125.50\u0000" }), "amount"],
+      [report({ currency: "US\u0000" }), "currency"],
+      [report({ occurred_at: "2026-11-28T14:05:00Z\u0000" }), "occurred_at"],
+      [report({ type: "reversal\u0000" }), "type"],
+      [report({ type: "reversal", reversal_id: "r\u0000" }), "reversal_id"],
+      [report({ type: "reversal", reason: "Refunded\u0000" }), "reason"],
+      [report({ adv1: "campaign\u0000" }), "adv1"],
+      [report({ note: "x\u0000y" }), "note"],
+      [report({ "no\u0000te": "x" }), "no\\u0000te"],
+    ];
+    for (const [body, field] of cases) {
+      const answer = await post(body);
+      expect(answer.status, `${field}: ${JSON.stringify(answer.body)}`).toBe(422);
+      expect(answer.body.error.code).toBe("invalid_fields");
+      expect(answer.body.error.fields[field]).toMatch(NUL_OR_CONTROL);
+    }
+    for (const format of ["form", "get"] as const) {
+      const answer = await post(report({ adv1: "x\u0000" }), format);
+      expect(answer.status, format).toBe(422);
+      expect(answer.body.error.fields.adv1).toMatch(NUL_OR_CONTROL);
+    }
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+  });
+
+  it("other control characters and lone surrogates in a conversion report are refused, while tabs, line breaks and emoji are kept", async () => {
+    const { report, post, postRaw, stored } = await conversionMarket();
+    for (const [value, message] of [
+      ["bell\u0007", NUL_OR_CONTROL],
+      ["escape\u001b[31m", NUL_OR_CONTROL],
+      ["A\ud800", /lone surrogate/],
+      ["\udc00B", /lone surrogate/],
+    ] as const) {
+      const answer = await post(report({ adv2: value }));
+      expect(answer.status, JSON.stringify(value)).toBe(422);
+      expect(answer.body.error.fields.adv2).toMatch(message);
+      const early = await post({ type: "reversal", conversion_id: "not-yet-reported", reason: value });
+      expect(early.status, JSON.stringify(value)).toBe(422);
+      expect(early.body.error.fields.reason).toMatch(message);
+    }
+    // Written by hand: a lone surrogate escaped in the JSON text.
+    const escaped = await postRaw(JSON.stringify(report()).replace(/}$/, ',"adv3":"x\\udfff"}'));
+    expect(escaped.status).toBe(422);
+    expect(escaped.body.error.fields.adv3).toMatch(/lone surrogate/);
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+
+    const kept = await post(report({ adv1: "Zoë 🙂", adv2: "line\r\nbreak\tend" }));
+    expect(kept.status, JSON.stringify(kept.body)).toBe(202);
+    const conversion = await prisma.conversion.findUniqueOrThrow({ where: { id: kept.body.leadex_conversion_id } });
+    expect(conversion.advFields).toEqual({ adv1: "Zoë 🙂", adv2: "line\r\nbreak\tend" });
+  });
+
+  it("conversion report fields named like Object's own members (constructor, toString, __proto__) are checked like any other", async () => {
+    const { report, postRaw, stored } = await conversionMarket();
+    for (const name of ["constructor", "hasOwnProperty", "toString", "__proto__"]) {
+      const answer = await postRaw(JSON.stringify(report()).replace(/}$/, `,${JSON.stringify(name)}:"x\\u0000"}`));
+      expect(answer.status, name).toBe(422);
+      expect(answer.body.error.fields[name], name).toMatch(name === "__proto__" ? /reserved name/ : NUL_OR_CONTROL);
+    }
+    // A "__proto__" object cannot slip a type (or anything else) into the report.
+    const smuggled = await postRaw(JSON.stringify(report()).replace(/}$/, ',"__proto__":{"type":"reversal","amount":"1.00"}}'));
+    expect(smuggled.status).toBe(422);
+    expect(smuggled.body.error.fields.__proto__).toMatch(/reserved name/);
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+  });
+
+  it("a conversion report field nested 9,000 levels deep is a 422 naming it, not a crash", async () => {
+    const { report, postRaw, stored } = await conversionMarket();
+    const deep = "[".repeat(9000) + "1" + "]".repeat(9000);
+    for (const field of ["conversion_id", "adv1", "note"]) {
+      const answer = await postRaw(JSON.stringify(report({ [field]: "DEEP" })).replace('"DEEP"', deep));
+      expect(answer.status, field).toBe(422);
+      expect(answer.body.error.fields[field]).toMatch(/Nested deeper than/);
+    }
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+  });
+
+  it("a conversion report field posted as an object, a list, true or null is a 422 naming it; numbers are read as their text", async () => {
+    const { report, post, cpsLeadId, stored } = await conversionMarket();
+    for (const [extra, field] of [
+      [{ conversion_id: { $ne: "" } }, "conversion_id"],
+      [{ lead_id: { $ne: "" } }, "lead_id"],
+      [{ event: ["funded"] }, "event"],
+      [{ amount: { $gt: 0 } }, "amount"],
+      [{ type: ["reversal"] }, "type"],
+      [{ occurred_at: { x: 1 } }, "occurred_at"],
+      [{ currency: true }, "currency"],
+      [{ adv1: null }, "adv1"],
+    ] as const) {
+      const answer = await post(report(extra));
+      expect(answer.status, JSON.stringify(extra)).toBe(422);
+      expect(answer.body.error.fields[field], JSON.stringify(answer.body)).toMatch(/single value|conversion, reversal or amount_change/);
+    }
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+
+    const seconds = Math.ceil(Date.now() / 1000);
+    const numbers = await post({ conversion_id: 12345, lead_id: cpsLeadId, amount: 125.5, occurred_at: seconds, adv1: 7 });
+    expect(numbers.status, JSON.stringify(numbers.body)).toBe(202);
+    expect(numbers.body).toMatchObject({ conversion_id: "12345", amount: "125.50", occurred_at: new Date(seconds * 1000).toISOString() });
+  });
+
+  it("a negative, absurd or over-precise amount, and a date no calendar has or outside the lead's life, is a 422 naming it", async () => {
+    const { report, post, postRaw, cpsLeadId, stored } = await conversionMarket();
+    const sale = (amount: unknown) => ({ conversion_id: `s-${randomUUID()}`, lead_id: cpsLeadId, amount });
+    for (const [body, field, message] of [
+      [sale("-5.00"), "amount", /cannot be negative/],
+      [sale("125.505"), "amount", /up to 2 decimals/],
+      [sale("1,000.00"), "amount", /up to 2 decimals/],
+      [sale("10000000.01"), "amount", /larger than any sale/],
+      [sale("0"), "amount", /more than 0/],
+      [{ type: "reversal", conversion_id: "not-yet-reported", amount: "0" }, "amount", /more than 0/],
+      [report({ occurred_at: "2026-02-30T10:00:00Z" }), "occurred_at", /There is no day 2026-02-30/],
+      [report({ occurred_at: "2026-11-31" }), "occurred_at", /There is no day 2026-11-31/],
+      [report({ occurred_at: "now" }), "occurred_at", /ISO 8601/],
+      [report({ occurred_at: "0000-01-01T00:00:00Z" }), "occurred_at", /Before the lead was delivered/],
+      [report({ occurred_at: "9999-12-31T23:59:59Z" }), "occurred_at", /future/],
+      [report({ type: "refund" }), "type", /conversion, reversal or amount_change/],
+    ] as const) {
+      const answer = await post(body);
+      expect(answer.status, JSON.stringify(body)).toBe(422);
+      expect(answer.body.error.fields[field], JSON.stringify(answer.body)).toMatch(message);
+    }
+    const overflow = await postRaw(JSON.stringify(sale("X")).replace('"X"', "1e400"));
+    expect(overflow.status).toBe(422);
+    expect(overflow.body.error.fields.amount).toBe("A number too large to read");
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+  });
+
+  it("a conversion report in the wrong content type, without a key or with an affiliate's key is refused in JSON, and nothing is stored", async () => {
+    const { report, affiliate, buyer, stored } = await conversionMarket();
+    const send = (headers: Record<string, string>, body: string) =>
+      fetch(new URL("/api/v1/conversions", stack().appUrl), { method: "POST", headers, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const json = JSON.stringify(report());
+    const wrongType = await send({ authorization: `Bearer ${buyer.apiKey}`, "content-type": "text/plain" }, json);
+    expect(wrongType).toMatchObject({ status: 400, body: { error: { code: "malformed_body" } } });
+    expect((await send({ "content-type": "application/json" }, json)).status).toBe(401);
+    const affiliateKey = await send({ authorization: `Bearer ${affiliate.apiKey}`, "content-type": "application/json" }, json);
+    expect(affiliateKey).toMatchObject({ status: 403, body: { error: { message: expect.stringContaining("write:conversion:own") } } });
+    expect(await stored()).toEqual({ conversions: 0, earlyReversals: 0 });
+  });
+
+  it("a conversion postback refused unread (over 64 KiB, or a bad API key) leaves its keep-alive connection answering the next one", async () => {
+    const buyer = await makeAdvertiser();
+    const big = JSON.stringify({ conversion_id: "c-1", reason: "x".repeat(200_000) });
+    const { answers, connections } = await postOnOneConnection("/api/v1/conversions", [
+      { apiKey: buyer.apiKey, body: big },
+      { apiKey: `lx_0123456789_${"x".repeat(32)}`, body: big },
+      { apiKey: buyer.apiKey, body: "{}" },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([413, 401, 422]);
+    expect(answers[0].body.error.code).toBe("payload_too_large");
+    expect(answers[2].body.error.fields.conversion_id).toBeDefined();
+    expect(connections).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { CONVERSION_BILLING_QUEUE } from "~/queues/conversion-billing.queue.server";
+import { CONVERSION_UPLOAD_QUEUE } from "~/queues/conversion-upload.queue.server";
 import { LEAD_PROCESSING_QUEUE } from "~/queues/lead-processing.queue.server";
 import { OUTBOUND_DELIVERY_QUEUE } from "~/queues/outbound-delivery.queue.server";
 import { closeQueues, getQueue } from "~/queues/queue.server";
@@ -7,6 +8,7 @@ import { TRUE_UP_QUEUE } from "~/queues/true-up.queue.server";
 import { disconnectDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { conversionBillingProcessor } from "./conversion-billing.processor";
+import { conversionUploadProcessor } from "./conversion-upload.processor";
 import { leadProcessingProcessor } from "./lead-processing.processor";
 import { outboundDeliveryProcessor } from "./outbound-delivery.processor";
 import { startOutboxSweeper } from "./outbox-sweeper";
@@ -36,6 +38,13 @@ conversionQueue.on("failed", (job, error) => {
   console.warn(`[${CONVERSION_BILLING_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });
 
+// One upload at a time per worker: its rows are posted in file order.
+const uploadQueue = getQueue(CONVERSION_UPLOAD_QUEUE);
+void uploadQueue.process(1, conversionUploadProcessor);
+uploadQueue.on("failed", (job, error) => {
+  console.warn(`[${CONVERSION_UPLOAD_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+});
+
 // True-ups are few and long (a list of 100,000 rows is one job): one at a time per worker.
 const trueUpQueue = getQueue(TRUE_UP_QUEUE);
 void trueUpQueue.process(1, trueUpProcessor);
@@ -55,7 +64,7 @@ registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WOR
 
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
 console.info(
-  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE}, ${CONVERSION_BILLING_QUEUE}, ${TRUE_UP_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
+  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE}, ${CONVERSION_BILLING_QUEUE}, ${CONVERSION_UPLOAD_QUEUE}, ${TRUE_UP_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
 );
 
 let stopping = false;

@@ -10,17 +10,20 @@ export function DataTable<Row>({
   row,
   empty = null,
   testId,
+  stackOnPhone = false,
 }: {
   rows: readonly Row[];
   head: ReactNode;
   row: (item: Row) => ReactNode;
   empty?: ReactNode;
   testId?: string;
+  /** On a phone each row becomes a card, its cells labelled by their `data-label`. */
+  stackOnPhone?: boolean;
 }) {
   if (rows.length === 0 && empty !== null) return <>{empty}</>;
   return (
     <div className="table-wrap">
-      <table data-testid={testId}>
+      <table data-testid={testId} className={stackOnPhone ? "stack-on-phone" : undefined}>
         <thead>
           <tr>{head}</tr>
         </thead>

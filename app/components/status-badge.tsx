@@ -1,6 +1,7 @@
 // A coloured pill for a status word: lead statuses (received, accepted, rejected, sold, unsold ...),
 // order statuses (open, paused, closed), top-up statuses (pending, paid, expired) and delivery
-// statuses (pending, delivered, failed), payout statuses (pending, paid, failed, reversed).
+// statuses (pending, delivered, failed), payout statuses (pending, paid, failed, reversed),
+// conversion statuses (approved, locked, fraud ...) and upload progress (checking, posting, done).
 
 const TONES: Record<string, string> = {
   received: "info",
@@ -21,6 +22,12 @@ const TONES: Record<string, string> = {
   delivered: "success",
   failed: "danger",
   reversed: "danger",
+  approved: "success",
+  locked: "success-strong",
+  fraud: "danger",
+  checking: "info",
+  posting: "info",
+  done: "success",
 };
 
 export function StatusBadge({ status }: { status: string }) {

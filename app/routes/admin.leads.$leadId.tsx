@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LeadQualityCards } from "~/components/check-list";
@@ -7,6 +8,8 @@ import { formatDateTime, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
+import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
+import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
 import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
 import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
@@ -55,14 +58,44 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       soldAt: s.soldAt,
     })),
     events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt })),
+    conversions: (await listLeadConversions(actor, lead.id)).map((c) => ({
+      id: c.id,
+      externalId: c.externalId,
+      advertiserName: c.advertiser.name,
+      what: c.kind === "ACTION" ? `Action: ${c.event}` : `Sale of ${formatMoney(c.saleAmountCents ?? 0, c.currency)}`,
+      payoutCents: c.payoutCents - c.reversedPayoutCents,
+      currency: c.currency,
+      status: c.status,
+      reason: c.reason,
+      occurredAt: c.occurredAt,
+      lockAt: c.lockAt,
+      corrections: c.adjustments.length,
+    })),
+    fraudMarked: new URL(request.url).searchParams.get("fraud"),
   };
 }
 
-/** An admin approves or rejects a held lead, then goes back to the review queue. */
+const fraudSchema = z.object({
+  conversionId: z.string().min(1, "Choose a conversion"),
+  reason: z.string().trim().min(3, "Say why, in a few words").max(500, "At most 500 characters"),
+});
+
+/** An admin approves or rejects a held lead (then back to the review queue), or marks a conversion as fraud. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const leadId = params.leadId ?? "";
-  const parsed = parseForm(await readForm(request), reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
+  const form = await readForm(request);
+  if (form.get("intent") === "fraud") {
+    const fraud = parseForm(form, fraudSchema, { formError: "Say why this conversion is fraud." });
+    if (!fraud.success) return fraud.failure;
+    try {
+      await markConversionFraud(actor, fraud.data.conversionId, fraud.data.reason);
+    } catch (error) {
+      return formFailureFrom(error, fraud.values);
+    }
+    return redirect(`/admin/leads/${encodeURIComponent(leadId)}?fraud=${encodeURIComponent(fraud.data.conversionId)}`);
+  }
+  const parsed = parseForm(form, reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
   if (!parsed.success) return parsed.failure;
   try {
     const { outcome } = await reviewHeldLead(actor, leadId, parsed.data);
@@ -112,7 +145,7 @@ function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectS
 }
 
 export default function AdminLead() {
-  const { lead, sales, events, thresholds } = useLoaderData<typeof loader>();
+  const { lead, sales, events, thresholds, conversions, fraudMarked } = useLoaderData<typeof loader>();
   // Shown even when the lead is no longer held (a second admin decided first: 409).
   const reviewFailure = useActionData<typeof action>();
   return (
@@ -191,6 +224,12 @@ export default function AdminLead() {
           />
         </section>
       </div>
+      {fraudMarked ? (
+        <div className="alert alert-success" role="status">
+          Conversion marked as fraud: what was left of it went back to the advertiser, and the affiliate was told.
+        </div>
+      ) : null}
+      {conversions.length > 0 ? <ConversionsCard conversions={conversions} /> : null}
       <section className="card">
         <h2>Timeline</h2>
         {events.length === 0 ? (
@@ -208,5 +247,67 @@ export default function AdminLead() {
         )}
       </section>
     </>
+  );
+}
+
+type LeadConversion = ReturnType<typeof useLoaderData<typeof loader>>["conversions"][number];
+
+/** The lead's conversions; an admin may mark one as fraud (final: reversed, and clawed back once locked). */
+function ConversionsCard({ conversions }: { conversions: LeadConversion[] }) {
+  const failure = useActionData<typeof action>();
+  return (
+    <section className="card" aria-labelledby="conversions-title">
+      <h2 id="conversions-title">Conversions</h2>
+      <DataTable
+        rows={conversions}
+        head={
+          <>
+            <th>Advertiser&apos;s id</th>
+            <th>Advertiser</th>
+            <th>What</th>
+            <th className="num">Payout</th>
+            <th>Status</th>
+            <th>Occurred</th>
+            <th>Locks</th>
+            <th>Fraud</th>
+          </>
+        }
+        row={(c) => (
+          <tr key={c.id}>
+            <td>
+              <code>{c.externalId}</code>
+            </td>
+            <td>{c.advertiserName}</td>
+            <td>{c.what}</td>
+            <td className="num">{formatMoney(c.payoutCents, c.currency)}</td>
+            <td>
+              <StatusBadge status={c.status} />
+              {c.reason ? <div className="small muted">{c.reason}</div> : null}
+              {c.corrections > 0 ? <div className="small muted">{c.corrections} correction(s)</div> : null}
+            </td>
+            <td className="nowrap">{formatDateTime(c.occurredAt)}</td>
+            <td className="nowrap">{formatDateTime(c.lockAt)}</td>
+            <td>
+              {c.status === "FRAUD" ? (
+                <span className="muted">Marked</span>
+              ) : (
+                <Form method="post" className="form-inline compact-form">
+                  <input type="hidden" name="intent" value="fraud" />
+                  <input type="hidden" name="conversionId" value={c.id} />
+                  <label className="visually-hidden" htmlFor={`fraud-${c.id}`}>
+                    Why is conversion {c.externalId} fraud?
+                  </label>
+                  <input id={`fraud-${c.id}`} name="reason" placeholder="Why (required)" required minLength={3} maxLength={500} />
+                  <button type="submit" className="button button-small button-danger">
+                    Mark as fraud
+                  </button>
+                  {failure?.values?.conversionId === c.id ? <FieldError error={failure.errors.reason ?? failure.formError} /> : null}
+                </Form>
+              )}
+            </td>
+          </tr>
+        )}
+      />
+    </section>
   );
 }

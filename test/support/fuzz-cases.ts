@@ -18,7 +18,7 @@ import {
 // a valid request as the base and one to four hostile changes, so most input gets past the API key
 // and reaches validation.
 
-export type Endpoint = "postback" | "ping" | "post" | "pull" | "lead-read" | "stripe" | "login" | "signup";
+export type Endpoint = "postback" | "ping" | "post" | "pull" | "lead-read" | "conversion" | "stripe" | "login" | "signup";
 
 export interface FuzzRequest {
   method: "GET" | "POST";
@@ -58,6 +58,16 @@ export interface FuzzContext {
   soldLeadId: string;
   /** A cursor the pull API answered. */
   pullCursor: string;
+  /** Leads the advertiser bought on CPA terms (events application, funded) and on CPS terms (12.5% of the sale). */
+  cpaLeadId: string;
+  cpsLeadId: string;
+  /** A lead nobody bought. */
+  unboughtLeadId: string;
+  /** An ISO date after both leads were delivered: a valid `occurred_at`. */
+  occurredAt: string;
+  /** Conversions the advertiser reported on those leads, to reverse or correct. */
+  cpaConversionIds: string[];
+  cpsConversionIds: string[];
   loginEmail: string;
   loginPassword: string;
   stripeWebhookSecret: string;
@@ -530,6 +540,173 @@ function leadRead(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   }));
 }
 
+// ---- conversion postback -----------------------------------------------------------------------
+
+const CONVERSION_KEYS = [
+  "type",
+  "conversion_id",
+  "lead_id",
+  "event",
+  "amount",
+  "currency",
+  "occurred_at",
+  "reversal_id",
+  "reason",
+  "adv1",
+  "adv2",
+  "adv5",
+  "api_key",
+] as const;
+
+type ReportKind = "cpa" | "cps" | "reverse-cpa" | "reverse-cps" | "reverse-early" | "amount-change";
+
+/** A report the conversion postback accepts: a conversion on a bought CPA or CPS lead, a reversal or an amount change. */
+function validReport(ctx: FuzzContext, kind: ReportKind, id: string, pick: number, cents: number): Record<string, string> {
+  const amount = (cents / 100).toFixed(2);
+  switch (kind) {
+    case "cpa":
+      return { conversion_id: `fuzz-${id}`, lead_id: ctx.cpaLeadId, event: pick % 2 ? "funded" : "application", occurred_at: ctx.occurredAt, adv1: "fuzz" };
+    case "cps":
+      return { type: "conversion", conversion_id: `fuzz-${id}`, lead_id: ctx.cpsLeadId, amount, currency: "USD" };
+    case "reverse-cpa":
+      return { type: "reversal", conversion_id: ctx.cpaConversionIds[pick % ctx.cpaConversionIds.length], reversal_id: `r-${id}`, reason: "Cancelled" };
+    case "reverse-cps":
+      return { type: "reversal", conversion_id: ctx.cpsConversionIds[pick % ctx.cpsConversionIds.length], reversal_id: `r-${id}`, amount: "0.25" };
+    case "reverse-early":
+      return { type: "reversal", conversion_id: `fuzz-early-${id}`, amount, reason: "Refunded before it was reported" };
+    case "amount-change":
+      return { type: "amount_change", conversion_id: ctx.cpsConversionIds[pick % ctx.cpsConversionIds.length], amount, reason: "Corrected" };
+  }
+}
+
+/** Values that reach the report's own checks: amounts, dates, types, currencies, events, lead and conversion ids. */
+function conversionValues(ctx: FuzzContext): fc.Arbitrary<string> {
+  return fc.constantFrom(
+    // amounts: numbers and numbers as text, negative, absurd, 3 decimals, localised
+    "125.5",
+    "0",
+    "-5",
+    "1e2",
+    "1e400",
+    "0.1",
+    "12550",
+    "-0",
+    '"125.505"',
+    '"125.50"',
+    '" 125.50 "',
+    '"-5.00"',
+    '"0.00"',
+    '"0.001"',
+    '"1,000.00"',
+    '"$125"',
+    '"125."',
+    '".5"',
+    '"+5"',
+    '"0x10"',
+    '"1e3"',
+    '"10000000.00"',
+    '"10000000.01"',
+    '"999999999.99"',
+    '"9999999999"',
+    '"١٢٣"',
+    // dates
+    JSON.stringify(ctx.occurredAt),
+    '"2026-02-30T00:00:00Z"',
+    '"2026-13-01T00:00:00Z"',
+    '"2026-11-28T25:61:00Z"',
+    '"2026-11-28T14:05:00+99:99"',
+    '"2026-11-28T::::"',
+    '"2026-11-28 14:05"',
+    '"0000-01-01T00:00:00Z"',
+    '"1970-01-01T00:00:00Z"',
+    '"9999-12-31T23:59:59Z"',
+    '"1700000000"',
+    "1700000000",
+    "4102444800",
+    '"99999999999"',
+    '"now"',
+    // types, currencies, events
+    '"conversion"',
+    '"reversal"',
+    '"amount_change"',
+    '"REVERSAL"',
+    '" reversal "',
+    '"refund"',
+    '"amount-change"',
+    '"USD"',
+    '"usd"',
+    '"EUR"',
+    '"US$"',
+    '"usdd"',
+    '"funded"',
+    '" FUNDED "',
+    '"application"',
+    '"closed_won"',
+    JSON.stringify("e".repeat(41)),
+    // lead ids: bought on CPA, on CPS, on CPL, not bought, unknown
+    JSON.stringify(ctx.cpaLeadId),
+    JSON.stringify(ctx.cpsLeadId),
+    JSON.stringify(ctx.soldLeadId),
+    JSON.stringify(ctx.unboughtLeadId),
+    JSON.stringify(` ${ctx.cpaLeadId} `),
+    JSON.stringify(ctx.cpaLeadId.toUpperCase()),
+    '"no-such-lead"',
+    // conversion and reversal ids: repeated, reported, numeric, too long
+    JSON.stringify(ctx.cpaConversionIds[0]),
+    JSON.stringify(ctx.cpsConversionIds[0]),
+    '"fuzz-repeated"',
+    '"1"',
+    "1",
+    JSON.stringify("c".repeat(121)),
+  );
+}
+
+function conversion(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const base = fc
+    .tuple(
+      fc.constantFrom<ReportKind>("cpa", "cpa", "cps", "cps", "reverse-cpa", "reverse-cps", "reverse-early", "amount-change"),
+      fc.uuid(),
+      fc.nat(),
+      fc.integer({ min: 1, max: 1_000_000 }),
+    )
+    .map(([kind, id, pick, cents]) => ({ kind, report: validReport(ctx, kind, id, pick, cents) }));
+  const specific = conversionValues(ctx);
+  const jsonValues = fc.oneof({ weight: 5, arbitrary: hostileJsonValue }, { weight: 4, arbitrary: specific });
+  const formValues = fc.oneof(
+    { weight: 5, arbitrary: hostileFormValue },
+    // The same values as a form sends them: text, unquoted.
+    { weight: 4, arbitrary: specific.map((v) => formEncode(v.startsWith('"') ? (JSON.parse(v) as string) : v)) },
+  );
+  const format = fc.constantFrom("json", "json", "json", "form", "query");
+  return fc
+    .tuple(base, credentials(ctx, "advertiser"), format, contentTypeFor("application/json"), contentTypeFor("application/x-www-form-urlencoded"))
+    .chain(([{ kind, report }, creds, format, jsonType, formType]): fc.Arbitrary<FuzzCase> => {
+      if (format === "query") {
+        return formBody(report, CONVERSION_KEYS, formValues).map(({ body, notes }) => ({
+          endpoint: "conversion" as const,
+          label: "GET /api/v1/conversions (query)",
+          phase: creds.phase,
+          method: "GET" as const,
+          path: `/api/v1/conversions?${joinQuery(body, creds.query)}`,
+          headers: creds.headers,
+          notes: `${creds.notes}${kind}: ${notes}`,
+        }));
+      }
+      const type = format === "json" ? jsonType : formType;
+      const body = format === "json" ? jsonBody(report, CONVERSION_KEYS, jsonValues) : formBody(report, CONVERSION_KEYS, formValues);
+      return body.map(({ body, notes }) => ({
+        endpoint: "conversion" as const,
+        label: `POST /api/v1/conversions (${format})`,
+        phase: creds.phase,
+        method: "POST" as const,
+        path: `/api/v1/conversions${creds.query ? `?${creds.query}` : ""}`,
+        headers: withHeaders(creds.headers, type, undefined),
+        body,
+        notes: `${creds.notes}${kind}: ${notes}; content-type ${shown(type ?? "none")}`,
+      }));
+    });
+}
+
 // ---- Stripe webhook ----------------------------------------------------------------------------
 
 const STRIPE_EVENT_KEYS = ["id", "object", "type", "data", "created", "livemode", "api_version"] as const;
@@ -705,6 +882,7 @@ export function fuzzCase(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
     { weight: 9, arbitrary: post(ctx) },
     { weight: 8, arbitrary: pull(ctx) },
     { weight: 3, arbitrary: leadRead(ctx) },
+    { weight: 12, arbitrary: conversion(ctx) },
     { weight: 13, arbitrary: stripeWebhook(ctx) },
     { weight: 3, arbitrary: login(ctx) },
     { weight: 3, arbitrary: signup(ctx) },

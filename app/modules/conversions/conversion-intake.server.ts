@@ -295,6 +295,8 @@ async function recordConversion(advertiserId: string, report: ConversionReport, 
 }
 
 async function reverseReported(advertiserId: string, report: ConversionReport): Promise<ConversionAnswer> {
+  // Refused here, not only when applied: an early reversal is kept unchecked until its conversion arrives.
+  if (report.amount === 0) throw new ConversionRefusedError("invalid_amount", "A reversal must take back more than 0", { amount: "Must be more than 0" });
   const request: ReversalRequest = {
     key: report.reversal_id ?? (report.amount !== undefined ? `amount:${report.amount}` : "full"),
     saleAmountCents: report.amount ?? null,

@@ -46,17 +46,22 @@ export const CONVERSION_REFUSALS = {
 } as const;
 export type ConversionRefusalCode = keyof typeof CONVERSION_REFUSALS;
 
+/** One value, as text or a number (a form or query string sends text; JSON may send either). */
+const singleValue = (whenMissing = "Required") =>
+  z.union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined ? whenMissing : typeof issue.input === "number" ? "A number too large to read" : "Send a single value: text or a number",
+  });
+
 const optionalText = (max: number) =>
-  z
-    .union([z.string(), z.number()])
+  singleValue()
     .transform((v) => String(v).trim())
     .pipe(z.string().max(max, `At most ${max} characters`))
     .optional()
     .transform((v) => (v === "" ? undefined : v));
 
 /** A decimal amount such as 125, 125.5 or 125.50 (a number or a string) in cents; "-5" is refused by name. */
-const amountSchema = z
-  .union([z.string(), z.number()])
+const amountSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
@@ -77,17 +82,26 @@ const amountSchema = z
   })
   .optional();
 
-const dateSchema = z
-  .union([z.string(), z.number()])
+/** Whether year-month-day is a day of the calendar (JavaScript reads 2026-02-30 as March 2). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const dateSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
-    // Unix seconds, or an ISO 8601 date-time.
-    const date = /^\d{9,10}$/.test(text)
-      ? new Date(Number(text) * 1000)
-      : /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
-        ? new Date(text)
-        : null;
+    // Unix seconds, or an ISO 8601 date or date-time.
+    const iso = /^(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+    if (iso && !isCalendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
+      ctx.addIssue({ code: "custom", message: `There is no day ${iso[1]}-${iso[2]}-${iso[3]}` });
+      return z.NEVER;
+    }
+    // A date-time without an offset is UTC (never the server's own zone); a bare date is midnight UTC.
+    const utc = iso && iso[4] && !iso[5] ? `${text.replace(" ", "T")}Z` : text;
+    const date = /^\d{9,10}$/.test(text) ? new Date(Number(text) * 1000) : iso ? new Date(utc) : null;
     if (!date || Number.isNaN(date.getTime())) {
       ctx.addIssue({ code: "custom", message: "Use an ISO 8601 date-time such as 2026-11-28T14:05:00Z, or Unix seconds" });
       return z.NEVER;
@@ -100,8 +114,7 @@ const dateSchema = z
 export const conversionReportSchema = z
   .object({
     type: z.enum(CONVERSION_REPORT_TYPES, { message: "type is conversion, reversal or amount_change" }).default("conversion"),
-    conversion_id: z
-      .union([z.string(), z.number()])
+    conversion_id: singleValue("Send your conversion id")
       .transform((v) => String(v).trim())
       .pipe(z.string().min(1, "Send your conversion id").max(120, "At most 120 characters")),
     lead_id: optionalText(64),

@@ -19,6 +19,3 @@ ADD COLUMN "result" TEXT,
 ADD COLUMN "resultMessage" TEXT;
 CREATE INDEX "TrueUpRow_trueUpId_externalId_idx" ON "TrueUpRow"("trueUpId", "externalId");
 CREATE INDEX "TrueUpRow_trueUpId_action_idx" ON "TrueUpRow"("trueUpId", "action");
-
--- A true-up reads the advertiser's conversions of its period.
-CREATE INDEX "Conversion_advertiserId_occurredAt_idx" ON "Conversion"("advertiserId", "occurredAt");
