@@ -119,7 +119,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
           period, paying {formatMoney(summary.leadexPayoutCents, c)}.
         </p>
         <div className="table-wrap">
-          <table data-testid="true-up-proposals">
+          <table data-testid="true-up-proposals" className="stack-on-phone">
             <thead>
               <tr>
                 <th>Change</th>
@@ -129,37 +129,51 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
             </thead>
             <tbody>
               <tr>
-                <td>Record late conversions</td>
-                <td className="num">{summary.proposed.record.count}</td>
-                <td className="num">
+                <td data-label="Change">Record late conversions</td>
+                <td className="num" data-label="Conversions">
+                  {summary.proposed.record.count}
+                </td>
+                <td className="num" data-label="Payout change">
                   <Money cents={summary.proposed.record.cents} currency={c} signed />
                 </td>
               </tr>
               <tr>
-                <td>Adjust amounts and events</td>
-                <td className="num">{summary.proposed.adjust.count}</td>
-                <td className="num">
+                <td data-label="Change">Adjust amounts and events</td>
+                <td className="num" data-label="Conversions">
+                  {summary.proposed.adjust.count}
+                </td>
+                <td className="num" data-label="Payout change">
                   <Money cents={summary.proposed.adjust.cents} currency={c} signed />
                 </td>
               </tr>
               <tr>
-                <td>Reverse conversions not in the list</td>
-                <td className="num">{summary.proposed.reverse.count}</td>
-                <td className="num">
+                <td data-label="Change">Reverse conversions not in the list</td>
+                <td className="num" data-label="Conversions">
+                  {summary.proposed.reverse.count}
+                </td>
+                <td className="num" data-label="Payout change">
                   <Money cents={summary.proposed.reverse.cents} currency={c} signed />
                 </td>
               </tr>
               <tr>
-                <th>If approved</th>
-                <th className="num">{summary.proposed.record.count + summary.proposed.adjust.count + summary.proposed.reverse.count}</th>
-                <th className="num" data-testid="true-up-net">
-                  <Money cents={summary.proposedPayoutDeltaCents} currency={c} signed />
-                </th>
+                <td data-label="Change">
+                  <strong>If approved</strong>
+                </td>
+                <td className="num" data-label="Conversions">
+                  <strong>{summary.proposed.record.count + summary.proposed.adjust.count + summary.proposed.reverse.count}</strong>
+                </td>
+                <td className="num" data-testid="true-up-net" data-label="Payout change">
+                  <strong>
+                    <Money cents={summary.proposedPayoutDeltaCents} currency={c} signed />
+                  </strong>
+                </td>
               </tr>
               <tr>
-                <td>Locked or closed: left to a dispute</td>
-                <td className="num">{summary.disputes.count}</td>
-                <td className="num">
+                <td data-label="Change">Locked or closed: left to a dispute</td>
+                <td className="num" data-label="Conversions">
+                  {summary.disputes.count}
+                </td>
+                <td className="num" data-label="Payout change">
                   <Money cents={summary.disputes.cents} currency={c} signed />
                 </td>
               </tr>
@@ -207,6 +221,7 @@ export function TrueUpRows({
       <DataTable
         rows={rows}
         testId="true-up-rows"
+        stackOnPhone
         empty={<EmptyState title="No rows here" />}
         head={
           <>
@@ -225,18 +240,28 @@ export function TrueUpRows({
           const leadex = r.proposal as LeadexSide | null;
           return (
             <tr key={r.id}>
-              <td className="num">{r.rowNumber ?? "—"}</td>
-              <td>
+              <td className="num" data-label="Row">
+                {r.rowNumber ?? "—"}
+              </td>
+              <td data-label="Conversion">
                 <code>{r.externalId || "—"}</code>
                 {r.leadId ? <div className="muted small">lead {r.leadId}</div> : null}
               </td>
-              <td className="nowrap">{OUTCOMES[r.outcome] ?? r.outcome}</td>
-              <td>{r.rowNumber === null ? "—" : sideText(r.event, r.saleAmountCents, currency)}</td>
-              <td>{leadex ? `${sideText(leadex.event, leadex.saleAmountCents, currency)} (${leadex.status})` : "—"}</td>
-              <td className="nowrap">{ACTIONS[r.action] ?? r.action}</td>
-              <td className="num">{r.payoutDeltaCents !== 0 ? <Money cents={r.payoutDeltaCents} currency={currency} signed /> : "—"}</td>
-              <td className="reasons">{r.reason ?? "—"}</td>
-              <td>{r.result ? `${r.result}: ${r.resultMessage ?? ""}` : "—"}</td>
+              <td className="nowrap" data-label="Outcome">
+                {OUTCOMES[r.outcome] ?? r.outcome}
+              </td>
+              <td data-label="The list">{r.rowNumber === null ? "—" : sideText(r.event, r.saleAmountCents, currency)}</td>
+              <td data-label="Leadex">{leadex ? `${sideText(leadex.event, leadex.saleAmountCents, currency)} (${leadex.status})` : "—"}</td>
+              <td className="nowrap" data-label="Proposed">
+                {ACTIONS[r.action] ?? r.action}
+              </td>
+              <td className="num" data-label="Payout change">
+                {r.payoutDeltaCents !== 0 ? <Money cents={r.payoutDeltaCents} currency={currency} signed /> : "—"}
+              </td>
+              <td className="reasons" data-label="Why">
+                {r.reason ?? "—"}
+              </td>
+              <td data-label="Result">{r.result ? `${r.result}: ${r.resultMessage ?? ""}` : "—"}</td>
             </tr>
           );
         }}

@@ -66,6 +66,7 @@ export default function AdminReconciliation() {
         <DataTable
           rows={awaiting.trueUps}
           testId="true-ups-awaiting"
+          stackOnPhone
           empty={<p className="muted">No true-up is waiting.</p>}
           head={
             <>
@@ -79,14 +80,24 @@ export default function AdminReconciliation() {
           }
           row={(t) => (
             <tr key={t.id}>
-              <td>
+              <td data-label="Advertiser">
                 <Link to={`/admin/true-ups/${t.id}`}>{t.advertiser.name}</Link>
               </td>
-              <td className="nowrap">{periodText(t.periodStart, t.periodEnd)}</td>
-              <td className="num">{t.totalRows.toLocaleString("en-US")}</td>
-              <td className="num">{t.summary ? t.summary.proposed.record.count + t.summary.proposed.adjust.count + t.summary.proposed.reverse.count : "—"}</td>
-              <td className="num">{t.summary ? formatMoney(t.summary.proposedPayoutDeltaCents, t.summary.currency) : "—"}</td>
-              <td className="num">{t.summary?.disputes.count ?? "—"}</td>
+              <td className="nowrap" data-label="Period">
+                {periodText(t.periodStart, t.periodEnd)}
+              </td>
+              <td className="num" data-label="Rows">
+                {t.totalRows.toLocaleString("en-US")}
+              </td>
+              <td className="num" data-label="Proposed changes">
+                {t.summary ? t.summary.proposed.record.count + t.summary.proposed.adjust.count + t.summary.proposed.reverse.count : "—"}
+              </td>
+              <td className="num" data-label="Payout change">
+                {t.summary ? formatMoney(t.summary.proposedPayoutDeltaCents, t.summary.currency) : "—"}
+              </td>
+              <td className="num" data-label="Disputes">
+                {t.summary?.disputes.count ?? "—"}
+              </td>
             </tr>
           )}
         />
@@ -116,6 +127,7 @@ export default function AdminReconciliation() {
             <DataTable
               rows={latest.flags.items}
               testId="watch-flags"
+              stackOnPhone
               empty={<p className="muted">No order is flagged.</p>}
               head={
                 <>
@@ -126,14 +138,16 @@ export default function AdminReconciliation() {
               }
               row={(f) => (
                 <tr key={`${f.kind}:${f.orderId}`}>
-                  <td className="nowrap">{f.kind === "low_rate" ? "Low conversion rate" : "Conversions stopped"}</td>
-                  <td>
+                  <td className="nowrap" data-label="Flag">
+                    {f.kind === "low_rate" ? "Low conversion rate" : "Conversions stopped"}
+                  </td>
+                  <td data-label="Order">
                     {f.advertiserName} on {f.offerTitle}
                     <div className="muted small">
                       affiliate {f.affiliateName}; order <code>{f.orderId}</code>
                     </div>
                   </td>
-                  <td>
+                  <td data-label="Figures">
                     <WatchFlagFigures flag={f} />
                   </td>
                 </tr>
@@ -189,6 +203,7 @@ export default function AdminReconciliation() {
           <DataTable
             rows={stuck[kind].items}
             testId={`stuck-${kind}`}
+            stackOnPhone
             empty={<p className="muted">None.</p>}
             head={
               <>
@@ -201,11 +216,15 @@ export default function AdminReconciliation() {
             }
             row={(item) => (
               <tr key={item.id}>
-                <td className="nowrap">{formatDateTime(item.since)}</td>
-                <td>{item.advertiserName}</td>
-                <td>{item.what}</td>
-                <td>{item.leadId ? <Link to={`/admin/leads/${item.leadId}`}>{item.leadId}</Link> : "—"}</td>
-                <td className="num">{item.amountCents === null ? "—" : formatMoney(item.amountCents, DEFAULT_CURRENCY)}</td>
+                <td className="nowrap" data-label="Since">
+                  {formatDateTime(item.since)}
+                </td>
+                <td data-label="Advertiser">{item.advertiserName}</td>
+                <td data-label="What">{item.what}</td>
+                <td data-label="Lead">{item.leadId ? <Link to={`/admin/leads/${item.leadId}`}>{item.leadId}</Link> : "—"}</td>
+                <td className="num" data-label="Amount">
+                  {item.amountCents === null ? "—" : formatMoney(item.amountCents, DEFAULT_CURRENCY)}
+                </td>
               </tr>
             )}
           />

@@ -93,6 +93,7 @@ export default function TrueUps() {
         <DataTable
           rows={trueUps}
           testId="true-ups"
+          stackOnPhone
           empty={<EmptyState title="No true-ups yet">Upload your list of a month's conversions to compare it with Leadex&apos;s.</EmptyState>}
           head={
             <>
@@ -107,15 +108,25 @@ export default function TrueUps() {
           }
           row={(t) => (
             <tr key={t.id}>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Period">
                 <Link to={`/advertiser/true-ups/${t.id}`}>{periodText(t.periodStart, t.periodEnd)}</Link>
               </td>
-              <td className="nowrap">{formatDateTime(t.createdAt)}</td>
-              <td className="num">{t.totalRows.toLocaleString("en-US")}</td>
-              <td>{trueUpStage(t)}</td>
-              <td className="num">{t.summary?.matched ?? "—"}</td>
-              <td className="num">{t.summary ? t.summary.amountDiffers + t.summary.onlyAdvertiser + t.summary.onlyLeadex : "—"}</td>
-              <td className="num">{t.summary ? formatMoney(t.summary.proposedPayoutDeltaCents, t.summary.currency) : "—"}</td>
+              <td className="nowrap" data-label="Sent">
+                {formatDateTime(t.createdAt)}
+              </td>
+              <td className="num" data-label="Rows">
+                {t.totalRows.toLocaleString("en-US")}
+              </td>
+              <td data-label="Stage">{trueUpStage(t)}</td>
+              <td className="num" data-label="Matched">
+                {t.summary?.matched ?? "—"}
+              </td>
+              <td className="num" data-label="Differ">
+                {t.summary ? t.summary.amountDiffers + t.summary.onlyAdvertiser + t.summary.onlyLeadex : "—"}
+              </td>
+              <td className="num" data-label="Payout change">
+                {t.summary ? formatMoney(t.summary.proposedPayoutDeltaCents, t.summary.currency) : "—"}
+              </td>
             </tr>
           )}
         />
