@@ -133,7 +133,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
                 <td className="num" data-label="Conversions">
                   {summary.proposed.record.count}
                 </td>
-                <td className="num" data-label="Payout change">
+                <td className="num" data-label="Difference">
                   <Money cents={summary.proposed.record.cents} currency={c} signed />
                 </td>
               </tr>
@@ -142,7 +142,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
                 <td className="num" data-label="Conversions">
                   {summary.proposed.adjust.count}
                 </td>
-                <td className="num" data-label="Payout change">
+                <td className="num" data-label="Difference">
                   <Money cents={summary.proposed.adjust.cents} currency={c} signed />
                 </td>
               </tr>
@@ -151,7 +151,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
                 <td className="num" data-label="Conversions">
                   {summary.proposed.reverse.count}
                 </td>
-                <td className="num" data-label="Payout change">
+                <td className="num" data-label="Difference">
                   <Money cents={summary.proposed.reverse.cents} currency={c} signed />
                 </td>
               </tr>
@@ -162,7 +162,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
                 <td className="num" data-label="Conversions">
                   <strong>{summary.proposed.record.count + summary.proposed.adjust.count + summary.proposed.reverse.count}</strong>
                 </td>
-                <td className="num" data-testid="true-up-net" data-label="Payout change">
+                <td className="num" data-testid="true-up-net" data-label="Difference">
                   <strong>
                     <Money cents={summary.proposedPayoutDeltaCents} currency={c} signed />
                   </strong>
@@ -173,7 +173,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
                 <td className="num" data-label="Conversions">
                   {summary.disputes.count}
                 </td>
-                <td className="num" data-label="Payout change">
+                <td className="num" data-label="Difference">
                   <Money cents={summary.disputes.cents} currency={c} signed />
                 </td>
               </tr>
@@ -255,7 +255,7 @@ export function TrueUpRows({
               <td className="nowrap" data-label="Proposed">
                 {ACTIONS[r.action] ?? r.action}
               </td>
-              <td className="num" data-label="Payout change">
+              <td className="num" data-label="Difference">
                 {r.payoutDeltaCents !== 0 ? <Money cents={r.payoutDeltaCents} currency={currency} signed /> : "—"}
               </td>
               <td className="reasons" data-label="Why">

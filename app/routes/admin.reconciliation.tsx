@@ -83,16 +83,14 @@ export default function AdminReconciliation() {
               <td data-label="Advertiser">
                 <Link to={`/admin/true-ups/${t.id}`}>{t.advertiser.name}</Link>
               </td>
-              <td className="nowrap" data-label="Period">
-                {periodText(t.periodStart, t.periodEnd)}
-              </td>
+              <td data-label="Period">{periodText(t.periodStart, t.periodEnd)}</td>
               <td className="num" data-label="Rows">
                 {t.totalRows.toLocaleString("en-US")}
               </td>
-              <td className="num" data-label="Proposed changes">
+              <td className="num" data-label="Proposals">
                 {t.summary ? t.summary.proposed.record.count + t.summary.proposed.adjust.count + t.summary.proposed.reverse.count : "—"}
               </td>
-              <td className="num" data-label="Payout change">
+              <td className="num" data-label="Difference">
                 {t.summary ? formatMoney(t.summary.proposedPayoutDeltaCents, t.summary.currency) : "—"}
               </td>
               <td className="num" data-label="Disputes">
@@ -164,6 +162,7 @@ export default function AdminReconciliation() {
             <DataTable
               rows={latest.affiliates}
               testId="affiliate-rates"
+              stackOnPhone
               empty={<p className="muted">No CPA/CPS leads delivered in the cohort.</p>}
               head={
                 <>
@@ -177,12 +176,20 @@ export default function AdminReconciliation() {
               }
               row={(a) => (
                 <tr key={a.affiliateId}>
-                  <td>{a.affiliateName}</td>
-                  <td className="num">{a.orders}</td>
-                  <td className="num">{a.delivered}</td>
-                  <td className="num">{a.converted}</td>
-                  <td className="num">{a.ratePct}%</td>
-                  <td className="num">{a.flaggedOrders}</td>
+                  <td data-label="Affiliate">{a.affiliateName}</td>
+                  <td className="num" data-label="Orders">
+                    {a.orders}
+                  </td>
+                  <td className="num" data-label="Delivered">
+                    {a.delivered}
+                  </td>
+                  <td className="num" data-label="Converted">
+                    {a.converted}
+                  </td>
+                  <td className="num" data-label="Rate">{`${a.ratePct}%`}</td>
+                  <td className="num" data-label="Flagged">
+                    {a.flaggedOrders}
+                  </td>
                 </tr>
               )}
             />
@@ -243,6 +250,7 @@ export default function AdminReconciliation() {
         <DataTable
           rows={runs}
           testId="reconciliation-runs"
+          stackOnPhone
           empty={<EmptyState title="No runs yet" />}
           head={
             <>
@@ -257,13 +265,25 @@ export default function AdminReconciliation() {
           }
           row={(r) => (
             <tr key={r.id}>
-              <td className="nowrap">{formatDateTime(r.startedAt)}</td>
-              <td>{r.trigger}</td>
-              <td className="num">{r.findings}</td>
-              <td className="num">{r.flags}</td>
-              <td className="num">{r.stuck.pending_past_lock}</td>
-              <td className="num">{r.stuck.waiting_reversals}</td>
-              <td className="num">{r.stuck.unconverted_deliveries}</td>
+              <td className="nowrap" data-label="Started">
+                {formatDateTime(r.startedAt)}
+              </td>
+              <td data-label="Trigger">{r.trigger}</td>
+              <td className="num" data-label="Findings">
+                {r.findings}
+              </td>
+              <td className="num" data-label="Flags">
+                {r.flags}
+              </td>
+              <td className="num" data-label="Past lock">
+                {r.stuck.pending_past_lock}
+              </td>
+              <td className="num" data-label="Reversals">
+                {r.stuck.waiting_reversals}
+              </td>
+              <td className="num" data-label="Unconverted">
+                {r.stuck.unconverted_deliveries}
+              </td>
             </tr>
           )}
         />

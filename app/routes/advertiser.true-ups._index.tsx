@@ -108,7 +108,7 @@ export default function TrueUps() {
           }
           row={(t) => (
             <tr key={t.id}>
-              <td className="nowrap" data-label="Period">
+              <td data-label="Period">
                 <Link to={`/advertiser/true-ups/${t.id}`}>{periodText(t.periodStart, t.periodEnd)}</Link>
               </td>
               <td className="nowrap" data-label="Sent">
@@ -124,7 +124,7 @@ export default function TrueUps() {
               <td className="num" data-label="Differ">
                 {t.summary ? t.summary.amountDiffers + t.summary.onlyAdvertiser + t.summary.onlyLeadex : "—"}
               </td>
-              <td className="num" data-label="Payout change">
+              <td className="num" data-label="Difference">
                 {t.summary ? formatMoney(t.summary.proposedPayoutDeltaCents, t.summary.currency) : "—"}
               </td>
             </tr>
