@@ -305,9 +305,9 @@ export async function approveTrueUp(actor: Actor, trueUpId: string, now: Date = 
     if (trueUp.status === "APPROVED") return { result: { approved: false, approvedAt: trueUp.approvedAt ?? now } as const, message: null };
     if (trueUp.status !== "RECONCILED") {
       throw new ConflictError(
-        trueUp.status === "FAILED"
-          ? `True-up ${trueUpId} could not be matched: ${trueUp.error ?? "see the log"}`
-          : `True-up ${trueUpId} is still being matched`,
+        trueUp.error
+          ? `True-up ${trueUpId} could not be matched yet (${trueUp.error}); the worker tries again`
+          : `True-up ${trueUpId} is still being matched: approve it once its report is there`,
       );
     }
     const proposals = await tx.trueUpRow.count({ where: { trueUpId, action: { in: [...APPLIED_ACTIONS] }, appliedAt: null } });
