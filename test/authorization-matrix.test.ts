@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "~/modules/accounts/api-keys.server";
 import { saveOwnConversionRule } from "~/modules/conversions/conversion-rules.server";
 import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
+import { readTrueUpRow } from "~/modules/reconciliation/true-up-format";
+import { createTrueUp } from "~/modules/reconciliation/true-ups.server";
 import { prisma } from "~/utils/db.server";
 import remixConfig from "../remix.config.js";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
@@ -28,7 +30,9 @@ import { startHttpReceiver, type HttpReceiver } from "./support/http-receiver";
 import { settledDelivery } from "./support/selling";
 import { waitFor } from "./support/wait";
 
-const stack = useTestStack();
+// Every API route is asked without a key (and with the admin's cookie): more failed keys from one
+// address than the brute-force limit allows. The limit has its own test (brute-force.test.ts).
+const stack = useTestStack({ env: { API_KEY_ADDRESS_MAX_FAILURES: "1000" } });
 
 const ROLES = ["visitor", "otherAffiliate", "otherAdvertiser", "admin", "affiliate", "advertiser"] as const;
 type Role = (typeof ROLES)[number];
@@ -45,6 +49,7 @@ interface World {
   affiliateId: string;
   payoutId: string;
   noticeId: string;
+  trueUpId: string;
   leadId: string;
   leadEmail: string;
   offerId: string;
@@ -158,6 +163,15 @@ const MATRIX: Record<string, RouteRow> = {
       "run payouts now": { form: () => ({ intent: "run" }), answers: adminOnly(200) },
     },
   },
+  "routes/admin.reconciliation": {
+    GET: adminOnly(200),
+    POST: { "run the reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(200) } },
+  },
+  // The first advertiser's true-up is matched: the admin approves it (and is told so again after).
+  "routes/admin.true-ups.$trueUpId": {
+    GET: adminOnly(200),
+    POST: { "approve the first advertiser's true-up": { form: () => ({ intent: "approve" }), answers: adminOnly(200) } },
+  },
   // A notice belongs to one user: anyone else is told it does not exist.
   "routes/notices.$noticeId.dismiss": {
     GET: all(405),
@@ -263,6 +277,12 @@ const MATRIX: Record<string, RouteRow> = {
       "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: advertisersOnly(200) },
     },
   },
+  "routes/advertiser.true-ups._index": {
+    GET: advertisersOnly(200),
+    POST: { "a period without a file": { form: () => ({ period_start: "2026-11-01", period_end: "2026-11-30" }), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.true-ups.$trueUpId": { GET: advertisersOnly(200, 404) },
+  "routes/advertiser.true-ups.template[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.suppression": {
     GET: advertisersOnly(200),
     POST: { "suppress an email": { form: () => ({ kind: "EMAIL", lines: "suppressed-by-matrix@example.test" }), answers: advertisersOnly(200) } },
@@ -327,6 +347,18 @@ const MATRIX: Record<string, RouteRow> = {
   // The pixel always answers its image (a pixel never shows a broken one); without a pixel token the
   // headers say it was refused.
   "routes/api.v1.conversions.pixel": { GET: all(200) },
+  // True-ups are the advertiser's: an affiliate key is refused before the body is read; rows sent
+  // as text instead of a list are a 422. The report is its advertiser's (and the admin's).
+  "routes/api.v1.conversions.true-ups": {
+    GET: all(405),
+    POST: {
+      "a true-up without a list": {
+        form: () => ({ period_start: "2026-11-01", period_end: "2026-11-30", rows: "none" }),
+        answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 422, otherAdvertiser: 422 }),
+      },
+    },
+  },
+  "routes/api.v1.conversions.true-ups.$trueUpId": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
   "routes/api.v1.ping": {
     GET: all(405),
     POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },
@@ -389,7 +421,8 @@ function fillParams(url: string, world: World): string {
     .replace(":noticeId", encodeURIComponent(world.noticeId))
     .replace(":conversionId", encodeURIComponent(world.conversionId))
     .replace(":uploadId", encodeURIComponent(world.uploadId))
-    .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId));
+    .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId))
+    .replace(":trueUpId", encodeURIComponent(world.trueUpId));
 }
 
 async function ask(route: RouteModule, role: Role, world: World, method: "GET" | "POST", form?: Record<string, string>, ownSession = false): Promise<Got> {
@@ -468,6 +501,14 @@ beforeAll(async () => {
   const advertiserDelivery = await settledDelivery(leadId, "CRM_WEBHOOK");
   const affiliateDelivery = await settledDelivery(leadId, "AFFILIATE_POSTBACK");
 
+  const trueUp = await createTrueUp(advertiser.actor, {
+    period: { periodStart: new Date("2026-11-01T00:00:00Z"), periodEnd: new Date("2026-12-01T00:00:00Z"), reference: undefined },
+    source: "api",
+    fileName: null,
+    rows: [readTrueUpRow(1, { conversion_id: "matrix-1" })],
+  });
+  await waitFor("the true-up to be matched", async () => (await prisma.trueUp.findUnique({ where: { id: trueUp.id } }))?.status === "RECONCILED");
+
   const affiliateUser = await prisma.user.findUniqueOrThrow({ where: { email: affiliate.email } });
   const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId } });
   const conversion = await prisma.conversion.create({
@@ -507,6 +548,7 @@ beforeAll(async () => {
         },
       })
     ).id,
+    trueUpId: trueUp.id,
     leadId,
     leadEmail: fields.email,
     offerId: offer.id,

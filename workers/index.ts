@@ -4,6 +4,7 @@ import { LEAD_PROCESSING_QUEUE } from "~/queues/lead-processing.queue.server";
 import { OUTBOUND_DELIVERY_QUEUE } from "~/queues/outbound-delivery.queue.server";
 import { closeQueues, getQueue } from "~/queues/queue.server";
 import { registerSchedules, SCHEDULED_TASKS, SCHEDULED_WORK_QUEUE } from "~/queues/scheduled-work.queue.server";
+import { TRUE_UP_QUEUE } from "~/queues/true-up.queue.server";
 import { disconnectDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { conversionBillingProcessor } from "./conversion-billing.processor";
@@ -13,6 +14,7 @@ import { outboundDeliveryProcessor } from "./outbound-delivery.processor";
 import { startOutboxSweeper } from "./outbox-sweeper";
 import { scheduledWorkProcessor } from "./scheduled-work.processor";
 import { SCHEDULED_WORK } from "./schedules";
+import { trueUpProcessor } from "./true-up.processor";
 
 // The one worker entry: validate env, register processors, sweep the outbox, close cleanly.
 const env = getEnv();
@@ -43,6 +45,13 @@ uploadQueue.on("failed", (job, error) => {
   console.warn(`[${CONVERSION_UPLOAD_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });
 
+// True-ups are few and long (a list of 100,000 rows is one job): one at a time per worker.
+const trueUpQueue = getQueue(TRUE_UP_QUEUE);
+void trueUpQueue.process(1, trueUpProcessor);
+trueUpQueue.on("failed", (job, error) => {
+  console.warn(`[${TRUE_UP_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+});
+
 const scheduledQueue = getQueue(SCHEDULED_WORK_QUEUE);
 void scheduledQueue.process("*", 1, scheduledWorkProcessor);
 scheduledQueue.on("failed", (job, error) => {
@@ -55,7 +64,7 @@ registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WOR
 
 const stopSweeper = startOutboxSweeper(env.OUTBOX_SWEEP_MS);
 console.info(
-  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE}, ${CONVERSION_BILLING_QUEUE}, ${CONVERSION_UPLOAD_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
+  `leadex workers: processing ${LEAD_PROCESSING_QUEUE}, ${OUTBOUND_DELIVERY_QUEUE}, ${CONVERSION_BILLING_QUEUE}, ${CONVERSION_UPLOAD_QUEUE}, ${TRUE_UP_QUEUE} and ${SCHEDULED_WORK_QUEUE} (${SCHEDULED_TASKS.join(", ")}) (prefix ${env.QUEUE_PREFIX}), outbox sweep every ${env.OUTBOX_SWEEP_MS} ms`,
 );
 
 let stopping = false;

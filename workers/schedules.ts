@@ -1,6 +1,7 @@
 import type { Env } from "~/utils/env.server";
 import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
+import { runConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
 
@@ -24,5 +25,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "conversion-upkeep": {
     schedule: (env) => ({ every: env.CONVERSION_UPKEEP_EVERY_MS }),
     run: () => runConversionUpkeep(),
+  },
+  "conversion-reconciliation": {
+    schedule: (env) => ({ cron: env.CONVERSION_RECONCILIATION_CRON }),
+    run: (runKey) => runConversionReconciliation(runKey),
   },
 };

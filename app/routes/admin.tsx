@@ -15,6 +15,7 @@ const PORTAL: Portal = {
     { to: "/admin/review", label: "Review queue" },
     { to: "/admin/suppression", label: "Suppression" },
     { to: "/admin/payouts", label: "Payouts" },
+    { to: "/admin/reconciliation", label: "Reconciliation" },
   ],
 };
 

@@ -33,6 +33,7 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
     { to: "/advertiser/orders", label: "Orders" },
     { to: "/advertiser/leads", label: "Leads" },
     { to: "/advertiser/conversions", label: "Conversions" },
+    { to: "/advertiser/true-ups", label: "True-ups" },
     { to: "/advertiser/billing", label: "Billing" },
     { to: "/advertiser/suppression", label: "Suppression" },
     { to: "/advertiser/conversion-tracking", label: "Conversion tracking" },

@@ -51,6 +51,13 @@ export const envSchema = z.object({
   EARNINGS_RELEASE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
   // Conversions: bill what waited (funds, holds, lost jobs) and lock what is due.
   CONVERSION_UPKEEP_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  // Conversion reconciliation (under-reporting watch, stuck states): when it runs (cron, UTC;
+  // daily at 04:30 by default), and how long past its lock a pending conversion counts as stuck.
+  CONVERSION_RECONCILIATION_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "CONVERSION_RECONCILIATION_CRON must be a cron expression like '30 4 * * *'")
+    .default("30 4 * * *"),
+  CONVERSION_STUCK_GRACE_MS: z.coerce.number().int().min(0).default(3_600_000),
   PAYOUT_SCHEDULE_CRON: z
     .string()
     .regex(/^\S+( \S+){4,5}$/, "PAYOUT_SCHEDULE_CRON must be a cron expression like '0 9 * * 1'")

@@ -5,6 +5,7 @@ import { postbackEnvelopeSchema } from "~/modules/leads/leads.schema";
 import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/ping-post/ping-post.schema";
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
 import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
+import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
 
 // The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json; prose in docs/api.md).
 // The postback envelope is derived from its Zod schema and the code lists come from the modules'
@@ -362,6 +363,7 @@ function buildOpenApiDocument() {
           },
         },
       },
+      ...trueUpPaths({ ref, json, errorAnswer, rateLimited }),
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApiDocument",
@@ -652,6 +654,7 @@ function buildOpenApiDocument() {
             fields: { type: "object", additionalProperties: true },
           },
         },
+        ...TRUE_UP_SCHEMAS,
         BoughtLeadsPage: {
           type: "object",
           required: ["leads", "next", "next_url", "has_more"],

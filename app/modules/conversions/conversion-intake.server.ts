@@ -135,7 +135,8 @@ async function lookUpReport(advertiserId: string, externalId: string, leadId: st
   return { existingId: null, sale: { id, orderId, soldAt: new Date(`${soldAt}Z`), affiliateId, offerId, offer } };
 }
 
-function checkWhen(occurredAt: Date, soldAt: Date, terms: ConversionTerms, now: Date) {
+/** Refuses a conversion dated in the future, before delivery or after the attribution window (true-ups judge late rows with it). */
+export function checkWhen(occurredAt: Date, soldAt: Date, terms: ConversionTerms, now: Date) {
   if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
     throw new ConversionRefusedError("occurred_in_future", "The conversion is dated in the future", { occurred_at: "A date in the future" });
   }
