@@ -56,7 +56,8 @@ describe("conversion pixel in the browser", () => {
     await page.getByRole("button", { name: "Generate token" }).click();
     const token = (await page.getByTestId("new-pixel-token").textContent())!;
     expect(token).toMatch(/^lxp_/);
-    expect(await page.getByRole("button", { name: "Rotate token" }).isVisible()).toBe(true);
+    // The page offers to rotate the token it just made (waits for the revalidated page).
+    await page.getByRole("button", { name: "Rotate token" }).waitFor({ state: "visible", timeout: 10_000 });
 
     // The page's CPA image snippet and its CPS iframe snippet, as the advertiser's site fills them in.
     const snippets = await page.locator(".code-block pre").allTextContents();
