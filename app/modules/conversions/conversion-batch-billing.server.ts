@@ -4,10 +4,9 @@ import { queueAffiliatePostback } from "~/modules/deliveries/affiliate-postbacks
 import { ledgerAccounts, postJournalEntryBatch, type JournalEntryInput } from "~/modules/ledger/ledger.server";
 import { CONVERSION_BILLING_QUEUE, conversionBillingKey } from "~/queues/conversion-billing.queue.server";
 import { prisma, type Tx } from "~/utils/db.server";
-import { formatMoney } from "~/utils/money";
-import { chargeConversion } from "./conversion-billing.server";
+import { applyRuleDecision, billedEarningLine, billedTimelineLine, chargeConversion, conversionFacts, convertedPostback } from "./conversion-billing.server";
 import { applyPendingReversals } from "./conversion-corrections.server";
-import { decideByRules, type ConversionFacts } from "./conversion-rules";
+import { decideByRules } from "./conversion-rules";
 import { describeConversion, termsOf } from "./conversion-rows.server";
 
 // The worker's hot path (ADR 006): every RECEIVED conversion of one advertiser billed together,
@@ -28,14 +27,6 @@ export interface BatchBillingOutcome {
 }
 
 type Claimed = Conversion & { lead: { subIds: unknown } };
-
-function factsOf(conversion: Claimed): ConversionFacts {
-  const subIds: Record<string, string> = {};
-  for (const [key, value] of Object.entries((conversion.lead.subIds ?? {}) as Record<string, unknown>)) {
-    if (typeof value === "string" || typeof value === "number") subIds[key] = String(value);
-  }
-  return { event: conversion.event, saleAmountCents: conversion.saleAmountCents, subIds, adv: conversion.advFields as Record<string, string> };
-}
 
 function chargeEntry(c: Conversion): JournalEntryInput {
   const payout = c.payoutCents - c.reversedPayoutCents;
@@ -70,40 +61,11 @@ export async function billReceivedConversions(advertiserId: string, now: Date = 
 
     const toCharge: Array<{ conversion: Claimed; status: "PENDING" | "APPROVED" }> = [];
     for (const conversion of conversions) {
-      const decision = decideByRules(advertiser.conversionRules, factsOf(conversion));
-      const what = describeConversion(conversion);
-      if (decision?.action === "reject") {
-        outcome.rejected++;
-        await tx.conversion.update({
-          where: { id: conversion.id },
-          data: { status: "REJECTED", reasonCode: "rejected_by_rule", reason: `Rule "${decision.rule}": ${decision.reason}` },
-        });
-        await tx.leadEvent.create({
-          data: {
-            leadId: conversion.leadId,
-            type: "conversion",
-            message: `Conversion ${what} rejected by the advertiser's rule "${decision.rule}": ${decision.reason}`,
-          },
-        });
-      } else if (decision?.action === "hold") {
-        outcome.held++;
-        await tx.conversion.update({
-          where: { id: conversion.id },
-          data: {
-            status: "HELD",
-            holdUntil: new Date(now.getTime() + decision.hours * 3_600_000),
-            reasonCode: "held_by_rule",
-            reason: `Rule "${decision.rule}": held for ${decision.hours} h`,
-          },
-        });
-        await tx.leadEvent.create({
-          data: {
-            leadId: conversion.leadId,
-            type: "conversion",
-            message: `Conversion ${what} held ${decision.hours} h by the advertiser's rule "${decision.rule}"`,
-          },
-        });
-      } else if (conversion.payoutCents - conversion.reversedPayoutCents <= 0) {
+      const decision = decideByRules(advertiser.conversionRules, conversionFacts(conversion, conversion.lead.subIds));
+      const decided = await applyRuleDecision(tx, conversion, decision, now);
+      if (decided === "rejected") outcome.rejected++;
+      else if (decided === "held") outcome.held++;
+      else if (conversion.payoutCents - conversion.reversedPayoutCents <= 0) {
         await tx.conversion.update({ where: { id: conversion.id }, data: { status: "REVERSED", reversedAt: conversion.reversedAt ?? now } });
       } else {
         toCharge.push({ conversion, status: decision?.action === "approve" ? "APPROVED" : "PENDING" });
@@ -169,33 +131,10 @@ async function chargeAll(
       AS v(id, status, lock_at, entry_id)
     WHERE c.id = v.id`;
   await tx.earning.createMany({
-    data: billed
-      .map(({ conversion: c, entryId, lockAt }) => ({
-        affiliateId: c.affiliateId,
-        kind: c.kind === "ACTION" ? ("ACTION" as const) : ("SALE" as const),
-        leadId: c.leadId,
-        saleId: c.saleId,
-        conversionId: c.id,
-        amountCents: c.payoutCents - c.reversedPayoutCents - (c.feeCents - c.reversedFeeCents),
-        currency: c.currency,
-        description: `Conversion ${describeConversion(c)}`,
-        entryId,
-        availableAt: lockAt,
-      }))
-      .filter((line) => line.amountCents > 0),
+    data: billed.map(({ conversion, entryId, lockAt }) => billedEarningLine(conversion, entryId, lockAt)).filter((line) => line.amountCents > 0),
     skipDuplicates: true,
   });
-  await tx.leadEvent.createMany({
-    data: billed.map(({ conversion: c, status, lockAt }) => {
-      const payout = c.payoutCents - c.reversedPayoutCents;
-      return {
-        leadId: c.leadId,
-        type: "conversion",
-        message: `Conversion ${describeConversion(c)} billed ${formatMoney(payout, c.currency)} (${status.toLowerCase()}; locked on ${lockAt.toISOString().slice(0, 10)})`,
-        data: { conversionId: c.id, payoutCents: payout },
-      };
-    }),
-  });
+  await tx.leadEvent.createMany({ data: billed.map(({ conversion, status, lockAt }) => billedTimelineLine(conversion, status, lockAt)) });
   // Postbacks only for affiliates that asked for `converted` ones.
   const affiliateIds = [...new Set(billed.map((b) => b.conversion.affiliateId))];
   const listening = await tx.company.findMany({
@@ -204,13 +143,7 @@ async function chargeAll(
   });
   const listeners = new Set(listening.map((c) => c.id));
   for (const { conversion: c } of billed.filter((b) => listeners.has(b.conversion.affiliateId))) {
-    await queueAffiliatePostback(tx, c.leadId, "converted", {
-      conversionId: c.id,
-      key: c.id,
-      event: c.event,
-      earningCents: c.payoutCents - c.reversedPayoutCents - (c.feeCents - c.reversedFeeCents),
-      saleAmountCents: c.saleAmountCents,
-    });
+    await queueAffiliatePostback(tx, c.leadId, "converted", convertedPostback(c));
     outcome.postbackLeadIds.push(c.leadId);
   }
 }

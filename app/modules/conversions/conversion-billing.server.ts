@@ -9,7 +9,7 @@ import { CONVERSION_BILLING_QUEUE, conversionBillingKey } from "~/queues/convers
 import { prisma, type Tx } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { applyPendingReversals } from "./conversion-corrections.server";
-import { decideByRules, type ConversionFacts } from "./conversion-rules";
+import { decideByRules, type ConversionFacts, type ConversionRuleDecision } from "./conversion-rules";
 import { describeConversion, lockConversion, termsOf } from "./conversion-rows.server";
 
 // Billing a recorded conversion, once: the advertiser's rules decide first (approve, reject,
@@ -38,18 +38,25 @@ export async function billConversion(conversionId: string, now: Date = new Date(
   });
 }
 
-async function factsOf(tx: Tx, conversion: Conversion): Promise<ConversionFacts> {
-  const lead = await tx.lead.findUniqueOrThrow({ where: { id: conversion.leadId }, select: { subIds: true } });
+/** The facts the advertiser's rules read: the conversion's event, amount and own fields, the lead's sub-ids. */
+export function conversionFacts(conversion: Conversion, leadSubIds: unknown): ConversionFacts {
   const subIds: Record<string, string> = {};
-  for (const [key, value] of Object.entries((lead.subIds ?? {}) as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries((leadSubIds ?? {}) as Record<string, unknown>)) {
     if (typeof value === "string" || typeof value === "number") subIds[key] = String(value);
   }
   return { event: conversion.event, saleAmountCents: conversion.saleAmountCents, subIds, adv: conversion.advFields as Record<string, string> };
 }
 
-async function decideAndBill(tx: Tx, conversion: Conversion, now: Date): Promise<BillingOutcome> {
-  const advertiser = await tx.company.findUniqueOrThrow({ where: { id: conversion.advertiserId }, select: { conversionRules: true } });
-  const decision = decideByRules(advertiser.conversionRules, await factsOf(tx, conversion));
+/**
+ * Applies a rule that rejects or holds the conversion (status, reason, timeline line) and says
+ * so; null when it is to be charged (no rule, or an approving one).
+ */
+export async function applyRuleDecision(
+  tx: Tx,
+  conversion: Conversion,
+  decision: ConversionRuleDecision | null,
+  now: Date,
+): Promise<"rejected" | "held" | null> {
   const what = describeConversion(conversion);
   if (decision?.action === "reject") {
     await tx.conversion.update({
@@ -68,7 +75,56 @@ async function decideAndBill(tx: Tx, conversion: Conversion, now: Date): Promise
     await recordLeadEvent(tx, conversion.leadId, "conversion", `Conversion ${what} held ${decision.hours} h by the advertiser's rule "${decision.rule}"`);
     return "held";
   }
+  return null;
+}
+
+async function decideAndBill(tx: Tx, conversion: Conversion, now: Date): Promise<BillingOutcome> {
+  const [advertiser, lead] = await Promise.all([
+    tx.company.findUniqueOrThrow({ where: { id: conversion.advertiserId }, select: { conversionRules: true } }),
+    tx.lead.findUniqueOrThrow({ where: { id: conversion.leadId }, select: { subIds: true } }),
+  ]);
+  const decision = decideByRules(advertiser.conversionRules, conversionFacts(conversion, lead.subIds));
+  const decided = await applyRuleDecision(tx, conversion, decision, now);
+  if (decided) return decided;
   return chargeConversion(tx, conversion, decision?.action === "approve" ? "APPROVED" : "PENDING", now);
+}
+
+/** The held earning line of a billed conversion (none when the affiliate earns nothing of it). */
+export function billedEarningLine(c: Conversion, entryId: string, lockAt: Date) {
+  return {
+    affiliateId: c.affiliateId,
+    kind: c.kind === "ACTION" ? ("ACTION" as const) : ("SALE" as const),
+    leadId: c.leadId,
+    saleId: c.saleId,
+    conversionId: c.id,
+    amountCents: c.payoutCents - c.reversedPayoutCents - (c.feeCents - c.reversedFeeCents),
+    currency: c.currency,
+    description: `Conversion ${describeConversion(c)}`,
+    entryId,
+    availableAt: lockAt,
+  };
+}
+
+/** The timeline line of a billed conversion. */
+export function billedTimelineLine(c: Conversion, status: "PENDING" | "APPROVED", lockAt: Date) {
+  const payout = c.payoutCents - c.reversedPayoutCents;
+  return {
+    leadId: c.leadId,
+    type: "conversion",
+    message: `Conversion ${describeConversion(c)} billed ${formatMoney(payout, c.currency)} (${status.toLowerCase()}; locked on ${lockAt.toISOString().slice(0, 10)})`,
+    data: { conversionId: c.id, payoutCents: payout },
+  };
+}
+
+/** What the affiliate's `converted` postback says of a billed conversion. */
+export function convertedPostback(c: Conversion) {
+  return {
+    conversionId: c.id,
+    key: c.id,
+    event: c.event,
+    earningCents: c.payoutCents - c.reversedPayoutCents - (c.feeCents - c.reversedFeeCents),
+    saleAmountCents: c.saleAmountCents,
+  };
 }
 
 /**
@@ -116,39 +172,10 @@ export async function chargeConversion(tx: Tx, conversion: Conversion, status: "
     where: { id: conversion.id },
     data: { status, billedAt: now, lockAt, journalEntryId: entryId, reasonCode: null, reason: null, approvedAt: status === "APPROVED" ? now : null },
   });
-  if (earning > 0) {
-    await tx.earning.createMany({
-      data: [
-        {
-          affiliateId: conversion.affiliateId,
-          kind: conversion.kind === "ACTION" ? "ACTION" : "SALE",
-          leadId: conversion.leadId,
-          saleId: conversion.saleId,
-          conversionId: conversion.id,
-          amountCents: earning,
-          currency: conversion.currency,
-          description: `Conversion ${what}`,
-          entryId,
-          availableAt: lockAt,
-        },
-      ],
-      skipDuplicates: true,
-    });
-  }
-  await recordLeadEvent(
-    tx,
-    conversion.leadId,
-    "conversion",
-    `Conversion ${what} billed ${formatMoney(payout, conversion.currency)} (${status.toLowerCase()}; locked on ${lockAt.toISOString().slice(0, 10)})`,
-    { conversionId: conversion.id, payoutCents: payout },
-  );
-  await queueAffiliatePostback(tx, conversion.leadId, "converted", {
-    conversionId: conversion.id,
-    key: conversion.id,
-    event: conversion.event,
-    earningCents: earning,
-    saleAmountCents: conversion.saleAmountCents,
-  });
+  const line = billedEarningLine(conversion, entryId, lockAt);
+  if (line.amountCents > 0) await tx.earning.createMany({ data: [line], skipDuplicates: true });
+  await tx.leadEvent.create({ data: billedTimelineLine(conversion, status, lockAt) });
+  await queueAffiliatePostback(tx, conversion.leadId, "converted", convertedPostback(conversion));
   return "billed";
 }
 
