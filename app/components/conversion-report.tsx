@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import type { ConversionReportRow } from "~/modules/conversions/conversion-reports.schema";
 import { formatMoney } from "~/utils/money";
 import { DataTable } from "./data-table";
 import { FieldError } from "./field";
@@ -8,30 +9,7 @@ import { FieldError } from "./field";
 // and its CSV link share one URL), then a table of groups and totals. Money is the viewer's:
 // payout for advertisers and admins, earnings for affiliates.
 
-export interface ReportRowView {
-  key: string | null;
-  label: string;
-  currency: string;
-  grossCount: number;
-  grossCents: number;
-  approvedCount: number;
-  approvedCents: number;
-  pendingCount: number;
-  pendingCents: number;
-  rejectedCount: number;
-  rejectedCents: number;
-  reversedCount: number;
-  reversedCents: number;
-  adjustmentsCount: number;
-  adjustmentsCents: number;
-  netCents: number;
-  paidCount: number;
-  approvalRate: number | null;
-  costPerActionCents: number | null;
-  salesCents: number | null;
-  salesCount: number;
-  roi: number | null;
-}
+export type ReportRowView = ConversionReportRow;
 
 export interface ReportView {
   group: string;

@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { DataTable } from "~/components/data-table";
-import { FormError, SubmitButton } from "~/components/field";
+import { SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
-import { EmptyState, PageHeader } from "~/components/portal-shell";
+import { EmptyState } from "~/components/portal-shell";
+import { RunNowHeader } from "~/components/run-now-header";
 import { StatusBadge } from "~/components/status-badge";
 import { listAffiliatePayoutStanding, requestPayoutRun, setPayoutHold } from "~/modules/payouts/payout-queries.server";
 import { formatMoney } from "~/utils/money";
@@ -48,22 +49,12 @@ export default function AdminPayouts() {
   const result = useActionData<typeof action>();
   return (
     <>
-      <PageHeader
+      <RunNowHeader
         title="Payouts"
         description="Affiliates are paid their available earnings through Stripe Connect on each run. Holds are written to the audit log."
-        actions={
-          <Form method="post">
-            <input type="hidden" name="intent" value="run" />
-            <SubmitButton>Run payouts now</SubmitButton>
-          </Form>
-        }
+        runLabel="Run payouts now"
+        result={result}
       />
-      {result?.notice ? (
-        <div className="alert alert-success" role="status">
-          {result.notice}
-        </div>
-      ) : null}
-      <FormError error={result?.formError ?? undefined} />
       <section className="card">
         <h2>Recent runs</h2>
         <DataTable

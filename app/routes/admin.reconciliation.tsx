@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { FormError, SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { Pager, withParam } from "~/components/pager";
-import { EmptyState, PageHeader } from "~/components/portal-shell";
+import { EmptyState } from "~/components/portal-shell";
+import { RunNowHeader } from "~/components/run-now-header";
 import { WatchFlagFigures } from "~/components/watch-flag";
 import { periodText } from "~/components/true-up-report";
 import { getReconciliationPage, requestConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
@@ -44,22 +44,12 @@ export default function AdminReconciliation() {
   const location = useLocation();
   return (
     <>
-      <PageHeader
+      <RunNowHeader
         title="Conversion reconciliation"
         description="Under-reporting flags with the figures behind them, conversions stuck in a state, and advertisers' true-ups waiting for approval. Runs daily; run it now to refresh."
-        actions={
-          <Form method="post">
-            <input type="hidden" name="intent" value="run" />
-            <SubmitButton>Run reconciliation now</SubmitButton>
-          </Form>
-        }
+        runLabel="Run reconciliation now"
+        result={result}
       />
-      {result?.notice ? (
-        <div className="alert alert-success" role="status">
-          {result.notice}
-        </div>
-      ) : null}
-      <FormError error={result?.formError ?? undefined} />
 
       <section className="card">
         <h2>True-ups awaiting approval</h2>

@@ -29,10 +29,9 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { prepareBenchServices } from "./bench-database";
 import { freePort } from "../stack/ports";
-import { createDatabase, databaseUrl, dropDatabase, migrate, startEmbeddedPostgres, tempClusterDir } from "../stack/postgres";
 import { spawnService, startWeb, startWorkers, type ServiceProcess } from "../stack/processes";
-import { ensureRedis } from "../stack/redis";
 import { repoRoot } from "../stack/paths";
 import { startEmulator } from "../stack/stripe";
 import { runCounted, type CountedResult, type CountedTarget } from "./load";
@@ -78,23 +77,7 @@ const SALE_AMOUNT = "20.00"; // 5% of it: $1.00 per sale
 
 async function main() {
   // ---- PostgreSQL, Redis, emulator -----------------------------------------------------------
-  let adminUrl = process.env.BENCH_DATABASE_URL;
-  if (!adminUrl) {
-    const dir = await tempClusterDir("leadex-bench-pg-");
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), persistent: false });
-    cleanups.push(() => pg.stop());
-    adminUrl = pg.adminUrl;
-  }
-  const dbName = `leadex_bench_${randomBytes(4).toString("hex")}`;
-  await createDatabase(adminUrl, dbName);
-  const admin = adminUrl;
-  cleanups.push(() => dropDatabase(admin, dbName));
-  const dbUrl = databaseUrl(adminUrl, dbName);
-  log(`PostgreSQL: ${process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : "embedded"}; migrating ${dbName}…`);
-  await migrate(dbUrl);
-  const redis = await ensureRedis();
-  cleanups.push(() => redis.stop());
+  const { dbUrl, redis } = await prepareBenchServices((undo) => cleanups.push(async () => void (await undo())), log);
 
   const webPort = await freePort();
   const appUrl = `http://127.0.0.1:${webPort}`;

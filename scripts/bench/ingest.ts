@@ -6,15 +6,13 @@
  * Options: --rates 250,500,1000,1500  --seconds 5  --concurrency 32  --workers
  * BENCH_DATABASE_URL: an admin-capable PostgreSQL URL (default: an embedded server in a temp folder).
  */
-import fs from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { freePort } from "../stack/ports";
-import { createDatabase, databaseUrl, dropDatabase, migrate, startEmbeddedPostgres, tempClusterDir } from "../stack/postgres";
 import { spawnService, startWeb, startWorkers, type ServiceProcess } from "../stack/processes";
-import { ensureRedis } from "../stack/redis";
 import { repoRoot } from "../stack/paths";
+import { prepareBenchServices } from "./bench-database";
 import { runPhase, runSaturation, type LoadTarget, type PhaseResult } from "./load";
 
 const { values: args } = parseArgs({
@@ -34,23 +32,7 @@ const cleanups: Array<() => Promise<void>> = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
-  let adminUrl = process.env.BENCH_DATABASE_URL;
-  if (!adminUrl) {
-    const dir = await tempClusterDir("leadex-bench-pg-");
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), persistent: false });
-    cleanups.push(() => pg.stop());
-    adminUrl = pg.adminUrl;
-  }
-  const dbName = `leadex_bench_${randomBytes(4).toString("hex")}`;
-  await createDatabase(adminUrl, dbName);
-  const admin = adminUrl;
-  cleanups.push(() => dropDatabase(admin, dbName));
-  const dbUrl = databaseUrl(adminUrl, dbName);
-  log(`PostgreSQL: ${process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : "embedded"}; migrating ${dbName}…`);
-  await migrate(dbUrl);
-  const redis = await ensureRedis();
-  cleanups.push(() => redis.stop());
+  const { dbUrl, redis } = await prepareBenchServices((undo) => cleanups.push(async () => void (await undo())), log);
 
   const env: Record<string, string> = {
     NODE_ENV: "production",

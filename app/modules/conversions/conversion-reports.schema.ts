@@ -96,3 +96,36 @@ export function reportGroupFor(role: Role, asked: ReportGroup | undefined): Repo
   const allowed = REPORT_GROUPS_BY_ROLE[role];
   return asked && allowed.includes(asked) ? asked : allowed[0];
 }
+
+/** One group of the report (or its totals row), as the module computes it and the portals show it. */
+export interface ConversionReportRow {
+  /** The group's key (an id, a sub-id value); null on the totals row. */
+  key: string | null;
+  label: string;
+  currency: string;
+  grossCount: number;
+  grossCents: number;
+  approvedCount: number;
+  approvedCents: number;
+  pendingCount: number;
+  pendingCents: number;
+  rejectedCount: number;
+  rejectedCents: number;
+  reversedCount: number;
+  reversedCents: number;
+  adjustmentsCount: number;
+  adjustmentsCents: number;
+  netCents: number;
+  /** Conversions billed and standing (not rejected, not reversed in full). */
+  paidCount: number;
+  /** approved ÷ decided, 0..1; null while none is decided. */
+  approvalRate: number | null;
+  /** net ÷ paid; null when nothing was paid. */
+  costPerActionCents: number | null;
+  /** Sales behind the net payout (reported amounts less refunds); null when none reported one. */
+  salesCents: number | null;
+  /** How many of the paid conversions reported a sale amount. */
+  salesCount: number;
+  /** (sales − net) ÷ net; null without sales or cost. */
+  roi: number | null;
+}

@@ -12,6 +12,7 @@ import {
   type ConversionReportQuery,
   type ReportGroup,
   type ReportPeriod,
+  type ConversionReportRow,
 } from "./conversion-reports.schema";
 
 // The conversion status report: conversions that occurred in a period, grouped by offer,
@@ -35,39 +36,9 @@ import {
 // where sales were reported), the cost per action (net ÷ conversions paid) and the ROI
 // ((sales − net) ÷ net).
 
-export type ReportMeasure = "payout" | "earning";
+export type { ConversionReportRow } from "./conversion-reports.schema";
 
-export interface ConversionReportRow {
-  /** The group's key (an id, a sub-id value); null on the totals row. */
-  key: string | null;
-  label: string;
-  currency: string;
-  grossCount: number;
-  grossCents: number;
-  approvedCount: number;
-  approvedCents: number;
-  pendingCount: number;
-  pendingCents: number;
-  rejectedCount: number;
-  rejectedCents: number;
-  reversedCount: number;
-  reversedCents: number;
-  adjustmentsCount: number;
-  adjustmentsCents: number;
-  netCents: number;
-  /** Conversions billed and standing (not rejected, not reversed in full). */
-  paidCount: number;
-  /** approved ÷ decided, 0..1; null while none is decided. */
-  approvalRate: number | null;
-  /** net ÷ paid; null when nothing was paid. */
-  costPerActionCents: number | null;
-  /** Sales behind the net payout (reported amounts less refunds); null when none reported one. */
-  salesCents: number | null;
-  /** How many of the paid conversions reported a sale amount. */
-  salesCount: number;
-  /** (sales − net) ÷ net; null without sales or cost. */
-  roi: number | null;
-}
+export type ReportMeasure = "payout" | "earning";
 
 export interface ConversionReport {
   group: ReportGroup;
