@@ -1,7 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { FormError, SubmitButton } from "~/components/field";
+import { SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
+import { ActionOutcome } from "~/components/run-now-header";
 import { PageHeader } from "~/components/portal-shell";
 import { TrueUpFacts, TrueUpRows, TrueUpSummaryCards, periodText } from "~/components/true-up-report";
 import { trueUpRowFilterSchema } from "~/modules/reconciliation/true-up.schema";
@@ -53,12 +54,7 @@ export default function AdminTrueUp() {
           </Link>
         }
       />
-      {result?.notice ? (
-        <div className="alert alert-success" role="status">
-          {result.notice}
-        </div>
-      ) : null}
-      <FormError error={result?.formError ?? undefined} />
+      <ActionOutcome result={result} />
       <TrueUpFacts
         trueUp={trueUp}
         extra={
