@@ -2,6 +2,8 @@ import type { Env } from "~/utils/env.server";
 import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
+import { runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server";
+import { refreshReturnRates } from "~/modules/disputes/return-rates.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
 
@@ -29,5 +31,13 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "conversion-reconciliation": {
     schedule: (env) => ({ cron: env.CONVERSION_RECONCILIATION_CRON }),
     run: (runKey) => runConversionReconciliation(runKey),
+  },
+  "dispute-deadlines": {
+    schedule: (env) => ({ every: env.DISPUTE_DEADLINES_EVERY_MS }),
+    run: () => runDisputeDeadlines(),
+  },
+  "return-rates": {
+    schedule: (env) => ({ cron: env.RETURN_RATES_CRON }),
+    run: () => refreshReturnRates(),
   },
 };

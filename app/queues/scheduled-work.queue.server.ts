@@ -4,7 +4,14 @@ import { getQueue } from "./queue.server";
 // Work that runs on a schedule (workers/schedules.ts says what and when) or on demand by an admin.
 export const SCHEDULED_WORK_QUEUE = "scheduled-work";
 
-export const SCHEDULED_TASKS = ["release-earnings", "payout-run", "conversion-upkeep", "conversion-reconciliation"] as const;
+export const SCHEDULED_TASKS = [
+  "release-earnings",
+  "payout-run",
+  "conversion-upkeep",
+  "conversion-reconciliation",
+  "dispute-deadlines",
+  "return-rates",
+] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 
 export const scheduledWorkPayloadSchema = z.object({

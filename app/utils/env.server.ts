@@ -64,6 +64,14 @@ export const envSchema = z.object({
     .default("0 9 * * 1"),
   // The smallest available balance a payout run pays (cents).
   PAYOUT_MINIMUM_CENTS: z.coerce.number().int().min(1).default(5000),
+  // Returns and disputes: how long the other side has to answer (hours), and how often the
+  // deadline job runs; when every company's approved-return rate is recomputed (cron, UTC).
+  DISPUTE_RESPONSE_HOURS: z.coerce.number().int().min(1).default(72),
+  DISPUTE_DEADLINES_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  RETURN_RATES_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "RETURN_RATES_CRON must be a cron expression like '15 3 * * *'")
+    .default("15 3 * * *"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -34,7 +34,11 @@ export type Permission =
   | "write:conversion:own"
   | "read:conversion:own"
   | "read:conversion:any"
-  | "write:conversion:any";
+  | "write:conversion:any"
+  | "write:dispute:own"
+  | "read:dispute:own"
+  | "read:dispute:any"
+  | "write:dispute:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -50,6 +54,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:suppression:own",
     "write:conversion:own",
     "read:conversion:own",
+    "write:dispute:own",
+    "read:dispute:own",
   ]),
   AFFILIATE: new Set<Permission>([
     "write:offer:own",
@@ -62,6 +68,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:delivery:own",
     "write:delivery:own",
     "read:conversion:own",
+    "write:dispute:own",
+    "read:dispute:own",
   ]),
   ADMIN: new Set<Permission>([
     "read:marketplace",
@@ -73,6 +81,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:payout:any",
     "read:conversion:any",
     "write:conversion:any",
+    "read:dispute:any",
+    "write:dispute:any",
   ]),
 };
 

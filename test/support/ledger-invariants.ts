@@ -43,6 +43,17 @@ export async function expectLedgerInvariants(): Promise<void> {
   expect(await prisma.journalEntry.count({ where: { kind: "LEAD_SALE" } })).toBe(charged.length);
   const earningLines = await prisma.earning.groupBy({ by: ["saleId"], where: { kind: "LEAD_SALE" }, _count: true });
   for (const line of earningLines) expect(line._count, `sale ${line.saleId} has one earning line`).toBe(1);
+  // One entry per approved return (its reversal, or its credit at the platform's cost); none for any other outcome.
+  const returns = await prisma.dispute.findMany({
+    where: { kind: "LEAD_RETURN", journalEntryId: { not: null } },
+    select: { status: true, journalEntryId: true },
+  });
+  expect(
+    returns.every((r) => r.status === "APPROVED"),
+    "only approved returns moved money",
+  ).toBe(true);
+  expect(new Set(returns.map((r) => r.journalEntryId)).size).toBe(returns.length);
+  expect(await prisma.dispute.count({ where: { kind: "LEAD_RETURN", status: "APPROVED", journalEntryId: null } }), "every approved return moved money").toBe(0);
   const payouts = await prisma.payout.findMany({ where: { journalEntryId: { not: null } }, select: { journalEntryId: true } });
   expect(await prisma.journalEntry.count({ where: { kind: "PAYOUT" } })).toBe(payouts.length);
 }

@@ -31,8 +31,20 @@ export interface ConversionPostback {
   saleAmountCents: number | null;
 }
 
+/** A firing's own reason and key when the lead's are not the ones to send (a return: its reason code, once per sale). */
+export interface PostbackOccasion {
+  reason: string;
+  key: string;
+}
+
 /** Queues the affiliate's postback for a lead event, if it set a postback URL and chose this event. */
-export async function queueAffiliatePostback(tx: Tx, leadId: string, event: AffiliatePostbackEvent, conversion?: ConversionPostback) {
+export async function queueAffiliatePostback(
+  tx: Tx,
+  leadId: string,
+  event: AffiliatePostbackEvent,
+  conversion?: ConversionPostback,
+  occasion?: PostbackOccasion,
+) {
   const lead = await tx.lead.findUniqueOrThrow({
     where: { id: leadId },
     include: { affiliate: { select: { postbackUrl: true, postbackEvents: true } }, offer: { select: { currency: true } } },
@@ -51,7 +63,7 @@ export async function queueAffiliatePostback(tx: Tx, leadId: string, event: Affi
     s5: subId("s5"),
     status: lead.status.toLowerCase(),
     payout: centsToDecimal(conversion ? conversion.earningCents : await affiliateEarningCents(tx, lead, lead.offer.currency)),
-    reason: lead.reasons.join(","),
+    reason: occasion?.reason ?? lead.reasons.join(","),
     event,
     offer_id: lead.offerId,
     conversion_event: conversion ? (conversion.event ?? "sale") : "",
@@ -64,7 +76,7 @@ export async function queueAffiliatePostback(tx: Tx, leadId: string, event: Affi
     leadId: lead.id,
     orderId: null,
     event,
-    dedupeKey: conversion ? `postback:${lead.id}:${event}:${conversion.key}` : `postback:${lead.id}:${event}`,
+    dedupeKey: conversion || occasion ? `postback:${lead.id}:${event}:${conversion?.key ?? occasion!.key}` : `postback:${lead.id}:${event}`,
     method: "GET",
     url,
     body: null,

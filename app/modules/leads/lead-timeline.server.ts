@@ -19,7 +19,8 @@ export type LeadEventType =
   | "postback"
   | "sale-reversed"
   | "earning"
-  | "conversion";
+  | "conversion"
+  | "dispute";
 
 /** Writes one step of the lead's life on its timeline (inside the transaction that made it happen). */
 export async function recordLeadEvent(tx: Tx, leadId: string, type: LeadEventType, message: string, data?: Prisma.InputJsonValue) {

@@ -29,6 +29,8 @@ export interface AccountSpec {
 export const ledgerAccounts = {
   stripeCash: (currency: string): AccountSpec => ({ code: `platform:stripe-cash:${currency}`, type: "ASSET", companyId: null, currency }),
   platformFees: (currency: string): AccountSpec => ({ code: `platform:fees:${currency}`, type: "REVENUE", companyId: null, currency }),
+  /** Returns an admin approved at the platform's cost: what the affiliate kept. */
+  platformReturnCosts: (currency: string): AccountSpec => ({ code: `platform:return-costs:${currency}`, type: "EXPENSE", companyId: null, currency }),
   advertiserWallet: (companyId: string, currency: string): AccountSpec => ({
     code: `advertiser:${companyId}:wallet:${currency}`,
     type: "LIABILITY",

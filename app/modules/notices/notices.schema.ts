@@ -9,5 +9,14 @@ export const accountLockedNoticeSchema = z.object({
   clientAddress: z.string(),
 });
 
-export const noticeSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema })]);
+/** A step of a return or dispute the user's company is party to (modules/disputes). */
+export const disputeNoticeSchema = z.object({
+  disputeId: z.string(),
+  message: z.string(),
+});
+
+export const noticeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema }),
+  z.object({ kind: z.literal("DISPUTE"), data: disputeNoticeSchema }),
+]);
 export type Notice = z.infer<typeof noticeSchema>;

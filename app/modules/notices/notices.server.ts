@@ -42,5 +42,7 @@ export function noticeText(notice: Notice): string {
         `from ${clientAddress}. If this wasn't you, change your password.`
       );
     }
+    case "DISPUTE":
+      return notice.data.message;
   }
 }
