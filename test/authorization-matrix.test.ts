@@ -50,6 +50,9 @@ interface World {
   payoutId: string;
   noticeId: string;
   trueUpId: string;
+  /** A return of the first lead by the first advertiser, awaiting the first affiliate's answer, with an evidence file. */
+  disputeId: string;
+  evidenceId: string;
   leadId: string;
   leadEmail: string;
   offerId: string;
@@ -171,6 +174,10 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/admin.true-ups.$trueUpId": {
     GET: adminOnly(200),
     POST: { "approve the first advertiser's true-up": { form: () => ({ intent: "approve" }), answers: adminOnly(200) } },
+  },
+  // Evidence of a dispute: its two parties and admins download it; anyone else is told it does not exist.
+  "routes/disputes.$disputeId.evidence.$evidenceId": {
+    GET: { visitor: LOGIN, affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404, admin: 200 },
   },
   // A notice belongs to one user: anyone else is told it does not exist.
   "routes/notices.$noticeId.dismiss": {
@@ -422,7 +429,9 @@ function fillParams(url: string, world: World): string {
     .replace(":conversionId", encodeURIComponent(world.conversionId))
     .replace(":uploadId", encodeURIComponent(world.uploadId))
     .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId))
-    .replace(":trueUpId", encodeURIComponent(world.trueUpId));
+    .replace(":trueUpId", encodeURIComponent(world.trueUpId))
+    .replace(":disputeId", encodeURIComponent(world.disputeId))
+    .replace(":evidenceId", encodeURIComponent(world.evidenceId));
 }
 
 async function ask(route: RouteModule, role: Role, world: World, method: "GET" | "POST", form?: Record<string, string>, ownSession = false): Promise<Got> {
@@ -536,7 +545,29 @@ beforeAll(async () => {
     },
   });
   const upload = await prisma.conversionUpload.create({ data: { advertiserId: advertiser.actor.companyId, fileName: "matrix.csv", status: "DONE" } });
+  const dispute = await prisma.dispute.create({
+    data: {
+      kind: "LEAD_RETURN",
+      key: `return:${sale.id}`,
+      leadId,
+      saleId: sale.id,
+      orderId: order.id,
+      offerId: offer.id,
+      advertiserId: advertiser.actor.companyId,
+      affiliateId: affiliate.actor.companyId,
+      openedByRole: "ADVERTISER",
+      reasonCode: "wrong_person",
+      finding: { verdict: "unknown", summary: "matrix", facts: [] },
+      responseDueAt: new Date(Date.now() + 3 * 86_400_000),
+      evidence: {
+        create: { side: "opener", text: "call log", fileName: "call-log.txt", contentType: "text/plain", sizeBytes: 4, content: Buffer.from("ring") },
+      },
+    },
+    include: { evidence: true },
+  });
   world = {
+    disputeId: dispute.id,
+    evidenceId: dispute.evidence[0].id,
     affiliateId: affiliate.actor.companyId,
     payoutId: (await prisma.payout.create({ data: { affiliateId: affiliate.actor.companyId, amountCents: 5_000, currency: "usd", status: "PAID" } })).id,
     noticeId: (

@@ -1,5 +1,6 @@
 import { prisma, type Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
+import { can, type Actor } from "~/utils/permissions.server";
 import type { EvidenceInput } from "./disputes.schema";
 
 export type EvidenceSide = "opener" | "respondent" | "admin";
@@ -36,10 +37,18 @@ export const evidenceSummarySelect = {
   createdAt: true,
 } as const;
 
-/** One evidence file's bytes, for a download route that has already checked the caller may see the dispute. */
-export async function evidenceFile(disputeId: string, evidenceId: string) {
+/** Whether the actor may see this dispute: its two parties and admins. */
+export function disputeVisibleTo(actor: Actor) {
+  if (can(actor, "read:dispute:any")) return {};
+  if (actor.role === "ADVERTISER") return { advertiserId: actor.companyId };
+  if (actor.role === "AFFILIATE") return { affiliateId: actor.companyId };
+  return { id: "" };
+}
+
+/** One evidence file's bytes, for the dispute's parties and admins (404 for anyone else). */
+export async function evidenceFile(actor: Actor, disputeId: string, evidenceId: string) {
   const row = await prisma.disputeEvidence.findFirst({
-    where: { id: evidenceId, disputeId, content: { not: null } },
+    where: { id: evidenceId, disputeId, content: { not: null }, dispute: disputeVisibleTo(actor) },
     select: { fileName: true, contentType: true, content: true },
   });
   if (!row?.content) throw new NotFoundError("Evidence file");
