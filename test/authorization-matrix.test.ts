@@ -179,6 +179,23 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/disputes.$disputeId.evidence.$evidenceId": {
     GET: { visitor: LOGIN, affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404, admin: 200 },
   },
+  // Everyone signed in may dismiss their own notices, and only theirs.
+  "routes/notices.dismiss-all": {
+    GET: all(405),
+    POST: {
+      "dismiss all of one's notices": {
+        form: () => ({}),
+        answers: {
+          visitor: LOGIN,
+          affiliate: "302 /affiliate",
+          otherAffiliate: "302 /affiliate",
+          advertiser: "302 /advertiser",
+          otherAdvertiser: "302 /advertiser",
+          admin: "302 /admin",
+        },
+      },
+    },
+  },
   // A notice belongs to one user: anyone else is told it does not exist.
   "routes/notices.$noticeId.dismiss": {
     GET: all(405),
