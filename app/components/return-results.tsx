@@ -8,8 +8,7 @@ export function ReturnResults({ results, indexLabel }: { results: readonly Retur
   return (
     <section className="card" aria-labelledby="return-results-title">
       <h2 id="return-results-title">
-        {created} of {results.length} {results.length === 1 ? "return" : "returns"} asked
-        {results.length - created > 0 ? `, ${results.length - created} refused` : ""}
+        {`${created} of ${results.length} ${results.length === 1 ? "return" : "returns"} asked${results.length - created > 0 ? `, ${results.length - created} refused` : ""}`}
       </h2>
       <DataTable
         rows={results}

@@ -55,6 +55,17 @@ export const returnApiQuerySchema = z.object({
 });
 export type ReturnApiQuery = z.infer<typeof returnApiQuerySchema>;
 
+/** Every code a refused return answers with (besides invalid_fields, forbidden, not_found), and its HTTP status. */
+export const RETURN_REFUSALS = {
+  reason_not_returnable: 422,
+  lead_not_bought: 404,
+  not_returnable_pricing: 409,
+  return_exists: 409,
+  return_window_closed: 422,
+  return_cap_reached: 422,
+} as const;
+export type ReturnRefusalCode = keyof typeof RETURN_REFUSALS;
+
 /** One return's result in a bulk request, a selection or a CSV upload. */
 export interface ReturnAttempt {
   /** The item's place: its index in the API list, or its row in the CSV (the header is row 1). */
