@@ -58,7 +58,8 @@ export const API_ERROR_CODES = [
   "rate_limited",
   ...Object.values(TOKEN_REFUSALS),
   ...CONVERSION_REFUSAL_CODES.filter((code) => code !== "invalid_fields"),
-  ...RETURN_REFUSAL_CODES,
+  // lead_not_bought is a conversion's refusal too (403 there: the lead is another's; 404 for a return).
+  ...RETURN_REFUSAL_CODES.filter((code) => !(CONVERSION_REFUSAL_CODES as string[]).includes(code)),
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
