@@ -281,8 +281,26 @@ const MATRIX: Record<string, RouteRow> = {
       "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(200, 404) },
     },
   },
-  "routes/advertiser.leads._index": { GET: advertisersOnly(200) },
-  "routes/advertiser.leads.$leadId": { GET: advertisersOnly(200, 404) },
+  // Returns (the buyer's): the first lead already has a return ($disputeId), so asking again is a 409
+  // for its buyer and "not found" for anyone else; the seller, not the buyer, answers a return.
+  "routes/advertiser.leads._index": {
+    GET: advertisersOnly(200),
+    POST: { "return selected without a selection": { form: () => ({ reason: "duplicate" }), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.leads.$leadId": {
+    GET: advertisersOnly(200, 404),
+    POST: { "return the first lead again": { form: () => ({ reason: "wrong_person" }), answers: advertisersOnly(409, 404) } },
+  },
+  "routes/advertiser.returns._index": {
+    GET: advertisersOnly(200),
+    POST: { "a returns CSV upload without a file": { form: () => ({}), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.returns[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.returns.template[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.disputes.$disputeId": {
+    GET: advertisersOnly(200, 404),
+    POST: { "accept the first advertiser's own return": { form: () => ({ response: "accept" }), answers: advertisersOnly(403, 404) } },
+  },
   "routes/advertiser.leads[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.marketplace._index": { GET: advertisersOnly(200) },
   // A published offer is on the marketplace for every advertiser.
@@ -383,6 +401,16 @@ const MATRIX: Record<string, RouteRow> = {
     },
   },
   "routes/api.v1.conversions.true-ups.$trueUpId": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.returns": {
+    GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 200 }),
+    POST: {
+      "a return of the first lead": {
+        form: (w) => ({ lead_id: w.leadId, reason: "wrong_person" }),
+        answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 409, otherAdvertiser: 404 }),
+      },
+    },
+  },
+  "routes/api.v1.returns.$returnId": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
   "routes/api.v1.ping": {
     GET: all(405),
     POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },
@@ -448,6 +476,7 @@ function fillParams(url: string, world: World): string {
     .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId))
     .replace(":trueUpId", encodeURIComponent(world.trueUpId))
     .replace(":disputeId", encodeURIComponent(world.disputeId))
+    .replace(":returnId", encodeURIComponent(world.disputeId))
     .replace(":evidenceId", encodeURIComponent(world.evidenceId));
 }
 
