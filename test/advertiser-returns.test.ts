@@ -129,7 +129,7 @@ describe("the returns API", () => {
     const other = await makeAdvertiser();
     const notBought = await api(other.apiKey, "/api/v1/returns", { lead_id: leads[0].id, reason: "wrong_person" });
     expect(notBought.status).toBe(404);
-    expect(notBought.body.error).toMatchObject({ code: "lead_not_bought", fields: { lead_id: expect.any(String) } });
+    expect(notBought.body.error).toMatchObject({ code: "unknown_lead", fields: { lead_id: expect.any(String) } });
 
     const affiliateKey = await api(affiliate.apiKey, "/api/v1/returns", { lead_id: leads[0].id, reason: "wrong_person" });
     expect(affiliateKey.status).toBe(403);
@@ -184,7 +184,7 @@ describe("the returns API", () => {
       [0, "created", "awaiting_response"],
       [1, "created", "approved"],
       [2, "refused", "return_exists"],
-      [3, "refused", "lead_not_bought"],
+      [3, "refused", "unknown_lead"],
       [4, "refused", "reason_not_returnable"],
       [5, "refused", "invalid_fields"],
     ]);

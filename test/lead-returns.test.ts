@@ -199,7 +199,7 @@ describe("lead returns", () => {
 
     // Another advertiser cannot return it (nor learn it exists); an affiliate cannot return at all.
     const other = await makeAdvertiser();
-    expect(await refusal(openReturn(other.actor, { lead_id: leads[0].id, reason: "wrong_person" }))).toMatchObject({ code: "lead_not_bought", status: 404 });
+    expect(await refusal(openReturn(other.actor, { lead_id: leads[0].id, reason: "wrong_person" }))).toMatchObject({ code: "unknown_lead", status: 404 });
 
     // Window: bought 8 days ago on a 7-day window.
     const soldAt = new Date(Date.now() - 8 * DAY);

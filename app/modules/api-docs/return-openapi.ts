@@ -35,7 +35,7 @@ export function returnPaths({ ref, json, errorAnswer, rateLimited }: Helpers) {
           "400": errorAnswer("malformed_body"),
           "401": errorAnswer("unauthorized"),
           "403": errorAnswer("forbidden: not an advertiser key"),
-          "404": errorAnswer("lead_not_bought: not a lead this advertiser bought"),
+          "404": errorAnswer("unknown_lead: no such lead among those this advertiser bought"),
           "405": errorAnswer("method_not_allowed"),
           "409": errorAnswer("return_exists (error.existing_return_id names it), or not_returnable_pricing: bought on CPA/CPS terms"),
           "413": errorAnswer("payload_too_large: over 4 MiB"),

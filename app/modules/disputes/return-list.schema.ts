@@ -58,7 +58,7 @@ export type ReturnApiQuery = z.infer<typeof returnApiQuerySchema>;
 /** Every code a refused return answers with (besides invalid_fields, forbidden, not_found), and its HTTP status. */
 export const RETURN_REFUSALS = {
   reason_not_returnable: 422,
-  lead_not_bought: 404,
+  unknown_lead: 404,
   not_returnable_pricing: 409,
   return_exists: 409,
   return_window_closed: 422,
