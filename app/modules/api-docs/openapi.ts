@@ -5,6 +5,7 @@ import { postbackEnvelopeSchema } from "~/modules/leads/leads.schema";
 import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/ping-post/ping-post.schema";
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
 import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
+import { DISPUTE_SCHEMAS, disputePaths } from "./dispute-openapi";
 import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
 
 // The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json; prose in docs/api.md).
@@ -364,6 +365,7 @@ function buildOpenApiDocument() {
         },
       },
       ...trueUpPaths({ ref, json, errorAnswer, rateLimited }),
+      ...disputePaths({ ref, json, errorAnswer, rateLimited }),
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApiDocument",
@@ -655,6 +657,7 @@ function buildOpenApiDocument() {
           },
         },
         ...TRUE_UP_SCHEMAS,
+        ...DISPUTE_SCHEMAS,
         BoughtLeadsPage: {
           type: "object",
           required: ["leads", "next", "next_url", "has_more"],

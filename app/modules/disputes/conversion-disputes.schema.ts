@@ -2,6 +2,8 @@ import { z } from "zod";
 import { amountSchema, dateSchema, optionalText } from "~/modules/conversions/conversions.schema";
 import {
   CONVERSION_DISPUTE_REASON_CODES,
+  DISPUTE_KINDS,
+  DISPUTE_STATUSES,
   INQUIRY_REASON_CODES,
   evidenceSchema,
   type ConversionDisputeReasonCode,
@@ -119,3 +121,34 @@ export interface InquiryCsvRowResult {
   disputeId: string | null;
 }
 export type InquiryCsvResult = { ok: true; rows: InquiryCsvRowResult[] } | { ok: false; message: string };
+
+/** A party's list of disputes, as the URL (portal) or query string (API) says. */
+export const partyDisputeFilterSchema = z.object({
+  status: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(DISPUTE_STATUSES, { message: `One of ${DISPUTE_STATUSES.map((s) => s.toLowerCase()).join(", ")}` }))
+    .optional()
+    .catch(undefined),
+  kind: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(DISPUTE_KINDS, { message: `One of ${DISPUTE_KINDS.map((s) => s.toLowerCase()).join(", ")}` }))
+    .optional()
+    .catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  cursor: z.string().trim().max(200).optional(),
+});
+export type PartyDisputeFilter = z.output<typeof partyDisputeFilterSchema>;
+
+/** The filter from a query string; empty values are no filter. */
+export function partyDisputeFilterOf(query: URLSearchParams): PartyDisputeFilter {
+  return partyDisputeFilterSchema.parse({
+    status: query.get("status") || undefined,
+    kind: query.get("kind") || undefined,
+    page: query.get("page") || undefined,
+    cursor: query.get("cursor") || undefined,
+  });
+}
