@@ -277,11 +277,11 @@ async function inquiryFinding(reason: InquiryReasonCode, { sale, conversion }: I
       ? "No conversion was tracked on this lead"
       : `Tracked on this lead: ${tracked.map((c) => `${describeConversion(c)} on ${day(c.occurredAt)}, ${c.status.toLowerCase()}`).join("; ")}`,
   );
-  let price: string | null = null;
   try {
     const priced = priceOnTerms(terms, claim.event, claim.sale_amount_cents);
-    price = `On the offer's terms the claim pays ${formatMoney(priced.payoutCents, claim.currency)} (the seller's share ${formatMoney(priced.earningCents, claim.currency)})`;
-    facts.push(price);
+    facts.push(
+      `On the offer's terms the claim pays ${formatMoney(priced.payoutCents, claim.currency)} (the seller's share ${formatMoney(priced.earningCents, claim.currency)})`,
+    );
   } catch (error) {
     if (!isDomainError(error)) throw error;
   }
