@@ -339,6 +339,20 @@ const MATRIX: Record<string, RouteRow> = {
       "revoke the first affiliate's key": { form: (w) => ({ intent: "revoke", id: w.affiliateSpareKeyId }), answers: affiliatesOnly(200, 404) },
     },
   },
+  "routes/affiliate.disputes._index": { GET: affiliatesOnly(200) },
+  "routes/affiliate.disputes.$disputeId": {
+    GET: affiliatesOnly(200, 404),
+    POST: {
+      "contest the first affiliate's return without a note": {
+        form: () => ({ intent: "answer", response: "contest" }),
+        answers: affiliatesOnly(422, 404),
+      },
+    },
+  },
+  "routes/affiliate.inquiries.new": {
+    GET: affiliatesOnly(200),
+    POST: { "an inquiry without a lead": { form: () => ({ intent: "inquiry", reason: "missing" }), answers: affiliatesOnly(422) } },
+  },
   "routes/affiliate.leads": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions[.]csv": { GET: affiliatesOnly(200) },
@@ -410,7 +424,48 @@ const MATRIX: Record<string, RouteRow> = {
       },
     },
   },
+  // Conversion inquiries and disputes, and a dispute's answer (h-inquiries). The first lead was sold
+  // on CPL terms: its seller is told no inquiry is possible (409); the first advertiser's locked
+  // conversion was never billed (409). The matrix's dispute is the first advertiser's return of the
+  // first lead: the seller answers it, the buyer withdraws it (the last change to it).
+  "routes/api.v1.conversion-inquiries": {
+    GET: api({ affiliate: 200, otherAffiliate: 200, advertiser: 200, otherAdvertiser: 200 }),
+    POST: {
+      "an inquiry on the first lead": {
+        form: (w) => ({ lead_id: w.leadId, reason: "missing", event: "funded", occurred_at: new Date().toISOString() }),
+        answers: api({ affiliate: 409, otherAffiliate: 404, advertiser: 403, otherAdvertiser: 403 }),
+      },
+    },
+  },
+  "routes/api.v1.conversion-disputes": {
+    GET: all(405),
+    POST: {
+      "a dispute of the first advertiser's conversion": {
+        form: (w) => ({ conversion_id: w.conversionId, reason: "refunded" }),
+        answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 409, otherAdvertiser: 404 }),
+      },
+    },
+  },
   "routes/api.v1.returns.$returnId": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.disputes.$disputeId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.disputes.$disputeId.response": {
+    GET: all(405),
+    POST: {
+      "a contest without a note": {
+        form: () => ({ response: "contest" }),
+        answers: api({ affiliate: 422, otherAffiliate: 404, advertiser: 403, otherAdvertiser: 404 }),
+      },
+    },
+  },
+  "routes/api.v1.disputes.$disputeId.withdraw": {
+    GET: all(405),
+    POST: {
+      "withdraw the first advertiser's return": {
+        form: () => ({}),
+        answers: api({ affiliate: 403, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }),
+      },
+    },
+  },
   "routes/api.v1.ping": {
     GET: all(405),
     POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },

@@ -7,6 +7,8 @@ export interface NavItem {
   label: string;
   /** Match only this exact path (for index pages). */
   end?: boolean;
+  /** Things waiting there for the user (disputes to answer): shown beside the label when more than 0. */
+  count?: number;
 }
 
 /** The frame of a signed-in portal: brand, section nav, who is signed in, log out. */
@@ -32,6 +34,11 @@ export function PortalShell({
             {nav.map((item) => (
               <NavLink key={item.to} to={item.to} end={item.end} prefetch="intent">
                 {item.label}
+                {item.count ? (
+                  <span className="badge badge-warning nav-count" aria-label={`${item.count} waiting for you`}>
+                    {item.count}
+                  </span>
+                ) : null}
               </NavLink>
             ))}
           </nav>

@@ -6,6 +6,7 @@ import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/pi
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
 import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
 import { RETURN_REFUSAL_CODES, RETURN_SCHEMAS, returnPaths } from "./return-openapi";
+import { DISPUTE_SCHEMAS, disputePaths } from "./dispute-openapi";
 import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
 
 // The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json; prose in docs/api.md).
@@ -368,6 +369,7 @@ function buildOpenApiDocument() {
       },
       ...trueUpPaths({ ref, json, errorAnswer, rateLimited }),
       ...returnPaths({ ref, json, errorAnswer, rateLimited }),
+      ...disputePaths({ ref, json, errorAnswer, rateLimited }),
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApiDocument",
@@ -661,6 +663,7 @@ function buildOpenApiDocument() {
         },
         ...TRUE_UP_SCHEMAS,
         ...RETURN_SCHEMAS,
+        ...DISPUTE_SCHEMAS,
         BoughtLeadsPage: {
           type: "object",
           required: ["leads", "next", "next_url", "has_more"],
