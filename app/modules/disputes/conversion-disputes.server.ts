@@ -13,7 +13,7 @@ import {
 } from "./conversion-disputes.schema";
 import { DisputeRefusedError } from "./dispute-errors";
 import { addEvidence } from "./dispute-evidence.server";
-import { approvalStep, approvedColumns, day, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
+import { approvalStep, approvalWords, approvedColumns, day, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
 import { recordDisputeStep } from "./dispute-steps.server";
 import type { ConversionDisputeReasonCode, Finding } from "./disputes.schema";
 import type { ApprovalContext } from "./lead-returns.server";
@@ -187,12 +187,7 @@ export async function approveConversionDispute(tx: Tx, dispute: Dispute, ctx: Ap
     moneyWords = `${formatMoney(-adjustment.payoutDeltaCents, conversion.currency)} back to the buyer${part !== null ? ` for ${formatMoney(part, conversion.currency)} of the sale` : ""}; the seller's earning is reversed`;
   }
   const approved = await tx.dispute.update({ where: { id: dispute.id }, data: { ...approvedColumns(ctx), journalEntryId } });
-  const how = {
-    EVIDENCE: `Approved by the platform's evidence: ${ctx.reason}`,
-    RESPONDENT: "The seller accepted it",
-    DEADLINE: "The seller did not answer before the deadline",
-    ADMIN: `Approved by an admin: ${ctx.reason}`,
-  }[ctx.resolvedBy];
+  const how = approvalWords(ctx, "seller");
   const lead = await tx.lead.findUniqueOrThrow({ where: { id: dispute.leadId }, select: { externalId: true } });
   await recordDisputeStep(tx, dispute, approvalStep(ctx), {
     actorId: ctx.actorId,

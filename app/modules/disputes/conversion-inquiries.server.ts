@@ -1,3 +1,4 @@
+import { formatUtcMinute } from "~/utils/duration";
 import type { Conversion, Dispute, LeadSale } from "~/generated/prisma/client";
 import { chargeConversion } from "~/modules/conversions/conversion-billing.server";
 import { reinstateRejectedConversion } from "~/modules/conversions/conversion-decisions.server";
@@ -20,7 +21,7 @@ import {
 } from "./conversion-disputes.schema";
 import { DisputeRefusedError } from "./dispute-errors";
 import { addEvidence } from "./dispute-evidence.server";
-import { approvalStep, approvedColumns, day, DAY_MS, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
+import { approvalStep, approvalWords, approvedColumns, day, DAY_MS, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
 import { recordDisputeStep } from "./dispute-steps.server";
 import type { Finding } from "./disputes.schema";
 import type { InquiryReasonCode } from "./disputes.schema";
@@ -110,11 +111,11 @@ export async function openInquiry(actor: Actor, record: Record<string, unknown>,
       });
       await recordDisputeStep(tx, dispute, "awaiting_response", {
         actorId: null,
-        message: `The buyer has until ${responseDueAt.toISOString()} to confirm or decline it`,
+        message: `The buyer has until ${formatUtcMinute(responseDueAt)} to confirm or decline it`,
         tell: {
           advertiser:
             `An affiliate asks about a conversion on lead ${lead.id}: ${label}, ${describeClaim(claim)}. ` +
-            `Confirm it (it is recorded and billed) or decline it with a reason by ${responseDueAt.toISOString()}; with no answer by then an admin decides.`,
+            `Confirm it (it is recorded and billed) or decline it with a reason by ${formatUtcMinute(responseDueAt)}; with no answer by then an admin decides.`,
         },
       });
       return dispute;
@@ -371,7 +372,7 @@ export async function approveConversionInquiry(tx: Tx, dispute: Dispute, ctx: Ap
     where: { id: dispute.id },
     data: { ...approvedColumns(ctx), conversionId: conversion.id, journalEntryId },
   });
-  const how = ctx.resolvedBy === "ADMIN" ? `Approved by an admin: ${ctx.reason}` : "The buyer confirmed it";
+  const how = approvalWords(ctx, "buyer");
   const lead = await tx.lead.findUniqueOrThrow({ where: { id: dispute.leadId }, select: { externalId: true } });
   await recordDisputeStep(tx, dispute, approvalStep(ctx), {
     actorId: ctx.actorId,

@@ -2,7 +2,7 @@ import { getEnv } from "~/utils/env.server";
 import type { DisputeStep } from "./dispute-steps.server";
 import type { ApprovalContext } from "./lead-returns.server";
 
-// Small pieces the conversion inquiries and conversion disputes share with each other.
+// Small pieces every kind of dispute shares: deadlines, the approval's columns, step and words.
 
 const HOUR_MS = 3_600_000;
 
@@ -33,6 +33,21 @@ export function approvedColumns(ctx: ApprovalContext) {
     decisionReason: ctx.reason,
     responseDueAt: null,
   };
+}
+
+/** How an approval came about, in the words both sides read ("The seller accepted it"). */
+export function approvalWords(ctx: ApprovalContext, respondent: "seller" | "buyer"): string {
+  const reason = ctx.reason.replace(/[.\s]+$/, "");
+  switch (ctx.resolvedBy) {
+    case "EVIDENCE":
+      return `Approved by the platform's evidence: ${reason}`;
+    case "RESPONDENT":
+      return `The ${respondent} ${respondent === "buyer" ? "confirmed" : "accepted"} it`;
+    case "DEADLINE":
+      return `The ${respondent} did not answer before the deadline`;
+    case "ADMIN":
+      return `Approved by an admin: ${reason}`;
+  }
 }
 
 export const DAY_MS = 86_400_000;

@@ -5,12 +5,13 @@ import { reverseLeadSale } from "~/modules/earnings/earnings.server";
 import { ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
 import { advertiserScope } from "~/modules/quality/suppression.server";
 import { prisma, type Tx } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
 import { ValidationError, zodFieldErrors } from "~/utils/errors";
+import { formatUtcMinute } from "~/utils/duration";
 import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { DisputeRefusedError } from "./dispute-errors";
 import { addEvidence } from "./dispute-evidence.server";
+import { approvalStep, approvalWords, approvedColumns, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
 import { recordDisputeStep } from "./dispute-steps.server";
 import {
   NOT_RETURNABLE_REASONS,
@@ -28,8 +29,6 @@ import { returnDeadline } from "./return-window";
 // Lead returns (advertiser → affiliate → admin). A request is checked (reason, the buyer's own CPL
 // sale, window, cap), then judged by the platform's own evidence: proven claims are approved at
 // once; the rest wait for the affiliate, who accepts or contests (dispute-decisions.server.ts).
-
-const HOUR_MS = 3_600_000;
 
 export const returnKey = (saleId: string) => `return:${saleId}`;
 
@@ -154,15 +153,15 @@ export async function openReturn(actor: Actor, record: Record<string, unknown>, 
         const approved = await approveLeadReturn(tx, dispute, { actorId: null, resolvedBy: "EVIDENCE", reason: finding.summary, atPlatformCost: false, now });
         return { dispute: approved, outcome: "approved" as const };
       }
-      const responseDueAt = new Date(now.getTime() + getEnv().DISPUTE_RESPONSE_HOURS * HOUR_MS);
+      const responseDueAt = responseDeadline(now);
       const waiting = await tx.dispute.update({ where: { id: dispute.id }, data: { responseDueAt } });
       await recordDisputeStep(tx, dispute, "awaiting_response", {
         actorId: null,
-        message: `The platform could not prove it (${finding.summary}); the seller has until ${responseDueAt.toISOString()} to accept or contest`,
+        message: `The platform could not prove it (${finding.summary}); the seller has until ${formatUtcMinute(responseDueAt)} to accept or contest`,
         tell: {
           affiliate:
             `A buyer asked to return your lead ${lead.externalId}: ${label}. What the platform found: ${finding.summary}. ` +
-            `Accept or contest it by ${responseDueAt.toISOString()}; with no answer by then it is accepted.`,
+            `Accept or contest it by ${formatUtcMinute(responseDueAt)}; with no answer by then it is accepted.`,
         },
       });
       return { dispute: waiting, outcome: "awaiting_response" as const };
@@ -193,10 +192,6 @@ function alreadyReturned(leadId: string, existing: { id: string; status: string;
     undefined,
     existing.id,
   );
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
 /** Serialises return requests on one order, so the cap is exact under concurrent requests. */
@@ -249,16 +244,7 @@ export async function approveLeadReturn(tx: Tx, dispute: Dispute, ctx: ApprovalC
   }
   const approved = await tx.dispute.update({
     where: { id: dispute.id },
-    data: {
-      status: "APPROVED",
-      resolvedBy: ctx.resolvedBy,
-      decidedAt: ctx.now,
-      decidedById: ctx.resolvedBy === "ADMIN" ? ctx.actorId : null,
-      decisionReason: ctx.reason,
-      atPlatformCost: ctx.atPlatformCost,
-      journalEntryId,
-      responseDueAt: null,
-    },
+    data: { ...approvedColumns(ctx), atPlatformCost: ctx.atPlatformCost, journalEntryId },
   });
 
   const unreturned = await tx.leadSale.count({
@@ -273,36 +259,20 @@ export async function approveLeadReturn(tx: Tx, dispute: Dispute, ctx: ApprovalC
   if (hashes.length > 0) await tx.suppressionEntry.createMany({ data: hashes, skipDuplicates: true });
   await queueAffiliatePostback(tx, sale.leadId, "returned", undefined, { reason: dispute.reasonCode, key: sale.id });
 
-  const how = {
-    EVIDENCE: `Approved by the platform's evidence: ${ctx.reason}`,
-    RESPONDENT: "Approved: the seller accepted it",
-    DEADLINE: "Approved: the seller did not answer before the deadline",
-    ADMIN: `Approved by an admin: ${ctx.reason}`,
-  }[ctx.resolvedBy];
-  await recordDisputeStep(
-    tx,
-    dispute,
-    ctx.resolvedBy === "EVIDENCE"
-      ? "approved_by_evidence"
-      : ctx.resolvedBy === "DEADLINE"
-        ? "deadline_approved"
-        : ctx.resolvedBy === "RESPONDENT"
-          ? "accepted"
-          : "approved",
-    {
-      actorId: ctx.actorId,
-      message: `Return approved (${label}). ${how}. ${moneyWords}; the person is on the buyer's suppression list`,
-      data: { journalEntryId, atPlatformCost: ctx.atPlatformCost },
-      tell: {
-        advertiser: `Your return of lead ${sale.leadId} (${label}) is approved. ${how}. ${formatMoney(sale.priceCents, sale.currency)} is back in your wallet.`,
-        ...(ctx.resolvedBy === "RESPONDENT"
-          ? {}
-          : {
-              affiliate: `The return of your lead ${sale.lead.externalId} (${label}) is approved. ${how}. ${ctx.atPlatformCost ? "You keep your earning: the platform pays for this return." : "Its earning is reversed."}`,
-            }),
-      },
+  const how = approvalWords(ctx, "seller");
+  await recordDisputeStep(tx, dispute, approvalStep(ctx), {
+    actorId: ctx.actorId,
+    message: `Return approved (${label}). ${how}. ${moneyWords}; the person is on the buyer's suppression list`,
+    data: { journalEntryId, atPlatformCost: ctx.atPlatformCost },
+    tell: {
+      advertiser: `Your return of lead ${sale.leadId} (${label}) is approved. ${how}. ${formatMoney(sale.priceCents, sale.currency)} is back in your wallet.`,
+      ...(ctx.resolvedBy === "RESPONDENT"
+        ? {}
+        : {
+            affiliate: `The return of your lead ${sale.lead.externalId} (${label}) is approved. ${how}. ${ctx.atPlatformCost ? "You keep your earning: the platform pays for this return." : "Its earning is reversed."}`,
+          }),
     },
-  );
+  });
   await refreshReturnRates(tx, [sale.advertiserId, sale.lead.affiliateId], ctx.now);
   return approved;
 }

@@ -34,9 +34,10 @@ export interface ReturnedSale {
   order: { filters: unknown };
 }
 
-const proven = (summary: string, facts: string[] = []): Finding => ({ verdict: "proven", summary, facts: [summary, ...facts] });
-const contradicted = (summary: string, facts: string[] = []): Finding => ({ verdict: "contradicted", summary, facts: [summary, ...facts] });
-const unknown = (summary: string, facts: string[] = []): Finding => ({ verdict: "unknown", summary, facts: [summary, ...facts] });
+// `facts` are what the summary does not already say (consent, score), shown under it.
+const proven = (summary: string, facts: string[] = []): Finding => ({ verdict: "proven", summary, facts });
+const contradicted = (summary: string, facts: string[] = []): Finding => ({ verdict: "contradicted", summary, facts });
+const unknown = (summary: string, facts: string[] = []): Finding => ({ verdict: "unknown", summary, facts });
 
 export async function findReturnEvidence(tx: Tx, reason: ReturnReasonCode, lead: ReturnedLead, sale: ReturnedSale, now: Date = new Date()): Promise<Finding> {
   switch (reason) {
