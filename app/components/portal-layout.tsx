@@ -22,11 +22,15 @@ export interface Portal<Data extends PortalLayoutData = PortalLayoutData> {
   nav: NavItem[];
   /** Extras in the header beside the user (the advertiser's wallet), from the layout's data. */
   headerExtras?: (data: Data) => ReactNode;
+  /** Counts beside nav items, by their `to`, from the layout's data (disputes waiting for an admin). */
+  navCounts?: (data: Data) => Record<string, number>;
 }
 
 function PortalFrame<Data extends PortalLayoutData>({ portal, data, children }: { portal: Portal<Data>; data: Data; children: ReactNode }) {
+  const counts = portal.navCounts?.(data) ?? {};
+  const nav = portal.nav.map((item) => (counts[item.to] ? { ...item, count: counts[item.to] } : item));
   return (
-    <PortalShell portal={portal.name} nav={portal.nav} user={data.user} aside={portal.headerExtras?.(data)}>
+    <PortalShell portal={portal.name} nav={nav} user={data.user} aside={portal.headerExtras?.(data)}>
       <NoticeBanners notices={data.notices} />
       {children}
     </PortalShell>

@@ -7,6 +7,8 @@ export interface NavItem {
   label: string;
   /** Match only this exact path (for index pages). */
   end?: boolean;
+  /** What waits there (disputes in review), shown beside the label when above zero. */
+  count?: number;
 }
 
 /** The frame of a signed-in portal: brand, section nav, who is signed in, log out. */
@@ -32,6 +34,13 @@ export function PortalShell({
             {nav.map((item) => (
               <NavLink key={item.to} to={item.to} end={item.end} prefetch="intent">
                 {item.label}
+                {item.count ? (
+                  <>
+                    {" "}
+                    <span className="nav-count">{item.count.toLocaleString("en-US")}</span>
+                    <span className="visually-hidden"> waiting</span>
+                  </>
+                ) : null}
               </NavLink>
             ))}
           </nav>
