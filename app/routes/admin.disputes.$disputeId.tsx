@@ -44,6 +44,8 @@ export default function AdminDispute() {
   const { dispute, lead, finding, history, justDecided } = data;
   const open = isOpenStatus(dispute.status);
   const lastStep = history[history.length - 1];
+  // A second decision (another admin was first) answers 409: said here, as the form is gone.
+  const failure = useActionData<typeof action>();
   return (
     <>
       <p className="breadcrumb">
@@ -60,9 +62,10 @@ export default function AdminDispute() {
       />
       {justDecided && !open && lastStep ? (
         <div className="alert alert-success" role="status" data-testid="decided">
-          <strong>Decision recorded.</strong> {lastStep.message}. Both the buyer and the seller were told, in the portal and by email.
+          <strong>Decision recorded.</strong> {`${lastStep.message}. Both the buyer and the seller were told, in the portal and by email.`}
         </div>
       ) : null}
+      {open ? null : <FormError error={failure?.formError} />}
       {open ? <DecisionForm data={data} /> : <DecisionSummary data={data} />}
       <div className="grid-2">
         <SideCard data={data} side="buyer" />
@@ -181,7 +184,7 @@ function SideCard({ data, side }: { data: PageData; side: "buyer" | "seller" }) 
       {isOpener ? (
         <>
           <p>
-            Opened it{dispute.openedByRole === "ADMIN" ? ` (an admin on its behalf${dispute.openedByName ? `: ${dispute.openedByName}` : ""})` : ""}:{" "}
+            {`Opened it${dispute.openedByRole === "ADMIN" ? ` (an admin on its behalf${dispute.openedByName ? `: ${dispute.openedByName}` : ""})` : ""}: `}
             <strong>{dispute.reason}</strong>
           </p>
           {dispute.note ? <blockquote>{dispute.note}</blockquote> : <p className="muted small">No note.</p>}
@@ -211,13 +214,9 @@ function ReturnHistoryCard({ title, history, testId, filter }: { title: string; 
       </p>
       <dl className="details">
         <dt>Returns asked (30 days)</dt>
-        <dd>
-          {history.asked}: {history.approved} approved, {history.denied} denied, {history.open} open
-        </dd>
+        <dd>{`${history.asked}: ${history.approved} approved, ${history.denied} denied, ${history.open} open`}</dd>
         <dt>Approved-return rate (30 days)</dt>
-        <dd>
-          {formatBps(history.rateBps)} ({history.approvedOfSales} of {history.sales} CPL {history.sales === 1 ? "sale" : "sales"})
-        </dd>
+        <dd>{`${formatBps(history.rateBps)} (${history.approvedOfSales} of ${history.sales} CPL ${history.sales === 1 ? "sale" : "sales"})`}</dd>
         <dt>Rate on record</dt>
         <dd>{formatBps(history.storedRateBps)}</dd>
       </dl>

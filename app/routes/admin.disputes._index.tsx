@@ -42,6 +42,7 @@ function Select({ name, label, value, options, any }: { name: string; label: str
 export default function AdminDisputes() {
   const { query, queue, options, search } = useLoaderData<typeof loader>();
   const location = useLocation();
+  const totalCount = Object.values(queue.statusCounts).reduce((a, b) => a + b, 0);
   const statusHref = (status: string) => withParam(withParam(search, "status", status), "page", null);
   return (
     <>
@@ -62,15 +63,11 @@ export default function AdminDisputes() {
       <nav className="status-tabs" aria-label="Disputes by status">
         {DISPUTE_STATUSES.map((s) => (
           <Link key={s} to={statusHref(s)} aria-current={query.status === s ? "page" : undefined} data-testid={`count-${s}`}>
-            {DISPUTE_STATUS_LABELS[s]} ({queue.statusCounts[s].toLocaleString("en-US")})
+            {`${DISPUTE_STATUS_LABELS[s]} (${queue.statusCounts[s].toLocaleString("en-US")})`}
           </Link>
         ))}
         <Link to={statusHref("any")} aria-current={query.status === "any" ? "page" : undefined}>
-          Any status (
-          {Object.values(queue.statusCounts)
-            .reduce((a, b) => a + b, 0)
-            .toLocaleString("en-US")}
-          )
+          {`Any status (${totalCount.toLocaleString("en-US")})`}
         </Link>
       </nav>
       <Form method="get" className="filter-bar card">

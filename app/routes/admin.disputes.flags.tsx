@@ -18,14 +18,12 @@ type Flags = ReturnType<typeof useLoaderData<typeof loader>>["buyers"];
 function FlagTable({ side, flags, filter }: { side: string; flags: Flags; filter: "buyer" | "seller" }) {
   return (
     <>
-      <p className="muted small">
-        {flags.judged} {side} judged; their median approved-return rate is {formatBps(flags.medianBps)}.
-      </p>
+      <p className="muted small">{`${flags.judged} ${side}s judged; their median approved-return rate is ${formatBps(flags.medianBps)}.`}</p>
       <DataTable
         rows={flags.flags}
         testId={`${filter}-flags`}
         stackOnPhone
-        empty={<p className="muted">No {side} stands out.</p>}
+        empty={<p className="muted">{`No ${side} stands out.`}</p>}
         head={
           <>
             <th>Company</th>
@@ -71,17 +69,17 @@ export default function ReturnRateFlags() {
         description="Buyers who return far more of what they buy than their peers, and sellers whose leads are returned far more than their peers'."
       />
       <p className="muted small" data-testid="flag-rule">
-        Over the last {windowDays} days, on CPL sales: a company with at least {rule.minSales} sales is flagged when its approved-return rate is at least{" "}
-        {rule.minTimesMedian}× the median of every company on its side with at least {rule.minSales} sales, and at least {rule.minBpsAboveMedian / 100}{" "}
-        percentage points above it. With fewer than {rule.minPeers} such companies on a side, nobody there is flagged.
+        {`Over the last ${windowDays} days, on CPL sales: a company with at least ${rule.minSales} sales is flagged when its approved-return rate is at least ` +
+          `${rule.minTimesMedian}× the median of every company on its side with at least ${rule.minSales} sales, and at least ` +
+          `${rule.minBpsAboveMedian / 100} percentage points above it. With fewer than ${rule.minPeers} such companies on a side, nobody there is flagged.`}
       </p>
       <section className="card">
         <h2>Buyers</h2>
-        <FlagTable side="buyers" flags={buyers} filter="buyer" />
+        <FlagTable side="buyer" flags={buyers} filter="buyer" />
       </section>
       <section className="card">
         <h2>Sellers</h2>
-        <FlagTable side="sellers" flags={sellers} filter="seller" />
+        <FlagTable side="seller" flags={sellers} filter="seller" />
       </section>
     </>
   );
