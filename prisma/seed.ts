@@ -9,6 +9,7 @@ import { leadFields, postLead } from "../test/factories/leads";
 import { CONTACT_FIELDS, makeOffer, makeOrder } from "../test/factories/marketplace";
 import { waitFor } from "../test/support/wait";
 import { seedConversionDemo } from "./seed-conversions";
+import { seedReturnDemo } from "./seed-returns";
 
 // The demo marketplace. Needs the web server and workers running: leads go through the real
 // postback endpoint and are verified, routed and billed by the worker, as in production.
@@ -31,10 +32,12 @@ const LOGINS: DemoLogin[] = [
 export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator; log: (line: string) => void }): Promise<{ logins: DemoLogin[] }> {
   const { appUrl, emulator, log } = opts;
   const conversionAccounts = { affiliateEmail: LOGINS[0].email, cpaBuyerEmail: LOGINS[1].email, cpsBuyerEmail: LOGINS[2].email };
+  const returnAccounts = { affiliateEmail: LOGINS[0].email, westEmail: LOGINS[1].email, nationalEmail: LOGINS[2].email, adminEmail: LOGINS[3].email };
   if (await prisma.user.findUnique({ where: { email: LOGINS[0].email } })) {
     log("demo data already present; not seeding again");
     // A demo seeded before the CPA and CPS offers existed gains them (nothing happens when they are there).
     await seedConversionDemo({ appUrl, emulator, log, accounts: conversionAccounts });
+    await seedReturnDemo({ appUrl, log, accounts: returnAccounts });
     return { logins: LOGINS };
   }
   log("seeding the demo marketplace…");
@@ -96,6 +99,7 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   log(`demo leads posted through ${appUrl}/api/v1/leads: ${byStatus.map((s) => `${s._count} ${s.status.toLowerCase()}`).join(", ")}`);
   if (emulator) await seedSellerMoney(affiliate, emulator, log);
   await seedConversionDemo({ appUrl, emulator, log, accounts: conversionAccounts });
+  await seedReturnDemo({ appUrl, log, accounts: returnAccounts });
   log(`demo affiliate API key (shown once): ${affiliate.apiKey}`);
   return { logins: LOGINS };
 }

@@ -191,6 +191,23 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/disputes.$disputeId.evidence.$evidenceId": {
     GET: { visitor: LOGIN, affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404, admin: 200 },
   },
+  // Everyone signed in may dismiss their own notices, and only theirs.
+  "routes/notices.dismiss-all": {
+    GET: all(405),
+    POST: {
+      "dismiss all of one's notices": {
+        form: () => ({}),
+        answers: {
+          visitor: LOGIN,
+          affiliate: "302 /affiliate",
+          otherAffiliate: "302 /affiliate",
+          advertiser: "302 /advertiser",
+          otherAdvertiser: "302 /advertiser",
+          admin: "302 /admin",
+        },
+      },
+    },
+  },
   // A notice belongs to one user: anyone else is told it does not exist.
   "routes/notices.$noticeId.dismiss": {
     GET: all(405),
@@ -276,8 +293,26 @@ const MATRIX: Record<string, RouteRow> = {
       "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(200, 404) },
     },
   },
-  "routes/advertiser.leads._index": { GET: advertisersOnly(200) },
-  "routes/advertiser.leads.$leadId": { GET: advertisersOnly(200, 404) },
+  // Returns (the buyer's): the first lead already has a return ($disputeId), so asking again is a 409
+  // for its buyer and "not found" for anyone else; the seller, not the buyer, answers a return.
+  "routes/advertiser.leads._index": {
+    GET: advertisersOnly(200),
+    POST: { "return selected without a selection": { form: () => ({ reason: "duplicate" }), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.leads.$leadId": {
+    GET: advertisersOnly(200, 404),
+    POST: { "return the first lead again": { form: () => ({ reason: "wrong_person" }), answers: advertisersOnly(409, 404) } },
+  },
+  "routes/advertiser.returns._index": {
+    GET: advertisersOnly(200),
+    POST: { "a returns CSV upload without a file": { form: () => ({}), answers: advertisersOnly(400) } },
+  },
+  "routes/advertiser.returns[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.returns.template[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.disputes.$disputeId": {
+    GET: advertisersOnly(200, 404),
+    POST: { "accept the first advertiser's own return": { form: () => ({ response: "accept" }), answers: advertisersOnly(403, 404) } },
+  },
   "routes/advertiser.leads[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.marketplace._index": { GET: advertisersOnly(200) },
   // A published offer is on the marketplace for every advertiser.
@@ -315,6 +350,20 @@ const MATRIX: Record<string, RouteRow> = {
       "create a key": { form: () => ({ intent: "create", label: "matrix" }), answers: affiliatesOnly(200) },
       "revoke the first affiliate's key": { form: (w) => ({ intent: "revoke", id: w.affiliateSpareKeyId }), answers: affiliatesOnly(200, 404) },
     },
+  },
+  "routes/affiliate.disputes._index": { GET: affiliatesOnly(200) },
+  "routes/affiliate.disputes.$disputeId": {
+    GET: affiliatesOnly(200, 404),
+    POST: {
+      "contest the first affiliate's return without a note": {
+        form: () => ({ intent: "answer", response: "contest" }),
+        answers: affiliatesOnly(422, 404),
+      },
+    },
+  },
+  "routes/affiliate.inquiries.new": {
+    GET: affiliatesOnly(200),
+    POST: { "an inquiry without a lead": { form: () => ({ intent: "inquiry", reason: "missing" }), answers: affiliatesOnly(422) } },
   },
   "routes/affiliate.leads": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions": { GET: affiliatesOnly(200) },
@@ -378,6 +427,57 @@ const MATRIX: Record<string, RouteRow> = {
     },
   },
   "routes/api.v1.conversions.true-ups.$trueUpId": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.returns": {
+    GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 200 }),
+    POST: {
+      "a return of the first lead": {
+        form: (w) => ({ lead_id: w.leadId, reason: "wrong_person" }),
+        answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 409, otherAdvertiser: 404 }),
+      },
+    },
+  },
+  // Conversion inquiries and disputes, and a dispute's answer (h-inquiries). The first lead was sold
+  // on CPL terms: its seller is told no inquiry is possible (409); the first advertiser's locked
+  // conversion was never billed (409). The matrix's dispute is the first advertiser's return of the
+  // first lead: the seller answers it, the buyer withdraws it (the last change to it).
+  "routes/api.v1.conversion-inquiries": {
+    GET: api({ affiliate: 200, otherAffiliate: 200, advertiser: 200, otherAdvertiser: 200 }),
+    POST: {
+      "an inquiry on the first lead": {
+        form: (w) => ({ lead_id: w.leadId, reason: "missing", event: "funded", occurred_at: new Date().toISOString() }),
+        answers: api({ affiliate: 409, otherAffiliate: 404, advertiser: 403, otherAdvertiser: 403 }),
+      },
+    },
+  },
+  "routes/api.v1.conversion-disputes": {
+    GET: all(405),
+    POST: {
+      "a dispute of the first advertiser's conversion": {
+        form: (w) => ({ conversion_id: w.conversionId, reason: "refunded" }),
+        answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 409, otherAdvertiser: 404 }),
+      },
+    },
+  },
+  "routes/api.v1.returns.$returnId": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.disputes.$disputeId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.disputes.$disputeId.response": {
+    GET: all(405),
+    POST: {
+      "a contest without a note": {
+        form: () => ({ response: "contest" }),
+        answers: api({ affiliate: 422, otherAffiliate: 404, advertiser: 403, otherAdvertiser: 404 }),
+      },
+    },
+  },
+  "routes/api.v1.disputes.$disputeId.withdraw": {
+    GET: all(405),
+    POST: {
+      "withdraw the first advertiser's return": {
+        form: () => ({}),
+        answers: api({ affiliate: 403, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }),
+      },
+    },
+  },
   "routes/api.v1.ping": {
     GET: all(405),
     POST: { "a ping on the first affiliate's offer": { form: (w) => ({ offer_id: w.offerId, state: "CA" }), answers: affiliateApi(200, 403) } },
@@ -443,6 +543,7 @@ function fillParams(url: string, world: World): string {
     .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId))
     .replace(":trueUpId", encodeURIComponent(world.trueUpId))
     .replace(":disputeId", encodeURIComponent(world.disputeId))
+    .replace(":returnId", encodeURIComponent(world.disputeId))
     .replace(":evidenceId", encodeURIComponent(world.evidenceId));
 }
 

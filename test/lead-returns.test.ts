@@ -7,7 +7,7 @@ import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser } from "./factories/accounts";
-import { useTestStack } from "./support/app";
+import { getPage, signIn, submitForm, useTestStack } from "./support/app";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { makeMarket, postAndSettle } from "./support/selling";
 
@@ -79,8 +79,16 @@ describe("lead returns", () => {
     });
     expect(dispute.responseDueAt!.getTime() - dispute.createdAt.getTime()).toBeGreaterThan(71 * 3_600_000);
     expect(await wallet(advertiserId)).toBe(walletBefore);
-    const told = await prisma.userNotice.findFirstOrThrow({ where: { kind: "DISPUTE", user: { companyId: affiliateId } } });
-    expect(JSON.stringify(told.data)).toContain("No other lead with this phone or email");
+    // The seller is told in its portal, with a link to the return; "Dismiss all" clears the banner.
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const home = await getPage(stack().appUrl, "/affiliate", cookie);
+    expect(home.text).toContain(
+      `A buyer asked to return your lead ${leads[0].externalId}: Duplicate. What the platform found: No other lead with this phone or email`,
+    );
+    const html = await (await fetch(new URL("/affiliate", stack().appUrl), { headers: { cookie } })).text();
+    expect(html).toContain(`href="/affiliate/disputes/${dispute.id}"`);
+    expect((await submitForm(stack().appUrl, "/notices/dismiss-all", { redirectTo: "/affiliate" }, cookie)).status).toBe(302);
+    expect((await getPage(stack().appUrl, "/affiliate", cookie)).text).not.toContain("A buyer asked to return your lead");
 
     // The buyer cannot answer its own return; the seller must say why it contests.
     await expect(respondToDispute(buyer.actor, dispute.id, { response: "accept" })).rejects.toMatchObject({ status: 403 });
@@ -191,7 +199,7 @@ describe("lead returns", () => {
 
     // Another advertiser cannot return it (nor learn it exists); an affiliate cannot return at all.
     const other = await makeAdvertiser();
-    expect(await refusal(openReturn(other.actor, { lead_id: leads[0].id, reason: "wrong_person" }))).toMatchObject({ code: "lead_not_bought", status: 404 });
+    expect(await refusal(openReturn(other.actor, { lead_id: leads[0].id, reason: "wrong_person" }))).toMatchObject({ code: "unknown_lead", status: 404 });
 
     // Window: bought 8 days ago on a 7-day window.
     const soldAt = new Date(Date.now() - 8 * DAY);

@@ -100,6 +100,19 @@ describe("ping-post", () => {
     expect(await wallet(best.advertiser.actor.companyId)).toBe(10_000n - 4200n);
   });
 
+  it("ranks bids less each buyer's approved-return rate: $42 from a buyer returning 10% loses to $40, and the winner's bid is the price", async () => {
+    const { affiliate, offer } = await marketplace();
+    const returner = await internalBuyer(offer.id, 4200);
+    await prisma.company.update({ where: { id: returner.advertiser.actor.companyId }, data: { returnRateBps: 1000 } });
+    const clean = await internalBuyer(offer.id, 4000);
+    const { ping } = await consumer(offer.id);
+    const pinged = await call("/api/v1/ping", affiliate.apiKey, ping);
+    expect(pinged.status).toBe(200);
+    expect(pinged.body.bid).toMatchObject({ price_cents: 4000 });
+    const winning = await prisma.pingBid.findFirstOrThrow({ where: { pingId: pinged.body.ping_id, orderId: clean.order.id } });
+    expect(winning.priceCents).toBe(4000);
+  });
+
   it("refuses a tampered, expired, reused or mismatched token, naming the token field, and bills nobody", async () => {
     const { affiliate, offer } = await marketplace();
     const buyer = await internalBuyer(offer.id, 3500);

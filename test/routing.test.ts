@@ -47,6 +47,25 @@ describe("routing", () => {
     expect(lead.events.map((e) => e.message)).toContain("Routed by best price (exclusive): sold to 1 of 3 open orders");
   });
 
+  it("ranks a buyer's bid less its approved-return rate ($100 from a buyer returning 10% ranks as $90) and charges the full bid", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const [returner, clean] = [await makeAdvertiser(), await makeAdvertiser()];
+    await prisma.company.update({ where: { id: returner.actor.companyId }, data: { returnRateBps: 1000 } });
+    const returnerOrder = await makeOrder(returner.actor, offer.id, { priceCents: 10_000 });
+    const cleanOrder = await makeOrder(clean.actor, offer.id, { priceCents: 9_500 });
+    for (const a of [returner, clean]) await fundWallet(a.actor, 50_000, stack().emulator);
+
+    // $95 beats $100 ranked as $90.
+    const first = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(first.sales.map((s) => [s.orderId, s.priceCents])).toEqual([[cleanOrder.id, 9_500]]);
+    // At $89 the clean buyer ranks below $90: the returner wins and pays its full $100.
+    await prisma.order.update({ where: { id: cleanOrder.id }, data: { priceCents: 8_900 } });
+    const second = await sendAndSettle(affiliate.apiKey, offer.id);
+    expect(second.sales.map((s) => [s.orderId, s.priceCents])).toEqual([[returnerOrder.id, 10_000]]);
+    await expectLedgerInvariants();
+  });
+
   it("shares a lead with up to maxBuyers different advertisers, each billed once", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { exclusivity: "SHARED", maxBuyers: 2 });

@@ -22,7 +22,7 @@ export interface Portal<Data extends PortalLayoutData = PortalLayoutData> {
   nav: NavItem[];
   /** Extras in the header beside the user (the advertiser's wallet), from the layout's data. */
   headerExtras?: (data: Data) => ReactNode;
-  /** Counts beside nav items, by their `to`, from the layout's data (disputes waiting for an admin). */
+  /** Counts beside nav items (by `to`), from the layout's data: disputes waiting for an answer. */
   navCounts?: (data: Data) => Record<string, number>;
 }
 

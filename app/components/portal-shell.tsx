@@ -7,7 +7,7 @@ export interface NavItem {
   label: string;
   /** Match only this exact path (for index pages). */
   end?: boolean;
-  /** What waits there (disputes in review), shown beside the label when above zero. */
+  /** Things waiting there for the user (disputes to answer): shown beside the label when more than 0. */
   count?: number;
 }
 
@@ -35,11 +35,9 @@ export function PortalShell({
               <NavLink key={item.to} to={item.to} end={item.end} prefetch="intent">
                 {item.label}
                 {item.count ? (
-                  <>
-                    {" "}
-                    <span className="nav-count">{item.count.toLocaleString("en-US")}</span>
-                    <span className="visually-hidden"> waiting</span>
-                  </>
+                  <span className="badge badge-warning nav-count" aria-label={`${item.count} waiting for you`}>
+                    {item.count}
+                  </span>
                 ) : null}
               </NavLink>
             ))}

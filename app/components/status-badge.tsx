@@ -1,8 +1,7 @@
 // A coloured pill for a status word: lead statuses (received, accepted, rejected, sold, unsold ...),
 // order statuses (open, paused, closed), top-up statuses (pending, paid, expired) and delivery
 // statuses (pending, delivered, failed), payout statuses (pending, paid, failed, reversed),
-// conversion statuses (approved, locked, fraud ...), upload progress (checking, posting, done) and
-// dispute statuses (awaiting_response, in_review, approved, denied, withdrawn).
+// conversion statuses (approved, locked, fraud ...) and upload progress (checking, posting, done).
 
 const TONES: Record<string, string> = {
   received: "info",
@@ -29,10 +28,6 @@ const TONES: Record<string, string> = {
   checking: "info",
   posting: "info",
   done: "success",
-  awaiting_response: "warning",
-  in_review: "info",
-  denied: "danger",
-  withdrawn: "muted",
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LeadQualityCards } from "~/components/check-list";
-import { DataTable } from "~/components/data-table";
+import { DisputeEvidenceList, DisputeFinding, DisputeHistory, DisputeStatusBadge } from "~/components/dispute-history";
 import { FieldError, FormError } from "~/components/field";
 import { formatBps, formatDateTime } from "~/components/format";
 import { LeadTimeline } from "~/components/lead-timeline";
@@ -58,7 +58,7 @@ export default function AdminDispute() {
           </>
         }
         description={`${dispute.reason} · ${dispute.offerTitle} · opened ${formatDateTime(dispute.createdAt)}`}
-        actions={<StatusBadge status={dispute.status} />}
+        actions={<DisputeStatusBadge status={dispute.status} />}
       />
       {justDecided && !open && lastStep ? (
         <div className="alert alert-success" role="status" data-testid="decided">
@@ -73,22 +73,7 @@ export default function AdminDispute() {
       </div>
       <section className="card" data-testid="finding">
         <h2>What the platform found</h2>
-        {finding ? (
-          <>
-            <p>
-              <StatusBadge status={finding.verdict} /> {finding.summary}
-            </p>
-            {finding.facts.length > 1 ? (
-              <ul>
-                {finding.facts.slice(1).map((fact) => (
-                  <li key={fact}>{fact}</li>
-                ))}
-              </ul>
-            ) : null}
-          </>
-        ) : (
-          <p className="muted">The platform checked nothing by itself for this dispute.</p>
-        )}
+        <DisputeFinding finding={finding} />
         {dispute.sale ? (
           <p className="muted small">
             The sale: {formatMoney(dispute.sale.priceCents, dispute.sale.currency)} ({dispute.sale.pricingModel}, fee{" "}
@@ -108,68 +93,15 @@ export default function AdminDispute() {
         <ReturnHistoryCard title="The buyer's returns" history={data.buyer} testId="buyer-history" filter="buyer" />
         <ReturnHistoryCard title="The seller's returned leads" history={data.seller} testId="seller-history" filter="seller" />
       </div>
-      <section className="card" data-testid="dispute-history">
+      <section className="card">
         <h2>This dispute&apos;s history</h2>
-        <DataTable
-          rows={history}
-          stackOnPhone
-          empty={<p className="muted">Nothing recorded.</p>}
-          head={
-            <>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </>
-          }
-          row={(h) => (
-            <tr key={h.id}>
-              <td className="nowrap" data-label="When">
-                {formatDateTime(h.createdAt, { seconds: true })}
-              </td>
-              <td data-label="Who">{h.by}</td>
-              <td data-label="What">{h.message}</td>
-            </tr>
-          )}
-        />
+        <DisputeHistory steps={history} />
       </section>
       <section className="card">
         <h2>The lead&apos;s timeline</h2>
         <LeadTimeline events={lead.events} />
       </section>
     </>
-  );
-}
-
-function EvidenceList({ disputeId, evidence }: { disputeId: string; evidence: PageData["evidence"] }) {
-  if (evidence.length === 0) return <p className="muted small">No evidence sent.</p>;
-  return (
-    <ul className="evidence-list">
-      {evidence.map((e) => (
-        <li key={e.id}>
-          {e.text ? <p>{e.text}</p> : null}
-          {e.url ? (
-            <p>
-              Link:{" "}
-              <a href={e.url} rel="noopener noreferrer nofollow" target="_blank">
-                {e.url}
-              </a>
-            </p>
-          ) : null}
-          {e.fileName ? (
-            <p>
-              File:{" "}
-              <a href={`/disputes/${disputeId}/evidence/${e.id}`} download>
-                {e.fileName}
-              </a>{" "}
-              <span className="muted small">
-                ({e.contentType}, {Math.max(1, Math.round((e.sizeBytes ?? 0) / 1024))} KB)
-              </span>
-            </p>
-          ) : null}
-          <p className="muted small">Added {formatDateTime(e.createdAt)}</p>
-        </li>
-      ))}
-    </ul>
   );
 }
 
@@ -200,7 +132,7 @@ function SideCard({ data, side }: { data: PageData; side: "buyer" | "seller" }) 
         <p className="muted">{dispute.responseDueAt ? `Has not answered yet (due ${formatDateTime(dispute.responseDueAt)}).` : "Did not answer."}</p>
       )}
       <h3>Evidence</h3>
-      <EvidenceList disputeId={dispute.id} evidence={own} />
+      <DisputeEvidenceList disputeId={dispute.id} evidence={own.map((e) => ({ ...e, by: side === "buyer" ? "The buyer" : "The seller" }))} />
     </section>
   );
 }
@@ -231,7 +163,7 @@ function ReturnHistoryCard({ title, history, testId, filter }: { title: string; 
                 <Link to={`/admin/disputes/${d.id}`}>{DISPUTE_KIND_LABELS[d.kind]}</Link>: {d.reason}
               </span>
               <span className="muted small">{formatDateTime(d.createdAt)}</span>
-              <StatusBadge status={d.status} />
+              <DisputeStatusBadge status={d.status} />
             </li>
           ))}
         </ul>
@@ -250,7 +182,7 @@ function DecisionSummary({ data }: { data: PageData }) {
       <dl className="details">
         <dt>Outcome</dt>
         <dd>
-          <StatusBadge status={dispute.status} /> {money}
+          <DisputeStatusBadge status={dispute.status} /> {money}
         </dd>
         <dt>Resolved by</dt>
         <dd>
@@ -270,7 +202,7 @@ function DecisionSummary({ data }: { data: PageData }) {
           </>
         ) : null}
       </dl>
-      {adminEvidence.length > 0 ? <EvidenceList disputeId={dispute.id} evidence={adminEvidence} /> : null}
+      {adminEvidence.length > 0 ? <DisputeEvidenceList disputeId={dispute.id} evidence={adminEvidence.map((e) => ({ ...e, by: "Leadex admin" }))} /> : null}
       <p className="muted small">A decision is final: this dispute cannot be decided again.</p>
     </section>
   );

@@ -4,7 +4,7 @@ import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
 import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { StatusBadge } from "~/components/status-badge";
+import { DisputeStatusBadge } from "~/components/dispute-history";
 import { parseDisputeQueueQuery } from "~/modules/disputes/admin-disputes.schema";
 import { disputeFilterOptions, listDisputeQueue } from "~/modules/disputes/admin-disputes.server";
 import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.schema";
@@ -164,7 +164,7 @@ export default function AdminDisputes() {
                 {formatMoney(d.priceCents, d.currency)}
               </td>
               <td data-label="Status">
-                <StatusBadge status={d.status} />
+                <DisputeStatusBadge status={d.status} />
                 {d.responseDueAt ? <div className="small muted">Answer due {formatDateTime(d.responseDueAt)}</div> : null}
                 {d.decidedAt ? <div className="small muted">Decided {formatDateTime(d.decidedAt)}</div> : null}
               </td>

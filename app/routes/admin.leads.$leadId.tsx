@@ -5,6 +5,7 @@ import { LeadQualityCards } from "~/components/check-list";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
+import { DisputeStatusBadge } from "~/components/dispute-history";
 import { LeadTimeline } from "~/components/lead-timeline";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
@@ -285,11 +286,10 @@ function ReturnsCard() {
           {disputes.map((d) => (
             <li key={d.id}>
               <span>
-                <Link to={`/admin/disputes/${d.id}`}>{DISPUTE_KIND_LABELS[d.kind]}</Link> for {buyerOf(d.saleId)}:{" "}
-                {RETURN_REASON_LABELS[d.reasonCode as keyof typeof RETURN_REASON_LABELS] ?? d.reasonCode}
+                <Link to={`/admin/disputes/${d.id}`}>{DISPUTE_KIND_LABELS[d.kind]}</Link> for {buyerOf(d.saleId)}: {d.reason}
               </span>
               <span className="muted small">{formatDateTime(d.createdAt)}</span>
-              <StatusBadge status={d.status} />
+              <DisputeStatusBadge status={d.status} />
             </li>
           ))}
         </ul>

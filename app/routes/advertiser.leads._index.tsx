@@ -1,13 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { DataTable } from "~/components/data-table";
+import { DisputeStatusBadge } from "~/components/dispute-history";
+import { FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
+import { ReturnResults } from "~/components/return-results";
+import { openReturns } from "~/modules/disputes/advertiser-returns.server";
+import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
+import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
 import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
+import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
+import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Leads · Leadex" }];
@@ -25,8 +33,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { leads: await listBoughtLeads(actor, filter), filter };
 }
 
+/** "Return selected": one reason and note for every checked lead; the result of each shows above the list. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["ADVERTISER"]);
+  const form = await readForm(request);
+  const values = formValues(form);
+  const leadIds = [...new Set(form.getAll("lead_id").filter((v): v is string => typeof v === "string" && v !== ""))];
+  try {
+    if (leadIds.length === 0) return formFailure({ lead_id: "Select the leads to return" }, "Select the leads to return", 400, values);
+    const reason = values.reason?.trim().toLowerCase() ?? "";
+    if (reason === "") return formFailure({ reason: "Choose a reason" }, undefined, 400, values);
+    returnReasonOf(reason);
+    return {
+      results: await openReturns(
+        actor,
+        leadIds.map((lead_id, i) => ({ index: i + 1, record: { lead_id, reason, note: values.note } })),
+      ),
+    };
+  } catch (error) {
+    return formFailureFrom(error, values);
+  }
+}
+
+const REASON_OPTIONS = [{ value: "", label: "Choose a reason" }, ...RETURN_REASON_CODES.map((code) => ({ value: code, label: RETURN_REASON_LABELS[code] }))];
+
 export default function BoughtLeads() {
   const { leads, filter } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const failure = answer && "errors" in answer ? answer : null;
+  const errors = (failure?.errors ?? {}) as Record<string, string | undefined>;
   const filtered = filter.temperature !== undefined || filter.minScore !== undefined;
   return (
     <>
@@ -59,7 +94,24 @@ export default function BoughtLeads() {
           Filter
         </button>
       </Form>
-      <section className="card">
+      {answer && "results" in answer ? <ReturnResults results={answer.results} /> : null}
+      <Form method="post" className="card" id="bulk-return">
+        <div className="bulk-bar">
+          <SelectField
+            name="reason"
+            label="Return selected leads as"
+            options={REASON_OPTIONS}
+            defaultValue={failure?.values?.reason ?? ""}
+            error={errors.reason}
+          />
+          <div className="field">
+            <label htmlFor="f-bulk-note">Note (for all)</label>
+            <input id="f-bulk-note" name="note" maxLength={2000} defaultValue={failure?.values?.note} />
+          </div>
+          <SubmitButton>Return selected</SubmitButton>
+        </div>
+        <FieldError error={errors.lead_id && !failure?.formError ? errors.lead_id : undefined} />
+        <FormError error={failure?.formError} />
         <DataTable
           rows={leads}
           testId="bought-leads"
@@ -74,6 +126,9 @@ export default function BoughtLeads() {
           }
           head={
             <>
+              <th>
+                <span className="visually-hidden">Select</span>
+              </th>
               <th>Name</th>
               <th>Email</th>
               <th>Phone</th>
@@ -83,12 +138,18 @@ export default function BoughtLeads() {
               <th>Quality</th>
               <th className="num">Price</th>
               <th>Sold</th>
+              <th>Return</th>
             </>
           }
           row={(l) => {
             const name = [l.fields.first_name, l.fields.last_name].filter(Boolean).join(" ");
             return (
               <tr key={`${l.leadId}:${l.orderId}`}>
+                <td>
+                  {l.leadReturn || l.pricingModel !== "CPL" ? null : (
+                    <input type="checkbox" name="lead_id" value={l.leadId} form="bulk-return" aria-label={`Select ${name || l.leadId}`} />
+                  )}
+                </td>
                 <td className="nowrap">
                   <Link to={`/advertiser/leads/${l.leadId}`}>{name || "View lead"}</Link>
                 </td>
@@ -102,11 +163,20 @@ export default function BoughtLeads() {
                 </td>
                 <td className="num">{formatMoney(l.priceCents, l.currency)}</td>
                 <td className="nowrap">{formatDateTime(l.soldAt)}</td>
+                <td>
+                  {l.leadReturn ? (
+                    <Link to={`/advertiser/disputes/${l.leadReturn.id}`}>
+                      <DisputeStatusBadge status={l.leadReturn.status} />
+                    </Link>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
               </tr>
             );
           }}
         />
-      </section>
+      </Form>
     </>
   );
 }

@@ -32,6 +32,7 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
     { to: "/advertiser/marketplace", label: "Marketplace" },
     { to: "/advertiser/orders", label: "Orders" },
     { to: "/advertiser/leads", label: "Leads" },
+    { to: "/advertiser/returns", label: "Returns" },
     { to: "/advertiser/conversions", label: "Conversions" },
     { to: "/advertiser/true-ups", label: "True-ups" },
     { to: "/advertiser/billing", label: "Billing" },

@@ -1,11 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { PortalErrorBoundary, PortalLayout, type Portal } from "~/components/portal-layout";
+import { PortalErrorBoundary, PortalLayout, type Portal, type PortalLayoutData } from "~/components/portal-layout";
+import { countAwaitingAnswer } from "~/modules/disputes/party-disputes.server";
 import { listOpenNotices } from "~/modules/notices/notices.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Affiliate · Leadex" }];
 
-const PORTAL: Portal = {
+type AffiliateLayoutData = PortalLayoutData & { disputesAwaiting: number };
+
+const PORTAL: Portal<AffiliateLayoutData> = {
   name: "Affiliate",
   routeId: "routes/affiliate",
   homeHref: "/affiliate",
@@ -18,12 +21,15 @@ const PORTAL: Portal = {
     { to: "/affiliate/earnings", label: "Earnings" },
     { to: "/affiliate/payouts", label: "Payouts" },
     { to: "/affiliate/postbacks", label: "Postbacks" },
+    { to: "/affiliate/disputes", label: "Disputes" },
   ],
+  navCounts: (data) => ({ "/affiliate/disputes": data.disputesAwaiting }),
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["AFFILIATE"]);
-  return { user: { name: user.name, companyName: user.companyName }, notices: await listOpenNotices(user.id) };
+  const [notices, disputesAwaiting] = await Promise.all([listOpenNotices(user.id), countAwaitingAnswer(user.actor)]);
+  return { user: { name: user.name, companyName: user.companyName }, notices, disputesAwaiting };
 }
 
 export default function AffiliateLayout() {

@@ -27,11 +27,11 @@ export class PayloadTooLargeError extends DomainError {
 /** A postback is one lead: anything bigger than this is not one. */
 export const MAX_POSTBACK_BYTES = 64 * 1024;
 
-async function readBoundedText(request: Request): Promise<string> {
+async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_POSTBACK_BYTES) throw new PayloadTooLargeError(MAX_POSTBACK_BYTES);
+  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_POSTBACK_BYTES) throw new PayloadTooLargeError(MAX_POSTBACK_BYTES);
+  if (Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(maxBytes);
   return text;
 }
 
@@ -44,15 +44,16 @@ const MAX_POSTBACK_DEPTH = 4;
 /**
  * Reads a postback from a JSON body, a form body, or (GET) the query string, as a flat record.
  * Text that cannot be stored, and values nested too deep, are a 422 naming the field.
+ * `maxBytes` raises the limit for an endpoint that takes a list (bulk returns).
  */
-export async function readPostbackRecord(request: Request): Promise<Record<string, unknown>> {
-  const record = await readRecord(request);
+export async function readPostbackRecord(request: Request, { maxBytes = MAX_POSTBACK_BYTES }: { maxBytes?: number } = {}): Promise<Record<string, unknown>> {
+  const record = await readRecord(request, maxBytes);
   const unstorable = findUnstorableFields(record, MAX_POSTBACK_DEPTH);
   if (Object.keys(unstorable).length > 0) throw new ValidationError(unstorable);
   return record;
 }
 
-async function readRecord(request: Request): Promise<Record<string, unknown>> {
+async function readRecord(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
   if (request.method === "GET") {
     return Object.fromEntries(new URL(request.url).searchParams);
   }
@@ -60,7 +61,7 @@ async function readRecord(request: Request): Promise<Record<string, unknown>> {
   if (type === "application/json") {
     let body: unknown;
     try {
-      body = JSON.parse(await readBoundedText(request));
+      body = JSON.parse(await readBoundedText(request, maxBytes));
     } catch (error) {
       if (error instanceof PayloadTooLargeError) throw error;
       throw new MalformedBodyError("The body is not valid JSON");
@@ -69,7 +70,7 @@ async function readRecord(request: Request): Promise<Record<string, unknown>> {
     return body as Record<string, unknown>;
   }
   if (type === "application/x-www-form-urlencoded") {
-    return Object.fromEntries(new URLSearchParams(await readBoundedText(request)));
+    return Object.fromEntries(new URLSearchParams(await readBoundedText(request, maxBytes)));
   }
   throw new MalformedBodyError("Send application/json or application/x-www-form-urlencoded");
 }

@@ -5,6 +5,8 @@ import { postbackEnvelopeSchema } from "~/modules/leads/leads.schema";
 import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/ping-post/ping-post.schema";
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
 import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
+import { RETURN_REFUSAL_CODES, RETURN_SCHEMAS, returnPaths } from "./return-openapi";
+import { DISPUTE_SCHEMAS, disputePaths } from "./dispute-openapi";
 import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
 
 // The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json; prose in docs/api.md).
@@ -57,6 +59,8 @@ export const API_ERROR_CODES = [
   "rate_limited",
   ...Object.values(TOKEN_REFUSALS),
   ...CONVERSION_REFUSAL_CODES.filter((code) => code !== "invalid_fields"),
+  // lead_not_bought is a conversion's refusal too (403 there: the lead is another's; 404 for a return).
+  ...RETURN_REFUSAL_CODES.filter((code) => !(CONVERSION_REFUSAL_CODES as string[]).includes(code)),
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -364,6 +368,8 @@ function buildOpenApiDocument() {
         },
       },
       ...trueUpPaths({ ref, json, errorAnswer, rateLimited }),
+      ...returnPaths({ ref, json, errorAnswer, rateLimited }),
+      ...disputePaths({ ref, json, errorAnswer, rateLimited }),
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApiDocument",
@@ -450,6 +456,7 @@ function buildOpenApiDocument() {
                 code: ref("ErrorCode"),
                 message: { type: "string" },
                 fields: { type: "object", additionalProperties: { type: "string" }, description: "Field name → what is wrong with it" },
+                existing_return_id: { type: "string", description: "return_exists only: the return already asked for this lead" },
               },
             },
           },
@@ -655,6 +662,8 @@ function buildOpenApiDocument() {
           },
         },
         ...TRUE_UP_SCHEMAS,
+        ...RETURN_SCHEMAS,
+        ...DISPUTE_SCHEMAS,
         BoughtLeadsPage: {
           type: "object",
           required: ["leads", "next", "next_url", "has_more"],

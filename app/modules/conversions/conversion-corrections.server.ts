@@ -55,9 +55,23 @@ export async function reverseWholeConversion(
   now: Date,
   options: { overrideLock?: boolean } = {},
 ): Promise<CorrectionResult> {
+  return reverseConversionInTx(tx, conversionId, { ...request, saleAmountCents: null }, now, options);
+}
+
+/**
+ * Reverses a conversion, or part of a sale, inside the caller's transaction, under its row lock
+ * (taken here). `overrideLock`: a decided dispute also reverses a locked conversion (a CLAWBACK line).
+ */
+export async function reverseConversionInTx(
+  tx: Tx,
+  conversionId: string,
+  request: ReversalRequest,
+  now: Date,
+  options: { overrideLock?: boolean } = {},
+): Promise<CorrectionResult> {
   const conversion = await lockConversion(tx, conversionId);
   if (!conversion) throw new ConversionRefusedError("unknown_conversion", "Unknown conversion");
-  return reverseLocked(tx, conversion, { ...request, saleAmountCents: null }, "REVERSAL", now, options.overrideLock ?? false);
+  return reverseLocked(tx, conversion, request, "REVERSAL", now, options.overrideLock ?? false);
 }
 
 /**

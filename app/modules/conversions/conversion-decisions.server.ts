@@ -1,14 +1,18 @@
 import type { Conversion } from "~/generated/prisma/client";
+import { advertiserWalletFloor } from "~/modules/billing/lead-sales.server";
+import { queueAffiliatePostback } from "~/modules/deliveries/affiliate-postbacks.server";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
+import { lockAffiliateMoney } from "~/modules/earnings/earnings.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { prisma } from "~/utils/db.server";
+import { InsufficientBalanceError, ledgerAccounts, postJournalEntry } from "~/modules/ledger/ledger.server";
+import { prisma, type Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
-import { chargeConversion } from "./conversion-billing.server";
+import { billedTimelineLine, chargeConversion, convertedPostback } from "./conversion-billing.server";
 import { isLocked, reverseWholeConversion } from "./conversion-corrections.server";
 import { ConversionRefusedError } from "./conversion-errors";
-import { describeConversion, lockConversion } from "./conversion-rows.server";
+import { describeConversion, lockConversion, termsOf } from "./conversion-rows.server";
 
 // An advertiser's own decision on a conversion its rules left pending or held: approve it (a held
 // one is billed now) or reject it with a reason (whatever was billed goes back: a full reversal,
@@ -135,4 +139,114 @@ export async function decideConversion(actor: Actor, conversionId: string, decis
   // The affiliate's `converted` or `reversed` postback, queued in the transaction, goes out now.
   if (result.changed) await dispatchLeadDeliveries(result.conversion.leadId);
   return result;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Re-decides a rejected conversion as approved and bills it, once per `key` (an approved
+ * "wrongly rejected" inquiry), in the caller's transaction. Never billed (a rule rejected it):
+ * its one charge. Billed, then rejected by the advertiser (a whole reversal): an entry of the
+ * full payout again, keyed by `key`, with a new held earning line. A wallet that cannot pay
+ * refuses it (`insufficient_balance`), so nothing is approved unpaid.
+ */
+export async function reinstateRejectedConversion(tx: Tx, conversionId: string, key: string, reason: string, now: Date): Promise<ReinstatedConversion> {
+  const conversion = await lockConversion(tx, conversionId);
+  if (!conversion) throw new NotFoundError("Conversion");
+  const earlier = await tx.conversionAdjustment.findUnique({ where: { conversionId_key: { conversionId, key } } });
+  if (earlier) return { conversion, created: false, journalEntryId: earlier.journalEntryId ?? conversion.journalEntryId };
+  if (conversion.status !== "REJECTED") {
+    throw new ConflictError(`Conversion ${conversion.externalId} is ${conversion.status.toLowerCase()}, not rejected: there is nothing to re-decide`);
+  }
+  const what = describeConversion(conversion);
+  const undone = {
+    conversionId: conversion.id,
+    kind: "REVERSAL" as const,
+    key,
+    saleAmountDeltaCents: conversion.reversedSaleCents,
+    payoutDeltaCents: conversion.reversedPayoutCents,
+    feeDeltaCents: conversion.reversedFeeCents,
+    earningDeltaCents: conversion.reversedPayoutCents - conversion.reversedFeeCents,
+    reason,
+  };
+  const reopened = {
+    reversedSaleCents: 0,
+    reversedPayoutCents: 0,
+    reversedFeeCents: 0,
+    reversedAt: null,
+    reasonCode: null,
+    reason: null,
+    holdUntil: null,
+  };
+  const unpaid = (payout: number) =>
+    new ConversionRefusedError(
+      "insufficient_balance",
+      `The buyer's wallet cannot pay this conversion's payout of ${formatMoney(payout, conversion.currency)}: it must be topped up first. Nothing changed.`,
+    );
+
+  if (!conversion.journalEntryId) {
+    const fresh = await tx.conversion.update({ where: { id: conversion.id }, data: { ...reopened, status: "RECEIVED" } });
+    const outcome = await chargeConversion(tx, fresh, "APPROVED", now);
+    if (outcome === "awaiting_funds") throw unpaid(fresh.payoutCents);
+    const charged = await tx.conversion.findUniqueOrThrow({ where: { id: conversion.id } });
+    await tx.conversionAdjustment.create({ data: { ...undone, journalEntryId: null } });
+    await recordLeadEvent(tx, conversion.leadId, "conversion", `Rejected conversion ${what} re-decided as approved: ${reason}`, {
+      conversionId: conversion.id,
+    });
+    return { conversion: charged, created: true, journalEntryId: charged.journalEntryId };
+  }
+
+  const terms = termsOf(conversion);
+  const earning = conversion.payoutCents - conversion.feeCents;
+  await lockAffiliateMoney(tx, conversion.affiliateId);
+  let entryId: string;
+  try {
+    ({ entryId } = await postJournalEntry(tx, {
+      idempotencyKey: `conversion-reinstated:${conversion.id}:${key}`,
+      kind: "CONVERSION_REINSTATED",
+      description: `Rejected conversion ${what} re-decided as approved: ${reason}`,
+      postings: [
+        { account: ledgerAccounts.advertiserWallet(conversion.advertiserId, conversion.currency), amountCents: BigInt(conversion.payoutCents) },
+        { account: ledgerAccounts.affiliateHeld(conversion.affiliateId, conversion.currency), amountCents: -BigInt(earning) },
+        { account: ledgerAccounts.platformFees(conversion.currency), amountCents: -BigInt(conversion.feeCents) },
+      ].filter((p) => p.amountCents !== 0n),
+      floors: [await advertiserWalletFloor(tx, conversion.advertiserId, conversion.currency)],
+    }));
+  } catch (error) {
+    if (!(error instanceof InsufficientBalanceError)) throw error;
+    throw unpaid(conversion.payoutCents);
+  }
+  const lockAt = new Date(now.getTime() + terms.lockPeriodDays * DAY_MS);
+  const reinstated = await tx.conversion.update({
+    where: { id: conversion.id },
+    data: { ...reopened, status: "APPROVED", approvedAt: now, billedAt: now, lockAt },
+  });
+  await tx.conversionAdjustment.create({ data: { ...undone, journalEntryId: entryId } });
+  if (earning > 0) {
+    await tx.earning.create({
+      data: {
+        affiliateId: conversion.affiliateId,
+        kind: conversion.kind === "ACTION" ? "ACTION" : "SALE",
+        leadId: conversion.leadId,
+        saleId: conversion.saleId,
+        conversionId: conversion.id,
+        amountCents: earning,
+        currency: conversion.currency,
+        description: `Conversion ${what} re-decided as approved`,
+        entryId,
+        availableAt: lockAt,
+      },
+    });
+  }
+  await tx.leadEvent.create({ data: billedTimelineLine(reinstated, "APPROVED", lockAt) });
+  await recordLeadEvent(tx, conversion.leadId, "conversion", `Rejected conversion ${what} re-decided as approved: ${reason}`, { conversionId: conversion.id });
+  await queueAffiliatePostback(tx, conversion.leadId, "converted", { ...convertedPostback(reinstated), key: `${conversion.id}:${key}` });
+  return { conversion: reinstated, created: true, journalEntryId: entryId };
+}
+
+export interface ReinstatedConversion {
+  conversion: Conversion;
+  created: boolean;
+  /** The entry that billed it (the conversion's own charge, or the reinstatement). */
+  journalEntryId: string | null;
 }

@@ -1,15 +1,15 @@
-import type { Conversion, ConversionSource } from "~/generated/prisma/client";
+import type { Conversion, ConversionSource, LeadSale } from "~/generated/prisma/client";
 import { dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
 import { CONVERSION_BILLING_QUEUE, conversionBillingKey } from "~/queues/conversion-billing.queue.server";
 import { newRowId } from "~/modules/leads/lead-store.server";
-import { hotPathQuery, prisma } from "~/utils/db.server";
+import { hotPathQuery, prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { ValidationError, zodFieldErrors } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { applyReversal, changeSaleAmount, type ReversalRequest } from "./conversion-corrections.server";
 import { ConversionRefusedError } from "./conversion-errors";
-import { conversionPrice, conversionTermsOf, type ConversionTerms, type TermsOffer } from "./conversion-terms";
+import { conversionPrice, conversionTermsOf, type ConversionPrice, type ConversionTerms, type TermsOffer } from "./conversion-terms";
 import { ADVERTISER_FIELDS, conversionReportSchema, type ConversionReport, type ReportedConversion } from "./conversions.schema";
 
 // Every way a conversion reaches Leadex (API, pixel, CSV, true-up, the advertiser's Stripe) ends
@@ -155,6 +155,89 @@ export function checkWhen(occurredAt: Date, soldAt: Date, terms: ConversionTerms
   }
 }
 
+/** What a conversion pays on these terms, or the refusal naming the missing or wrong field (the event of an action, the amount of a sale). */
+export function priceOnTerms(terms: ConversionTerms, event: string | null, saleAmountCents: number | null): ConversionPrice {
+  if (terms.pricingModel === "CPA") {
+    if (!event) throw new ConversionRefusedError("invalid_fields", "Send the event this action is", { event: "Send the event, e.g. funded" });
+  } else {
+    if (saleAmountCents === null) throw new ConversionRefusedError("invalid_fields", "Send the sale amount", { amount: "Send the sale amount, e.g. 125.50" });
+    if (saleAmountCents === 0) throw new ConversionRefusedError("invalid_amount", "A sale amount must be more than 0", { amount: "Must be more than 0" });
+  }
+  const price = conversionPrice(terms, event, saleAmountCents);
+  if (!price) {
+    const paid = terms.events.map((e) => e.code).join(", ");
+    throw new ConversionRefusedError("unknown_event", `This offer pays for ${paid || "no events"}, not ${event}`, { event: `One of: ${paid}` });
+  }
+  return price;
+}
+
+/** The terms a conversion on this sale is billed on today (its offer's, with the platform's fee). */
+export async function termsOfSale(tx: Tx, saleId: string): Promise<{ sale: LeadSale; terms: ConversionTerms; offerId: string; affiliateId: string }> {
+  const sale = await tx.leadSale.findUniqueOrThrow({
+    where: { id: saleId },
+    include: { lead: { select: { affiliateId: true, offerId: true } }, order: { select: { offer: true } } },
+  });
+  const { lead, order, ...row } = sale;
+  return { sale: row, terms: conversionTermsOf(order.offer, getEnv().PLATFORM_FEE_BPS), offerId: lead.offerId, affiliateId: lead.affiliateId };
+}
+
+export interface RecordedInTx {
+  advertiserId: string;
+  /** Unique per advertiser: a second record under the same id is refused by the database. */
+  externalId: string;
+  saleId: string;
+  event: string | null;
+  saleAmountCents: number | null;
+  occurredAt: Date;
+  source: ConversionSource;
+}
+
+/**
+ * Records a conversion inside the caller's transaction with the same checks and terms as a report
+ * (a confirmed inquiry, billed by the caller in the same transaction: no outbox row).
+ */
+export async function recordConversionInTx(tx: Tx, input: RecordedInTx, now: Date): Promise<Conversion> {
+  const { sale, terms, offerId, affiliateId } = await termsOfSale(tx, input.saleId);
+  if (sale.pricingModel === "CPL") {
+    throw new ConversionRefusedError("not_billed_on_conversions", `Lead ${sale.leadId} was bought on CPL terms: it was paid when bought, not per conversion`);
+  }
+  checkWhen(input.occurredAt, sale.soldAt, terms, now);
+  const price = priceOnTerms(terms, input.event, input.saleAmountCents);
+  const kind = terms.pricingModel === "CPA" ? ("ACTION" as const) : ("SALE" as const);
+  const event = kind === "ACTION" ? input.event : null;
+  const saleAmountCents = kind === "SALE" ? input.saleAmountCents : null;
+  const reported: ReportedConversion = {
+    lead_id: sale.leadId,
+    event,
+    amount_cents: saleAmountCents,
+    currency: terms.currency,
+    occurred_at: input.occurredAt.toISOString(),
+    adv: {},
+  };
+  return tx.conversion.create({
+    data: {
+      id: newRowId(),
+      advertiserId: input.advertiserId,
+      externalId: input.externalId,
+      leadId: sale.leadId,
+      saleId: sale.id,
+      orderId: sale.orderId,
+      offerId,
+      affiliateId,
+      kind,
+      source: input.source,
+      event,
+      saleAmountCents,
+      currency: terms.currency,
+      ...price,
+      terms: JSON.parse(JSON.stringify(terms)),
+      reported: JSON.parse(JSON.stringify(reported)),
+      occurredAt: input.occurredAt,
+      receivedAt: now,
+    },
+  });
+}
+
 function reportedOf(leadId: string, report: ConversionReport, currency: string, occurredAt: Date): ReportedConversion {
   return {
     lead_id: leadId,
@@ -208,18 +291,7 @@ async function recordConversion(advertiserId: string, report: ConversionReport, 
   const occurredAt = report.occurred_at ?? now;
   checkWhen(occurredAt, sale.soldAt, terms, now);
 
-  if (terms.pricingModel === "CPA") {
-    if (!report.event) throw new ConversionRefusedError("invalid_fields", "Send the event this action is", { event: "Send the event, e.g. funded" });
-  } else {
-    if (report.amount === undefined)
-      throw new ConversionRefusedError("invalid_fields", "Send the sale amount", { amount: "Send the sale amount, e.g. 125.50" });
-    if (report.amount === 0) throw new ConversionRefusedError("invalid_amount", "A sale amount must be more than 0", { amount: "Must be more than 0" });
-  }
-  const price = conversionPrice(terms, report.event ?? null, report.amount ?? null);
-  if (!price) {
-    const paid = terms.events.map((e) => e.code).join(", ");
-    throw new ConversionRefusedError("unknown_event", `This offer pays for ${paid || "no events"}, not ${report.event}`, { event: `One of: ${paid}` });
-  }
+  const price = priceOnTerms(terms, report.event ?? null, report.amount ?? null);
 
   const id = newRowId();
   const reported = reportedOf(leadId, report, currency, occurredAt);

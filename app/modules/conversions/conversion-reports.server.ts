@@ -176,7 +176,7 @@ async function aggregate(actor: Actor, group: ReportGroup, subId: string, period
 }
 
 /** A stable pseudonym of an affiliate for one advertiser ("Affiliate 3F9A1C"): groups without naming. */
-function affiliatePseudonym(viewerCompanyId: string, affiliateId: string): string {
+export function affiliatePseudonym(viewerCompanyId: string, affiliateId: string): string {
   return `Affiliate ${createHash("sha256").update(`${viewerCompanyId}:${affiliateId}`).digest("hex").slice(0, 6).toUpperCase()}`;
 }
 

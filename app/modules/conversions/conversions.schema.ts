@@ -53,7 +53,7 @@ const singleValue = (whenMissing = "Required") =>
       issue.input === undefined ? whenMissing : typeof issue.input === "number" ? "A number too large to read" : "Send a single value: text or a number",
   });
 
-const optionalText = (max: number) =>
+export const optionalText = (max: number) =>
   singleValue()
     .transform((v) => String(v).trim())
     .pipe(z.string().max(max, `At most ${max} characters`))
@@ -61,7 +61,7 @@ const optionalText = (max: number) =>
     .transform((v) => (v === "" ? undefined : v));
 
 /** A decimal amount such as 125, 125.5 or 125.50 (a number or a string) in cents; "-5" is refused by name. */
-const amountSchema = singleValue()
+export const amountSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;
@@ -89,7 +89,7 @@ function isCalendarDay(year: number, month: number, day: number): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const dateSchema = singleValue()
+export const dateSchema = singleValue()
   .transform((v, ctx) => {
     const text = String(v).trim();
     if (text === "") return undefined;

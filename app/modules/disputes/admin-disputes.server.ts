@@ -9,7 +9,8 @@ import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { DISPUTE_CSV_MAX_ROWS, DISPUTE_QUEUE_PAGE_SIZE, type AdminReturnForm, type DisputeQueueQuery } from "./admin-disputes.schema";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, findingSchema, RETURN_REASON_LABELS, type DisputeStatusValue } from "./disputes.schema";
+import { CONVERSION_DISPUTE_REASON_LABELS, INQUIRY_REASON_LABELS } from "./conversion-disputes.schema";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, findingSchema, RETURN_REASON_LABELS, type DisputeKindValue, type DisputeStatusValue } from "./disputes.schema";
 import { openReturn } from "./lead-returns.server";
 import { RETURN_RATE_WINDOW_DAYS } from "./return-rates.server";
 import { flagReturnOutliers, RETURN_FLAG_RULE, returnRateBps, type ReturnFigures, type ReturnFlagRule } from "./return-flags";
@@ -38,9 +39,15 @@ function queueWhere(query: DisputeQueueQuery, withStatus = true): Prisma.Dispute
   };
 }
 
-/** The reason as people read it: a return's label, or the code in words. */
-export function disputeReasonLabel(code: string): string {
-  return RETURN_REASON_LABELS[code as keyof typeof RETURN_REASON_LABELS] ?? code.replace(/_/g, " ");
+const REASON_LABELS: Record<DisputeKindValue, Record<string, string>> = {
+  LEAD_RETURN: RETURN_REASON_LABELS,
+  CONVERSION_INQUIRY: INQUIRY_REASON_LABELS,
+  CONVERSION_DISPUTE: CONVERSION_DISPUTE_REASON_LABELS,
+};
+
+/** The reason as people read it: its kind's label, or the code in words. */
+export function disputeReasonLabel(kind: DisputeKindValue, code: string): string {
+  return REASON_LABELS[kind][code] ?? code.replace(/_/g, " ");
 }
 
 async function namesOf(companyIds: string[], offerIds: string[], userIds: string[] = []) {
@@ -106,7 +113,7 @@ export async function listDisputeQueue(actor: Actor, query: DisputeQueueQuery) {
       id: r.id,
       kind: r.kind,
       status: r.status,
-      reason: disputeReasonLabel(r.reasonCode),
+      reason: disputeReasonLabel(r.kind, r.reasonCode),
       leadId: r.leadId,
       leadExternalId: r.lead.externalId,
       offerId: r.offerId,
@@ -195,7 +202,7 @@ export async function disputeDecisionsCsv(actor: Actor, query: DisputeQueueQuery
       names.offer.get(r.offerId) ?? r.offerId,
       names.company.get(r.advertiserId) ?? r.advertiserId,
       names.company.get(r.affiliateId) ?? r.affiliateId,
-      disputeReasonLabel(r.reasonCode),
+      disputeReasonLabel(r.kind, r.reasonCode),
       r.status,
       r.resolvedBy ?? "",
       r.decidedById ? (names.user.get(r.decidedById) ?? r.decidedById) : "",
@@ -255,7 +262,7 @@ async function returnHistory(side: Side, companyId: string, now: Date, otherThan
     sales,
     approvedOfSales,
     rateBps: returnRateBps({ sales, returns: approvedOfSales }),
-    recent: recent.map((d) => ({ ...d, reason: disputeReasonLabel(d.reasonCode) })),
+    recent: recent.map((d) => ({ ...d, reason: disputeReasonLabel(d.kind, d.reasonCode) })),
   };
 }
 
@@ -293,7 +300,7 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
       kind: dispute.kind,
       status: dispute.status,
       reasonCode: dispute.reasonCode,
-      reason: disputeReasonLabel(dispute.reasonCode),
+      reason: disputeReasonLabel(dispute.kind, dispute.reasonCode),
       note: dispute.note,
       claim: dispute.claim,
       overrides: dispute.overrides,
@@ -332,7 +339,7 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     history: audit.map((a) => ({
       id: a.id,
       action: a.action,
-      createdAt: a.createdAt,
+      at: a.createdAt,
       by: a.actor ? `${a.actor.name} (${a.actor.role.toLowerCase()})` : "the platform",
       message: typeof a.data === "object" && a.data && "message" in a.data ? String((a.data as { message: unknown }).message) : a.action,
     })),
@@ -342,11 +349,12 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
 /** The disputes of one lead, by sale, for the admin's lead page (which sales may still be returned). */
 export async function listLeadDisputesForAdmin(actor: Actor, leadId: string) {
   requirePermission(actor, "read:dispute:any");
-  return prisma.dispute.findMany({
+  const disputes = await prisma.dispute.findMany({
     where: { leadId },
     orderBy: { createdAt: "asc" },
-    select: { id: true, kind: true, status: true, saleId: true, reasonCode: true, createdAt: true, responseDueAt: true, overrides: true },
+    select: { id: true, kind: true, status: true, saleId: true, reasonCode: true, createdAt: true, responseDueAt: true },
   });
+  return disputes.map((d) => ({ ...d, reason: disputeReasonLabel(d.kind, d.reasonCode) }));
 }
 
 /** An admin returns a lead on one buyer's behalf (that sale), past the window or the cap when it says why; audited by openReturn. */

@@ -1,5 +1,7 @@
 import type { Dispute, DisputeKind } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
+import { approveConversionDispute } from "./conversion-disputes.server";
+import { approveConversionInquiry } from "./conversion-inquiries.server";
 import { approveLeadReturn, type ApprovalContext } from "./lead-returns.server";
 
 // What approving each kind of dispute does to money and records. Each approver moves the dispute
@@ -8,12 +10,8 @@ import { approveLeadReturn, type ApprovalContext } from "./lead-returns.server";
 
 export type DisputeApprover = (tx: Tx, dispute: Dispute, ctx: ApprovalContext) => Promise<Dispute>;
 
-const notYet: DisputeApprover = async (_tx, dispute) => {
-  throw new Error(`Approving a ${dispute.kind} is not built yet`);
-};
-
 export const DISPUTE_APPROVERS: Record<DisputeKind, DisputeApprover> = {
   LEAD_RETURN: approveLeadReturn,
-  CONVERSION_INQUIRY: notYet,
-  CONVERSION_DISPUTE: notYet,
+  CONVERSION_INQUIRY: approveConversionInquiry,
+  CONVERSION_DISPUTE: approveConversionDispute,
 };

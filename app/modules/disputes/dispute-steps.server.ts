@@ -59,7 +59,7 @@ async function notifyCompany(tx: Tx, companyId: string, role: "ADVERTISER" | "AF
   const users = await tx.user.findMany({ where: { companyId }, select: { id: true, email: true } });
   const subject = `${DISPUTE_KIND_LABELS[dispute.kind]} ${dispute.id}: ${message.length > 80 ? `${message.slice(0, 77)}...` : message}`;
   for (const user of users) {
-    await recordNotice(tx, user.id, { kind: "DISPUTE", data: { disputeId: dispute.id, message } });
+    await recordNotice(tx, user.id, { kind: "DISPUTE", data: { disputeId: dispute.id, message, href: disputeHref(role, dispute.id) } });
   }
   if (users.length > 0) {
     await tx.emailOutbox.createMany({

@@ -96,7 +96,7 @@ export async function openReturn(actor: Actor, record: Record<string, unknown>, 
       },
     },
   });
-  if (!sale) throw new DisputeRefusedError("lead_not_bought", 404, `No lead ${input.lead_id} among the leads you bought`, { lead_id: "Not a lead you bought" });
+  if (!sale) throw new DisputeRefusedError("unknown_lead", 404, `No lead ${input.lead_id} among the leads you bought`, { lead_id: "Not a lead you bought" });
   if (sale.pricingModel !== "CPL" || !sale.journalEntryId) {
     throw new DisputeRefusedError(
       "not_returnable_pricing",

@@ -96,11 +96,16 @@ export async function listBoughtLeads(actor: Actor, filter: BoughtLeadFilter = {
     },
     orderBy: { soldAt: "desc" },
     take: PAGE,
-    include: { lead: { include: { offer: { select: { title: true, vertical: true } } } } },
+    include: {
+      lead: { include: { offer: { select: { title: true, vertical: true } } } },
+      disputes: { where: { kind: "LEAD_RETURN" }, select: { id: true, status: true }, take: 1 },
+    },
   });
   return sales.map((sale) => ({
     leadId: sale.leadId,
     orderId: sale.orderId,
+    pricingModel: sale.pricingModel,
+    leadReturn: sale.disputes[0] ?? null,
     offerTitle: sale.lead.offer.title,
     vertical: sale.lead.offer.vertical,
     priceCents: sale.priceCents,
@@ -125,6 +130,7 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
     offerTitle: sale.lead.offer.title,
     vertical: sale.lead.offer.vertical,
     returnWindowDays: sale.lead.offer.returnWindowDays,
+    pricingModel: sale.pricingModel,
     priceCents: sale.priceCents,
     currency: sale.currency,
     soldAt: sale.soldAt,

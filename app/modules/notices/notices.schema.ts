@@ -13,6 +13,8 @@ export const accountLockedNoticeSchema = z.object({
 export const disputeNoticeSchema = z.object({
   disputeId: z.string(),
   message: z.string(),
+  /** Where the told party reads the dispute in its portal. */
+  href: z.string().startsWith("/"),
 });
 
 export const noticeSchema = z.discriminatedUnion("kind", [

@@ -17,12 +17,26 @@ export async function recordNotice(tx: Tx, userId: string, notice: Notice) {
 export interface NoticeView {
   id: string;
   message: string;
+  /** Where to read more (a dispute's page), when there is such a place. */
+  href: string | null;
 }
 
-/** The user's notices not yet dismissed, oldest first, as the sentences the portal shows. */
+/** How many open notices the banner shows at once (newest first); "Dismiss all" clears the rest too. */
+export const NOTICES_SHOWN = 5;
+
+/** The user's newest notices not yet dismissed, as the sentences the portal shows. */
 export async function listOpenNotices(userId: string): Promise<NoticeView[]> {
-  const rows = await prisma.userNotice.findMany({ where: { userId, dismissedAt: null }, orderBy: { createdAt: "asc" } });
-  return rows.map((row) => ({ id: row.id, message: noticeText(noticeSchema.parse({ kind: row.kind, data: row.data })) }));
+  const rows = await prisma.userNotice.findMany({ where: { userId, dismissedAt: null }, orderBy: { createdAt: "desc" }, take: NOTICES_SHOWN });
+  return rows.map((row) => {
+    const notice = noticeSchema.parse({ kind: row.kind, data: row.data });
+    return { id: row.id, message: noticeText(notice), href: notice.kind === "DISPUTE" ? notice.data.href : null };
+  });
+}
+
+/** Hides every open notice of the user. */
+export async function dismissAllNotices(userId: string): Promise<number> {
+  const { count } = await prisma.userNotice.updateMany({ where: { userId, dismissedAt: null }, data: { dismissedAt: new Date() } });
+  return count;
 }
 
 /** Hides one of the user's own notices; dismissing it again changes nothing. 404 for anyone else's. */

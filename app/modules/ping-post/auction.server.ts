@@ -11,6 +11,7 @@ import { stateForUsZip } from "~/modules/quality/postal-geo";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { scoreLead } from "~/modules/quality/scoring";
 import { capReached, hasSpendCap, orderPriceCents, orderSkipReasons, type RoutingCandidate } from "~/modules/routing/order-eligibility.server";
+import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { ConflictError, ValidationError, parseOrThrow } from "~/utils/errors";
@@ -137,7 +138,10 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const pingId = pingRow.id;
   const [alreadyBought, orders] = await Promise.all([
     isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now),
-    prisma.order.findMany({ where: { offerId: offer.id, status: "OPEN" }, include: { advertiser: { select: { creditLimitCents: true } } } }),
+    prisma.order.findMany({
+      where: { offerId: offer.id, status: "OPEN" },
+      include: { advertiser: { select: { creditLimitCents: true, returnRateBps: true } } },
+    }),
   ]);
   const noBid = async (reasons: string[], asked = 0): Promise<PingAnswer> => {
     await recordPing(pingRow, [], null);
@@ -275,14 +279,20 @@ async function askOrder(
   return { ...base, status: "BID", priceCents, latencyMs };
 }
 
-/** The best bid: highest price, then the order's priority (higher first), then the oldest order. */
-function bestBid<Row extends BidRow>(orders: Order[], rows: Row[]): Row | null {
+type RankedOrder = Order & { advertiser: { returnRateBps: number } };
+
+/**
+ * The best bid: highest price as it ranks (less the buyer's approved-return rate; the winner still
+ * pays its own bid), then the order's priority (higher first), then the oldest order.
+ */
+function bestBid<Row extends BidRow>(orders: RankedOrder[], rows: Row[]): Row | null {
   const orderById = new Map(orders.map((o) => [o.id, o]));
   const bids = rows.filter((r) => r.status === "BID");
+  const rank = (row: Row) => rankedBidCents(row.priceCents!, orderById.get(row.orderId)!.advertiser.returnRateBps);
   bids.sort((a, b) => {
     const oa = orderById.get(a.orderId)!;
     const ob = orderById.get(b.orderId)!;
-    return b.priceCents! - a.priceCents! || ob.priority - oa.priority || oa.createdAt.getTime() - ob.createdAt.getTime();
+    return rank(b) - rank(a) || ob.priority - oa.priority || oa.createdAt.getTime() - ob.createdAt.getTime();
   });
   return bids[0] ?? null;
 }

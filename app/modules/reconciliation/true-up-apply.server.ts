@@ -1,13 +1,7 @@
 import type { Conversion, TrueUpRow } from "~/generated/prisma/client";
-import { advertiserWalletFloor } from "~/modules/billing/lead-sales.server";
 import { applyReversal, changeSaleAmount, isLocked } from "~/modules/conversions/conversion-corrections.server";
-import { ConversionRefusedError } from "~/modules/conversions/conversion-errors";
 import { reportConversion } from "~/modules/conversions/conversion-intake.server";
-import { describeConversion, lockConversion, termsOf } from "~/modules/conversions/conversion-rows.server";
-import { conversionPrice } from "~/modules/conversions/conversion-terms";
-import { lockAffiliateMoney } from "~/modules/earnings/earnings.server";
-import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { InsufficientBalanceError, ledgerAccounts, postJournalEntry, type PostingInput } from "~/modules/ledger/ledger.server";
+import { repriceConversion } from "~/modules/conversions/conversion-repricing.server";
 import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
 import { TRUE_UP_QUEUE, trueUpJobKey } from "~/queues/true-up.queue.server";
 import { prisma } from "~/utils/db.server";
@@ -141,13 +135,7 @@ async function adjust(conversion: Conversion, row: TrueUpRow, trueUpId: string, 
   return { ok: true, message: result.created ? `Adjusted: payout now ${formatMoney(result.conversion.payoutCents, conversion.currency)}` : "Already adjusted" };
 }
 
-/**
- * Re-prices a conversion as a true-up lists it (another CPA event, or a locked CPS sale's amount
- * where the offer allows locked adjustments), once per (conversion, true-up): one entry of the
- * difference keyed `conversion-true-up:<conversion>:<true-up>`. While pending it moves held money
- * (a line released with the conversion); after the lock it moves available money (a line released
- * at once, a CLAWBACK when it takes back). The wallet's floor is checked when it costs more.
- */
+/** Re-prices a conversion as a true-up lists it, once per (conversion, true-up) (conversion-repricing.server.ts). */
 export async function adjustConversionForTrueUp(
   conversionId: string,
   trueUpId: string,
@@ -155,101 +143,20 @@ export async function adjustConversionForTrueUp(
   reason: string,
   now: Date = new Date(),
 ): Promise<{ conversion: Conversion; created: boolean }> {
-  return prisma.$transaction(async (tx) => {
-    const conversion = await lockConversion(tx, conversionId);
-    if (!conversion) throw new ConversionRefusedError("unknown_conversion", "Unknown conversion");
-    const key = `true-up:${trueUpId}`;
-    const earlier = await tx.conversionAdjustment.findUnique({ where: { conversionId_key: { conversionId, key } } });
-    if (earlier) return { conversion, created: false };
-    if (!["RECEIVED", "HELD", "PENDING", "APPROVED", "LOCKED"].includes(conversion.status)) {
-      throw new ConversionRefusedError(
-        "conversion_not_reversible",
-        `Conversion ${conversion.externalId} is ${conversion.status.toLowerCase()}: a dispute settles it`,
-      );
-    }
-    if (conversion.reversedSaleCents > 0 || conversion.reversedPayoutCents > 0) {
-      throw new ConversionRefusedError("conversion_not_reversible", `Conversion ${conversion.externalId} was partly reversed: a dispute settles it`);
-    }
-    const terms = termsOf(conversion);
-    const locked =
-      isLocked(conversion, now) || (await tx.earning.count({ where: { conversionId, kind: { in: ["ACTION", "SALE"] }, releasedAt: { not: null } } })) > 0;
-    if (locked && !terms.allowsLockedAdjustments) {
-      throw new ConversionRefusedError(
-        "conversion_locked",
-        `Conversion ${conversion.externalId} is locked and its offer allows no adjustment: open a dispute instead`,
-      );
-    }
-    const event = conversion.kind === "ACTION" ? (target.event ?? conversion.event) : null;
-    const saleAmountCents = conversion.kind === "SALE" ? (target.saleAmountCents ?? conversion.saleAmountCents) : null;
-    const price = conversionPrice(terms, event, saleAmountCents);
-    if (!price) throw new ConversionRefusedError("unknown_event", `This offer pays for ${terms.events.map((e) => e.code).join(", ")}, not ${event}`);
-    const payoutDelta = price.payoutCents - conversion.payoutCents;
-    const feeDelta = price.feeCents - conversion.feeCents;
-    const earningDelta = price.earningCents - conversion.earningCents;
-    const what = describeConversion(conversion);
-
-    let journalEntryId: string | null = null;
-    if (conversion.journalEntryId && payoutDelta !== 0) {
-      await lockAffiliateMoney(tx, conversion.affiliateId);
-      const affiliateAccount = locked
-        ? ledgerAccounts.affiliateAvailable(conversion.affiliateId, conversion.currency)
-        : ledgerAccounts.affiliateHeld(conversion.affiliateId, conversion.currency);
-      const postings: PostingInput[] = [
-        { account: ledgerAccounts.advertiserWallet(conversion.advertiserId, conversion.currency), amountCents: BigInt(payoutDelta) },
-        { account: affiliateAccount, amountCents: -BigInt(earningDelta) },
-        { account: ledgerAccounts.platformFees(conversion.currency), amountCents: -BigInt(feeDelta) },
-      ];
-      try {
-        ({ entryId: journalEntryId } = await postJournalEntry(tx, {
-          idempotencyKey: `conversion-true-up:${conversion.id}:${trueUpId}`,
-          kind: locked ? "CONVERSION_LOCKED_ADJUSTMENT" : "CONVERSION_TRUE_UP",
-          description: `Conversion ${what} re-priced by a true-up to ${formatMoney(price.payoutCents, conversion.currency)}: ${reason}`,
-          postings: postings.filter((p) => p.amountCents !== 0n),
-          floors: payoutDelta > 0 ? [await advertiserWalletFloor(tx, conversion.advertiserId, conversion.currency)] : [],
-        }));
-      } catch (error) {
-        if (!(error instanceof InsufficientBalanceError)) throw error;
-        throw new ConversionRefusedError("insufficient_balance", `The wallet cannot pay the higher payout: ${error.describe("increase")}`);
-      }
-      if (earningDelta !== 0) {
-        const kind = conversion.kind === "ACTION" ? ("ACTION" as const) : ("SALE" as const);
-        await tx.earning.create({
-          data: {
-            affiliateId: conversion.affiliateId,
-            kind: locked && earningDelta < 0 ? "CLAWBACK" : kind,
-            leadId: conversion.leadId,
-            saleId: conversion.saleId,
-            conversionId: conversion.id,
-            amountCents: earningDelta,
-            currency: conversion.currency,
-            description: `Conversion ${conversion.externalId} re-priced by a true-up`,
-            entryId: journalEntryId,
-            ...(locked ? { availableAt: now, releasedAt: now, releaseEntryId: journalEntryId } : { availableAt: conversion.lockAt ?? now }),
-          },
-        });
-      }
-    }
-    await tx.conversionAdjustment.create({
-      data: {
-        conversionId: conversion.id,
-        kind: locked ? "LOCKED_ADJUSTMENT" : "TRUE_UP",
-        key,
-        saleAmountDeltaCents: (saleAmountCents ?? 0) - (conversion.saleAmountCents ?? 0),
-        payoutDeltaCents: payoutDelta,
-        feeDeltaCents: feeDelta,
-        earningDeltaCents: earningDelta,
-        reason,
-        journalEntryId,
-      },
-    });
-    const updated = await tx.conversion.update({ where: { id: conversion.id }, data: { event, saleAmountCents, ...price } });
-    await recordLeadEvent(
+  return prisma.$transaction((tx) =>
+    repriceConversion(
       tx,
-      conversion.leadId,
-      "conversion",
-      `Conversion ${what} re-priced by a true-up: payout ${formatMoney(conversion.payoutCents, conversion.currency)} → ${formatMoney(price.payoutCents, conversion.currency)}`,
-      { conversionId: conversion.id, payoutCents: payoutDelta },
-    );
-    return { conversion: updated, created: true };
-  });
+      conversionId,
+      {
+        key: `true-up:${trueUpId}`,
+        journalKey: `conversion-true-up:${conversionId}:${trueUpId}`,
+        target,
+        reason,
+        by: "a true-up",
+        unlockedKind: "TRUE_UP",
+        unlockedJournalKind: "CONVERSION_TRUE_UP",
+      },
+      now,
+    ),
+  );
 }

@@ -5,6 +5,8 @@ import type { DistributionValue } from "./routing.schema";
 export interface DistributableOrder {
   id: string;
   priceCents: number;
+  /** What the price ranks as: less the buyer's approved-return rate (it still pays priceCents). */
+  rankCents?: number;
   priority: number;
   weight: number;
   lastSoldAt: Date | null;
@@ -17,12 +19,14 @@ function seededDraw(leadId: string, orderId: string): number {
   return (digest.readUIntBE(0, 6) + 1) / (2 ** 48 + 2);
 }
 
-const byPriceThenAge = (a: DistributableOrder, b: DistributableOrder) => b.priceCents - a.priceCents || a.createdAt.getTime() - b.createdAt.getTime();
+const rank = (o: DistributableOrder) => o.rankCents ?? o.priceCents;
+const byPriceThenAge = (a: DistributableOrder, b: DistributableOrder) => rank(b) - rank(a) || a.createdAt.getTime() - b.createdAt.getTime();
 
 /**
  * The order in which a lead is offered to an offer's matching orders (the first that takes it
  * buys it; a shared lead goes on down the list):
- * - BEST_PRICE: highest price for this lead, then the oldest order;
+ * - BEST_PRICE: highest price for this lead as it ranks (less the buyer's approved-return rate:
+ *   $100 from a buyer returning 10% ranks as $90), then the oldest order;
  * - PRIORITY: highest order priority, then best price;
  * - WEIGHTED: a weighted draw without replacement (an order with weight 3 comes first three
  *   times as often as one with weight 1), seeded by the lead id so a lead always routes the same;

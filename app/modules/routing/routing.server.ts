@@ -5,6 +5,7 @@ import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { ensureLedgerAccount, InsufficientBalanceError, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
 import type { Tx } from "~/utils/db.server";
 import { distributeOrders } from "./distribution.server";
+import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
 import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
 
@@ -59,9 +60,15 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
   // Read the orders again under the locks: a lead routed just before on the same orders has now
   // committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
-  const openOrders = await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } });
+  const openOrders = await tx.order.findMany({
+    where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" },
+    include: { advertiser: { select: { returnRateBps: true } } },
+  });
   const ranked = distributeOrders(
-    openOrders.map((order) => ({ ...order, order, priceCents: orderPriceCents(order, candidate) })),
+    openOrders.map(({ advertiser, ...order }) => {
+      const priceCents = orderPriceCents(order, candidate);
+      return { ...order, order, priceCents, rankCents: rankedBidCents(priceCents, advertiser.returnRateBps) };
+    }),
     offer.distribution,
     lead.id,
   );

@@ -1,0 +1,41 @@
+import { ValidationError } from "~/utils/errors";
+import { readForm } from "~/utils/route-errors.server";
+import { EVIDENCE_FILE_MAX_BYTES } from "./disputes.schema";
+
+// The portal's dispute forms (plain forms, multipart when they carry a file): their text fields as
+// a record, and an evidence file read into bytes. The declared length is checked before the body
+// is read, so an oversized upload is refused without holding it in memory.
+
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+const MB = 1024 * 1024;
+
+export interface DisputeForm {
+  form: FormData;
+  /** The text fields, plus `evidence_file` when one was chosen. */
+  record: Record<string, unknown>;
+  /** Text of an attached CSV (`csv_file`), for the inquiries upload. */
+  csvText: string | null;
+}
+
+export async function readDisputeForm(request: Request): Promise<DisputeForm> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > EVIDENCE_FILE_MAX_BYTES + FORM_OVERHEAD_BYTES) {
+    throw new ValidationError({ evidence_file: `Files are at most ${EVIDENCE_FILE_MAX_BYTES / MB} MB` }, "The upload is too large", 413);
+  }
+  const form = await readForm(request);
+  const record: Record<string, unknown> = {};
+  for (const [name, value] of form) if (typeof value === "string") record[name] = value;
+  const file = form.get("evidence_file");
+  if (file && typeof file !== "string" && file.size > 0) {
+    if (file.size > EVIDENCE_FILE_MAX_BYTES) throw new ValidationError({ evidence_file: `Evidence files are at most ${EVIDENCE_FILE_MAX_BYTES / MB} MB` });
+    record.evidence_file = {
+      name: (file.name || "evidence").slice(0, 200),
+      contentType: file.type || "application/octet-stream",
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    };
+  }
+  const csv = form.get("csv_file");
+  const csvText =
+    csv && typeof csv !== "string" && csv.size > 0 ? await csv.text() : typeof record.csv_text === "string" && record.csv_text.trim() ? record.csv_text : null;
+  return { form, record, csvText };
+}

@@ -1,0 +1,191 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DisputeAnswerForm } from "~/components/dispute-answer-form";
+import { DisputeEvidenceList } from "~/components/dispute-evidence-list";
+import { FormError } from "~/components/field";
+import { formatDateTime } from "~/components/format";
+import { PageHeader } from "~/components/portal-shell";
+import { StatusBadge } from "~/components/status-badge";
+import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
+import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
+import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, findingSchema } from "~/modules/disputes/disputes.schema";
+import { awaitsAnswerFrom, partyDispute, reasonLabel } from "~/modules/disputes/party-disputes.server";
+import { centsToDecimal } from "~/utils/money";
+import { formFailureFrom, orNotFound } from "~/utils/route-errors.server";
+import { requireUser } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Dispute · Leadex" }];
+
+const AGREE_MEANS: Record<string, string> = {
+  LEAD_RETURN: "Accepting gives the buyer its money back and reverses your earning on the lead.",
+  CONVERSION_DISPUTE: "Accepting reverses the conversion (or the refunded part) and your earning on it, even after the lock.",
+  CONVERSION_INQUIRY: "",
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor } = await requireUser(request, ["AFFILIATE"]);
+  const d = await orNotFound(partyDispute(actor, params.disputeId ?? ""));
+  const flow = DISPUTE_FLOWS[d.kind];
+  const finding = findingSchema.safeParse(d.finding);
+  const claim = (d.claim ?? {}) as Record<string, unknown>;
+  return {
+    dispute: {
+      id: d.id,
+      kind: d.kind,
+      status: d.status,
+      reason: reasonLabel(d.kind, d.reasonCode),
+      leadExternalId: d.lead.externalId,
+      note: d.note,
+      openedByYou: d.openedByRole === "AFFILIATE",
+      createdAt: d.createdAt,
+      responseDueAt: d.responseDueAt,
+      response: d.response,
+      responseNote: d.responseNote,
+      resolvedBy: d.resolvedBy,
+      decisionReason: d.decisionReason,
+      decidedAt: d.decidedAt,
+      claim: Object.entries(claim)
+        .filter(([, v]) => v !== null && v !== "")
+        .map(([k, v]) => [k.replace(/_cents$/, "").replace(/_/g, " "), typeof v === "number" && k.endsWith("_cents") ? centsToDecimal(v) : String(v)] as const),
+    },
+    finding: finding.success ? finding.data : null,
+    evidence: d.evidence,
+    answer: awaitsAnswerFrom(actor, d) ? { agree: flow.agree, disagree: flow.disagree, means: AGREE_MEANS[d.kind] } : null,
+    canWithdraw: flow.opener === "AFFILIATE" && isOpenStatus(d.status),
+    maxFileMb: EVIDENCE_FILE_MAX_BYTES / 1024 / 1024,
+  };
+}
+
+/** Answer (accept or contest) or withdraw one's own inquiry; the page says what happened. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["AFFILIATE"]);
+  const disputeId = params.disputeId ?? "";
+  let values: Record<string, string> | undefined;
+  try {
+    const { record } = await readDisputeForm(request);
+    values = Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => typeof e[1] === "string"));
+    if (record.intent === "withdraw") {
+      await withdrawDispute(actor, disputeId);
+      return { notice: "You withdrew your inquiry: nothing changes, and the buyer is told." };
+    }
+    const answered = await respondToDispute(actor, disputeId, record);
+    return {
+      notice:
+        answered.status === "APPROVED"
+          ? `You ${record.response === "accept" ? "accepted" : "confirmed"} it: it is approved and the money has moved.`
+          : "You contested it: an admin decides, and both sides are told.",
+    };
+  } catch (error) {
+    return formFailureFrom(error, values);
+  }
+}
+
+const SIDE_WORDS: Record<string, string> = { opener: "", respondent: "", admin: "Admin" };
+
+export default function AffiliateDispute() {
+  const { dispute: d, finding, evidence, answer, canWithdraw, maxFileMb } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const failure = result && "errors" in result ? result : null;
+  const notice =
+    result && "notice" in result ? result.notice : search.get("opened") ? "Your inquiry is open: the buyer is asked to confirm or decline it." : null;
+  const sideLabel = (side: string) => SIDE_WORDS[side] || ((side === "opener") === d.openedByYou ? "You" : "The buyer");
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/affiliate/disputes">← All disputes</Link>
+      </p>
+      <PageHeader
+        title={`${DISPUTE_KIND_LABELS[d.kind]}: ${d.reason}`}
+        description={`On your lead ${d.leadExternalId}, opened ${formatDateTime(d.createdAt)}`}
+      />
+      {notice ? (
+        <div className="alert alert-success" role="status">
+          {notice}
+        </div>
+      ) : null}
+      <section className="card" aria-labelledby="facts-title">
+        <h2 id="facts-title">Where it stands</h2>
+        <dl className="details">
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={DISPUTE_STATUS_LABELS[d.status]} />
+          </dd>
+          <dt>Opened by</dt>
+          <dd>{d.openedByYou ? "You" : "The buyer"}</dd>
+          {d.responseDueAt ? (
+            <>
+              <dt>Answer due</dt>
+              <dd>{`${formatDateTime(d.responseDueAt)}${d.kind === "CONVERSION_INQUIRY" ? " (unanswered, an admin decides)" : " (unanswered, it is accepted)"}`}</dd>
+            </>
+          ) : null}
+          {d.claim.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt>{k[0].toUpperCase() + k.slice(1)}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+          {d.note ? (
+            <>
+              <dt>{d.openedByYou ? "Your note" : "The buyer's note"}</dt>
+              <dd className="pre-wrap">{d.note}</dd>
+            </>
+          ) : null}
+          {d.response ? (
+            <>
+              <dt>Answer</dt>
+              <dd>{`${d.response}${d.responseNote ? `: ${d.responseNote}` : ""}`}</dd>
+            </>
+          ) : null}
+          {d.resolvedBy ? (
+            <>
+              <dt>Decided</dt>
+              <dd>{`${d.resolvedBy.toLowerCase()}${d.decisionReason ? `: ${d.decisionReason}` : ""}${d.decidedAt ? ` (${formatDateTime(d.decidedAt)})` : ""}`}</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+      {finding ? (
+        <section className="card" aria-labelledby="finding-title">
+          <h2 id="finding-title">What the platform found</h2>
+          <p>{finding.summary}</p>
+          {finding.facts.length > 0 ? (
+            <ul>
+              {finding.facts.map((f) => (
+                <li key={f}>{f}</li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+      <section className="card" aria-labelledby="evidence-title">
+        <h2 id="evidence-title">Evidence</h2>
+        <DisputeEvidenceList disputeId={d.id} items={evidence} sideLabel={sideLabel} />
+      </section>
+      {answer ? (
+        <DisputeAnswerForm
+          agree={answer.agree}
+          disagree={answer.disagree}
+          agreeMeans={answer.means}
+          dueAt={d.responseDueAt}
+          failure={failure}
+          maxFileMb={maxFileMb}
+        />
+      ) : null}
+      {canWithdraw ? (
+        <section className="card" aria-labelledby="withdraw-title">
+          <h2 id="withdraw-title">Withdraw</h2>
+          <p className="muted">Withdrawing closes your inquiry; nothing is billed.</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="withdraw" />
+            <button type="submit" className="button button-danger">
+              Withdraw this inquiry
+            </button>
+          </Form>
+        </section>
+      ) : null}
+      {!answer && failure?.formError ? <FormError error={failure.formError} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,169 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
+import { DisputeEvidenceFields } from "~/components/dispute-answer-form";
+import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
+import { StatusBadge } from "~/components/status-badge";
+import { PageHeader } from "~/components/portal-shell";
+import { INQUIRY_CSV_COLUMNS, INQUIRY_REASON_LABELS, INQUIRY_WINDOW_DAYS, MAX_INQUIRY_CSV_ROWS } from "~/modules/disputes/conversion-disputes.schema";
+import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
+import { openInquiriesFromCsv } from "~/modules/disputes/conversion-inquiry-csv.server";
+import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
+import { EVIDENCE_FILE_MAX_BYTES, INQUIRY_REASON_CODES } from "~/modules/disputes/disputes.schema";
+import { isDomainError } from "~/utils/errors";
+import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
+import { requireUser } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Missing conversion inquiry · Leadex" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, ["AFFILIATE"]);
+  const url = new URL(request.url);
+  return { leadId: url.searchParams.get("lead") ?? "", maxFileMb: EVIDENCE_FILE_MAX_BYTES / 1024 / 1024 };
+}
+
+/** One inquiry (then its page), or a CSV of them (each row's result on this page). */
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["AFFILIATE"]);
+  let values: Record<string, string> | undefined;
+  try {
+    const { record, csvText } = await readDisputeForm(request);
+    values = Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => typeof e[1] === "string"));
+    if (record.intent === "csv") {
+      if (!csvText) return formFailure({ csv_file: "Choose a CSV file, or paste its rows" }, undefined, 400, { intent: "csv" });
+      const result = await openInquiriesFromCsv(actor, csvText);
+      if (!result.ok) return formFailure({ csv_file: result.message }, undefined, 422, { intent: "csv" });
+      return { csvRows: result.rows };
+    }
+    const dispute = await openInquiry(actor, record);
+    return redirect(`/affiliate/disputes/${dispute.id}?opened=1`, 303);
+  } catch (error) {
+    // Not one of your leads (404 naming lead_id): said beside the field, not as a missing page.
+    if (isDomainError(error) && error.status === 404 && error.fieldErrors) return formFailure(error.fieldErrors, undefined, 404, values);
+    return formFailureFrom(error, values);
+  }
+}
+
+export default function NewInquiry() {
+  const { leadId, maxFileMb } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && "errors" in result ? result : null;
+  const single = failure && failure.values?.intent !== "csv" ? failure : null;
+  const csvFailure = failure?.values?.intent === "csv" ? failure : null;
+  const csvRows = result && "csvRows" in result ? result.csvRows : null;
+  const v = (name: string, fallback = "") => single?.values?.[name] ?? fallback;
+  const accepted = csvRows?.filter((r) => r.outcome === "accepted").length ?? 0;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/affiliate/disputes">← Disputes</Link>
+      </p>
+      <PageHeader
+        title="Ask about a missing conversion"
+        description={`A lead you sold on CPA or CPS terms converted but was not tracked, was tracked with the wrong amount, or was wrongly rejected: ask the buyer, up to ${INQUIRY_WINDOW_DAYS} days after the conversion. The buyer confirms (it is billed) or declines (an admin decides).`}
+      />
+      <section className="card" aria-labelledby="one-title">
+        <h2 id="one-title">One inquiry</h2>
+        <Form method="post" encType="multipart/form-data" className="form form-wide">
+          <input type="hidden" name="intent" value="inquiry" />
+          <Field name="lead_id" label="Lead id (Leadex's)" required defaultValue={v("lead_id", leadId)} error={single?.errors.lead_id} />
+          <SelectField
+            name="reason"
+            label="What happened"
+            defaultValue={v("reason", "missing")}
+            options={INQUIRY_REASON_CODES.map((code) => ({ value: code, label: INQUIRY_REASON_LABELS[code] }))}
+            error={single?.errors.reason}
+          />
+          <Field name="order_ref" label="The buyer's order id, if you know it" defaultValue={v("order_ref")} error={single?.errors.order_ref} />
+          <Field
+            name="conversion_id"
+            label="The conversion (wrong amount, wrongly rejected)"
+            hint="Its id in your conversions list, or the buyer's own id."
+            defaultValue={v("conversion_id")}
+            error={single?.errors.conversion_id}
+          />
+          <Field name="event" label="Event (CPA offers)" placeholder="funded" defaultValue={v("event")} error={single?.errors.event} />
+          <Field
+            name="amount"
+            label="Sale amount (CPS offers)"
+            inputMode="decimal"
+            placeholder="125.50"
+            defaultValue={v("amount")}
+            error={single?.errors.amount}
+          />
+          <Field
+            name="occurred_at"
+            label="When it happened (UTC)"
+            type="datetime-local"
+            hint="Required for a conversion that was not tracked."
+            defaultValue={v("occurred_at")}
+            error={single?.errors.occurred_at}
+          />
+          <Field
+            name="expected_payout"
+            label="The payout you expect"
+            inputMode="decimal"
+            defaultValue={v("expected_payout")}
+            error={single?.errors.expected_payout}
+          />
+          <div className="field">
+            <label htmlFor="f-note">Note</label>
+            <textarea id="f-note" name="note" rows={3} maxLength={2000} defaultValue={v("note")} />
+            <FieldError error={single?.errors.note} />
+          </div>
+          <DisputeEvidenceFields errors={single?.errors} values={single?.values} maxFileMb={maxFileMb} />
+          <FormError error={single?.formError} />
+          <div className="form-actions">
+            <SubmitButton>Send the inquiry</SubmitButton>
+          </div>
+        </Form>
+      </section>
+      <section className="card" aria-labelledby="csv-title">
+        <h2 id="csv-title">Many at once (CSV)</h2>
+        <p className="muted">{`Columns: ${INQUIRY_CSV_COLUMNS.join(", ")} (lead_id and reason required); at most ${MAX_INQUIRY_CSV_ROWS} rows. Each row is opened on its own.`}</p>
+        <Form method="post" encType="multipart/form-data" className="form form-wide">
+          <input type="hidden" name="intent" value="csv" />
+          <div className="field">
+            <label htmlFor="f-csv">CSV file</label>
+            <input id="f-csv" type="file" name="csv_file" accept=".csv,text/csv" />
+            <FieldError error={csvFailure?.errors.csv_file} />
+          </div>
+          <FormError error={csvFailure?.formError} />
+          <div className="form-actions">
+            <SubmitButton>Upload</SubmitButton>
+          </div>
+        </Form>
+        {csvRows ? (
+          <>
+            <div className="alert alert-success" role="status">{`${accepted} of ${csvRows.length} rows opened an inquiry.`}</div>
+            <DataTable
+              rows={csvRows}
+              testId="inquiry-csv-results"
+              stackOnPhone
+              head={
+                <>
+                  <th className="num">Row</th>
+                  <th>Lead</th>
+                  <th>Result</th>
+                  <th>Why</th>
+                </>
+              }
+              row={(r) => (
+                <tr key={r.rowNumber} data-row={r.rowNumber}>
+                  <td className="num" data-label="Row">
+                    {r.rowNumber}
+                  </td>
+                  <td data-label="Lead">{r.leadId ? <code>{r.leadId}</code> : "—"}</td>
+                  <td data-label="Result">
+                    <StatusBadge status={r.outcome === "accepted" ? "accepted" : "rejected"} />
+                  </td>
+                  <td data-label="Why">{r.disputeId ? <Link to={`/affiliate/disputes/${r.disputeId}`}>{r.message}</Link> : `${r.code}: ${r.message}`}</td>
+                </tr>
+              )}
+            />
+          </>
+        ) : null}
+      </section>
+    </>
+  );
+}
