@@ -1,4 +1,5 @@
 import { decideDispute, respondToDispute, runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server";
+import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
 import { openReturn } from "~/modules/disputes/lead-returns.server";
 import { createApiKey } from "~/modules/accounts/api-keys.server";
 import { prisma } from "~/utils/db.server";
@@ -124,9 +125,29 @@ export async function seedReturnDemo(opts: { appUrl: string; log: (line: string)
     reason: "Consent names the person and the phone matches; a relative answering is not a wrong lead",
   });
 
+  // The seller asks about conversions the CPA buyer did not report: one confirmed (billed now), one waiting.
+  const cpaLead = (externalId: string) => prisma.lead.findFirst({ where: { affiliateId: affiliate.companyId, externalId }, select: { id: true } });
+  const [alan, edsger] = [await cpaLead("sunrise-loan-2"), await cpaLead("sunrise-loan-4")];
+  // The seed delivered these leads seconds ago: the claimed conversions happened just now.
+  const claimedAt = new Date().toISOString();
+  if (alan && edsger) {
+    const confirmed = await openInquiry(affiliate, {
+      lead_id: alan.id,
+      reason: "missing",
+      event: "funded",
+      order_ref: "LN-77812",
+      occurred_at: claimedAt,
+      expected_payout: "120.00",
+      note: "Alan told our call centre his loan was funded",
+    });
+    await respondToDispute(west, confirmed.id, { response: "confirm", note: "Funded on our side; the postback failed" });
+    await openInquiry(affiliate, { lead_id: edsger.id, reason: "missing", event: "application", occurred_at: claimedAt, expected_payout: "15.00" });
+  }
+
   const byStatus = await prisma.dispute.groupBy({ by: ["status"], where: { offerId: offer.id }, _count: true, orderBy: { status: "asc" } });
+  const inquiries = await prisma.dispute.count({ where: { kind: "CONVERSION_INQUIRY", affiliateId: affiliate.companyId } });
   log(
     `returns demo on "${TITLE}": ${PEOPLE.length} leads posted, returns ${byStatus.map((s) => `${s._count} ${s.status.toLowerCase().replace("_", " ")}`).join(", ")} ` +
-      `(the demo orders' return cap is ${DEMO_RETURN_CAP_BPS / 100}%)`,
+      `(the demo orders' return cap is ${DEMO_RETURN_CAP_BPS / 100}%); ${inquiries} missing-conversion inquiries (one confirmed and billed, one awaiting the buyer)`,
   );
 }
