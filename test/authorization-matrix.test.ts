@@ -154,7 +154,19 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/admin.leads.$leadId": {
     GET: adminOnly(200),
     // The lead is sold, not held: the admin passes the gate and is told it cannot be decided.
-    POST: { "approve a lead": { form: () => ({ decision: "approve", reason: "matrix" }), answers: adminOnly(409) } },
+    POST: {
+      "approve a lead": { form: () => ({ decision: "approve", reason: "matrix" }), answers: adminOnly(409) },
+      // A sale that is not the lead's: the admin passes the gate and is told there is none (nothing is opened).
+      "return the lead for its buyer": { form: () => ({ intent: "return", saleId: "matrix-sale", reason: "wrong_person" }), answers: adminOnly(404) },
+    },
+  },
+  // The admin's dispute queue, its CSV and flags; deciding without a reason is refused, so the matrix's dispute stays open.
+  "routes/admin.disputes._index": { GET: adminOnly(200) },
+  "routes/admin.disputes[.]csv": { GET: adminOnly(200) },
+  "routes/admin.disputes.flags": { GET: adminOnly(200) },
+  "routes/admin.disputes.$disputeId": {
+    GET: adminOnly(200),
+    POST: { "decide without a reason": { form: () => ({ decision: "deny", reason: "" }), answers: adminOnly(400) } },
   },
   "routes/admin.review._index": { GET: adminOnly(200) },
   "routes/admin.conversions": { GET: adminOnly(200) },

@@ -5,10 +5,15 @@ import { LeadQualityCards } from "~/components/check-list";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
+import { DisputeStatusBadge } from "~/components/dispute-history";
+import { LeadTimeline } from "~/components/lead-timeline";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
+import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
+import { listLeadDisputesForAdmin, returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
+import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
 import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
 import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
@@ -51,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sales: lead.sales.map((s) => ({
       id: s.id,
       advertiserName: s.advertiser.name,
+      pricingModel: s.pricingModel,
       orderId: s.orderId,
       priceCents: s.priceCents,
       feeCents: s.feeCents,
@@ -72,6 +78,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       corrections: c.adjustments.length,
     })),
     fraudMarked: new URL(request.url).searchParams.get("fraud"),
+    disputes: await listLeadDisputesForAdmin(actor, lead.id),
+    returned: new URL(request.url).searchParams.get("returned"),
   };
 }
 
@@ -80,11 +88,24 @@ const fraudSchema = z.object({
   reason: z.string().trim().min(3, "Say why, in a few words").max(500, "At most 500 characters"),
 });
 
-/** An admin approves or rejects a held lead (then back to the review queue), or marks a conversion as fraud. */
+/**
+ * An admin approves or rejects a held lead (then back to the review queue), marks a conversion as
+ * fraud, or returns the lead on a buyer's behalf (past the window or the cap, saying why).
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const leadId = params.leadId ?? "";
   const form = await readForm(request);
+  if (form.get("intent") === "return") {
+    const asked = parseForm(form, adminReturnFormSchema, { formError: "Choose a reason for the return." });
+    if (!asked.success) return asked.failure;
+    try {
+      const { dispute } = await returnLeadForBuyer(actor, leadId, asked.data);
+      return redirect(`/admin/leads/${encodeURIComponent(leadId)}?returned=${encodeURIComponent(dispute.id)}`);
+    } catch (error) {
+      return formFailureFrom(error, asked.values);
+    }
+  }
   if (form.get("intent") === "fraud") {
     const fraud = parseForm(form, fraudSchema, { formError: "Say why this conversion is fraud." });
     if (!fraud.success) return fraud.failure;
@@ -167,7 +188,8 @@ export default function AdminLead() {
           <strong>Reasons:</strong> {lead.reasons.join("; ")}
         </div>
       ) : null}
-      <FormError error={reviewFailure?.formError} />
+      {/* A return's failure shows beside its own form. */}
+      <FormError error={reviewFailure?.values?.intent === "return" ? undefined : reviewFailure?.formError} />
       {thresholds ? <ReviewForm thresholds={thresholds} /> : null}
       <LeadQualityCards checks={lead.checks} score={lead.qualityScore} temperature={lead.temperature} scoreReasons={lead.scoreReasons} />
       <div className="grid-2">
@@ -230,23 +252,97 @@ export default function AdminLead() {
         </div>
       ) : null}
       {conversions.length > 0 ? <ConversionsCard conversions={conversions} /> : null}
+      {sales.length > 0 ? <ReturnsCard /> : null}
       <section className="card">
         <h2>Timeline</h2>
-        {events.length === 0 ? (
-          <p className="muted">No events recorded.</p>
-        ) : (
-          <ol className="timeline">
-            {events.map((e) => (
-              <li key={e.id}>
-                <time className="nowrap muted small">{formatDateTime(e.createdAt, { seconds: true })}</time>
-                <span className={`event-type event-${e.type}`}>{e.type}</span>
-                <span>{e.message}</span>
-              </li>
-            ))}
-          </ol>
-        )}
+        <LeadTimeline events={events} />
       </section>
     </>
+  );
+}
+
+/** The lead's returns and disputes; for each CPL sale not yet returned, an admin may return it on that buyer's behalf. */
+function ReturnsCard() {
+  const { sales, disputes, returned } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const opened = returned ? disputes.find((d) => d.id === returned) : undefined;
+  const returnable = sales.filter((s) => s.pricingModel === "CPL" && !disputes.some((d) => d.kind === "LEAD_RETURN" && d.saleId === s.id));
+  const buyerOf = (saleId: string) => sales.find((s) => s.id === saleId)?.advertiserName ?? "the buyer";
+  return (
+    <section className="card" aria-labelledby="returns-title" data-testid="lead-returns">
+      <h2 id="returns-title">Returns and disputes</h2>
+      {opened ? (
+        <div className="alert alert-success" role="status">
+          Return <Link to={`/admin/disputes/${opened.id}`}>{opened.id}</Link> opened on behalf of {buyerOf(opened.saleId)} (audited).{" "}
+          {opened.status === "APPROVED"
+            ? "The platform's evidence proves it: it is approved, the money is back in the buyer's wallet and both sides were told."
+            : `The platform could not prove it by itself: the seller was asked to accept or contest it by ${formatDateTime(opened.responseDueAt)}.`}
+        </div>
+      ) : null}
+      {disputes.length === 0 ? (
+        <p className="muted">No return or dispute on this lead.</p>
+      ) : (
+        <ul className="lead-list">
+          {disputes.map((d) => (
+            <li key={d.id}>
+              <span>
+                <Link to={`/admin/disputes/${d.id}`}>{DISPUTE_KIND_LABELS[d.kind]}</Link> for {buyerOf(d.saleId)}: {d.reason}
+              </span>
+              <span className="muted small">{formatDateTime(d.createdAt)}</span>
+              <DisputeStatusBadge status={d.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {returnable.map((s) => {
+        const mine = failure?.values?.saleId === s.id ? failure : undefined;
+        const id = (name: string) => `r-${s.id}-${name}`;
+        return (
+          <Form method="post" className="form form-wide" key={s.id} aria-labelledby={id("title")}>
+            <h3 id={id("title")}>Return for this buyer: {s.advertiserName}</h3>
+            <p className="muted small">
+              Bought for {formatMoney(s.priceCents, s.currency)} on {formatDateTime(s.soldAt)}. Past the return window or the order&apos;s cap only with the
+              reason for each override; everything is audited.
+            </p>
+            <FormError error={mine?.formError ?? mine?.errors.lead_id} />
+            <input type="hidden" name="intent" value="return" />
+            <input type="hidden" name="saleId" value={s.id} />
+            <div className="field">
+              <label htmlFor={id("reason")}>Reason</label>
+              <select id={id("reason")} name="reason" defaultValue={mine?.values?.reason ?? ""} required>
+                <option value="">Choose…</option>
+                {RETURN_REASON_CODES.map((code) => (
+                  <option key={code} value={code}>
+                    {RETURN_REASON_LABELS[code]}
+                  </option>
+                ))}
+              </select>
+              <FieldError error={mine?.errors.reason} />
+            </div>
+            <div className="field">
+              <label htmlFor={id("note")}>Note</label>
+              <textarea id={id("note")} name="note" maxLength={2000} defaultValue={mine?.values?.note} />
+              <FieldError error={mine?.errors.note} />
+            </div>
+            <div className="field">
+              <label htmlFor={id("window")}>Override the return window because</label>
+              <input id={id("window")} name="override_window" maxLength={500} defaultValue={mine?.values?.override_window} />
+              <FieldError error={mine?.errors.override_window} />
+            </div>
+            <div className="field">
+              <label htmlFor={id("cap")}>Override the order&apos;s return cap because</label>
+              <input id={id("cap")} name="override_cap" maxLength={500} defaultValue={mine?.values?.override_cap} />
+              <FieldError error={mine?.errors.override_cap} />
+            </div>
+            <div className="form-actions">
+              <button type="submit" className="button">
+                Return for this buyer
+              </button>
+            </div>
+          </Form>
+        );
+      })}
+    </section>
   );
 }
 

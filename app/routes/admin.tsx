@@ -1,11 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { PortalErrorBoundary, PortalLayout, type Portal } from "~/components/portal-layout";
+import { PortalErrorBoundary, PortalLayout, type Portal, type PortalLayoutData } from "~/components/portal-layout";
+import { countDisputesInReview } from "~/modules/disputes/admin-disputes.server";
 import { listOpenNotices } from "~/modules/notices/notices.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Leadex" }];
 
-const PORTAL: Portal = {
+type AdminLayoutData = PortalLayoutData & { disputesInReview: number };
+
+const PORTAL: Portal<AdminLayoutData> = {
   name: "Admin",
   routeId: "routes/admin",
   homeHref: "/admin/leads",
@@ -13,15 +16,18 @@ const PORTAL: Portal = {
     { to: "/admin/leads", label: "Leads" },
     { to: "/admin/conversions", label: "Conversions" },
     { to: "/admin/review", label: "Review queue" },
+    { to: "/admin/disputes", label: "Disputes" },
     { to: "/admin/suppression", label: "Suppression" },
     { to: "/admin/payouts", label: "Payouts" },
     { to: "/admin/reconciliation", label: "Reconciliation" },
   ],
+  navCounts: (data) => ({ "/admin/disputes": data.disputesInReview }),
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["ADMIN"]);
-  return { user: { name: user.name, companyName: user.companyName }, notices: await listOpenNotices(user.id) };
+  const [notices, disputesInReview] = await Promise.all([listOpenNotices(user.id), countDisputesInReview(user.actor)]);
+  return { user: { name: user.name, companyName: user.companyName }, notices, disputesInReview };
 }
 
 export default function AdminLayout() {
