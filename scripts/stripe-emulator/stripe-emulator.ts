@@ -14,17 +14,25 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { ApiRouter } from "./api.js";
+import { BalanceTransactionsApi } from "./balance-transactions.js";
 import { Balances, PLATFORM } from "./balances.js";
+import { Charges } from "./charges.js";
 import { ConnectAccounts, type RequirementsChange } from "./connect-accounts.js";
 import { ConnectApi } from "./connect-api.js";
 import { ConnectMoney, type PayoutFailureCode } from "./connect-money.js";
 import { EmulatorCore } from "./core.js";
+import { type DisputeReason, Disputes } from "./disputes.js";
 import { EmulatorControls } from "./emulator-controls.js";
 import { EventLog } from "./event-log.js";
 import { HostedCheckout } from "./hosted-checkout.js";
 import { HostedOnboarding } from "./hosted-onboarding.js";
+import { Invoices } from "./invoices.js";
 import { type MerchantAccount, MerchantAccounts, type MerchantInvoiceInput, type PaidMerchantInvoice } from "./merchant-accounts.js";
 import { snapshot } from "./objects.js";
+import { PaymentIntents } from "./payment-intents.js";
+import { PaymentMethods } from "./payment-methods.js";
+import { Refunds } from "./refunds.js";
+import { SetupIntents } from "./setup-intents.js";
 import { type DeliveryRecord, WebhookSender } from "./webhooks.js";
 
 export interface StripeEmulatorOptions {
@@ -54,8 +62,11 @@ export interface StripeEmulator {
   port: number;
   host: string;
   setWebhookUrl(url: string): void;
-  /** Same as paying on the hosted page with a good test card (webhooks delivered before it resolves). */
-  completeCheckoutSession(id: string): Promise<Stripe.Checkout.Session>;
+  /**
+   * Same as paying (mode=payment) or saving the card (mode=setup) on the hosted page, by default
+   * with a good test card; webhooks are delivered before it resolves.
+   */
+  completeCheckoutSession(id: string, cardNumber?: string): Promise<Stripe.Checkout.Session>;
   /**
    * The emulator-only controls of emulator-controls.ts, without HTTP; each resolves after the
    * webhooks it caused are delivered.
@@ -67,6 +78,19 @@ export interface StripeEmulator {
   payOutAccountBalance(accountId: string): Promise<Stripe.Payout[]>;
   reverseTransfer(transferId: string, amount?: number): Promise<Stripe.TransferReversal>;
   payPayout(payoutId: string): Promise<Stripe.Payout>;
+  /** The cardholder disputes the charge (default: all of it not refunded, reason fraudulent). */
+  openDispute(chargeId: string, input?: { amount?: number; reason?: DisputeReason }): Promise<Stripe.Dispute>;
+  /** The bank decides the dispute: won gives the disputed amount back (the $15 fee stays with Stripe). */
+  closeDispute(disputeId: string, outcome: "won" | "lost"): Promise<Stripe.Dispute>;
+  /**
+   * Saves any of Stripe's test cards to the customer, declining ones too (a card that started
+   * declining after it was saved); `default` makes it invoice_settings.default_payment_method.
+   */
+  saveCard(customerId: string, cardNumber: string, opts?: { default?: boolean }): Promise<Stripe.PaymentMethod>;
+  /** The customer pays an open invoice by card on the hosted invoice page (default: a good card). */
+  payInvoiceOnHostedPage(invoiceId: string, cardNumber?: string): Promise<Stripe.Invoice>;
+  /** The invoice's due date passes: invoice.overdue. */
+  makeInvoiceOverdue(invoiceId: string): Promise<Stripe.Invoice>;
   failPayout(payoutId: string, failureCode?: PayoutFailureCode, failureMessage?: string): Promise<Stripe.Payout>;
   /**
    * Another business's own Stripe account (an advertiser's): its events go to `webhookUrl`
@@ -97,7 +121,7 @@ export interface StripeEmulator {
   close(): Promise<void>;
 }
 
-export type { RequirementsChange, PayoutFailureCode, MerchantAccount, MerchantInvoiceInput, PaidMerchantInvoice };
+export type { RequirementsChange, PayoutFailureCode, MerchantAccount, MerchantInvoiceInput, PaidMerchantInvoice, DisputeReason };
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
   if (!opts.webhookSecret) throw new Error("stripe-emulator: webhookSecret is required");
@@ -115,14 +139,50 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   });
   const events = new EventLog(webhooks);
   const balances = new Balances();
-  const core = new EmulatorCore(events, balances, () => baseUrl);
+  const charges = new Charges(balances);
+  const core = new EmulatorCore(events, charges, () => baseUrl);
+  const paymentMethods = new PaymentMethods(core, events);
+  const setupIntents = new SetupIntents(paymentMethods, events);
+  core.billing = { paymentMethods, setupIntents };
+  const paymentIntents = new PaymentIntents(core, charges, paymentMethods, events);
+  const refunds = new Refunds(core, charges, balances, events);
+  const disputes = new Disputes(charges, balances, events);
+  const invoices = new Invoices(core, paymentMethods, paymentIntents, events);
   const accounts = new ConnectAccounts(events, balances, () => baseUrl, opts.accountLinkTtlSeconds ?? 300);
   const money = new ConnectMoney(events, balances, accounts, opts.payoutArrivalMs);
-  const api = new ApiRouter(core, events, accounts, new ConnectApi(accounts, money), log);
+  /** The object a balance transaction's `source` names (for expand[]=source). */
+  const findSource = (id: string): object | undefined => {
+    const lookups: ((id: string) => object)[] = [(i) => charges.get(i), (i) => refunds.get(i), (i) => disputes.get(i), (i) => money.getTransfer(i)];
+    for (const lookup of lookups) {
+      try {
+        return lookup(id);
+      } catch {
+        // not this kind of object
+      }
+    }
+    return undefined;
+  };
+  const api = new ApiRouter(
+    core,
+    events,
+    accounts,
+    [
+      ...paymentMethods.routes(),
+      ...new ConnectApi(accounts, money).routes(),
+      ...new BalanceTransactionsApi(balances, findSource).routes(),
+      ...charges.routes(),
+      ...paymentIntents.routes(),
+      ...setupIntents.routes(),
+      ...refunds.routes(),
+      ...disputes.routes(),
+      ...invoices.routes(),
+    ],
+    log,
+  );
   const hosted = new HostedCheckout(core, log);
   const onboarding = new HostedOnboarding(accounts, events, log);
   const merchants = new MerchantAccounts(log);
-  const controls = new EmulatorControls(accounts, money, events, log, merchants);
+  const controls = new EmulatorControls(accounts, money, events, log, merchants, { disputes, invoices, paymentMethods });
   /** Runs a control and resolves, after the webhooks it caused, to a copy of its answer. */
   const control = async <T>(run: () => T): Promise<T> => {
     const result = snapshot(run());
@@ -173,11 +233,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     setWebhookUrl(url: string) {
       webhookUrl = url || undefined;
     },
-    async completeCheckoutSession(id: string) {
+    async completeCheckoutSession(id: string, cardNumber = "4242424242424242") {
       const record = core.getCheckoutSession(id);
       const result = await core.payCheckoutSession(
         id,
-        { number: "4242424242424242", expiry: "12 / 34", cvc: "123" },
+        { number: cardNumber, expiry: "12 / 34", cvc: "123" },
         core.defaultEmail(record) || "test@example.com",
       );
       switch (result.kind) {
@@ -196,6 +256,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     expireAccountLinks: (accountId) => control(() => accounts.expireLinks(accountId)),
     payOutAccountBalance: (accountId) => control(() => money.payOutAvailableBalance(accountId)),
     reverseTransfer: (transferId, amount) => control(() => money.reverseTransfer(transferId, amount ?? null, {}, null)),
+    openDispute: (chargeId, input = {}) => control(() => disputes.open(chargeId, input)),
+    closeDispute: (disputeId, outcome) => control(() => disputes.close(disputeId, outcome)),
+    saveCard: (customerId, cardNumber, opts = {}) => control(() => controls.saveCard(customerId, cardNumber, opts.default ?? false)),
+    payInvoiceOnHostedPage: (invoiceId, cardNumber = "4242424242424242") => control(() => invoices.payOnHostedPage(invoiceId, cardNumber)),
+    makeInvoiceOverdue: (invoiceId) => control(() => invoices.makeOverdue(invoiceId)),
     payPayout: (payoutId) => control(() => money.payPayout(payoutId)),
     failPayout: (payoutId, failureCode = "could_not_process", failureMessage) => control(() => money.failPayout(payoutId, failureCode, failureMessage ?? null)),
     createMerchantAccount: async ({ webhookUrl, webhookSecret }) => snapshot(merchants.create({ url: webhookUrl, secret: webhookSecret })),
