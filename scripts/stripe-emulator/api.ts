@@ -249,17 +249,13 @@ export class ApiRouter {
     const pid = params.object("payment_intent_data");
     pid?.allowOnly(["metadata", "description", "receipt_email", "transfer_group", "statement_descriptor_suffix"]);
 
-    return this.core.createCheckoutSession(
-      common,
-      lineItems,
-      {
-        metadata: pid?.metadata("metadata") ?? {},
-        description: pid?.optionalString("description") ?? null,
-        receiptEmail: pid?.optionalString("receipt_email") ?? null,
-        transferGroup: pid?.optionalString("transfer_group") ?? null,
-        statementDescriptorSuffix: pid?.optionalString("statement_descriptor_suffix") ?? null,
-      },
-    );
+    return this.core.createCheckoutSession(common, lineItems, {
+      metadata: pid?.metadata("metadata") ?? {},
+      description: pid?.optionalString("description") ?? null,
+      receiptEmail: pid?.optionalString("receipt_email") ?? null,
+      transferGroup: pid?.optionalString("transfer_group") ?? null,
+      statementDescriptorSuffix: pid?.optionalString("statement_descriptor_suffix") ?? null,
+    });
   }
 
   /** `mode=setup`: saves a card for later (off-session) payments through a SetupIntent. */

@@ -33,7 +33,13 @@ export class BalanceTransactionsApi {
           const created = createdFilter(c.params);
           const transactions = this.balances
             .transactions(c.account ?? PLATFORM)
-            .filter((t) => (type === null || t.type === type) && (source === null || t.source === source) && (currency === null || t.currency === currency) && created(t.created));
+            .filter(
+              (t) =>
+                (type === null || t.type === type) &&
+                (source === null || t.source === source) &&
+                (currency === null || t.currency === currency) &&
+                created(t.created),
+            );
           const page = listPage(c.params, transactions, "/v1/balance_transactions", "balance_transaction");
           return { ...page, data: page.data.map((t) => this.expand(t, c.params, "data.")) };
         },
@@ -57,7 +63,8 @@ export class BalanceTransactionsApi {
     const out = { ...transaction };
     expansions.forEach((path, i) => {
       if (path !== `${prefix}source`) throw cannotExpand(path, i);
-      if (typeof transaction.source === "string") out.source = (this.findSource(transaction.source) as Stripe.BalanceTransactionSource | undefined) ?? transaction.source;
+      if (typeof transaction.source === "string")
+        out.source = (this.findSource(transaction.source) as Stripe.BalanceTransactionSource | undefined) ?? transaction.source;
     });
     return out;
   }

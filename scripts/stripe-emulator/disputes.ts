@@ -114,7 +114,10 @@ export class Disputes {
       livemode: false,
       metadata: {},
       payment_intent: typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null),
-      payment_method_details: { type: "card", card: { brand: card?.brand ?? "visa", case_type: "chargeback", network: card?.network ?? "visa", network_reason_code: "10.4" } },
+      payment_method_details: {
+        type: "card",
+        card: { brand: card?.brand ?? "visa", case_type: "chargeback", network: card?.network ?? "visa", network_reason_code: "10.4" },
+      },
       reason: input.reason ?? "fraudulent",
       status: "needs_response",
     };

@@ -107,7 +107,10 @@ export class Invoices {
         const status = c.params.oneOf("status", STATUSES);
         const method = c.params.oneOf("collection_method", ["charge_automatically", "send_invoice"]);
         const invoices = [...this.invoices.values()]
-          .filter((i) => (customer === null || i.customer === customer) && (status === null || i.status === status) && (method === null || i.collection_method === method))
+          .filter(
+            (i) =>
+              (customer === null || i.customer === customer) && (status === null || i.status === status) && (method === null || i.collection_method === method),
+          )
           .reverse();
         return listPage(c.params, invoices, "/v1/invoices", "invoice");
       }),
@@ -159,7 +162,19 @@ export class Invoices {
   }
 
   private createItem({ params, request }: Call): Stripe.InvoiceItem {
-    params.allowOnly(["customer", "amount", "unit_amount_decimal", "quantity", "currency", "description", "metadata", "invoice", "period", "discountable", "expand"]);
+    params.allowOnly([
+      "customer",
+      "amount",
+      "unit_amount_decimal",
+      "quantity",
+      "currency",
+      "description",
+      "metadata",
+      "invoice",
+      "period",
+      "discountable",
+      "expand",
+    ]);
     const customer = this.core.customers.get(params.requiredString("customer"));
     if (!customer) throw noSuch("customer", params.requiredString("customer"), "customer", 400);
     const invoiceId = params.optionalString("invoice");
@@ -222,7 +237,10 @@ export class Invoices {
       throw invalidRequest("Invoices with `collection_method=send_invoice` must have either `days_until_due` or `due_date` set.", "days_until_due");
     }
     if (collectionMethod === "charge_automatically" && (daysUntilDue !== null || dueDate !== null)) {
-      throw invalidParam(daysUntilDue !== null ? "days_until_due" : "due_date", "Invoices with `collection_method=charge_automatically` cannot have a due date.");
+      throw invalidParam(
+        daysUntilDue !== null ? "days_until_due" : "due_date",
+        "Invoices with `collection_method=charge_automatically` cannot have a due date.",
+      );
     }
     if (daysUntilDue !== null && dueDate !== null) throw invalidParam("due_date", "You may only specify one of these parameters: days_until_due, due_date.");
     const defaultPaymentMethod = params.optionalString("default_payment_method");
@@ -372,11 +390,20 @@ export class Invoices {
     const out = snapshot(invoice);
     params.stringArray("expand").forEach((path, i) => {
       if (path === "payments") {
-        out.payments = { ...emptyList<Stripe.InvoicePayment>(`/v1/invoice_payments?invoice=${invoice.id}`), data: snapshot(this.payments.get(invoice.id) ?? []) };
+        out.payments = {
+          ...emptyList<Stripe.InvoicePayment>(`/v1/invoice_payments?invoice=${invoice.id}`),
+          data: snapshot(this.payments.get(invoice.id) ?? []),
+        };
       } else if (path === "customer") {
         out.customer = this.core.getCustomer(invoice.customer as string);
       } else {
-        throw new StripeApiError(400, "invalid_request_error", `This property cannot be expanded (${path}) in the Leadex Stripe emulator.`, "parameter_invalid", `expand[${i}]`);
+        throw new StripeApiError(
+          400,
+          "invalid_request_error",
+          `This property cannot be expanded (${path}) in the Leadex Stripe emulator.`,
+          "parameter_invalid",
+          `expand[${i}]`,
+        );
       }
     });
     return out;
@@ -388,9 +415,11 @@ function readAmount(params: ParamReader): { amount: number; quantity: number; un
   const amount = params.integer("amount");
   const unitText = params.optionalString("unit_amount_decimal");
   const quantity = params.integer("quantity", { min: 1 });
-  if (amount !== undefined && unitText !== null) throw invalidParam("unit_amount_decimal", "You may only specify one of these parameters: amount, unit_amount_decimal.");
+  if (amount !== undefined && unitText !== null)
+    throw invalidParam("unit_amount_decimal", "You may only specify one of these parameters: amount, unit_amount_decimal.");
   if (amount !== undefined) {
-    if (quantity !== undefined && quantity !== 1) throw invalidParam("quantity", "You cannot specify both `amount` and a `quantity` other than 1; use unit_amount_decimal.");
+    if (quantity !== undefined && quantity !== 1)
+      throw invalidParam("quantity", "You cannot specify both `amount` and a `quantity` other than 1; use unit_amount_decimal.");
     return { amount, quantity: 1, unitAmountDecimal: String(amount) };
   }
   if (unitText === null) throw missingParam("amount");

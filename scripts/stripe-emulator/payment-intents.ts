@@ -243,6 +243,7 @@ export class PaymentIntents {
     const paymentMethodId = params.optionalString("payment_method");
     const card = paymentMethodId === null ? null : this.paymentMethods.resolve(paymentMethodId, "payment_method");
     if (card) {
+      this.paymentMethods.checkReusable(card.paymentMethod.id, "payment_method");
       const owner = customerOf(card.paymentMethod);
       if (owner !== null && customer === null) {
         throw invalidRequest(

@@ -23,6 +23,8 @@ export interface SavedCard {
 
 export class PaymentMethods {
   private readonly cards = new Map<string, SavedCard>();
+  /** Detached PaymentMethods, which Stripe refuses to use again. */
+  private readonly detached = new Set<string>();
 
   constructor(
     private readonly core: EmulatorCore,
@@ -86,19 +88,26 @@ export class PaymentMethods {
     return this.get(id, param, 400);
   }
 
+  /** Refuses a PaymentMethod detached from its customer, as Stripe does. */
+  checkReusable(id: string, param: string): void {
+    if (this.detached.has(id)) {
+      throw invalidRequest(
+        "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.",
+        param,
+      );
+    }
+  }
+
   /** Saves the card to the customer (payment_method.attached); Stripe's validation declines a declining card. */
   attach(id: string, customerId: string, request: RequestInfo, opts: { validate: boolean } = { validate: true }): Stripe.PaymentMethod {
     this.core.getCustomer(customerId);
     const saved = this.resolve(id, "id");
+    this.checkReusable(saved.paymentMethod.id, "id");
     const { paymentMethod } = saved;
     const current = customerOf(paymentMethod);
     if (current === customerId) return paymentMethod;
     if (current !== null) {
-      throw invalidRequest(
-        `The payment method you provided has already been attached to a customer.`,
-        undefined,
-        "payment_method_unexpected_state",
-      );
+      throw invalidRequest(`The payment method you provided has already been attached to a customer.`, undefined, "payment_method_unexpected_state");
     }
     const decline = opts.validate ? attachDecline(saved.number) : null;
     if (decline) throw cardError(decline.message, decline.code, { decline_code: decline.declineCode, payment_method: snapshot(paymentMethod) });
@@ -112,16 +121,19 @@ export class PaymentMethods {
     const { paymentMethod } = this.get(id);
     const customerId = customerOf(paymentMethod);
     if (customerId === null) {
-      throw invalidRequest(`The payment method you provided is not attached to a customer so detachment is impossible.`, undefined, "payment_method_unexpected_state");
+      throw invalidRequest(
+        `The payment method you provided is not attached to a customer so detachment is impossible.`,
+        undefined,
+        "payment_method_unexpected_state",
+      );
     }
     paymentMethod.customer = null;
+    this.detached.add(paymentMethod.id);
     const customer = this.core.customers.get(customerId);
     if (customer?.invoice_settings.default_payment_method === paymentMethod.id) {
       this.updateCustomer(customerId, (c) => (c.invoice_settings.default_payment_method = null), request);
     }
-    this.events.emitInBackground(
-      buildEvent("payment_method.detached", paymentMethod, this.events.context(request), { customer: customerId }),
-    );
+    this.events.emitInBackground(buildEvent("payment_method.detached", paymentMethod, this.events.context(request), { customer: customerId }));
     return paymentMethod;
   }
 

@@ -140,7 +140,8 @@ export class Refunds {
     }
     if (input.charge !== null) {
       const charge = this.charges.get(input.charge, "charge", 400);
-      if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded; there is nothing to refund.`, "charge", "charge_not_refundable");
+      if (charge.status !== "succeeded")
+        throw invalidRequest(`Charge ${charge.id} has not succeeded; there is nothing to refund.`, "charge", "charge_not_refundable");
       return charge;
     }
     if (input.paymentIntent === null) {

@@ -235,11 +235,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     },
     async completeCheckoutSession(id: string, cardNumber = "4242424242424242") {
       const record = core.getCheckoutSession(id);
-      const result = await core.payCheckoutSession(
-        id,
-        { number: cardNumber, expiry: "12 / 34", cvc: "123" },
-        core.defaultEmail(record) || "test@example.com",
-      );
+      const result = await core.payCheckoutSession(id, { number: cardNumber, expiry: "12 / 34", cvc: "123" }, core.defaultEmail(record) || "test@example.com");
       switch (result.kind) {
         case "paid":
         case "already_paid":
