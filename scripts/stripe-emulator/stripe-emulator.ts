@@ -3,12 +3,35 @@
  * and for tests. The official `stripe` SDK talks to it with
  * `new Stripe(key, { host, port, protocol: "http" })`.
  *
- *   /v1/...                         JSON API (api.ts, connect-api.ts)
- *   /checkout/:id[/pay]             hosted payment page (hosted-checkout.ts)
+ *   /v1/...                         JSON API (api.ts; one module per concept, each with its routes:
+ *                                   connect-api.ts, charges.ts, refunds.ts, disputes.ts,
+ *                                   balance-transactions.ts, payment-methods.ts, setup-intents.ts,
+ *                                   payment-intents.ts, invoices.ts)
+ *   /checkout/:id[/pay]             hosted Checkout page, mode=payment (pay) or mode=setup (save a
+ *                                   card for off-session use); takes a `card_number` field
+ *                                   (hosted-checkout.ts)
  *   /connect/setup/e/:acct/:token   hosted Connect onboarding page (hosted-onboarding.ts)
  *   /_emulator/...                  emulator-only controls, not Stripe's API (emulator-controls.ts),
  *                                   including other businesses' own accounts (merchant-accounts.ts)
  *   /health                         "ok", for start-up probes
+ *
+ * Money: every balance is the sum of its owner's balance transactions (balances.ts), each naming
+ * the object that moved the money: card charges (Stripe's 2.9% + 30¢ fee in `fee`/`fee_details`;
+ * charges and sessions show the full amount), refunds, disputes (amount + $15 fee; a won dispute
+ * returns the amount, not the fee), transfers and reversals, payouts and their failures, and the
+ * emulator's own adjustments (POST /_emulator/balance). Everything is available at once: pending
+ * is always 0.
+ *
+ * Test cards (cards.ts): 4242 4242 4242 4242 and the other good cards succeed; 4000 0000 0000 0002
+ * (generic_decline), ...9995 (insufficient_funds), ...9987 (lost_card), ...0069, ...0127, ...0119
+ * decline on the hosted pages; 4000 0027 6000 3184 saves fine (3D Secure passes on the page) but
+ * fails off-session with authentication_required; 4000 0025 0000 3155 saves and then works
+ * off-session; 4000 0000 0000 0341 saves but every charge declines. The declining cards can still
+ * be saved with the saveCard control (a card that began declining after it was saved), and
+ * Stripe's `pm_card_*` tokens work as `payment_method`.
+ *
+ * Not emulated: Stripe's own schedules (auto-finalizing drafts, invoice payment retries, dunning
+ * emails), the dispute "countered" fee, pending balances, Checkout's charge.succeeded event.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
