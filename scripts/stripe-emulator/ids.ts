@@ -37,7 +37,6 @@ const ID_SHAPES = {
   dispute: ["du_", 24],
   setupIntent: ["seti_", 24],
   invoiceItem: ["ii_", 24],
-  cardFingerprint: ["", 16],
   webhookSecret: ["whsec_", 32],
 } as const satisfies Record<string, readonly [string, number]>;
 
