@@ -423,15 +423,16 @@ describe("stripe emulator: Connect", () => {
     const session = await stripe.checkout.sessions.create(sessionParams());
     const before = await platformAvailable();
     await emulator.completeCheckoutSession(session.id);
-    expect(await platformAvailable()).toBe(before + 5000); // a paid top-up is money the platform holds
+    // A paid top-up is money the platform holds, less Stripe's fee (2.9% + 30¢ = $1.75).
+    expect(await platformAvailable()).toBe(before + 5000 - 175);
 
     const error = await caughtError(
-      stripe.transfers.create({ amount: before + 5001, currency: "usd", destination: account.id }, { idempotencyKey: "too-much" }),
+      stripe.transfers.create({ amount: before + 5000 - 174, currency: "usd", destination: account.id }, { idempotencyKey: "too-much" }),
     );
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error).toMatchObject({ statusCode: 400, code: "balance_insufficient" });
     expect(error.message).toMatch(/^You have insufficient funds in your Stripe account/);
-    expect(await platformAvailable()).toBe(before + 5000);
+    expect(await platformAvailable()).toBe(before + 5000 - 175);
     expect(await accountAvailable(account.id)).toBe(0);
   });
 

@@ -7,7 +7,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import { type Call, ID, type Route, cannotExpand, checkCurrency, checkUrl, route } from "./api-routes.js";
 import type { ConnectAccounts } from "./connect-accounts.js";
-import type { ConnectApi } from "./connect-api.js";
 import type { EmulatorCore, RequestInfo } from "./core.js";
 import { StripeApiError, invalidParam, invalidRequest, missingParam, noSuch } from "./errors.js";
 import type { EventLog } from "./event-log.js";
@@ -26,7 +25,8 @@ export class ApiRouter {
     private readonly core: EmulatorCore,
     private readonly events: EventLog,
     private readonly accounts: ConnectAccounts,
-    connect: ConnectApi,
+    /** The routes of the other API modules (Connect, charges, refunds, disputes, invoices, ...). */
+    moduleRoutes: Route[],
     private readonly log: (line: string) => void,
   ) {
     this.routes = [
@@ -36,9 +36,8 @@ export class ApiRouter {
       route("POST", "/v1/checkout/sessions", (c) => this.expandSession(this.createCheckoutSession(c), c.params)),
       route("GET", `/v1/checkout/sessions/${ID}`, (c) => this.expandSession(this.core.getCheckoutSession(c.ids[0]).session, c.params)),
       route("POST", `/v1/checkout/sessions/${ID}/expire`, (c) => this.expandSession(this.core.expireCheckoutSession(c.ids[0], c.request), c.params)),
-      route("GET", `/v1/payment_intents/${ID}`, (c) => this.expandPaymentIntent(this.core.getPaymentIntent(c.ids[0]), c.params)),
       route("GET", `/v1/events/${ID}`, (c) => this.events.get(c.ids[0], c.account), { onBehalf: true }),
-      ...connect.routes(),
+      ...moduleRoutes,
     ];
   }
 
@@ -66,7 +65,7 @@ export class ApiRouter {
       const { route, ids } = this.match(method, url.pathname);
       if (account !== null && !route.onBehalf) {
         throw invalidRequest(
-          `The Leadex Stripe emulator does not support the Stripe-Account header on ${method} ${url.pathname}; only balance, payouts and events act as a connected account here.`,
+          `The Leadex Stripe emulator does not support the Stripe-Account header on ${method} ${url.pathname}; only balance, balance transactions, payouts and events act as a connected account here.`,
         );
       }
       const contentType = headerValue(req, "content-type") ?? "";
@@ -187,11 +186,13 @@ export class ApiRouter {
       "locale",
       "submit_type",
       "ui_mode",
+      "currency",
+      "setup_intent_data",
       "expand",
     ]);
     const mode = params.requiredString("mode");
-    if (mode !== "payment") {
-      throw invalidParam("mode", `The Leadex Stripe emulator only supports mode=payment, not '${mode}'.`);
+    if (mode !== "payment" && mode !== "setup") {
+      throw invalidParam("mode", `The Leadex Stripe emulator only supports mode=payment and mode=setup, not '${mode}'.`);
     }
     const uiMode = params.optionalString("ui_mode");
     if (uiMode !== null && uiMode !== "hosted") {
@@ -201,6 +202,9 @@ export class ApiRouter {
       if (type !== "card") throw invalidParam("payment_method_types", `The payment method type '${type}' is not supported here.`);
     }
 
+    if (mode === "setup") return this.createSetupSession(params);
+
+    if (params.has("setup_intent_data")) throw invalidParam("setup_intent_data", "You can not pass `setup_intent_data` in `payment` mode.");
     const lineItemReaders = params.objectArray("line_items");
     if (!lineItemReaders || lineItemReaders.length === 0) throw missingParam("line_items");
     const lineItems: LineItemInput[] = lineItemReaders.map((li) => {
@@ -239,6 +243,40 @@ export class ApiRouter {
       );
     }
 
+    if (params.has("currency")) throw invalidParam("currency", "In `payment` mode the currency comes from the line items.");
+    const common = this.sessionCommon(params);
+
+    const pid = params.object("payment_intent_data");
+    pid?.allowOnly(["metadata", "description", "receipt_email", "transfer_group", "statement_descriptor_suffix"]);
+
+    return this.core.createCheckoutSession(common, lineItems, {
+      metadata: pid?.metadata("metadata") ?? {},
+      description: pid?.optionalString("description") ?? null,
+      receiptEmail: pid?.optionalString("receipt_email") ?? null,
+      transferGroup: pid?.optionalString("transfer_group") ?? null,
+      statementDescriptorSuffix: pid?.optionalString("statement_descriptor_suffix") ?? null,
+    });
+  }
+
+  /** `mode=setup`: saves a card for later (off-session) payments through a SetupIntent. */
+  private createSetupSession(params: ParamReader): Stripe.Checkout.Session {
+    if (params.has("line_items")) throw invalidParam("line_items", "You can not pass `line_items` in `setup` mode.");
+    if (params.has("payment_intent_data")) throw invalidParam("payment_intent_data", "You can not pass `payment_intent_data` in `setup` mode.");
+    if (params.has("submit_type")) throw invalidParam("submit_type", "`submit_type` can only be used in `payment` mode.");
+    const currencyText = params.optionalString("currency");
+    const currency = currencyText === null ? null : checkCurrency("currency", currencyText);
+    const common = this.sessionCommon(params);
+    const sid = params.object("setup_intent_data");
+    sid?.allowOnly(["metadata", "description", "on_behalf_of"]);
+    if (sid?.has("on_behalf_of")) throw invalidParam(`${sid.path}[on_behalf_of]`, "The Leadex Stripe emulator does not support on_behalf_of.");
+    return this.core.createSetupSession(
+      { ...common, currency },
+      { metadata: sid?.metadata("metadata") ?? {}, description: sid?.optionalString("description") ?? null },
+    );
+  }
+
+  /** What both modes take: where to go back to, who pays, references, expiry. */
+  private sessionCommon(params: ParamReader) {
     const successUrl = params.requiredString("success_url");
     const cancelUrl = params.requiredString("cancel_url");
     checkUrl("success_url", successUrl);
@@ -260,29 +298,7 @@ export class ApiRouter {
     if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 60 * 60) {
       throw invalidParam("expires_at", "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.");
     }
-
-    const pid = params.object("payment_intent_data");
-    pid?.allowOnly(["metadata", "description", "receipt_email", "transfer_group", "statement_descriptor_suffix"]);
-
-    return this.core.createCheckoutSession(
-      {
-        successUrl,
-        cancelUrl,
-        customer,
-        customerEmail,
-        clientReferenceId,
-        metadata: params.metadata("metadata"),
-        expiresAt,
-      },
-      lineItems,
-      {
-        metadata: pid?.metadata("metadata") ?? {},
-        description: pid?.optionalString("description") ?? null,
-        receiptEmail: pid?.optionalString("receipt_email") ?? null,
-        transferGroup: pid?.optionalString("transfer_group") ?? null,
-        statementDescriptorSuffix: pid?.optionalString("statement_descriptor_suffix") ?? null,
-      },
-    );
+    return { successUrl, cancelUrl, customer, customerEmail, clientReferenceId, metadata: params.metadata("metadata"), expiresAt };
   }
 
   // ---- expand ------------------------------------------------------------------------------
@@ -297,18 +313,6 @@ export class ApiRouter {
       } else if (path === "line_items") {
         const items = this.core.sessions.get(session.id)?.lineItems ?? [];
         out.line_items = { object: "list", data: items, has_more: false, url: `/v1/checkout/sessions/${session.id}/line_items` };
-      } else {
-        throw cannotExpand(path, i);
-      }
-    });
-    return out;
-  }
-
-  private expandPaymentIntent(pi: Stripe.PaymentIntent, params: ParamReader): Stripe.PaymentIntent {
-    const out = snapshot(pi);
-    params.stringArray("expand").forEach((path, i) => {
-      if (path === "customer") {
-        if (typeof pi.customer === "string") out.customer = this.core.getCustomer(pi.customer);
       } else {
         throw cannotExpand(path, i);
       }

@@ -1,4 +1,8 @@
-/** Stripe's test card numbers and the outcome the hosted checkout page gives each. */
+/**
+ * Stripe's test card numbers and the outcome each gives: on a hosted page (a payment or saving the
+ * card, on-session: a 3D Secure challenge counts as passed), and later when a saved card is charged
+ * off-session (what PaymentIntents with `off_session=true` and invoice payments meet).
+ */
 
 export interface CardForm {
   number: string;
@@ -17,7 +21,24 @@ const SUCCEEDING: Record<string, string> = {
   "6011111111111117": "discover",
 };
 
-const DECLINING: Record<string, { message: string; code: string; declineCode?: string }> = {
+export interface Decline {
+  message: string;
+  code: string;
+  declineCode?: string;
+}
+
+/** Cards that save fine but misbehave when charged later (Stripe's "declines after attaching" and 3D Secure cards). */
+const SAVED_CARD_BEHAVIOUR: Record<string, { brand: string; offSession: "authentication_required" | "succeeds" | Decline; chargeDeclines?: boolean }> = {
+  "4000002760003184": { brand: "visa", offSession: "authentication_required" },
+  "4000002500003155": { brand: "visa", offSession: "succeeds" },
+  "4000000000000341": {
+    brand: "visa",
+    offSession: { message: "Your card was declined.", code: "card_declined", declineCode: "generic_decline" },
+    chargeDeclines: true,
+  },
+};
+
+const DECLINING: Record<string, Decline> = {
   "4000000000000002": { message: "Your card was declined.", code: "card_declined", declineCode: "generic_decline" },
   "4000000000009995": { message: "Your card has insufficient funds.", code: "card_declined", declineCode: "insufficient_funds" },
   "4000000000009987": { message: "Your card was declined.", code: "card_declined", declineCode: "lost_card" },
@@ -42,7 +63,11 @@ function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export function checkCard(form: CardForm, now = new Date()): CardOutcome {
+/**
+ * What a hosted page says about the card typed in: `purpose` "setup" saves it (a card that only
+ * declines charges saves fine), "payment" charges it.
+ */
+export function checkCard(form: CardForm, now = new Date(), purpose: "payment" | "setup" = "payment"): CardOutcome {
   const number = form.number.replace(/[\s-]/g, "");
   if (!/^\d{12,19}$/.test(number) || !luhnValid(number)) {
     return { ok: false, message: "Your card number is incorrect.", code: "incorrect_number" };
@@ -62,7 +87,9 @@ export function checkCard(form: CardForm, now = new Date()): CardOutcome {
   }
   const declined = DECLINING[number];
   if (declined) return { ok: false, ...declined };
-  const brand = SUCCEEDING[number];
+  const special = SAVED_CARD_BEHAVIOUR[number];
+  if (special?.chargeDeclines && purpose === "payment" && typeof special.offSession === "object") return { ok: false, ...special.offSession };
+  const brand = SUCCEEDING[number] ?? special?.brand;
   if (!brand) {
     return {
       ok: false,
@@ -72,4 +99,36 @@ export function checkCard(form: CardForm, now = new Date()): CardOutcome {
     };
   }
   return { ok: true, brand, last4: number.slice(-4) };
+}
+
+/** The brand and last 4 digits of any of Stripe's test card numbers (declining ones too), or null. */
+export function testCard(rawNumber: string): { number: string; brand: string; last4: string } | null {
+  const number = rawNumber.replace(/[\s-]/g, "");
+  const brand = SUCCEEDING[number] ?? SAVED_CARD_BEHAVIOUR[number]?.brand ?? (DECLINING[number] ? "visa" : undefined);
+  return brand ? { number, brand, last4: number.slice(-4) } : null;
+}
+
+/** What charging a saved card off-session does (a declining card saved by the emulator control declines now). */
+export function offSessionOutcome(number: string): "succeeds" | "authentication_required" | Decline {
+  return DECLINING[number] ?? SAVED_CARD_BEHAVIOUR[number]?.offSession ?? "succeeds";
+}
+
+/** Stripe's test PaymentMethod tokens (`pm_card_visa`, ...) and the card each stands for. */
+export const TEST_PAYMENT_METHOD_TOKENS: Record<string, string> = {
+  pm_card_visa: "4242424242424242",
+  pm_card_mastercard: "5555555555554444",
+  pm_card_amex: "378282246310005",
+  pm_card_discover: "6011111111111117",
+  pm_card_authenticationRequired: "4000002760003184",
+  pm_card_authenticationRequiredOnSetup: "4000002500003155",
+  pm_card_chargeCustomerFail: "4000000000000341",
+  pm_card_chargeDeclined: "4000000000000002",
+  pm_card_chargeDeclinedInsufficientFunds: "4000000000009995",
+  pm_card_chargeDeclinedLostCard: "4000000000009987",
+  pm_card_chargeDeclinedExpiredCard: "4000000000000069",
+};
+
+/** Whether saving the card (attaching it to a customer) is declined, as Stripe's validation declines these. */
+export function attachDecline(number: string): Decline | null {
+  return DECLINING[number] ?? null;
 }

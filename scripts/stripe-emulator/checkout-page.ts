@@ -33,7 +33,9 @@ function layout(title: string, body: string): string {
 export function renderCheckoutPage(view: CheckoutPageView): string {
   const { session, lineItems, values } = view;
   const id = escapeHtml(session.id);
-  const amount = formatAmount(session.amount_total ?? 0, session.currency ?? "usd");
+  const setup = session.mode === "setup";
+  // Setup mode saves a card for later payments: no amount to show.
+  const amount = setup ? "Save a card for future payments" : formatAmount(session.amount_total ?? 0, session.currency ?? "usd");
   const items = lineItems
     .map((li) => `<li>${escapeHtml(li.description ?? "Item")} × ${li.quantity ?? 1} — ${escapeHtml(formatAmount(li.amount_total, li.currency))}</li>`)
     .join("\n");
@@ -41,7 +43,7 @@ export function renderCheckoutPage(view: CheckoutPageView): string {
   if (session.status !== "open") {
     const text =
       session.status === "complete"
-        ? `This payment is complete.${session.success_url ? ` <a href="${escapeHtml(session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", session.id))}">Continue</a>` : ""}`
+        ? `${setup ? "Your card is saved." : "This payment is complete."}${session.success_url ? ` <a href="${escapeHtml(session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", session.id))}">Continue</a>` : ""}`
         : "This Checkout Session is no longer active.";
     return layout(
       "Leadex test checkout",
@@ -70,7 +72,7 @@ ${items}
     <input id="card_cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" value="${escapeHtml(values.cvc)}"></div>
   </div>
   ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ""}
-  <button type="submit">Pay</button>
+  <button type="submit">${setup ? "Save card" : "Pay"}</button>
 </form>
 ${cancel}`,
   );

@@ -63,9 +63,17 @@ export class ConnectMoney {
     return this.balances.toStripe(owner, currency);
   }
 
+  /** Emulator-only: money added (or taken) by hand, an `adjustment` balance transaction without a source. */
   addFunds(owner: BalanceOwner, amount: number, currency: string): Stripe.Balance {
     if (owner !== PLATFORM) this.accounts.get(owner);
-    this.balances.adjust(owner, currency, amount);
+    this.balances.post(owner, {
+      currency,
+      amount,
+      type: "adjustment",
+      reportingCategory: "other_adjustment",
+      source: null,
+      description: "Stripe emulator balance adjustment",
+    });
     return this.balance(owner);
   }
 
@@ -77,9 +85,21 @@ export class ConnectMoney {
     if (destination.capabilities?.transfers !== "active") {
       throw invalidRequest(CAPABILITY_MISSING, undefined, "insufficient_capabilities_for_transfer");
     }
-    this.balances.withdraw(PLATFORM, input.currency, input.amount, TRANSFER_BALANCE_INSUFFICIENT);
-    this.balances.adjust(destination.id, input.currency, input.amount);
     const transfer = buildTransfer(input);
+    const platformSide = this.balances.withdraw(
+      PLATFORM,
+      { currency: input.currency, amount: -input.amount, type: "transfer", reportingCategory: "transfer", source: transfer.id, description: input.description },
+      TRANSFER_BALANCE_INSUFFICIENT,
+    );
+    transfer.balance_transaction = platformSide.id;
+    this.balances.post(destination.id, {
+      currency: input.currency,
+      amount: input.amount,
+      type: "payment",
+      reportingCategory: "charge",
+      source: typeof transfer.destination_payment === "string" ? transfer.destination_payment : null,
+      description: null,
+    });
     this.transfers.set(transfer.id, transfer);
     this.events.emitInBackground(buildEvent("transfer.created", transfer, this.events.context(request)));
     return transfer;
@@ -126,8 +146,24 @@ export class ConnectMoney {
     transfer.amount_reversed += reversed;
     transfer.reversed = transfer.amount_reversed === transfer.amount;
     const destination = typeof transfer.destination === "string" ? transfer.destination : transfer.destination?.id;
-    if (destination && this.accounts.find(destination)) this.balances.adjust(destination, transfer.currency, -reversed);
-    this.balances.adjust(PLATFORM, transfer.currency, reversed);
+    if (destination && this.accounts.find(destination)) {
+      this.balances.post(destination, {
+        currency: transfer.currency,
+        amount: -reversed,
+        type: "payment_refund",
+        reportingCategory: "refund",
+        source: typeof reversal.destination_payment_refund === "string" ? reversal.destination_payment_refund : null,
+        description: null,
+      });
+    }
+    reversal.balance_transaction = this.balances.post(PLATFORM, {
+      currency: transfer.currency,
+      amount: reversed,
+      type: "transfer_refund",
+      reportingCategory: "transfer_reversal",
+      source: reversal.id,
+      description: null,
+    }).id;
     this.events.emitInBackground(buildEvent("transfer.reversed", transfer, this.events.context(request), previousAttributes(before, transfer)));
     return reversal;
   }
@@ -150,8 +186,12 @@ export class ConnectMoney {
     if (input.destination !== null && input.destination !== bankAccount) {
       throw noSuch("external account", input.destination, "destination", 400);
     }
-    this.balances.withdraw(owner, input.currency, input.amount, PAYOUT_BALANCE_INSUFFICIENT);
     const payout = buildPayout({ ...input, destination: bankAccount, automatic });
+    payout.balance_transaction = this.balances.withdraw(
+      owner,
+      { currency: input.currency, amount: -input.amount, type: "payout", reportingCategory: "payout", source: payout.id, description: payout.description },
+      PAYOUT_BALANCE_INSUFFICIENT,
+    ).id;
     this.payouts.set(payout.id, { payout, owner });
     this.events.emitInBackground(buildEvent("payout.created", payout, this.eventContext(owner, request)));
     if (this.payoutArrivalMs !== undefined) {
@@ -229,8 +269,14 @@ export class ConnectMoney {
     payout.status = "failed";
     payout.failure_code = code;
     payout.failure_message = message ?? PAYOUT_FAILURES[code];
-    payout.failure_balance_transaction = newId("balanceTransaction");
-    this.balances.adjust(owner, payout.currency, payout.amount);
+    payout.failure_balance_transaction = this.balances.post(owner, {
+      currency: payout.currency,
+      amount: payout.amount,
+      type: "payout_failure",
+      reportingCategory: "payout_reversal",
+      source: payout.id,
+      description: `Payout failure (${code})`,
+    }).id;
     this.events.emitInBackground(buildEvent("payout.failed", payout, this.eventContext(owner, null), previousAttributes(before, payout)));
     return payout;
   }

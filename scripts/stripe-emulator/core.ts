@@ -4,7 +4,7 @@
  */
 import type Stripe from "stripe";
 import { type CardForm, checkCard } from "./cards.js";
-import { type Balances, PLATFORM } from "./balances.js";
+import type { Charges } from "./charges.js";
 import { noSuch, invalidRequest } from "./errors.js";
 import type { EventLog, RequestInfo } from "./event-log.js";
 import { nowSeconds } from "./ids.js";
@@ -20,6 +20,8 @@ import {
   checkoutSessionExpiredEvent,
   paymentIntentSucceededEvent,
 } from "./objects.js";
+import type { PaymentMethods } from "./payment-methods.js";
+import type { SetupIntents } from "./setup-intents.js";
 
 export type { RequestInfo };
 
@@ -49,9 +51,12 @@ export class EmulatorCore {
   readonly sessions = new Map<string, SessionRecord>();
   readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
 
+  /** Saved cards and SetupIntents (they need the customers, so they are set after construction). */
+  billing!: { paymentMethods: PaymentMethods; setupIntents: SetupIntents };
+
   constructor(
     private readonly events: EventLog,
-    private readonly balances: Balances,
+    private readonly charges: Charges,
     private readonly emulatorUrl: () => string,
   ) {}
 
@@ -72,18 +77,32 @@ export class EmulatorCore {
   // ---- checkout sessions -----------------------------------------------------------------
 
   createCheckoutSession(
-    input: Omit<CheckoutSessionInput, "emulatorUrl" | "amountTotal" | "currency">,
+    input: Omit<CheckoutSessionInput, "emulatorUrl" | "amountTotal" | "currency" | "mode" | "setupIntent">,
     lineItems: LineItemInput[],
     paymentIntentData: PaymentIntentData,
   ): Stripe.Checkout.Session {
     const items = lineItems.map(buildLineItem);
     const session = buildCheckoutSession({
       ...input,
+      mode: "payment",
+      setupIntent: null,
       emulatorUrl: this.emulatorUrl(),
       currency: lineItems[0].currency,
       amountTotal: items.reduce((sum, li) => sum + li.amount_total, 0),
     });
     this.sessions.set(session.id, { session, lineItems: items, paymentIntentData });
+    return session;
+  }
+
+  /** A Checkout Session in setup mode: it saves a card to the customer through a new SetupIntent. */
+  createSetupSession(
+    input: Omit<CheckoutSessionInput, "emulatorUrl" | "amountTotal" | "mode" | "setupIntent">,
+    setupIntentData: { description: string | null; metadata: Record<string, string> },
+  ): Stripe.Checkout.Session {
+    const intent = this.billing.setupIntents.create({ customer: input.customer, ...setupIntentData });
+    const session = buildCheckoutSession({ ...input, mode: "setup", setupIntent: intent.id, amountTotal: null, emulatorUrl: this.emulatorUrl() });
+    const paymentIntentData = { metadata: {}, description: null, receiptEmail: null, transferGroup: null, statementDescriptorSuffix: null };
+    this.sessions.set(session.id, { session, lineItems: [], paymentIntentData });
     return session;
   }
 
@@ -135,12 +154,32 @@ export class EmulatorCore {
     if (session.status === "complete") return { kind: "already_paid", session };
     if (session.status !== "open") return { kind: "not_open", session };
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { kind: "invalid", message: "Your email address is invalid." };
-    const outcome = checkCard(card);
+    const outcome = checkCard(card, new Date(), session.mode === "setup" ? "setup" : "payment");
     if (!outcome.ok) {
       return { kind: "declined", message: outcome.message, code: outcome.code, declineCode: outcome.declineCode };
     }
+    const saved = this.billing.paymentMethods.get(this.billing.paymentMethods.create(card.number, { email }).id);
+    const customerDetails = {
+      address: null,
+      business_name: null,
+      email,
+      individual_name: null,
+      name: null,
+      phone: null,
+      tax_exempt: "none",
+      tax_ids: [],
+    } satisfies Stripe.Checkout.Session.CustomerDetails;
 
     const customerId = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+    if (session.mode === "setup") {
+      session.status = "complete";
+      session.url = null;
+      session.customer_details = customerDetails;
+      await this.billing.setupIntents.succeed(session.setup_intent as string, saved);
+      await this.events.emitAndDeliver(checkoutSessionCompletedEvent(session, this.events.context(null)));
+      return { kind: "paid", session };
+    }
+
     const pi = buildSucceededPaymentIntent({
       amount: session.amount_total ?? 0,
       currency: session.currency ?? "usd",
@@ -151,24 +190,27 @@ export class EmulatorCore {
       transferGroup: record.paymentIntentData.transferGroup,
       statementDescriptorSuffix: record.paymentIntentData.statementDescriptorSuffix,
     });
+    // The charge shows the full amount; Stripe's fee is only on its balance transaction.
+    const charge = this.charges.succeed({
+      amount: pi.amount,
+      currency: pi.currency,
+      customer: customerId,
+      paymentIntent: pi.id,
+      card: saved,
+      description: pi.description,
+      metadata: pi.metadata ?? {},
+      receiptEmail: pi.receipt_email,
+      transferGroup: pi.transfer_group,
+      statementDescriptorSuffix: pi.statement_descriptor_suffix,
+    });
+    pi.latest_charge = charge.id;
+    pi.payment_method = saved.paymentMethod.id;
     this.paymentIntents.set(pi.id, pi);
     session.status = "complete";
     session.payment_status = "paid";
     session.payment_intent = pi.id;
     session.url = null;
-    session.customer_details = {
-      address: null,
-      business_name: null,
-      email,
-      individual_name: null,
-      name: null,
-      phone: null,
-      tax_exempt: "none",
-      tax_ids: [],
-    };
-
-    // The whole amount becomes available to the platform at once (no fees, no pending period).
-    this.balances.adjust(PLATFORM, pi.currency, pi.amount);
+    session.customer_details = customerDetails;
 
     const ctx = this.events.context(null);
     await this.events.emitAndDeliver(paymentIntentSucceededEvent(pi, ctx));

@@ -68,7 +68,11 @@ import type { ConnectAccounts, RequirementsChange } from "./connect-accounts.js"
 import { type ConnectMoney, PAYOUT_FAILURES, type PayoutFailureCode } from "./connect-money.js";
 import { StripeApiError, invalidRequest, unknownParam } from "./errors.js";
 import type { EventLog } from "./event-log.js";
+import { DISPUTE_REASONS, type Disputes } from "./disputes.js";
+import type { Invoices } from "./invoices.js";
 import type { MerchantAccounts } from "./merchant-accounts.js";
+import type { PaymentMethods } from "./payment-methods.js";
+import type Stripe from "stripe";
 import { BodyTooLargeError, readBody, send } from "./http-util.js";
 import { snapshot } from "./objects.js";
 
@@ -139,7 +143,17 @@ const schemas = {
     metadata: metadata.optional(),
   }),
   refund: z.strictObject({ amount: z.number().int().positive().optional() }),
+  dispute: z.strictObject({ amount: z.number().int().positive().optional(), reason: z.enum(DISPUTE_REASONS).optional() }),
+  closeDispute: z.strictObject({ outcome: z.enum(["won", "lost"]) }),
+  saveCard: z.strictObject({ card_number: z.string().min(1), default: z.boolean().default(false) }),
+  payInvoice: z.strictObject({ card_number: z.string().min(1).default("4242424242424242") }),
 };
+
+export interface BillingControls {
+  disputes: Disputes;
+  invoices: Invoices;
+  paymentMethods: PaymentMethods;
+}
 
 type Control = { pattern: RegExp; run: (ids: string[], body: unknown) => object | Promise<object> };
 
@@ -152,6 +166,7 @@ export class EmulatorControls {
     private readonly events: EventLog,
     private readonly log: (line: string) => void,
     private readonly merchants: MerchantAccounts,
+    private readonly billing: BillingControls,
   ) {
     const c = (path: string, run: Control["run"]): Control => ({ pattern: new RegExp(`^/_emulator${path}$`), run });
     const ID = "([^/]+)";
@@ -198,7 +213,27 @@ export class EmulatorControls {
       c(`/merchants/${ID}/customers/${ID}`, ([id, customer], body) => merchants.updateCustomer(id, customer, parse(schemas.customer, body))),
       c(`/merchants/${ID}/invoices`, ([id], body) => merchants.payInvoice(id, parse(schemas.invoice, body))),
       c(`/merchants/${ID}/charges/${ID}/refund`, ([id, charge], body) => merchants.refundCharge(id, charge, parse(schemas.refund, body).amount)),
+      c(`/charges/${ID}/dispute`, ([id], body) => billing.disputes.open(id, parse(schemas.dispute, body))),
+      c(`/disputes/${ID}/close`, ([id], body) => billing.disputes.close(id, parse(schemas.closeDispute, body).outcome)),
+      c(`/customers/${ID}/payment_methods`, ([id], body) => {
+        const { card_number, default: makeDefault } = parse(schemas.saveCard, body);
+        return this.saveCard(id, card_number, makeDefault);
+      }),
+      c(`/invoices/${ID}/pay`, ([id], body) => billing.invoices.payOnHostedPage(id, parse(schemas.payInvoice, body).card_number)),
+      c(`/invoices/${ID}/overdue`, ([id], body) => {
+        parse(schemas.none, body);
+        return billing.invoices.makeOverdue(id);
+      }),
     ];
+  }
+
+  /** Saves any test card to the customer, even one that declines now (it declined after it was saved). */
+  saveCard(customerId: string, cardNumber: string, makeDefault: boolean): Stripe.PaymentMethod {
+    const { paymentMethods } = this.billing;
+    const pm = paymentMethods.create(cardNumber);
+    paymentMethods.attach(pm.id, customerId, null, { validate: false });
+    if (makeDefault) paymentMethods.updateCustomer(customerId, (c) => (c.invoice_settings.default_payment_method = pm.id), null);
+    return pm;
   }
 
   /** Returns false when the path is not under /_emulator/. */

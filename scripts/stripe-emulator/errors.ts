@@ -9,6 +9,8 @@ export interface StripeErrorBody {
     code?: string;
     param?: string;
     decline_code?: string;
+    /** Card errors name what they happened to (charge id, the PaymentIntent, its PaymentMethod, ...). */
+    [extra: string]: unknown;
   };
 }
 
@@ -19,6 +21,7 @@ export class StripeApiError extends Error {
     message: string,
     readonly code?: string,
     readonly param?: string,
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "StripeApiError";
@@ -28,7 +31,7 @@ export class StripeApiError extends Error {
     const error: StripeErrorBody["error"] = { type: this.type, message: this.message };
     if (this.code !== undefined) error.code = this.code;
     if (this.param !== undefined) error.param = this.param;
-    return { error };
+    return { error: { ...error, ...this.extra } };
   }
 }
 
@@ -44,3 +47,10 @@ export const invalidParam = (param: string, message: string) => invalidRequest(m
 
 /** 404 for an unknown id in the URL; pass `param` and status 400 for an unknown id in the body. */
 export const noSuch = (what: string, id: string, param = "id", status = 404) => invalidRequest(`No such ${what}: '${id}'`, param, "resource_missing", status);
+
+/**
+ * A card declined (402 card_error): `extra` carries what Stripe adds, e.g. `decline_code`,
+ * `charge`, `payment_intent` (the object, now in requires_payment_method), `payment_method`.
+ */
+export const cardError = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+  new StripeApiError(402, "card_error", message, code, undefined, extra);

@@ -34,6 +34,9 @@ const ID_SHAPES = {
   invoice: ["in_", 24],
   invoicePayment: ["inpay_", 24],
   refund: ["re_", 24],
+  dispute: ["du_", 24],
+  setupIntent: ["seti_", 24],
+  invoiceItem: ["ii_", 24],
   webhookSecret: ["whsec_", 32],
 } as const satisfies Record<string, readonly [string, number]>;
 

@@ -128,8 +128,12 @@ export function buildLineItem(input: LineItemInput): Stripe.LineItem {
 
 export interface CheckoutSessionInput {
   emulatorUrl: string;
-  currency: string;
-  amountTotal: number;
+  mode: "payment" | "setup";
+  /** Setup mode: the currency given, if any; no amounts. */
+  currency: string | null;
+  amountTotal: number | null;
+  /** Setup mode: the SetupIntent the session completes. */
+  setupIntent: string | null;
   successUrl: string;
   cancelUrl: string;
   customer: string | null;
@@ -165,7 +169,7 @@ export function buildCheckoutSession(input: CheckoutSessionInput): Stripe.Checko
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: input.customer,
     customer_account: null,
-    customer_creation: input.customer ? null : "if_required",
+    customer_creation: input.customer || input.mode === "setup" ? null : "if_required",
     customer_details: null,
     customer_email: input.customerEmail,
     discounts: [],
@@ -177,19 +181,19 @@ export function buildCheckoutSession(input: CheckoutSessionInput): Stripe.Checko
     locale: null,
     managed_payments: null,
     metadata: input.metadata,
-    mode: "payment",
+    mode: input.mode,
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: "if_required",
+    payment_method_collection: input.mode === "setup" ? "always" : "if_required",
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: ["card"],
-    payment_status: "unpaid",
+    payment_status: input.mode === "setup" ? "no_payment_required" : "unpaid",
     permissions: null,
     recovered_from: null,
     saved_payment_method_options: null,
-    setup_intent: null,
+    setup_intent: input.setupIntent,
     shipping_address_collection: null,
     shipping_cost: null,
     shipping_options: [],
@@ -197,7 +201,7 @@ export function buildCheckoutSession(input: CheckoutSessionInput): Stripe.Checko
     submit_type: null,
     subscription: null,
     success_url: input.successUrl,
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    total_details: input.mode === "setup" ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: "hosted",
     url: `${input.emulatorUrl}/checkout/${id}`,
     wallet_options: null,
@@ -306,7 +310,34 @@ export type EmittedEvent =
   | Stripe.CustomerUpdatedEvent
   | Stripe.InvoicePaymentPaidEvent
   | Stripe.InvoicePaidEvent
-  | Stripe.ChargeRefundedEvent;
+  | Stripe.ChargeRefundedEvent
+  // Billing on the platform's own account (charges, refunds, disputes, saved cards, invoices):
+  | Stripe.ChargeSucceededEvent
+  | Stripe.ChargeFailedEvent
+  | Stripe.RefundCreatedEvent
+  | Stripe.ChargeDisputeCreatedEvent
+  | Stripe.ChargeDisputeFundsWithdrawnEvent
+  | Stripe.ChargeDisputeFundsReinstatedEvent
+  | Stripe.ChargeDisputeUpdatedEvent
+  | Stripe.ChargeDisputeClosedEvent
+  | Stripe.SetupIntentCreatedEvent
+  | Stripe.SetupIntentSucceededEvent
+  | Stripe.PaymentMethodAttachedEvent
+  | Stripe.PaymentMethodDetachedEvent
+  | Stripe.PaymentIntentCreatedEvent
+  | Stripe.PaymentIntentPaymentFailedEvent
+  | Stripe.PaymentIntentRequiresActionEvent
+  | Stripe.PaymentIntentCanceledEvent
+  | Stripe.InvoiceItemCreatedEvent
+  | Stripe.InvoiceCreatedEvent
+  | Stripe.InvoiceFinalizedEvent
+  | Stripe.InvoiceUpdatedEvent
+  | Stripe.InvoicePaymentSucceededEvent
+  | Stripe.InvoicePaymentFailedEvent
+  | Stripe.InvoicePaymentActionRequiredEvent
+  | Stripe.InvoiceSentEvent
+  | Stripe.InvoiceVoidedEvent
+  | Stripe.InvoiceOverdueEvent;
 
 export function paymentIntentSucceededEvent(pi: Stripe.PaymentIntent, ctx: EventContext) {
   return {
