@@ -90,6 +90,25 @@ for (const [urlPath, routeId] of [
   });
 }
 
+// A body a Remix route left unread (refused before reading it: a bad API key, the wrong role, the
+// wrong content type, an endpoint that takes none) holds its keep-alive connection: Remix's body
+// stream stops reading, so the next request on it never gets an answer. Once the answer is sent,
+// the rest of such a body is read and thrown away (up to 4 MiB; past that the connection is closed).
+const DRAIN_LIMIT_BYTES = 4 * 1024 * 1024;
+app.use((req, res, next) => {
+  res.once("finish", () => {
+    if (req.complete || req.destroyed) return;
+    req.removeAllListeners("data");
+    let drained = 0;
+    req.on("data", (chunk) => {
+      drained += chunk.length;
+      if (drained > DRAIN_LIMIT_BYTES) req.socket?.destroy();
+    });
+    req.resume();
+  });
+  next();
+});
+
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));

@@ -3,9 +3,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ERROR_CODES } from "~/modules/api-docs/openapi";
 import { CONVERSION_REFUSALS, conversionReportSchema } from "~/modules/conversions/conversions.schema";
+import { decideConversion } from "~/modules/conversions/conversion-decisions.server";
+import { openConversionDispute } from "~/modules/disputes/conversion-disputes.server";
+import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
 import { personHash } from "~/modules/quality/person-hash.server";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { deliveredLead, makeConversionMarket } from "./support/conversions";
+import { deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
 import { makeMarket, postAndSettle } from "./support/selling";
 import { useTestStack } from "./support/app";
 import { extractDocExamples, runDocExample } from "./support/doc-examples";
@@ -39,10 +42,33 @@ beforeAll(async () => {
   await makeOrder(cpa.buyer.actor, cpsOffer.id, { priceCents: undefined });
   const cpaLead = await deliveredLead(stack(), cpa);
   const cpsLead = await deliveredLead(stack(), { affiliate: cpa.affiliate, offer: cpsOffer });
+  // For the disputes examples: two billed conversions the buyer approved (one to dispute in the
+  // doc, one disputed here), and an inquiry of the seller's awaiting the buyer's answer.
+  const approvedConversion = async (body: Record<string, string>) => {
+    const answer = await postConversion(stack().appUrl, cpa.buyer.apiKey, body);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    const billed = await settledConversion(answer.body.leadex_conversion_id);
+    await decideConversion(cpa.buyer.actor, billed.id, "approve", "");
+    return body.conversion_id;
+  };
+  const disputable = await approvedConversion({ lead_id: cpsLead.id, conversion_id: "order-7001", amount: "300.00" });
+  const disputed = await approvedConversion({ lead_id: cpaLead.id, conversion_id: "app-7002", event: "application" });
+  const conversionDispute = await openConversionDispute(cpa.buyer.actor, { conversion_id: disputed, reason: "cancelled", note: "Application withdrawn" });
+  const inquiry = await openInquiry(cpa.affiliate.actor, {
+    lead_id: cpaLead.id,
+    reason: "missing",
+    event: "application",
+    occurred_at: new Date().toISOString(),
+    order_ref: "app-7003",
+  });
   Object.assign(env, {
     CONVERSIONS_API_KEY: cpa.buyer.apiKey,
     CPA_LEAD_ID: cpaLead.id,
     CPS_LEAD_ID: cpsLead.id,
+    SELLER_API_KEY: cpa.affiliate.apiKey,
+    DISPUTABLE_CONVERSION_ID: disputable,
+    CONVERSION_DISPUTE_ID: conversionDispute.id,
+    INQUIRY_ID: inquiry.id,
     APP_URL: stack().appUrl,
     LEADEX_API_KEY: market.affiliate.apiKey,
     OFFER_ID: market.offer.id,

@@ -4,15 +4,17 @@
  * At least 10,000 generated requests (fast-check, seeded) against every machine endpoint (lead
  * postback as JSON, form and query string; ping; post; the pull API; reading one lead; the
  * conversion postback as JSON, form and query string; the Stripe webhook, unsigned and validly
- * signed but malformed) and the login and sign-up forms. Each starts
+ * signed but malformed; lead returns, one or a list; conversion inquiries and disputes; a
+ * dispute's answer, withdrawal and reading) and the login and sign-up forms. Each starts
  * from a valid request with a valid API key and gets one to four hostile changes (see
- * test/support/fuzz-cases.ts and hostile-input.ts).
+ * test/support/fuzz-cases.ts, fuzz-dispute-cases.ts and hostile-input.ts).
  *
  *   FUZZ_SEED=<n>    another seed (the default is fixed, so every run sends the same requests)
  *   FUZZ_RUNS=<n>    how many requests (default 10,000)
  *   FUZZ_CASE=<i,j>  replay only those cases of the seed, printing request and answer
  *   FUZZ_ENDPOINTS=login,signup  send only the cases of those endpoints (postback, ping, post,
- *                    pull, lead-read, conversion, stripe, login, signup)
+ *                    pull, lead-read, conversion, stripe, login, signup, return, return-read,
+ *                    inquiry, conversion-dispute, dispute-response, dispute-withdraw, dispute-read)
  *
  * Requests go out in batches; every table's row count is compared before and after each batch
  * with what the accepted requests in it account for. The failure report names the seed, each
@@ -29,6 +31,8 @@ import { CONTACT_FIELDS, makeOffer, makeOrder } from "./factories/marketplace";
 import { useTestStack } from "./support/app";
 import { CPA_EVENTS } from "./support/conversions";
 import { BID_TOKEN_PLACEHOLDER, fuzzCase, type FuzzCase, type FuzzContext, type FuzzRequest } from "./support/fuzz-cases";
+import { disputeFuzzCase } from "./support/fuzz-dispute-cases";
+import { prepareDisputeMarket } from "./support/fuzz-dispute-market";
 import { failureReport, headlineOf, loggedErrorSummary, reproducer, type Answer, type Failure } from "./support/fuzz-report";
 import { countRows, rowChanges, type RowCounts } from "./support/row-counts";
 import { leadSoldInProcess } from "./support/sold-in-process";
@@ -61,6 +65,11 @@ interface Accepted {
   adjustments: number;
   /** Early reversals kept, by (conversion id, reversal key): new ones are rows. */
   pendingReversals: Set<string>;
+  /** Disputes opened (returns, inquiries, conversion disputes), and the leads whose timelines their steps write. */
+  disputes: Set<string>;
+  disputeLeads: Set<string>;
+  /** Approved inquiries and conversion disputes: a conversion corrected, re-decided or reversed (one ConversionAdjustment each). */
+  disputeAdjustments: number;
   /** Request kinds whose side rows (timeline, outbox, sale ...) may appear in this batch. */
   kinds: Set<keyof typeof MAY_ALSO_WRITE>;
 }
@@ -70,6 +79,9 @@ interface Accepted {
  * ConversionAdjustment, PendingConversionReversal), what accepted requests may write: a recorded
  * conversion its billing job's outbox row (no workers bill it), a correction a line on its lead's
  * timeline. A refused login or sign-up may write AuditLog and UserNotice (a lock after repeated failures is audited and its owner told).
+ * A dispute's step (opened, answered, approved, withdrawn) writes a timeline line, an audit row, notices
+ * and emails, and evidence; an approval moves money (a lead's sale or a conversion reversed, an
+ * inquiry's conversion billed) and suppresses a returned lead's person for its buyer.
  */
 const MAY_ALSO_WRITE = {
   lead: ["LeadEvent", "OutboxMessage"],
@@ -77,6 +89,7 @@ const MAY_ALSO_WRITE = {
   ping: ["PingBid"],
   authForm: ["AuditLog", "UserNotice"],
   conversion: ["OutboxMessage", "LeadEvent"],
+  dispute: ["DisputeEvidence", "LeadEvent", "AuditLog", "UserNotice", "EmailOutbox", "JournalEntry", "Posting", "LedgerAccount", "Earning", "SuppressionEntry"],
 } as const;
 
 /** Tables whose rows each stand for one accepted request, counted exactly. */
@@ -91,6 +104,7 @@ const COUNTED = [
   "Conversion",
   "ConversionAdjustment",
   "PendingConversionReversal",
+  "Dispute",
 ] as const;
 
 /** The column that dates a row of a COUNTED table. */
@@ -150,6 +164,9 @@ function newAccepted(): Accepted {
     conversionIds: new Set(),
     adjustments: 0,
     pendingReversals: new Set(),
+    disputes: new Set(),
+    disputeLeads: new Set(),
+    disputeAdjustments: 0,
     kinds: new Set(),
   };
 }
@@ -173,6 +190,7 @@ function account(fuzz: FuzzCase, answer: Answer, accepted: Accepted) {
   }
   if (fuzz.endpoint === "stripe" && typeof body.eventId === "string" && body.result !== "duplicate") accepted.stripeEvents.add(body.eventId);
   if (fuzz.endpoint === "conversion") accountConversion(body, answer.status, accepted);
+  if (DISPUTE_ENDPOINTS.has(fuzz.endpoint) && fuzz.method === "POST") accountDispute(fuzz, body, accepted);
   if (fuzz.endpoint === "login" && hasSessionCookie(answer)) accepted.sessions++;
   if (fuzz.endpoint === "signup" && hasSessionCookie(answer)) accepted.signUps++;
 }
@@ -192,6 +210,40 @@ function accountConversion(body: any, status: number, accepted: Accepted) {
   } else if (status === 202 && typeof body.leadex_conversion_id === "string") accepted.conversions.add(body.leadex_conversion_id);
   else if (status === 201 && typeof body.reversal_id === "string") accepted.adjustments++;
   else if (status === 200 && body.reversal_id === undefined && body.duplicate_request === false) accepted.adjustments++;
+}
+
+const DISPUTE_ENDPOINTS = new Set<FuzzCase["endpoint"]>([
+  "return",
+  "return-read",
+  "inquiry",
+  "conversion-dispute",
+  "dispute-response",
+  "dispute-withdraw",
+  "dispute-read",
+]);
+
+/**
+ * What an accepted dispute request stored, from its answer: a dispute opened (one return, each
+ * return a list created, an inquiry, a conversion dispute); an answer that approved an inquiry
+ * (a `missing` one records its conversion, the others correct or re-decide one) or a conversion
+ * dispute (the conversion reversed); and the lead whose timeline each step writes.
+ */
+function accountDispute(fuzz: FuzzCase, body: any, accepted: Accepted) {
+  accepted.kinds.add("dispute");
+  const opened = (id: unknown, leadId: unknown) => {
+    if (typeof id === "string") accepted.disputes.add(id);
+    if (typeof leadId === "string") accepted.disputeLeads.add(leadId);
+  };
+  if (fuzz.endpoint === "return" && Array.isArray(body.results)) {
+    for (const r of body.results) if (r.result === "created") opened(r.return_id, r.lead_id);
+  } else if (fuzz.endpoint === "return") opened(body.id, body.lead_id);
+  else if (fuzz.endpoint === "inquiry" || fuzz.endpoint === "conversion-dispute") opened(body.dispute_id, body.lead_id);
+  else if (typeof body.lead_id === "string") accepted.disputeLeads.add(body.lead_id);
+  if (fuzz.endpoint !== "dispute-response" || body.status !== "approved") return;
+  if (body.kind === "conversion_inquiry" && body.reason_code === "missing") {
+    accepted.conversions.add(body.conversion_id);
+    accepted.conversionIds.add(body.conversion_id);
+  } else if (body.kind === "conversion_inquiry" || body.kind === "conversion_dispute") accepted.disputeAdjustments++;
 }
 
 /** Sends a case (its ping first, when its body waits for a real bid token). */
@@ -220,7 +272,9 @@ function problemsOf(fuzz: FuzzCase, answer: Answer): string[] {
     if (!error || typeof error.code !== "string" || typeof error.message !== "string")
       problems.push(`answered ${answer.status} JSON without the {error:{code,message}} envelope`);
   }
-  if (fuzz.endpoint === "conversion" && answer.status === 422) {
+  // A dispute's own 422 (return_window_closed, return_cap_reached ...) is named by its code; invalid_fields names the field.
+  const namesField = fuzz.endpoint === "conversion" || (DISPUTE_ENDPOINTS.has(fuzz.endpoint) && answer.json?.error?.code === "invalid_fields");
+  if (namesField && answer.status === 422) {
     const fields = answer.json?.error?.fields;
     if (!fields || typeof fields !== "object" || Object.keys(fields).length === 0) problems.push("answered 422 without naming the field");
   }
@@ -253,8 +307,9 @@ async function unaccountedRows(before: RowCounts, after: RowCounts, since: Date,
     Company: accepted.signUps,
     Session: accepted.sessions + accepted.signUps,
     Conversion: accepted.conversions.size,
-    ConversionAdjustment: accepted.adjustments,
+    ConversionAdjustment: accepted.adjustments + accepted.disputeAdjustments,
     PendingConversionReversal: accepted.pendingReversals.size,
+    Dispute: accepted.disputes.size,
   };
   for (const key of accepted.pendingReversals) keptEarlyReversals.add(key);
   for (const table of COUNTED) {
@@ -272,7 +327,11 @@ async function unaccountedRows(before: RowCounts, after: RowCounts, since: Date,
   }
   const leads = [...accepted.leads];
   const strayEvents = await prisma.leadEvent.findMany({
-    where: { createdAt: { gte: since }, leadId: { notIn: leads }, NOT: { leadId: { in: [...accepted.conversionLeads] }, type: "conversion" } },
+    where: {
+      createdAt: { gte: since },
+      leadId: { notIn: [...leads, ...accepted.disputeLeads] },
+      NOT: { leadId: { in: [...accepted.conversionLeads] }, type: "conversion" },
+    },
     take: 3,
   });
   if (strayEvents.length > 0) problems.push(`LeadEvent rows of no accepted lead or correction: ${JSON.stringify(strayEvents).slice(0, 400)}`);
@@ -356,6 +415,14 @@ async function prepareMarket(): Promise<FuzzContext> {
     cpsConversionIds.push(await report({ conversion_id: `setup-cps-${i}`, lead_id: cpsLeadId, amount: "1000.00", occurred_at: occurredAt }));
   }
 
+  const disputes = await prepareDisputeMarket(stack(), {
+    affiliate,
+    advertiser,
+    cplOfferId: offer.id,
+    cpaOfferId: cpaOffer.id,
+    cpsOfferId: cpsOffer.id,
+  });
+
   return {
     appUrl,
     affiliateKey: affiliate.apiKey,
@@ -375,6 +442,7 @@ async function prepareMarket(): Promise<FuzzContext> {
     loginPassword: loginUser.password,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
     bidTokenSecret: env.BID_TOKEN_SECRET,
+    disputes,
   };
 }
 
@@ -465,7 +533,9 @@ describe("hostile input", () => {
     { timeout: 900_000 },
     async () => {
       const ctx = await prepareMarket();
-      const generated = fc.sample(fuzzCase(ctx), { seed: SEED, numRuns: ONLY ? Math.max(...ONLY) + 1 : RUNS });
+      // About one case in nine goes to the returns and disputes endpoints.
+      const every = fc.oneof({ weight: 89, arbitrary: fuzzCase(ctx) }, { weight: 11, arbitrary: disputeFuzzCase(ctx) });
+      const generated = fc.sample(every, { seed: SEED, numRuns: ONLY ? Math.max(...ONLY) + 1 : RUNS });
       const chosen = generated
         .map((fuzz, index) => ({ fuzz, index }))
         .filter(({ fuzz, index }) => (!ONLY || ONLY.includes(index)) && (!ENDPOINTS || ENDPOINTS.has(fuzz.endpoint)));

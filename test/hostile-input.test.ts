@@ -3,6 +3,7 @@ import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { fundWallet } from "./factories/billing";
 import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
 import { makeOffer, makeOrder } from "./factories/marketplace";
 import { getPage, signIn, submitForm, useTestStack } from "./support/app";
@@ -184,16 +185,16 @@ describe("hostile postbacks", () => {
 });
 
 /** Sends POSTs one after another on one keep-alive connection; what each got back, and how many connections they took. */
-async function postOnOneConnection(path: string, requests: ReadonlyArray<{ apiKey: string; body: string }>) {
+async function postOnOneConnection(path: string, requests: ReadonlyArray<{ apiKey: string; body: string; path?: string }>) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const sockets = new Set<unknown>();
   const answers: Array<{ status: number; body: any }> = [];
   try {
-    for (const { apiKey, body } of requests) {
+    for (const { apiKey, body, path: own } of requests) {
       answers.push(
         await new Promise((resolve, reject) => {
           const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
-          const request = http.request(new URL(path, stack().appUrl), { method: "POST", agent, headers, timeout: 3000 }, (response) => {
+          const request = http.request(new URL(own ?? path, stack().appUrl), { method: "POST", agent, headers, timeout: 3000 }, (response) => {
             sockets.add(response.socket);
             let text = "";
             response.setEncoding("utf8");
@@ -402,7 +403,18 @@ describe("hostile URLs", () => {
     expect(postback.status).toBe(422);
     expect((await postback.json()).error.fields.s1).toMatch(NUL_OR_CONTROL);
     const bearer = { authorization: `Bearer ${buyer.apiKey}` };
-    for (const path of ["/api/v1/advertiser/leads?since=%00", "/api/v1/advertiser/leads?cursor=%00", "/api/v1/leads/%00", "/api/v1/leads/a%01b"]) {
+    for (const path of [
+      "/api/v1/advertiser/leads?since=%00",
+      "/api/v1/advertiser/leads?cursor=%00",
+      "/api/v1/leads/%00",
+      "/api/v1/leads/a%01b",
+      "/api/v1/returns?since=%00",
+      "/api/v1/returns?cursor=%00",
+      "/api/v1/returns/%00",
+      "/api/v1/conversion-inquiries?cursor=%00",
+      "/api/v1/disputes/%00",
+      "/api/v1/disputes/a%01b",
+    ]) {
       const answer = await get(path, bearer);
       expect(answer.status, path).toBeGreaterThanOrEqual(400);
       expect(answer.status, path).toBeLessThan(500);
@@ -491,5 +503,75 @@ describe("hostile portal forms", () => {
       body: JSON.stringify({ email: "a@example.com", password: "x" }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+/** An advertiser that bought a CPL lead of an affiliate (sold in this process: no workers). */
+async function returnMarket() {
+  const affiliate = await makeAffiliate();
+  const offer = await makeOffer(affiliate.actor);
+  const buyer = await makeAdvertiser();
+  await makeOrder(buyer.actor, offer.id, { priceCents: 3000 });
+  await fundWallet(buyer.actor, 100_000, stack().emulator);
+  const leadId = await leadSoldInProcess(stack().appUrl, affiliate.apiKey, offer.id);
+  const disputes = () => prisma.dispute.count({ where: { advertiserId: buyer.actor.companyId } });
+  return { affiliate, buyer, leadId, disputes };
+}
+
+describe("hostile returns and disputes", () => {
+  it("a NUL byte, a lone surrogate or an object in a return, an inquiry, a conversion dispute or an answer is a 422 naming it, and nothing is stored", async () => {
+    const { affiliate, buyer, leadId, disputes } = await returnMarket();
+    const cases: Array<[string, string, Record<string, unknown>, string, RegExp]> = [
+      [buyer.apiKey, "/api/v1/returns", { lead_id: leadId, reason: "duplicate", note: "x\u0000" }, "note", NUL_OR_CONTROL],
+      [buyer.apiKey, "/api/v1/returns", { lead_id: leadId, reason: "duplicate", evidence_text: "A\ud800" }, "evidence_text", /lone surrogate/],
+      [buyer.apiKey, "/api/v1/returns", { lead_id: { $ne: "" }, reason: "duplicate" }, "lead_id", /string/],
+      [buyer.apiKey, "/api/v1/returns", { returns: [{ lead_id: leadId, reason: "duplicate\u0000" }] }, "returns", NUL_OR_CONTROL],
+      [affiliate.apiKey, "/api/v1/conversion-inquiries", { lead_id: leadId, reason: "missing", order_ref: "o-\u0000" }, "order_ref", NUL_OR_CONTROL],
+      [affiliate.apiKey, "/api/v1/conversion-inquiries", { lead_id: leadId, reason: ["missing"] }, "reason", /Send one reason code as text/],
+      [buyer.apiKey, "/api/v1/conversion-disputes", { conversion_id: "c-1", reason: "refunded", note: "\u001b[31m" }, "note", NUL_OR_CONTROL],
+      [affiliate.apiKey, "/api/v1/disputes/any/response", { response: "contest", note: "no\u0000" }, "note", NUL_OR_CONTROL],
+    ];
+    for (const [apiKey, path, body, field, message] of cases) {
+      const answer = await callApi(path, apiKey, body);
+      expect(answer.status, `${path} ${field}: ${JSON.stringify(answer.body)}`).toBe(422);
+      expect(answer.body.error.code).toBe("invalid_fields");
+      expect(answer.body.error.fields[field], JSON.stringify(answer.body)).toMatch(message);
+    }
+    expect(await disputes()).toBe(0);
+  });
+
+  it("a list of returns, an inquiry list or a returns list paged with a forged cursor or a date the database cannot compare is a 422 naming it, not a 500", async () => {
+    const { affiliate, buyer } = await returnMarket();
+    const get = async (path: string, apiKey: string) => {
+      const response = await fetch(new URL(path, stack().appUrl), { headers: { authorization: `Bearer ${apiKey}` } });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const farFuture = Buffer.from("+275760-09-13T00:00:00.000Z|cmabc").toString("base64url");
+    for (const apiKey of [affiliate.apiKey, buyer.apiKey]) {
+      const page = await get(`/api/v1/conversion-inquiries?cursor=${farFuture}`, apiKey);
+      expect(page.status, JSON.stringify(page.body)).toBe(422);
+      expect(page.body.error.fields.cursor).toBe("Not a cursor this list gave");
+    }
+    for (const since of ["%2B275760-09-13T00:00:00.000Z", "-271821-04-20T00:00:00.000Z"]) {
+      const page = await get(`/api/v1/returns?since=${since}`, buyer.apiKey);
+      expect(page.status, JSON.stringify(page.body)).toBe(422);
+      expect(page.body.error.fields.since).toBe("Use a date between the years 1970 and 9999");
+    }
+    // A returns cursor no page gave is read as no cursor: the first page.
+    expect(await get(`/api/v1/returns?cursor=${farFuture}`, buyer.apiKey)).toMatchObject({ status: 200, body: { returns: [], next_cursor: null } });
+  });
+
+  it("a dispute request refused before its body is read (the other side's key, a bad key, a withdrawal, which reads none) leaves its keep-alive connection answering the next one", async () => {
+    const { affiliate, buyer, leadId } = await returnMarket();
+    const big = JSON.stringify({ lead_id: leadId, reason: "duplicate", note: "x".repeat(300_000) });
+    const { answers, connections } = await postOnOneConnection("/api/v1/returns", [
+      { apiKey: affiliate.apiKey, body: big },
+      { apiKey: buyer.apiKey, body: JSON.stringify({ note: "y".repeat(100_000) }), path: "/api/v1/disputes/no-such-dispute/withdraw" },
+      { apiKey: `lx_0123456789_${"x".repeat(32)}`, body: big, path: "/api/v1/conversion-inquiries" },
+      { apiKey: buyer.apiKey, body: "{}" },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([403, 404, 401, 422]);
+    expect(answers[3].body.error.fields.lead_id).toBeDefined();
+    expect(connections).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import Stripe from "stripe";
+import type { DisputeFuzzContext } from "./fuzz-dispute-cases";
 import {
   contentTypeFor,
   formEncode,
@@ -18,7 +19,23 @@ import {
 // a valid request as the base and one to four hostile changes, so most input gets past the API key
 // and reaches validation.
 
-export type Endpoint = "postback" | "ping" | "post" | "pull" | "lead-read" | "conversion" | "stripe" | "login" | "signup";
+export type Endpoint =
+  | "postback"
+  | "ping"
+  | "post"
+  | "pull"
+  | "lead-read"
+  | "conversion"
+  | "stripe"
+  | "login"
+  | "signup"
+  | "return"
+  | "return-read"
+  | "inquiry"
+  | "conversion-dispute"
+  | "dispute-response"
+  | "dispute-withdraw"
+  | "dispute-read";
 
 export interface FuzzRequest {
   method: "GET" | "POST";
@@ -72,14 +89,17 @@ export interface FuzzContext {
   loginPassword: string;
   stripeWebhookSecret: string;
   bidTokenSecret: string;
+  /** Leads, conversions and open disputes for the returns and disputes endpoints. */
+  disputes: DisputeFuzzContext;
 }
 
 export const BID_TOKEN_PLACEHOLDER = "__BID_TOKEN__";
 
-type Entries = Array<[string, string]>;
-type Mutation = { op: "set"; key: string; value: string } | { op: "delete"; key: string } | { op: "duplicate"; key: string; value: string; before: boolean };
+export type Entries = Array<[string, string]>;
+export type Mutation =
+  { op: "set"; key: string; value: string } | { op: "delete"; key: string } | { op: "duplicate"; key: string; value: string; before: boolean };
 
-function applyMutations(base: Entries, mutations: readonly Mutation[]): Entries {
+export function applyMutations(base: Entries, mutations: readonly Mutation[]): Entries {
   let entries: Entries = base.map(([k, v]) => [k, v]);
   for (const m of mutations) {
     if (m.op === "delete") entries = entries.filter(([k]) => k !== m.key);
@@ -95,17 +115,17 @@ function applyMutations(base: Entries, mutations: readonly Mutation[]): Entries 
   return entries;
 }
 
-const shown = (text: string) => {
+export const shown = (text: string) => {
   const quoted = JSON.stringify(text);
   return quoted.length > 40 ? `${quoted.slice(0, 37)}…(${text.length} chars)` : quoted;
 };
 
-function describeMutations(mutations: readonly Mutation[]): string {
+export function describeMutations(mutations: readonly Mutation[]): string {
   return mutations.map((m) => (m.op === "delete" ? `without ${m.key}` : `${m.op === "duplicate" ? "twice " : ""}${shown(m.key)}=${shown(m.value)}`)).join(", ");
 }
 
 /** One to four changes to a valid record: a known key (or a hostile one) set, removed or repeated. */
-function mutations(keys: readonly string[], value: fc.Arbitrary<string>): fc.Arbitrary<Mutation[]> {
+export function mutations(keys: readonly string[], value: fc.Arbitrary<string>): fc.Arbitrary<Mutation[]> {
   const key = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: hostileKey });
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     { weight: 6, arbitrary: fc.record({ op: fc.constant("set" as const), key, value }) },
@@ -115,18 +135,18 @@ function mutations(keys: readonly string[], value: fc.Arbitrary<string>): fc.Arb
   return fc.array(mutation, { minLength: 1, maxLength: 4 });
 }
 
-const formText = (entries: Entries) => entries.map(([k, v]) => `${formEncode(k)}=${v}`).join("&");
-const jsonEntries = (record: Record<string, string>): Entries => Object.entries(record).map(([k, v]) => [k, JSON.stringify(v)]);
-const formEntries = (record: Record<string, string>): Entries => Object.entries(record).map(([k, v]) => [k, formEncode(v)]);
+export const formText = (entries: Entries) => entries.map(([k, v]) => `${formEncode(k)}=${v}`).join("&");
+export const jsonEntries = (record: Record<string, string>): Entries => Object.entries(record).map(([k, v]) => [k, JSON.stringify(v)]);
+export const formEntries = (record: Record<string, string>): Entries => Object.entries(record).map(([k, v]) => [k, formEncode(v)]);
 
 /** A request body and what is hostile about it. */
-interface Encoded {
+export interface Encoded {
   body: string | Uint8Array<ArrayBuffer>;
   notes: string;
 }
 
 /** A JSON body: the base with hostile changes, now and then not JSON (or not an object) at all. */
-function jsonBody(base: Record<string, string>, keys: readonly string[], value: fc.Arbitrary<string> = hostileJsonValue): fc.Arbitrary<Encoded> {
+export function jsonBody(base: Record<string, string>, keys: readonly string[], value: fc.Arbitrary<string> = hostileJsonValue): fc.Arbitrary<Encoded> {
   return fc.oneof(
     {
       weight: 40,
@@ -163,7 +183,7 @@ function jsonBody(base: Record<string, string>, keys: readonly string[], value: 
 }
 
 /** A form body or query string: the base with hostile changes, now and then raw garbage. */
-function formBody(base: Record<string, string>, keys: readonly string[], value: fc.Arbitrary<string> = hostileFormValue) {
+export function formBody(base: Record<string, string>, keys: readonly string[], value: fc.Arbitrary<string> = hostileFormValue) {
   const bracketKeys = fc.constantFrom(...keys).map((k) => `${k}[]`);
   return fc.oneof(
     { weight: 12, arbitrary: mutations(keys, value).map((ms) => ({ body: formText(applyMutations(formEntries(base), ms)), notes: describeMutations(ms) })) },
@@ -207,7 +227,7 @@ const malformedAuthorization = fc.oneof(
   longText(100, 20_000).map((t) => `Bearer ${t.replace(/[^\x21-\x7e]/g, "a")}`),
 );
 
-interface Credentials {
+export interface Credentials {
   headers: Record<string, string>;
   /** Appended to the query string (already encoded), or "". */
   query: string;
@@ -216,7 +236,7 @@ interface Credentials {
 }
 
 /** The API key of a request: mostly the right role's key, sometimes another role's, none or a wrong one. */
-function credentials(ctx: FuzzContext, role: "affiliate" | "advertiser"): fc.Arbitrary<Credentials> {
+export function credentials(ctx: FuzzContext, role: "affiliate" | "advertiser"): fc.Arbitrary<Credentials> {
   const own = role === "affiliate" ? ctx.affiliateKey : ctx.advertiserKey;
   const other = role === "affiliate" ? ctx.advertiserKey : ctx.affiliateKey;
   return fc.tuple(keyChoice, keyPlace, malformedAuthorization, hostileFormValue).map(([choice, place, malformed, queryJunk]): Credentials => {
@@ -243,14 +263,14 @@ const contentEncoding = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<string | undefined>("gzip", "deflate", "br", "x-unknown", "identity") },
 );
 
-function withHeaders(base: Record<string, string>, contentType: string | undefined, encoding: string | undefined): Record<string, string> {
+export function withHeaders(base: Record<string, string>, contentType: string | undefined, encoding: string | undefined): Record<string, string> {
   const headers = { ...base };
   if (contentType !== undefined) headers["content-type"] = contentType;
   if (encoding !== undefined) headers["content-encoding"] = encoding;
   return headers;
 }
 
-const joinQuery = (...parts: string[]) => parts.filter((p) => p !== "").join("&");
+export const joinQuery = (...parts: string[]) => parts.filter((p) => p !== "").join("&");
 
 // ---- postback ----------------------------------------------------------------------------------
 
@@ -874,16 +894,16 @@ function signup(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   return formEndpoint(ctx, "signup", base, ["name", "companyName", "email", "password", "role"], value);
 }
 
-/** Every generated request, weighted by endpoint. */
+/** Every generated request but the returns and disputes ones (fuzz-dispute-cases.ts), weighted by endpoint. */
 export function fuzzCase(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   return fc.oneof(
-    { weight: 34, arbitrary: postback(ctx) },
+    { weight: 30, arbitrary: postback(ctx) },
     { weight: 12, arbitrary: ping(ctx) },
     { weight: 9, arbitrary: post(ctx) },
     { weight: 8, arbitrary: pull(ctx) },
     { weight: 3, arbitrary: leadRead(ctx) },
     { weight: 12, arbitrary: conversion(ctx) },
-    { weight: 13, arbitrary: stripeWebhook(ctx) },
+    { weight: 9, arbitrary: stripeWebhook(ctx) },
     { weight: 3, arbitrary: login(ctx) },
     { weight: 3, arbitrary: signup(ctx) },
   );

@@ -6,7 +6,7 @@ import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/pi
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
 import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
 import { RETURN_REFUSAL_CODES, RETURN_SCHEMAS, returnPaths } from "./return-openapi";
-import { DISPUTE_SCHEMAS, disputePaths } from "./dispute-openapi";
+import { DISPUTE_ERROR_CODES, DISPUTE_SCHEMAS, disputePaths } from "./dispute-openapi";
 import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
 
 // The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json; prose in docs/api.md).
@@ -37,30 +37,32 @@ export const DECISION_REASON_CODES = ["low_score", "score_review", "no_matching_
 
 export const LEAD_REASON_CODES = [...CHECK_REASON_CODES, ...DECISION_REASON_CODES] as const;
 export const PING_NO_BID_REASONS = Object.values(NO_BID_REASONS);
-export const LEAD_STATUSES = ["received", "rejected", "held", "accepted", "sold", "unsold"] as const;
+export const LEAD_STATUSES = ["received", "rejected", "held", "accepted", "sold", "unsold", "returned"] as const;
 
 /** The reason codes of a refused conversion report (`error.code`), each with its HTTP status in CONVERSION_REFUSALS. */
 export const CONVERSION_REFUSAL_CODES = Object.keys(CONVERSION_REFUSALS) as Array<keyof typeof CONVERSION_REFUSALS>;
 export const CONVERSION_STATUSES = Object.values(ConversionStatus).map((status) => status.toLowerCase());
 
-/** Every `error.code` an API route answers with. */
+/** Every `error.code` an API route answers with (each once: some are shared by conversions, returns and disputes). */
 export const API_ERROR_CODES = [
-  "malformed_body",
-  "malformed_url",
-  "malformed_event",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "method_not_allowed",
-  "conflict",
-  "payload_too_large",
-  "invalid_fields",
-  "bad_signature",
-  "rate_limited",
-  ...Object.values(TOKEN_REFUSALS),
-  ...CONVERSION_REFUSAL_CODES.filter((code) => code !== "invalid_fields"),
-  // lead_not_bought is a conversion's refusal too (403 there: the lead is another's; 404 for a return).
-  ...RETURN_REFUSAL_CODES.filter((code) => !(CONVERSION_REFUSAL_CODES as string[]).includes(code)),
+  ...new Set([
+    "malformed_body",
+    "malformed_url",
+    "malformed_event",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "conflict",
+    "payload_too_large",
+    "invalid_fields",
+    "bad_signature",
+    "rate_limited",
+    ...Object.values(TOKEN_REFUSALS),
+    ...CONVERSION_REFUSAL_CODES,
+    ...RETURN_REFUSAL_CODES,
+    ...DISPUTE_ERROR_CODES,
+  ]),
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { affiliatePseudonym } from "~/modules/conversions/conversion-reports.server";
 import { toCsv } from "~/modules/deliveries/csv";
+import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
 import { prisma } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
@@ -117,7 +118,7 @@ function encodeCursor(r: { createdAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || Number.isNaN(createdAt.getTime())) return null;
+  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || !isStorableDate(createdAt)) return null;
   return { createdAt, id };
 }
 

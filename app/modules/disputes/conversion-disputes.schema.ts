@@ -34,7 +34,7 @@ export const CONVERSION_DISPUTE_REASON_LABELS: Record<ConversionDisputeReasonCod
 
 const reasonOf = <Codes extends readonly [string, ...string[]]>(codes: Codes) =>
   z
-    .string({ error: "Required" })
+    .string({ error: (issue) => (issue.input === undefined ? "Required" : "Send one reason code as text") })
     .trim()
     .toLowerCase()
     .pipe(z.enum(codes, { message: `Use one of ${codes.join(", ")}` }));

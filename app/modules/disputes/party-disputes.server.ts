@@ -1,4 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
+import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
@@ -59,7 +60,8 @@ function encodeCursor(row: { createdAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || Number.isNaN(createdAt.getTime())) throw new ValidationError({ cursor: "Not a cursor this list gave" });
+  // A forged date outside the years the database compares (+275760-09-13) is no cursor either.
+  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || !isStorableDate(createdAt)) throw new ValidationError({ cursor: "Not a cursor this list gave" });
   return { createdAt, id };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
 import { DISPUTE_STATUSES } from "./disputes.schema";
 
 // The advertiser's returns list: its filters (portal: kept in the URL; API: the query string), the
@@ -45,6 +46,7 @@ export const returnApiQuerySchema = z.object({
   since: z
     .string()
     .refine((v) => !Number.isNaN(new Date(v).getTime()), "Use an ISO 8601 time, e.g. 2026-11-01T00:00:00Z")
+    .refine((v) => isStorableDate(new Date(v)), "Use a date between the years 1970 and 9999")
     .transform((v) => new Date(v))
     .optional(),
   cursor: z
