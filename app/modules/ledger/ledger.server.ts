@@ -29,6 +29,8 @@ export interface AccountSpec {
 export const ledgerAccounts = {
   stripeCash: (currency: string): AccountSpec => ({ code: `platform:stripe-cash:${currency}`, type: "ASSET", companyId: null, currency }),
   platformFees: (currency: string): AccountSpec => ({ code: `platform:fees:${currency}`, type: "REVENUE", companyId: null, currency }),
+  /** What Stripe kept of the card payments it took (its fee on each top-up's charge). */
+  stripeFees: (currency: string): AccountSpec => ({ code: `platform:stripe-fees:${currency}`, type: "EXPENSE", companyId: null, currency }),
   /** Returns an admin approved at the platform's cost: what the affiliate kept. */
   platformReturnCosts: (currency: string): AccountSpec => ({ code: `platform:return-costs:${currency}`, type: "EXPENSE", companyId: null, currency }),
   advertiserWallet: (companyId: string, currency: string): AccountSpec => ({
@@ -163,8 +165,9 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   const breach = await findFloorBreach(tx, input);
   if (breach) throw breach;
   const id = randomUUID();
+  const createdAt = new Date();
   const inserted = await tx.journalEntry.createMany({
-    data: [{ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null }],
+    data: [{ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null, createdAt }],
     skipDuplicates: true,
   });
   if (inserted.count === 0) {
@@ -174,7 +177,7 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   const postings = [];
   for (const p of input.postings) {
     const account = await ensureLedgerAccount(tx, p.account);
-    postings.push({ entryId: id, accountId: account.id, amountCents: p.amountCents, currency: p.account.currency });
+    postings.push({ entryId: id, accountId: account.id, amountCents: p.amountCents, currency: p.account.currency, createdAt });
   }
   await tx.posting.createMany({ data: postings });
   return { entryId: id, created: true };
@@ -265,8 +268,9 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
   let balance = await balanceCents(tx, floor.account);
 
   const results: BatchEntryResult[] = [];
-  const entries: Array<{ id: string; idempotencyKey: string; kind: string; description: string; reversesId: string | null }> = [];
-  const postings: Array<{ entryId: string; accountId: string; amountCents: bigint; currency: string }> = [];
+  const createdAt = new Date();
+  const entries: Array<{ id: string; idempotencyKey: string; kind: string; description: string; reversesId: string | null; createdAt: Date }> = [];
+  const postings: Array<{ entryId: string; accountId: string; amountCents: bigint; currency: string; createdAt: Date }> = [];
   for (const input of inputs) {
     const existing = earlierByKey.get(input.idempotencyKey);
     if (existing) {
@@ -283,9 +287,9 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
     }
     balance += movement;
     const id = randomUUID();
-    entries.push({ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null });
+    entries.push({ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null, createdAt });
     for (const p of input.postings)
-      postings.push({ entryId: id, accountId: accountIds.get(p.account.code)!, amountCents: p.amountCents, currency: p.account.currency });
+      postings.push({ entryId: id, accountId: accountIds.get(p.account.code)!, amountCents: p.amountCents, currency: p.account.currency, createdAt });
     earlierByKey.set(input.idempotencyKey, id);
     results.push({ entryId: id, created: true });
   }
