@@ -1,4 +1,5 @@
 import type { Env } from "~/utils/env.server";
+import { sweepExpiredCheckouts } from "~/modules/billing/checkout-expiry.server";
 import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
@@ -39,5 +40,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "return-rates": {
     schedule: (env) => ({ cron: env.RETURN_RATES_CRON }),
     run: () => refreshReturnRates(),
+  },
+  "checkout-expiry": {
+    schedule: (env) => ({ every: env.CHECKOUT_EXPIRY_EVERY_MS }),
+    run: () => sweepExpiredCheckouts(),
   },
 };

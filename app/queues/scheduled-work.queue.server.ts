@@ -11,6 +11,7 @@ export const SCHEDULED_TASKS = [
   "conversion-reconciliation",
   "dispute-deadlines",
   "return-rates",
+  "checkout-expiry",
 ] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 

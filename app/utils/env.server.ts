@@ -72,6 +72,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^\S+( \S+){4,5}$/, "RETURN_RATES_CRON must be a cron expression like '15 3 * * *'")
     .default("15 3 * * *"),
+  // How often pending top-ups whose Checkout Session must have expired are re-read from Stripe.
+  CHECKOUT_EXPIRY_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,7 +6,7 @@ import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { stripeEventSchema, type StripeEventEnvelope } from "./billing.schema";
 import { getStripe } from "./stripe.server";
-import { creditPaidCheckoutSession, expireCheckoutTopUp } from "./top-ups.server";
+import { type CheckoutPayment, creditPaidCheckoutSession, expireCheckoutTopUp, loadCheckoutPayment } from "./top-ups.server";
 
 // Stripe webhooks: verified, then dispatched through one table of handlers by event type. Stripe
 // delivers at least once and in any order, so an event is only a trigger: each handler re-reads
@@ -43,10 +43,10 @@ interface StripeEventHandler<Loaded> {
 
 const handler = <Loaded>(h: StripeEventHandler<Loaded>) => h as StripeEventHandler<unknown>;
 
-const checkoutSession = handler<Stripe.Checkout.Session>({
+const checkoutSession = handler<CheckoutPayment>({
   about: { stripe: "Checkout Session", leadex: "top-up" },
-  load: (event) => getStripe().checkout.sessions.retrieve(event.data.object.id),
-  apply: (tx, session) => (session.status === "expired" ? expireCheckoutTopUp(tx, session) : creditPaidCheckoutSession(tx, session)),
+  load: (event) => loadCheckoutPayment(event.data.object.id),
+  apply: (tx, payment) => (payment.session.status === "expired" ? expireCheckoutTopUp(tx, payment.session) : creditPaidCheckoutSession(tx, payment)),
 });
 
 const transferReversed = handler<{ transfer: Stripe.Transfer; reason: string }>({

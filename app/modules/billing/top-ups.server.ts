@@ -6,6 +6,7 @@ import { NotFoundError } from "~/utils/errors";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
+import { loadPaymentIntentFee, postStripeFee, type StripeChargeFee } from "./stripe-fees.server";
 import { getStripe } from "./stripe.server";
 
 async function ensureStripeCustomer(companyId: string): Promise<string> {
@@ -50,11 +51,31 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
   return { topUpId: topUp.id, checkoutUrl: session.url };
 }
 
+/** A Checkout Session as Stripe has it now and, once paid, the fee Stripe took on its charge. */
+export interface CheckoutPayment {
+  session: Stripe.Checkout.Session;
+  fee: StripeChargeFee | null;
+}
+
+const paymentIntentIdOf = (session: Stripe.Checkout.Session) =>
+  typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+
+/** Re-reads a Checkout Session from Stripe (outside any transaction), with the fee on its charge when paid. */
+export async function loadCheckoutPayment(sessionId: string): Promise<CheckoutPayment> {
+  const session = await getStripe().checkout.sessions.retrieve(sessionId);
+  const paymentIntentId = paymentIntentIdOf(session);
+  const fee = session.payment_status === "paid" && paymentIntentId ? await loadPaymentIntentFee(paymentIntentId) : null;
+  return { session, fee };
+}
+
 /**
  * Credits the wallet for a paid Checkout Session, once: the ledger key is the top-up's id, so a
- * webhook delivered twice, a second event type or the success page re-reading it post nothing new.
+ * webhook delivered twice, a second event type, the success page or the expiry sweep re-reading it
+ * post nothing new. The wallet gets the full amount; Stripe's fee on the charge is the platform's
+ * expense (its own entry, keyed on the balance transaction, posted even if an earlier credit
+ * missed it).
  */
-export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout.Session): Promise<"credited" | "already-credited" | "not-paid" | "unknown"> {
+export async function creditPaidCheckoutSession(tx: Tx, { session, fee }: CheckoutPayment): Promise<"credited" | "already-credited" | "not-paid" | "unknown"> {
   if (session.payment_status !== "paid") return "not-paid";
   const topUp = await findTopUpForSession(tx, session);
   if (!topUp) return "unknown";
@@ -72,11 +93,12 @@ export async function creditPaidCheckoutSession(tx: Tx, session: Stripe.Checkout
       { account: wallet, amountCents: -BigInt(topUp.amountCents) },
     ],
   });
+  if (fee) await postStripeFee(tx, fee, `top-up ${topUp.id}`);
+  else console.warn(`[top-ups] Checkout Session ${session.id} is paid but Stripe shows no balance transaction for its charge yet: its fee is not booked`);
   if (!created) return "already-credited";
-  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
   await tx.topUp.update({
     where: { id: topUp.id },
-    data: { status: "PAID", paidAt: new Date(), journalEntryId: entryId, stripePaymentIntentId: paymentIntent },
+    data: { status: "PAID", paidAt: new Date(), journalEntryId: entryId, stripePaymentIntentId: paymentIntentIdOf(session) },
   });
   return "credited";
 }
@@ -118,8 +140,8 @@ export async function settleTopUpFromCheckout(actor: Actor, sessionId: string) {
   requirePermission(actor, "write:topup:own");
   const topUp = await prisma.topUp.findFirst({ where: { stripeCheckoutSessionId: sessionId, advertiserId: actor.companyId } });
   if (!topUp) throw new NotFoundError("Top-up");
-  const session = await getStripe().checkout.sessions.retrieve(sessionId);
-  return prisma.$transaction((tx) => creditPaidCheckoutSession(tx, session));
+  const payment = await loadCheckoutPayment(sessionId);
+  return prisma.$transaction((tx) => creditPaidCheckoutSession(tx, payment));
 }
 
 export async function listTopUps(actor: Actor) {
