@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { Field, FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
@@ -9,6 +9,8 @@ import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
 import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
+import { listWalletStatement } from "~/modules/billing/wallet-statement.server";
+import { STATEMENT_KIND_LABELS, STATEMENT_KINDS, statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -26,9 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const outcome = await orNotFound(settleTopUpFromCheckout(actor, sessionId));
     throw redirect(`/advertiser/billing?topup=${outcome === "not-paid" ? "processing" : "success"}`);
   }
-  const [balanceCents, topUps] = await Promise.all([getAdvertiserBalanceCents(actor), listTopUps(actor)]);
+  const params = Object.fromEntries([...url.searchParams].filter(([key, v]) => v !== "" && key !== "topup"));
+  const filter = statementFilterSchema.parse(params);
+  const [balanceCents, topUps, statement] = await Promise.all([getAdvertiserBalanceCents(actor), listTopUps(actor), listWalletStatement(actor, filter)]);
   return {
     balanceCents: centsToNumber(balanceCents),
+    statement,
+    filter,
     topUps: topUps.map((t) => ({
       id: t.id,
       amountCents: t.amountCents,
@@ -53,6 +59,25 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(checkoutUrl);
 }
 
+/** What a top-up's status means for the advertiser. */
+const TOP_UP_STATUS_NOTES: Record<string, string> = {
+  PENDING: "Waiting for payment on Stripe's Checkout page",
+  PAID: "Credited to your wallet",
+  EXPIRED: "Checkout expired unpaid: you were not charged",
+};
+
+/** The statement's filters as a query string, with a cursor (or none: the newest page). */
+function queryOf(filter: Record<string, string | undefined>, cursor?: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value && key !== "cursor") params.set(key, value);
+  if (cursor) params.set("cursor", cursor);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+/** + for money in, − for money out. */
+const signedMoney = (cents: number, currency: string) => (cents > 0 ? `+${formatMoney(cents, currency)}` : formatMoney(cents, currency));
+
 const NOTICES: Record<string, { tone: "success" | "info" | "warning"; text: string }> = {
   success: { tone: "success", text: "Payment received: your wallet has been topped up." },
   processing: { tone: "info", text: "Your payment is being confirmed. The balance updates as soon as Stripe confirms it." },
@@ -60,14 +85,23 @@ const NOTICES: Record<string, { tone: "success" | "info" | "warning"; text: stri
 };
 
 export default function Billing() {
-  const { balanceCents, topUps } = useLoaderData<typeof loader>();
+  const { balanceCents, topUps, statement, filter } = useLoaderData<typeof loader>();
+  const filtered = Boolean(filter.kind || filter.from || filter.to);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const notice = NOTICES[searchParams.get("topup") ?? ""];
   return (
     <>
-      <PageHeader title="Billing" description="Leads are paid from your wallet. Top it up by card; each lead bought is debited at your order's price." />
+      <PageHeader
+        title="Billing"
+        description="Leads are paid from your wallet. Top it up by card; each lead bought is debited at your order's price."
+        actions={
+          <a href={`/advertiser/billing/statement.csv${queryOf(filter)}`} className="button button-ghost" download>
+            Export statement (CSV)
+          </a>
+        }
+      />
       {notice ? (
         <div className={`alert alert-${notice.tone}`} role="status">
           {notice.text}
@@ -101,10 +135,87 @@ export default function Billing() {
           </Form>
         </section>
       </div>
+      <section className="card" id="statement">
+        <h2>Statement</h2>
+        <p className="muted small">Every charge and credit on your wallet, newest first, with the balance after each.</p>
+        <Form method="get" className="filter-bar">
+          <div className="field">
+            <label htmlFor="f-kind">Kind</label>
+            <select id="f-kind" name="kind" defaultValue={filter.kind ?? ""}>
+              <option value="">Everything</option>
+              {STATEMENT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {STATEMENT_KIND_LABELS[k]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-from">From</label>
+            <input id="f-from" name="from" type="date" defaultValue={filter.from ?? ""} />
+          </div>
+          <div className="field">
+            <label htmlFor="f-to">to</label>
+            <input id="f-to" name="to" type="date" defaultValue={filter.to ?? ""} />
+          </div>
+          <button type="submit" className="button">
+            Filter
+          </button>
+          {filtered ? (
+            <Link to="/advertiser/billing#statement" className="button button-ghost">
+              Clear
+            </Link>
+          ) : null}
+        </Form>
+        <DataTable
+          rows={statement.lines}
+          testId="statement"
+          stackOnPhone
+          empty={filtered ? <EmptyState title="Nothing on your wallet matches these filters" /> : <EmptyState title="Nothing on your wallet yet" />}
+          head={
+            <>
+              <th>Date</th>
+              <th>What</th>
+              <th>For</th>
+              <th className="num">Amount</th>
+              <th className="num">Balance</th>
+            </>
+          }
+          row={(l) => (
+            <tr key={l.id} data-line={l.kind}>
+              <td className="nowrap" data-label="Date">
+                {formatDateTime(l.at)}
+              </td>
+              <td data-label="What">{l.words}</td>
+              <td data-label="For">
+                {l.link ? (
+                  <Link to={l.link.href}>
+                    <code>{l.link.label}</code>
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className={`num ${l.amountCents < 0 ? "negative" : ""}`} data-label="Amount">
+                {signedMoney(l.amountCents, l.currency)}
+              </td>
+              <td className="num" data-label="Balance">
+                {formatMoney(l.balanceCents, l.currency)}
+              </td>
+            </tr>
+          )}
+        />
+        <nav className="pager" aria-label="Statement pages">
+          {filter.cursor ? <Link to={`/advertiser/billing${queryOf(filter)}#statement`}>Newest</Link> : null}
+          {statement.next ? <Link to={`/advertiser/billing${queryOf(filter, statement.next)}#statement`}>Older lines</Link> : null}
+        </nav>
+      </section>
       <section className="card">
         <h2>Top-ups</h2>
         <DataTable
           rows={topUps}
+          testId="top-ups"
+          stackOnPhone
           empty={<EmptyState title="No top-ups yet" />}
           head={
             <>
@@ -115,13 +226,20 @@ export default function Billing() {
             </>
           }
           row={(t) => (
-            <tr key={t.id}>
-              <td className="nowrap">{formatDateTime(t.createdAt)}</td>
-              <td className="num">{formatMoney(t.amountCents, t.currency)}</td>
-              <td>
-                <StatusBadge status={t.status} />
+            <tr key={t.id} data-top-up={t.status.toLowerCase()}>
+              <td className="nowrap" data-label="Started">
+                {formatDateTime(t.createdAt)}
               </td>
-              <td className="nowrap">{t.paidAt ? formatDateTime(t.paidAt) : "—"}</td>
+              <td className="num" data-label="Amount">
+                {formatMoney(t.amountCents, t.currency)}
+              </td>
+              <td data-label="Status">
+                <StatusBadge status={t.status} />
+                <span className="muted small block">{TOP_UP_STATUS_NOTES[t.status]}</span>
+              </td>
+              <td className="nowrap" data-label="Paid">
+                {t.paidAt ? formatDateTime(t.paidAt) : "—"}
+              </td>
             </tr>
           )}
         />

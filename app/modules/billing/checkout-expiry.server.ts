@@ -55,7 +55,9 @@ export async function sweepExpiredCheckouts(now = new Date()): Promise<CheckoutE
   }
   if (sweep.failed.length > 0) {
     // The job fails (and is retried, then kept for inspection) naming each top-up; the others are settled.
-    throw new Error(`Checkout expiry: ${sweep.failed.length} top-up(s) could not be settled: ${sweep.failed.map((f) => `${f.topUpId} (${f.error})`).join("; ")}`);
+    throw new Error(
+      `Checkout expiry: ${sweep.failed.length} top-up(s) could not be settled: ${sweep.failed.map((f) => `${f.topUpId} (${f.error})`).join("; ")}`,
+    );
   }
   return sweep;
 }

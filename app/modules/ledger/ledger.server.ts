@@ -287,7 +287,14 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
     }
     balance += movement;
     const id = randomUUID();
-    entries.push({ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null, createdAt });
+    entries.push({
+      id,
+      idempotencyKey: input.idempotencyKey,
+      kind: input.kind,
+      description: input.description,
+      reversesId: input.reversesId ?? null,
+      createdAt,
+    });
     for (const p of input.postings)
       postings.push({ entryId: id, accountId: accountIds.get(p.account.code)!, amountCents: p.amountCents, currency: p.account.currency, createdAt });
     earlierByKey.set(input.idempotencyKey, id);
