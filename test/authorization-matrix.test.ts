@@ -236,6 +236,7 @@ const MATRIX: Record<string, RouteRow> = {
     GET: advertisersOnly(200),
     POST: { "top up too little": { form: () => ({ amount: "1" }), answers: advertisersOnly(400) } },
   },
+  "routes/advertiser.billing.statement[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.conversion-tracking": {
     GET: advertisersOnly(200),
     POST: {

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import { balancesCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { getStripe } from "~/modules/billing/stripe.server";
+import { balanceCents, balancesCents, findUnbalancedEntries, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 
 /**
@@ -56,4 +57,16 @@ export async function expectLedgerInvariants(): Promise<void> {
   expect(await prisma.dispute.count({ where: { kind: "LEAD_RETURN", status: "APPROVED", journalEntryId: null } }), "every approved return moved money").toBe(0);
   const payouts = await prisma.payout.findMany({ where: { journalEntryId: { not: null } }, select: { journalEntryId: true } });
   expect(await prisma.journalEntry.count({ where: { kind: "PAYOUT" } })).toBe(payouts.length);
+}
+
+/**
+ * Ledger cash equals the platform's Stripe balance (available + pending), as the SDK reads it from
+ * the test stack's emulator: true when every movement of Stripe money was booked, fees included.
+ * Only for test files where cash moves only through Stripe (no entries posted to cash by hand).
+ */
+export async function expectCashEqualsStripe(currency = "usd"): Promise<void> {
+  const balance = await getStripe().balance.retrieve();
+  const stripeCents = [...balance.available, ...balance.pending].filter((b) => b.currency === currency).reduce((sum, b) => sum + b.amount, 0);
+  const cashCents = await balanceCents(prisma, ledgerAccounts.stripeCash(currency));
+  expect(cashCents, `ledger cash (${cashCents}) equals Stripe's available + pending balance (${stripeCents})`).toBe(BigInt(stripeCents));
 }
