@@ -9,7 +9,7 @@ import { setPayoutHold } from "~/modules/payouts/payout-queries.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin } from "./factories/accounts";
 import { getPage, signIn, useTestStack } from "./support/app";
-import { expectLedgerInvariants } from "./support/ledger-invariants";
+import { expectCashEqualsStripe, expectLedgerInvariants } from "./support/ledger-invariants";
 import { makeMarket, postAndSettle } from "./support/selling";
 import { waitFor } from "./support/wait";
 
@@ -63,6 +63,7 @@ describe("payouts through Stripe Connect", () => {
     const otherCookie = await signIn(stack().appUrl, other.affiliate.email, other.affiliate.password);
     expect((await fetch(new URL(`/affiliate/payouts/${payout.id}.csv`, stack().appUrl), { headers: { cookie: otherCookie } })).status).toBe(404);
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
   });
 
   it("a run killed between the ledger entry and the transfer, run again, pays once", async () => {
@@ -94,6 +95,7 @@ describe("payouts through Stripe Connect", () => {
     expect(transfers.data).toHaveLength(1);
     expect(await prisma.journalEntry.count({ where: { idempotencyKey: { startsWith: `payout:${payouts[0].id}` } } })).toBe(1);
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
   });
 
   it("says why an affiliate was not paid: below the minimum, not onboarded, requirements due, disabled by Stripe, held by an admin", async () => {
@@ -131,6 +133,7 @@ describe("payouts through Stripe Connect", () => {
     expect(page.text).toContain(skips.get(due.affiliateId));
     expect(page.text).toContain("Continue onboarding with Stripe");
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
   });
 
   it("a transfer reversed in Stripe puts the money back in the affiliate's available balance, with the reason on the payout", async () => {
@@ -149,11 +152,13 @@ describe("payouts through Stripe Connect", () => {
     expect(reversed.status).toBe("REVERSED");
     expect(reversed.failureReason).toBe("the transfer was reversed in Stripe");
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
     // The next run pays it again.
     await run();
     expect(await prisma.payout.count({ where: { affiliateId, status: "PAID" } })).toBe(1);
     expect(await available(affiliateId)).toBe(0n);
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
   });
 
   it("a payout the affiliate's bank refuses comes back as available, with the bank's reason", async () => {
@@ -166,6 +171,7 @@ describe("payouts through Stripe Connect", () => {
     expect(payout.failureReason).toBe("the bank refused Stripe's payout: The bank account has been closed");
     expect(payout.status).toBe("REVERSED");
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
   });
 
   it("a clawback after payout is recovered from the next earnings before anything more is paid", async () => {
@@ -179,6 +185,7 @@ describe("payouts through Stripe Connect", () => {
       "You owe $25.60 after a clawback; it is recovered from your next earnings",
     );
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
     // Four more leads ($102.40) later: paid what is left after the debt, the clawback a line of its own.
     for (let i = 0; i < 4; i++) await postAndSettle(stack(), affiliate.apiKey, offer.id);
     await releaseDueEarnings(`release-${randomUUID()}`, new Date(Date.now() + 8 * DAY));
@@ -195,5 +202,6 @@ describe("payouts through Stripe Connect", () => {
       ].sort(),
     );
     await expectLedgerInvariants();
+    await expectCashEqualsStripe();
   });
 });
