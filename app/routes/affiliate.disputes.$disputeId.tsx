@@ -10,7 +10,8 @@ import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-de
 import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
 import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, findingSchema } from "~/modules/disputes/disputes.schema";
-import { awaitsAnswerFrom, partyDispute, reasonLabel } from "~/modules/disputes/party-disputes.server";
+import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
+import { awaitsAnswerFrom, partyDispute } from "~/modules/disputes/party-disputes.server";
 import { centsToDecimal } from "~/utils/money";
 import { formFailureFrom, orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: d.id,
       kind: d.kind,
       status: d.status,
-      reason: reasonLabel(d.kind, d.reasonCode),
+      reason: disputeReasonLabel(d.kind, d.reasonCode),
       leadExternalId: d.lead.externalId,
       note: d.note,
       openedByYou: d.openedByRole === "AFFILIATE",

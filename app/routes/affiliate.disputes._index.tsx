@@ -7,7 +7,8 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { partyDisputeFilterOf } from "~/modules/disputes/conversion-disputes.schema";
 import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.schema";
-import { awaitsAnswerFrom, pagePartyDisputes, reasonLabel } from "~/modules/disputes/party-disputes.server";
+import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
+import { awaitsAnswerFrom, pagePartyDisputes } from "~/modules/disputes/party-disputes.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Disputes · Leadex" }];
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: d.id,
       kind: d.kind,
       status: d.status,
-      reason: reasonLabel(d.kind, d.reasonCode),
+      reason: disputeReasonLabel(d.kind, d.reasonCode),
       leadExternalId: d.lead.externalId,
       createdAt: d.createdAt,
       responseDueAt: d.responseDueAt,

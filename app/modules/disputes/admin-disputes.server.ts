@@ -9,8 +9,8 @@ import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { DISPUTE_CSV_MAX_ROWS, DISPUTE_QUEUE_PAGE_SIZE, type AdminReturnForm, type DisputeQueueQuery } from "./admin-disputes.schema";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
-import { CONVERSION_DISPUTE_REASON_LABELS, INQUIRY_REASON_LABELS } from "./conversion-disputes.schema";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, findingSchema, RETURN_REASON_LABELS, type DisputeKindValue, type DisputeStatusValue } from "./disputes.schema";
+import { disputeReasonLabel } from "./dispute-labels";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, findingSchema, type DisputeStatusValue } from "./disputes.schema";
 import { openReturn } from "./lead-returns.server";
 import { RETURN_RATE_WINDOW_DAYS } from "./return-rates.server";
 import { flagReturnOutliers, RETURN_FLAG_RULE, returnRateBps, type ReturnFigures, type ReturnFlagRule } from "./return-flags";
@@ -37,17 +37,6 @@ function queueWhere(query: DisputeQueueQuery, withStatus = true): Prisma.Dispute
     ...(query.seller ? { affiliateId: query.seller } : {}),
     ...(query.from || query.to ? { createdAt } : {}),
   };
-}
-
-const REASON_LABELS: Record<DisputeKindValue, Record<string, string>> = {
-  LEAD_RETURN: RETURN_REASON_LABELS,
-  CONVERSION_INQUIRY: INQUIRY_REASON_LABELS,
-  CONVERSION_DISPUTE: CONVERSION_DISPUTE_REASON_LABELS,
-};
-
-/** The reason as people read it: its kind's label, or the code in words. */
-export function disputeReasonLabel(kind: DisputeKindValue, code: string): string {
-  return REASON_LABELS[kind][code] ?? code.replace(/_/g, " ");
 }
 
 async function namesOf(companyIds: string[], offerIds: string[], userIds: string[] = []) {

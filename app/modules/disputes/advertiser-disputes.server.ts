@@ -7,7 +7,8 @@ import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "./dispute-states";
-import { findingSchema, RETURN_REASON_LABELS, type DisputeKindValue, type Finding, type ReturnReasonCode } from "./disputes.schema";
+import { disputeReasonLabel } from "./dispute-labels";
+import { findingSchema, type DisputeKindValue, type Finding } from "./disputes.schema";
 import type { ReturnApiQuery, ReturnListFilter } from "./return-list.schema";
 import { returnDeadline } from "./return-window";
 
@@ -54,11 +55,6 @@ export function readFinding(value: unknown): Finding | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** A reason code in words (a return's label, or the code made readable). */
-export function reasonWords(reasonCode: string): string {
-  return RETURN_REASON_LABELS[reasonCode as ReturnReasonCode] ?? reasonCode.replace(/_/g, " ");
-}
-
 /** One return as the advertiser reads it, in the portal and (as JSON) by API. */
 export function returnView(d: ReturnRecord) {
   return {
@@ -66,7 +62,7 @@ export function returnView(d: ReturnRecord) {
     leadId: d.leadId,
     status: d.status,
     reasonCode: d.reasonCode,
-    reasonLabel: reasonWords(d.reasonCode),
+    reasonLabel: disputeReasonLabel("LEAD_RETURN", d.reasonCode),
     note: d.note,
     finding: readFinding(d.finding),
     responseDueAt: d.responseDueAt,
@@ -288,7 +284,7 @@ export async function getAdvertiserDispute(actor: Actor, disputeId: string) {
     kind,
     status: d.status,
     reasonCode: d.reasonCode,
-    reasonLabel: reasonWords(d.reasonCode),
+    reasonLabel: disputeReasonLabel(kind, d.reasonCode),
     leadId: d.leadId,
     conversionId: d.conversionId,
     offerTitle: d.sale.order.offer.title,

@@ -3,10 +3,11 @@ import { prisma } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
-import { conversionReasonLabel, type PartyDisputeFilter } from "./conversion-disputes.schema";
+import type { PartyDisputeFilter } from "./conversion-disputes.schema";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
-import { RETURN_REASON_LABELS, findingSchema, type DisputeKindValue, type ReturnReasonCode } from "./disputes.schema";
+import { disputeReasonLabel } from "./dispute-labels";
+import { findingSchema, type DisputeKindValue } from "./disputes.schema";
 
 // The disputes a party (advertiser or affiliate) sees: the ones on its leads, whichever side
 // opened them. Scoped by the party in the query, so anyone else's id reads as not found. Lists by
@@ -41,10 +42,6 @@ const listSelect = {
 } as const;
 
 export type PartyDisputeRow = Prisma.DisputeGetPayload<{ select: typeof listSelect }>;
-
-export function reasonLabel(kind: string, reasonCode: string): string {
-  return kind === "LEAD_RETURN" ? (RETURN_REASON_LABELS[reasonCode as ReturnReasonCode] ?? reasonCode) : conversionReasonLabel(kind, reasonCode);
-}
 
 /** Whether this party is the one to answer the dispute now. */
 export function awaitsAnswerFrom(actor: Actor, dispute: { kind: DisputeKindValue; status: string }): boolean {
@@ -132,7 +129,7 @@ export function disputeRowBody(actor: Actor, row: PartyDisputeRow) {
     kind: row.kind.toLowerCase(),
     status: row.status.toLowerCase(),
     reason_code: row.reasonCode,
-    reason: reasonLabel(row.kind, row.reasonCode),
+    reason: disputeReasonLabel(row.kind, row.reasonCode),
     lead_id: row.leadId,
     ...(actor.role === "AFFILIATE" ? { affiliate_lead_id: row.lead.externalId } : {}),
     conversion_id: row.conversionId,
