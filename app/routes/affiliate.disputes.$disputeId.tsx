@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { DisputeAnswerForm } from "~/components/dispute-answer-form";
-import { DisputeEvidenceList } from "~/components/dispute-evidence-list";
+import { DisputeEvidenceList } from "~/components/dispute-history";
 import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
@@ -162,7 +162,7 @@ export default function AffiliateDispute() {
       ) : null}
       <section className="card" aria-labelledby="evidence-title">
         <h2 id="evidence-title">Evidence</h2>
-        <DisputeEvidenceList disputeId={d.id} items={evidence} sideLabel={sideLabel} />
+        <DisputeEvidenceList disputeId={d.id} evidence={evidence.map((e) => ({ ...e, by: sideLabel(e.side) }))} />
       </section>
       {answer ? (
         <DisputeAnswerForm
