@@ -9,7 +9,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
 import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, findingSchema } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, readFinding } from "~/modules/disputes/disputes.schema";
 import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
 import { awaitsAnswerFrom, partyDispute } from "~/modules/disputes/party-disputes.server";
 import { centsToDecimal } from "~/utils/money";
@@ -28,7 +28,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const d = await orNotFound(partyDispute(actor, params.disputeId ?? ""));
   const flow = DISPUTE_FLOWS[d.kind];
-  const finding = findingSchema.safeParse(d.finding);
   const claim = (d.claim ?? {}) as Record<string, unknown>;
   return {
     dispute: {
@@ -50,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         .filter(([, v]) => v !== null && v !== "")
         .map(([k, v]) => [k.replace(/_cents$/, "").replace(/_/g, " "), typeof v === "number" && k.endsWith("_cents") ? centsToDecimal(v) : String(v)] as const),
     },
-    finding: finding.success ? finding.data : null,
+    finding: readFinding(d.finding),
     evidence: d.evidence,
     answer: awaitsAnswerFrom(actor, d) ? { agree: flow.agree, disagree: flow.disagree, means: AGREE_MEANS[d.kind] } : null,
     canWithdraw: flow.opener === "AFFILIATE" && isOpenStatus(d.status),

@@ -10,7 +10,8 @@ import { DISPUTE_CSV_MAX_ROWS, DISPUTE_QUEUE_PAGE_SIZE, type AdminReturnForm, ty
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
 import { disputeReasonLabel } from "./dispute-labels";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, findingSchema, type DisputeStatusValue } from "./disputes.schema";
+import { disputeHistoryRows } from "./dispute-lists.server";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, readFinding, type DisputeStatusValue } from "./disputes.schema";
 import { openReturn } from "./lead-returns.server";
 import { RETURN_RATE_WINDOW_DAYS } from "./return-rates.server";
 import { flagReturnOutliers, RETURN_FLAG_RULE, returnRateBps, type ReturnFigures, type ReturnFlagRule } from "./return-flags";
@@ -270,18 +271,13 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     getLeadWithTimeline(actor, dispute.leadId),
     returnHistory("buyer", dispute.advertiserId, now, dispute.id),
     returnHistory("seller", dispute.affiliateId, now, dispute.id),
-    prisma.auditLog.findMany({
-      where: { targetType: "Dispute", targetId: dispute.id },
-      orderBy: { createdAt: "asc" },
-      include: { actor: { select: { name: true, role: true } } },
-    }),
+    disputeHistoryRows(dispute.id),
   ]);
   const names = await namesOf(
     [],
     [dispute.offerId],
     [dispute.openedById, dispute.respondedById, dispute.decidedById].filter((id): id is string => !!id),
   );
-  const finding = findingSchema.safeParse(dispute.finding);
   const flow = DISPUTE_FLOWS[dispute.kind];
   return {
     dispute: {
@@ -311,7 +307,7 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     },
     /** Which side opened it and which answers (for inquiries the seller opens). */
     opener: flow.opener === "ADVERTISER" ? ("buyer" as const) : ("seller" as const),
-    finding: finding.success ? finding.data : null,
+    finding: readFinding(dispute.finding),
     evidence: dispute.evidence,
     lead: {
       id: lead.id,
@@ -328,9 +324,9 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     history: audit.map((a) => ({
       id: a.id,
       action: a.action,
-      at: a.createdAt,
+      at: a.at,
       by: a.actor ? `${a.actor.name} (${a.actor.role.toLowerCase()})` : "the platform",
-      message: typeof a.data === "object" && a.data && "message" in a.data ? String((a.data as { message: unknown }).message) : a.action,
+      message: a.message,
     })),
   };
 }

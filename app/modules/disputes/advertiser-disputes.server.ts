@@ -8,7 +8,8 @@ import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "./dispute-states";
 import { disputeReasonLabel } from "./dispute-labels";
-import { findingSchema, type DisputeKindValue, type Finding } from "./disputes.schema";
+import { afterCursor, decodeDisputeCursor, disputeHistoryRows, encodeDisputeCursor } from "./dispute-lists.server";
+import { readFinding, type DisputeKindValue } from "./disputes.schema";
 import type { ReturnApiQuery, ReturnListFilter } from "./return-list.schema";
 import { returnDeadline } from "./return-window";
 
@@ -47,12 +48,6 @@ type ReturnRecord = Prisma.DisputeGetPayload<{ select: typeof returnSelect }>;
 function requireBuyer(actor: Actor): void {
   requirePermission(actor, "read:dispute:own");
   if (actor.role !== "ADVERTISER") throw new ForbiddenError("Returns are asked by the buyer: use an advertiser's key");
-}
-
-/** Dispute.finding through its schema (null when the platform wrote none). */
-export function readFinding(value: unknown): Finding | null {
-  const parsed = findingSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
 }
 
 /** One return as the advertiser reads it, in the portal and (as JSON) by API. */
@@ -106,17 +101,6 @@ export function returnApiBody(r: ReturnView) {
   };
 }
 
-// A page cursor is the last row's (createdAt, id): returns asked in the same millisecond still page exactly.
-function encodeCursor(r: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${r.createdAt.toISOString()}|${r.id}`, "utf8").toString("base64url");
-}
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
-}
-
 interface ReturnQuery {
   status?: ReturnListFilter["status"];
   offerId?: string;
@@ -130,7 +114,7 @@ interface ReturnQuery {
 /** One page of the actor's returns, newest first (the index on advertiserId, createdAt serves it). */
 async function findReturns(actor: Actor, query: ReturnQuery) {
   requireBuyer(actor);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeDisputeCursor(query.cursor) : null;
   const created: Prisma.DateTimeFilter = {};
   if (query.createdFrom) created.gte = query.createdFrom;
   if (query.createdTo) created.lte = query.createdTo;
@@ -141,11 +125,11 @@ async function findReturns(actor: Actor, query: ReturnQuery) {
     ...(query.offerId ? { offerId: query.offerId } : {}),
     ...(query.leadId ? { leadId: query.leadId } : {}),
     ...(query.createdFrom || query.createdTo ? { createdAt: created } : {}),
-    ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+    ...afterCursor(after),
   };
   const found = await prisma.dispute.findMany({ where, select: returnSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: query.limit + 1 });
   const page = found.slice(0, query.limit);
-  return { returns: page.map(returnView), next: found.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
+  return { returns: page.map(returnView), next: found.length > query.limit ? encodeDisputeCursor(page[page.length - 1]) : null };
 }
 
 const portalQuery = (filter: ReturnListFilter): Omit<ReturnQuery, "limit"> => ({
@@ -268,11 +252,7 @@ export async function getAdvertiserDispute(actor: Actor, disputeId: string) {
     },
   });
   if (!d) throw new NotFoundError("Dispute");
-  const audits = await prisma.auditLog.findMany({
-    where: { targetType: "Dispute", targetId: d.id },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, action: true, createdAt: true, data: true, actor: { select: { role: true, companyId: true } } },
-  });
+  const steps = await disputeHistoryRows(d.id);
   const affiliate = affiliatePseudonym(actor.companyId, d.affiliateId);
   const kind = d.kind as DisputeKindValue;
   const flow = DISPUTE_FLOWS[kind];
@@ -304,16 +284,13 @@ export async function getAdvertiserDispute(actor: Actor, disputeId: string) {
     priceCents: d.sale.priceCents,
     currency: d.sale.currency,
     evidence: d.evidence.map((e) => ({ ...e, by: sideWords[e.side] ?? e.side })),
-    history: audits.map((a) => {
-      const data = (a.data ?? {}) as Record<string, unknown>;
-      return {
-        id: a.id,
-        at: a.createdAt,
-        step: a.action.replace(/^dispute\./, ""),
-        by: actorWords(actor, a.actor ?? undefined, affiliate),
-        message: typeof data.message === "string" ? data.message : a.action,
-      };
-    }),
+    history: steps.map((a) => ({
+      id: a.id,
+      at: a.at,
+      step: a.action.replace(/^dispute\./, ""),
+      by: actorWords(actor, a.actor ?? undefined, affiliate),
+      message: a.message,
+    })),
     canWithdraw: youOpened && open,
     canAnswer: flow.respondent === "ADVERTISER" && d.status === "AWAITING_RESPONSE",
     answers: { agree: flow.agree, disagree: flow.disagree },

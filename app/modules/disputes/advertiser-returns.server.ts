@@ -6,9 +6,8 @@ import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
 import { DisputeRefusedError } from "./dispute-errors";
-import { EVIDENCE_FILE_MAX_BYTES } from "./disputes.schema";
+import { EVIDENCE_FILE_MAX_BYTES, readFinding } from "./disputes.schema";
 import { openReturn, type OpenedReturn } from "./lead-returns.server";
-import { readFinding } from "./advertiser-disputes.server";
 import { MAX_RETURNS_AT_ONCE, RETURN_CSV_COLUMNS, type ReturnAttempt } from "./return-list.schema";
 
 // The ways an advertiser asks returns: one (API, the lead's page), a list (the API's bulk body, the

@@ -7,7 +7,8 @@ import type { PartyDisputeFilter } from "./conversion-disputes.schema";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
 import { disputeReasonLabel } from "./dispute-labels";
-import { findingSchema, type DisputeKindValue } from "./disputes.schema";
+import { afterCursor, decodeDisputeCursor, encodeDisputeCursor, type DisputeCursor } from "./dispute-lists.server";
+import { readFinding, type DisputeKindValue } from "./disputes.schema";
 
 // The disputes a party (advertiser or affiliate) sees: the ones on its leads, whichever side
 // opened them. Scoped by the party in the query, so anyone else's id reads as not found. Lists by
@@ -48,32 +49,23 @@ export function awaitsAnswerFrom(actor: Actor, dispute: { kind: DisputeKindValue
   return dispute.status === "AWAITING_RESPONSE" && DISPUTE_FLOWS[dispute.kind].respondent === actor.role;
 }
 
-// A cursor is the last row's (createdAt, id), newest first.
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || Number.isNaN(createdAt.getTime())) throw new ValidationError({ cursor: "Not a cursor this list gave" });
-  return { createdAt, id };
+function decodeCursor(cursor: string): DisputeCursor {
+  const after = decodeDisputeCursor(cursor);
+  if (!after) throw new ValidationError({ cursor: "Not a cursor this list gave" });
+  return after;
 }
 
 /** A page of the party's disputes, newest first, by cursor (the API). */
 export async function listPartyDisputes(actor: Actor, filter: PartyDisputeFilter, limit = 50): Promise<{ rows: PartyDisputeRow[]; nextCursor: string | null }> {
   const after = filter.cursor ? decodeCursor(filter.cursor) : null;
   const rows = await prisma.dispute.findMany({
-    where: {
-      ...filterWhere(actor, filter),
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-    },
+    where: { ...filterWhere(actor, filter), ...afterCursor(after) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select: listSelect,
   });
   const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  return { rows: page, nextCursor: rows.length > limit ? encodeDisputeCursor(page[page.length - 1]) : null };
 }
 
 /** A page of the party's disputes for the portal: those awaiting an answer first (soonest deadline first), then newest. */
@@ -143,12 +135,11 @@ export function disputeRowBody(actor: Actor, row: PartyDisputeRow) {
 /** One dispute in full, as the API answers it: what was claimed and found, the answer, the decision, the evidence. */
 export function disputeBody(actor: Actor, dispute: PartyDispute) {
   const flow = DISPUTE_FLOWS[dispute.kind];
-  const finding = findingSchema.safeParse(dispute.finding);
   return {
     ...disputeRowBody(actor, dispute),
     opened_by: dispute.openedByRole === "ADMIN" ? "admin" : dispute.openedByRole === "ADVERTISER" ? "buyer" : "seller",
     note: dispute.note,
-    finding: finding.success ? finding.data : null,
+    finding: readFinding(dispute.finding),
     answers: awaitsAnswerFrom(actor, dispute) ? [flow.agree, flow.disagree] : [],
     response: dispute.response ? { answer: dispute.response, note: dispute.responseNote, responded_at: dispute.respondedAt?.toISOString() ?? null } : null,
     decision: dispute.resolvedBy
