@@ -1,4 +1,4 @@
-import type { Prisma } from "~/generated/prisma/client";
+import type { Dispute, Prisma } from "~/generated/prisma/client";
 import { affiliatePseudonym } from "~/modules/conversions/conversion-reports.server";
 import { toCsv } from "~/modules/deliveries/csv";
 import { prisma } from "~/utils/db.server";
@@ -50,14 +50,14 @@ function requireBuyer(actor: Actor): void {
   if (actor.role !== "ADVERTISER") throw new ForbiddenError("Returns are asked by the buyer: use an advertiser's key");
 }
 
-/** One return as the advertiser reads it, in the portal and (as JSON) by API. */
-export function returnView(d: ReturnRecord) {
+type OutcomeFields = Pick<
+  Dispute,
+  "note" | "finding" | "responseDueAt" | "response" | "responseNote" | "respondedAt" | "resolvedBy" | "decidedAt" | "decisionReason" | "atPlatformCost"
+>;
+
+/** What a dispute claimed and found, the answer and the decision: the same in a return and in any dispute's page. */
+function claimAndOutcome(d: OutcomeFields) {
   return {
-    id: d.id,
-    leadId: d.leadId,
-    status: d.status,
-    reasonCode: d.reasonCode,
-    reasonLabel: disputeReasonLabel("LEAD_RETURN", d.reasonCode),
     note: d.note,
     finding: readFinding(d.finding),
     responseDueAt: d.responseDueAt,
@@ -68,6 +68,18 @@ export function returnView(d: ReturnRecord) {
     decidedAt: d.decidedAt,
     decisionReason: d.decisionReason,
     atPlatformCost: d.atPlatformCost,
+  };
+}
+
+/** One return as the advertiser reads it, in the portal and (as JSON) by API. */
+export function returnView(d: ReturnRecord) {
+  return {
+    id: d.id,
+    leadId: d.leadId,
+    status: d.status,
+    reasonCode: d.reasonCode,
+    reasonLabel: disputeReasonLabel("LEAD_RETURN", d.reasonCode),
+    ...claimAndOutcome(d),
     createdAt: d.createdAt,
     offerId: d.offerId,
     offerTitle: d.sale.order.offer.title,
@@ -271,16 +283,7 @@ export async function getAdvertiserDispute(actor: Actor, disputeId: string) {
     affiliate,
     youOpened,
     openedAt: d.createdAt,
-    note: d.note,
-    finding: readFinding(d.finding),
-    responseDueAt: d.responseDueAt,
-    response: d.response,
-    responseNote: d.responseNote,
-    respondedAt: d.respondedAt,
-    resolvedBy: d.resolvedBy,
-    decidedAt: d.decidedAt,
-    decisionReason: d.decisionReason,
-    atPlatformCost: d.atPlatformCost,
+    ...claimAndOutcome(d),
     priceCents: d.sale.priceCents,
     currency: d.sale.currency,
     evidence: d.evidence.map((e) => ({ ...e, by: sideWords[e.side] ?? e.side })),
