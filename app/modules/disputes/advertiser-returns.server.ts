@@ -1,11 +1,11 @@
 import { parseCsv } from "~/modules/deliveries/csv";
 import { prisma } from "~/utils/db.server";
-import { DomainError, isDomainError, toErrorResponse, ValidationError } from "~/utils/errors";
+import { isDomainError, toErrorResponse, ValidationError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
-import { DisputeRefusedError } from "./dispute-errors";
+import { DisputeRefusedError, refusalWords } from "./dispute-errors";
 import { chosenEvidenceFile } from "./dispute-forms.server";
 import { readFinding } from "./disputes.schema";
 import { openReturn, type OpenedReturn } from "./lead-returns.server";
@@ -31,16 +31,6 @@ export async function describeOpenedReturn({ dispute, outcome }: OpenedReturn): 
   }
   const due = dispute.responseDueAt ? ` The seller has until ${when(dispute.responseDueAt)} to accept or contest; with no answer by then it is approved.` : "";
   return `Sent to the seller. What the platform found: ${finding?.summary ?? "nothing it could prove by itself"}.${due}`;
-}
-
-/** A refusal in words: the error's message, with each refused field named. */
-export function refusalWords(error: DomainError): string {
-  if (error.code === "invalid_fields" && error.fieldErrors) {
-    return Object.entries(error.fieldErrors)
-      .map(([field, message]) => `${field}: ${message}`)
-      .join("; ");
-  }
-  return error.message;
 }
 
 /** Asks each return in turn; each item's result (created, or refused with its code and words). */

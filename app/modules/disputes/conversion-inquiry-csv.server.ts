@@ -3,6 +3,7 @@ import { isDomainError } from "~/utils/errors";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
 import { openInquiry } from "./conversion-inquiries.server";
+import { refusalWords } from "./dispute-errors";
 import { INQUIRY_CSV_COLUMNS, MAX_INQUIRY_CSV_ROWS, type InquiryCsvResult } from "./conversion-disputes.schema";
 
 // Inquiries by CSV: one inquiry a row, the columns named as the API's fields. Each row is opened
@@ -17,8 +18,7 @@ function columnName(header: string): string {
 
 function describeRefusal(error: unknown): { code: string; message: string } {
   if (!isDomainError(error)) throw error;
-  const fields = Object.entries(error.fieldErrors ?? {}).map(([f, m]) => `${f}: ${m}`);
-  return { code: error.code, message: error.code === "invalid_fields" && fields.length > 0 ? fields.join("; ") : error.message };
+  return { code: error.code, message: refusalWords(error) };
 }
 
 /**
