@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
-import { Pager } from "~/components/pager";
+import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { partyDisputeFilterOf } from "~/modules/disputes/conversion-disputes.schema";
@@ -38,12 +38,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     kind: filter.kind ?? "",
     search: url.search,
   };
-}
-
-function pageHref(search: string, page: number): string {
-  const params = new URLSearchParams(search);
-  params.set("page", String(page));
-  return `${PAGE}?${params.toString()}`;
 }
 
 export default function AffiliateDisputes() {
@@ -129,7 +123,7 @@ export default function AffiliateDisputes() {
             </tr>
           )}
         />
-        <Pager page={page} pageSize={pageSize} total={total} hrefFor={(p) => pageHref(search, p)} label="Dispute pages" />
+        <Pager page={page} pageSize={pageSize} total={total} hrefFor={(p) => `${PAGE}${withParam(search, "page", p)}`} label="Dispute pages" />
       </section>
     </>
   );
