@@ -11,8 +11,7 @@ import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
 import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, readFinding } from "~/modules/disputes/disputes.schema";
 import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
-import { awaitsAnswerFrom, partyDispute } from "~/modules/disputes/party-disputes.server";
-import { centsToDecimal } from "~/utils/money";
+import { awaitsAnswerFrom, claimBody, partyDispute } from "~/modules/disputes/party-disputes.server";
 import { formFailureFrom, orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -28,7 +27,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const d = await orNotFound(partyDispute(actor, params.disputeId ?? ""));
   const flow = DISPUTE_FLOWS[d.kind];
-  const claim = (d.claim ?? {}) as Record<string, unknown>;
   return {
     dispute: {
       id: d.id,
@@ -45,9 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       resolvedBy: d.resolvedBy,
       decisionReason: d.decisionReason,
       decidedAt: d.decidedAt,
-      claim: Object.entries(claim)
+      claim: Object.entries(claimBody(d.claim))
         .filter(([, v]) => v !== null && v !== "")
-        .map(([k, v]) => [k.replace(/_cents$/, "").replace(/_/g, " "), typeof v === "number" && k.endsWith("_cents") ? centsToDecimal(v) : String(v)] as const),
+        .map(([k, v]) => [k.replace(/_/g, " "), String(v)] as const),
     },
     finding: readFinding(d.finding),
     evidence: d.evidence,

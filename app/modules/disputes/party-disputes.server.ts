@@ -105,7 +105,7 @@ export async function partyDispute(actor: Actor, disputeId: string) {
 export type PartyDispute = Awaited<ReturnType<typeof partyDispute>>;
 
 /** A claim as the API shows it: amounts in decimal units (`sale_amount_cents` → `sale_amount`). */
-function claimBody(claim: unknown): Record<string, unknown> {
+export function claimBody(claim: unknown): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((claim ?? {}) as Record<string, unknown>)) {
     if (key.endsWith("_cents")) body[key.slice(0, -"_cents".length)] = typeof value === "number" ? centsToDecimal(value) : null;
