@@ -158,3 +158,8 @@ export function disputeBody(actor: Actor, dispute: PartyDispute) {
     })),
   };
 }
+
+/** One of the party's disputes read back as the API answers it (after opening, answering, withdrawing it, or a GET). */
+export async function partyDisputeBody(actor: Actor, disputeId: string) {
+  return disputeBody(actor, await partyDispute(actor, disputeId));
+}
