@@ -13,7 +13,7 @@ import { disputeReasonLabel } from "./dispute-labels";
 import { disputeHistoryRows } from "./dispute-lists.server";
 import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, readFinding, type DisputeStatusValue } from "./disputes.schema";
 import { openReturn } from "./lead-returns.server";
-import { RETURN_RATE_WINDOW_DAYS } from "./return-rates.server";
+import { RETURN_RATE_WINDOW_DAYS, returnRateWindowStart } from "./return-rates.server";
 import { flagReturnOutliers, RETURN_FLAG_RULE, returnRateBps, type ReturnFigures, type ReturnFlagRule } from "./return-flags";
 
 // The admin's side of disputes: the queue (oldest first, filtered in the URL), one dispute with
@@ -212,7 +212,7 @@ export async function disputeDecisionsCsv(actor: Actor, query: DisputeQueueQuery
  * (the cohort Company.returnRateBps is computed on); every company with a sale when `companyIds` is null.
  */
 async function returnFigures(side: Side, companyIds: string[] | null, now: Date): Promise<ReturnFigures[]> {
-  const since = new Date(now.getTime() - RETURN_RATE_WINDOW_DAYS * DAY_MS);
+  const since = returnRateWindowStart(now);
   const company = side === "buyer" ? Prisma.sql`ls."advertiserId"` : Prisma.sql`l."affiliateId"`;
   return prisma.$queryRaw<ReturnFigures[]>`
     SELECT ${company} AS "companyId", COUNT(ls.id)::int AS sales, COUNT(d.id)::int AS returns
@@ -225,7 +225,7 @@ async function returnFigures(side: Side, companyIds: string[] | null, now: Date)
 
 /** One side's return history: returns asked in 30 days by outcome, the approved rate, its last disputes (other than this one). */
 async function returnHistory(side: Side, companyId: string, now: Date, otherThan: string) {
-  const since = new Date(now.getTime() - RETURN_RATE_WINDOW_DAYS * DAY_MS);
+  const since = returnRateWindowStart(now);
   const who = side === "buyer" ? { advertiserId: companyId } : { affiliateId: companyId };
   const [company, asked, [figures], recent] = await Promise.all([
     prisma.company.findUnique({ where: { id: companyId }, select: { name: true, returnRateBps: true } }),
