@@ -2,32 +2,17 @@ import { describe, expect, it } from "vitest";
 import { returnRateFlags } from "~/modules/disputes/admin-disputes.server";
 import { respondToDispute } from "~/modules/disputes/dispute-decisions.server";
 import { openReturn } from "~/modules/disputes/lead-returns.server";
-import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin } from "./factories/accounts";
 import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { held, marketWithSoldLeads, returnCosts, wallet } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
-import { makeMarket, postAndSettle } from "./support/selling";
 
 const stack = useTestStack();
 const DAY = 86_400_000;
 
-const wallet = (advertiserId: string) => balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiserId, "usd"));
-const held = (affiliateId: string) => balanceCents(prisma, ledgerAccounts.affiliateHeld(affiliateId, "usd"));
-const returnCosts = () => balanceCents(prisma, ledgerAccounts.platformReturnCosts("usd"));
-
-/** A market ($32 a lead, 20% fee: the seller earns $25.60) with `count` leads sold to its one buyer; the order may return them all. */
-async function soldLeads(count: number) {
-  const market = await makeMarket(stack());
-  const leads = [];
-  for (let i = 0; i < count; i++) {
-    const lead = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);
-    expect(lead.status).toBe("SOLD");
-    leads.push(lead);
-  }
-  await prisma.order.update({ where: { id: market.order.id }, data: { returnCapBps: 10_000 } });
-  return { ...market, leads, advertiserId: market.buyer.actor.companyId, affiliateId: market.affiliate.actor.companyId };
-}
+/** The order may return all of its leads. */
+const soldLeads = (count: number) => marketWithSoldLeads(stack(), count, { uncapped: true });
 
 type Market = Awaited<ReturnType<typeof soldLeads>>;
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { getPage, signIn, useTestStack, visibleText } from "./support/app";
 import { deliveredLead, makeConversionMarket } from "./support/conversions";
+import { marketWithSoldLeads, wallet } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
-import { makeMarket, postAndSettle } from "./support/selling";
 
 // What a buyer does with returns, over HTTP against the real app: the returns API (one, a list,
 // reading them back) and the portal (the lead's form with an evidence file, "Return selected",
@@ -14,20 +13,10 @@ import { makeMarket, postAndSettle } from "./support/selling";
 const stack = useTestStack();
 const DAY = 86_400_000;
 
-const wallet = (advertiserId: string) => balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiserId, "usd"));
-
-/** A market ($32 a lead) with `count` leads sold to its buyer, whose order may return all of them. */
+/** A market ($32 a lead) with `count` leads sold to its buyer, whose order may return all of them, and the buyer signed in. */
 async function soldLeads(count: number, { uncapped = true } = {}) {
-  const market = await makeMarket(stack());
-  const leads = [];
-  for (let i = 0; i < count; i++) {
-    const lead = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);
-    expect(lead.status).toBe("SOLD");
-    leads.push(lead);
-  }
-  if (uncapped) await prisma.order.update({ where: { id: market.order.id }, data: { returnCapBps: 10_000 } });
-  const cookie = await signIn(stack().appUrl, market.buyer.email, market.buyer.password);
-  return { ...market, leads, cookie, advertiserId: market.buyer.actor.companyId };
+  const market = await marketWithSoldLeads(stack(), count, { uncapped });
+  return { ...market, cookie: await signIn(stack().appUrl, market.buyer.email, market.buyer.password) };
 }
 
 async function api(apiKey: string, path: string, body?: unknown, { form = false } = {}): Promise<{ status: number; body: any }> {

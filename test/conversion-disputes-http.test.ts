@@ -4,6 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAffiliate } from "./factories/accounts";
 import { getPage, signIn, submitForm, useTestStack, visibleText } from "./support/app";
 import { deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
+import { conversionMarketWithLead } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 
 const stack = useTestStack({ workers: true });
@@ -22,8 +23,7 @@ async function api(apiKey: string, method: "GET" | "POST", path: string, body?: 
 
 /** A CPA market with one delivered lead and one billed, locked conversion on it. */
 async function marketWithLockedConversion() {
-  const market = await makeConversionMarket(stack());
-  const lead = await deliveredLead(stack(), market);
+  const { lead, ...market } = await conversionMarketWithLead(stack());
   const answer = await postConversion(stack().appUrl, market.buyer.apiKey, { lead_id: lead.id, conversion_id: "loan-1", event: "funded" });
   expect(answer.status).toBe(202);
   const conversion = await settledConversion(answer.body.leadex_conversion_id);

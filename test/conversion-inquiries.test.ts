@@ -7,20 +7,16 @@ import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
 import { openInquiriesFromCsv } from "~/modules/disputes/conversion-inquiry-csv.server";
 import { decideDispute, respondToDispute, runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
-import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAffiliate } from "./factories/accounts";
 import { useTestStack } from "./support/app";
-import { deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
+import { postConversion, settledConversion } from "./support/conversions";
+import { available, conversionMarketWithLead, fees, held, wallet } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { makeMarket, postAndSettle } from "./support/selling";
 
 const stack = useTestStack({ workers: true });
 const DAY = 86_400_000;
-const wallet = (id: string) => balanceCents(prisma, ledgerAccounts.advertiserWallet(id, "usd"));
-const held = (id: string) => balanceCents(prisma, ledgerAccounts.affiliateHeld(id, "usd"));
-const available = (id: string) => balanceCents(prisma, ledgerAccounts.affiliateAvailable(id, "usd"));
-const fees = () => balanceCents(prisma, ledgerAccounts.platformFees("usd"));
 const cps = { pricingModel: "CPS" as const, priceCents: 0, salePercentBps: 1250, conversionEvents: [] };
 
 async function billed(apiKey: string, body: Record<string, unknown>) {
@@ -29,12 +25,7 @@ async function billed(apiKey: string, body: Record<string, unknown>) {
   return settledConversion(answer.body.leadex_conversion_id);
 }
 
-/** A market, one delivered lead, and the ids the money checks read. */
-async function marketWithLead(offer: Parameters<typeof makeConversionMarket>[1] = {}) {
-  const market = await makeConversionMarket(stack(), offer);
-  const lead = await deliveredLead(stack(), market);
-  return { ...market, lead, advertiserId: market.buyer.actor.companyId, affiliateId: market.affiliate.actor.companyId };
-}
+const marketWithLead = (offer: Parameters<typeof conversionMarketWithLead>[1] = {}) => conversionMarketWithLead(stack(), offer);
 
 /** Past the lock period: locked, and the earning released to available. */
 async function lockAndRelease(conversionId: string) {

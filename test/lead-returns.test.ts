@@ -8,28 +8,13 @@ import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser } from "./factories/accounts";
 import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { available, fees, held, marketWithSoldLeads, wallet } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
-import { makeMarket, postAndSettle } from "./support/selling";
 
 const stack = useTestStack();
 const DAY = 86_400_000;
 
-const wallet = (advertiserId: string) => balanceCents(prisma, ledgerAccounts.advertiserWallet(advertiserId, "usd"));
-const held = (affiliateId: string) => balanceCents(prisma, ledgerAccounts.affiliateHeld(affiliateId, "usd"));
-const available = (affiliateId: string) => balanceCents(prisma, ledgerAccounts.affiliateAvailable(affiliateId, "usd"));
-const fees = () => balanceCents(prisma, ledgerAccounts.platformFees("usd"));
-
-/** A market ($32 a lead, 20% fee: the affiliate earns $25.60) and `count` leads sold to its one buyer. */
-async function soldLeads(count: number) {
-  const market = await makeMarket(stack());
-  const leads = [];
-  for (let i = 0; i < count; i++) {
-    const lead = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);
-    expect(lead.status).toBe("SOLD");
-    leads.push(lead);
-  }
-  return { ...market, leads, advertiserId: market.buyer.actor.companyId, affiliateId: market.affiliate.actor.companyId };
-}
+const soldLeads = (count: number) => marketWithSoldLeads(stack(), count);
 
 async function refusal(promise: Promise<unknown>): Promise<DisputeRefusedError> {
   const error = await promise.then(

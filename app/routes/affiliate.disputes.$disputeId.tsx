@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { DisputeAnswerForm } from "~/components/dispute-answer-form";
-import { DisputeEvidenceList } from "~/components/dispute-evidence-list";
+import { DisputeEvidenceList } from "~/components/dispute-history";
 import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
@@ -9,9 +9,9 @@ import { StatusBadge } from "~/components/status-badge";
 import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
 import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, findingSchema } from "~/modules/disputes/disputes.schema";
-import { awaitsAnswerFrom, partyDispute, reasonLabel } from "~/modules/disputes/party-disputes.server";
-import { centsToDecimal } from "~/utils/money";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES, readFinding } from "~/modules/disputes/disputes.schema";
+import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
+import { awaitsAnswerFrom, claimBody, partyDispute } from "~/modules/disputes/party-disputes.server";
 import { formFailureFrom, orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -27,14 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const d = await orNotFound(partyDispute(actor, params.disputeId ?? ""));
   const flow = DISPUTE_FLOWS[d.kind];
-  const finding = findingSchema.safeParse(d.finding);
-  const claim = (d.claim ?? {}) as Record<string, unknown>;
   return {
     dispute: {
       id: d.id,
       kind: d.kind,
       status: d.status,
-      reason: reasonLabel(d.kind, d.reasonCode),
+      reason: disputeReasonLabel(d.kind, d.reasonCode),
       leadExternalId: d.lead.externalId,
       note: d.note,
       openedByYou: d.openedByRole === "AFFILIATE",
@@ -45,11 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       resolvedBy: d.resolvedBy,
       decisionReason: d.decisionReason,
       decidedAt: d.decidedAt,
-      claim: Object.entries(claim)
+      claim: Object.entries(claimBody(d.claim))
         .filter(([, v]) => v !== null && v !== "")
-        .map(([k, v]) => [k.replace(/_cents$/, "").replace(/_/g, " "), typeof v === "number" && k.endsWith("_cents") ? centsToDecimal(v) : String(v)] as const),
+        .map(([k, v]) => [k.replace(/_/g, " "), String(v)] as const),
     },
-    finding: finding.success ? finding.data : null,
+    finding: readFinding(d.finding),
     evidence: d.evidence,
     answer: awaitsAnswerFrom(actor, d) ? { agree: flow.agree, disagree: flow.disagree, means: AGREE_MEANS[d.kind] } : null,
     canWithdraw: flow.opener === "AFFILIATE" && isOpenStatus(d.status),
@@ -161,7 +159,7 @@ export default function AffiliateDispute() {
       ) : null}
       <section className="card" aria-labelledby="evidence-title">
         <h2 id="evidence-title">Evidence</h2>
-        <DisputeEvidenceList disputeId={d.id} items={evidence} sideLabel={sideLabel} />
+        <DisputeEvidenceList disputeId={d.id} evidence={evidence.map((e) => ({ ...e, by: sideLabel(e.side) }))} />
       </section>
       {answer ? (
         <DisputeAnswerForm

@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
-import { Pager } from "~/components/pager";
+import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { partyDisputeFilterOf } from "~/modules/disputes/conversion-disputes.schema";
 import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.schema";
-import { awaitsAnswerFrom, pagePartyDisputes, reasonLabel } from "~/modules/disputes/party-disputes.server";
+import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
+import { awaitsAnswerFrom, pagePartyDisputes } from "~/modules/disputes/party-disputes.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Disputes · Leadex" }];
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: d.id,
       kind: d.kind,
       status: d.status,
-      reason: reasonLabel(d.kind, d.reasonCode),
+      reason: disputeReasonLabel(d.kind, d.reasonCode),
       leadExternalId: d.lead.externalId,
       createdAt: d.createdAt,
       responseDueAt: d.responseDueAt,
@@ -37,12 +38,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     kind: filter.kind ?? "",
     search: url.search,
   };
-}
-
-function pageHref(search: string, page: number): string {
-  const params = new URLSearchParams(search);
-  params.set("page", String(page));
-  return `${PAGE}?${params.toString()}`;
 }
 
 export default function AffiliateDisputes() {
@@ -128,7 +123,7 @@ export default function AffiliateDisputes() {
             </tr>
           )}
         />
-        <Pager page={page} pageSize={pageSize} total={total} hrefFor={(p) => pageHref(search, p)} label="Dispute pages" />
+        <Pager page={page} pageSize={pageSize} total={total} hrefFor={(p) => `${PAGE}${withParam(search, "page", p)}`} label="Dispute pages" />
       </section>
     </>
   );

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { openConversionDispute } from "~/modules/disputes/conversion-disputes.server";
 import { apiDisputeRecord } from "~/modules/disputes/dispute-api.server";
-import { disputeBody, partyDispute } from "~/modules/disputes/party-disputes.server";
+import { partyDisputeBody } from "~/modules/disputes/party-disputes.server";
 import { handleApi, onlyPost } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 
@@ -14,5 +14,5 @@ export const action = ({ request, context }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request, clientAddressOf(context));
     const opened = await openConversionDispute(actor, await apiDisputeRecord(request));
-    return Response.json(disputeBody(actor, await partyDispute(actor, opened.id)), { status: 201 });
+    return Response.json(await partyDisputeBody(actor, opened.id), { status: 201 });
   });

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { partyDisputeFilterOf } from "~/modules/disputes/conversion-disputes.schema";
 import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
-import { disputeBody, disputeRowBody, listPartyDisputes, partyDispute } from "~/modules/disputes/party-disputes.server";
+import { disputeRowBody, listPartyDisputes, partyDisputeBody } from "~/modules/disputes/party-disputes.server";
 import { apiDisputeRecord } from "~/modules/disputes/dispute-api.server";
 import { handleApi } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
@@ -23,5 +23,5 @@ export const action = ({ request, context }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request, clientAddressOf(context));
     const opened = await openInquiry(actor, await apiDisputeRecord(request));
-    return Response.json(disputeBody(actor, await partyDispute(actor, opened.id)), { status: 201 });
+    return Response.json(await partyDisputeBody(actor, opened.id), { status: 201 });
   });

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { apiDisputeRecord } from "~/modules/disputes/dispute-api.server";
 import { respondToDispute } from "~/modules/disputes/dispute-decisions.server";
-import { disputeBody, partyDispute } from "~/modules/disputes/party-disputes.server";
+import { partyDisputeBody } from "~/modules/disputes/party-disputes.server";
 import { handleApi, onlyPost } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 
@@ -14,5 +14,5 @@ export const action = ({ request, params, context }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request, clientAddressOf(context));
     const answered = await respondToDispute(actor, params.disputeId ?? "", await apiDisputeRecord(request));
-    return Response.json(disputeBody(actor, await partyDispute(actor, answered.id)));
+    return Response.json(await partyDisputeBody(actor, answered.id));
   });

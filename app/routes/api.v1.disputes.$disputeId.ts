@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
-import { disputeBody, partyDispute } from "~/modules/disputes/party-disputes.server";
+import { partyDisputeBody } from "~/modules/disputes/party-disputes.server";
 import { handleApi } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 
@@ -9,5 +9,5 @@ import { clientAddressOf } from "~/utils/client-address.server";
 export const loader = ({ request, params, context }: LoaderFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request, clientAddressOf(context));
-    return Response.json(disputeBody(actor, await partyDispute(actor, params.disputeId ?? "")));
+    return Response.json(await partyDisputeBody(actor, params.disputeId ?? ""));
   });

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/accounts/api-keys.server";
 import { withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
-import { disputeBody, partyDispute } from "~/modules/disputes/party-disputes.server";
+import { partyDisputeBody } from "~/modules/disputes/party-disputes.server";
 import { handleApi, onlyPost } from "~/utils/api.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 
@@ -12,5 +12,5 @@ export const action = ({ request, params, context }: ActionFunctionArgs) =>
   handleApi(async () => {
     const actor = await authenticateApiKey(request, clientAddressOf(context));
     const withdrawn = await withdrawDispute(actor, params.disputeId ?? "");
-    return Response.json(disputeBody(actor, await partyDispute(actor, withdrawn.id)));
+    return Response.json(await partyDisputeBody(actor, withdrawn.id));
   });

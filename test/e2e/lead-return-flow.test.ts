@@ -70,7 +70,7 @@ describe("a lead return from request to decision, in the browser", () => {
     await seller.waitForURL(`${appUrl}/affiliate/disputes`);
     await seller.locator(`a[href="/affiliate/disputes/${dispute.id}"]`).first().click();
     await seller.waitForURL(`${appUrl}/affiliate/disputes/${dispute.id}`);
-    expect(await seller.getByText("call-log.txt").count()).toBeGreaterThan(0);
+    await seller.getByText("call-log.txt").first().waitFor();
     await seller.getByLabel("Contest").check();
     await seller.getByLabel("Note").fill("Consent and IP match the person on the lead");
     await seller.getByRole("button", { name: "Send the answer" }).click();

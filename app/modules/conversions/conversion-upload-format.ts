@@ -1,4 +1,4 @@
-import { parseCsv } from "~/modules/deliveries/csv";
+import { readCsvTable } from "~/modules/deliveries/csv";
 import { zodFieldErrors } from "~/utils/errors";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
 import { conversionReportSchema } from "./conversions.schema";
@@ -56,14 +56,6 @@ export interface ConversionCsvRow {
 
 export type ConversionCsvRead = { ok: true; rows: ConversionCsvRow[] } | { ok: false; message: string };
 
-/** "Conversion ID" → "conversion_id". */
-function columnName(header: string): string {
-  return header
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, "_");
-}
-
 function printable(text: string): string {
   const shown = whyTextIsUnstorable(text) ? JSON.stringify(text).slice(1, -1) : text;
   return shown.length > MAX_KEPT_CELL ? `${shown.slice(0, MAX_KEPT_CELL)}…` : shown;
@@ -81,16 +73,10 @@ function describeIssues(fields: Record<string, string>): string {
  * message; otherwise each row is either ready to post or refused with its reason.
  */
 export function readConversionCsv(text: string): ConversionCsvRead {
-  const body = text.replace(/^\uFEFF/, "");
-  const firstLine = body.slice(0, body.search(/\r|\n|$/));
-  // Spreadsheets set to a comma-decimal locale write ";" between cells.
-  const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
-  const parsed = parseCsv(body, delimiter);
-  if (parsed.error) return { ok: false, message: `Row ${parsed.error.row}: ${parsed.error.message}` };
-  const records = parsed.rows.map((cells, i) => ({ rowNumber: i + 1, cells })).filter((r) => r.cells.some((c) => c.trim() !== ""));
-  const header = records.shift();
-  if (!header) return { ok: false, message: "The file is empty: the first row names the columns, e.g. conversion_id,lead_id,event" };
-  const columns = header.cells.map(columnName);
+  const table = readCsvTable(text);
+  if (!table.ok) return table;
+  const { columns, records } = table;
+  if (!columns) return { ok: false, message: "The file is empty: the first row names the columns, e.g. conversion_id,lead_id,event" };
   const known = new Set<string>(CONVERSION_CSV_COLUMNS);
   const unknown = columns.filter((c) => c !== "" && !known.has(c));
   if (unknown.length > 0) {

@@ -88,3 +88,29 @@ export function parseCsv(text: string, delimiter = ","): CsvParse {
   if (cell !== "" || row.length > 0) endRow();
   return { rows, error: null };
 }
+
+export type CsvTable = { ok: true; columns: string[] | null; records: Array<{ rowNumber: number; cells: string[] }> } | { ok: false; message: string };
+
+/**
+ * A spreadsheet's CSV upload as a table: the BOM dropped, ";" between cells when the first line
+ * has ";" and no "," (comma-decimal locales write so), blank rows dropped, the header's column
+ * names (`csvColumnName`) apart; row numbers count the header as row 1.
+ */
+export function readCsvTable(text: string): CsvTable {
+  const body = text.replace(/^\uFEFF/, "");
+  const firstLine = body.slice(0, body.search(/\r|\n|$/));
+  const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
+  const parsed = parseCsv(body, delimiter);
+  if (parsed.error) return { ok: false, message: `Row ${parsed.error.row}: ${parsed.error.message}` };
+  const records = parsed.rows.map((cells, i) => ({ rowNumber: i + 1, cells })).filter((r) => r.cells.some((c) => c.trim() !== ""));
+  const header = records.shift();
+  return { ok: true, columns: header ? header.cells.map(csvColumnName) : null, records };
+}
+
+/** "Conversion ID" → "conversion_id". */
+export function csvColumnName(header: string): string {
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+}

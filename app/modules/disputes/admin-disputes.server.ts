@@ -9,10 +9,11 @@ import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { DISPUTE_CSV_MAX_ROWS, DISPUTE_QUEUE_PAGE_SIZE, type AdminReturnForm, type DisputeQueueQuery } from "./admin-disputes.schema";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
-import { CONVERSION_DISPUTE_REASON_LABELS, INQUIRY_REASON_LABELS } from "./conversion-disputes.schema";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, findingSchema, RETURN_REASON_LABELS, type DisputeKindValue, type DisputeStatusValue } from "./disputes.schema";
+import { disputeReasonLabel } from "./dispute-labels";
+import { disputeHistoryRows } from "./dispute-lists.server";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUSES, readFinding, type DisputeStatusValue } from "./disputes.schema";
 import { openReturn } from "./lead-returns.server";
-import { RETURN_RATE_WINDOW_DAYS } from "./return-rates.server";
+import { RETURN_RATE_WINDOW_DAYS, returnRateWindowStart } from "./return-rates.server";
 import { flagReturnOutliers, RETURN_FLAG_RULE, returnRateBps, type ReturnFigures, type ReturnFlagRule } from "./return-flags";
 
 // The admin's side of disputes: the queue (oldest first, filtered in the URL), one dispute with
@@ -37,17 +38,6 @@ function queueWhere(query: DisputeQueueQuery, withStatus = true): Prisma.Dispute
     ...(query.seller ? { affiliateId: query.seller } : {}),
     ...(query.from || query.to ? { createdAt } : {}),
   };
-}
-
-const REASON_LABELS: Record<DisputeKindValue, Record<string, string>> = {
-  LEAD_RETURN: RETURN_REASON_LABELS,
-  CONVERSION_INQUIRY: INQUIRY_REASON_LABELS,
-  CONVERSION_DISPUTE: CONVERSION_DISPUTE_REASON_LABELS,
-};
-
-/** The reason as people read it: its kind's label, or the code in words. */
-export function disputeReasonLabel(kind: DisputeKindValue, code: string): string {
-  return REASON_LABELS[kind][code] ?? code.replace(/_/g, " ");
 }
 
 async function namesOf(companyIds: string[], offerIds: string[], userIds: string[] = []) {
@@ -222,7 +212,7 @@ export async function disputeDecisionsCsv(actor: Actor, query: DisputeQueueQuery
  * (the cohort Company.returnRateBps is computed on); every company with a sale when `companyIds` is null.
  */
 async function returnFigures(side: Side, companyIds: string[] | null, now: Date): Promise<ReturnFigures[]> {
-  const since = new Date(now.getTime() - RETURN_RATE_WINDOW_DAYS * DAY_MS);
+  const since = returnRateWindowStart(now);
   const company = side === "buyer" ? Prisma.sql`ls."advertiserId"` : Prisma.sql`l."affiliateId"`;
   return prisma.$queryRaw<ReturnFigures[]>`
     SELECT ${company} AS "companyId", COUNT(ls.id)::int AS sales, COUNT(d.id)::int AS returns
@@ -235,7 +225,7 @@ async function returnFigures(side: Side, companyIds: string[] | null, now: Date)
 
 /** One side's return history: returns asked in 30 days by outcome, the approved rate, its last disputes (other than this one). */
 async function returnHistory(side: Side, companyId: string, now: Date, otherThan: string) {
-  const since = new Date(now.getTime() - RETURN_RATE_WINDOW_DAYS * DAY_MS);
+  const since = returnRateWindowStart(now);
   const who = side === "buyer" ? { advertiserId: companyId } : { affiliateId: companyId };
   const [company, asked, [figures], recent] = await Promise.all([
     prisma.company.findUnique({ where: { id: companyId }, select: { name: true, returnRateBps: true } }),
@@ -281,18 +271,13 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     getLeadWithTimeline(actor, dispute.leadId),
     returnHistory("buyer", dispute.advertiserId, now, dispute.id),
     returnHistory("seller", dispute.affiliateId, now, dispute.id),
-    prisma.auditLog.findMany({
-      where: { targetType: "Dispute", targetId: dispute.id },
-      orderBy: { createdAt: "asc" },
-      include: { actor: { select: { name: true, role: true } } },
-    }),
+    disputeHistoryRows(dispute.id),
   ]);
   const names = await namesOf(
     [],
     [dispute.offerId],
     [dispute.openedById, dispute.respondedById, dispute.decidedById].filter((id): id is string => !!id),
   );
-  const finding = findingSchema.safeParse(dispute.finding);
   const flow = DISPUTE_FLOWS[dispute.kind];
   return {
     dispute: {
@@ -322,7 +307,7 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     },
     /** Which side opened it and which answers (for inquiries the seller opens). */
     opener: flow.opener === "ADVERTISER" ? ("buyer" as const) : ("seller" as const),
-    finding: finding.success ? finding.data : null,
+    finding: readFinding(dispute.finding),
     evidence: dispute.evidence,
     lead: {
       id: lead.id,
@@ -339,9 +324,9 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
     history: audit.map((a) => ({
       id: a.id,
       action: a.action,
-      at: a.createdAt,
+      at: a.at,
       by: a.actor ? `${a.actor.name} (${a.actor.role.toLowerCase()})` : "the platform",
-      message: typeof a.data === "object" && a.data && "message" in a.data ? String((a.data as { message: unknown }).message) : a.action,
+      message: a.message,
     })),
   };
 }

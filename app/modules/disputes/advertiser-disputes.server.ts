@@ -1,14 +1,15 @@
-import type { Prisma } from "~/generated/prisma/client";
+import type { Dispute, Prisma } from "~/generated/prisma/client";
 import { affiliatePseudonym } from "~/modules/conversions/conversion-reports.server";
 import { toCsv } from "~/modules/deliveries/csv";
-import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
 import { prisma } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS, isOpenStatus } from "./dispute-states";
-import { findingSchema, RETURN_REASON_LABELS, type DisputeKindValue, type Finding, type ReturnReasonCode } from "./disputes.schema";
+import { disputeReasonLabel } from "./dispute-labels";
+import { afterCursor, decodeDisputeCursor, disputeHistoryRows, encodeDisputeCursor } from "./dispute-lists.server";
+import { readFinding, type DisputeKindValue } from "./disputes.schema";
 import type { ReturnApiQuery, ReturnListFilter } from "./return-list.schema";
 import { returnDeadline } from "./return-window";
 
@@ -49,25 +50,14 @@ function requireBuyer(actor: Actor): void {
   if (actor.role !== "ADVERTISER") throw new ForbiddenError("Returns are asked by the buyer: use an advertiser's key");
 }
 
-/** Dispute.finding through its schema (null when the platform wrote none). */
-export function readFinding(value: unknown): Finding | null {
-  const parsed = findingSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
+type OutcomeFields = Pick<
+  Dispute,
+  "note" | "finding" | "responseDueAt" | "response" | "responseNote" | "respondedAt" | "resolvedBy" | "decidedAt" | "decisionReason" | "atPlatformCost"
+>;
 
-/** A reason code in words (a return's label, or the code made readable). */
-export function reasonWords(reasonCode: string): string {
-  return RETURN_REASON_LABELS[reasonCode as ReturnReasonCode] ?? reasonCode.replace(/_/g, " ");
-}
-
-/** One return as the advertiser reads it, in the portal and (as JSON) by API. */
-export function returnView(d: ReturnRecord) {
+/** What a dispute claimed and found, the answer and the decision: the same in a return and in any dispute's page. */
+function claimAndOutcome(d: OutcomeFields) {
   return {
-    id: d.id,
-    leadId: d.leadId,
-    status: d.status,
-    reasonCode: d.reasonCode,
-    reasonLabel: reasonWords(d.reasonCode),
     note: d.note,
     finding: readFinding(d.finding),
     responseDueAt: d.responseDueAt,
@@ -78,6 +68,18 @@ export function returnView(d: ReturnRecord) {
     decidedAt: d.decidedAt,
     decisionReason: d.decisionReason,
     atPlatformCost: d.atPlatformCost,
+  };
+}
+
+/** One return as the advertiser reads it, in the portal and (as JSON) by API. */
+export function returnView(d: ReturnRecord) {
+  return {
+    id: d.id,
+    leadId: d.leadId,
+    status: d.status,
+    reasonCode: d.reasonCode,
+    reasonLabel: disputeReasonLabel("LEAD_RETURN", d.reasonCode),
+    ...claimAndOutcome(d),
     createdAt: d.createdAt,
     offerId: d.offerId,
     offerTitle: d.sale.order.offer.title,
@@ -111,17 +113,6 @@ export function returnApiBody(r: ReturnView) {
   };
 }
 
-// A page cursor is the last row's (createdAt, id): returns asked in the same millisecond still page exactly.
-function encodeCursor(r: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${r.createdAt.toISOString()}|${r.id}`, "utf8").toString("base64url");
-}
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || !isStorableDate(createdAt)) return null;
-  return { createdAt, id };
-}
-
 interface ReturnQuery {
   status?: ReturnListFilter["status"];
   offerId?: string;
@@ -135,7 +126,7 @@ interface ReturnQuery {
 /** One page of the actor's returns, newest first (the index on advertiserId, createdAt serves it). */
 async function findReturns(actor: Actor, query: ReturnQuery) {
   requireBuyer(actor);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeDisputeCursor(query.cursor) : null;
   const created: Prisma.DateTimeFilter = {};
   if (query.createdFrom) created.gte = query.createdFrom;
   if (query.createdTo) created.lte = query.createdTo;
@@ -146,11 +137,11 @@ async function findReturns(actor: Actor, query: ReturnQuery) {
     ...(query.offerId ? { offerId: query.offerId } : {}),
     ...(query.leadId ? { leadId: query.leadId } : {}),
     ...(query.createdFrom || query.createdTo ? { createdAt: created } : {}),
-    ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+    ...afterCursor(after),
   };
   const found = await prisma.dispute.findMany({ where, select: returnSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: query.limit + 1 });
   const page = found.slice(0, query.limit);
-  return { returns: page.map(returnView), next: found.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
+  return { returns: page.map(returnView), next: found.length > query.limit ? encodeDisputeCursor(page[page.length - 1]) : null };
 }
 
 const portalQuery = (filter: ReturnListFilter): Omit<ReturnQuery, "limit"> => ({
@@ -273,11 +264,7 @@ export async function getAdvertiserDispute(actor: Actor, disputeId: string) {
     },
   });
   if (!d) throw new NotFoundError("Dispute");
-  const audits = await prisma.auditLog.findMany({
-    where: { targetType: "Dispute", targetId: d.id },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, action: true, createdAt: true, data: true, actor: { select: { role: true, companyId: true } } },
-  });
+  const steps = await disputeHistoryRows(d.id);
   const affiliate = affiliatePseudonym(actor.companyId, d.affiliateId);
   const kind = d.kind as DisputeKindValue;
   const flow = DISPUTE_FLOWS[kind];
@@ -289,36 +276,24 @@ export async function getAdvertiserDispute(actor: Actor, disputeId: string) {
     kind,
     status: d.status,
     reasonCode: d.reasonCode,
-    reasonLabel: reasonWords(d.reasonCode),
+    reasonLabel: disputeReasonLabel(kind, d.reasonCode),
     leadId: d.leadId,
     conversionId: d.conversionId,
     offerTitle: d.sale.order.offer.title,
     affiliate,
     youOpened,
     openedAt: d.createdAt,
-    note: d.note,
-    finding: readFinding(d.finding),
-    responseDueAt: d.responseDueAt,
-    response: d.response,
-    responseNote: d.responseNote,
-    respondedAt: d.respondedAt,
-    resolvedBy: d.resolvedBy,
-    decidedAt: d.decidedAt,
-    decisionReason: d.decisionReason,
-    atPlatformCost: d.atPlatformCost,
+    ...claimAndOutcome(d),
     priceCents: d.sale.priceCents,
     currency: d.sale.currency,
     evidence: d.evidence.map((e) => ({ ...e, by: sideWords[e.side] ?? e.side })),
-    history: audits.map((a) => {
-      const data = (a.data ?? {}) as Record<string, unknown>;
-      return {
-        id: a.id,
-        at: a.createdAt,
-        step: a.action.replace(/^dispute\./, ""),
-        by: actorWords(actor, a.actor ?? undefined, affiliate),
-        message: typeof data.message === "string" ? data.message : a.action,
-      };
-    }),
+    history: steps.map((a) => ({
+      id: a.id,
+      at: a.at,
+      step: a.action.replace(/^dispute\./, ""),
+      by: actorWords(actor, a.actor ?? undefined, affiliate),
+      message: a.message,
+    })),
     canWithdraw: youOpened && open,
     canAnswer: flow.respondent === "ADVERTISER" && d.status === "AWAITING_RESPONSE",
     answers: { agree: flow.agree, disagree: flow.disagree },

@@ -1,14 +1,14 @@
 import { parseCsv } from "~/modules/deliveries/csv";
 import { prisma } from "~/utils/db.server";
-import { DomainError, isDomainError, toErrorResponse, ValidationError } from "~/utils/errors";
+import { isDomainError, toErrorResponse, ValidationError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
-import { DisputeRefusedError } from "./dispute-errors";
-import { EVIDENCE_FILE_MAX_BYTES } from "./disputes.schema";
+import { DisputeRefusedError, refusalWords } from "./dispute-errors";
+import { chosenEvidenceFile } from "./dispute-forms.server";
+import { readFinding } from "./disputes.schema";
 import { openReturn, type OpenedReturn } from "./lead-returns.server";
-import { readFinding } from "./advertiser-disputes.server";
 import { MAX_RETURNS_AT_ONCE, RETURN_CSV_COLUMNS, type ReturnAttempt } from "./return-list.schema";
 
 // The ways an advertiser asks returns: one (API, the lead's page), a list (the API's bulk body, the
@@ -31,16 +31,6 @@ export async function describeOpenedReturn({ dispute, outcome }: OpenedReturn): 
   }
   const due = dispute.responseDueAt ? ` The seller has until ${when(dispute.responseDueAt)} to accept or contest; with no answer by then it is approved.` : "";
   return `Sent to the seller. What the platform found: ${finding?.summary ?? "nothing it could prove by itself"}.${due}`;
-}
-
-/** A refusal in words: the error's message, with each refused field named. */
-export function refusalWords(error: DomainError): string {
-  if (error.code === "invalid_fields" && error.fieldErrors) {
-    return Object.entries(error.fieldErrors)
-      .map(([field, message]) => `${field}: ${message}`)
-      .join("; ");
-  }
-  return error.message;
 }
 
 /** Asks each return in turn; each item's result (created, or refused with its code and words). */
@@ -87,25 +77,13 @@ export function returnRefusalResponse(error: unknown): Response {
   return toErrorResponse(error);
 }
 
-/** Refuses an upload larger than `maxBytes` (plus the form's own fields) before reading it. */
-export function refuseOversizedUpload(request: Request, maxBytes: number, field: string): void {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes + 64 * 1024) {
-    throw new ValidationError({ [field]: `At most ${maxBytes / 1024 / 1024} MB` }, "The upload is too large", 413);
-  }
-}
-
 /** The portal's return form (multipart) as openReturn reads it: the text fields and the evidence file, if one was chosen. */
 export async function returnFormRecord(form: FormData): Promise<Record<string, unknown>> {
   const text = (name: string) => {
     const value = form.get(name);
     return typeof value === "string" ? value : undefined;
   };
-  const file = form.get("evidence_file");
-  const chosen = file && typeof file !== "string" && file.size > 0 ? file : null;
-  if (chosen && chosen.size > EVIDENCE_FILE_MAX_BYTES) {
-    throw new ValidationError({ evidence_file: `Evidence files are at most ${EVIDENCE_FILE_MAX_BYTES / 1024 / 1024} MB` });
-  }
+  const chosen = chosenEvidenceFile(form);
   return {
     lead_id: text("lead_id"),
     reason: text("reason"),

@@ -87,13 +87,6 @@ export type ConversionDisputeClaim = z.infer<typeof conversionDisputeClaimSchema
 export const readInquiryClaim = (claim: unknown): InquiryClaim => inquiryClaimSchema.parse(claim);
 export const readConversionDisputeClaim = (claim: unknown): ConversionDisputeClaim => conversionDisputeClaimSchema.parse(claim);
 
-/** The words of a dispute's reason code, whatever its kind. */
-export function conversionReasonLabel(kind: string, reasonCode: string): string {
-  if (kind === "CONVERSION_INQUIRY") return INQUIRY_REASON_LABELS[reasonCode as InquiryReasonCode] ?? reasonCode;
-  if (kind === "CONVERSION_DISPUTE") return CONVERSION_DISPUTE_REASON_LABELS[reasonCode as ConversionDisputeReasonCode] ?? reasonCode;
-  return reasonCode;
-}
-
 /** The columns of an inquiries CSV, in the template's order. */
 export const INQUIRY_CSV_COLUMNS = [
   "lead_id",

@@ -21,7 +21,7 @@ import {
 } from "./conversion-disputes.schema";
 import { DisputeRefusedError } from "./dispute-errors";
 import { addEvidence } from "./dispute-evidence.server";
-import { approvalStep, approvalWords, approvedColumns, day, DAY_MS, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
+import { approvalStep, approvalWords, approvedColumns, day, DAY_MS, isUniqueViolation, partiesOfSale, responseDeadline } from "./dispute-opening.server";
 import { recordDisputeStep } from "./dispute-steps.server";
 import type { Finding } from "./disputes.schema";
 import type { InquiryReasonCode } from "./disputes.schema";
@@ -87,12 +87,7 @@ export async function openInquiry(actor: Actor, record: Record<string, unknown>,
         data: {
           kind: "CONVERSION_INQUIRY",
           key,
-          leadId: lead.id,
-          saleId: sale.id,
-          orderId: sale.orderId,
-          offerId: lead.offerId,
-          advertiserId: sale.advertiserId,
-          affiliateId: lead.affiliateId,
+          ...partiesOfSale(lead, sale),
           conversionId: conversion?.id ?? null,
           openedById: actor.userId,
           openedByRole: actor.role,

@@ -1,24 +1,17 @@
-import { parseCsv } from "~/modules/deliveries/csv";
+import { readCsvTable } from "~/modules/deliveries/csv";
 import { isDomainError } from "~/utils/errors";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
 import { openInquiry } from "./conversion-inquiries.server";
+import { refusalWords } from "./dispute-errors";
 import { INQUIRY_CSV_COLUMNS, MAX_INQUIRY_CSV_ROWS, type InquiryCsvResult } from "./conversion-disputes.schema";
 
 // Inquiries by CSV: one inquiry a row, the columns named as the API's fields. Each row is opened
 // on its own (a refused row does not stop the others) and answered with its row number.
 
-function columnName(header: string): string {
-  return header
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, "_");
-}
-
 function describeRefusal(error: unknown): { code: string; message: string } {
   if (!isDomainError(error)) throw error;
-  const fields = Object.entries(error.fieldErrors ?? {}).map(([f, m]) => `${f}: ${m}`);
-  return { code: error.code, message: error.code === "invalid_fields" && fields.length > 0 ? fields.join("; ") : error.message };
+  return { code: error.code, message: refusalWords(error) };
 }
 
 /**
@@ -27,15 +20,10 @@ function describeRefusal(error: unknown): { code: string; message: string } {
  */
 export async function openInquiriesFromCsv(actor: Actor, csvText: string, options: { now?: Date } = {}): Promise<InquiryCsvResult> {
   requirePermission(actor, "write:dispute:own");
-  const body = csvText.replace(/^\uFEFF/, "");
-  const firstLine = body.slice(0, body.search(/\r|\n|$/));
-  const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
-  const parsed = parseCsv(body, delimiter);
-  if (parsed.error) return { ok: false, message: `Row ${parsed.error.row}: ${parsed.error.message}` };
-  const records = parsed.rows.map((cells, i) => ({ rowNumber: i + 1, cells })).filter((r) => r.cells.some((c) => c.trim() !== ""));
-  const header = records.shift();
-  if (!header) return { ok: false, message: `The file is empty: the first row names the columns, e.g. ${INQUIRY_CSV_COLUMNS.slice(0, 4).join(",")}` };
-  const columns = header.cells.map(columnName);
+  const table = readCsvTable(csvText);
+  if (!table.ok) return table;
+  const { columns, records } = table;
+  if (!columns) return { ok: false, message: `The file is empty: the first row names the columns, e.g. ${INQUIRY_CSV_COLUMNS.slice(0, 4).join(",")}` };
   const unknown = columns.filter((c) => c !== "" && !(INQUIRY_CSV_COLUMNS as readonly string[]).includes(c));
   if (unknown.length > 0) return { ok: false, message: `Unknown column "${unknown[0].slice(0, 60)}": the columns are ${INQUIRY_CSV_COLUMNS.join(", ")}` };
   if (!columns.includes("lead_id") || !columns.includes("reason"))

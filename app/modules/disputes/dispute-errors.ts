@@ -13,3 +13,9 @@ export class DisputeRefusedError extends DomainError {
     super(message, status, code, fieldErrors);
   }
 }
+
+/** A refusal in words (one item of a list or a CSV row): each refused field named, or the error's message. */
+export function refusalWords(error: DomainError): string {
+  const fields = Object.entries(error.fieldErrors ?? {}).map(([field, message]) => `${field}: ${message}`);
+  return error.code === "invalid_fields" && fields.length > 0 ? fields.join("; ") : error.message;
+}

@@ -17,17 +17,27 @@ export interface DisputeForm {
   csvText: string | null;
 }
 
-export async function readDisputeForm(request: Request): Promise<DisputeForm> {
+/** Refuses an upload larger than `maxBytes` (plus the form's own fields) before reading it. */
+export function refuseOversizedUpload(request: Request, maxBytes: number, field: string, fieldMessage = `At most ${maxBytes / MB} MB`): void {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > EVIDENCE_FILE_MAX_BYTES + FORM_OVERHEAD_BYTES) {
-    throw new ValidationError({ evidence_file: `Files are at most ${EVIDENCE_FILE_MAX_BYTES / MB} MB` }, "The upload is too large", 413);
-  }
+  if (declared > maxBytes + FORM_OVERHEAD_BYTES) throw new ValidationError({ [field]: fieldMessage }, "The upload is too large", 413);
+}
+
+/** The form's evidence file when one was chosen; refused when larger than evidence may be. */
+export function chosenEvidenceFile(form: FormData): File | null {
+  const file = form.get("evidence_file");
+  if (!file || typeof file === "string" || file.size === 0) return null;
+  if (file.size > EVIDENCE_FILE_MAX_BYTES) throw new ValidationError({ evidence_file: `Evidence files are at most ${EVIDENCE_FILE_MAX_BYTES / MB} MB` });
+  return file;
+}
+
+export async function readDisputeForm(request: Request): Promise<DisputeForm> {
+  refuseOversizedUpload(request, EVIDENCE_FILE_MAX_BYTES, "evidence_file", `Files are at most ${EVIDENCE_FILE_MAX_BYTES / MB} MB`);
   const form = await readForm(request);
   const record: Record<string, unknown> = {};
   for (const [name, value] of form) if (typeof value === "string") record[name] = value;
-  const file = form.get("evidence_file");
-  if (file && typeof file !== "string" && file.size > 0) {
-    if (file.size > EVIDENCE_FILE_MAX_BYTES) throw new ValidationError({ evidence_file: `Evidence files are at most ${EVIDENCE_FILE_MAX_BYTES / MB} MB` });
+  const file = chosenEvidenceFile(form);
+  if (file) {
     record.evidence_file = {
       name: (file.name || "evidence").slice(0, 200),
       contentType: file.type || "application/octet-stream",

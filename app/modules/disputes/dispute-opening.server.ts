@@ -11,6 +11,11 @@ export function responseDeadline(now: Date): Date {
   return new Date(now.getTime() + getEnv().DISPUTE_RESPONSE_HOURS * HOUR_MS);
 }
 
+/** Who a dispute about a sold lead is between, and on what (its lead, sale, order and offer). */
+export function partiesOfSale(lead: { id: string; offerId: string; affiliateId: string }, sale: { id: string; orderId: string; advertiserId: string }) {
+  return { leadId: lead.id, saleId: sale.id, orderId: sale.orderId, offerId: lead.offerId, advertiserId: sale.advertiserId, affiliateId: lead.affiliateId };
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }

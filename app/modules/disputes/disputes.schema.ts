@@ -152,3 +152,9 @@ export const findingSchema = z.object({
   facts: z.array(z.string()),
 });
 export type Finding = z.infer<typeof findingSchema>;
+
+/** Dispute.finding through its schema (null when the platform wrote none). */
+export function readFinding(value: unknown): Finding | null {
+  const parsed = findingSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}

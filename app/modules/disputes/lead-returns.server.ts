@@ -11,7 +11,7 @@ import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { DisputeRefusedError } from "./dispute-errors";
 import { addEvidence } from "./dispute-evidence.server";
-import { approvalStep, approvalWords, approvedColumns, isUniqueViolation, responseDeadline } from "./dispute-opening.server";
+import { approvalStep, approvalWords, approvedColumns, isUniqueViolation, partiesOfSale, responseDeadline } from "./dispute-opening.server";
 import { recordDisputeStep } from "./dispute-steps.server";
 import {
   NOT_RETURNABLE_REASONS,
@@ -126,12 +126,7 @@ export async function openReturn(actor: Actor, record: Record<string, unknown>, 
         data: {
           kind: "LEAD_RETURN",
           key: returnKey(sale.id),
-          leadId: lead.id,
-          saleId: sale.id,
-          orderId: sale.orderId,
-          offerId: lead.offerId,
-          advertiserId: sale.advertiserId,
-          affiliateId: lead.affiliateId,
+          ...partiesOfSale(lead, sale),
           openedById: actor.userId,
           openedByRole: actor.role,
           reasonCode: reason,

@@ -1,13 +1,14 @@
 import type { Prisma } from "~/generated/prisma/client";
-import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
-import { conversionReasonLabel, type PartyDisputeFilter } from "./conversion-disputes.schema";
+import type { PartyDisputeFilter } from "./conversion-disputes.schema";
 import { evidenceSummarySelect } from "./dispute-evidence.server";
 import { DISPUTE_FLOWS } from "./dispute-states";
-import { RETURN_REASON_LABELS, findingSchema, type DisputeKindValue, type ReturnReasonCode } from "./disputes.schema";
+import { disputeReasonLabel } from "./dispute-labels";
+import { afterCursor, decodeDisputeCursor, encodeDisputeCursor, type DisputeCursor } from "./dispute-lists.server";
+import { readFinding, type DisputeKindValue } from "./disputes.schema";
 
 // The disputes a party (advertiser or affiliate) sees: the ones on its leads, whichever side
 // opened them. Scoped by the party in the query, so anyone else's id reads as not found. Lists by
@@ -43,42 +44,28 @@ const listSelect = {
 
 export type PartyDisputeRow = Prisma.DisputeGetPayload<{ select: typeof listSelect }>;
 
-export function reasonLabel(kind: string, reasonCode: string): string {
-  return kind === "LEAD_RETURN" ? (RETURN_REASON_LABELS[reasonCode as ReturnReasonCode] ?? reasonCode) : conversionReasonLabel(kind, reasonCode);
-}
-
 /** Whether this party is the one to answer the dispute now. */
 export function awaitsAnswerFrom(actor: Actor, dispute: { kind: DisputeKindValue; status: string }): boolean {
   return dispute.status === "AWAITING_RESPONSE" && DISPUTE_FLOWS[dispute.kind].respondent === actor.role;
 }
 
-// A cursor is the last row's (createdAt, id), newest first.
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  // A forged date outside the years the database compares (+275760-09-13) is no cursor either.
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || !isStorableDate(createdAt)) throw new ValidationError({ cursor: "Not a cursor this list gave" });
-  return { createdAt, id };
+function decodeCursor(cursor: string): DisputeCursor {
+  const after = decodeDisputeCursor(cursor);
+  if (!after) throw new ValidationError({ cursor: "Not a cursor this list gave" });
+  return after;
 }
 
 /** A page of the party's disputes, newest first, by cursor (the API). */
 export async function listPartyDisputes(actor: Actor, filter: PartyDisputeFilter, limit = 50): Promise<{ rows: PartyDisputeRow[]; nextCursor: string | null }> {
   const after = filter.cursor ? decodeCursor(filter.cursor) : null;
   const rows = await prisma.dispute.findMany({
-    where: {
-      ...filterWhere(actor, filter),
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-    },
+    where: { ...filterWhere(actor, filter), ...afterCursor(after) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select: listSelect,
   });
   const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  return { rows: page, nextCursor: rows.length > limit ? encodeDisputeCursor(page[page.length - 1]) : null };
 }
 
 /** A page of the party's disputes for the portal: those awaiting an answer first (soonest deadline first), then newest. */
@@ -118,7 +105,7 @@ export async function partyDispute(actor: Actor, disputeId: string) {
 export type PartyDispute = Awaited<ReturnType<typeof partyDispute>>;
 
 /** A claim as the API shows it: amounts in decimal units (`sale_amount_cents` → `sale_amount`). */
-function claimBody(claim: unknown): Record<string, unknown> {
+export function claimBody(claim: unknown): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((claim ?? {}) as Record<string, unknown>)) {
     if (key.endsWith("_cents")) body[key.slice(0, -"_cents".length)] = typeof value === "number" ? centsToDecimal(value) : null;
@@ -134,7 +121,7 @@ export function disputeRowBody(actor: Actor, row: PartyDisputeRow) {
     kind: row.kind.toLowerCase(),
     status: row.status.toLowerCase(),
     reason_code: row.reasonCode,
-    reason: reasonLabel(row.kind, row.reasonCode),
+    reason: disputeReasonLabel(row.kind, row.reasonCode),
     lead_id: row.leadId,
     ...(actor.role === "AFFILIATE" ? { affiliate_lead_id: row.lead.externalId } : {}),
     conversion_id: row.conversionId,
@@ -148,12 +135,11 @@ export function disputeRowBody(actor: Actor, row: PartyDisputeRow) {
 /** One dispute in full, as the API answers it: what was claimed and found, the answer, the decision, the evidence. */
 export function disputeBody(actor: Actor, dispute: PartyDispute) {
   const flow = DISPUTE_FLOWS[dispute.kind];
-  const finding = findingSchema.safeParse(dispute.finding);
   return {
     ...disputeRowBody(actor, dispute),
     opened_by: dispute.openedByRole === "ADMIN" ? "admin" : dispute.openedByRole === "ADVERTISER" ? "buyer" : "seller",
     note: dispute.note,
-    finding: finding.success ? finding.data : null,
+    finding: readFinding(dispute.finding),
     answers: awaitsAnswerFrom(actor, dispute) ? [flow.agree, flow.disagree] : [],
     response: dispute.response ? { answer: dispute.response, note: dispute.responseNote, responded_at: dispute.respondedAt?.toISOString() ?? null } : null,
     decision: dispute.resolvedBy
@@ -171,4 +157,9 @@ export function disputeBody(actor: Actor, dispute: PartyDispute) {
       added_at: e.createdAt.toISOString(),
     })),
   };
+}
+
+/** One of the party's disputes read back as the API answers it (after opening, answering, withdrawing it, or a GET). */
+export async function partyDisputeBody(actor: Actor, disputeId: string) {
+  return disputeBody(actor, await partyDispute(actor, disputeId));
 }

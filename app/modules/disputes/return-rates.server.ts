@@ -16,11 +16,12 @@ export interface OrderReturnUsage {
   allowed: number;
 }
 
-const windowStart = (now: Date) => new Date(now.getTime() - RETURN_RATE_WINDOW_DAYS * DAY_MS);
+/** Where the return-rate cohort starts: sales of the last RETURN_RATE_WINDOW_DAYS days. */
+export const returnRateWindowStart = (now: Date) => new Date(now.getTime() - RETURN_RATE_WINDOW_DAYS * DAY_MS);
 
 /** An order's returns against its cap (call under the order's lock so two requests cannot both take the last one). */
 export async function orderReturnUsage(tx: Tx, orderId: string, now: Date = new Date()): Promise<OrderReturnUsage> {
-  const since = windowStart(now);
+  const since = returnRateWindowStart(now);
   const [order, bought, returns] = await Promise.all([
     tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { returnCapBps: true } }),
     tx.leadSale.count({ where: { orderId, pricingModel: "CPL", soldAt: { gte: since } } }),
@@ -46,7 +47,7 @@ export function describeUsage(usage: OrderReturnUsage): string {
  * when none are given (the daily refresh), in one statement each side.
  */
 export async function refreshReturnRates(db: Tx | typeof prisma = prisma, companyIds?: string[], now: Date = new Date()): Promise<void> {
-  const since = windowStart(now);
+  const since = returnRateWindowStart(now);
   const only = companyIds && companyIds.length > 0 ? companyIds : null;
   // Advertisers: on the sales they bought. Companies with no sale in the window go back to 0.
   await db.$executeRaw`

@@ -1,4 +1,4 @@
-import { parseCsv } from "~/modules/deliveries/csv";
+import { readCsvTable } from "~/modules/deliveries/csv";
 import { zodFieldErrors } from "~/utils/errors";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
 import { MAX_TRUE_UP_ROWS, TRUE_UP_COLUMNS, trueUpRowSchema, type TrueUpColumn, type TrueUpReasonCode } from "./true-up.schema";
@@ -82,30 +82,16 @@ export function readTrueUpRow(rowNumber: number, input: Record<string, unknown>)
   };
 }
 
-/** "Conversion ID" → "conversion_id". */
-function columnName(header: string): string {
-  return header
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, "_");
-}
-
 function tooMany(count: number): string {
   return `The list has ${count} rows; at most ${MAX_TRUE_UP_ROWS.toLocaleString("en-US")} are taken at once: split the period`;
 }
 
 /** Reads a true-up CSV: a header naming the columns (at least conversion_id), then one conversion a row. */
 export function readTrueUpCsv(text: string): TrueUpListRead {
-  const body = text.replace(/^\uFEFF/, "");
-  const firstLine = body.slice(0, body.search(/\r|\n|$/));
-  // Spreadsheets set to a comma-decimal locale write ";" between cells.
-  const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
-  const parsed = parseCsv(body, delimiter);
-  if (parsed.error) return { ok: false, message: `Row ${parsed.error.row}: ${parsed.error.message}` };
-  const records = parsed.rows.map((cells, i) => ({ rowNumber: i + 1, cells })).filter((r) => r.cells.some((c) => c.trim() !== ""));
-  const header = records.shift();
-  if (!header) return { ok: false, message: `The file is empty: the first row names the columns (${TRUE_UP_COLUMNS.join(",")})` };
-  const columns = header.cells.map(columnName);
+  const table = readCsvTable(text);
+  if (!table.ok) return table;
+  const { columns, records } = table;
+  if (!columns) return { ok: false, message: `The file is empty: the first row names the columns (${TRUE_UP_COLUMNS.join(",")})` };
   const known = new Set<string>(TRUE_UP_COLUMNS);
   const unknown = columns.filter((c) => c !== "" && !known.has(c));
   if (unknown.length > 0) {
