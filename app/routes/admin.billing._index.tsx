@@ -68,7 +68,7 @@ export default function AdminBilling() {
                 {formatMoney(r.walletCents, DEFAULT_CURRENCY)}
               </td>
               <td data-label="Top-ups" className="num">
-                {formatMoney(r.toppedUpCents, DEFAULT_CURRENCY)} ({r.topUpCount})
+                {`${formatMoney(r.toppedUpCents, DEFAULT_CURRENCY)} (${r.topUpCount})`}
               </td>
               <td data-label="Refundable" className="num">
                 {formatMoney(r.refundableCents, DEFAULT_CURRENCY)}
