@@ -69,7 +69,8 @@ export default function AdminAdvertiserBilling() {
       <section className="card">
         <h2>Refund unused balance</h2>
         <p className="muted">
-          Refunded to the cards of the advertiser&apos;s top-ups, newest first; never more than the wallet holds or its charges have left. Written to the audit log.
+          Refunded to the cards of the advertiser&apos;s top-ups, newest first; never more than the wallet holds or its charges have left. Written to the audit
+          log.
         </p>
         <Form method="post" className="form-inline">
           <Field name="amount" label="Amount (USD)" inputMode="decimal" required defaultValue={values.amount} error={errors.amount} />
@@ -80,7 +81,8 @@ export default function AdminAdvertiserBilling() {
           <Form method="post">
             <input type="hidden" name="intent" value="retry" />
             <p>
-              {pendingRefunds} refund(s) wait for Stripe&apos;s answer. <SubmitButton className="button button-small button-ghost">Ask Stripe again</SubmitButton>
+              {pendingRefunds} refund(s) wait for Stripe&apos;s answer.{" "}
+              <SubmitButton className="button button-small button-ghost">Ask Stripe again</SubmitButton>
             </p>
           </Form>
         ) : null}

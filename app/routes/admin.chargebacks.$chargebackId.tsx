@@ -104,7 +104,11 @@ export default function AdminChargeback() {
         <StatCard label="Disputed" value={money(c.amountCents)} />
         <StatCard label="Stripe's fee" value={money(c.feeCents)} />
         <StatCard label="Given back" value={money(c.reinstatedCents)} />
-        <StatCard label="Evidence due by" value={c.evidenceSubmittedAt ? `submitted ${formatDateTime(c.evidenceSubmittedAt)}` : formatDateTime(c.evidenceDueBy)} testId="due" />
+        <StatCard
+          label="Evidence due by"
+          value={c.evidenceSubmittedAt ? `submitted ${formatDateTime(c.evidenceSubmittedAt)}` : formatDateTime(c.evidenceDueBy)}
+          testId="due"
+        />
       </div>
       <p>Reason given by the bank: {c.reason.replaceAll("_", " ")}.</p>
       <section className="card">
@@ -143,7 +147,14 @@ export default function AdminChargeback() {
             {(Object.keys(CHARGEBACK_EVIDENCE_FIELDS) as ChargebackEvidenceField[]).map((f) => (
               <div className="field" key={f}>
                 <label htmlFor={`f-${f}`}>{CHARGEBACK_EVIDENCE_FIELDS[f]}</label>
-                <textarea id={`f-${f}`} name={f} rows={f === "customer_name" || f === "customer_email_address" || f === "service_date" ? 1 : 3} maxLength={20_000} defaultValue={values[f]} aria-invalid={errors[f] ? true : undefined} />
+                <textarea
+                  id={`f-${f}`}
+                  name={f}
+                  rows={f === "customer_name" || f === "customer_email_address" || f === "service_date" ? 1 : 3}
+                  maxLength={20_000}
+                  defaultValue={values[f]}
+                  aria-invalid={errors[f] ? true : undefined}
+                />
                 <FieldError error={errors[f]} />
               </div>
             ))}

@@ -117,8 +117,8 @@ export default function Orders() {
       <FormError error={failure ? (failure.formError ?? "That change could not be made.") : undefined} />
       {cardDisputeHold ? (
         <div className="alert alert-error" role="alert" data-testid="card-dispute-hold">
-          Your orders are paused because a payment to your wallet is disputed with your card&apos;s bank (a chargeback). Leadex resumes them once the dispute
-          is settled; contact support if the payment was yours.
+          Your orders are paused because a payment to your wallet is disputed with your card&apos;s bank (a chargeback). Leadex resumes them once the dispute is
+          settled; contact support if the payment was yours.
         </div>
       ) : null}
       <section className="card">

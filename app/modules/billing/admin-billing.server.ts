@@ -19,7 +19,13 @@ export async function listAdvertiserBilling(admin: Actor, query: { q: string; pa
   requirePermission(admin, "read:billing:any");
   const where = { kind: "ADVERTISER" as const, ...(query.q ? { name: { contains: query.q, mode: "insensitive" as const } } : {}) };
   const [companies, total] = await Promise.all([
-    prisma.company.findMany({ where, orderBy: [{ name: "asc" }, { id: "asc" }], skip: (query.page - 1) * PAGE_SIZE, take: PAGE_SIZE, select: { id: true, name: true } }),
+    prisma.company.findMany({
+      where,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: { id: true, name: true },
+    }),
     prisma.company.count({ where }),
   ]);
   const wallets = await balancesCents(
@@ -27,8 +33,17 @@ export async function listAdvertiserBilling(admin: Actor, query: { q: string; pa
     companies.map((c) => ledgerAccounts.advertiserWallet(c.id, DEFAULT_CURRENCY)),
   );
   const [paid, disputes] = await Promise.all([
-    prisma.topUp.groupBy({ by: ["advertiserId"], where: { advertiserId: { in: companies.map((c) => c.id) }, status: "PAID" }, _sum: { amountCents: true }, _count: true }),
-    prisma.stripeChargeDispute.groupBy({ by: ["advertiserId"], where: { advertiserId: { in: companies.map((c) => c.id) }, ordersResumedAt: null }, _count: true }),
+    prisma.topUp.groupBy({
+      by: ["advertiserId"],
+      where: { advertiserId: { in: companies.map((c) => c.id) }, status: "PAID" },
+      _sum: { amountCents: true },
+      _count: true,
+    }),
+    prisma.stripeChargeDispute.groupBy({
+      by: ["advertiserId"],
+      where: { advertiserId: { in: companies.map((c) => c.id) }, ordersResumedAt: null },
+      _count: true,
+    }),
   ]);
   const rows = await Promise.all(
     companies.map(async (c) => {
@@ -54,7 +69,10 @@ export async function listAdvertiserBilling(admin: Actor, query: { q: string; pa
 
 export async function getAdvertiserBilling(admin: Actor, advertiserId: string) {
   requirePermission(admin, "read:billing:any");
-  const advertiser = await prisma.company.findFirst({ where: { id: advertiserId, kind: "ADVERTISER" }, select: { id: true, name: true, creditLimitCents: true } });
+  const advertiser = await prisma.company.findFirst({
+    where: { id: advertiserId, kind: "ADVERTISER" },
+    select: { id: true, name: true, creditLimitCents: true },
+  });
   if (!advertiser) throw new NotFoundError("Advertiser");
   const wallet = ledgerAccounts.advertiserWallet(advertiserId, DEFAULT_CURRENCY);
   const [wallets, topUps, refunds, chargebacks] = await Promise.all([

@@ -85,7 +85,16 @@ export async function applyStripeDispute(tx: Tx, dispute: Stripe.Dispute): Promi
   }
   const wallet = ledgerAccounts.advertiserWallet(row.advertiserId, row.currency);
   const cash = ledgerAccounts.stripeCash(row.currency);
-  const data: { status: string; feeCents?: number; reinstatedCents?: number; withdrawnEntryId?: string; reinstatedEntryId?: string; closedAt?: Date; evidenceDueBy: Date | null; evidenceSubmittedAt?: Date } = {
+  const data: {
+    status: string;
+    feeCents?: number;
+    reinstatedCents?: number;
+    withdrawnEntryId?: string;
+    reinstatedEntryId?: string;
+    closedAt?: Date;
+    evidenceDueBy: Date | null;
+    evidenceSubmittedAt?: Date;
+  } = {
     status: dispute.status,
     evidenceDueBy,
   };
@@ -150,7 +159,8 @@ async function holdAdvertiserOrders(tx: Tx, advertiserId: string, chargebackId: 
 
 async function tellAdmins(tx: Tx, chargebackId: string, message: string) {
   const admins = await tx.user.findMany({ where: { role: "ADMIN" }, select: { id: true } });
-  for (const a of admins) await recordNotice(tx, a.id, { kind: "DISPUTE", data: { disputeId: chargebackId, message, href: `/admin/chargebacks/${chargebackId}` } });
+  for (const a of admins)
+    await recordNotice(tx, a.id, { kind: "DISPUTE", data: { disputeId: chargebackId, message, href: `/admin/chargebacks/${chargebackId}` } });
 }
 
 async function step(tx: Tx, chargebackId: string, actorId: string | null, action: string, data: Record<string, string | number | null>) {
@@ -208,8 +218,7 @@ const PAGE_SIZE = 25;
 
 export async function listChargebacks(admin: Actor, query: { status: string; page: number }) {
   requirePermission(admin, "read:billing:any");
-  const where =
-    query.status === "all" ? {} : query.status === "open" ? { status: { in: [...OPEN_DISPUTE_STATUSES] } } : { status: query.status };
+  const where = query.status === "all" ? {} : query.status === "open" ? { status: { in: [...OPEN_DISPUTE_STATUSES] } } : { status: query.status };
   const [rows, total] = await Promise.all([
     prisma.stripeChargeDispute.findMany({
       where,

@@ -11,5 +11,9 @@ export const walletRefundFormSchema = z.object({
     }
     return cents;
   }),
-  note: z.string().trim().min(1, "Say why the balance is refunded (the advertiser's request, closing the account…)").max(500, "Keep the note under 500 characters"),
+  note: z
+    .string()
+    .trim()
+    .min(1, "Say why the balance is refunded (the advertiser's request, closing the account…)")
+    .max(500, "Keep the note under 500 characters"),
 });

@@ -150,7 +150,10 @@ async function sendStripeRefund(row: RefundRow): Promise<{ status: "SUCCEEDED" |
 /** A refund Stripe refused or that failed: the reserved money goes back to the wallet, once. */
 async function failStripeRefund(tx: Tx, rowId: string, message: string): Promise<"refund-failed" | "already-settled"> {
   const row = await tx.stripeRefund.findUniqueOrThrow({ where: { id: rowId } });
-  const claimed = await tx.stripeRefund.updateMany({ where: { id: rowId, status: "PENDING" }, data: { status: "FAILED", failureMessage: message, settledAt: new Date() } });
+  const claimed = await tx.stripeRefund.updateMany({
+    where: { id: rowId, status: "PENDING" },
+    data: { status: "FAILED", failureMessage: message, settledAt: new Date() },
+  });
   if (claimed.count === 0) return "already-settled";
   if (row.reservationEntryId) {
     await postReversingEntry(tx, {
@@ -175,7 +178,10 @@ async function failStripeRefund(tx: Tx, rowId: string, message: string): Promise
  * reserved money out of cash; one made in Stripe's dashboard debits the wallet directly (Stripe has
  * already paid it, so no floor). "unknown" when the charge is no top-up of Leadex's.
  */
-export async function recordStripeRefund(tx: Tx, refund: Stripe.Refund): Promise<"refunded" | "already-refunded" | "refund-failed" | "already-settled" | "unknown"> {
+export async function recordStripeRefund(
+  tx: Tx,
+  refund: Stripe.Refund,
+): Promise<"refunded" | "already-refunded" | "refund-failed" | "already-settled" | "unknown"> {
   const row = await findRowForRefund(tx, refund);
   if (!row) return "unknown";
   if (refund.status === "failed" || refund.status === "canceled") {
@@ -196,7 +202,10 @@ export async function recordStripeRefund(tx: Tx, refund: Stripe.Refund): Promise
       { account: ledgerAccounts.stripeCash(refund.currency), amountCents: -BigInt(refund.amount) },
     ],
   });
-  await tx.stripeRefund.update({ where: { id: row.id }, data: { status: "SUCCEEDED", stripeRefundId: refund.id, journalEntryId: entryId, settledAt: new Date() } });
+  await tx.stripeRefund.update({
+    where: { id: row.id },
+    data: { status: "SUCCEEDED", stripeRefundId: refund.id, journalEntryId: entryId, settledAt: new Date() },
+  });
   if (created) {
     await recordAudit(tx, {
       actorId: null,
@@ -216,7 +225,8 @@ async function findRowForRefund(tx: Tx, refund: Stripe.Refund) {
   if (rowId) {
     const byRow = await tx.stripeRefund.findUnique({ where: { id: rowId } });
     if (byRow) {
-      if (byRow.stripeRefundId && byRow.stripeRefundId !== refund.id) throw new Error(`Stripe refund ${refund.id} names row ${rowId}, which is refund ${byRow.stripeRefundId}`);
+      if (byRow.stripeRefundId && byRow.stripeRefundId !== refund.id)
+        throw new Error(`Stripe refund ${refund.id} names row ${rowId}, which is refund ${byRow.stripeRefundId}`);
       return byRow;
     }
   }

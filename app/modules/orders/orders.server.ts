@@ -51,7 +51,15 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
   // Settings left out (no cap, no webhook ...) are stored as NULL.
   return prisma.order.create({
-    data: { ...settings, priceCents: data.priceCents, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull, ...hold },
+    data: {
+      ...settings,
+      priceCents: data.priceCents,
+      advertiserId: actor.companyId,
+      offerId,
+      currency: offer.currency,
+      schedule: schedule ?? Prisma.DbNull,
+      ...hold,
+    },
   });
 }
 
@@ -92,7 +100,9 @@ export async function setOwnOrderStatus(actor: Actor, orderId: string, status: O
   if (!order) throw new NotFoundError("Order");
   if (order.status === status) return;
   if (status === "OPEN" && (order.pauseReason === "CARD_DISPUTE" || (await heldForCardDispute(prisma, actor.companyId)))) {
-    throw new ConflictError("Your orders are paused because a payment to your wallet is disputed with your card's bank; Leadex resumes them once the dispute is settled");
+    throw new ConflictError(
+      "Your orders are paused because a payment to your wallet is disputed with your card's bank; Leadex resumes them once the dispute is settled",
+    );
   }
   if (!canChangeOrderStatus(order.status, status)) {
     throw new ConflictError(
