@@ -53,6 +53,8 @@ interface World {
   /** A return of the first lead by the first advertiser, awaiting the first affiliate's answer, with an evidence file. */
   disputeId: string;
   evidenceId: string;
+  /** A card dispute of the first advertiser's top-up, decided (won) and its orders resumed. */
+  chargebackId: string;
   leadId: string;
   leadEmail: string;
   offerId: string;
@@ -176,6 +178,23 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "hold the first affiliate's payouts": { form: (w) => ({ intent: "hold", affiliateId: w.affiliateId, reason: "matrix" }), answers: adminOnly(200) },
       "run payouts now": { form: () => ({ intent: "run" }), answers: adminOnly(200) },
+    },
+  },
+  // Billing: advertisers' wallets and refunds ($advertiserId is an advertiser with an empty wallet, so a refund is refused), card disputes.
+  "routes/admin.billing._index": { GET: adminOnly(200) },
+  "routes/admin.billing.$advertiserId": {
+    GET: adminOnly(200),
+    POST: {
+      "refund more than the wallet holds": { form: () => ({ amount: "1", note: "matrix" }), answers: adminOnly(409) },
+      "ask Stripe again for pending refunds": { form: () => ({ intent: "retry" }), answers: adminOnly(200) },
+    },
+  },
+  "routes/admin.chargebacks._index": { GET: adminOnly(200) },
+  "routes/admin.chargebacks.$chargebackId": {
+    GET: adminOnly(200),
+    POST: {
+      "submit no evidence": { form: () => ({ intent: "evidence" }), answers: adminOnly(400) },
+      "resume orders already resumed": { form: () => ({ intent: "resume" }), answers: adminOnly(409) },
     },
   },
   "routes/admin.reconciliation": {
@@ -544,6 +563,7 @@ function fillParams(url: string, world: World): string {
     .replace(":advertiserId", encodeURIComponent(world.stripeEndpointAdvertiserId))
     .replace(":trueUpId", encodeURIComponent(world.trueUpId))
     .replace(":disputeId", encodeURIComponent(world.disputeId))
+    .replace(":chargebackId", encodeURIComponent(world.chargebackId))
     .replace(":returnId", encodeURIComponent(world.disputeId))
     .replace(":evidenceId", encodeURIComponent(world.evidenceId));
 }
@@ -614,7 +634,7 @@ beforeAll(async () => {
   const order = await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
   await prisma.order.update({ where: { id: order.id }, data: { delivery: "WEBHOOK", webhookUrl: `${receiver.url}/crm` } });
   await saveOwnPostbackSettings(affiliate.actor, { postbackUrl: `${receiver.url}/postback?lead={lead_id}`, postbackEvents: ["sold"] });
-  await fundWallet(advertiser.actor, 10_000, emulator);
+  const topUp = await fundWallet(advertiser.actor, 10_000, emulator);
 
   const fields = leadFields();
   const posted = await postLead(appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...fields });
@@ -679,7 +699,21 @@ beforeAll(async () => {
     },
     include: { evidence: true },
   });
+  const chargeback = await prisma.stripeChargeDispute.create({
+    data: {
+      stripeDisputeId: "du_matrix",
+      advertiserId: advertiser.actor.companyId,
+      topUpId: topUp.id,
+      stripeChargeId: "ch_matrix",
+      status: "won",
+      reason: "fraudulent",
+      amountCents: 10_000,
+      currency: "usd",
+      ordersResumedAt: new Date(),
+    },
+  });
   world = {
+    chargebackId: chargeback.id,
     disputeId: dispute.id,
     evidenceId: dispute.evidence[0].id,
     affiliateId: affiliate.actor.companyId,

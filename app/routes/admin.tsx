@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { PortalErrorBoundary, PortalLayout, type Portal, type PortalLayoutData } from "~/components/portal-layout";
+import { countOpenChargebacks } from "~/modules/billing/chargebacks.server";
 import { countDisputesInReview } from "~/modules/disputes/admin-disputes.server";
 import { listOpenNotices } from "~/modules/notices/notices.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Leadex" }];
 
-type AdminLayoutData = PortalLayoutData & { disputesInReview: number };
+type AdminLayoutData = PortalLayoutData & { disputesInReview: number; openChargebacks: number };
 
 const PORTAL: Portal<AdminLayoutData> = {
   name: "Admin",
@@ -18,16 +19,22 @@ const PORTAL: Portal<AdminLayoutData> = {
     { to: "/admin/review", label: "Review queue" },
     { to: "/admin/disputes", label: "Disputes" },
     { to: "/admin/suppression", label: "Suppression" },
+    { to: "/admin/billing", label: "Billing" },
+    { to: "/admin/chargebacks", label: "Card disputes" },
     { to: "/admin/payouts", label: "Payouts" },
     { to: "/admin/reconciliation", label: "Reconciliation" },
   ],
-  navCounts: (data) => ({ "/admin/disputes": data.disputesInReview }),
+  navCounts: (data) => ({ "/admin/disputes": data.disputesInReview, "/admin/chargebacks": data.openChargebacks }),
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["ADMIN"]);
-  const [notices, disputesInReview] = await Promise.all([listOpenNotices(user.id), countDisputesInReview(user.actor)]);
-  return { user: { name: user.name, companyName: user.companyName }, notices, disputesInReview };
+  const [notices, disputesInReview, openChargebacks] = await Promise.all([
+    listOpenNotices(user.id),
+    countDisputesInReview(user.actor),
+    countOpenChargebacks(user.actor),
+  ]);
+  return { user: { name: user.name, companyName: user.companyName }, notices, disputesInReview, openChargebacks };
 }
 
 export default function AdminLayout() {

@@ -8,6 +8,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { canChangeOrderStatus, orderStatusFormSchema, summarizeOrderSettings } from "~/modules/orders/orders.schema";
 import { offerEvents } from "~/modules/conversions/conversion-terms";
+import { ownCardDisputeHold } from "~/modules/billing/chargebacks.server";
 import { ownReserveCoverage, type ReserveCoverage } from "~/modules/orders/order-reserves.server";
 import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { formatMoney } from "~/utils/money";
@@ -19,8 +20,9 @@ export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const orders = await listOwnOrders(actor);
-  const reserves = await ownReserveCoverage(actor, orders);
+  const [reserves, hold] = await Promise.all([ownReserveCoverage(actor, orders), ownCardDisputeHold(actor)]);
   return {
+    cardDisputeHold: hold.held,
     orders: orders.map((o) => ({
       id: o.id,
       offerId: o.offerId,
@@ -33,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       currency: o.currency,
       settings: summarizeOrderSettings(o),
       status: o.status,
+      pausedForCardDispute: o.pauseReason === "CARD_DISPUTE",
       bought: o._count.sales,
       createdAt: o.createdAt,
     })),
@@ -97,7 +100,7 @@ function Lines({ lines }: { lines: string[] }) {
 }
 
 export default function Orders() {
-  const { orders } = useLoaderData<typeof loader>();
+  const { orders, cardDisputeHold } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && "errors" in actionData ? actionData : null;
   return (
@@ -112,6 +115,12 @@ export default function Orders() {
         }
       />
       <FormError error={failure ? (failure.formError ?? "That change could not be made.") : undefined} />
+      {cardDisputeHold ? (
+        <div className="alert alert-error" role="alert" data-testid="card-dispute-hold">
+          Your orders are paused because a payment to your wallet is disputed with your card&apos;s bank (a chargeback). Leadex resumes them once the dispute is
+          settled; contact support if the payment was yours.
+        </div>
+      ) : null}
       <section className="card">
         <DataTable
           rows={orders}
@@ -168,12 +177,13 @@ export default function Orders() {
               </td>
               <td>
                 <StatusBadge status={o.status} />
+                {o.pausedForCardDispute ? <div className="small muted">Paused by Leadex: card dispute</div> : null}
               </td>
               <td className="num">{o.bought}</td>
               <td className="nowrap">{formatDateTime(o.createdAt)}</td>
               <td className="actions">
                 {canChangeOrderStatus(o.status, "PAUSED") ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
-                {canChangeOrderStatus(o.status, "OPEN") ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
+                {canChangeOrderStatus(o.status, "OPEN") && !o.pausedForCardDispute ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
                 {canChangeOrderStatus(o.status, "CLOSED") ? <StatusButton orderId={o.id} status="CLOSED" label="Close" danger /> : null}
               </td>
             </tr>

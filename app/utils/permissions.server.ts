@@ -38,7 +38,9 @@ export type Permission =
   | "write:dispute:own"
   | "read:dispute:own"
   | "read:dispute:any"
-  | "write:dispute:any";
+  | "write:dispute:any"
+  | "read:billing:any"
+  | "write:billing:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -78,6 +80,8 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:lead:review",
     "write:suppression:any",
     "read:payout:any",
+    "read:billing:any",
+    "write:billing:any",
     "write:payout:any",
     "read:conversion:any",
     "write:conversion:any",

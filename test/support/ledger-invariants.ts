@@ -16,10 +16,37 @@ export async function expectLedgerInvariants(): Promise<void> {
     prisma,
     advertisers.map((a) => ledgerAccounts.advertiserWallet(a.id, "usd")),
   );
+  // A card dispute takes its amount and Stripe's fee from the wallet with no floor (Stripe has the
+  // money already): a wallet may be below its floor by at most what its recorded chargebacks took and did not give back.
+  const chargebacks = await prisma.stripeChargeDispute.findMany({
+    where: { withdrawnEntryId: { not: null } },
+    select: { advertiserId: true, amountCents: true, feeCents: true, reinstatedCents: true },
+  });
   for (const a of advertisers) {
     const balance = wallets.get(ledgerAccounts.advertiserWallet(a.id, "usd").code) ?? 0n;
-    expect(balance >= -BigInt(a.creditLimitCents), `wallet of ${a.id} (${balance}) is not below its floor`).toBe(true);
+    const chargedBack = chargebacks.filter((c) => c.advertiserId === a.id).reduce((sum, c) => sum + c.amountCents + c.feeCents - c.reinstatedCents, 0);
+    const floor = -BigInt(a.creditLimitCents) - BigInt(chargedBack);
+    const cause = chargedBack > 0 ? ` less ${chargedBack} its recorded chargebacks took` : "";
+    expect(balance >= floor, `wallet of ${a.id} (${balance}) is not below its floor${cause}`).toBe(true);
   }
+
+  // Refunds: money reserved for refunds Stripe has not answered is in flight; every refund Stripe made posted once.
+  const [inFlight, pendingRefunds, succeededRefunds, refundEntries] = await Promise.all([
+    balancesCents(prisma, [ledgerAccounts.refundsInFlight("usd")]),
+    prisma.stripeRefund.aggregate({ where: { status: "PENDING", reservationEntryId: { not: null } }, _sum: { amountCents: true } }),
+    prisma.stripeRefund.count({ where: { status: "SUCCEEDED", journalEntryId: { not: null } } }),
+    prisma.journalEntry.count({ where: { kind: "WALLET_REFUND" } }),
+  ]);
+  expect(inFlight.get(ledgerAccounts.refundsInFlight("usd").code) ?? 0n, "refunds in flight are the pending refunds").toBe(
+    BigInt(pendingRefunds._sum.amountCents ?? 0),
+  );
+  expect(await prisma.stripeRefund.count({ where: { status: "SUCCEEDED", journalEntryId: null } }), "every refund Stripe made is posted").toBe(0);
+  expect(refundEntries, "one entry per Stripe refund").toBe(succeededRefunds);
+  // Chargebacks: one debit per withdrawn dispute, one credit per reinstated one.
+  expect(await prisma.journalEntry.count({ where: { kind: "CHARGEBACK" } }), "one debit per chargeback").toBe(chargebacks.length);
+  expect(await prisma.journalEntry.count({ where: { kind: "CHARGEBACK_REINSTATED" } }), "one credit per won chargeback").toBe(
+    await prisma.stripeChargeDispute.count({ where: { reinstatedEntryId: { not: null } } }),
+  );
 
   const affiliates = await prisma.company.findMany({ where: { kind: "AFFILIATE" }, select: { id: true } });
   const specs = affiliates.flatMap((a) => [ledgerAccounts.affiliateHeld(a.id, "usd"), ledgerAccounts.affiliateAvailable(a.id, "usd")]);

@@ -5,8 +5,10 @@ import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { stripeEventSchema, type StripeEventEnvelope } from "./billing.schema";
+import { applyStripeDispute, loadStripeDispute } from "./chargebacks.server";
 import { getStripe } from "./stripe.server";
 import { type CheckoutPayment, creditPaidCheckoutSession, expireCheckoutTopUp, loadCheckoutPayment } from "./top-ups.server";
+import { loadChargeRefunds, recordChargeRefunds, recordStripeRefund } from "./wallet-refunds.server";
 
 // Stripe webhooks: verified, then dispatched through one table of handlers by event type. Stripe
 // delivers at least once and in any order, so an event is only a trigger: each handler re-reads
@@ -55,6 +57,18 @@ const transferReversed = handler<{ transfer: Stripe.Transfer; reason: string }>(
   apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
 });
 
+const stripeRefund = handler<Stripe.Refund>({
+  about: { stripe: "refund", leadex: "top-up" },
+  load: (event) => getStripe().refunds.retrieve(event.data.object.id),
+  apply: (tx, refund) => recordStripeRefund(tx, refund),
+});
+
+const chargeDispute = handler<Stripe.Dispute>({
+  about: { stripe: "dispute", leadex: "top-up" },
+  load: (event) => loadStripeDispute(event.data.object.id),
+  apply: (tx, dispute) => applyStripeDispute(tx, dispute),
+});
+
 export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<unknown>>> = {
   "checkout.session.completed": checkoutSession,
   "checkout.session.async_payment_succeeded": checkoutSession,
@@ -64,6 +78,20 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
     load: (event) => getStripe().accounts.retrieve(event.data.object.id),
     apply: async (tx, account) => ((await applyConnectAccount(tx, account)) ? "account-updated" : "unknown"),
   }),
+  "charge.refunded": handler<Stripe.Refund[]>({
+    about: { stripe: "charge", leadex: "top-up" },
+    load: (event) => loadChargeRefunds(event.data.object.id),
+    apply: (tx, refunds) => recordChargeRefunds(tx, refunds),
+  }),
+  "refund.created": stripeRefund,
+  "refund.updated": stripeRefund,
+  "refund.failed": stripeRefund,
+  "charge.refund.updated": stripeRefund,
+  "charge.dispute.created": chargeDispute,
+  "charge.dispute.funds_withdrawn": chargeDispute,
+  "charge.dispute.updated": chargeDispute,
+  "charge.dispute.funds_reinstated": chargeDispute,
+  "charge.dispute.closed": chargeDispute,
   "transfer.reversed": transferReversed,
   "payout.failed": handler<{ transfer: Stripe.Transfer; reason: string }>({
     about: { stripe: "payout", leadex: "paid payout" },

@@ -53,6 +53,8 @@ export const ledgerAccounts = {
     companyId,
     currency,
   }),
+  /** Wallet money an admin is refunding, taken from the wallet before Stripe is asked, until Stripe's refund posts it out of cash. */
+  refundsInFlight: (currency: string): AccountSpec => ({ code: `platform:refunds-in-flight:${currency}`, type: "LIABILITY", companyId: null, currency }),
 };
 
 export interface PostingInput {

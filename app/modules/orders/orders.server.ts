@@ -1,4 +1,5 @@
 import { Prisma } from "~/generated/prisma/client";
+import { heldForCardDispute } from "~/modules/billing/chargebacks.server";
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -20,6 +21,8 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   if (!offer) throw new NotFoundError("Offer");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
   const { offerId, schedule, ...settings } = data;
+  // While a card dispute holds the advertiser's orders, a new one starts held too.
+  const hold = (await heldForCardDispute(prisma, actor.companyId)) ? ({ status: "PAUSED", pauseReason: "CARD_DISPUTE" } as const) : {};
   if (offer.pricingModel !== "CPL") {
     const errors: Record<string, string> = {};
     if (data.pingUrl || data.postUrl) errors.pingUrl = `External buyers bid per lead; a ${offer.pricingModel} order pays per conversion instead`;
@@ -33,6 +36,7 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
         offerId,
         currency: offer.currency,
         schedule: schedule ?? Prisma.DbNull,
+        ...hold,
       },
     });
   }
@@ -47,7 +51,15 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
   // Settings left out (no cap, no webhook ...) are stored as NULL.
   return prisma.order.create({
-    data: { ...settings, priceCents: data.priceCents, advertiserId: actor.companyId, offerId, currency: offer.currency, schedule: schedule ?? Prisma.DbNull },
+    data: {
+      ...settings,
+      priceCents: data.priceCents,
+      advertiserId: actor.companyId,
+      offerId,
+      currency: offer.currency,
+      schedule: schedule ?? Prisma.DbNull,
+      ...hold,
+    },
   });
 }
 
@@ -84,9 +96,14 @@ export async function listOwnOrders(actor: Actor) {
  */
 export async function setOwnOrderStatus(actor: Actor, orderId: string, status: OrderStatusValue) {
   requirePermission(actor, "write:order:own");
-  const order = await prisma.order.findFirst({ where: { id: orderId, advertiserId: actor.companyId }, select: { status: true } });
+  const order = await prisma.order.findFirst({ where: { id: orderId, advertiserId: actor.companyId }, select: { status: true, pauseReason: true } });
   if (!order) throw new NotFoundError("Order");
   if (order.status === status) return;
+  if (status === "OPEN" && (order.pauseReason === "CARD_DISPUTE" || (await heldForCardDispute(prisma, actor.companyId)))) {
+    throw new ConflictError(
+      "Your orders are paused because a payment to your wallet is disputed with your card's bank; Leadex resumes them once the dispute is settled",
+    );
+  }
   if (!canChangeOrderStatus(order.status, status)) {
     throw new ConflictError(
       order.status === "CLOSED"
@@ -97,7 +114,7 @@ export async function setOwnOrderStatus(actor: Actor, orderId: string, status: O
   // Only from the status just read, so a concurrent change cannot be overwritten (e.g. reopening a just-closed order).
   const result = await prisma.order.updateMany({
     where: { id: orderId, advertiserId: actor.companyId, status: order.status },
-    data: { status },
+    data: status === "CLOSED" ? { status, pauseReason: null } : { status },
   });
   if (result.count === 0) throw new ConflictError("This order changed meanwhile; reload the page and try again");
 }
