@@ -10,6 +10,7 @@ import { disputeFilterOptions, listDisputeQueue } from "~/modules/disputes/admin
 import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.schema";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
+import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Disputes · Admin · Leadex" }];
 
@@ -96,20 +97,8 @@ export default function AdminDisputes() {
         <Select name="offer" label="Offer" value={query.offer ?? ""} options={options.offers} any="Every offer" />
         <Select name="buyer" label="Buyer" value={query.buyer ?? ""} options={options.buyers} any="Every buyer" />
         <Select name="seller" label="Seller" value={query.seller ?? ""} options={options.sellers} any="Every seller" />
-        <div className="field">
-          <label htmlFor="f-from">Opened from</label>
-          <input id="f-from" type="date" name="from" defaultValue={query.from ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-to">to</label>
-          <input id="f-to" type="date" name="to" defaultValue={query.to ?? ""} />
-        </div>
-        <button type="submit" className="button">
-          Filter
-        </button>
-        <Link to={PAGE} className="button button-ghost">
-          Clear
-        </Link>
+        <DateRangeFields fromLabel="Opened from" from={query.from} to={query.to} />
+        <FilterButtons clearTo={PAGE} />
       </Form>
       <section className="card">
         <DataTable

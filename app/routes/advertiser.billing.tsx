@@ -14,6 +14,7 @@ import { STATEMENT_KIND_LABELS, STATEMENT_KINDS, statementFilterSchema } from "~
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Leadex" }];
 
@@ -150,22 +151,8 @@ export default function Billing() {
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="f-from">From</label>
-            <input id="f-from" name="from" type="date" defaultValue={filter.from ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="f-to">to</label>
-            <input id="f-to" name="to" type="date" defaultValue={filter.to ?? ""} />
-          </div>
-          <button type="submit" className="button">
-            Filter
-          </button>
-          {filtered ? (
-            <Link to="/advertiser/billing#statement" className="button button-ghost">
-              Clear
-            </Link>
-          ) : null}
+          <DateRangeFields fromLabel="From" from={filter.from} to={filter.to} />
+          <FilterButtons clearTo="/advertiser/billing#statement" filtered={filtered} />
         </Form>
         <DataTable
           rows={statement.lines}

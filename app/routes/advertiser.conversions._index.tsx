@@ -10,6 +10,7 @@ import { submitConversionForm } from "~/modules/conversions/conversion-forms.ser
 import { CONVERSION_STATUSES, conversionListFilterSchema } from "~/modules/conversions/conversion-list.schema";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Conversions · Leadex" }];
 
@@ -125,22 +126,8 @@ export default function AdvertiserConversions() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-from">Occurred from</label>
-          <input id="f-from" name="from" type="date" defaultValue={filter.from ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-to">to</label>
-          <input id="f-to" name="to" type="date" defaultValue={filter.to ?? ""} />
-        </div>
-        <button type="submit" className="button">
-          Filter
-        </button>
-        {filtered ? (
-          <Link to="/advertiser/conversions" className="button button-ghost">
-            Clear
-          </Link>
-        ) : null}
+        <DateRangeFields fromLabel="Occurred from" from={filter.from} to={filter.to} />
+        <FilterButtons clearTo="/advertiser/conversions" filtered={filtered} />
       </Form>
       <section className="card">
         <DataTable

@@ -14,6 +14,7 @@ import { MAX_RETURNS_AT_ONCE, RETURN_CSV_COLUMNS, returnListFilterSchema } from 
 import { formatMoney } from "~/utils/money";
 import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Returns · Leadex" }];
 
@@ -114,22 +115,8 @@ export default function AdvertiserReturns() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-from">Asked from</label>
-          <input id="f-from" name="from" type="date" defaultValue={filter.from ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-to">to</label>
-          <input id="f-to" name="to" type="date" defaultValue={filter.to ?? ""} />
-        </div>
-        <button type="submit" className="button">
-          Filter
-        </button>
-        {filtered ? (
-          <Link to="/advertiser/returns" className="button button-ghost">
-            Clear
-          </Link>
-        ) : null}
+        <DateRangeFields fromLabel="Asked from" from={filter.from} to={filter.to} />
+        <FilterButtons clearTo="/advertiser/returns" filtered={filtered} />
       </Form>
       <section className="card">
         <DataTable

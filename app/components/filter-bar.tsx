@@ -1,0 +1,35 @@
+import { Link } from "@remix-run/react";
+
+// The pieces every list's filter bar repeats: a date range (from / to, as the URL keeps them) and
+// the Filter button with a way back to the unfiltered list.
+
+export function DateRangeFields({ fromLabel, from, to }: { fromLabel: string; from?: string | null; to?: string | null }) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="f-from">{fromLabel}</label>
+        <input id="f-from" name="from" type="date" defaultValue={from ?? ""} />
+      </div>
+      <div className="field">
+        <label htmlFor="f-to">to</label>
+        <input id="f-to" name="to" type="date" defaultValue={to ?? ""} />
+      </div>
+    </>
+  );
+}
+
+/** "Filter", and "Clear" back to `clearTo` (always, or only while `filtered`). */
+export function FilterButtons({ clearTo, filtered = true }: { clearTo: string; filtered?: boolean }) {
+  return (
+    <>
+      <button type="submit" className="button">
+        Filter
+      </button>
+      {filtered ? (
+        <Link to={clearTo} className="button button-ghost">
+          Clear
+        </Link>
+      ) : null}
+    </>
+  );
+}
