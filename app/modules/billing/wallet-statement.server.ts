@@ -44,6 +44,11 @@ const LINE_WORDS: Record<string, string> = {
   CONVERSION_LOCKED_ADJUSTMENT: "Locked conversion adjusted",
   CONVERSION_REVERSED: "Conversion reversed: credited back",
   TOP_UP: "Top-up by card",
+  WALLET_REFUND_RESERVED: "Refund of unused balance to your card",
+  WALLET_REFUND_RELEASED: "Refund refused by the card network: credited back",
+  WALLET_REFUND: "Refund to your card",
+  CHARGEBACK: "Card dispute: the disputed amount and the bank's fee",
+  CHARGEBACK_REINSTATED: "Card dispute won: the disputed amount credited back",
 };
 
 function statementKindOf(journalKind: string): StatementKind {
