@@ -18,6 +18,23 @@ export function DateRangeFields({ fromLabel, from, to }: { fromLabel: string; fr
   );
 }
 
+/** A list's offer filter: any offer, or one of the advertiser's offers (the URL keeps its id as `offerId`). */
+export function OfferFilterField({ offers, value }: { offers: ReadonlyArray<{ id: string; title: string }>; value?: string | null }) {
+  return (
+    <div className="field">
+      <label htmlFor="f-offer">Offer</label>
+      <select id="f-offer" name="offerId" defaultValue={value ?? ""}>
+        <option value="">Any offer</option>
+        {offers.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.title}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** "Filter", and "Clear" back to `clearTo` (always, or only while `filtered`). */
 export function FilterButtons({ clearTo, filtered = true }: { clearTo: string; filtered?: boolean }) {
   return (

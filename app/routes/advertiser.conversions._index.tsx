@@ -10,7 +10,7 @@ import { submitConversionForm } from "~/modules/conversions/conversion-forms.ser
 import { CONVERSION_STATUSES, conversionListFilterSchema } from "~/modules/conversions/conversion-list.schema";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
+import { DateRangeFields, FilterButtons, OfferFilterField } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Conversions · Leadex" }];
 
@@ -115,17 +115,7 @@ export default function AdvertiserConversions() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-offer">Offer</label>
-          <select id="f-offer" name="offerId" defaultValue={filter.offerId ?? ""}>
-            <option value="">Any offer</option>
-            {offers.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <OfferFilterField offers={offers} value={filter.offerId} />
         <DateRangeFields fromLabel="Occurred from" from={filter.from} to={filter.to} />
         <FilterButtons clearTo="/advertiser/conversions" filtered={filtered} />
       </Form>

@@ -14,7 +14,7 @@ import { MAX_RETURNS_AT_ONCE, RETURN_CSV_COLUMNS, returnListFilterSchema } from 
 import { formatMoney } from "~/utils/money";
 import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
+import { DateRangeFields, FilterButtons, OfferFilterField } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Returns · Leadex" }];
 
@@ -104,17 +104,7 @@ export default function AdvertiserReturns() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-offer">Offer</label>
-          <select id="f-offer" name="offerId" defaultValue={filter.offerId ?? ""}>
-            <option value="">Any offer</option>
-            {offers.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <OfferFilterField offers={offers} value={filter.offerId} />
         <DateRangeFields fromLabel="Asked from" from={filter.from} to={filter.to} />
         <FilterButtons clearTo="/advertiser/returns" filtered={filtered} />
       </Form>

@@ -85,14 +85,27 @@ export interface InvoiceInput {
   metadata: Record<string, string>;
 }
 
-export function buildDraftInvoice(input: InvoiceInput): Stripe.Invoice {
-  const id = newId("invoice");
-  const created = nowSeconds();
+export interface InvoiceShellInput {
+  id: string;
+  created: number;
+  accountName: string;
+  customer: Stripe.Customer;
+  currency: string;
+  description: string | null;
+  metadata: Record<string, string>;
+}
+
+/**
+ * An invoice as Stripe first makes it: a draft with no lines and every amount 0. The platform's
+ * invoices (buildDraftInvoice) and a business's own paid ones (merchant-objects.ts) start here.
+ */
+export function invoiceShell(input: InvoiceShellInput) {
+  const { id, created } = input;
   return {
     id,
     object: "invoice",
     account_country: "US",
-    account_name: "Leadex (emulated)",
+    account_name: input.accountName,
     account_tax_ids: null,
     amount_due: 0,
     amount_overpaid: 0,
@@ -102,12 +115,11 @@ export function buildDraftInvoice(input: InvoiceInput): Stripe.Invoice {
     application: null,
     attempt_count: 0,
     attempted: false,
-    auto_advance: input.autoAdvance,
+    auto_advance: false,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    // Stripe finalizes a draft with auto_advance an hour after creation; the emulator only when asked.
-    automatically_finalizes_at: input.autoAdvance ? created + 3600 : null,
+    automatically_finalizes_at: null,
     billing_reason: "manual",
-    collection_method: input.collectionMethod,
+    collection_method: "charge_automatically",
     created,
     currency: input.currency,
     custom_fields: null,
@@ -120,18 +132,16 @@ export function buildDraftInvoice(input: InvoiceInput): Stripe.Invoice {
     customer_shipping: null,
     customer_tax_exempt: "none",
     customer_tax_ids: [],
-    default_payment_method: input.defaultPaymentMethod,
+    default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
     description: input.description,
     discounts: [],
-    due_date: input.dueDate,
+    due_date: null,
     effective_at: null,
     ending_balance: null,
-    footer: input.footer,
+    footer: null,
     from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
     issuer: { type: "self" },
     last_finalization_error: null,
     latest_revision: null,
@@ -164,6 +174,30 @@ export function buildDraftInvoice(input: InvoiceInput): Stripe.Invoice {
     total_pretax_credit_amounts: [],
     total_taxes: [],
     webhooks_delivered_at: null,
+  } satisfies Stripe.Invoice;
+}
+
+export function buildDraftInvoice(input: InvoiceInput): Stripe.Invoice {
+  const created = nowSeconds();
+  return {
+    ...invoiceShell({
+      id: newId("invoice"),
+      created,
+      accountName: "Leadex (emulated)",
+      customer: input.customer,
+      currency: input.currency,
+      description: input.description,
+      metadata: input.metadata,
+    }),
+    auto_advance: input.autoAdvance,
+    // Stripe finalizes a draft with auto_advance an hour after creation; the emulator only when asked.
+    automatically_finalizes_at: input.autoAdvance ? created + 3600 : null,
+    collection_method: input.collectionMethod,
+    default_payment_method: input.defaultPaymentMethod,
+    due_date: input.dueDate,
+    footer: input.footer,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
   } satisfies Stripe.Invoice;
 }
 
