@@ -77,6 +77,8 @@ export interface JournalEntryInput {
   floors?: AccountFloor[];
   /** The entry this one reverses (set by `postReversingEntry`). */
   reversesId?: string;
+  /** The Stripe object whose balance transaction the entry books (a charge, refund, dispute, transfer...), for reconciliation. */
+  stripeObjectId?: string;
 }
 
 export class UnbalancedEntryError extends Error {}
@@ -169,7 +171,17 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   const id = randomUUID();
   const createdAt = new Date();
   const inserted = await tx.journalEntry.createMany({
-    data: [{ id, idempotencyKey: input.idempotencyKey, kind: input.kind, description: input.description, reversesId: input.reversesId ?? null, createdAt }],
+    data: [
+      {
+        id,
+        idempotencyKey: input.idempotencyKey,
+        kind: input.kind,
+        description: input.description,
+        reversesId: input.reversesId ?? null,
+        stripeObjectId: input.stripeObjectId ?? null,
+        createdAt,
+      },
+    ],
     skipDuplicates: true,
   });
   if (inserted.count === 0) {
@@ -192,7 +204,7 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
  */
 export async function postReversingEntry(
   tx: Tx,
-  input: { entryId: string; idempotencyKey: string; kind: string; description: string; floors?: AccountFloor[] },
+  input: { entryId: string; idempotencyKey: string; kind: string; description: string; floors?: AccountFloor[]; stripeObjectId?: string },
 ): Promise<{ entryId: string; created: boolean }> {
   const original = await tx.journalEntry.findUniqueOrThrow({
     where: { id: input.entryId },
@@ -205,6 +217,7 @@ export async function postReversingEntry(
     description: input.description,
     reversesId: original.id,
     floors: input.floors,
+    stripeObjectId: input.stripeObjectId,
     postings: original.postings.map((p) => ({
       account: { code: p.account.code, type: p.account.type, companyId: p.account.companyId, currency: p.account.currency },
       amountCents: -p.amountCents,
