@@ -18,6 +18,7 @@ import { createApiKey } from "~/modules/accounts/api-keys.server";
 import { saveOwnConversionRule } from "~/modules/conversions/conversion-rules.server";
 import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
 import { readTrueUpRow } from "~/modules/reconciliation/true-up-format";
+import { runLedgerReconciliation } from "~/modules/reconciliation/ledger-reconciliation.server";
 import { createTrueUp } from "~/modules/reconciliation/true-ups.server";
 import { prisma } from "~/utils/db.server";
 import remixConfig from "../remix.config.js";
@@ -55,6 +56,8 @@ interface World {
   evidenceId: string;
   /** A card dispute of the first advertiser's top-up, decided (won) and its orders resumed. */
   chargebackId: string;
+  /** A stored ledger reconciliation run. */
+  ledgerRunId: string;
   leadId: string;
   leadEmail: string;
   offerId: string;
@@ -201,6 +204,12 @@ const MATRIX: Record<string, RouteRow> = {
     GET: adminOnly(200),
     POST: { "run the reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(200) } },
   },
+  // Finance and the ledger reconciliation runs (admins only).
+  "routes/admin.finance._index": {
+    GET: adminOnly(200),
+    POST: { "run the ledger reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(200) } },
+  },
+  "routes/admin.finance.runs.$runId": { GET: adminOnly(200) },
   // The first advertiser's true-up is matched: the admin approves it (and is told so again after).
   "routes/admin.true-ups.$trueUpId": {
     GET: adminOnly(200),
@@ -564,6 +573,7 @@ function fillParams(url: string, world: World): string {
     .replace(":trueUpId", encodeURIComponent(world.trueUpId))
     .replace(":disputeId", encodeURIComponent(world.disputeId))
     .replace(":chargebackId", encodeURIComponent(world.chargebackId))
+    .replace(":runId", encodeURIComponent(world.ledgerRunId))
     .replace(":returnId", encodeURIComponent(world.disputeId))
     .replace(":evidenceId", encodeURIComponent(world.evidenceId));
 }
@@ -712,8 +722,10 @@ beforeAll(async () => {
       ordersResumedAt: new Date(),
     },
   });
+  await runLedgerReconciliation("matrix");
   world = {
     chargebackId: chargeback.id,
+    ledgerRunId: (await prisma.reconciliationRun.findUniqueOrThrow({ where: { runKey: "matrix" } })).id,
     disputeId: dispute.id,
     evidenceId: dispute.evidence[0].id,
     affiliateId: affiliate.actor.companyId,

@@ -3,6 +3,7 @@ import { sweepExpiredCheckouts } from "~/modules/billing/checkout-expiry.server"
 import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
+import { runLedgerReconciliation } from "~/modules/reconciliation/ledger-reconciliation.server";
 import { runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server";
 import { refreshReturnRates } from "~/modules/disputes/return-rates.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
@@ -44,5 +45,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "checkout-expiry": {
     schedule: (env) => ({ every: env.CHECKOUT_EXPIRY_EVERY_MS }),
     run: () => sweepExpiredCheckouts(),
+  },
+  "ledger-reconciliation": {
+    schedule: (env) => ({ cron: env.LEDGER_RECONCILIATION_CRON }),
+    run: (runKey) => runLedgerReconciliation(runKey),
   },
 };

@@ -50,6 +50,9 @@ export default function AdminReconciliation() {
         runLabel="Run reconciliation now"
         result={result}
       />
+      <p className="muted small">
+        Whether the ledger matches Stripe (balance transactions, cash) is proven on <Link to="/admin/finance">Finance</Link>.
+      </p>
 
       <section className="card">
         <h2>True-ups awaiting approval</h2>

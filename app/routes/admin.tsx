@@ -23,6 +23,7 @@ const PORTAL: Portal<AdminLayoutData> = {
     { to: "/admin/chargebacks", label: "Card disputes" },
     { to: "/admin/payouts", label: "Payouts" },
     { to: "/admin/reconciliation", label: "Reconciliation" },
+    { to: "/admin/finance", label: "Finance" },
   ],
   navCounts: (data) => ({ "/admin/disputes": data.disputesInReview, "/admin/chargebacks": data.openChargebacks }),
 };

@@ -58,6 +58,11 @@ export const envSchema = z.object({
     .regex(/^\S+( \S+){4,5}$/, "CONVERSION_RECONCILIATION_CRON must be a cron expression like '30 4 * * *'")
     .default("30 4 * * *"),
   CONVERSION_STUCK_GRACE_MS: z.coerce.number().int().min(0).default(3_600_000),
+  // Ledger reconciliation (ledger vs Stripe's balance transactions and balance): daily at 03:30 UTC by default.
+  LEDGER_RECONCILIATION_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "LEDGER_RECONCILIATION_CRON must be a cron expression like '30 3 * * *'")
+    .default("30 3 * * *"),
   PAYOUT_SCHEDULE_CRON: z
     .string()
     .regex(/^\S+( \S+){4,5}$/, "PAYOUT_SCHEDULE_CRON must be a cron expression like '0 9 * * 1'")

@@ -103,6 +103,7 @@ export async function applyStripeDispute(tx: Tx, dispute: Stripe.Dispute): Promi
     const { entryId } = await postJournalEntry(tx, {
       idempotencyKey: `stripe-dispute:${dispute.id}:funds_withdrawn`,
       kind: "CHARGEBACK",
+      stripeObjectId: dispute.id,
       description: `Card dispute ${dispute.id}: ${formatMoney(money.withdrawnCents - money.feeCents, row.currency)} disputed and Stripe's ${formatMoney(money.feeCents, row.currency)} fee taken from the wallet`,
       postings: [
         { account: wallet, amountCents: BigInt(money.withdrawnCents) },
@@ -118,6 +119,7 @@ export async function applyStripeDispute(tx: Tx, dispute: Stripe.Dispute): Promi
     const { entryId } = await postJournalEntry(tx, {
       idempotencyKey: `stripe-dispute:${dispute.id}:funds_reinstated`,
       kind: "CHARGEBACK_REINSTATED",
+      stripeObjectId: dispute.id,
       description: `Card dispute ${dispute.id} won: ${formatMoney(money.reinstatedCents, row.currency)} Stripe returned, back in the wallet`,
       postings: [
         { account: cash, amountCents: BigInt(money.reinstatedCents) },

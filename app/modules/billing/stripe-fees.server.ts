@@ -15,27 +15,38 @@ export interface StripeChargeFee {
   currency: string;
 }
 
-/** The fee on a PaymentIntent's latest charge; null while it has no charge with a balance transaction. */
-export async function loadPaymentIntentFee(paymentIntentId: string): Promise<StripeChargeFee | null> {
-  const stripe = getStripe();
-  const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
-  const chargeId = typeof intent.latest_charge === "string" ? intent.latest_charge : (intent.latest_charge?.id ?? null);
-  if (!chargeId) return null;
-  const charge = await stripe.charges.retrieve(chargeId, { expand: ["balance_transaction"] });
+/** The id of a PaymentIntent's latest charge (the `source` of its balance transaction), or null while it has none. */
+export async function loadLatestChargeId(paymentIntentId: string): Promise<string | null> {
+  const intent = await getStripe().paymentIntents.retrieve(paymentIntentId);
+  return typeof intent.latest_charge === "string" ? intent.latest_charge : (intent.latest_charge?.id ?? null);
+}
+
+/** The fee on a charge; null while the charge has no balance transaction. */
+export async function loadChargeFee(chargeId: string): Promise<StripeChargeFee | null> {
+  const charge = await getStripe().charges.retrieve(chargeId, { expand: ["balance_transaction"] });
   const transaction = charge.balance_transaction;
   if (!transaction || typeof transaction === "string") return null;
   return { chargeId, balanceTransactionId: transaction.id, feeCents: transaction.fee, currency: transaction.currency };
 }
 
+/** The fee on a PaymentIntent's latest charge; null while it has no charge with a balance transaction. */
+export async function loadPaymentIntentFee(paymentIntentId: string): Promise<StripeChargeFee | null> {
+  const chargeId = await loadLatestChargeId(paymentIntentId);
+  return chargeId ? loadChargeFee(chargeId) : null;
+}
+
 /**
  * Books Stripe's fee on a charge once (keyed on its balance transaction): Stripe cash down by the
  * fee, the platform's Stripe-fees expense up. `what` says what the charge paid for ("top-up …").
+ * Tagged with the charge id, like the entry that booked the charge's amount: together they make
+ * the balance transaction's `net`, which reconciliation matches per charge.
  */
 export async function postStripeFee(tx: Tx, fee: StripeChargeFee, what: string): Promise<{ entryId: string; created: boolean } | null> {
   if (fee.feeCents === 0) return null;
   return postJournalEntry(tx, {
     idempotencyKey: `stripe-fee:${fee.balanceTransactionId}`,
     kind: "STRIPE_FEE",
+    stripeObjectId: fee.chargeId,
     description: `Stripe's fee ${formatMoney(fee.feeCents, fee.currency)} on ${what} (charge ${fee.chargeId}, balance transaction ${fee.balanceTransactionId})`,
     postings: [
       { account: ledgerAccounts.stripeFees(fee.currency), amountCents: BigInt(fee.feeCents) },

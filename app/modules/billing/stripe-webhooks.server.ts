@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { applyConnectAccount } from "~/modules/payouts/connect-accounts.server";
-import { loadReversedTransfer, recordTransferReversal, reverseTransferForFailedPayout } from "~/modules/payouts/payout-reversals.server";
+import { loadReversedTransfer, recordTransferReversal, reverseTransferForFailedPayout, type ReversedTransfer } from "~/modules/payouts/payout-reversals.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
@@ -51,10 +51,10 @@ const checkoutSession = handler<CheckoutPayment>({
   apply: (tx, payment) => (payment.session.status === "expired" ? expireCheckoutTopUp(tx, payment.session) : creditPaidCheckoutSession(tx, payment)),
 });
 
-const transferReversed = handler<{ transfer: Stripe.Transfer; reason: string }>({
+const transferReversed = handler<ReversedTransfer>({
   about: { stripe: "transfer", leadex: "payout" },
   load: (event) => loadReversedTransfer(event.data.object.id),
-  apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
+  apply: (tx, reversed) => recordTransferReversal(tx, reversed),
 });
 
 const stripeRefund = handler<Stripe.Refund>({
@@ -93,14 +93,14 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
   "charge.dispute.funds_reinstated": chargeDispute,
   "charge.dispute.closed": chargeDispute,
   "transfer.reversed": transferReversed,
-  "payout.failed": handler<{ transfer: Stripe.Transfer; reason: string }>({
+  "payout.failed": handler<ReversedTransfer>({
     about: { stripe: "payout", leadex: "paid payout" },
     load: async (event) => {
       if (!event.account) return null;
       const payout = await getStripe().payouts.retrieve(event.data.object.id, {}, { stripeAccount: event.account });
       return reverseTransferForFailedPayout(event.account, payout);
     },
-    apply: (tx, { transfer, reason }) => recordTransferReversal(tx, transfer, reason),
+    apply: (tx, reversed) => recordTransferReversal(tx, reversed),
   }),
 };
 

@@ -6,7 +6,7 @@ import { NotFoundError } from "~/utils/errors";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import { loadPaymentIntentFee, postStripeFee, type StripeChargeFee } from "./stripe-fees.server";
+import { loadChargeFee, loadLatestChargeId, postStripeFee, type StripeChargeFee } from "./stripe-fees.server";
 import { getStripe } from "./stripe.server";
 
 async function ensureStripeCustomer(companyId: string): Promise<string> {
@@ -51,9 +51,11 @@ export async function startTopUp(actor: Actor, amountCents: number): Promise<{ t
   return { topUpId: topUp.id, checkoutUrl: session.url };
 }
 
-/** A Checkout Session as Stripe has it now and, once paid, the fee Stripe took on its charge. */
+/** A Checkout Session as Stripe has it now and, once paid, its charge and the fee Stripe took on it. */
 export interface CheckoutPayment {
   session: Stripe.Checkout.Session;
+  /** The PaymentIntent's latest charge (`ch_…`): the Stripe object the top-up's entries book. */
+  chargeId: string | null;
   fee: StripeChargeFee | null;
 }
 
@@ -64,8 +66,9 @@ const paymentIntentIdOf = (session: Stripe.Checkout.Session) =>
 export async function loadCheckoutPayment(sessionId: string): Promise<CheckoutPayment> {
   const session = await getStripe().checkout.sessions.retrieve(sessionId);
   const paymentIntentId = paymentIntentIdOf(session);
-  const fee = session.payment_status === "paid" && paymentIntentId ? await loadPaymentIntentFee(paymentIntentId) : null;
-  return { session, fee };
+  const chargeId = session.payment_status === "paid" && paymentIntentId ? await loadLatestChargeId(paymentIntentId) : null;
+  const fee = chargeId ? await loadChargeFee(chargeId) : null;
+  return { session, chargeId, fee };
 }
 
 /**
@@ -75,7 +78,10 @@ export async function loadCheckoutPayment(sessionId: string): Promise<CheckoutPa
  * expense (its own entry, keyed on the balance transaction, posted even if an earlier credit
  * missed it).
  */
-export async function creditPaidCheckoutSession(tx: Tx, { session, fee }: CheckoutPayment): Promise<"credited" | "already-credited" | "not-paid" | "unknown"> {
+export async function creditPaidCheckoutSession(
+  tx: Tx,
+  { session, chargeId, fee }: CheckoutPayment,
+): Promise<"credited" | "already-credited" | "not-paid" | "unknown"> {
   if (session.payment_status !== "paid") return "not-paid";
   const topUp = await findTopUpForSession(tx, session);
   if (!topUp) return "unknown";
@@ -88,6 +94,7 @@ export async function creditPaidCheckoutSession(tx: Tx, { session, fee }: Checko
     idempotencyKey: `topup:${topUp.id}`,
     kind: "TOP_UP",
     description: `Wallet top-up ${formatMoney(topUp.amountCents, topUp.currency)} (Checkout ${session.id})`,
+    stripeObjectId: chargeId ?? fee?.chargeId,
     postings: [
       { account: ledgerAccounts.stripeCash(topUp.currency), amountCents: BigInt(topUp.amountCents) },
       { account: wallet, amountCents: -BigInt(topUp.amountCents) },

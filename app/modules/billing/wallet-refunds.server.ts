@@ -196,6 +196,7 @@ export async function recordStripeRefund(
   const { entryId, created } = await postJournalEntry(tx, {
     idempotencyKey: `stripe-refund:${refund.id}`,
     kind: "WALLET_REFUND",
+    stripeObjectId: refund.id,
     description: `Refund ${refund.id} of ${formatMoney(refund.amount, refund.currency)} to the advertiser's card (top-up ${row.topUpId})`,
     postings: [
       { account: from, amountCents: BigInt(refund.amount) },

@@ -179,7 +179,12 @@ export async function sendPayoutTransfer(payout: Payout): Promise<Payout> {
     console.warn(`payout ${payout.id}: transfer not confirmed (${(error as Error).message}); it is sent again on the next attempt`);
     return payout;
   }
-  await prisma.payout.updateMany({ where: { id: payout.id, status: "PENDING" }, data: { status: "PAID", stripeTransferId: transfer.id, paidAt: new Date() } });
+  await prisma.$transaction([
+    prisma.payout.updateMany({ where: { id: payout.id, status: "PENDING" }, data: { status: "PAID", stripeTransferId: transfer.id, paidAt: new Date() } }),
+    // The transfer exists only after the entry (entry first, so nobody is paid twice): its id is
+    // the one thing written to an entry after it is posted, once, for reconciliation.
+    prisma.journalEntry.updateMany({ where: { id: payout.journalEntryId ?? "", stripeObjectId: null }, data: { stripeObjectId: transfer.id } }),
+  ]);
   return prisma.payout.findUniqueOrThrow({ where: { id: payout.id } });
 }
 

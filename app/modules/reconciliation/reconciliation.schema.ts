@@ -126,3 +126,78 @@ export function conversionRunReportOf(json: unknown): ConversionRunReport | null
   const parsed = conversionRunReportSchema.safeParse(json);
   return parsed.success ? parsed.data : null;
 }
+
+// The stored report of a ledger reconciliation run (ReconciliationRun.report, kind "ledger"): what
+// the ledger and Stripe disagree on, per Stripe object, and whether the ledger's own invariants
+// hold. Read through `ledgerRunReportOf`, written from these types. Amounts are integer cents
+// (signed: money into Stripe positive), `differenceCents` = Stripe − ledger.
+
+export const RECONCILIATION_KIND_LEDGER = "ledger";
+
+export const LEDGER_ITEM_KINDS = ["missing_in_ledger", "missing_at_stripe", "amount_differs", "unnamed_in_ledger"] as const;
+export type LedgerItemKind = (typeof LEDGER_ITEM_KINDS)[number];
+
+export const LEDGER_ITEM_LABELS: Record<LedgerItemKind, string> = {
+  missing_in_ledger: "Missing in the ledger",
+  missing_at_stripe: "Missing at Stripe",
+  amount_differs: "Amount differs",
+  unnamed_in_ledger: "Ledger cash naming no Stripe object",
+};
+
+export const ledgerItemSchema = z.object({
+  kind: z.enum(LEDGER_ITEM_KINDS),
+  /** The balance transactions' `source` (ch_, re_, du_, tr_, trr_ ...); null for Stripe adjustments without one, or ledger entries naming none. */
+  sourceId: z.string().nullable(),
+  currency: z.string(),
+  /** Stripe's balance transaction types for this source, or the ledger entries' kinds when Stripe has none. */
+  types: z.array(z.string()),
+  stripeCents: z.number().int().nullable(),
+  ledgerCents: z.number().int().nullable(),
+  differenceCents: z.number().int(),
+  /** How many journal entries book this source. */
+  entries: z.number().int(),
+});
+export type LedgerItem = z.infer<typeof ledgerItemSchema>;
+
+export const floorBreachSchema = z.object({
+  accountCode: z.string(),
+  companyId: z.string().nullable(),
+  companyName: z.string().nullable(),
+  balanceCents: z.number().int(),
+  floorCents: z.number().int(),
+  /** What recorded chargebacks (wallets) explain of the shortfall; a clawback explains any negative available balance. */
+  explainedCents: z.number().int(),
+});
+export type FloorBreach = z.infer<typeof floorBreachSchema>;
+
+export const cashCheckSchema = z.object({
+  currency: z.string(),
+  ledgerCents: z.number().int(),
+  /** Stripe's available + pending balance. */
+  stripeCents: z.number().int(),
+  differenceCents: z.number().int(),
+});
+export type CashCheck = z.infer<typeof cashCheckSchema>;
+
+/** Stored items are capped (the count is kept): a run that finds this much has found enough. */
+export const LEDGER_ITEMS_STORED = 1000;
+
+export const ledgerRunReportSchema = z.object({
+  generatedAt: z.string(),
+  trigger: z.enum(["schedule", "admin"]),
+  stripe: z.object({ balanceTransactions: z.number().int(), sources: z.number().int() }),
+  ledger: z.object({ namedSources: z.number().int() }),
+  items: z.array(ledgerItemSchema),
+  itemCount: z.number().int(),
+  unbalancedEntries: z.array(z.object({ entryId: z.string(), sumCents: z.number().int() })),
+  belowFloor: z.array(floorBreachSchema),
+  /** Accounts below their floor that a recorded chargeback or clawback explains (not findings). */
+  explainedBelowFloor: z.number().int(),
+  cash: z.array(cashCheckSchema),
+});
+export type LedgerRunReport = z.infer<typeof ledgerRunReportSchema>;
+
+export function ledgerRunReportOf(json: unknown): LedgerRunReport | null {
+  const parsed = ledgerRunReportSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
