@@ -8,6 +8,7 @@ import { fundWallet } from "../test/factories/billing";
 import { leadFields, postLead } from "../test/factories/leads";
 import { CONTACT_FIELDS, makeOffer, makeOrder } from "../test/factories/marketplace";
 import { waitFor } from "../test/support/wait";
+import { seedBillingDemo } from "./seed-billing";
 import { seedConversionDemo } from "./seed-conversions";
 import { seedReturnDemo } from "./seed-returns";
 
@@ -100,6 +101,7 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   if (emulator) await seedSellerMoney(affiliate, emulator, log);
   await seedConversionDemo({ appUrl, emulator, log, accounts: conversionAccounts });
   await seedReturnDemo({ appUrl, log, accounts: returnAccounts });
+  if (emulator) await seedBillingDemo({ log });
   log(`demo affiliate API key (shown once): ${affiliate.apiKey}`);
   return { logins: LOGINS };
 }
