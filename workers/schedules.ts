@@ -1,4 +1,5 @@
 import type { Env } from "~/utils/env.server";
+import { sweepAutoRecharges } from "~/modules/billing/auto-recharge.server";
 import { sweepExpiredCheckouts } from "~/modules/billing/checkout-expiry.server";
 import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
@@ -44,5 +45,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "checkout-expiry": {
     schedule: (env) => ({ every: env.CHECKOUT_EXPIRY_EVERY_MS }),
     run: () => sweepExpiredCheckouts(),
+  },
+  "auto-recharge": {
+    schedule: (env) => ({ every: env.AUTO_RECHARGE_EVERY_MS }),
+    run: () => sweepAutoRecharges(),
   },
 };

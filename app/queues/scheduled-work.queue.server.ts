@@ -12,6 +12,7 @@ export const SCHEDULED_TASKS = [
   "dispute-deadlines",
   "return-rates",
   "checkout-expiry",
+  "auto-recharge",
 ] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 
