@@ -262,7 +262,15 @@ const MATRIX: Record<string, RouteRow> = {
   },
   "routes/advertiser.billing": {
     GET: advertisersOnly(200),
-    POST: { "top up too little": { form: () => ({ amount: "1" }), answers: advertisersOnly(400) } },
+    POST: {
+      "top up too little": { form: () => ({ amount: "1" }), answers: advertisersOnly(400) },
+      "save a card (to Stripe's page)": { form: () => ({ intent: "save-card" }), answers: advertisersOnly(302) },
+      "turn on auto-recharge without a saved card": {
+        form: () => ({ intent: "auto-recharge", enabled: "on", threshold: "50", amount: "100" }),
+        answers: advertisersOnly(400),
+      },
+      "remove a saved card that is none": { form: () => ({ intent: "remove-card" }), answers: advertisersOnly(200) },
+    },
   },
   "routes/advertiser.billing.statement[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.conversion-tracking": {

@@ -1,4 +1,5 @@
 import type { Job } from "bull";
+import { rechargeIfBelowThreshold } from "~/modules/billing/auto-recharge.server";
 import { billConversion } from "~/modules/conversions/conversion-billing.server";
 import { billReceivedConversions } from "~/modules/conversions/conversion-batch-billing.server";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
@@ -14,12 +15,16 @@ export async function conversionBillingProcessor(job: Job<unknown>) {
   const { conversionId, advertiserId } = conversionBillingPayloadSchema.parse(job.data);
   if (!advertiserId) {
     const outcome = await billConversion(conversionId);
-    const conversion = await prisma.conversion.findUnique({ where: { id: conversionId }, select: { leadId: true } });
-    if (outcome === "billed" && conversion) await dispatchLeadDeliveries(conversion.leadId);
+    const conversion = await prisma.conversion.findUnique({ where: { id: conversionId }, select: { leadId: true, advertiserId: true } });
+    if (outcome === "billed" && conversion) {
+      await dispatchLeadDeliveries(conversion.leadId);
+      await rechargeIfBelowThreshold([conversion.advertiserId]);
+    }
     return { outcome };
   }
   const outcome = await billReceivedConversions(advertiserId);
   // The affiliates' `converted` postbacks are outbox rows now that billing committed.
   for (const leadId of new Set(outcome.postbackLeadIds)) await dispatchLeadDeliveries(leadId);
+  if (outcome.billed > 0) await rechargeIfBelowThreshold([advertiserId]);
   return { billed: outcome.billed, held: outcome.held, rejected: outcome.rejected, awaitingFunds: outcome.awaitingFunds };
 }

@@ -1,4 +1,5 @@
 import type { Job } from "bull";
+import { rechargeAfterLeadSale } from "~/modules/billing/auto-recharge.server";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
 import { processReceivedLead } from "~/modules/leads/lead-pipeline.server";
 import { leadProcessingPayloadSchema } from "~/queues/lead-processing.queue.server";
@@ -8,5 +9,6 @@ export async function leadProcessingProcessor(job: Job<unknown>) {
   const outcome = await processReceivedLead(leadId);
   // The webhooks and postbacks that processing queued are outbox rows now that it committed.
   await dispatchLeadDeliveries(leadId);
+  if (outcome === "sold") await rechargeAfterLeadSale(leadId);
   return { outcome };
 }

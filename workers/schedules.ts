@@ -1,4 +1,5 @@
 import type { Env } from "~/utils/env.server";
+import { sweepAutoRecharges } from "~/modules/billing/auto-recharge.server";
 import { sweepExpiredCheckouts } from "~/modules/billing/checkout-expiry.server";
 import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
@@ -49,5 +50,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "ledger-reconciliation": {
     schedule: (env) => ({ cron: env.LEDGER_RECONCILIATION_CRON }),
     run: (runKey) => runLedgerReconciliation(runKey),
+  },
+  "auto-recharge": {
+    schedule: (env) => ({ every: env.AUTO_RECHARGE_EVERY_MS }),
+    run: () => sweepAutoRecharges(),
   },
 };

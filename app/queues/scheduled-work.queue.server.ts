@@ -13,6 +13,7 @@ export const SCHEDULED_TASKS = [
   "return-rates",
   "checkout-expiry",
   "ledger-reconciliation",
+  "auto-recharge",
 ] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 

@@ -2,16 +2,19 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FormError } from "~/components/field";
+import { Field, FieldError, FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
+import { getAutoRecharge } from "~/modules/billing/auto-recharge.server";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
+import { submitSavedCardForm } from "~/modules/billing/saved-card-forms.server";
+import { getSavedCard, settleCardSetupFromCheckout } from "~/modules/billing/saved-cards.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
 import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
 import { listWalletStatement } from "~/modules/billing/wallet-statement.server";
 import { STATEMENT_KIND_LABELS, STATEMENT_KINDS, statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
-import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
+import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
@@ -29,10 +32,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const outcome = await orNotFound(settleTopUpFromCheckout(actor, sessionId));
     throw redirect(`/advertiser/billing?topup=${outcome === "not-paid" ? "processing" : "success"}`);
   }
-  const params = Object.fromEntries([...url.searchParams].filter(([key, v]) => v !== "" && key !== "topup"));
+  const setupSessionId = url.searchParams.get("setup_session_id");
+  if (url.searchParams.get("card") === "saved" && setupSessionId) {
+    // Back from saving a card: save it now rather than wait for the webhook (both are idempotent).
+    const outcome = await orNotFound(settleCardSetupFromCheckout(actor, setupSessionId));
+    throw redirect(`/advertiser/billing?card=${outcome === "not-saved" ? "not-saved" : "saved"}`);
+  }
+  const params = Object.fromEntries([...url.searchParams].filter(([key, v]) => v !== "" && key !== "topup" && key !== "card"));
   const filter = statementFilterSchema.parse(params);
-  const [balanceCents, topUps, statement] = await Promise.all([getAdvertiserBalanceCents(actor), listTopUps(actor), listWalletStatement(actor, filter)]);
+  const [balanceCents, topUps, statement, savedCard, autoRecharge] = await Promise.all([
+    getAdvertiserBalanceCents(actor),
+    listTopUps(actor),
+    listWalletStatement(actor, filter),
+    getSavedCard(actor),
+    getAutoRecharge(actor),
+  ]);
   return {
+    savedCard,
+    autoRecharge,
     balanceCents: centsToNumber(balanceCents),
     statement,
     filter,
@@ -41,6 +58,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       amountCents: t.amountCents,
       currency: t.currency,
       status: t.status,
+      kind: t.kind,
+      failureMessage: t.failureMessage,
       createdAt: t.createdAt,
       paidAt: t.paidAt,
     })),
@@ -49,7 +68,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = parseForm(await readForm(request), topUpFormSchema);
+  const submitted = await readForm(request);
+  const cardAnswer = await submitSavedCardForm(actor, submitted);
+  if (cardAnswer && "redirectTo" in cardAnswer && cardAnswer.redirectTo) return redirect(cardAnswer.redirectTo);
+  if (cardAnswer) return cardAnswer;
+  const form = parseForm(submitted, topUpFormSchema);
   if (!form.success) return form.failure;
   let checkoutUrl: string;
   try {
@@ -66,6 +89,13 @@ const TOP_UP_STATUS_NOTES: Record<string, string> = {
   PAID: "Credited to your wallet",
   EXPIRED: "Checkout expired unpaid: you were not charged",
 };
+
+/** What an auto-recharge's status means for the advertiser. */
+function rechargeNote(status: string, failureMessage: string | null): string {
+  if (status === "PAID") return "Auto-recharge from your saved card: credited to your wallet";
+  if (status === "PENDING") return "Auto-recharge: charging your saved card";
+  return `Auto-recharge refused by your card: ${failureMessage ?? "not charged"}`;
+}
 
 /** The statement's filters as a query string, with a cursor (or none: the newest page). */
 function queryOf(filter: Record<string, string | undefined>, cursor?: string): string {
@@ -85,13 +115,22 @@ const NOTICES: Record<string, { tone: "success" | "info" | "warning"; text: stri
   cancelled: { tone: "warning", text: "Top-up cancelled. You were not charged." },
 };
 
+const CARD_NOTICES: Record<string, { tone: "success" | "info" | "warning"; text: string }> = {
+  saved: { tone: "success", text: "Card saved. Auto-recharge can charge it when your wallet runs low." },
+  "not-saved": { tone: "info", text: "Your card is being confirmed. It shows here as soon as Stripe confirms it." },
+  cancelled: { tone: "warning", text: "No card was saved." },
+};
+
 export default function Billing() {
-  const { balanceCents, topUps, statement, filter } = useLoaderData<typeof loader>();
+  const { balanceCents, topUps, statement, filter, savedCard, autoRecharge } = useLoaderData<typeof loader>();
   const filtered = Boolean(filter.kind || filter.from || filter.to);
-  const actionData = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  const failure = answer && "errors" in answer ? answer : undefined;
+  // The top-up form's failure (the card forms say intent=…).
+  const actionData = failure?.values?.intent ? undefined : failure;
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
-  const notice = NOTICES[searchParams.get("topup") ?? ""];
+  const notice = NOTICES[searchParams.get("topup") ?? ""] ?? CARD_NOTICES[searchParams.get("card") ?? ""];
   return (
     <>
       <PageHeader
@@ -108,6 +147,7 @@ export default function Billing() {
           {notice.text}
         </div>
       ) : null}
+      <SavedCardAndAutoRecharge savedCard={savedCard} autoRecharge={autoRecharge} answer={answer} />
       <div className="grid-2">
         <section className="card balance-card">
           <p className="stat-label">Wallet balance</p>
@@ -222,7 +262,9 @@ export default function Billing() {
               </td>
               <td data-label="Status">
                 <StatusBadge status={t.status} />
-                <span className="muted small block">{TOP_UP_STATUS_NOTES[t.status]}</span>
+                <span className="muted small block">
+                  {t.kind === "AUTO_RECHARGE" ? rechargeNote(t.status, t.failureMessage) : TOP_UP_STATUS_NOTES[t.status]}
+                </span>
               </td>
               <td className="nowrap" data-label="Paid">
                 {t.paidAt ? formatDateTime(t.paidAt) : "—"}
@@ -231,6 +273,118 @@ export default function Billing() {
           )}
         />
       </section>
+    </>
+  );
+}
+
+type BillingLoader = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The saved card (save, remove), a banner when auto-recharge is paused, and its settings. */
+function SavedCardAndAutoRecharge({
+  savedCard,
+  autoRecharge,
+  answer,
+}: Pick<BillingLoader, "savedCard" | "autoRecharge"> & { answer: ReturnType<typeof useActionData<typeof action>> }) {
+  const failure = answer && "errors" in answer && answer.values?.intent === "auto-recharge" ? answer : undefined;
+  const saved = answer && "autoRechargeSaved" in answer ? answer.autoRechargeSaved : null;
+  const removed = Boolean(answer && "cardRemoved" in answer);
+  const { paused, failed } = autoRecharge;
+  const dollars = (cents: number) => (cents > 0 ? centsToDecimal(cents) : "");
+  return (
+    <>
+      {paused ? (
+        <div className="alert alert-warning" role="alert" data-testid="auto-recharge-paused">
+          <p>
+            Auto-recharge is paused: {failed ? `${failed.card} was not charged ${formatMoney(failed.amountCents, failed.currency)}. ` : null}
+            {paused.reason}
+          </p>
+          <p>Pay on Stripe&apos;s Checkout page now, or save another card: either resumes auto-recharge.</p>
+          {failed ? (
+            <Form method="post" className="form-actions">
+              <input type="hidden" name="amount" value={centsToDecimal(failed.amountCents)} />
+              <button type="submit" className="button">
+                Pay {formatMoney(failed.amountCents, failed.currency)} by card now
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+      {saved || removed ? (
+        <div className="alert alert-success" role="status">
+          {removed ? "Card removed. Auto-recharge is off." : saved === "on" ? "Auto-recharge is on." : "Auto-recharge is off."}
+        </div>
+      ) : null}
+      <div className="grid-2">
+        <section className="card" data-testid="saved-card">
+          <h2>Saved card</h2>
+          {savedCard ? (
+            <>
+              <p className="balance">{savedCard.label}</p>
+              <p className="muted small">Charged by auto-recharge and for invoices. Saving another card replaces it.</p>
+            </>
+          ) : (
+            <p className="muted">No card saved. Save one on Stripe&apos;s secure page to turn on auto-recharge.</p>
+          )}
+          <div className="form-actions">
+            <Form method="post">
+              <input type="hidden" name="intent" value="save-card" />
+              <button type="submit" className="button">
+                {savedCard ? "Save another card" : "Save a card"}
+              </button>
+            </Form>
+            {savedCard ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="remove-card" />
+                <button type="submit" className="button button-ghost">
+                  Remove card
+                </button>
+              </Form>
+            ) : null}
+          </div>
+        </section>
+        <section className="card">
+          <h2>Auto-recharge</h2>
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="auto-recharge" />
+            <FormError error={failure?.formError} />
+            <div className="field">
+              <label>
+                <input
+                  type="checkbox"
+                  name="enabled"
+                  defaultChecked={failure ? failure.values?.enabled === "on" : autoRecharge.enabled}
+                  aria-invalid={failure?.errors.enabled ? true : undefined}
+                  aria-describedby={failure?.errors.enabled ? "f-enabled-error" : undefined}
+                />{" "}
+                Recharge my wallet from my saved card when it runs low
+              </label>
+              <FieldError id="f-enabled-error" error={failure?.errors.enabled} />
+            </div>
+            <Field
+              name="threshold"
+              label="When the balance falls below (USD)"
+              inputMode="decimal"
+              required
+              placeholder="100.00"
+              defaultValue={failure?.values?.threshold ?? dollars(autoRecharge.thresholdCents)}
+              error={failure?.errors.threshold}
+            />
+            <Field
+              name="amount"
+              label="Add (USD)"
+              inputMode="decimal"
+              required
+              placeholder="500.00"
+              defaultValue={failure?.values?.amount ?? dollars(autoRecharge.amountCents)}
+              error={failure?.errors.amount}
+              hint="Between $10 and $100,000, charged once each time the balance falls below the threshold."
+            />
+            <button type="submit" className="button">
+              Save auto-recharge
+            </button>
+          </Form>
+        </section>
+      </div>
     </>
   );
 }

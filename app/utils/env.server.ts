@@ -79,6 +79,10 @@ export const envSchema = z.object({
     .default("15 3 * * *"),
   // How often pending top-ups whose Checkout Session must have expired are re-read from Stripe.
   CHECKOUT_EXPIRY_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  // Auto-recharge's safety net: how often it runs, and how old a pending recharge must be before it
+  // is re-read from Stripe (a lost webhook) or sent again (it never reached Stripe).
+  AUTO_RECHARGE_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
+  AUTO_RECHARGE_STALE_AFTER_MS: z.coerce.number().int().min(0).default(900_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -36,6 +36,8 @@ export async function sweepExpiredCheckouts(now = new Date()): Promise<CheckoutE
     const batch: TopUp[] = await prisma.topUp.findMany({
       where: {
         status: "PENDING",
+        // Auto-recharges have no Checkout Session: their own sweep settles them (auto-recharge.server.ts).
+        kind: "CHECKOUT",
         createdAt: { lte: cutoff },
         ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
       },

@@ -46,6 +46,7 @@ export async function postStripeFee(tx: Tx, fee: StripeChargeFee, what: string):
   return postJournalEntry(tx, {
     idempotencyKey: `stripe-fee:${fee.balanceTransactionId}`,
     kind: "STRIPE_FEE",
+    // Reconciliation matches the fee with its charge's balance transaction (source = the charge).
     stripeObjectId: fee.chargeId,
     description: `Stripe's fee ${formatMoney(fee.feeCents, fee.currency)} on ${what} (charge ${fee.chargeId}, balance transaction ${fee.balanceTransactionId})`,
     postings: [

@@ -5,7 +5,9 @@ import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { stripeEventSchema, type StripeEventEnvelope } from "./billing.schema";
+import { applyRechargePayment, loadRechargePayment, type RechargePayment } from "./auto-recharge.server";
 import { applyStripeDispute, loadStripeDispute } from "./chargebacks.server";
+import { applyCardSetup, type CardSetup, loadCardSetup } from "./saved-cards.server";
 import { getStripe } from "./stripe.server";
 import { type CheckoutPayment, creditPaidCheckoutSession, expireCheckoutTopUp, loadCheckoutPayment } from "./top-ups.server";
 import { loadChargeRefunds, recordChargeRefunds, recordStripeRefund } from "./wallet-refunds.server";
@@ -45,10 +47,20 @@ interface StripeEventHandler<Loaded> {
 
 const handler = <Loaded>(h: StripeEventHandler<Loaded>) => h as StripeEventHandler<unknown>;
 
-const checkoutSession = handler<CheckoutPayment>({
+// A session in setup mode saves a card (saved-cards.server.ts); in payment mode it pays a top-up.
+const checkoutSession = handler<CheckoutPayment | CardSetup>({
   about: { stripe: "Checkout Session", leadex: "top-up" },
-  load: (event) => loadCheckoutPayment(event.data.object.id),
-  apply: (tx, payment) => (payment.session.status === "expired" ? expireCheckoutTopUp(tx, payment.session) : creditPaidCheckoutSession(tx, payment)),
+  load: (event) => (event.data.object.mode === "setup" ? loadCardSetup(event.data.object.id) : loadCheckoutPayment(event.data.object.id)),
+  apply: (tx, loaded) => {
+    if ("paymentMethod" in loaded) return applyCardSetup(tx, loaded);
+    return loaded.session.status === "expired" ? expireCheckoutTopUp(tx, loaded.session) : creditPaidCheckoutSession(tx, loaded);
+  },
+});
+
+const rechargePayment = handler<RechargePayment | { checkout: true }>({
+  about: { stripe: "PaymentIntent", leadex: "auto-recharge" },
+  load: (event) => loadRechargePayment(event.data.object.id),
+  apply: (tx, loaded) => applyRechargePayment(tx, loaded),
 });
 
 const transferReversed = handler<ReversedTransfer>({
@@ -73,6 +85,8 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
   "checkout.session.completed": checkoutSession,
   "checkout.session.async_payment_succeeded": checkoutSession,
   "checkout.session.expired": checkoutSession,
+  "payment_intent.succeeded": rechargePayment,
+  "payment_intent.payment_failed": rechargePayment,
   "account.updated": handler<Stripe.Account>({
     about: { stripe: "account", leadex: "affiliate" },
     load: (event) => getStripe().accounts.retrieve(event.data.object.id),

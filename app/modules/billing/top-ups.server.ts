@@ -9,7 +9,8 @@ import { requirePermission } from "~/utils/permissions.server";
 import { loadChargeFee, loadLatestChargeId, postStripeFee, type StripeChargeFee } from "./stripe-fees.server";
 import { getStripe } from "./stripe.server";
 
-async function ensureStripeCustomer(companyId: string): Promise<string> {
+/** The advertiser's Stripe customer, made once (top-ups, saved cards and invoices share it). */
+export async function ensureStripeCustomer(companyId: string): Promise<string> {
   const company = await prisma.company.findUniqueOrThrow({
     where: { id: companyId },
     include: { members: { orderBy: { createdAt: "asc" }, take: 1 } },
@@ -106,6 +107,11 @@ export async function creditPaidCheckoutSession(
   await tx.topUp.update({
     where: { id: topUp.id },
     data: { status: "PAID", paidAt: new Date(), journalEntryId: entryId, stripePaymentIntentId: paymentIntentIdOf(session) },
+  });
+  // Paying on-session resumes an auto-recharge paused by a refused off-session charge (auto-recharge.server.ts).
+  await tx.company.updateMany({
+    where: { id: topUp.advertiserId, autoRechargePausedAt: { not: null } },
+    data: { autoRechargePausedAt: null, autoRechargePausedReason: null },
   });
   return "credited";
 }

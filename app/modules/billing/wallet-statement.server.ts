@@ -28,7 +28,7 @@ const JOURNAL_KINDS: Record<Exclude<StatementKind, "other">, readonly string[]> 
     "CONVERSION_LOCKED_ADJUSTMENT",
   ],
   returns: ["LEAD_SALE_REVERSED", "LEAD_RETURN_PLATFORM_COST", "CONVERSION_REVERSED"],
-  "top-ups": ["TOP_UP"],
+  "top-ups": ["TOP_UP", "AUTO_RECHARGE"],
 };
 const LISTED_KINDS = Object.values(JOURNAL_KINDS).flat();
 
@@ -44,6 +44,7 @@ const LINE_WORDS: Record<string, string> = {
   CONVERSION_LOCKED_ADJUSTMENT: "Locked conversion adjusted",
   CONVERSION_REVERSED: "Conversion reversed: credited back",
   TOP_UP: "Top-up by card",
+  AUTO_RECHARGE: "Auto-recharge",
   WALLET_REFUND_RESERVED: "Refund of unused balance to your card",
   WALLET_REFUND_RELEASED: "Refund refused by the card network: credited back",
   WALLET_REFUND: "Refund to your card",
@@ -173,11 +174,15 @@ async function findLines(actor: Actor, query: StatementQuery): Promise<{ lines: 
   });
   const page = postings.slice(0, query.limit);
   if (page.length === 0) return { lines: [], more: false };
-  const [sums, links] = await Promise.all([
+  const [sums, links, recharges] = await Promise.all([
     sumsAfter(account.id, page, query.anchor ?? null),
     linksOf(
       actor,
       page.map((p) => p.entry),
+    ),
+    rechargeWordsOf(
+      actor,
+      page.filter((p) => p.entry.kind === "AUTO_RECHARGE").map((p) => p.entry.id),
     ),
   ]);
   return {
@@ -187,7 +192,7 @@ async function findLines(actor: Actor, query: StatementQuery): Promise<{ lines: 
         id: p.id,
         at: p.createdAt,
         kind: statementKindOf(p.entry.kind),
-        words: wordsOf(p.entry.kind),
+        words: recharges.get(p.entry.id) ?? wordsOf(p.entry.kind),
         link: links.get(p.entry.id) ?? null,
         // The wallet is a liability: a credit (negative posting) is money in for the advertiser.
         amountCents: -Number(p.amountCents),
@@ -222,6 +227,16 @@ async function sumsAfter(accountId: string, page: Array<{ id: string; createdAt:
     )
     SELECT span.id, (${top} - span.later)::bigint AS sum FROM span WHERE span.id = ANY(${page.map((p) => p.id)})`;
   return new Map(rows.map((r) => [r.id, BigInt(r.sum)]));
+}
+
+/** "Auto-recharge •••• 4242": the card each auto-recharge charged, by entry id. */
+async function rechargeWordsOf(actor: Actor, entryIds: string[]): Promise<Map<string, string>> {
+  if (entryIds.length === 0) return new Map();
+  const topUps = await prisma.topUp.findMany({
+    where: { journalEntryId: { in: entryIds }, advertiserId: actor.companyId, kind: "AUTO_RECHARGE" },
+    select: { journalEntryId: true, cardLast4: true },
+  });
+  return new Map(topUps.map((t) => [t.journalEntryId!, t.cardLast4 ? `Auto-recharge •••• ${t.cardLast4}` : "Auto-recharge"]));
 }
 
 /**

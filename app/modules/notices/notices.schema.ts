@@ -17,8 +17,18 @@ export const disputeNoticeSchema = z.object({
   href: z.string().startsWith("/"),
 });
 
+/** An off-session auto-recharge the card refused (modules/billing/auto-recharge.server.ts): recharge is paused. */
+export const autoRechargeFailedNoticeSchema = z.object({
+  topUpId: z.string(),
+  amountCents: z.number().int().min(1),
+  currency: z.string(),
+  /** Stripe's words for the refusal ("Your card was declined."). */
+  reason: z.string(),
+});
+
 export const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema }),
   z.object({ kind: z.literal("DISPUTE"), data: disputeNoticeSchema }),
+  z.object({ kind: z.literal("AUTO_RECHARGE_FAILED"), data: autoRechargeFailedNoticeSchema }),
 ]);
 export type Notice = z.infer<typeof noticeSchema>;

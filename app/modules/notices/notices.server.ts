@@ -1,5 +1,6 @@
 import { prisma, type Tx } from "~/utils/db.server";
 import { formatDuration, formatUtcMinute } from "~/utils/duration";
+import { formatMoney } from "~/utils/money";
 import { NotFoundError } from "~/utils/errors";
 import { noticeSchema, type Notice } from "./notices.schema";
 
@@ -29,7 +30,7 @@ export async function listOpenNotices(userId: string): Promise<NoticeView[]> {
   const rows = await prisma.userNotice.findMany({ where: { userId, dismissedAt: null }, orderBy: { createdAt: "desc" }, take: NOTICES_SHOWN });
   return rows.map((row) => {
     const notice = noticeSchema.parse({ kind: row.kind, data: row.data });
-    return { id: row.id, message: noticeText(notice), href: notice.kind === "DISPUTE" ? notice.data.href : null };
+    return { id: row.id, message: noticeText(notice), href: noticeHref(notice) };
   });
 }
 
@@ -46,6 +47,12 @@ export async function dismissNotice(userId: string, noticeId: string) {
   if (!notice.dismissedAt) await prisma.userNotice.updateMany({ where: { id: noticeId, userId, dismissedAt: null }, data: { dismissedAt: new Date() } });
 }
 
+function noticeHref(notice: Notice): string | null {
+  if (notice.kind === "DISPUTE") return notice.data.href;
+  if (notice.kind === "AUTO_RECHARGE_FAILED") return "/advertiser/billing";
+  return null;
+}
+
 export function noticeText(notice: Notice): string {
   switch (notice.kind) {
     case "ACCOUNT_LOCKED": {
@@ -58,5 +65,12 @@ export function noticeText(notice: Notice): string {
     }
     case "DISPUTE":
       return notice.data.message;
+    case "AUTO_RECHARGE_FAILED": {
+      const { amountCents, currency, reason } = notice.data;
+      return (
+        `Auto-recharge of ${formatMoney(amountCents, currency)} failed: ${reason} Auto-recharge is paused; ` +
+        `pay on the billing page or save another card to resume it.`
+      );
+    }
   }
 }
