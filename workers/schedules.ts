@@ -5,6 +5,7 @@ import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
 import { runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server";
 import { refreshReturnRates } from "~/modules/disputes/return-rates.server";
+import { runPostpaidInvoices } from "~/modules/billing/postpaid-invoices.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
 
@@ -44,5 +45,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "checkout-expiry": {
     schedule: (env) => ({ every: env.CHECKOUT_EXPIRY_EVERY_MS }),
     run: () => sweepExpiredCheckouts(),
+  },
+  "postpaid-invoices": {
+    schedule: (env) => ({ cron: env.INVOICE_RUN_CRON }),
+    run: () => runPostpaidInvoices(),
   },
 };

@@ -12,6 +12,7 @@ export const SCHEDULED_TASKS = [
   "dispute-deadlines",
   "return-rates",
   "checkout-expiry",
+  "postpaid-invoices",
 ] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 

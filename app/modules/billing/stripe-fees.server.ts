@@ -29,9 +29,15 @@ export async function loadPaymentIntentFee(paymentIntentId: string): Promise<Str
 
 /**
  * Books Stripe's fee on a charge once (keyed on its balance transaction): Stripe cash down by the
- * fee, the platform's Stripe-fees expense up. `what` says what the charge paid for ("top-up …").
+ * fee, the platform's Stripe-fees expense up. `what` says what the charge paid for ("top-up …");
+ * `stripeObjectId` is the charge whose balance transaction holds the fee (for reconciliation).
  */
-export async function postStripeFee(tx: Tx, fee: StripeChargeFee, what: string): Promise<{ entryId: string; created: boolean } | null> {
+export async function postStripeFee(
+  tx: Tx,
+  fee: StripeChargeFee,
+  what: string,
+  stripeObjectId?: string,
+): Promise<{ entryId: string; created: boolean } | null> {
   if (fee.feeCents === 0) return null;
   return postJournalEntry(tx, {
     idempotencyKey: `stripe-fee:${fee.balanceTransactionId}`,
@@ -41,5 +47,6 @@ export async function postStripeFee(tx: Tx, fee: StripeChargeFee, what: string):
       { account: ledgerAccounts.stripeFees(fee.currency), amountCents: BigInt(fee.feeCents) },
       { account: ledgerAccounts.stripeCash(fee.currency), amountCents: -BigInt(fee.feeCents) },
     ],
+    stripeObjectId,
   });
 }

@@ -6,6 +6,7 @@ import { getEnv } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { stripeEventSchema, type StripeEventEnvelope } from "./billing.schema";
 import { applyStripeDispute, loadStripeDispute } from "./chargebacks.server";
+import { applyStripeInvoice, loadStripeInvoice, type LoadedInvoice } from "./postpaid-invoices.server";
 import { getStripe } from "./stripe.server";
 import { type CheckoutPayment, creditPaidCheckoutSession, expireCheckoutTopUp, loadCheckoutPayment } from "./top-ups.server";
 import { loadChargeRefunds, recordChargeRefunds, recordStripeRefund } from "./wallet-refunds.server";
@@ -69,6 +70,12 @@ const chargeDispute = handler<Stripe.Dispute>({
   apply: (tx, dispute) => applyStripeDispute(tx, dispute),
 });
 
+const postpaidInvoice = handler<LoadedInvoice>({
+  about: { stripe: "invoice", leadex: "postpaid invoice" },
+  load: (event) => loadStripeInvoice(event.data.object.id),
+  apply: (tx, loaded, event) => applyStripeInvoice(tx, loaded, event),
+});
+
 export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<unknown>>> = {
   "checkout.session.completed": checkoutSession,
   "checkout.session.async_payment_succeeded": checkoutSession,
@@ -93,6 +100,13 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
   "charge.dispute.funds_reinstated": chargeDispute,
   "charge.dispute.closed": chargeDispute,
   "transfer.reversed": transferReversed,
+  "invoice.finalized": postpaidInvoice,
+  "invoice.sent": postpaidInvoice,
+  "invoice.paid": postpaidInvoice,
+  "invoice.payment_failed": postpaidInvoice,
+  "invoice.overdue": postpaidInvoice,
+  "invoice.voided": postpaidInvoice,
+  "invoice.marked_uncollectible": postpaidInvoice,
   "payout.failed": handler<{ transfer: Stripe.Transfer; reason: string }>({
     about: { stripe: "payout", leadex: "paid payout" },
     load: async (event) => {

@@ -9,7 +9,7 @@ import { requirePermission } from "~/utils/permissions.server";
 import { loadPaymentIntentFee, postStripeFee, type StripeChargeFee } from "./stripe-fees.server";
 import { getStripe } from "./stripe.server";
 
-async function ensureStripeCustomer(companyId: string): Promise<string> {
+export async function ensureStripeCustomer(companyId: string): Promise<string> {
   const company = await prisma.company.findUniqueOrThrow({
     where: { id: companyId },
     include: { members: { orderBy: { createdAt: "asc" }, take: 1 } },

@@ -29,7 +29,7 @@ export async function listOpenNotices(userId: string): Promise<NoticeView[]> {
   const rows = await prisma.userNotice.findMany({ where: { userId, dismissedAt: null }, orderBy: { createdAt: "desc" }, take: NOTICES_SHOWN });
   return rows.map((row) => {
     const notice = noticeSchema.parse({ kind: row.kind, data: row.data });
-    return { id: row.id, message: noticeText(notice), href: notice.kind === "DISPUTE" ? notice.data.href : null };
+    return { id: row.id, message: noticeText(notice), href: notice.kind === "ACCOUNT_LOCKED" ? null : notice.data.href };
   });
 }
 
@@ -57,6 +57,7 @@ export function noticeText(notice: Notice): string {
       );
     }
     case "DISPUTE":
+    case "INVOICE":
       return notice.data.message;
   }
 }
