@@ -190,6 +190,10 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "refund more than the wallet holds": { form: () => ({ amount: "1", note: "matrix" }), answers: adminOnly(409) },
       "ask Stripe again for pending refunds": { form: () => ({ intent: "retry" }), answers: adminOnly(200) },
+      "set postpaid terms (invalid credit limit)": {
+        form: () => ({ intent: "postpaid", creditLimit: "not money", collection: "SEND_INVOICE", daysUntilDue: "" }),
+        answers: adminOnly(400),
+      },
     },
   },
   "routes/admin.chargebacks._index": { GET: adminOnly(200) },

@@ -7,6 +7,7 @@ import { runConversionReconciliation } from "~/modules/reconciliation/conversion
 import { runLedgerReconciliation } from "~/modules/reconciliation/ledger-reconciliation.server";
 import { runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server";
 import { refreshReturnRates } from "~/modules/disputes/return-rates.server";
+import { runPostpaidInvoices } from "~/modules/billing/postpaid-invoices.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
 
@@ -54,5 +55,9 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "auto-recharge": {
     schedule: (env) => ({ every: env.AUTO_RECHARGE_EVERY_MS }),
     run: () => sweepAutoRecharges(),
+  },
+  "postpaid-invoices": {
+    schedule: (env) => ({ cron: env.INVOICE_RUN_CRON }),
+    run: () => runPostpaidInvoices(),
   },
 };

@@ -28,6 +28,7 @@ const TONES: Record<string, string> = {
   checking: "info",
   posting: "info",
   done: "success",
+  overdue: "danger",
 };
 
 export function StatusBadge({ status }: { status: string }) {

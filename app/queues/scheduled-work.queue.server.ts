@@ -14,6 +14,7 @@ export const SCHEDULED_TASKS = [
   "checkout-expiry",
   "ledger-reconciliation",
   "auto-recharge",
+  "postpaid-invoices",
 ] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 

@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FormError, SubmitButton } from "~/components/field";
+import { Field, FormError, SelectField, SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
+import { InvoiceTable } from "~/components/postpaid-invoices";
 import { getAdvertiserBilling } from "~/modules/billing/admin-billing.server";
+import { INVOICE_COLLECTION_LABELS, INVOICE_COLLECTIONS, postpaidTermsFormSchema } from "~/modules/billing/postpaid.schema";
+import { getAdvertiserPostpaid, setPostpaidTerms } from "~/modules/billing/postpaid-invoices.server";
 import { walletRefundFormSchema } from "~/modules/billing/wallet-refunds.schema";
 import { refundWallet, retryPendingRefunds } from "~/modules/billing/wallet-refunds.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
@@ -16,7 +19,11 @@ export const meta: MetaFunction = () => [{ title: "Advertiser billing Â· Admin Â
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  return orNotFound(getAdvertiserBilling(actor, params.advertiserId!));
+  const [billing, postpaid] = await Promise.all([
+    orNotFound(getAdvertiserBilling(actor, params.advertiserId!)),
+    orNotFound(getAdvertiserPostpaid(actor, params.advertiserId!)),
+  ]);
+  return { ...billing, postpaid };
 }
 
 function refundNotice(o: Awaited<ReturnType<typeof refundWallet>>): string {
@@ -29,6 +36,20 @@ function refundNotice(o: Awaited<ReturnType<typeof refundWallet>>): string {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const form = await readForm(request);
+  if (form.get("intent") === "postpaid") {
+    const terms = parseForm(form, postpaidTermsFormSchema);
+    if (!terms.success) return terms.failure;
+    try {
+      const set = await setPostpaidTerms(actor, params.advertiserId!, terms.data);
+      const notice =
+        set.creditLimitCents > 0
+          ? `Postpaid: credit limit ${formatMoney(set.creditLimitCents, DEFAULT_CURRENCY)}, invoices ${set.invoiceCollection === "CHARGE_AUTOMATICALLY" ? "charged to the saved card" : "sent to pay"}.`
+          : "Prepaid: no credit limit; the wallet cannot go below zero.";
+      return { notice, errors: {}, values: {} };
+    } catch (error) {
+      return formFailureFrom(error, terms.values);
+    }
+  }
   if (form.get("intent") === "retry") {
     try {
       const settled = await retryPendingRefunds(actor, params.advertiserId!);
@@ -48,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AdminAdvertiserBilling() {
-  const { advertiser, walletCents, refundableCents, topUps, refunds, pendingRefunds, chargebacks } = useLoaderData<typeof loader>();
+  const { advertiser, walletCents, refundableCents, topUps, refunds, pendingRefunds, chargebacks, postpaid } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string> = result && "errors" in result ? result.errors : {};
   const values: Record<string, string> = (result && "values" in result ? result.values : undefined) ?? {};
@@ -66,6 +87,43 @@ export default function AdminAdvertiserBilling() {
         <StatCard label="Wallet" value={money(walletCents)} testId="wallet" />
         <StatCard label="Refundable to cards" value={money(refundableCents)} testId="refundable" />
       </div>
+      <section className="card" id="postpaid">
+        <h2>Postpaid</h2>
+        <p className="muted">
+          {postpaid.postpaid
+            ? `Credit limit ${money(postpaid.creditLimitCents)}, used ${money(postpaid.usedCents)}. `
+            : "Prepaid: the wallet cannot go below zero. "}
+          With a credit limit, sales may take the wallet down to minus the limit and each closed period is invoiced on Stripe. Written to the audit log.
+          {postpaid.card ? ` Saved card: ${postpaid.card}.` : " No saved card: invoices charged automatically fail until the advertiser saves one."}
+        </p>
+        <Form method="post" className="form-inline">
+          <input type="hidden" name="intent" value="postpaid" />
+          <Field
+            name="creditLimit"
+            label="Credit limit (USD, 0 = prepaid)"
+            inputMode="decimal"
+            required
+            defaultValue={values.creditLimit ?? (postpaid.creditLimitCents / 100).toFixed(2)}
+            error={errors.creditLimit}
+          />
+          <SelectField
+            name="collection"
+            label="Invoices"
+            defaultValue={values.collection ?? postpaid.collection}
+            error={errors.collection}
+            options={INVOICE_COLLECTIONS.map((c) => ({ value: c, label: INVOICE_COLLECTION_LABELS[c] }))}
+          />
+          <Field
+            name="daysUntilDue"
+            label={`Days to pay a sent invoice (empty: ${postpaid.defaultDaysUntilDue})`}
+            inputMode="numeric"
+            defaultValue={values.daysUntilDue ?? (postpaid.daysUntilDue === null ? "" : String(postpaid.daysUntilDue))}
+            error={errors.daysUntilDue}
+          />
+          <SubmitButton>Save terms</SubmitButton>
+        </Form>
+        <InvoiceTable invoices={postpaid.invoices} payLinks={false} total={postpaid.invoiceCount} />
+      </section>
       <section className="card">
         <h2>Refund unused balance</h2>
         <p className="muted">

@@ -18,6 +18,8 @@ import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
+import { InvoiceTable } from "~/components/postpaid-invoices";
+import { getOwnPostpaid } from "~/modules/billing/postpaid-invoices.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Leadex" }];
 
@@ -40,17 +42,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const params = Object.fromEntries([...url.searchParams].filter(([key, v]) => v !== "" && key !== "topup" && key !== "card"));
   const filter = statementFilterSchema.parse(params);
-  const [balanceCents, topUps, statement, savedCard, autoRecharge] = await Promise.all([
+  const [balanceCents, topUps, statement, savedCard, autoRecharge, postpaid] = await Promise.all([
     getAdvertiserBalanceCents(actor),
     listTopUps(actor),
     listWalletStatement(actor, filter),
     getSavedCard(actor),
     getAutoRecharge(actor),
+    getOwnPostpaid(actor),
   ]);
   return {
     savedCard,
     autoRecharge,
     balanceCents: centsToNumber(balanceCents),
+    postpaid,
     statement,
     filter,
     topUps: topUps.map((t) => ({
@@ -122,7 +126,7 @@ const CARD_NOTICES: Record<string, { tone: "success" | "info" | "warning"; text:
 };
 
 export default function Billing() {
-  const { balanceCents, topUps, statement, filter, savedCard, autoRecharge } = useLoaderData<typeof loader>();
+  const { balanceCents, topUps, statement, filter, savedCard, autoRecharge, postpaid } = useLoaderData<typeof loader>();
   const filtered = Boolean(filter.kind || filter.from || filter.to);
   const answer = useActionData<typeof action>();
   const failure = answer && "errors" in answer ? answer : undefined;
@@ -148,6 +152,12 @@ export default function Billing() {
         </div>
       ) : null}
       <SavedCardAndAutoRecharge savedCard={savedCard} autoRecharge={autoRecharge} answer={answer} />
+      {postpaid.overdueHold ? (
+        <div className="alert alert-error" role="alert" data-testid="dunning">
+          An invoice is overdue: your orders are paused until it is paid. Pay it on Stripe&apos;s page below; your orders resume as soon as Stripe confirms the
+          payment.
+        </div>
+      ) : null}
       <div className="grid-2">
         <section className="card balance-card">
           <p className="stat-label">Wallet balance</p>
@@ -155,6 +165,11 @@ export default function Billing() {
             {formatMoney(balanceCents, DEFAULT_CURRENCY)}
           </p>
           <p className="muted small">Computed from the ledger.</p>
+          {postpaid.postpaid ? (
+            <p data-testid="postpaid">
+              {`Postpaid — credit limit ${formatMoney(postpaid.creditLimitCents, DEFAULT_CURRENCY)}, used ${formatMoney(postpaid.usedCents, DEFAULT_CURRENCY)}`}
+            </p>
+          ) : null}
         </section>
         <section className="card">
           <h2>Top up</h2>
@@ -237,6 +252,18 @@ export default function Billing() {
           {statement.next ? <Link to={`/advertiser/billing${queryOf(filter, statement.next)}#statement`}>Older lines</Link> : null}
         </nav>
       </section>
+      {postpaid.postpaid || postpaid.invoices.length > 0 ? (
+        <section className="card" id="invoices">
+          <h2>Invoices</h2>
+          <p className="muted small">
+            {postpaid.collection === "CHARGE_AUTOMATICALLY"
+              ? "Each period's leads, actions and sales are invoiced when the period closes and charged to your saved card."
+              : `Each period's leads, actions and sales are invoiced when the period closes; pay within ${postpaid.daysUntilDue ?? postpaid.defaultDaysUntilDue} days on Stripe's page.`}{" "}
+            A paid invoice is credited to your wallet.
+          </p>
+          <InvoiceTable invoices={postpaid.invoices} payLinks total={postpaid.invoiceCount} />
+        </section>
+      ) : null}
       <section className="card">
         <h2>Top-ups</h2>
         <DataTable

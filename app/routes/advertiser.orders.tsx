@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       settings: summarizeOrderSettings(o),
       status: o.status,
       pausedForCardDispute: o.pauseReason === "CARD_DISPUTE",
+      pausedForOverdueInvoice: o.pauseReason === "INVOICE_OVERDUE",
       bought: o._count.sales,
       createdAt: o.createdAt,
     })),
@@ -178,12 +179,19 @@ export default function Orders() {
               <td>
                 <StatusBadge status={o.status} />
                 {o.pausedForCardDispute ? <div className="small muted">Paused by Leadex: card dispute</div> : null}
+                {o.pausedForOverdueInvoice ? (
+                  <div className="small muted">
+                    Paused by Leadex: <Link to="/advertiser/billing#invoices">overdue invoice</Link>
+                  </div>
+                ) : null}
               </td>
               <td className="num">{o.bought}</td>
               <td className="nowrap">{formatDateTime(o.createdAt)}</td>
               <td className="actions">
                 {canChangeOrderStatus(o.status, "PAUSED") ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
-                {canChangeOrderStatus(o.status, "OPEN") && !o.pausedForCardDispute ? <StatusButton orderId={o.id} status="OPEN" label="Resume" /> : null}
+                {canChangeOrderStatus(o.status, "OPEN") && !o.pausedForCardDispute && !o.pausedForOverdueInvoice ? (
+                  <StatusButton orderId={o.id} status="OPEN" label="Resume" />
+                ) : null}
                 {canChangeOrderStatus(o.status, "CLOSED") ? <StatusButton orderId={o.id} status="CLOSED" label="Close" danger /> : null}
               </td>
             </tr>

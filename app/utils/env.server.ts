@@ -83,6 +83,15 @@ export const envSchema = z.object({
   // is re-read from Stripe (a lost webhook) or sent again (it never reached Stripe).
   AUTO_RECHARGE_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
   AUTO_RECHARGE_STALE_AFTER_MS: z.coerce.number().int().min(0).default(900_000),
+  // Postpaid advertisers: the period each invoice covers (UTC), when closed periods are invoiced and
+  // overdue invoices swept, the grace after the due date before orders pause, and the days to pay a sent invoice.
+  INVOICE_PERIOD: z.enum(["day", "week", "month"]).default("month"),
+  INVOICE_RUN_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "INVOICE_RUN_CRON must be a cron expression like '30 1 * * *'")
+    .default("30 1 * * *"),
+  INVOICE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  INVOICE_DAYS_UNTIL_DUE: z.coerce.number().int().min(0).max(365).default(14),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -57,7 +57,7 @@ export class EmulatorCore {
   constructor(
     private readonly events: EventLog,
     private readonly charges: Charges,
-    private readonly emulatorUrl: () => string,
+    readonly emulatorUrl: () => string,
   ) {}
 
   // ---- customers -------------------------------------------------------------------------

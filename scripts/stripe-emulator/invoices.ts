@@ -286,6 +286,8 @@ export class Invoices {
     invoice.number = `${customer.invoice_prefix ?? "EMU"}-${String(customer.next_invoice_sequence ?? 1).padStart(4, "0")}`;
     customer.next_invoice_sequence = (customer.next_invoice_sequence ?? 1) + 1;
     invoice.status_transitions.finalized_at = now;
+    // Where the customer pays (the emulator's page is the payInvoiceOnHostedPage control).
+    invoice.hosted_invoice_url = `${this.core.emulatorUrl()}/invoice/${invoice.id}`;
     invoice.effective_at = now;
     invoice.automatically_finalizes_at = null;
     invoice.starting_balance = 0;

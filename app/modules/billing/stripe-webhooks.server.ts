@@ -7,6 +7,7 @@ import { DomainError } from "~/utils/errors";
 import { stripeEventSchema, type StripeEventEnvelope } from "./billing.schema";
 import { applyRechargePayment, loadRechargePayment, type RechargePayment } from "./auto-recharge.server";
 import { applyStripeDispute, loadStripeDispute } from "./chargebacks.server";
+import { applyStripeInvoice, loadStripeInvoice, type LoadedInvoice } from "./postpaid-invoices.server";
 import { applyCardSetup, type CardSetup, loadCardSetup } from "./saved-cards.server";
 import { getStripe } from "./stripe.server";
 import { type CheckoutPayment, creditPaidCheckoutSession, expireCheckoutTopUp, loadCheckoutPayment } from "./top-ups.server";
@@ -81,6 +82,12 @@ const chargeDispute = handler<Stripe.Dispute>({
   apply: (tx, dispute) => applyStripeDispute(tx, dispute),
 });
 
+const postpaidInvoice = handler<LoadedInvoice>({
+  about: { stripe: "invoice", leadex: "postpaid invoice" },
+  load: (event) => loadStripeInvoice(event.data.object.id),
+  apply: (tx, loaded, event) => applyStripeInvoice(tx, loaded, event),
+});
+
 export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<unknown>>> = {
   "checkout.session.completed": checkoutSession,
   "checkout.session.async_payment_succeeded": checkoutSession,
@@ -107,6 +114,13 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler<u
   "charge.dispute.funds_reinstated": chargeDispute,
   "charge.dispute.closed": chargeDispute,
   "transfer.reversed": transferReversed,
+  "invoice.finalized": postpaidInvoice,
+  "invoice.sent": postpaidInvoice,
+  "invoice.paid": postpaidInvoice,
+  "invoice.payment_failed": postpaidInvoice,
+  "invoice.overdue": postpaidInvoice,
+  "invoice.voided": postpaidInvoice,
+  "invoice.marked_uncollectible": postpaidInvoice,
   "payout.failed": handler<ReversedTransfer>({
     about: { stripe: "payout", leadex: "paid payout" },
     load: async (event) => {

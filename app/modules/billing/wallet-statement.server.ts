@@ -31,6 +31,8 @@ const JOURNAL_KINDS: Record<Exclude<StatementKind, "other">, readonly string[]> 
   "top-ups": ["TOP_UP", "AUTO_RECHARGE"],
 };
 const LISTED_KINDS = Object.values(JOURNAL_KINDS).flat();
+/** The kinds a postpaid invoice bills: sales and their returns, reversals and corrections (billing/postpaid-invoices.server.ts). */
+export const SALES_JOURNAL_KINDS: readonly string[] = [...JOURNAL_KINDS.leads, ...JOURNAL_KINDS.conversions, ...JOURNAL_KINDS.returns];
 
 const LINE_WORDS: Record<string, string> = {
   LEAD_SALE: "Lead bought",
@@ -45,6 +47,7 @@ const LINE_WORDS: Record<string, string> = {
   CONVERSION_REVERSED: "Conversion reversed: credited back",
   TOP_UP: "Top-up by card",
   AUTO_RECHARGE: "Auto-recharge",
+  INVOICE_PAYMENT: "Invoice paid (postpaid): credited",
   WALLET_REFUND_RESERVED: "Refund of unused balance to your card",
   WALLET_REFUND_RELEASED: "Refund refused by the card network: credited back",
   WALLET_REFUND: "Refund to your card",

@@ -26,9 +26,17 @@ export const autoRechargeFailedNoticeSchema = z.object({
   reason: z.string(),
 });
 
+/** A step of a postpaid invoice (issued, payment failed, overdue, paid) its advertiser or an admin must know of. */
+export const invoiceNoticeSchema = z.object({
+  invoiceId: z.string(),
+  message: z.string(),
+  href: z.string().startsWith("/"),
+});
+
 export const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema }),
   z.object({ kind: z.literal("DISPUTE"), data: disputeNoticeSchema }),
   z.object({ kind: z.literal("AUTO_RECHARGE_FAILED"), data: autoRechargeFailedNoticeSchema }),
+  z.object({ kind: z.literal("INVOICE"), data: invoiceNoticeSchema }),
 ]);
 export type Notice = z.infer<typeof noticeSchema>;

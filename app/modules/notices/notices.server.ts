@@ -48,7 +48,7 @@ export async function dismissNotice(userId: string, noticeId: string) {
 }
 
 function noticeHref(notice: Notice): string | null {
-  if (notice.kind === "DISPUTE") return notice.data.href;
+  if (notice.kind === "DISPUTE" || notice.kind === "INVOICE") return notice.data.href;
   if (notice.kind === "AUTO_RECHARGE_FAILED") return "/advertiser/billing";
   return null;
 }
@@ -64,6 +64,7 @@ export function noticeText(notice: Notice): string {
       );
     }
     case "DISPUTE":
+    case "INVOICE":
       return notice.data.message;
     case "AUTO_RECHARGE_FAILED": {
       const { amountCents, currency, reason } = notice.data;

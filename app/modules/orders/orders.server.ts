@@ -1,5 +1,6 @@
 import { Prisma } from "~/generated/prisma/client";
 import { heldForCardDispute } from "~/modules/billing/chargebacks.server";
+import { heldForOverdueInvoice } from "~/modules/billing/postpaid-invoices.server";
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -21,8 +22,12 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   if (!offer) throw new NotFoundError("Offer");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
   const { offerId, schedule, ...settings } = data;
-  // While a card dispute holds the advertiser's orders, a new one starts held too.
-  const hold = (await heldForCardDispute(prisma, actor.companyId)) ? ({ status: "PAUSED", pauseReason: "CARD_DISPUTE" } as const) : {};
+  // While a card dispute or an overdue invoice holds the advertiser's orders, a new one starts held too.
+  const hold = (await heldForCardDispute(prisma, actor.companyId))
+    ? ({ status: "PAUSED", pauseReason: "CARD_DISPUTE" } as const)
+    : (await heldForOverdueInvoice(prisma, actor.companyId))
+      ? ({ status: "PAUSED", pauseReason: "INVOICE_OVERDUE" } as const)
+      : {};
   if (offer.pricingModel !== "CPL") {
     const errors: Record<string, string> = {};
     if (data.pingUrl || data.postUrl) errors.pingUrl = `External buyers bid per lead; a ${offer.pricingModel} order pays per conversion instead`;
@@ -103,6 +108,9 @@ export async function setOwnOrderStatus(actor: Actor, orderId: string, status: O
     throw new ConflictError(
       "Your orders are paused because a payment to your wallet is disputed with your card's bank; Leadex resumes them once the dispute is settled",
     );
+  }
+  if (status === "OPEN" && (order.pauseReason === "INVOICE_OVERDUE" || (await heldForOverdueInvoice(prisma, actor.companyId)))) {
+    throw new ConflictError("Your orders are paused because an invoice is overdue; they resume as soon as it is paid (see Billing)");
   }
   if (!canChangeOrderStatus(order.status, status)) {
     throw new ConflictError(
