@@ -74,6 +74,8 @@ export const envSchema = z.object({
     .default("15 3 * * *"),
   // How often pending top-ups whose Checkout Session must have expired are re-read from Stripe.
   CHECKOUT_EXPIRY_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  // GET /metrics (Prometheus) answers only with `Authorization: Bearer <this>`; unset, it answers 404.
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
