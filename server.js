@@ -2,6 +2,9 @@
 // carry an API key and a consumer's contact data in the query string.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createBullBoard } from "@bull-board/api";
+import { BullAdapter } from "@bull-board/api/bullAdapter";
+import { ExpressAdapter } from "@bull-board/express";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
@@ -110,6 +113,32 @@ app.use((req, res, next) => {
 });
 
 app.use(compression());
+
+// The operators' queue dashboard (bull-board): admins only, by the same session as the admin
+// console; nobody signed in is sent to log in, any other role gets 403, for the page and its API.
+// The board and its Redis connections are made on the first admin request.
+const queueBoard = new ExpressAdapter().setBasePath(guards.QUEUE_DASHBOARD_PATH);
+let queueBoardReady = false;
+const adminOnlyQueueBoard = async (req, res, next) => {
+  try {
+    const request = new Request(`${appOrigin}${req.originalUrl}`, { headers: { cookie: req.get("cookie") ?? "" } });
+    const gate = await guards.queueDashboardGate(request);
+    if (gate.kind === "login") return res.redirect(302, gate.location);
+    if (gate.kind === "forbidden") return res.status(403).type("text/plain").send("Forbidden");
+    if (!queueBoardReady) {
+      createBullBoard({
+        queues: guards.queuesForDashboard().map((queue) => new BullAdapter(queue)),
+        serverAdapter: queueBoard,
+        options: { uiConfig: { boardTitle: "Leadex queues" } },
+      });
+      queueBoardReady = true;
+    }
+    next();
+  } catch (error) {
+    next(error);
+  }
+};
+app.use(guards.QUEUE_DASHBOARD_PATH, adminOnlyQueueBoard, queueBoard.getRouter());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: loadContext }));

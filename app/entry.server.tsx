@@ -12,6 +12,8 @@ getEnv();
 
 // server.js applies these to every request before Remix sees it (see the module).
 export { appOrigin, refuseCrossSiteForm, refuseUnreadableUrl, securityHeadersFor } from "~/utils/http-guards.server";
+// server.js mounts the operators' queue dashboard (bull-board) behind this gate.
+export { QUEUE_DASHBOARD_PATH, queueDashboardGate, queuesForDashboard } from "~/modules/operations/queue-dashboard.server";
 
 export const streamTimeout = 5_000;
 

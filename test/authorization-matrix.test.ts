@@ -152,9 +152,11 @@ const MATRIX: Record<string, RouteRow> = {
   },
   "routes/logout": { GET: all("302 /"), POST: { "logging out": { form: () => ({}), answers: all("302 /"), ownSession: true } } },
 
-  // The index redirects to the leads list for anyone; the list applies the admin gate.
-  "routes/admin": { GET: all("302 /admin/leads") },
-  "routes/admin._index": { GET: all("302 /admin/leads") },
+  // The admin console's landing: the backlog (queue depth, oldest undecided lead, decisions per minute).
+  "routes/admin": { GET: adminOnly(200) },
+  "routes/admin._index": { GET: adminOnly(200) },
+  // Prometheus metrics: this stack sets no METRICS_TOKEN, so the endpoint does not exist for anyone (test/metrics.test.ts covers the token).
+  "routes/metrics": { GET: all(404) },
   "routes/admin.leads._index": { GET: adminOnly(200) },
   "routes/admin.leads.$leadId": {
     GET: adminOnly(200),
@@ -565,6 +567,12 @@ function routeModules(): RouteModule[] {
 
 const ROUTES = routeModules();
 
+/** Pages server.js serves itself, outside Remix: the operators' queue dashboard (bull-board), its page and its JSON API. */
+const SERVER_PATHS: Array<{ route: RouteModule; GET: Answers }> = ["/admin/queues", "/admin/queues/api/queues"].map((url) => ({
+  route: { id: `server.js ${url}`, url, hasLoader: true, hasAction: false, isApi: false },
+  GET: adminOnly(200),
+}));
+
 // ---- asking ------------------------------------------------------------------------------------
 
 interface Got {
@@ -800,6 +808,12 @@ describe("authorization matrix", () => {
     for (const id of Object.keys(MATRIX))
       if (!ROUTES.some((r) => r.id === id)) problems.push(`the matrix names ${id}, which is not a route module under app/routes: remove it`);
     expect(problems).toEqual([]);
+  });
+
+  describe.each(SERVER_PATHS)("$route.id", ({ route, GET }) => {
+    it(`GET ${route.url} answers each role as the matrix says`, async () => {
+      await checkRow(route, theWorld(), "GET", GET);
+    });
   });
 
   describe.each(ROUTES.filter((route) => MATRIX[route.id]))("$id", (route) => {

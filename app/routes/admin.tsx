@@ -12,8 +12,9 @@ type AdminLayoutData = PortalLayoutData & { disputesInReview: number; openCharge
 const PORTAL: Portal<AdminLayoutData> = {
   name: "Admin",
   routeId: "routes/admin",
-  homeHref: "/admin/leads",
+  homeHref: "/admin",
   nav: [
+    { to: "/admin", label: "Overview", end: true },
     { to: "/admin/leads", label: "Leads" },
     { to: "/admin/conversions", label: "Conversions" },
     { to: "/admin/review", label: "Review queue" },

@@ -92,6 +92,8 @@ export const envSchema = z.object({
     .default("30 1 * * *"),
   INVOICE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   INVOICE_DAYS_UNTIL_DUE: z.coerce.number().int().min(0).max(365).default(14),
+  // GET /metrics (Prometheus) answers only with `Authorization: Bearer <this>`; unset, it answers 404.
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -40,7 +40,8 @@ export type Permission =
   | "read:dispute:any"
   | "write:dispute:any"
   | "read:billing:any"
-  | "write:billing:any";
+  | "write:billing:any"
+  | "read:operations:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -87,6 +88,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:conversion:any",
     "read:dispute:any",
     "write:dispute:any",
+    "read:operations:any",
   ]),
 };
 

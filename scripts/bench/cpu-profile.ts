@@ -3,7 +3,7 @@ import path from "node:path";
 // Reads a V8 .cpuprofile (node --cpu-prof) and says where the time went: the frames with the most
 // self time, and the same time by area (a package under node_modules, a file of the app, V8 itself).
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }>;
   samples: number[];
   timeDeltas: number[];
@@ -13,6 +13,8 @@ interface CpuProfile {
 
 function areaOf(url: string, root: string): string {
   if (!url) return "(V8 / native)";
+  // Prisma's query compiler is WebAssembly: its frames have wasm:// urls.
+  if (url.startsWith("wasm://")) return "(WebAssembly)";
   const file = url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url;
   const modules = file.lastIndexOf("node_modules/");
   if (modules >= 0) {
@@ -21,6 +23,19 @@ function areaOf(url: string, root: string): string {
   }
   if (file.startsWith("node:")) return "node core";
   return path.relative(root, file).replace(/^(\.\.\/)+/, "") || file;
+}
+
+/** Self time (µs) by area, without idle time: a package under node_modules, a file of the app, V8 itself. */
+export function selfTimeByArea(profile: CpuProfile, root: string): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const areas = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node || node.callFrame.functionName === "(idle)") return;
+    const area = areaOf(node.callFrame.url, root);
+    areas.set(area, (areas.get(area) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return areas;
 }
 
 /** Lines of text (total sampled time, the top self-time frames and the top areas), and the busy time in µs. */
