@@ -27,13 +27,15 @@ const LOGINS: DemoLogin[] = [
   { role: "affiliate", email: "affiliate@demo.leadex.test", password: PASSWORD },
   { role: "advertiser", email: "buyer-west@demo.leadex.test", password: PASSWORD },
   { role: "advertiser", email: "buyer-national@demo.leadex.test", password: PASSWORD },
+  { role: "advertiser (postpaid)", email: "buyer-postpaid@demo.leadex.test", password: PASSWORD },
   { role: "admin", email: "admin@demo.leadex.test", password: PASSWORD },
 ];
+const ADMIN_LOGIN = LOGINS[4];
 
 export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator; log: (line: string) => void }): Promise<{ logins: DemoLogin[] }> {
   const { appUrl, emulator, log } = opts;
   const conversionAccounts = { affiliateEmail: LOGINS[0].email, cpaBuyerEmail: LOGINS[1].email, cpsBuyerEmail: LOGINS[2].email };
-  const returnAccounts = { affiliateEmail: LOGINS[0].email, westEmail: LOGINS[1].email, nationalEmail: LOGINS[2].email, adminEmail: LOGINS[3].email };
+  const returnAccounts = { affiliateEmail: LOGINS[0].email, westEmail: LOGINS[1].email, nationalEmail: LOGINS[2].email, adminEmail: ADMIN_LOGIN.email };
   if (await prisma.user.findUnique({ where: { email: LOGINS[0].email } })) {
     log("demo data already present; not seeding again");
     // A demo seeded before the CPA and CPS offers existed gains them (nothing happens when they are there).
@@ -45,7 +47,7 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   const affiliate = await makeAffiliate({ email: LOGINS[0].email, password: PASSWORD, companyName: "Sunrise Leads", name: "Sam Sunrise" });
   const west = await makeAdvertiser({ email: LOGINS[1].email, password: PASSWORD, companyName: "West Coast Insurance", name: "Wes Coast" });
   const national = await makeAdvertiser({ email: LOGINS[2].email, password: PASSWORD, companyName: "National Home Cover", name: "Nina National" });
-  await makeAdmin({ email: LOGINS[3].email, password: PASSWORD });
+  await makeAdmin({ email: ADMIN_LOGIN.email, password: PASSWORD });
 
   const offer = await makeOffer(affiliate.actor, { title: "Home insurance quotes (CA, TX, NY)", priceCents: 2500 });
   await makeOrder(west.actor, offer.id, { priceCents: 3200, dailyCap: 50, filters: { states: ["CA"], postalCodePrefixes: [] } });
@@ -101,7 +103,20 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   if (emulator) await seedSellerMoney(affiliate, emulator, log);
   await seedConversionDemo({ appUrl, emulator, log, accounts: conversionAccounts });
   await seedReturnDemo({ appUrl, log, accounts: returnAccounts });
-  if (emulator) await seedBillingDemo({ log });
+  if (emulator) {
+    await seedBillingDemo({
+      emulator,
+      log,
+      accounts: {
+        appUrl,
+        nationalEmail: LOGINS[2].email,
+        postpaid: { email: LOGINS[3].email, password: PASSWORD },
+        adminEmail: ADMIN_LOGIN.email,
+        affiliateEmail: LOGINS[0].email,
+        affiliateApiKey: affiliate.apiKey,
+      },
+    });
+  }
   log(`demo affiliate API key (shown once): ${affiliate.apiKey}`);
   return { logins: LOGINS };
 }
