@@ -389,6 +389,7 @@ function SavedCardAndAutoRecharge({
             </div>
             <Field
               name="threshold"
+              id="f-recharge-threshold"
               label="When the balance falls below (USD)"
               inputMode="decimal"
               required
@@ -398,6 +399,7 @@ function SavedCardAndAutoRecharge({
             />
             <Field
               name="amount"
+              id="f-recharge-amount"
               label="Add (USD)"
               inputMode="decimal"
               required

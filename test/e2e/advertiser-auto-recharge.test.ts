@@ -43,6 +43,12 @@ describe("auto-recharge in the browser", () => {
     const { appUrl } = stack();
     await logInThroughPage(page, appUrl, advertiser, "/advertiser");
     await page.goto(`${appUrl}/advertiser/billing`);
+    // Four forms on one page: each label must point at its own field (a shared id sent "Amount" to another form).
+    const duplicateIds = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll("[id]")].map((el) => el.id);
+      return ids.filter((id, i) => ids.indexOf(id) !== i);
+    });
+    expect(duplicateIds).toEqual([]);
     expect(await page.getByTestId("wallet-balance").textContent()).toBe("$100.00");
 
     // Save a card on the emulated Checkout page (setup mode).

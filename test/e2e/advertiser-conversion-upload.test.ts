@@ -60,7 +60,7 @@ describe("advertiser conversion upload in the browser", () => {
 
     await page.getByRole("link", { name: "Conversions", exact: true }).click();
     await page.waitForURL(`${appUrl}/advertiser/conversions`);
-    expect(await page.locator("main").textContent()).toContain("No conversions yet");
+    await expect.poll(() => page.locator("main").textContent()).toContain("No conversions yet");
     await page.getByRole("link", { name: "Upload a CSV", exact: true }).click();
     await page.waitForURL(`${appUrl}/advertiser/conversions/upload`);
 
