@@ -2,7 +2,8 @@ import type { Lead, Offer } from "~/generated/prisma/client";
 import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { reserveShortfall } from "~/modules/conversions/conversion-reserve.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { ensureLedgerAccount, InsufficientBalanceError, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
+import { InsufficientBalanceError, ledgerAccountId, ledgerAccounts, lockLedgerAccounts } from "~/modules/ledger/ledger.server";
+import { rememberCreditLimit } from "~/modules/billing/lead-sales.server";
 import type { Tx } from "~/utils/db.server";
 import { distributeOrders } from "./distribution.server";
 import { rankedBidCents } from "~/modules/disputes/return-rates.server";
@@ -34,7 +35,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const candidate = routingCandidateOf(lead);
   const candidates = await tx.order.findMany({
     where: { offerId: offer.id, status: "OPEN" },
-    select: { id: true, advertiserId: true, currency: true, pingUrl: true },
+    include: { advertiser: { select: { returnRateBps: true, creditLimitCents: true } } },
   });
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
   const external = candidates.filter((o) => o.pingUrl !== null);
@@ -52,18 +53,23 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
     return { sold: 0 };
   }
-  // Lock every candidate wallet up front, in one order, so leads routed at the same time
-  // cannot deadlock on each other's wallets (the ledger locks each again as it charges it).
+  // Lock every candidate wallet, in one order, so leads routed at the same time cannot deadlock on
+  // each other's wallets (the ledger charges each under that lock). A batch of leads locks them
+  // once for all its leads (lead-batch.server.ts): then the orders just read were read under them.
   const wallets = [...new Map(internal.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
   const walletAccountIds: string[] = [];
-  for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
-  for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
-  // Read the orders again under the locks: a lead routed just before on the same orders has now
-  // committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
-  const openOrders = await tx.order.findMany({
-    where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" },
-    include: { advertiser: { select: { returnRateBps: true } } },
-  });
+  for (const wallet of wallets) walletAccountIds.push(await ledgerAccountId(tx, wallet));
+  const newlyLocked = await lockLedgerAccounts(tx, walletAccountIds);
+  // Otherwise read the orders again under the locks: a lead routed just before on the same orders has
+  // now committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
+  const openOrders =
+    newlyLocked === 0
+      ? internal
+      : await tx.order.findMany({
+          where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" },
+          include: { advertiser: { select: { returnRateBps: true, creditLimitCents: true } } },
+        });
+  for (const order of openOrders) rememberCreditLimit(tx, order.advertiserId, order.advertiser.creditLimitCents);
   const ranked = distributeOrders(
     openOrders.map(({ advertiser, ...order }) => {
       const priceCents = orderPriceCents(order, candidate);
