@@ -20,12 +20,7 @@ async function affiliateWantsPostback(tx: Tx, affiliateId: string, event: Affili
  * (if the affiliate set a postback URL and chose this event). Given the lead's affiliate, an
  * affiliate that takes no postback for the event costs no read of the lead.
  */
-export async function notifyAffiliateOfLeadEvent(
-  tx: Tx,
-  leadId: string,
-  event: AffiliatePostbackEvent,
-  affiliateId?: string,
-): Promise<void> {
+export async function notifyAffiliateOfLeadEvent(tx: Tx, leadId: string, event: AffiliatePostbackEvent, affiliateId?: string): Promise<void> {
   if (affiliateId !== undefined && !(await affiliateWantsPostback(tx, affiliateId, event))) return;
   await queueAffiliatePostback(tx, leadId, event);
 }

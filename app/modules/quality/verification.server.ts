@@ -81,7 +81,10 @@ export async function verifyLead(tx: Tx, lead: Lead, offer: Offer, rules: OfferQ
   const emailHash = contact?.email ? personHash(contact.email) : null;
   const phoneHash = contact?.phone ? personHash(contact.phone) : null;
 
-  await lockPersons(tx, [emailHash, phoneHash].filter((h): h is string => h !== null));
+  await lockPersons(
+    tx,
+    [emailHash, phoneHash].filter((h): h is string => h !== null),
+  );
 
   const consentParse = leadConsentSchema.safeParse(lead.consent ?? {});
   const consent = consentParse.success && Object.keys(consentParse.data).length > 0 ? consentParse.data : null;
