@@ -9,7 +9,7 @@ import { disconnectDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { conversionBillingProcessor } from "./conversion-billing.processor";
 import { conversionUploadProcessor } from "./conversion-upload.processor";
-import { leadProcessingProcessor } from "./lead-processing.processor";
+import { LEAD_PROCESSING_CONCURRENCY, leadProcessingProcessor } from "./lead-processing.processor";
 import { outboundDeliveryProcessor } from "./outbound-delivery.processor";
 import { startOutboxSweeper } from "./outbox-sweeper";
 import { scheduledWorkProcessor } from "./scheduled-work.processor";
@@ -21,7 +21,8 @@ const env = getEnv();
 const CONCURRENCY = 4;
 
 const leadQueue = getQueue(LEAD_PROCESSING_QUEUE);
-void leadQueue.process(CONCURRENCY, leadProcessingProcessor);
+// Many jobs at once: the processor hands them to a batcher that decides them in batches (ADR 010).
+void leadQueue.process(LEAD_PROCESSING_CONCURRENCY, leadProcessingProcessor);
 leadQueue.on("failed", (job, error) => {
   console.warn(`[${LEAD_PROCESSING_QUEUE}] job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });

@@ -86,8 +86,14 @@ export async function rechargeIfBelowThreshold(advertiserIds: Iterable<string>):
 
 /** The buyers of a lead just sold (after its transaction committed), checked for auto-recharge. */
 export async function rechargeAfterLeadSale(leadId: string): Promise<void> {
-  const sales = await prisma.leadSale.findMany({ where: { leadId, advertiser: rechargeable }, select: { advertiserId: true } });
-  if (sales.length > 0) await rechargeIfBelowThreshold(sales.map((s) => s.advertiserId));
+  await rechargeAfterLeadSales([leadId]);
+}
+
+/** `rechargeAfterLeadSale` for a batch of leads just sold: one query for all their buyers. */
+export async function rechargeAfterLeadSales(leadIds: string[]): Promise<void> {
+  if (leadIds.length === 0) return;
+  const sales = await prisma.leadSale.findMany({ where: { leadId: { in: leadIds }, advertiser: rechargeable }, select: { advertiserId: true } });
+  if (sales.length > 0) await rechargeIfBelowThreshold([...new Set(sales.map((s) => s.advertiserId))]);
 }
 
 /**

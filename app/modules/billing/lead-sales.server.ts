@@ -11,13 +11,22 @@ import {
 } from "~/modules/ledger/ledger.server";
 import { assignLeadToOrder } from "~/modules/orders/lead-assignment.server";
 import type { Tx } from "~/utils/db.server";
+import { memoized, txMemo } from "~/utils/tx-memo.server";
 import { splitLeadSale } from "./lead-sale-pricing";
 import { PRICING_RULES } from "./pricing-rules";
 
-/** The advertiser's wallet may go down to 0, or to minus the credit limit an admin granted. */
+/** The advertiser's wallet may go down to 0, or to minus the credit limit an admin granted (read once per transaction). */
 export async function advertiserWalletFloor(tx: Tx, advertiserId: string, currency: string): Promise<AccountFloor> {
-  const company = await tx.company.findUniqueOrThrow({ where: { id: advertiserId }, select: { creditLimitCents: true } });
-  return { account: ledgerAccounts.advertiserWallet(advertiserId, currency), floorCents: -BigInt(company.creditLimitCents) };
+  const creditLimitCents = await memoized(tx, `credit-limit:${advertiserId}`, async () => {
+    const company = await tx.company.findUniqueOrThrow({ where: { id: advertiserId }, select: { creditLimitCents: true } });
+    return company.creditLimitCents;
+  });
+  return { account: ledgerAccounts.advertiserWallet(advertiserId, currency), floorCents: -BigInt(creditLimitCents) };
+}
+
+/** Remembers credit limits already read with other rows in this transaction (a batch reads its buyers' with their orders). */
+export function rememberCreditLimit(tx: Tx, advertiserId: string, creditLimitCents: number) {
+  txMemo(tx).set(`credit-limit:${advertiserId}`, creditLimitCents);
 }
 
 /** The terms of the offer a lead is sold under. */

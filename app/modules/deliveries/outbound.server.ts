@@ -47,7 +47,13 @@ export async function queueOutboundDelivery(tx: Tx, input: NewOutboundDelivery):
  * wrote them committed). If Redis refuses, the outbox sweeper sends them later.
  */
 export async function dispatchLeadDeliveries(leadId: string): Promise<void> {
-  const pending = await prisma.outboundDelivery.findMany({ where: { leadId, status: "PENDING" }, select: { id: true } });
+  await dispatchDeliveriesOfLeads([leadId]);
+}
+
+/** `dispatchLeadDeliveries` for a batch of leads: one query when none of them queued a delivery. */
+export async function dispatchDeliveriesOfLeads(leadIds: string[]): Promise<void> {
+  if (leadIds.length === 0) return;
+  const pending = await prisma.outboundDelivery.findMany({ where: { leadId: { in: leadIds }, status: "PENDING" }, select: { id: true } });
   if (pending.length === 0) return;
   const messages = await prisma.outboxMessage.findMany({
     where: { queue: OUTBOUND_DELIVERY_QUEUE, key: { in: pending.map((d) => outboundDeliveryKey(d.id)) }, enqueuedAt: null, processedAt: null },

@@ -1,4 +1,5 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
+import { forgetKnownLedgerAccounts } from "~/modules/ledger/ledger.server";
 import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
 import { decideByScore, offerQualityRules } from "~/modules/quality/quality.schema";
 import { scoreLead } from "~/modules/quality/scoring";
@@ -9,7 +10,7 @@ import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processi
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { notifyAffiliateOfLeadEvent } from "./lead-notifications.server";
-import { recordLeadEvent } from "./lead-timeline.server";
+import { recordLeadEvent, withGatheredTimeline } from "./lead-timeline.server";
 
 function contactColumns(contact: LeadContact) {
   return { email: contact.email, phone: contact.phone, state: contact.state, postalCode: contact.postalCode };
@@ -20,20 +21,27 @@ export type ProcessOutcome = "rejected" | "held" | "sold" | "unsold" | "already-
 /**
  * received → verified → scored → accepted / held / rejected → routed → sold / unsold, in one
  * transaction that holds the lead's row lock: a retried or duplicated job finds the lead
- * processed and does nothing.
+ * processed and does nothing. The worker decides leads in batches (lead-batch.server.ts); this is
+ * one lead alone (a batch's lead that failed, a ping-post lead, tests).
  */
 export async function processReceivedLead(leadId: string): Promise<ProcessOutcome> {
-  return prisma.$transaction(
-    async (tx) => {
-      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Lead" WHERE id = ${leadId} FOR UPDATE`;
-      if (locked.length === 0) return "missing";
-      const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId }, include: { offer: true } });
-      const outcome = lead.status === "RECEIVED" ? await verifyScoreAndRoute(tx, lead, lead.offer) : "already-processed";
-      await markOutboxProcessed(tx, LEAD_PROCESSING_QUEUE, leadProcessingKey(lead.id));
-      return outcome;
-    },
-    { timeout: 20_000, maxWait: 10_000 },
-  );
+  try {
+    return await prisma.$transaction(
+      (tx) =>
+        withGatheredTimeline(tx, async () => {
+          const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Lead" WHERE id = ${leadId} FOR UPDATE`;
+          if (locked.length === 0) return "missing" as const;
+          const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId }, include: { offer: true } });
+          const outcome = lead.status === "RECEIVED" ? await verifyScoreAndRoute(tx, lead, lead.offer) : "already-processed";
+          await markOutboxProcessed(tx, LEAD_PROCESSING_QUEUE, leadProcessingKey(lead.id));
+          return outcome;
+        }),
+      { timeout: 20_000, maxWait: 10_000 },
+    );
+  } catch (error) {
+    forgetKnownLedgerAccounts();
+    throw error;
+  }
 }
 
 /**
@@ -42,6 +50,18 @@ export async function processReceivedLead(leadId: string): Promise<ProcessOutcom
  * Also run inside a rolled-back transaction for test postbacks (lead-intake.server.ts).
  */
 export async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Promise<ProcessOutcome> {
+  const verdict = await verifyAndScore(tx, lead, offer);
+  return verdict.outcome === "accepted" ? routeAcceptedLead(tx, verdict.lead, offer) : verdict.outcome;
+}
+
+export type Verdict = { outcome: "rejected" | "held" } | { outcome: "accepted"; lead: Lead };
+
+/**
+ * The first half of the pipeline, with no wallet lock: every check (each result on the timeline),
+ * the score, and the verdict in one UPDATE of the lead: rejected, held for review, or accepted
+ * (then routed by `routeAcceptedLead`, in the same transaction).
+ */
+export async function verifyAndScore(tx: Tx, lead: Lead, offer: Offer): Promise<Verdict> {
   const rules = offerQualityRules(offer.qualityRules);
   const result = await verifyLead(tx, lead, offer, rules);
   for (const check of result.checks) {
@@ -63,33 +83,33 @@ export async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Pro
     await tx.lead.update({ where: { id: lead.id }, data: { ...verified, status: "REJECTED", reasons: result.failures, processedAt: now } });
     const failed = result.checks.filter((c) => c.outcome === "fail").map((c) => c.detail);
     await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${failed.join("; ")}`, { reasons: result.failures });
-    await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected");
-    return "rejected";
+    await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected", lead.affiliateId);
+    return { outcome: "rejected" };
   }
   await recordLeadEvent(tx, lead.id, "verified", `Verified: ${result.checks.length} checks run, none failed`);
 
   const score = scoreLead({ fields: result.fields ?? {}, signals: result.signals, consent: result.consent, checks: result.checks });
   const decision = decideByScore(score.score, rules);
-  const scored = await tx.lead.update({
-    where: { id: lead.id },
-    data: {
-      ...verified,
-      qualityScore: score.score,
-      scoreReasons: score.reasons as unknown as object[],
-      temperature: score.temperature,
-    },
-  });
-  await recordLeadEvent(tx, lead.id, "scored", `Scored ${score.score}/100, ${score.temperature.toLowerCase()}`, {
-    score: score.score,
+  // The verdict is written with the score in one UPDATE (the timeline still tells it step by step).
+  const scored = {
+    ...verified,
+    qualityScore: score.score,
+    scoreReasons: score.reasons as unknown as object[],
     temperature: score.temperature,
-  });
+  };
+  const scoredLine = () =>
+    recordLeadEvent(tx, lead.id, "scored", `Scored ${score.score}/100, ${score.temperature.toLowerCase()}`, {
+      score: score.score,
+      temperature: score.temperature,
+    });
   if (decision === "reject") {
-    await tx.lead.update({ where: { id: lead.id }, data: { status: "REJECTED", reasons: ["low_score"], processedAt: now } });
+    await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "REJECTED", reasons: ["low_score"], processedAt: now } });
+    await scoredLine();
     await recordLeadEvent(tx, lead.id, "rejected", `Rejected: score ${score.score} is below the offer's reject threshold ${rules.rejectScore}`, {
       reasons: ["low_score"],
     });
-    await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected");
-    return "rejected";
+    await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected", lead.affiliateId);
+    return { outcome: "rejected" };
   }
   if (decision === "hold" || result.holds.length > 0) {
     const reasons = [...result.holds, ...(decision === "hold" ? ["score_review"] : [])];
@@ -97,34 +117,44 @@ export async function verifyScoreAndRoute(tx: Tx, lead: Lead, offer: Offer): Pro
       ...result.checks.filter((c) => c.outcome === "hold").map((c) => c.detail),
       ...(decision === "hold" ? [`score ${score.score} is below the offer's accept threshold ${rules.acceptScore}`] : []),
     ];
-    await tx.lead.update({ where: { id: lead.id }, data: { status: "HELD", reasons } });
+    await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "HELD", reasons } });
+    await scoredLine();
     await recordLeadEvent(tx, lead.id, "held", `Held for review: ${why.join("; ")}`, { reasons });
-    return "held";
+    return { outcome: "held" };
   }
-  return acceptAndRouteLead(tx, scored, offer);
+  const accepted = await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "ACCEPTED", reasons: [] } });
+  await scoredLine();
+  await recordLeadEvent(tx, lead.id, "accepted", "Accepted");
+  await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted", lead.affiliateId);
+  return { outcome: "accepted", lead: accepted };
 }
 
 /**
- * Accepts a verified lead and routes it: ACCEPTED → SOLD or UNSOLD. Used by the pipeline and by
- * the admin review queue when a held lead is approved (the caller holds the lead's row lock).
+ * Accepts a verified lead and routes it: ACCEPTED → SOLD or UNSOLD. Used by the admin review
+ * queue when a held lead is approved (the caller holds the lead's row lock).
  */
 export async function acceptAndRouteLead(tx: Tx, lead: Lead, offer: Offer): Promise<"sold" | "unsold"> {
-  const env = getEnv();
   const accepted = await tx.lead.update({ where: { id: lead.id }, data: { status: "ACCEPTED", reasons: [] } });
   await recordLeadEvent(tx, lead.id, "accepted", "Accepted");
-  await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted");
+  await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted", lead.affiliateId);
+  return routeAcceptedLead(tx, accepted, offer);
+}
+
+/** Routes an accepted lead (the second half, under the wallet locks): SOLD or UNSOLD. */
+export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): Promise<"sold" | "unsold"> {
+  const env = getEnv();
   // A lead posted with a bid token sells to the ping's winning bid (falling back to routing).
   const sell = accepted.pingId ? sellPingPostLead : routeLead;
   const { sold } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
   const now = new Date();
   await tx.lead.update({
-    where: { id: lead.id },
+    where: { id: accepted.id },
     data: sold > 0 ? { status: "SOLD", processedAt: now } : { status: "UNSOLD", reasons: ["no_matching_order"], processedAt: now },
   });
   if (sold === 0) {
-    await recordLeadEvent(tx, lead.id, "unsold", "Not sold: no open order matched");
+    await recordLeadEvent(tx, accepted.id, "unsold", "Not sold: no open order matched");
     return "unsold";
   }
-  await notifyAffiliateOfLeadEvent(tx, lead.id, "sold");
+  await notifyAffiliateOfLeadEvent(tx, accepted.id, "sold", accepted.affiliateId);
   return "sold";
 }

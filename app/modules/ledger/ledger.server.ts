@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LedgerAccountType } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
 import { DomainError } from "~/utils/errors";
+import { txMemo } from "~/utils/tx-memo.server";
 import { formatMoney } from "~/utils/money";
 
 // Double-entry ledger: the source of truth for every balance. Positive postings are debits,
@@ -127,9 +128,83 @@ export async function ensureLedgerAccount(tx: Tx | Db, spec: AccountSpec) {
   return tx.ledgerAccount.findUniqueOrThrow({ where: { code: spec.code } });
 }
 
+/** Ids of accounts known to be committed, by code: accounts are never deleted, so a process keeps them. */
+const knownAccountIds = new Map<string, string>();
+
+/** Forgets the known account ids (after a failed transaction, in case one was not what it seemed). */
+export function forgetKnownLedgerAccounts() {
+  knownAccountIds.clear();
+}
+
+/** The account's id, creating the account when it is new; no statement at all once the process has seen it committed. */
+export async function ledgerAccountId(tx: Tx, spec: AccountSpec): Promise<string> {
+  const known = knownAccountIds.get(spec.code);
+  if (known) return known;
+  const created = await tx.ledgerAccount.createMany({ data: [spec], skipDuplicates: true });
+  const row = await tx.ledgerAccount.findUniqueOrThrow({ where: { code: spec.code }, select: { id: true } });
+  // Only a row that was there before this transaction is remembered: one it created goes if it rolls back.
+  if (created.count === 0) knownAccountIds.set(spec.code, row.id);
+  return row.id;
+}
+
+/** The accounts this transaction holds a row lock on (held until it ends, so never taken twice). */
+function lockedAccountIds(tx: Tx): Set<string> {
+  const memo = txMemo(tx);
+  let locked = memo.get("ledger:locked") as Set<string> | undefined;
+  if (!locked) memo.set("ledger:locked", (locked = new Set()));
+  return locked;
+}
+
+/**
+ * Balances (postings sums) of accounts this transaction holds locked, by code: nobody else can post
+ * to them until it ends and every posting goes through this module, which keeps them up to date.
+ */
+function lockedSums(tx: Tx): Map<string, bigint> {
+  const memo = txMemo(tx);
+  let sums = memo.get("ledger:sums") as Map<string, bigint> | undefined;
+  if (!sums) memo.set("ledger:sums", (sums = new Map()));
+  return sums;
+}
+
 /** Takes a row lock on an account so concurrent debits of one wallet run one at a time. */
 export async function lockLedgerAccount(tx: Tx, accountId: string) {
+  const locked = lockedAccountIds(tx);
+  if (locked.has(accountId)) return;
   await tx.$queryRaw`SELECT id FROM "LedgerAccount" WHERE id = ${accountId} FOR UPDATE`;
+  locked.add(accountId);
+}
+
+/**
+ * Locks several accounts in one statement, in id order (the order every locker uses, so none
+ * deadlock). Answers how many it had to lock (0: this transaction held them all already).
+ */
+export async function lockLedgerAccounts(tx: Tx, accountIds: string[]): Promise<number> {
+  const locked = lockedAccountIds(tx);
+  const ids = [...new Set(accountIds)].filter((id) => !locked.has(id)).sort();
+  if (ids.length === 0) return 0;
+  await tx.$queryRaw`SELECT id FROM "LedgerAccount" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+  for (const id of ids) locked.add(id);
+  return ids.length;
+}
+
+/** `balanceCents` of an account this transaction has locked (`accountId`), read once and then kept. */
+async function lockedBalanceCents(tx: Tx, accountId: string, spec: AccountSpec): Promise<bigint> {
+  const sums = lockedSums(tx);
+  let sum = sums.get(spec.code);
+  if (sum === undefined) {
+    sum = await sumPostingsCents(tx, spec.code);
+    if (lockedAccountIds(tx).has(accountId)) sums.set(spec.code, sum);
+  }
+  return ownerBalanceCents(spec.type, sum);
+}
+
+/** Keeps the kept balances of locked accounts true after postings were written in this transaction. */
+function notePostings(tx: Tx, postings: PostingInput[]) {
+  const sums = lockedSums(tx);
+  for (const p of postings) {
+    const sum = sums.get(p.account.code);
+    if (sum !== undefined) sums.set(p.account.code, sum + p.amountCents);
+  }
 }
 
 /**
@@ -140,16 +215,20 @@ export async function lockLedgerAccount(tx: Tx, accountId: string) {
  */
 export async function findFloorBreach(tx: Tx, input: JournalEntryInput): Promise<InsufficientBalanceError | null> {
   if (!input.floors?.length) return null;
-  const accounts = await Promise.all(input.floors.map(async (f) => ({ floor: f, row: await ensureLedgerAccount(tx, f.account) })));
-  for (const { row } of [...accounts].sort((a, b) => a.row.id.localeCompare(b.row.id))) await lockLedgerAccount(tx, row.id);
-  for (const { floor } of accounts) {
+  const accounts: Array<{ floor: AccountFloor; id: string }> = [];
+  for (const floor of input.floors) accounts.push({ floor, id: await ledgerAccountId(tx, floor.account) });
+  await lockLedgerAccounts(
+    tx,
+    accounts.map((a) => a.id),
+  );
+  for (const { floor, id } of accounts) {
     const { account } = floor;
     const movementCents = ownerBalanceCents(
       account.type,
       input.postings.filter((p) => p.account.code === account.code).reduce((sum, p) => sum + p.amountCents, 0n),
     );
     if (movementCents >= 0n) continue;
-    const balance = await balanceCents(tx, account);
+    const balance = await lockedBalanceCents(tx, id, account);
     if (balance + movementCents < floor.floorCents) {
       return new InsufficientBalanceError(account.code, balance, -movementCents, floor.floorCents, account.currency);
     }
@@ -190,10 +269,10 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   }
   const postings = [];
   for (const p of input.postings) {
-    const account = await ensureLedgerAccount(tx, p.account);
-    postings.push({ entryId: id, accountId: account.id, amountCents: p.amountCents, currency: p.account.currency, createdAt });
+    postings.push({ entryId: id, accountId: await ledgerAccountId(tx, p.account), amountCents: p.amountCents, currency: p.account.currency, createdAt });
   }
   await tx.posting.createMany({ data: postings });
+  notePostings(tx, input.postings);
   return { entryId: id, created: true };
 }
 
@@ -286,6 +365,7 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
   const createdAt = new Date();
   const entries: Array<{ id: string; idempotencyKey: string; kind: string; description: string; reversesId: string | null; createdAt: Date }> = [];
   const postings: Array<{ entryId: string; accountId: string; amountCents: bigint; currency: string; createdAt: Date }> = [];
+  const writtenPostings: PostingInput[] = [];
   for (const input of inputs) {
     const existing = earlierByKey.get(input.idempotencyKey);
     if (existing) {
@@ -301,6 +381,7 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
       continue;
     }
     balance += movement;
+    writtenPostings.push(...input.postings);
     const id = randomUUID();
     entries.push({
       id,
@@ -318,6 +399,7 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
   if (entries.length > 0) {
     await tx.journalEntry.createMany({ data: entries });
     await tx.posting.createMany({ data: postings });
+    notePostings(tx, writtenPostings);
   }
   return results;
 }

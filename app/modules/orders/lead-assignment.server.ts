@@ -37,6 +37,6 @@ export async function assignLeadToOrder(tx: Tx, lead: Lead, order: Order, assign
       ? `at ${formatMoney(assignment.priceCents, order.currency)}`
       : `on ${assignment.pricingModel} terms, billed per conversion`;
   await recordLeadEvent(tx, lead.id, "sold", `Sold on order ${order.id} ${terms}`, { orderId: order.id, priceCents: assignment.priceCents });
-  await notifyBuyerOfSale(tx, sale.id);
+  await notifyBuyerOfSale(tx, sale.id, order);
   return sale;
 }

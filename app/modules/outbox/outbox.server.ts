@@ -76,6 +76,12 @@ export async function markOutboxProcessed(tx: Tx | Db, queue: string, key: strin
   await tx.outboxMessage.updateMany({ where: { queue, key, processedAt: null }, data: { processedAt: new Date() } });
 }
 
+/** `markOutboxProcessed` for many messages of one queue in one statement (a batch of leads). */
+export async function markOutboxProcessedMany(tx: Tx | Db, queue: string, keys: string[]) {
+  if (keys.length === 0) return;
+  await tx.outboxMessage.updateMany({ where: { queue, key: { in: keys }, processedAt: null }, data: { processedAt: new Date() } });
+}
+
 /**
  * Re-enqueues messages never enqueued, or enqueued long ago and still not processed
  * (their job was lost with Redis). Bull's job id keeps a still-queued job from running twice.

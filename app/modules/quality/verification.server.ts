@@ -1,6 +1,7 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
 import type { Tx } from "~/utils/db.server";
+import { txMemo } from "~/utils/tx-memo.server";
 import { runLeadChecks, type LeadContact } from "./checks/index.server";
 import { checkLeadFields, type LeadFieldValues } from "./lead-fields";
 import { personHash } from "./person-hash.server";
@@ -42,6 +43,30 @@ function storedContact(contact: LeadContact, country: string): LeadContact {
   return { ...contact, state: stateForUsZip(contact.postalCode) };
 }
 
+/** The person hashes (email, phone) whose advisory locks verifying this lead takes: a batch takes all its leads' at once. */
+export function personHashesOf(lead: Pick<Lead, "rawFields">, offer: Pick<Offer, "fields" | "country">): string[] {
+  const spec = offerFieldsSchema.parse(offer.fields);
+  const fieldCheck = checkLeadFields(spec, offer.country, (lead.rawFields ?? {}) as Record<string, unknown>);
+  if (!fieldCheck.ok) return [];
+  const contact = contactOf(spec, fieldCheck.fields);
+  return [contact.email, contact.phone].flatMap((value) => (value ? [personHash(value)] : []));
+}
+
+/**
+ * Takes the advisory lock of each person hash not yet held by this transaction, in one statement
+ * and in sorted order (every verifier sorts the same way, so two never deadlock on them).
+ */
+export async function lockPersons(tx: Tx, hashes: string[]): Promise<void> {
+  const memo = txMemo(tx);
+  let held = memo.get("person-locks") as Set<string> | undefined;
+  if (!held) memo.set("person-locks", (held = new Set()));
+  const keys = [...new Set(hashes)].filter((h) => !held.has(h)).sort();
+  if (keys.length === 0) return;
+  const names = keys.map((key) => `person:${key}`);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${names}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`;
+  for (const key of keys) held.add(key);
+}
+
 /**
  * Runs every verification check (modules/quality/checks) on a received lead and collects the
  * reasons. Must run in the transaction that records the verdict: it takes an advisory lock per
@@ -56,10 +81,10 @@ export async function verifyLead(tx: Tx, lead: Lead, offer: Offer, rules: OfferQ
   const emailHash = contact?.email ? personHash(contact.email) : null;
   const phoneHash = contact?.phone ? personHash(contact.phone) : null;
 
-  const personKeys = [emailHash, phoneHash].filter((h): h is string => h !== null).sort();
-  for (const key of personKeys) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`person:${key}`}, 0))`;
-  }
+  await lockPersons(
+    tx,
+    [emailHash, phoneHash].filter((h): h is string => h !== null),
+  );
 
   const consentParse = leadConsentSchema.safeParse(lead.consent ?? {});
   const consent = consentParse.success && Object.keys(consentParse.data).length > 0 ? consentParse.data : null;

@@ -2,12 +2,14 @@ import type { Lead, Offer } from "~/generated/prisma/client";
 import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { reserveShortfall } from "~/modules/conversions/conversion-reserve.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { ensureLedgerAccount, InsufficientBalanceError, ledgerAccounts, lockLedgerAccount } from "~/modules/ledger/ledger.server";
+import { InsufficientBalanceError, ledgerAccountId, ledgerAccounts, lockLedgerAccounts } from "~/modules/ledger/ledger.server";
+import { rememberCreditLimit } from "~/modules/billing/lead-sales.server";
 import type { Tx } from "~/utils/db.server";
+import { txMemo } from "~/utils/tx-memo.server";
 import { distributeOrders } from "./distribution.server";
 import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
-import { orderPriceCents, orderSkipReason, type RoutingCandidate } from "./order-eligibility.server";
+import { orderPriceCents, orderSkipReason, prefetchBuyerSuppression, type RoutingCandidate } from "./order-eligibility.server";
 
 export function routingCandidateOf(lead: Lead): RoutingCandidate {
   return {
@@ -23,6 +25,25 @@ export function routingCandidateOf(lead: Lead): RoutingCandidate {
 }
 
 /**
+ * The buyers' approved-return rates (for ranking), reading their credit limits with them for the
+ * wallet floors; once per transaction per buyer (a batch routes many leads to the same buyers),
+ * unless `fresh` (a lead alone, reading its orders again under the wallet locks).
+ */
+async function buyersReturnRates(tx: Tx, fresh: boolean, advertiserIds: string[]): Promise<Map<string, number>> {
+  const memo = txMemo(tx);
+  const key = (id: string) => `return-rate:${id}`;
+  const missing = fresh ? advertiserIds : advertiserIds.filter((id) => !memo.has(key(id)));
+  if (missing.length > 0) {
+    const buyers = await tx.company.findMany({ where: { id: { in: missing } }, select: { id: true, returnRateBps: true, creditLimitCents: true } });
+    for (const buyer of buyers) {
+      memo.set(key(buyer.id), buyer.returnRateBps);
+      rememberCreditLimit(tx, buyer.id, buyer.creditLimitCents);
+    }
+  }
+  return new Map(advertiserIds.map((id) => [id, (memo.get(key(id)) as number | undefined) ?? 0]));
+}
+
+/**
  * Sells an accepted lead to matching open orders, in the order the offer's distribution gives
  * (best price, priority, weighted or round-robin), up to one buyer for an exclusive offer or
  * `maxBuyers` for a shared one. Each sale is one balanced journal entry at the price the order
@@ -32,10 +53,7 @@ export function routingCandidateOf(lead: Lead): RoutingCandidate {
  */
 export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
   const candidate = routingCandidateOf(lead);
-  const candidates = await tx.order.findMany({
-    where: { offerId: offer.id, status: "OPEN" },
-    select: { id: true, advertiserId: true, currency: true, pingUrl: true },
-  });
+  const candidates = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } });
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
   const external = candidates.filter((o) => o.pingUrl !== null);
   if (external.length > 0) {
@@ -52,27 +70,31 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
     return { sold: 0 };
   }
-  // Lock every candidate wallet up front, in one order, so leads routed at the same time
-  // cannot deadlock on each other's wallets (the ledger locks each again as it charges it).
+  // Lock every candidate wallet, in one order, so leads routed at the same time cannot deadlock on
+  // each other's wallets (the ledger charges each under that lock). A batch of leads locks them
+  // once for all its leads (lead-batch.server.ts): then the orders just read were read under them.
   const wallets = [...new Map(internal.map((o) => [o.advertiserId, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)])).values()];
   const walletAccountIds: string[] = [];
-  for (const wallet of wallets) walletAccountIds.push((await ensureLedgerAccount(tx, wallet)).id);
-  for (const id of walletAccountIds.sort()) await lockLedgerAccount(tx, id);
-  // Read the orders again under the locks: a lead routed just before on the same orders has now
-  // committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
-  const openOrders = await tx.order.findMany({
-    where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" },
-    include: { advertiser: { select: { returnRateBps: true } } },
-  });
+  for (const wallet of wallets) walletAccountIds.push(await ledgerAccountId(tx, wallet));
+  const newlyLocked = await lockLedgerAccounts(tx, walletAccountIds);
+  // Otherwise read the orders again under the locks: a lead routed just before on the same orders has
+  // now committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
+  const openOrders = newlyLocked === 0 ? internal : await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } });
+  const returnRates = await buyersReturnRates(tx, newlyLocked > 0, [...new Set(openOrders.map((o) => o.advertiserId))]);
   const ranked = distributeOrders(
-    openOrders.map(({ advertiser, ...order }) => {
+    openOrders.map((order) => {
       const priceCents = orderPriceCents(order, candidate);
-      return { ...order, order, priceCents, rankCents: rankedBidCents(priceCents, advertiser.returnRateBps) };
+      return { ...order, order, priceCents, rankCents: rankedBidCents(priceCents, returnRates.get(order.advertiserId) ?? 0) };
     }),
     offer.distribution,
     lead.id,
   );
 
+  await prefetchBuyerSuppression(
+    tx,
+    candidate,
+    ranked.map((r) => r.order.advertiserId),
+  );
   const now = new Date();
   const buyers = new Set<string>();
   let sold = 0;

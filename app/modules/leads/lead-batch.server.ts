@@ -1,0 +1,86 @@
+import { forgetKnownLedgerAccounts, ledgerAccountId, ledgerAccounts, lockLedgerAccounts } from "~/modules/ledger/ledger.server";
+import { markOutboxProcessedMany } from "~/modules/outbox/outbox.server";
+import { lockPersons, personHashesOf } from "~/modules/quality/verification.server";
+import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
+import { prisma } from "~/utils/db.server";
+import { routeAcceptedLead, verifyAndScore, type ProcessOutcome } from "./lead-pipeline.server";
+import { withGatheredTimeline } from "./lead-timeline.server";
+
+export interface BatchDecision {
+  /** The outcome of each lead the batch decided (or found processed, or missing). */
+  outcomes: Map<string, ProcessOutcome>;
+  /** Leads posted with a bid token: their sale may call an external buyer, so each is decided alone after the batch. */
+  alone: string[];
+}
+
+/**
+ * Decides many received leads in one transaction (docs/decisions/010-speed-to-lead.md): the same
+ * pipeline as `processReceivedLead`, lead by lead in arrival order, with the fixed costs shared.
+ *
+ * 1. The leads' row locks, in id order (a retried or duplicated job finds its lead processed).
+ * 2. Every person advisory lock the batch's checks need, sorted, in one statement.
+ * 3. Checks and score of each lead, each verdict written before the next lead is checked (a
+ *    duplicate in the same batch sees the first lead as a later transaction would).
+ * 4. The wallets of every open order of the accepted leads' offers, locked in id order in one
+ *    statement, then each accepted lead routed under them (round-robin turns and caps see the
+ *    sales made before them in the batch; the ledger still refuses an overdraft of each wallet).
+ * 5. Every timeline line in one INSERT and every outbox message marked processed in one UPDATE.
+ *
+ * Any error rolls the whole batch back; the caller then decides each lead alone.
+ */
+export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision> {
+  const ids = [...new Set(leadIds)].sort();
+  const outcomes = new Map<string, ProcessOutcome>();
+  const alone: string[] = [];
+  try {
+    await prisma.$transaction(
+      (tx) =>
+        withGatheredTimeline(tx, async () => {
+          const locked = await tx.$queryRaw<Array<{ id: string; pingId: string | null }>>`
+            SELECT id, "pingId" FROM "Lead" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+          const found = new Set(locked.map((l) => l.id));
+          for (const id of ids) if (!found.has(id)) outcomes.set(id, "missing");
+          for (const l of locked) if (l.pingId) alone.push(l.id);
+          const mine = locked.filter((l) => !l.pingId).map((l) => l.id);
+          if (mine.length === 0) return;
+
+          const leads = await tx.lead.findMany({ where: { id: { in: mine } }, include: { offer: true }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
+          const received = leads.filter((l) => l.status === "RECEIVED");
+          for (const lead of leads) if (lead.status !== "RECEIVED") outcomes.set(lead.id, "already-processed");
+          await lockPersons(
+            tx,
+            received.flatMap((lead) => personHashesOf(lead, lead.offer)),
+          );
+
+          const accepted = [];
+          for (const lead of received) {
+            const verdict = await verifyAndScore(tx, lead, lead.offer);
+            if (verdict.outcome === "accepted") accepted.push({ lead: verdict.lead, offer: lead.offer });
+            else outcomes.set(lead.id, verdict.outcome);
+          }
+
+          if (accepted.length > 0) {
+            const wallets = await tx.order.findMany({
+              where: { offerId: { in: [...new Set(accepted.map((a) => a.offer.id))] }, status: "OPEN", pingUrl: null },
+              select: { advertiserId: true, currency: true },
+              distinct: ["advertiserId", "currency"],
+            });
+            const walletIds: string[] = [];
+            for (const w of wallets) walletIds.push(await ledgerAccountId(tx, ledgerAccounts.advertiserWallet(w.advertiserId, w.currency)));
+            await lockLedgerAccounts(tx, walletIds);
+            for (const { lead, offer } of accepted) outcomes.set(lead.id, await routeAcceptedLead(tx, lead, offer));
+          }
+          await markOutboxProcessedMany(
+            tx,
+            LEAD_PROCESSING_QUEUE,
+            mine.map((id) => leadProcessingKey(id)),
+          );
+        }),
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  } catch (error) {
+    forgetKnownLedgerAccounts();
+    throw error;
+  }
+  return { outcomes, alone };
+}
