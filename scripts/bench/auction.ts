@@ -110,7 +110,9 @@ async function main() {
     // ---- web server ------------------------------------------------------------------------
     const port = await freePort();
     const logFile = path.join(os.tmpdir(), `leadex-bench-auction-${Date.now().toString(36)}.log`);
-    const web = await startWeb({ env: { ...process.env, HOST: "127.0.0.1" } as Record<string, string>, port, output: { file: logFile } });
+    // BENCH_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of the web server (scripts/bench/cpu-profile.ts summarises it).
+    const nodeArgs = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+    const web = await startWeb({ env: { ...process.env, HOST: "127.0.0.1" } as Record<string, string>, nodeArgs, port, output: { file: logFile } });
     cleanups.push(() => web.stop());
     say(`web server ${web.url} (log ${logFile})`);
 

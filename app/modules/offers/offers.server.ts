@@ -91,14 +91,26 @@ export async function findOwnOfferForIntake(actor: Actor, offerId: string): Prom
   return offer;
 }
 
-async function findOfferForIntake(offerId: string): Promise<Offer | null> {
+// Postbacks for an offer whose cached copy just expired share one read of it (at 500 leads/s,
+// every postback of the read's round trip would otherwise read it again).
+const offerReads = new Map<string, Promise<Offer | null>>();
+
+function findOfferForIntake(offerId: string): Promise<Offer | null> {
   const now = Date.now();
   const hit = recentOffers.get(offerId);
-  if (hit && now - hit.readAt < OFFER_CACHE_TTL_MS) return hit.offer;
-  const offer = await prisma.offer.findUnique({ where: { id: offerId } });
-  if (offer) {
-    if (recentOffers.size > 10_000) recentOffers.clear();
-    recentOffers.set(offerId, { offer, readAt: now });
-  } else recentOffers.delete(offerId);
-  return offer;
+  if (hit && now - hit.readAt < OFFER_CACHE_TTL_MS) return Promise.resolve(hit.offer);
+  const inFlight = offerReads.get(offerId);
+  if (inFlight) return inFlight;
+  const read = prisma.offer
+    .findUnique({ where: { id: offerId } })
+    .then((offer) => {
+      if (offer) {
+        if (recentOffers.size > 10_000) recentOffers.clear();
+        recentOffers.set(offerId, { offer, readAt: now });
+      } else recentOffers.delete(offerId);
+      return offer;
+    })
+    .finally(() => offerReads.delete(offerId));
+  offerReads.set(offerId, read);
+  return read;
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { addJob, addJobs } from "~/queues/queue.server";
 import type { Db, Tx } from "~/utils/db.server";
-import { prisma } from "~/utils/db.server";
+import { hotPathQuery, prisma } from "~/utils/db.server";
 
 // Transactional outbox: a job is first a row written with the data it concerns, then a Bull job.
 // If Redis is down when the row commits, the sweeper enqueues it later; nothing is lost.
@@ -34,17 +34,22 @@ let flushTimer: NodeJS.Timeout | undefined;
 
 /**
  * Enqueues a just-committed message without making the caller wait: messages are gathered for a
- * couple of milliseconds and sent in one Redis round trip, with one UPDATE marking them enqueued.
+ * couple of milliseconds and sent in one Redis round trip, then marked enqueued (many at once).
  * Under load this is what lets the postback endpoint answer at database speed. A message lost
  * here (Redis down, process killed) is still a row: the sweeper enqueues it.
  */
 export function dispatchOutboxMessageSoon(message: OutboxMessageRef): void {
   pendingDispatch.push(message);
-  flushTimer ??= setTimeout(() => void flushOutboxDispatch(), BATCH_DELAY_MS);
+  flushTimer ??= setTimeout(() => void dispatchPending(), BATCH_DELAY_MS);
 }
 
-/** Sends what dispatchOutboxMessageSoon gathered (also called on shutdown). */
+/** Sends what dispatchOutboxMessageSoon gathered, and marks it enqueued. */
 export async function flushOutboxDispatch(): Promise<void> {
+  await dispatchPending();
+  await flushEnqueuedMarks();
+}
+
+async function dispatchPending(): Promise<void> {
   clearTimeout(flushTimer);
   flushTimer = undefined;
   const batch = pendingDispatch;
@@ -62,14 +67,36 @@ export async function flushOutboxDispatch(): Promise<void> {
         );
       } catch (error) {
         console.warn(`outbox: ${messages.length} ${queue} message(s) not enqueued yet (${(error as Error).message}); the sweeper will retry`);
-        await prisma.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } }).catch(() => {});
+        await hotPathQuery(`UPDATE "OutboxMessage" SET "attempts" = "attempts" + 1 WHERE "id" = ANY($1::text[])`, [ids]).catch(() => {});
         return;
       }
-      await prisma.outboxMessage
-        .updateMany({ where: { id: { in: ids } }, data: { enqueuedAt: new Date(), attempts: { increment: 1 } } })
-        .catch((error: unknown) => console.warn(`outbox: could not mark ${ids.length} message(s) enqueued: ${String(error)}`));
+      markEnqueuedSoon(ids);
     }),
   );
+}
+
+// Marking messages enqueued only spares the sweeper work (a job id already in Redis is not added
+// twice), so the marks of many dispatches are written together, by one raw statement: through
+// Prisma, and once per dispatch, this mark cost more CPU than the postback it followed
+// (docs/decisions/010-speed-to-lead.md, "Intake and auction").
+const MARK_DELAY_MS = 25;
+let pendingMarks: string[] = [];
+let markTimer: NodeJS.Timeout | undefined;
+
+function markEnqueuedSoon(ids: string[]): void {
+  pendingMarks.push(...ids);
+  markTimer ??= setTimeout(() => void flushEnqueuedMarks(), MARK_DELAY_MS);
+}
+
+async function flushEnqueuedMarks(): Promise<void> {
+  clearTimeout(markTimer);
+  markTimer = undefined;
+  const ids = pendingMarks;
+  pendingMarks = [];
+  if (ids.length === 0) return;
+  await hotPathQuery(`UPDATE "OutboxMessage" SET "enqueuedAt" = now() AT TIME ZONE 'UTC', "attempts" = "attempts" + 1 WHERE "id" = ANY($1::text[])`, [
+    ids,
+  ]).catch((error: unknown) => console.warn(`outbox: could not mark ${ids.length} message(s) enqueued: ${String(error)}`));
 }
 
 export async function markOutboxProcessed(tx: Tx | Db, queue: string, key: string) {

@@ -3,7 +3,7 @@ import type { Order } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
 import { ensureSigningSecrets } from "~/modules/deliveries/signing.server";
 import { SUB_ID_KEYS } from "~/modules/leads/leads.schema";
-import { balancesCents, InsufficientBalanceError, ledgerAccounts } from "~/modules/ledger/ledger.server";
+import { InsufficientBalanceError, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
 import { findOwnOfferForIntake } from "~/modules/offers/offers.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
@@ -17,6 +17,7 @@ import { getEnv } from "~/utils/env.server";
 import { ConflictError, ValidationError, parseOrThrow } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
+import { isAlreadyBought, readAuctionSnapshot, type AuctionOrder } from "./auction-reads.server";
 import { pingDataHash, signBidToken } from "./bid-token.server";
 import { pingExternalBuyer } from "./external-buyers.server";
 import { recordPing, type PingBidRecord, type PingRecord } from "./ping-store.server";
@@ -136,12 +137,11 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     expiresAt,
   };
   const pingId = pingRow.id;
-  const [alreadyBought, orders] = await Promise.all([
+  // Two raw statements side by side (auction-reads.server.ts): the orders come with their wallet
+  // balances and signing secrets, so only the per-candidate checks (suppression, caps) are left.
+  const [alreadyBought, { orders, balances, signingSecrets: knownSecrets }] = await Promise.all([
     isAlreadyBought(offer.id, offerQualityRules(offer.qualityRules).duplicateWindowDays, emailHash, phoneHash, now),
-    prisma.order.findMany({
-      where: { offerId: offer.id, status: "OPEN" },
-      include: { advertiser: { select: { creditLimitCents: true, returnRateBps: true } } },
-    }),
+    readAuctionSnapshot(offer.id),
   ]);
   const noBid = async (reasons: string[], asked = 0): Promise<PingAnswer> => {
     await recordPing(pingRow, [], null);
@@ -161,17 +161,13 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
     email_hash: emailHash,
     phone_hash: phoneHash,
   };
-  const walletBalances = balancesCents(
-    prisma,
-    orders.map((o) => ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)),
-  );
-  // Awaited together so a failing balance query is handled even when every order was skipped.
-  const externalBuyerIds = orders.flatMap((o) => (o.pingUrl ? [o.advertiserId] : []));
-  const [skipReasons, balances, signingSecrets] = await Promise.all([
+  // A buyer's first ping creates its signing secret (a write, once per buyer ever).
+  const buyersWithoutSecret = orders.flatMap((o) => (o.pingUrl && !knownSecrets.has(o.advertiserId) ? [o.advertiserId] : []));
+  const [skipReasons, createdSecrets] = await Promise.all([
     orderSkipReasons(prisma, orders, candidate, now),
-    walletBalances,
-    ensureSigningSecrets(prisma, externalBuyerIds),
+    buyersWithoutSecret.length > 0 ? ensureSigningSecrets(prisma, buyersWithoutSecret) : new Map<string, string>(),
   ]);
+  const signingSecrets = new Map([...knownSecrets, ...createdSecrets]);
   const asking = { candidate, buyerPing, deadlineMs: env.PING_TIMEOUT_MS, minPriceCents: offer.priceCents, balances, signingSecrets, now };
   const answers = await Promise.all(orders.map((order) => askOrder(order, skipReasons.get(order.id) ?? null, asking)));
   const rows = answers.map((row) => ({ ...row, id: randomUUID() }));
@@ -212,24 +208,9 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   };
 }
 
-/** The same person already accepted (sold, unsold or held) on this offer inside the window. */
-async function isAlreadyBought(offerId: string, windowDays: number, emailHash: string | null, phoneHash: string | null, now: Date) {
-  if (windowDays === 0 || (!emailHash && !phoneHash)) return false;
-  const duplicate = await prisma.lead.findFirst({
-    where: {
-      offerId,
-      receivedAt: { gte: new Date(now.getTime() - windowDays * 86_400_000) },
-      status: { notIn: ["RECEIVED", "REJECTED"] },
-      OR: [...(emailHash ? [{ emailHash }] : []), ...(phoneHash ? [{ phoneHash }] : [])],
-    },
-    select: { id: true },
-  });
-  return duplicate !== null;
-}
-
 /** One order's answer to a ping, given why it is skipped (or null): its price (internal) or its HTTP answer (external), its wallet. */
 async function askOrder(
-  order: Order & { advertiser: { creditLimitCents: number } },
+  order: AuctionOrder,
   skip: string | null,
   asking: {
     candidate: RoutingCandidate;
