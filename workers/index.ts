@@ -70,18 +70,23 @@ countCompleted(scheduledQueue, SCHEDULED_WORK_QUEUE);
 scheduledQueue.on("failed", (job, error) => {
   console.warn(`[${SCHEDULED_WORK_QUEUE}] ${job.name} ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
 });
+let schedulesFailed = false;
 const registerAll = () =>
-  registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WORK[task].schedule(env) }))).catch((error: unknown) =>
-    // Redis down: the schedules are registered when it is back (below), or by the next worker start.
-    console.warn(`[${SCHEDULED_WORK_QUEUE}] schedules not registered: ${(error as Error).message}`),
+  registerSchedules(SCHEDULED_TASKS.map((task) => ({ task, schedule: SCHEDULED_WORK[task].schedule(env) }))).then(
+    () => (schedulesFailed = false),
+    (error: unknown) => {
+      // Redis down: the schedules are registered when it is back (below), or by the next worker start.
+      schedulesFailed = true;
+      console.warn(`[${SCHEDULED_WORK_QUEUE}] schedules not registered: ${(error as Error).message}`);
+    },
   );
 void registerAll();
 // A Redis that comes back empty (restarted without persistence, failed over) has lost the
 // repeatable schedules: register them again on every reconnection (adding an existing one is a no-op).
 let scheduledQueueConnected = false;
 scheduledQueue.client.on("ready", () => {
-  if (scheduledQueueConnected) {
-    console.info(`[${SCHEDULED_WORK_QUEUE}] Redis reconnected: registering the schedules again`);
+  if (scheduledQueueConnected || schedulesFailed) {
+    console.info(`[${SCHEDULED_WORK_QUEUE}] Redis (re)connected: registering the schedules`);
     void registerAll();
   }
   scheduledQueueConnected = true;
