@@ -21,6 +21,7 @@
  * messages, pending auto-recharges), turns the faults off and checks:
  *   - every lead the API accepted exists once, under the id it was answered with; retries made no second lead;
  *   - every lead is decided (SOLD/UNSOLD/REJECTED/HELD) and was processed once (no processing step twice on its timeline);
+ *   - of a lead and its duplicate, at most one sold;
  *   - the order cap and the round-robin turns held; the ledger invariants (test/support/ledger-checks.ts);
  *   - ledger cash = the emulator's Stripe balance; the outbox is empty.
  * Prints a summary and exits 1 on any breach.
@@ -330,6 +331,15 @@ async function main() {
   const unexpected = stored.filter((l) => !posted.has(l.externalId));
   if (unexpected.length > 0) breach(`${unexpected.length} stored lead(s) nobody posted`);
 
+  // One person, one sale: of a lead and its duplicate only one may be accepted (the verifier locks the person).
+  const soldPerPerson = new Map<number, number>();
+  for (const l of stored) {
+    const k = Number(l.externalId.split("-")[1]);
+    if (l.status === "SOLD") soldPerPerson.set(isDuplicate(k) ? k - 5 : k, (soldPerPerson.get(isDuplicate(k) ? k - 5 : k) ?? 0) + 1);
+  }
+  const soldTwice = [...soldPerPerson].filter(([, n]) => n > 1);
+  if (soldTwice.length > 0) breach(`${soldTwice.length} person(s) sold twice: a lead and its duplicate both accepted (lead ${runId}-${soldTwice[0][0]})`);
+
   const leads = await leadProcessingReport(affiliateId);
   for (const b of leads.breaches) breach(b);
 
@@ -352,6 +362,7 @@ async function main() {
   // ---- figures ---------------------------------------------------------------------------------
   const duplicateLeads = stored.filter((l) => isDuplicate(Number(l.externalId.split("-")[1])));
   const duplicatesRejected = duplicateLeads.filter((l) => l.status === "REJECTED").length;
+  const originalsRejected = stored.filter((l) => l.status === "REJECTED" && !isDuplicate(Number(l.externalId.split("-")[1]))).length;
   const retriesAnswered = acceptedIds.reduce((s, [, p]) => s + Math.max(0, p.accepted - 1), 0);
   const [recharges, firstLast] = await Promise.all([
     prisma.topUp.groupBy({ by: ["status"], where: { kind: "AUTO_RECHARGE" }, _count: true }),
@@ -384,7 +395,10 @@ async function main() {
         .map(([s, n]) => `${s} ${n}`)
         .join(", "),
     ],
-    ["duplicates", `${duplicateLeads.length} posted, ${duplicatesRejected} rejected as duplicates`],
+    [
+      "duplicates",
+      `${duplicateLeads.length} posted: ${duplicatesRejected} rejected, and ${originalsRejected} times the original was (its duplicate was decided first); ${soldTwice.length} persons sold twice`,
+    ],
     ["decided", `${stored.length} leads in ${span.toFixed(0)} s from first arrival to last decision (${(stored.length / span).toFixed(1)}/s)`],
     [
       "sales",
