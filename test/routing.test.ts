@@ -11,7 +11,7 @@ import { makeConversionMarket } from "./support/conversions";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
 
-const stack = useTestStack();
+const stack = useTestStack({ workerCount: 2 });
 
 function sendAndSettle(apiKey: string, offerId: string, overrides: Record<string, string> = {}) {
   return sendFieldsAndSettle(apiKey, offerId, leadFields(overrides));

@@ -706,3 +706,50 @@ describe("stripe emulator: another business's own account", () => {
     }
   });
 });
+
+describe("stripe emulator: fault injection (chaos runs)", () => {
+  it("fails the chosen share of API calls as a 500 api_error or a dropped connection, before the call has any effect", async () => {
+    const email = `faults-${Date.now()}@example.com`;
+    const on = await control("/faults", { rate: 1, kinds: ["api_error"] });
+    expect(on.status).toBe(200);
+    expect(await on.json()).toMatchObject({ rate: 1, kinds: ["api_error"] });
+    try {
+      const error = await caughtError(stripe.customers.create({ email }));
+      expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+      expect(error).toMatchObject({ type: "StripeAPIError", statusCode: 500 });
+      expect(error.raw).toMatchObject({ type: "api_error" });
+
+      emulator.setFaults({ rate: 1, kinds: ["connection_reset"] });
+      expect(await caughtError(stripe.customers.create({ email }))).toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    } finally {
+      emulator.setFaults({ rate: 0 });
+    }
+    expect((await stripe.customers.list({ email })).data).toEqual([]);
+    const report = emulator.faultReport();
+    expect(report).toMatchObject({ rate: 0, injected: { api_error: 1 } });
+    expect(report.injected.connection_reset).toBeGreaterThanOrEqual(1); // Node may resend a request whose reused socket was reset
+  });
+
+  it("a client that retries with its idempotency key gets every call through once", async () => {
+    const email = `faults-retry-${Date.now()}@example.com`;
+    const retrying = new Stripe("sk_test_emulator", { host: emulator.host, port: emulator.port, protocol: "http", maxNetworkRetries: 8 });
+    const before = emulator.faultReport();
+    emulator.setFaults({ rate: 0.5 });
+    try {
+      const created = await Promise.all(Array.from({ length: 12 }, (_, i) => retrying.customers.create({ email, metadata: { n: String(i) } })));
+      expect(new Set(created.map((c) => c.id)).size).toBe(12);
+    } finally {
+      emulator.setFaults({ rate: 0 });
+    }
+    const after = emulator.faultReport();
+    expect(after.injected.api_error + after.injected.connection_reset).toBeGreaterThan(before.injected.api_error + before.injected.connection_reset);
+    expect((await stripe.customers.list({ email, limit: 100 })).data).toHaveLength(12);
+  });
+
+  it("refuses a rate outside 0..1 and an unknown kind in Stripe's words", async () => {
+    expect((await control("/faults", { rate: 2 })).status).toBe(400);
+    const unknown = await control("/faults", { rate: 0.1, kinds: ["timeout"] });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { type: "invalid_request_error" } });
+  });
+});

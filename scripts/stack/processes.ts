@@ -204,9 +204,11 @@ export async function startWorkers(opts: {
   ownProcessGroup?: boolean;
   /** Extra `node` flags, e.g. --cpu-prof (benchmarks). */
   nodeArgs?: string[];
+  /** The prefix of its output lines (default "workers"), e.g. "worker-2" when several run side by side. */
+  name?: string;
 }): Promise<ServiceProcess> {
   return spawnService({
-    name: "workers",
+    name: opts.name ?? "workers",
     command: process.execPath,
     args: [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(repoRoot, "workers", "index.ts")],
     env: { ...process.env, ...opts.env },

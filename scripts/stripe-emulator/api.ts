@@ -10,6 +10,7 @@ import type { ConnectAccounts } from "./connect-accounts.js";
 import type { EmulatorCore, RequestInfo } from "./core.js";
 import { StripeApiError, invalidParam, invalidRequest, missingParam, noSuch } from "./errors.js";
 import type { EventLog } from "./event-log.js";
+import { type Faults, injectedApiError } from "./faults.js";
 import { BodyTooLargeError, readBody, send } from "./http-util.js";
 import { IdempotencyStore, type StoredResponse } from "./idempotency.js";
 import { newId, nowSeconds } from "./ids.js";
@@ -28,6 +29,7 @@ export class ApiRouter {
     /** The routes of the other API modules (Connect, charges, refunds, disputes, invoices, ...). */
     moduleRoutes: Route[],
     private readonly log: (line: string) => void,
+    private readonly faults?: Faults,
   ) {
     this.routes = [
       route("POST", "/v1/customers", (c) => this.createCustomer(c)),
@@ -57,6 +59,20 @@ export class ApiRouter {
       send(res, response.status, response.body, response.headers);
       return response;
     };
+
+    // A chaos run's injected failure happens before the call does anything (nothing to replay).
+    const fault = this.faults?.draw() ?? null;
+    if (fault === "connection_reset") {
+      this.log(`[stripe-emulator] ${method} ${url.pathname} -> connection dropped (injected fault)`);
+      req.socket.destroy();
+      return;
+    }
+    if (fault === "api_error") {
+      const error = injectedApiError();
+      respond(error.statusCode, error.toBody());
+      this.log(`[stripe-emulator] ${method} ${url.pathname} -> 500 (injected fault)`);
+      return;
+    }
 
     let finish: ((response: StoredResponse) => void) | undefined;
     try {

@@ -37,6 +37,13 @@
  *        {failure_code="could_not_process", failure_message?}
  *                                                 the bank returns it (also after paid): status
  *                                                 failed, funds back on the balance, payout.failed.
+ *   POST /_emulator/faults
+ *        {rate: 0..1, kinds?: ("api_error"|"connection_reset")[]}
+ *                                                 from now on that share of /v1 calls fails before
+ *                                                 it has any effect: a 500 api_error in Stripe's
+ *                                                 envelope, or a dropped connection (faults.ts);
+ *                                                 rate 0 turns it off. Answers {rate, kinds, calls,
+ *                                                 injected: {api_error, connection_reset}}.
  *
  * Another business's own Stripe account (merchant-accounts.ts: an advertiser's), which sends its
  * own events to the endpoint it configured, signed with that endpoint's secret:
@@ -68,6 +75,7 @@ import type { ConnectAccounts, RequirementsChange } from "./connect-accounts.js"
 import { type ConnectMoney, PAYOUT_FAILURES, type PayoutFailureCode } from "./connect-money.js";
 import { StripeApiError, invalidRequest, unknownParam } from "./errors.js";
 import type { EventLog } from "./event-log.js";
+import { FAULT_KINDS, type FaultSettings, type Faults } from "./faults.js";
 import { DISPUTE_REASONS, type Disputes } from "./disputes.js";
 import type { Invoices } from "./invoices.js";
 import type { MerchantAccounts } from "./merchant-accounts.js";
@@ -147,6 +155,7 @@ const schemas = {
   closeDispute: z.strictObject({ outcome: z.enum(["won", "lost"]) }),
   saveCard: z.strictObject({ card_number: z.string().min(1), default: z.boolean().default(false) }),
   payInvoice: z.strictObject({ card_number: z.string().min(1).default("4242424242424242") }),
+  faults: z.strictObject({ rate: z.number().min(0).max(1), kinds: z.array(z.enum(FAULT_KINDS)).min(1).optional() }) satisfies z.ZodType<FaultSettings>,
 };
 
 export interface BillingControls {
@@ -167,6 +176,7 @@ export class EmulatorControls {
     private readonly log: (line: string) => void,
     private readonly merchants: MerchantAccounts,
     private readonly billing: BillingControls,
+    faults: Faults,
   ) {
     const c = (path: string, run: Control["run"]): Control => ({ pattern: new RegExp(`^/_emulator${path}$`), run });
     const ID = "([^/]+)";
@@ -220,6 +230,7 @@ export class EmulatorControls {
         return this.saveCard(id, card_number, makeDefault);
       }),
       c(`/invoices/${ID}/pay`, ([id], body) => billing.invoices.payOnHostedPage(id, parse(schemas.payInvoice, body).card_number)),
+      c("/faults", (_, body) => faults.set(parse(schemas.faults, body))),
       c(`/invoices/${ID}/overdue`, ([id], body) => {
         parse(schemas.none, body);
         return billing.invoices.makeOverdue(id);

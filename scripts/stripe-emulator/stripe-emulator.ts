@@ -13,6 +13,7 @@
  *   /connect/setup/e/:acct/:token   hosted Connect onboarding page (hosted-onboarding.ts)
  *   /_emulator/...                  emulator-only controls, not Stripe's API (emulator-controls.ts),
  *                                   including other businesses' own accounts (merchant-accounts.ts)
+ *                                   and fault injection for chaos runs (faults.ts)
  *   /health                         "ok", for start-up probes
  *
  * Money: every balance is the sum of its owner's balance transactions (balances.ts), each naming
@@ -47,6 +48,7 @@ import { EmulatorCore } from "./core.js";
 import { type DisputeReason, Disputes } from "./disputes.js";
 import { EmulatorControls } from "./emulator-controls.js";
 import { EventLog } from "./event-log.js";
+import { type FaultKind, type FaultReport, type FaultSettings, Faults } from "./faults.js";
 import { HostedCheckout } from "./hosted-checkout.js";
 import { HostedOnboarding } from "./hosted-onboarding.js";
 import { Invoices } from "./invoices.js";
@@ -141,9 +143,14 @@ export interface StripeEmulator {
   webhookDeliveries(): DeliveryRecord[];
   /** Resolves once all webhook deliveries started so far (including retries) are finished. */
   waitForWebhooks(): Promise<void>;
+  /** Makes a share of later /v1 calls fail (faults.ts); `{rate: 0}` turns it off. Answers the counts so far. */
+  setFaults(settings: FaultSettings): FaultReport;
+  /** The fault settings and how many calls were failed on purpose. */
+  faultReport(): FaultReport;
   close(): Promise<void>;
 }
 
+export type { FaultKind, FaultReport, FaultSettings };
 export type { RequirementsChange, PayoutFailureCode, MerchantAccount, MerchantInvoiceInput, PaidMerchantInvoice, DisputeReason };
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
@@ -185,6 +192,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     }
     return undefined;
   };
+  const faults = new Faults();
   const api = new ApiRouter(
     core,
     events,
@@ -201,11 +209,12 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       ...invoices.routes(),
     ],
     log,
+    faults,
   );
   const hosted = new HostedCheckout(core, log);
   const onboarding = new HostedOnboarding(accounts, events, log);
   const merchants = new MerchantAccounts(log);
-  const controls = new EmulatorControls(accounts, money, events, log, merchants, { disputes, invoices, paymentMethods });
+  const controls = new EmulatorControls(accounts, money, events, log, merchants, { disputes, invoices, paymentMethods }, faults);
   /** Runs a control and resolves, after the webhooks it caused, to a copy of its answer. */
   const control = async <T>(run: () => T): Promise<T> => {
     const result = snapshot(run());
@@ -310,6 +319,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       await events.waitForWebhooks();
       await merchants.waitForWebhooks();
     },
+    setFaults: (settings) => faults.set(settings),
+    faultReport: () => faults.report(),
     close() {
       closed ??= (async () => {
         money.close();

@@ -22,9 +22,11 @@ export interface TestStack {
   env: Record<string, string>;
   /** Where the children's output goes. */
   logFile: string;
-  /** Stops the worker process (no-op when not running). */
+  /** How many worker processes startWorkers() runs side by side. */
+  workerCount: number;
+  /** Stops the worker processes (no-op when not running). */
   stopWorkers(): Promise<void>;
-  /** Starts the worker process (no-op when already running). */
+  /** Starts the worker processes (no-op when already running). */
   startWorkers(): Promise<void>;
   /** Stops workers, web server and emulator. */
   stop(): Promise<void>;
@@ -32,7 +34,19 @@ export interface TestStack {
 
 const LOG_TAIL = 60;
 
-export async function startTestStack(opts: { workers?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  /** false: no workers until startWorkers(). */
+  workers?: boolean;
+  /**
+   * Worker processes side by side (default 1, or LEADEX_TEST_WORKERS): with 2, their output lines
+   * are prefixed [worker-1] and [worker-2], and each logs how many jobs it did when it stops.
+   */
+  workerCount?: number;
+  env?: Record<string, string>;
+}
+
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
+  const workerCount = opts.workerCount ?? (Number(process.env.LEADEX_TEST_WORKERS) || 1);
   const testPath = expect.getState().testPath ?? "test";
   const logFile = path.join(
     os.tmpdir(),
@@ -77,22 +91,25 @@ export async function startTestStack(opts: { workers?: boolean; env?: Record<str
   }
   emulator.setWebhookUrl(`${appUrl}/webhooks/stripe`);
 
-  let workers: ServiceProcess | undefined;
+  let workers: ServiceProcess[] | undefined;
   const startWorkers = async () => {
     if (workers) return;
-    workers = await spawnWorkers({ env, output });
-    const started = workers;
+    const started = await Promise.all(
+      Array.from({ length: workerCount }, (_, i) => spawnWorkers({ env, output, name: workerCount === 1 ? "workers" : `worker-${i + 1}` })),
+    );
+    workers = started;
     // A worker that dies at start-up (bad env, syntax error) should fail loudly, not hang tests.
-    const early = await Promise.race([started.exited, new Promise<null>((r) => setTimeout(() => r(null), 300))]);
+    const early = await Promise.race([...started.map((w) => w.exited), new Promise<null>((r) => setTimeout(() => r(null), 300))]);
     if (early) {
       workers = undefined;
+      await Promise.all(started.map((w) => w.stop()));
       throw fail("The workers exited during start-up", `exit ${early.signal ?? early.code}`);
     }
   };
   const stopWorkers = async () => {
     const running = workers;
     workers = undefined;
-    await running?.stop();
+    await Promise.all((running ?? []).map((w) => w.stop()));
   };
 
   if (opts.workers !== false) {
@@ -111,6 +128,7 @@ export async function startTestStack(opts: { workers?: boolean; env?: Record<str
     emulator,
     env,
     logFile,
+    workerCount,
     startWorkers,
     stopWorkers,
     stop: () =>
