@@ -36,6 +36,7 @@ import { repoRoot } from "../stack/paths";
 import { startEmulator } from "../stack/stripe";
 import { runCounted, type CountedResult, type CountedTarget } from "./load";
 import { summarizeCpuProfile } from "./cpu-profile";
+import { throwawayAppEnv } from "./app-env";
 
 const TARGET_BILLED_PER_SECOND = 2000;
 
@@ -85,19 +86,7 @@ async function main() {
   const emulator = await startEmulator({ port: 0, webhookSecret, webhookUrl: `${appUrl}/webhooks/stripe`, log: () => {} });
   cleanups.push(() => emulator.close());
 
-  const env: Record<string, string> = {
-    NODE_ENV: "production",
-    DATABASE_URL: dbUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: `leadex_bench_${randomBytes(3).toString("hex")}`,
-    SESSION_SECRET: "bench-session-secret-0123456789",
-    BID_TOKEN_SECRET: "bench-bid-token-secret-0123456789",
-    STRIPE_SECRET_KEY: "sk_test_bench",
-    STRIPE_WEBHOOK_SECRET: webhookSecret,
-    STRIPE_API_BASE: emulator.url,
-    APP_URL: appUrl,
-    SECURE_COOKIES: "false",
-  };
+  const env = throwawayAppEnv({ kind: "bench", dbUrl, redisUrl: redis.url, stripe: { apiBase: emulator.url, webhookSecret }, appUrl });
   Object.assign(process.env, env);
 
   // ---- web server and workers ----------------------------------------------------------------

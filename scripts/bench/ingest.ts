@@ -14,6 +14,7 @@ import { spawnService, startWeb, startWorkers, type ServiceProcess } from "../st
 import { repoRoot } from "../stack/paths";
 import { prepareBenchServices } from "./bench-database";
 import { runPhase, runSaturation, type LoadTarget, type PhaseResult } from "./load";
+import { throwawayAppEnv } from "./app-env";
 
 const { values: args } = parseArgs({
   options: {
@@ -34,17 +35,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 async function main() {
   const { dbUrl, redis } = await prepareBenchServices((undo) => cleanups.push(async () => void (await undo())), log);
 
-  const env: Record<string, string> = {
-    NODE_ENV: "production",
-    DATABASE_URL: dbUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: `leadex_bench_${randomBytes(3).toString("hex")}`,
-    SESSION_SECRET: "bench-session-secret-0123456789",
-    BID_TOKEN_SECRET: "bench-bid-token-secret-0123456789",
-    STRIPE_SECRET_KEY: "sk_test_bench",
-    STRIPE_WEBHOOK_SECRET: "whsec_bench",
-    STRIPE_API_BASE: "http://127.0.0.1:9",
-  };
+  // No Stripe behind intake: an address nothing answers on.
+  const env = throwawayAppEnv({ kind: "bench", dbUrl, redisUrl: redis.url, stripe: { apiBase: "http://127.0.0.1:9", webhookSecret: "whsec_bench" } });
   Object.assign(process.env, env);
 
   // The seed goes through the app's own modules (imported after the env is set).

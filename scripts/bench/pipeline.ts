@@ -46,6 +46,7 @@ import { freePort } from "../stack/ports";
 import { spawnService, startWeb, startWorkers, type ServiceProcess } from "../stack/processes";
 import { repoRoot } from "../stack/paths";
 import { startEmulator } from "../stack/stripe";
+import { throwawayAppEnv } from "./app-env";
 
 const TARGET_DECIDED_PER_SECOND = 500;
 const TARGET_P99_MS = 1000;
@@ -116,20 +117,8 @@ async function main() {
   const emulator = await startEmulator({ port: 0, webhookSecret, webhookUrl: `${appUrl}/webhooks/stripe`, log: () => {} });
   cleanups.push(() => emulator.close());
   const runId = randomBytes(3).toString("hex");
-  const queuePrefix = `leadex_bench_${runId}`;
-  const env: Record<string, string> = {
-    NODE_ENV: "production",
-    DATABASE_URL: dbUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: queuePrefix,
-    SESSION_SECRET: "bench-session-secret-0123456789",
-    BID_TOKEN_SECRET: "bench-bid-token-secret-0123456789",
-    STRIPE_SECRET_KEY: "sk_test_bench",
-    STRIPE_WEBHOOK_SECRET: webhookSecret,
-    STRIPE_API_BASE: emulator.url,
-    APP_URL: appUrl,
-    SECURE_COOKIES: "false",
-  };
+  const env = throwawayAppEnv({ kind: "bench", dbUrl, redisUrl: redis.url, stripe: { apiBase: emulator.url, webhookSecret }, appUrl });
+  const queuePrefix = env.QUEUE_PREFIX;
   Object.assign(process.env, env);
 
   // ---- the market, through the app's modules ---------------------------------------------------

@@ -42,6 +42,7 @@ import { freePort } from "../stack/ports";
 import { startWeb, startWorkers, type ServiceProcess } from "../stack/processes";
 import { startEmulator } from "../stack/stripe";
 import { startOwnRedis } from "./own-redis";
+import { throwawayAppEnv } from "../bench/app-env";
 
 function numberEnv(name: string, fallback: number, check: (n: number) => boolean): number {
   const raw = process.env[name];
@@ -103,19 +104,7 @@ async function main() {
   };
   const emulator = await startEmulator({ port: 0, webhookSecret, webhookUrl: `${appUrl}/webhooks/stripe`, log: emulatorLog });
   cleanups.push(() => emulator.close());
-  const env: Record<string, string> = {
-    NODE_ENV: "production",
-    DATABASE_URL: dbUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: `leadex_chaos_${randomBytes(3).toString("hex")}`,
-    SESSION_SECRET: "chaos-session-secret-0123456789",
-    BID_TOKEN_SECRET: "chaos-bid-token-secret-0123456789",
-    STRIPE_SECRET_KEY: "sk_test_chaos",
-    STRIPE_WEBHOOK_SECRET: webhookSecret,
-    STRIPE_API_BASE: emulator.url,
-    APP_URL: appUrl,
-    SECURE_COOKIES: "false",
-  };
+  const env = throwawayAppEnv({ kind: "chaos", dbUrl, redisUrl: redis.url, stripe: { apiBase: emulator.url, webhookSecret }, appUrl });
   Object.assign(process.env, env);
   const output = { file: logFile };
   const web = await startWeb({ env, port: webPort, output, graceMs: 10_000 });
