@@ -104,6 +104,12 @@ describe("metrics endpoint", () => {
     expect(board.status).toBe(200);
     const names = ((await board.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining([LEAD_PROCESSING_QUEUE, OUTBOUND_DELIVERY_QUEUE, CONVERSION_BILLING_QUEUE]));
+    // The board's page styles its elements inline (allowed there only); scripts stay nonce-only everywhere.
+    const boardPage = await fetch(new URL("/admin/queues", stack().appUrl), { headers: { cookie } });
+    expect(boardPage.status).toBe(200);
+    expect(boardPage.headers.get("content-security-policy")).toContain("style-src 'self' 'unsafe-inline'");
+    expect(boardPage.headers.get("content-security-policy")).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(landing.headers.get("content-security-policy")).toContain("style-src 'self';");
 
     await stack().startWorkers();
     await waitFor("the three leads to be decided", async () => (await prisma.lead.count({ where: { id: { in: ids }, status: "UNSOLD" } })) === 3, {

@@ -43,7 +43,8 @@ export function securityHeadersFor(path: string): { headers: Record<string, stri
   // The conversion pixel's iframe form is made to sit in advertisers' own pages.
   const framable = path === CONVERSION_PIXEL_PATH;
   const headers: Record<string, string> = {
-    "Content-Security-Policy": cspNonce === null ? `default-src 'none'; frame-ancestors ${framable ? "*" : "'none'"}` : pagePolicy(cspNonce),
+    "Content-Security-Policy":
+      cspNonce === null ? `default-src 'none'; frame-ancestors ${framable ? "*" : "'none'"}` : pagePolicy(cspNonce, isQueueDashboard(path)),
     "X-Content-Type-Options": "nosniff",
     // Not no-referrer: with it, browsers send `Origin: null` on same-site form posts.
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -53,11 +54,14 @@ export function securityHeadersFor(path: string): { headers: Record<string, stri
   return { headers, cspNonce };
 }
 
-function pagePolicy(nonce: string): string {
+/** bull-board's own pages (admins only) style their elements inline; their scripts stay as strict as ours. */
+const isQueueDashboard = (path: string) => path === "/admin/queues" || path.startsWith("/admin/queues/");
+
+function pagePolicy(nonce: string, inlineStyles: boolean): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
-    "style-src 'self'",
+    inlineStyles ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",
     `form-action 'self' ${checkoutOrigin()}`,
