@@ -4,6 +4,7 @@ import { DataTable } from "~/components/data-table";
 import { PageHeader, StatCard } from "~/components/portal-shell";
 import { readBacklog } from "~/modules/operations/backlog.server";
 import { QUEUE_DASHBOARD_PATH } from "~/modules/operations/queue-dashboard.server";
+import { SCHEDULED_WORK_QUEUE } from "~/queues/scheduled-work.queue.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Overview · Admin · Leadex" }];
@@ -22,7 +23,8 @@ const ADMIN_PAGES = [
   { to: "/admin/billing", label: "Billing", about: "Advertisers' wallets, invoices and top-ups" },
   { to: "/admin/chargebacks", label: "Card disputes", about: "Chargebacks and their evidence" },
   { to: "/admin/payouts", label: "Payouts", about: "Payout runs to affiliates" },
-  { to: "/admin/reconciliation", label: "Reconciliation", about: "Ledger against Stripe, conversions against reports" },
+  { to: "/admin/reconciliation", label: "Reconciliation", about: "Conversions against advertisers' reports, stuck states, true-ups" },
+  { to: "/admin/finance", label: "Finance", about: "Platform revenue, money held and owed, the ledger reconciled with Stripe" },
 ];
 
 /** "4 s", "3 min 20 s", "2 h 5 min". */
@@ -35,15 +37,15 @@ function age(seconds: number): string {
 
 export default function AdminOverview() {
   const { backlog, queueDashboardPath } = useLoaderData<typeof loader>();
-  const waiting = backlog.queues?.reduce((n, q) => n + q.waiting + q.delayed, 0);
+  // The schedules' next runs sit in the scheduled-work queue as delayed jobs: they are not a backlog.
+  const waiting = backlog.queues?.reduce((n, q) => n + q.waiting + (q.queue === SCHEDULED_WORK_QUEUE ? 0 : q.delayed), 0);
   return (
     <>
       <PageHeader title="Overview" description="How far behind the workers are, measured when this page loaded. Reload to measure again." />
       <div className="stats">
         <StatCard label="Jobs waiting" value={waiting ?? "Redis did not answer"} testId="jobs-waiting">
           <p className="muted small">
-            In all queues, waiting or delayed.
-            <a href={queueDashboardPath}>Queue dashboard</a>
+            In all queues, waiting or delayed for a retry (the schedules&apos; next runs not counted). <a href={queueDashboardPath}>Queue dashboard</a>
           </p>
         </StatCard>
         <StatCard
