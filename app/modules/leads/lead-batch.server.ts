@@ -1,6 +1,7 @@
 import { forgetKnownLedgerAccounts, ledgerAccountId, ledgerAccounts, lockLedgerAccounts } from "~/modules/ledger/ledger.server";
 import { markOutboxProcessedMany } from "~/modules/outbox/outbox.server";
-import { lockPersons, personHashesOf } from "~/modules/quality/verification.server";
+import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.server";
+import { lockPersons, personHashPairOf } from "~/modules/quality/verification.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma } from "~/utils/db.server";
 import { routeAcceptedLead, verifyAndScore, type ProcessOutcome } from "./lead-pipeline.server";
@@ -19,8 +20,9 @@ export interface BatchDecision {
  *
  * 1. The leads' row locks, in id order (a retried or duplicated job finds its lead processed).
  * 2. Every person advisory lock the batch's checks need, sorted, in one statement.
- * 3. Checks and score of each lead, each verdict written before the next lead is checked (a
- *    duplicate in the same batch sees the first lead as a later transaction would).
+ * 3. The history checks' reads for all the leads at once (duplicates, velocity, platform
+ *    suppression: batch-history.server.ts), then checks and score of each lead in arrival order;
+ *    a duplicate in the same batch is found in memory among the leads given a verdict before it.
  * 4. The wallets of every open order of the accepted leads' offers, locked in id order in one
  *    statement, then each accepted lead routed under them (round-robin turns and caps see the
  *    sales made before them in the batch; the ledger still refuses an overdraft of each wallet).
@@ -47,10 +49,12 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
           const leads = await tx.lead.findMany({ where: { id: { in: mine } }, include: { offer: true }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
           const received = leads.filter((l) => l.status === "RECEIVED");
           for (const lead of leads) if (lead.status !== "RECEIVED") outcomes.set(lead.id, "already-processed");
+          const persons = received.map((lead) => ({ ...lead, hashes: personHashPairOf(lead, lead.offer) }));
           await lockPersons(
             tx,
-            received.flatMap((lead) => personHashesOf(lead, lead.offer)),
+            persons.flatMap(({ hashes }) => [hashes.emailHash, hashes.phoneHash].filter((h): h is string => h !== null)),
           );
+          await prefetchBatchHistory(tx, persons);
 
           const accepted = [];
           for (const lead of received) {

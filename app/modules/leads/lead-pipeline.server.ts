@@ -3,6 +3,7 @@ import { forgetKnownLedgerAccounts } from "~/modules/ledger/ledger.server";
 import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
 import { decideByScore, offerQualityRules } from "~/modules/quality/quality.schema";
 import { scoreLead } from "~/modules/quality/scoring";
+import { rememberVerdict } from "~/modules/quality/checks/batch-history.server";
 import { verifyLead, type LeadContact } from "~/modules/quality/verification.server";
 import { sellPingPostLead } from "~/modules/ping-post/ping-post-sale.server";
 import { routeLead } from "~/modules/routing/routing.server";
@@ -118,11 +119,13 @@ export async function verifyAndScore(tx: Tx, lead: Lead, offer: Offer): Promise<
       ...(decision === "hold" ? [`score ${score.score} is below the offer's accept threshold ${rules.acceptScore}`] : []),
     ];
     await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "HELD", reasons } });
+    rememberVerdict(tx, { id: lead.id, offerId: lead.offerId, receivedAt: lead.receivedAt, emailHash: result.emailHash, phoneHash: result.phoneHash });
     await scoredLine();
     await recordLeadEvent(tx, lead.id, "held", `Held for review: ${why.join("; ")}`, { reasons });
     return { outcome: "held" };
   }
   const accepted = await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "ACCEPTED", reasons: [] } });
+  rememberVerdict(tx, accepted);
   await scoredLine();
   await recordLeadEvent(tx, lead.id, "accepted", "Accepted");
   await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted", lead.affiliateId);
