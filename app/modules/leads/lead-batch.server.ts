@@ -1,9 +1,13 @@
-import { forgetKnownLedgerAccounts, ledgerAccountId, ledgerAccounts, lockLedgerAccounts } from "~/modules/ledger/ledger.server";
+import { leadSaleEntryKey } from "~/modules/billing/lead-sales.server";
+import { forgetKnownLedgerAccounts, ledgerAccountId, ledgerAccounts, lockLedgerAccounts, prefetchAbsentEntryKeys } from "~/modules/ledger/ledger.server";
 import { markOutboxProcessedMany } from "~/modules/outbox/outbox.server";
 import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.server";
 import { lockPersons, personHashPairOf } from "~/modules/quality/verification.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
+import { prefetchBuyerSuppressionMany } from "~/modules/routing/order-eligibility.server";
+import { routingCandidateOf } from "~/modules/routing/routing.server";
 import { prisma } from "~/utils/db.server";
+import { allowDeferredWrites, flushDeferredWrites } from "~/utils/tx-memo.server";
 import { routeAcceptedLead, verifyAndScore, type ProcessOutcome } from "./lead-pipeline.server";
 import { withGatheredTimeline } from "./lead-timeline.server";
 
@@ -26,7 +30,9 @@ export interface BatchDecision {
  * 4. The wallets of every open order of the accepted leads' offers, locked in id order in one
  *    statement, then each accepted lead routed under them (round-robin turns and caps see the
  *    sales made before them in the batch; the ledger still refuses an overdraft of each wallet).
- * 5. Every timeline line in one INSERT and every outbox message marked processed in one UPDATE.
+ *    Which charges exist already and the buyers' suppression lists are read once for the batch.
+ * 5. Deferred writes (the leads' final status, the sales' held earnings) in one statement each,
+ *    every timeline line in one INSERT and every outbox message marked processed in one UPDATE.
  *
  * Any error rolls the whole batch back; the caller then decides each lead alone.
  */
@@ -38,6 +44,7 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
     await prisma.$transaction(
       (tx) =>
         withGatheredTimeline(tx, async () => {
+          allowDeferredWrites(tx);
           const locked = await tx.$queryRaw<Array<{ id: string; pingId: string | null }>>`
             SELECT id, "pingId" FROM "Lead" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
           const found = new Set(locked.map((l) => l.id));
@@ -64,16 +71,28 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
           }
 
           if (accepted.length > 0) {
-            const wallets = await tx.order.findMany({
+            const orders = await tx.order.findMany({
               where: { offerId: { in: [...new Set(accepted.map((a) => a.offer.id))] }, status: "OPEN", pingUrl: null },
-              select: { advertiserId: true, currency: true },
-              distinct: ["advertiserId", "currency"],
+              select: { id: true, offerId: true, advertiserId: true, currency: true },
             });
+            const wallets = new Map(orders.map((o) => [`${o.advertiserId}:${o.currency}`, o]));
             const walletIds: string[] = [];
-            for (const w of wallets) walletIds.push(await ledgerAccountId(tx, ledgerAccounts.advertiserWallet(w.advertiserId, w.currency)));
+            for (const w of wallets.values()) walletIds.push(await ledgerAccountId(tx, ledgerAccounts.advertiserWallet(w.advertiserId, w.currency)));
             await lockLedgerAccounts(tx, walletIds);
+            // What routing asks per lead and order, asked once for the batch: no charge exists yet for
+            // these leads (their row locks are held) and which buyers suppressed which of them.
+            const ordersOf = (offerId: string) => orders.filter((o) => o.offerId === offerId);
+            await prefetchAbsentEntryKeys(
+              tx,
+              accepted.flatMap(({ lead }) => ordersOf(lead.offerId).map((o) => leadSaleEntryKey(lead.id, o.id))),
+            );
+            await prefetchBuyerSuppressionMany(
+              tx,
+              accepted.map(({ lead }) => ({ candidate: routingCandidateOf(lead), advertiserIds: ordersOf(lead.offerId).map((o) => o.advertiserId) })),
+            );
             for (const { lead, offer } of accepted) outcomes.set(lead.id, await routeAcceptedLead(tx, lead, offer));
           }
+          await flushDeferredWrites(tx);
           await markOutboxProcessedMany(
             tx,
             LEAD_PROCESSING_QUEUE,

@@ -10,6 +10,7 @@ import { routeLead } from "~/modules/routing/routing.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
+import { deferWrite } from "~/utils/tx-memo.server";
 import { notifyAffiliateOfLeadEvent } from "./lead-notifications.server";
 import { recordLeadEvent, withGatheredTimeline } from "./lead-timeline.server";
 
@@ -150,14 +151,28 @@ export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): P
   const sell = accepted.pingId ? sellPingPostLead : routeLead;
   const { sold } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
   const now = new Date();
-  await tx.lead.update({
-    where: { id: accepted.id },
-    data: sold > 0 ? { status: "SOLD", processedAt: now } : { status: "UNSOLD", reasons: ["no_matching_order"], processedAt: now },
-  });
+  const final = sold > 0 ? { status: "SOLD" as const, processedAt: now } : { status: "UNSOLD" as const, reasons: ["no_matching_order"], processedAt: now };
+  // A batch writes its leads' final status in one UPDATE before anything reads it back.
+  if (!deferWrite(tx, "lead-final-status", { id: accepted.id, ...final }, (rows) => writeFinalStatuses(tx, rows))) {
+    await tx.lead.update({ where: { id: accepted.id }, data: final });
+  }
   if (sold === 0) {
     await recordLeadEvent(tx, accepted.id, "unsold", "Not sold: no open order matched");
     return "unsold";
   }
   await notifyAffiliateOfLeadEvent(tx, accepted.id, "sold", accepted.affiliateId);
   return "sold";
+}
+
+/** The final status of many routed leads in one UPDATE (SOLD keeps the reasons it was accepted with). */
+async function writeFinalStatuses(tx: Tx, rows: Array<{ id: string; status: "SOLD" | "UNSOLD"; reasons?: string[]; processedAt: Date }>) {
+  const ids = rows.map((r) => r.id);
+  const statuses = rows.map((r) => r.status);
+  const unsold = rows.map((r) => r.status === "UNSOLD");
+  const processedAt = rows.map((r) => r.processedAt.toISOString());
+  await tx.$executeRaw`
+    UPDATE "Lead" AS l SET status = v.status::"LeadStatus", "processedAt" = v.at::timestamp(3),
+      reasons = CASE WHEN v.unsold THEN ARRAY['no_matching_order']::text[] ELSE l.reasons END
+    FROM unnest(${ids}::text[], ${statuses}::text[], ${unsold}::boolean[], ${processedAt}::text[]) AS v(id, status, unsold, at)
+    WHERE l.id = v.id`;
 }

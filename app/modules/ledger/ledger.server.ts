@@ -243,7 +243,10 @@ export async function findFloorBreach(tx: Tx, input: JournalEntryInput): Promise
  */
 export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promise<{ entryId: string; created: boolean }> {
   assertBalanced(input);
-  const earlier = await tx.journalEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } });
+  const absent = txMemo(tx).get(ABSENT_KEYS) as Set<string> | undefined;
+  const earlier = absent?.has(input.idempotencyKey)
+    ? null
+    : await tx.journalEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } });
   if (earlier) return { entryId: earlier.id, created: false };
   const breach = await findFloorBreach(tx, input);
   if (breach) throw breach;
@@ -273,7 +276,26 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   }
   await tx.posting.createMany({ data: postings });
   notePostings(tx, input.postings);
+  absent?.delete(input.idempotencyKey);
   return { entryId: id, created: true };
+}
+
+const ABSENT_KEYS = "absent-entry-keys";
+
+/**
+ * Reads in one query which of these idempotency keys no entry has yet, so `postJournalEntry` skips
+ * its own lookup for them in this transaction. Only for keys nobody else can post while the
+ * transaction runs (a batch's lead-sale keys: the batch holds those leads' row locks); the INSERT
+ * still skips a duplicate key.
+ */
+export async function prefetchAbsentEntryKeys(tx: Tx, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const present = await tx.journalEntry.findMany({ where: { idempotencyKey: { in: keys } }, select: { idempotencyKey: true } });
+  const taken = new Set(present.map((e) => e.idempotencyKey));
+  const memo = txMemo(tx);
+  let absent = memo.get(ABSENT_KEYS) as Set<string> | undefined;
+  if (!absent) memo.set(ABSENT_KEYS, (absent = new Set()));
+  for (const key of keys) if (!taken.has(key)) absent.add(key);
 }
 
 /**
