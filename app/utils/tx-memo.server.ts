@@ -31,9 +31,23 @@ export async function memoized<T>(tx: Tx, key: string, load: () => Promise<T>): 
 // (a postback reading the lead's status) calls `flushDeferredWrites` first.
 const DEFERRED = "deferred-writes";
 
-/** Lets this transaction defer writes (a batch of leads); elsewhere every write happens at once. */
-export function allowDeferredWrites(tx: Tx): void {
-  txMemo(tx).set(DEFERRED, new Map<string, { rows: unknown[]; write: (rows: unknown[]) => Promise<void> }>());
+/**
+ * Lets this transaction defer writes (a batch of leads); elsewhere every write happens at once.
+ * `order` names the kinds that must be written in that order (rows referring to others' rows);
+ * `now` is the transaction's own timestamp (what a column's DEFAULT now() would have written).
+ */
+export function allowDeferredWrites(tx: Tx, now: Date, order: string[] = []): void {
+  const deferred = new Map<string, { rows: unknown[]; write: (rows: unknown[]) => Promise<void> }>();
+  for (const key of order) deferred.set(key, { rows: [], write: async () => {} });
+  txMemo(tx).set(DEFERRED, deferred);
+  txMemo(tx).set(TX_NOW, now);
+}
+
+const TX_NOW = "deferred-writes:now";
+
+/** The transaction's timestamp when it defers writes, else undefined. */
+export function deferringAt(tx: Tx): Date | undefined {
+  return txMemo(tx).get(TX_NOW) as Date | undefined;
 }
 
 /** Queues `row` for `write` (one call per key with every row queued under it) when the transaction defers writes; false otherwise. */
@@ -41,8 +55,10 @@ export function deferWrite<R>(tx: Tx, key: string, row: R, write: (rows: R[]) =>
   const deferred = txMemo(tx).get(DEFERRED) as Map<string, { rows: unknown[]; write: (rows: unknown[]) => Promise<void> }> | undefined;
   if (!deferred) return false;
   const queue = deferred.get(key);
-  if (queue) queue.rows.push(row);
-  else deferred.set(key, { rows: [row], write: write as (rows: unknown[]) => Promise<void> });
+  if (queue) {
+    queue.rows.push(row);
+    queue.write = write as (rows: unknown[]) => Promise<void>;
+  } else deferred.set(key, { rows: [row], write: write as (rows: unknown[]) => Promise<void> });
   return true;
 }
 

@@ -1,5 +1,15 @@
 import { leadSaleEntryKey } from "~/modules/billing/lead-sales.server";
-import { forgetKnownLedgerAccounts, ledgerAccountId, ledgerAccounts, lockLedgerAccounts, prefetchAbsentEntryKeys } from "~/modules/ledger/ledger.server";
+import { DEFERRED_EARNINGS } from "~/modules/earnings/earnings.server";
+import {
+  DEFERRED_ENTRIES,
+  DEFERRED_POSTINGS,
+  forgetKnownLedgerAccounts,
+  ledgerAccountId,
+  ledgerAccounts,
+  lockLedgerAccounts,
+  prefetchAbsentEntryKeys,
+} from "~/modules/ledger/ledger.server";
+import { DEFERRED_SALES } from "~/modules/orders/lead-assignment.server";
 import { markOutboxProcessedMany } from "~/modules/outbox/outbox.server";
 import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.server";
 import { lockPersons, personHashPairOf } from "~/modules/quality/verification.server";
@@ -31,7 +41,9 @@ export interface BatchDecision {
  *    statement, then each accepted lead routed under them (round-robin turns and caps see the
  *    sales made before them in the batch; the ledger still refuses an overdraft of each wallet).
  *    Which charges exist already and the buyers' suppression lists are read once for the batch.
- * 5. Deferred writes (the leads' final status, the sales' held earnings) in one statement each,
+ * 5. Deferred writes in one statement each (the sales' journal entries, postings, sale rows and
+ *    held earnings, the orders' last sale times, the leads' final status; flushed earlier when
+ *    something in the batch reads them: a balance, a cap, a postback, a CRM webhook),
  *    every timeline line in one INSERT and every outbox message marked processed in one UPDATE.
  *
  * Any error rolls the whole batch back; the caller then decides each lead alone.
@@ -44,9 +56,10 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
     await prisma.$transaction(
       (tx) =>
         withGatheredTimeline(tx, async () => {
-          allowDeferredWrites(tx);
-          const locked = await tx.$queryRaw<Array<{ id: string; pingId: string | null }>>`
-            SELECT id, "pingId" FROM "Lead" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+          const locked = await tx.$queryRaw<Array<{ id: string; pingId: string | null; txNow: Date }>>`
+            SELECT id, "pingId", now() AS "txNow" FROM "Lead" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+          // Rows referring to others' are written after them: entries, postings, sales, earnings.
+          allowDeferredWrites(tx, locked[0]?.txNow ?? new Date(), [DEFERRED_ENTRIES, DEFERRED_POSTINGS, DEFERRED_SALES, DEFERRED_EARNINGS]);
           const found = new Set(locked.map((l) => l.id));
           for (const id of ids) if (!found.has(id)) outcomes.set(id, "missing");
           for (const l of locked) if (l.pingId) alone.push(l.id);

@@ -2,7 +2,7 @@ import type { Order } from "~/generated/prisma/client";
 import { MAX_ORDER_PRICE_CENTS, orderPricing } from "~/modules/orders/orders.schema";
 import type { TemperatureValue } from "~/modules/quality/quality.schema";
 import type { Tx } from "~/utils/db.server";
-import { txMemo } from "~/utils/tx-memo.server";
+import { flushDeferredWrites, txMemo } from "~/utils/tx-memo.server";
 import { formatMoney } from "~/utils/money";
 import { filterMismatch, scheduleMismatch } from "./order-match";
 import { startOfZonedDay, startOfZonedHour, startOfZonedMonth } from "./zoned-time";
@@ -44,6 +44,7 @@ const CAP_PERIODS = [
 
 /** Why a count or spend cap refuses one more sale at `priceCents`, or null. Periods are the order's local hour, day and month. */
 export async function capReached(tx: Tx, order: Order, priceCents: number, now: Date): Promise<string | null> {
+  if (CAP_PERIODS.some((p) => order[p.countCap] !== null || order[p.spendCap] !== null)) await flushDeferredWrites(tx);
   for (const period of CAP_PERIODS) {
     const countCap = order[period.countCap];
     const spendCapCents = order[period.spendCap];

@@ -6,6 +6,7 @@ import { InsufficientBalanceError, ledgerAccountId, ledgerAccounts, lockLedgerAc
 import { rememberCreditLimit } from "~/modules/billing/lead-sales.server";
 import type { Tx } from "~/utils/db.server";
 import { txMemo } from "~/utils/tx-memo.server";
+import { withPendingLastSoldAt } from "~/modules/orders/lead-assignment.server";
 import { distributeOrders } from "./distribution.server";
 import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
@@ -53,7 +54,7 @@ async function buyersReturnRates(tx: Tx, fresh: boolean, advertiserIds: string[]
  */
 export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
   const candidate = routingCandidateOf(lead);
-  const candidates = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } });
+  const candidates = withPendingLastSoldAt(tx, await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } }));
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
   const external = candidates.filter((o) => o.pingUrl !== null);
   if (external.length > 0) {
@@ -79,7 +80,8 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const newlyLocked = await lockLedgerAccounts(tx, walletAccountIds);
   // Otherwise read the orders again under the locks: a lead routed just before on the same orders has
   // now committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
-  const openOrders = newlyLocked === 0 ? internal : await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } });
+  const openOrders =
+    newlyLocked === 0 ? internal : withPendingLastSoldAt(tx, await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } }));
   const returnRates = await buyersReturnRates(tx, newlyLocked > 0, [...new Set(openOrders.map((o) => o.advertiserId))]);
   const ranked = distributeOrders(
     openOrders.map((order) => {
