@@ -15,7 +15,7 @@ import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.ser
 import { lockPersons, personHashPairOf } from "~/modules/quality/verification.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prefetchBuyerSuppressionMany } from "~/modules/routing/order-eligibility.server";
-import { routingCandidateOf } from "~/modules/routing/routing.server";
+import { readOpenOrdersOnce, routingCandidateOf } from "~/modules/routing/routing.server";
 import { prisma } from "~/utils/db.server";
 import { allowDeferredWrites, flushDeferredWrites } from "~/utils/tx-memo.server";
 import { routeAcceptedLead, verifyAndScore, type ProcessOutcome } from "./lead-pipeline.server";
@@ -92,6 +92,7 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
             const walletIds: string[] = [];
             for (const w of wallets.values()) walletIds.push(await ledgerAccountId(tx, ledgerAccounts.advertiserWallet(w.advertiserId, w.currency)));
             await lockLedgerAccounts(tx, walletIds);
+            await readOpenOrdersOnce(tx, [...new Set(accepted.map((a) => a.offer.id))]);
             // What routing asks per lead and order, asked once for the batch: no charge exists yet for
             // these leads (their row locks are held) and which buyers suppressed which of them.
             const ordersOf = (offerId: string) => orders.filter((o) => o.offerId === offerId);
