@@ -25,3 +25,49 @@ export async function memoized<T>(tx: Tx, key: string, load: () => Promise<T>): 
   memo.set(key, value);
   return value;
 }
+
+// Writes a batch defers to the end of its transaction (one multi-row statement each instead of one
+// per lead). Only where nothing in the transaction reads them back before then; a reader that might
+// (a postback reading the lead's status) calls `flushDeferredWrites` first.
+const DEFERRED = "deferred-writes";
+
+/**
+ * Lets this transaction defer writes (a batch of leads); elsewhere every write happens at once.
+ * `order` names the kinds that must be written in that order (rows referring to others' rows);
+ * `now` is the transaction's own timestamp (what a column's DEFAULT now() would have written).
+ */
+export function allowDeferredWrites(tx: Tx, now: Date, order: string[] = []): void {
+  const deferred = new Map<string, { rows: unknown[]; write: (rows: unknown[]) => Promise<void> }>();
+  for (const key of order) deferred.set(key, { rows: [], write: async () => {} });
+  txMemo(tx).set(DEFERRED, deferred);
+  txMemo(tx).set(TX_NOW, now);
+}
+
+const TX_NOW = "deferred-writes:now";
+
+/** The transaction's timestamp when it defers writes, else undefined. */
+export function deferringAt(tx: Tx): Date | undefined {
+  return txMemo(tx).get(TX_NOW) as Date | undefined;
+}
+
+/** Queues `row` for `write` (one call per key with every row queued under it) when the transaction defers writes; false otherwise. */
+export function deferWrite<R>(tx: Tx, key: string, row: R, write: (rows: R[]) => Promise<void>): boolean {
+  const deferred = txMemo(tx).get(DEFERRED) as Map<string, { rows: unknown[]; write: (rows: unknown[]) => Promise<void> }> | undefined;
+  if (!deferred) return false;
+  const queue = deferred.get(key);
+  if (queue) {
+    queue.rows.push(row);
+    queue.write = write as (rows: unknown[]) => Promise<void>;
+  } else deferred.set(key, { rows: [row], write: write as (rows: unknown[]) => Promise<void> });
+  return true;
+}
+
+/** Writes everything deferred so far, in the order the kinds were first deferred. */
+export async function flushDeferredWrites(tx: Tx): Promise<void> {
+  const deferred = txMemo(tx).get(DEFERRED) as Map<string, { rows: unknown[]; write: (rows: unknown[]) => Promise<void> }> | undefined;
+  if (!deferred) return;
+  for (const queue of deferred.values()) {
+    if (queue.rows.length === 0) continue;
+    await queue.write(queue.rows.splice(0, queue.rows.length));
+  }
+}

@@ -32,11 +32,16 @@ export function rememberCreditLimit(tx: Tx, advertiserId: string, creditLimitCen
 /** The terms of the offer a lead is sold under. */
 export type SaleTerms = Pick<Offer, "pricingModel" | "returnWindowDays">;
 
+/** The idempotency key of the charge for a lead on an order: one per lead and order, ever. */
+export function leadSaleEntryKey(leadId: string, orderId: string): string {
+  return `lead-sale:${leadId}:${orderId}`;
+}
+
 /** The CPL charge for a lead on an order: buyer's wallet → the affiliate's held earning + platform fee. */
 async function leadChargeEntry(tx: Tx, lead: Lead, order: Order, priceCents: number, feeBps: number): Promise<JournalEntryInput> {
   const split = splitLeadSale(priceCents, feeBps);
   return {
-    idempotencyKey: `lead-sale:${lead.id}:${order.id}`,
+    idempotencyKey: leadSaleEntryKey(lead.id, order.id),
     kind: "LEAD_SALE",
     description: `CPL lead ${lead.id} sold on order ${order.id}`,
     postings: [

@@ -1,5 +1,6 @@
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma, type Tx } from "~/utils/db.server";
+import { flushDeferredWrites } from "~/utils/tx-memo.server";
 import { centsToDecimal } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
@@ -45,6 +46,7 @@ export async function queueAffiliatePostback(
   conversion?: ConversionPostback,
   occasion?: PostbackOccasion,
 ) {
+  await flushDeferredWrites(tx);
   const lead = await tx.lead.findUniqueOrThrow({
     where: { id: leadId },
     include: { affiliate: { select: { postbackUrl: true, postbackEvents: true } }, offer: { select: { currency: true } } },

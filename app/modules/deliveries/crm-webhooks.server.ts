@@ -1,4 +1,5 @@
 import type { Tx } from "~/utils/db.server";
+import { flushDeferredWrites } from "~/utils/tx-memo.server";
 import { buyerLeadView, soldLeadInclude } from "./buyer-leads.server";
 import { queueOutboundDelivery } from "./outbound.server";
 
@@ -9,6 +10,7 @@ export function crmWebhookBody(view: ReturnType<typeof buyerLeadView>): string {
 
 /** Queues the CRM webhook for a sale when its order delivers by webhook (once per sale). */
 export async function queueCrmWebhookForSale(tx: Tx, saleId: string) {
+  await flushDeferredWrites(tx);
   const sale = await tx.leadSale.findUniqueOrThrow({ where: { id: saleId }, include: { ...soldLeadInclude, order: true } });
   if (sale.order.delivery !== "WEBHOOK" || !sale.order.webhookUrl) return null;
   return queueOutboundDelivery(tx, {

@@ -3,6 +3,7 @@ import type { Earning, EarningKind } from "~/generated/prisma/client";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { ledgerAccounts, postJournalEntry, postReversingEntry } from "~/modules/ledger/ledger.server";
 import { prisma, type Tx } from "~/utils/db.server";
+import { deferWrite } from "~/utils/tx-memo.server";
 import { NotFoundError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 
@@ -26,9 +27,14 @@ export interface HeldEarningInput {
   availableAt: Date;
 }
 
+/** The deferred-write kind of held earnings (after the sales they refer to), for `allowDeferredWrites`. */
+export const DEFERRED_EARNINGS = "held-earnings";
+
 /** Records the Earning line of an entry that credited held earnings (once per entry and sale). */
 export async function recordHeldEarning(tx: Tx, input: HeldEarningInput): Promise<void> {
   if (input.amountCents <= 0) return;
+  // A batch of leads writes its sales' earnings in one INSERT at its end (nothing in it reads them).
+  if (deferWrite(tx, DEFERRED_EARNINGS, input, (rows) => tx.earning.createMany({ data: rows, skipDuplicates: true }).then(() => undefined))) return;
   await tx.earning.createMany({ data: [input], skipDuplicates: true });
 }
 

@@ -3,12 +3,14 @@ import { forgetKnownLedgerAccounts } from "~/modules/ledger/ledger.server";
 import { markOutboxProcessed } from "~/modules/outbox/outbox.server";
 import { decideByScore, offerQualityRules } from "~/modules/quality/quality.schema";
 import { scoreLead } from "~/modules/quality/scoring";
+import { rememberVerdict } from "~/modules/quality/checks/batch-history.server";
 import { verifyLead, type LeadContact } from "~/modules/quality/verification.server";
 import { sellPingPostLead } from "~/modules/ping-post/ping-post-sale.server";
 import { routeLead } from "~/modules/routing/routing.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
+import { deferWrite } from "~/utils/tx-memo.server";
 import { notifyAffiliateOfLeadEvent } from "./lead-notifications.server";
 import { recordLeadEvent, withGatheredTimeline } from "./lead-timeline.server";
 
@@ -80,7 +82,7 @@ export async function verifyAndScore(tx: Tx, lead: Lead, offer: Offer): Promise<
     phoneHash: result.phoneHash,
   };
   if (result.failures.length > 0) {
-    await tx.lead.update({ where: { id: lead.id }, data: { ...verified, status: "REJECTED", reasons: result.failures, processedAt: now } });
+    await writeVerdict(tx, lead, { ...verified, status: "REJECTED", reasons: result.failures, processedAt: now });
     const failed = result.checks.filter((c) => c.outcome === "fail").map((c) => c.detail);
     await recordLeadEvent(tx, lead.id, "rejected", `Rejected: ${failed.join("; ")}`, { reasons: result.failures });
     await notifyAffiliateOfLeadEvent(tx, lead.id, "rejected", lead.affiliateId);
@@ -103,7 +105,7 @@ export async function verifyAndScore(tx: Tx, lead: Lead, offer: Offer): Promise<
       temperature: score.temperature,
     });
   if (decision === "reject") {
-    await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "REJECTED", reasons: ["low_score"], processedAt: now } });
+    await writeVerdict(tx, lead, { ...scored, status: "REJECTED", reasons: ["low_score"], processedAt: now });
     await scoredLine();
     await recordLeadEvent(tx, lead.id, "rejected", `Rejected: score ${score.score} is below the offer's reject threshold ${rules.rejectScore}`, {
       reasons: ["low_score"],
@@ -117,16 +119,75 @@ export async function verifyAndScore(tx: Tx, lead: Lead, offer: Offer): Promise<
       ...result.checks.filter((c) => c.outcome === "hold").map((c) => c.detail),
       ...(decision === "hold" ? [`score ${score.score} is below the offer's accept threshold ${rules.acceptScore}`] : []),
     ];
-    await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "HELD", reasons } });
+    await writeVerdict(tx, lead, { ...scored, status: "HELD", reasons });
+    rememberVerdict(tx, { id: lead.id, offerId: lead.offerId, receivedAt: lead.receivedAt, emailHash: result.emailHash, phoneHash: result.phoneHash });
     await scoredLine();
     await recordLeadEvent(tx, lead.id, "held", `Held for review: ${why.join("; ")}`, { reasons });
     return { outcome: "held" };
   }
-  const accepted = await tx.lead.update({ where: { id: lead.id }, data: { ...scored, status: "ACCEPTED", reasons: [] } });
+  const accepted = await writeVerdict(tx, lead, { ...scored, status: "ACCEPTED", reasons: [] });
+  rememberVerdict(tx, accepted);
   await scoredLine();
   await recordLeadEvent(tx, lead.id, "accepted", "Accepted");
   await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted", lead.affiliateId);
   return { outcome: "accepted", lead: accepted };
+}
+
+type VerdictColumns = {
+  status: "REJECTED" | "HELD" | "ACCEPTED";
+  reasons: string[];
+  checks: object[];
+  fields?: object;
+  email?: string | null;
+  phone?: string | null;
+  state?: string | null;
+  postalCode?: string | null;
+  emailHash: string | null;
+  phoneHash: string | null;
+  qualityScore?: number;
+  scoreReasons?: object[];
+  temperature?: Lead["temperature"];
+  processedAt?: Date;
+};
+
+/**
+ * The verdict UPDATE of one lead; in a batch, queued and written for all its leads in one UPDATE
+ * at its end (anything reading the lead back before then, a postback, flushes it first).
+ */
+async function writeVerdict(tx: Tx, lead: Lead, data: VerdictColumns): Promise<Lead> {
+  if (deferWrite(tx, "lead-verdicts", { id: lead.id, ...data }, (rows) => writeVerdicts(tx, rows))) {
+    return {
+      ...lead,
+      ...data,
+      fields: (data.fields ?? lead.fields) as Lead["fields"],
+      checks: data.checks as Lead["checks"],
+      scoreReasons: (data.scoreReasons ?? lead.scoreReasons) as Lead["scoreReasons"],
+    };
+  }
+  return tx.lead.update({ where: { id: lead.id }, data });
+}
+
+/** Many leads' verdicts in one UPDATE; a column a verdict leaves out keeps its value. */
+async function writeVerdicts(tx: Tx, rows: Array<VerdictColumns & { id: string }>) {
+  const json = JSON.stringify(rows);
+  await tx.$executeRaw`
+    UPDATE "Lead" AS l SET
+      status = (r.v->>'status')::"LeadStatus",
+      reasons = ARRAY(SELECT jsonb_array_elements_text(r.v->'reasons')),
+      checks = r.v->'checks',
+      fields = CASE WHEN r.v ? 'fields' THEN r.v->'fields' ELSE l.fields END,
+      email = CASE WHEN r.v ? 'email' THEN r.v->>'email' ELSE l.email END,
+      phone = CASE WHEN r.v ? 'phone' THEN r.v->>'phone' ELSE l.phone END,
+      state = CASE WHEN r.v ? 'state' THEN r.v->>'state' ELSE l.state END,
+      "postalCode" = CASE WHEN r.v ? 'postalCode' THEN r.v->>'postalCode' ELSE l."postalCode" END,
+      "emailHash" = r.v->>'emailHash',
+      "phoneHash" = r.v->>'phoneHash',
+      "qualityScore" = CASE WHEN r.v ? 'qualityScore' THEN (r.v->>'qualityScore')::int ELSE l."qualityScore" END,
+      "scoreReasons" = CASE WHEN r.v ? 'scoreReasons' THEN r.v->'scoreReasons' ELSE l."scoreReasons" END,
+      temperature = CASE WHEN r.v ? 'temperature' THEN (r.v->>'temperature')::"Temperature" ELSE l.temperature END,
+      "processedAt" = CASE WHEN r.v ? 'processedAt' THEN (r.v->>'processedAt')::timestamp(3) ELSE l."processedAt" END
+    FROM jsonb_array_elements(${json}::jsonb) AS r(v)
+    WHERE l.id = r.v->>'id'`;
 }
 
 /**
@@ -147,14 +208,28 @@ export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): P
   const sell = accepted.pingId ? sellPingPostLead : routeLead;
   const { sold } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
   const now = new Date();
-  await tx.lead.update({
-    where: { id: accepted.id },
-    data: sold > 0 ? { status: "SOLD", processedAt: now } : { status: "UNSOLD", reasons: ["no_matching_order"], processedAt: now },
-  });
+  const final = sold > 0 ? { status: "SOLD" as const, processedAt: now } : { status: "UNSOLD" as const, reasons: ["no_matching_order"], processedAt: now };
+  // A batch writes its leads' final status in one UPDATE before anything reads it back.
+  if (!deferWrite(tx, "lead-final-status", { id: accepted.id, ...final }, (rows) => writeFinalStatuses(tx, rows))) {
+    await tx.lead.update({ where: { id: accepted.id }, data: final });
+  }
   if (sold === 0) {
     await recordLeadEvent(tx, accepted.id, "unsold", "Not sold: no open order matched");
     return "unsold";
   }
   await notifyAffiliateOfLeadEvent(tx, accepted.id, "sold", accepted.affiliateId);
   return "sold";
+}
+
+/** The final status of many routed leads in one UPDATE (SOLD keeps the reasons it was accepted with). */
+async function writeFinalStatuses(tx: Tx, rows: Array<{ id: string; status: "SOLD" | "UNSOLD"; reasons?: string[]; processedAt: Date }>) {
+  const ids = rows.map((r) => r.id);
+  const statuses = rows.map((r) => r.status);
+  const unsold = rows.map((r) => r.status === "UNSOLD");
+  const processedAt = rows.map((r) => r.processedAt.toISOString());
+  await tx.$executeRaw`
+    UPDATE "Lead" AS l SET status = v.status::"LeadStatus", "processedAt" = v.at::timestamp(3),
+      reasons = CASE WHEN v.unsold THEN ARRAY['no_matching_order']::text[] ELSE l.reasons END
+    FROM unnest(${ids}::text[], ${statuses}::text[], ${unsold}::boolean[], ${processedAt}::text[]) AS v(id, status, unsold, at)
+    WHERE l.id = v.id`;
 }

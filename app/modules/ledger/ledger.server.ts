@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LedgerAccountType } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
 import { DomainError } from "~/utils/errors";
-import { txMemo } from "~/utils/tx-memo.server";
+import { deferWrite, deferringAt, flushDeferredWrites, txMemo } from "~/utils/tx-memo.server";
 import { formatMoney } from "~/utils/money";
 
 // Double-entry ledger: the source of truth for every balance. Positive postings are debits,
@@ -243,12 +243,37 @@ export async function findFloorBreach(tx: Tx, input: JournalEntryInput): Promise
  */
 export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promise<{ entryId: string; created: boolean }> {
   assertBalanced(input);
-  const earlier = await tx.journalEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } });
+  const absent = txMemo(tx).get(ABSENT_KEYS) as Set<string> | undefined;
+  const earlier = absent?.has(input.idempotencyKey)
+    ? null
+    : await tx.journalEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } });
   if (earlier) return { entryId: earlier.id, created: false };
   const breach = await findFloorBreach(tx, input);
   if (breach) throw breach;
   const id = randomUUID();
   const createdAt = new Date();
+  // A batch writes its new entries and their postings in one INSERT each at its end: the key is
+  // known to be free (prefetchAbsentEntryKeys) and the floors were checked just above, on balances
+  // kept in memory; anything reading postings before then flushes them first (sumPostingsCents).
+  if (absent?.has(input.idempotencyKey) && deferringAt(tx)) {
+    const entry = {
+      id,
+      idempotencyKey: input.idempotencyKey,
+      kind: input.kind,
+      description: input.description,
+      reversesId: input.reversesId ?? null,
+      stripeObjectId: input.stripeObjectId ?? null,
+      createdAt,
+    };
+    deferWrite(tx, DEFERRED_ENTRIES, entry, (rows) => tx.journalEntry.createMany({ data: rows }).then(() => undefined));
+    for (const p of input.postings) {
+      const posting = { entryId: id, accountId: await ledgerAccountId(tx, p.account), amountCents: p.amountCents, currency: p.account.currency, createdAt };
+      deferWrite(tx, DEFERRED_POSTINGS, posting, (rows) => tx.posting.createMany({ data: rows }).then(() => undefined));
+    }
+    notePostings(tx, input.postings);
+    absent.delete(input.idempotencyKey);
+    return { entryId: id, created: true };
+  }
   const inserted = await tx.journalEntry.createMany({
     data: [
       {
@@ -273,7 +298,29 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   }
   await tx.posting.createMany({ data: postings });
   notePostings(tx, input.postings);
+  absent?.delete(input.idempotencyKey);
   return { entryId: id, created: true };
+}
+
+const ABSENT_KEYS = "absent-entry-keys";
+/** The deferred-write kinds of the ledger (entries before their postings), for `allowDeferredWrites`. */
+export const DEFERRED_ENTRIES = "journal-entries";
+export const DEFERRED_POSTINGS = "postings";
+
+/**
+ * Reads in one query which of these idempotency keys no entry has yet, so `postJournalEntry` skips
+ * its own lookup for them in this transaction. Only for keys nobody else can post while the
+ * transaction runs (a batch's lead-sale keys: the batch holds those leads' row locks); the INSERT
+ * still skips a duplicate key.
+ */
+export async function prefetchAbsentEntryKeys(tx: Tx, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const present = await tx.journalEntry.findMany({ where: { idempotencyKey: { in: keys } }, select: { idempotencyKey: true } });
+  const taken = new Set(present.map((e) => e.idempotencyKey));
+  const memo = txMemo(tx);
+  let absent = memo.get(ABSENT_KEYS) as Set<string> | undefined;
+  if (!absent) memo.set(ABSENT_KEYS, (absent = new Set()));
+  for (const key of keys) if (!taken.has(key)) absent.add(key);
 }
 
 /**
@@ -306,6 +353,7 @@ export async function postReversingEntry(
 
 /** Sum of postings (debits positive) for an account code; 0 for an account never used. */
 export async function sumPostingsCents(db: Tx | Db, code: string): Promise<bigint> {
+  await flushDeferredWrites(db as Tx);
   const result = await db.posting.aggregate({ where: { account: { code } }, _sum: { amountCents: true } });
   return result._sum.amountCents ?? 0n;
 }
@@ -317,6 +365,7 @@ export async function balanceCents(db: Tx | Db, spec: AccountSpec): Promise<bigi
 
 /** Balances of several accounts in one query (as `balanceCents` reads each), keyed by account code. */
 export async function balancesCents(db: Tx | Db, specs: AccountSpec[]): Promise<Map<string, bigint>> {
+  await flushDeferredWrites(db as Tx);
   const sums = await db.$queryRaw<Array<{ code: string; sum: bigint }>>`
     SELECT a.code, COALESCE(SUM(p."amountCents"), 0)::bigint AS sum FROM "LedgerAccount" a
     LEFT JOIN "Posting" p ON p."accountId" = a.id WHERE a.code = ANY(${specs.map((s) => s.code)}) GROUP BY a.code`;

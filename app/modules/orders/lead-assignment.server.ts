@@ -2,7 +2,9 @@ import type { Lead, LeadSale, Order } from "~/generated/prisma/client";
 import type { PricingModel } from "~/generated/prisma/enums";
 import { notifyBuyerOfSale } from "~/modules/leads/lead-notifications.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
+import { randomUUID } from "node:crypto";
 import type { Tx } from "~/utils/db.server";
+import { deferWrite, deferringAt, txMemo } from "~/utils/tx-memo.server";
 import { formatMoney } from "~/utils/money";
 
 export interface LeadAssignment {
@@ -19,19 +21,23 @@ export interface LeadAssignment {
  * a line on the lead's timeline and the buyer's delivery. Charging is the billing module's part.
  */
 export async function assignLeadToOrder(tx: Tx, lead: Lead, order: Order, assignment: LeadAssignment): Promise<LeadSale> {
-  const sale = await tx.leadSale.create({
-    data: {
-      leadId: lead.id,
-      orderId: order.id,
-      advertiserId: order.advertiserId,
-      pricingModel: assignment.pricingModel,
-      priceCents: assignment.priceCents,
-      feeCents: assignment.feeCents,
-      currency: order.currency,
-      journalEntryId: assignment.journalEntryId,
-    },
-  });
-  await tx.order.update({ where: { id: order.id }, data: { lastSoldAt: sale.soldAt } });
+  const data = {
+    leadId: lead.id,
+    orderId: order.id,
+    advertiserId: order.advertiserId,
+    pricingModel: assignment.pricingModel,
+    priceCents: assignment.priceCents,
+    feeCents: assignment.feeCents,
+    currency: order.currency,
+    journalEntryId: assignment.journalEntryId,
+  };
+  const sale = await saleRow(tx, data);
+  // A batch writes its orders' last sale times in one UPDATE at its end; its routing reads them from memory meanwhile.
+  if (deferWrite(tx, DEFERRED_LAST_SOLD, { id: order.id, at: sale.soldAt }, (rows) => writeLastSoldAt(tx, rows))) {
+    pendingLastSoldAt(tx).set(order.id, sale.soldAt);
+  } else {
+    await tx.order.update({ where: { id: order.id }, data: { lastSoldAt: sale.soldAt } });
+  }
   const terms =
     assignment.journalEntryId !== null
       ? `at ${formatMoney(assignment.priceCents, order.currency)}`
@@ -39,4 +45,44 @@ export async function assignLeadToOrder(tx: Tx, lead: Lead, order: Order, assign
   await recordLeadEvent(tx, lead.id, "sold", `Sold on order ${order.id} ${terms}`, { orderId: order.id, priceCents: assignment.priceCents });
   await notifyBuyerOfSale(tx, sale.id, order);
   return sale;
+}
+
+/** Deferred-write kinds of a sale (after the ledger's entries it refers to), for `allowDeferredWrites`. */
+export const DEFERRED_SALES = "lead-sales";
+export const DEFERRED_LAST_SOLD = "order-last-sold";
+
+/** The sale row: written at once, or in a batch queued for one INSERT at its end, sold at the transaction's time as the column's default would be. */
+async function saleRow(tx: Tx, data: Omit<LeadSale, "id" | "soldAt">): Promise<LeadSale> {
+  const soldAt = deferringAt(tx);
+  if (soldAt) {
+    const sale: LeadSale = { id: randomUUID(), ...data, soldAt };
+    if (deferWrite(tx, DEFERRED_SALES, sale, (rows) => tx.leadSale.createMany({ data: rows }).then(() => undefined))) return sale;
+  }
+  return tx.leadSale.create({ data });
+}
+
+/** Last sale times this transaction has not written yet, by order id. */
+function pendingLastSoldAt(tx: Tx): Map<string, Date> {
+  const memo = txMemo(tx);
+  let pending = memo.get(DEFERRED_LAST_SOLD) as Map<string, Date> | undefined;
+  if (!pending) memo.set(DEFERRED_LAST_SOLD, (pending = new Map()));
+  return pending;
+}
+
+/** Orders as this transaction sees them, with the last sale times it has not written yet. */
+export function withPendingLastSoldAt<T extends Pick<Order, "id" | "lastSoldAt">>(tx: Tx, orders: T[]): T[] {
+  const pending = txMemo(tx).get(DEFERRED_LAST_SOLD) as Map<string, Date> | undefined;
+  if (!pending || pending.size === 0) return orders;
+  return orders.map((o) => (pending.has(o.id) ? { ...o, lastSoldAt: pending.get(o.id)! } : o));
+}
+
+async function writeLastSoldAt(tx: Tx, rows: Array<{ id: string; at: Date }>) {
+  const latest = new Map<string, Date>();
+  for (const row of rows) if (!latest.has(row.id) || latest.get(row.id)! < row.at) latest.set(row.id, row.at);
+  const ids = [...latest.keys()];
+  const ats = ids.map((id) => latest.get(id)!.toISOString());
+  await tx.$executeRaw`
+    UPDATE "Order" AS o SET "lastSoldAt" = v.at::timestamp(3)
+    FROM unnest(${ids}::text[], ${ats}::text[]) AS v(id, at) WHERE o.id = v.id`;
+  txMemo(tx).delete(DEFERRED_LAST_SOLD);
 }

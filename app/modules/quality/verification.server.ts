@@ -43,13 +43,16 @@ function storedContact(contact: LeadContact, country: string): LeadContact {
   return { ...contact, state: stateForUsZip(contact.postalCode) };
 }
 
-/** The person hashes (email, phone) whose advisory locks verifying this lead takes: a batch takes all its leads' at once. */
-export function personHashesOf(lead: Pick<Lead, "rawFields">, offer: Pick<Offer, "fields" | "country">): string[] {
+/** The person hashes (email, phone) of this lead as verification computes them (null for invalid fields or a missing contact). */
+export function personHashPairOf(
+  lead: Pick<Lead, "rawFields">,
+  offer: Pick<Offer, "fields" | "country">,
+): { emailHash: string | null; phoneHash: string | null } {
   const spec = offerFieldsSchema.parse(offer.fields);
   const fieldCheck = checkLeadFields(spec, offer.country, (lead.rawFields ?? {}) as Record<string, unknown>);
-  if (!fieldCheck.ok) return [];
+  if (!fieldCheck.ok) return { emailHash: null, phoneHash: null };
   const contact = contactOf(spec, fieldCheck.fields);
-  return [contact.email, contact.phone].flatMap((value) => (value ? [personHash(value)] : []));
+  return { emailHash: contact.email ? personHash(contact.email) : null, phoneHash: contact.phone ? personHash(contact.phone) : null };
 }
 
 /**

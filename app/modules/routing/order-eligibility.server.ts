@@ -2,7 +2,7 @@ import type { Order } from "~/generated/prisma/client";
 import { MAX_ORDER_PRICE_CENTS, orderPricing } from "~/modules/orders/orders.schema";
 import type { TemperatureValue } from "~/modules/quality/quality.schema";
 import type { Tx } from "~/utils/db.server";
-import { txMemo } from "~/utils/tx-memo.server";
+import { flushDeferredWrites, txMemo } from "~/utils/tx-memo.server";
 import { formatMoney } from "~/utils/money";
 import { filterMismatch, scheduleMismatch } from "./order-match";
 import { startOfZonedDay, startOfZonedHour, startOfZonedMonth } from "./zoned-time";
@@ -44,6 +44,7 @@ const CAP_PERIODS = [
 
 /** Why a count or spend cap refuses one more sale at `priceCents`, or null. Periods are the order's local hour, day and month. */
 export async function capReached(tx: Tx, order: Order, priceCents: number, now: Date): Promise<string | null> {
+  if (CAP_PERIODS.some((p) => order[p.countCap] !== null || order[p.spendCap] !== null)) await flushDeferredWrites(tx);
   for (const period of CAP_PERIODS) {
     const countCap = order[period.countCap];
     const spendCapCents = order[period.spendCap];
@@ -86,20 +87,54 @@ export async function prefetchBuyerSuppression(tx: Tx, candidate: RoutingCandida
   const hashes = candidateHashes(candidate);
   if (hashes.length === 0 || advertiserIds.length === 0) return;
   const scopes = [...new Set(advertiserIds.map(buyerScope))];
+  const known = txMemo(tx).get(prefetchKey(candidate)) as PrefetchedSuppression | undefined;
+  if (known && scopes.every((s) => known.scopes.has(s))) return;
   const entries = await tx.suppressionEntry.findMany({ where: { scope: { in: scopes }, OR: hashes }, select: { scope: true, kind: true } });
+  rememberBuyerSuppression(tx, candidate, scopes, entries);
+}
+
+type PrefetchedSuppression = { scopes: Set<string>; byScope: Map<string, "EMAIL" | "PHONE"> };
+
+function rememberBuyerSuppression(tx: Tx, candidate: RoutingCandidate, scopes: string[], entries: Array<{ scope: string; kind: "EMAIL" | "PHONE" }>) {
   const byScope = new Map<string, "EMAIL" | "PHONE">();
   for (const scope of scopes) {
     const kinds = entries.filter((e) => e.scope === scope).map((e) => e.kind);
     // One reason per buyer, as the single query gives: the email's when both are listed.
     if (kinds.length > 0) byScope.set(scope, kinds.includes("EMAIL") ? "EMAIL" : "PHONE");
   }
-  txMemo(tx).set(prefetchKey(candidate), { scopes: new Set(scopes), byScope });
+  txMemo(tx).set(prefetchKey(candidate), { scopes: new Set(scopes), byScope } satisfies PrefetchedSuppression);
+}
+
+/**
+ * `prefetchBuyerSuppression` for a batch of leads in one query: each candidate with the buyers it
+ * may be offered to (the open orders of its offer). Routing then finds it done for those buyers.
+ */
+export async function prefetchBuyerSuppressionMany(tx: Tx, wanted: Array<{ candidate: RoutingCandidate; advertiserIds: string[] }>): Promise<void> {
+  const asked = wanted.filter((w) => candidateHashes(w.candidate).length > 0 && w.advertiserIds.length > 0);
+  if (asked.length === 0) return;
+  const allScopes = [...new Set(asked.flatMap((w) => w.advertiserIds.map(buyerScope)))];
+  const emailHashes = [...new Set(asked.flatMap((w) => (w.candidate.emailHash ? [w.candidate.emailHash] : [])))];
+  const phoneHashes = [...new Set(asked.flatMap((w) => (w.candidate.phoneHash ? [w.candidate.phoneHash] : [])))];
+  const entries = await tx.suppressionEntry.findMany({
+    where: {
+      scope: { in: allScopes },
+      OR: [
+        ...(emailHashes.length > 0 ? [{ kind: "EMAIL" as const, hash: { in: emailHashes } }] : []),
+        ...(phoneHashes.length > 0 ? [{ kind: "PHONE" as const, hash: { in: phoneHashes } }] : []),
+      ],
+    },
+    select: { scope: true, kind: true, hash: true },
+  });
+  for (const { candidate, advertiserIds } of asked) {
+    const mine = entries.filter((e) => (e.kind === "EMAIL" && e.hash === candidate.emailHash) || (e.kind === "PHONE" && e.hash === candidate.phoneHash));
+    rememberBuyerSuppression(tx, candidate, [...new Set(advertiserIds.map(buyerScope))], mine);
+  }
 }
 
 async function suppressedByBuyer(tx: Tx, order: Order, candidate: RoutingCandidate): Promise<string | null> {
   const hashes = candidateHashes(candidate);
   if (hashes.length === 0) return null;
-  const prefetched = txMemo(tx).get(prefetchKey(candidate)) as { scopes: Set<string>; byScope: Map<string, "EMAIL" | "PHONE"> } | undefined;
+  const prefetched = txMemo(tx).get(prefetchKey(candidate)) as PrefetchedSuppression | undefined;
   if (prefetched?.scopes.has(buyerScope(order.advertiserId))) {
     const kind = prefetched.byScope.get(buyerScope(order.advertiserId));
     return kind ? suppressedReason(kind) : null;

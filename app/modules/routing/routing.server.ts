@@ -1,4 +1,4 @@
-import type { Lead, Offer } from "~/generated/prisma/client";
+import type { Lead, Offer, Order } from "~/generated/prisma/client";
 import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { reserveShortfall } from "~/modules/conversions/conversion-reserve.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
@@ -6,10 +6,27 @@ import { InsufficientBalanceError, ledgerAccountId, ledgerAccounts, lockLedgerAc
 import { rememberCreditLimit } from "~/modules/billing/lead-sales.server";
 import type { Tx } from "~/utils/db.server";
 import { txMemo } from "~/utils/tx-memo.server";
+import { withPendingLastSoldAt } from "~/modules/orders/lead-assignment.server";
 import { distributeOrders } from "./distribution.server";
 import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
 import { orderPriceCents, orderSkipReason, prefetchBuyerSuppression, type RoutingCandidate } from "./order-eligibility.server";
+
+const openOrdersKey = (offerId: string) => `open-orders:${offerId}`;
+
+/**
+ * Reads the open orders of these offers once for a batch that holds every one of their wallets'
+ * locks: nobody else can sell on them until it commits, and its own sales' last sale times are
+ * laid over them (withPendingLastSoldAt), so each lead routed sees them as its own read would.
+ */
+export async function readOpenOrdersOnce(tx: Tx, offerIds: string[]): Promise<void> {
+  const orders = await tx.order.findMany({ where: { offerId: { in: offerIds }, status: "OPEN" }, orderBy: { id: "asc" } });
+  for (const offerId of offerIds)
+    txMemo(tx).set(
+      openOrdersKey(offerId),
+      orders.filter((o) => o.offerId === offerId),
+    );
+}
 
 export function routingCandidateOf(lead: Lead): RoutingCandidate {
   return {
@@ -53,7 +70,10 @@ async function buyersReturnRates(tx: Tx, fresh: boolean, advertiserIds: string[]
  */
 export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
   const candidate = routingCandidateOf(lead);
-  const candidates = await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } });
+  const candidates = withPendingLastSoldAt(
+    tx,
+    (txMemo(tx).get(openOrdersKey(offer.id)) as Order[] | undefined) ?? (await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } })),
+  );
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
   const external = candidates.filter((o) => o.pingUrl !== null);
   if (external.length > 0) {
@@ -79,7 +99,8 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const newlyLocked = await lockLedgerAccounts(tx, walletAccountIds);
   // Otherwise read the orders again under the locks: a lead routed just before on the same orders has
   // now committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
-  const openOrders = newlyLocked === 0 ? internal : await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } });
+  const openOrders =
+    newlyLocked === 0 ? internal : withPendingLastSoldAt(tx, await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } }));
   const returnRates = await buyersReturnRates(tx, newlyLocked > 0, [...new Set(openOrders.map((o) => o.advertiserId))]);
   const ranked = distributeOrders(
     openOrders.map((order) => {

@@ -1,4 +1,5 @@
 import { platformSuppressionOf } from "../suppression.server";
+import { batchHistoryFor } from "./batch-history.server";
 import { fail, pass, skip, SKIPPED_INVALID_FIELDS, withValidFields, type LeadCheck, type LeadCheckContext } from "./lead-check";
 
 // Checks against what Leadex already holds: duplicates, velocity, the platform suppression list.
@@ -28,16 +29,20 @@ function duplicateCheck(scope: "same_offer" | "cross_offer"): LeadCheck {
       const person = personFilter(ctx);
       if (days === 0) return skip(code, `The offer's duplicate window ${where} is off`);
       if (person.length === 0) return skip(code, "No email or phone to compare");
-      const duplicate = await ctx.tx.lead.findFirst({
-        where: {
-          offerId: sameOffer ? ctx.offer.id : { not: ctx.offer.id },
-          id: { not: ctx.lead.id },
-          receivedAt: { gte: new Date(ctx.now.getTime() - days * DAY_MS) },
-          status: { notIn: ["RECEIVED", "REJECTED"] },
-          OR: person,
-        },
-        select: { id: true, emailHash: true },
-      });
+      const since = new Date(ctx.now.getTime() - days * DAY_MS);
+      const prefetched = batchHistoryFor(ctx.tx, ctx.lead.id);
+      const duplicate = prefetched
+        ? prefetched.duplicate({ sameOffer, offerId: ctx.offer.id, since, emailHash: ctx.emailHash, phoneHash: ctx.phoneHash })
+        : await ctx.tx.lead.findFirst({
+            where: {
+              offerId: sameOffer ? ctx.offer.id : { not: ctx.offer.id },
+              id: { not: ctx.lead.id },
+              receivedAt: { gte: since },
+              status: { notIn: ["RECEIVED", "REJECTED"] },
+              OR: person,
+            },
+            select: { id: true, emailHash: true },
+          });
       if (!duplicate) return pass(code, `Not sent ${where} in the last ${days} days`);
       const by = ctx.emailHash && duplicate.emailHash === ctx.emailHash ? "email" : "phone";
       // A lead on another offer may be another affiliate's: its id is not shown.
@@ -68,13 +73,15 @@ export const affiliateVelocityCheck: LeadCheck = {
   async run(ctx) {
     const max = ctx.rules.maxLeadsPerAffiliatePerHour;
     if (max === 0) return skip("velocity_affiliate", "The offer sets no hourly limit per affiliate");
-    const before = await ctx.tx.lead.count({
-      where: {
-        offerId: ctx.offer.id,
-        affiliateId: ctx.lead.affiliateId,
-        ...receivedBefore(ctx.lead, HOUR_MS),
-      },
-    });
+    const before =
+      batchHistoryFor(ctx.tx, ctx.lead.id)?.affiliateBefore ??
+      (await ctx.tx.lead.count({
+        where: {
+          offerId: ctx.offer.id,
+          affiliateId: ctx.lead.affiliateId,
+          ...receivedBefore(ctx.lead, HOUR_MS),
+        },
+      }));
     return before < max
       ? pass("velocity_affiliate", `${before + 1} of at most ${max} leads this hour`)
       : fail("velocity_affiliate", "velocity_affiliate", `Over the offer's limit of ${max} leads per hour from this affiliate`);
@@ -88,13 +95,15 @@ export const ipVelocityCheck: LeadCheck = {
     const ip = ctx.lead.ipAddress;
     if (max === 0) return skip("velocity_ip", "The offer sets no daily limit per IP address");
     if (!ip) return skip("velocity_ip", "No consumer IP posted (ip_address), so the daily limit per IP is not checked");
-    const before = await ctx.tx.lead.count({
-      where: {
-        offerId: ctx.offer.id,
-        ipAddress: ip,
-        ...receivedBefore(ctx.lead, DAY_MS),
-      },
-    });
+    const before =
+      batchHistoryFor(ctx.tx, ctx.lead.id)?.ipBefore ??
+      (await ctx.tx.lead.count({
+        where: {
+          offerId: ctx.offer.id,
+          ipAddress: ip,
+          ...receivedBefore(ctx.lead, DAY_MS),
+        },
+      }));
     return before < max
       ? pass("velocity_ip", `${before + 1} of at most ${max} leads from ${ip} today`)
       : fail("velocity_ip", "velocity_ip", `Over the offer's limit of ${max} leads per day from IP ${ip}`);
@@ -106,8 +115,9 @@ export const platformSuppressionCheck: LeadCheck = {
   async run(ctx) {
     if (!withValidFields(ctx)) return skip("suppression", SKIPPED_INVALID_FIELDS);
     if (!ctx.emailHash && !ctx.phoneHash) return skip("suppression", "No email or phone to compare");
-    const entry = await platformSuppressionOf(ctx.tx, ctx);
-    return entry
+    const prefetched = batchHistoryFor(ctx.tx, ctx.lead.id);
+    const entry = prefetched ? { kind: prefetched.suppressedKind(ctx) } : await platformSuppressionOf(ctx.tx, ctx);
+    return entry?.kind
       ? fail("suppression", "suppressed", `The ${entry.kind === "EMAIL" ? "email" : "phone"} is on the platform suppression list`)
       : pass("suppression", "Not on the platform suppression list");
   },
