@@ -33,10 +33,11 @@ export async function assignLeadToOrder(tx: Tx, lead: Lead, order: Order, assign
   };
   const sale = await saleRow(tx, data);
   // A batch writes its orders' last sale times in one UPDATE at its end; its routing reads them from memory meanwhile.
-  if (deferWrite(tx, DEFERRED_LAST_SOLD, { id: order.id, at: sale.soldAt }, (rows) => writeLastSoldAt(tx, rows))) {
-    pendingLastSoldAt(tx).set(order.id, sale.soldAt);
+  const lastSoldAt = nextLastSoldAt(tx, sale.soldAt);
+  if (deferWrite(tx, DEFERRED_LAST_SOLD, { id: order.id, at: lastSoldAt }, (rows) => writeLastSoldAt(tx, rows))) {
+    pendingLastSoldAt(tx).set(order.id, lastSoldAt);
   } else {
-    await tx.order.update({ where: { id: order.id }, data: { lastSoldAt: sale.soldAt } });
+    await tx.order.update({ where: { id: order.id }, data: { lastSoldAt } });
   }
   const terms =
     assignment.journalEntryId !== null
@@ -69,8 +70,31 @@ function pendingLastSoldAt(tx: Tx): Map<string, Date> {
   return pending;
 }
 
+const ROUND_ROBIN_CLOCK = "round-robin-clock";
+
+/** Notes the latest last-sale time this transaction has read or given. */
+function noteLastSoldAt(tx: Tx, at: Date | null) {
+  const memo = txMemo(tx);
+  const latest = memo.get(ROUND_ROBIN_CLOCK) as Date | undefined;
+  if (at && (!latest || at > latest)) memo.set(ROUND_ROBIN_CLOCK, at);
+}
+
+/**
+ * The last-sale time a sale gives its order: after every one the transaction has read under its
+ * wallet locks or given. A sale's time is its transaction's start, and a transaction that waited
+ * for another's wallet locks started before it, so that time would put its sale behind the other's
+ * and round-robin would give the same order turn after turn (a batch's sales also share one time).
+ */
+function nextLastSoldAt(tx: Tx, soldAt: Date): Date {
+  const latest = txMemo(tx).get(ROUND_ROBIN_CLOCK) as Date | undefined;
+  const at = latest && latest.getTime() >= soldAt.getTime() ? new Date(latest.getTime() + 1) : soldAt;
+  noteLastSoldAt(tx, at);
+  return at;
+}
+
 /** Orders as this transaction sees them, with the last sale times it has not written yet. */
 export function withPendingLastSoldAt<T extends Pick<Order, "id" | "lastSoldAt">>(tx: Tx, orders: T[]): T[] {
+  for (const o of orders) noteLastSoldAt(tx, o.lastSoldAt);
   const pending = txMemo(tx).get(DEFERRED_LAST_SOLD) as Map<string, Date> | undefined;
   if (!pending || pending.size === 0) return orders;
   return orders.map((o) => (pending.has(o.id) ? { ...o, lastSoldAt: pending.get(o.id)! } : o));
@@ -84,5 +108,7 @@ async function writeLastSoldAt(tx: Tx, rows: Array<{ id: string; at: Date }>) {
   await tx.$executeRaw`
     UPDATE "Order" AS o SET "lastSoldAt" = v.at::timestamp(3)
     FROM unnest(${ids}::text[], ${ats}::text[]) AS v(id, at) WHERE o.id = v.id`;
-  txMemo(tx).delete(DEFERRED_LAST_SOLD);
+  // The pending times stay laid over the orders the batch read once at its start: they are now
+  // written, but that read still holds the old ones (forgetting them here gave one order every turn
+  // after a cap check flushed the batch's writes).
 }
