@@ -55,7 +55,7 @@ const verifiedKeys = new Map<string, { apiKeyId: string; actor: Actor; verifiedA
 
 /** Reads the key from `Authorization: Bearer`, `X-Api-Key` or an `api_key` query parameter. */
 export function readApiKey(request: Request | ApiRequestParts): string | null {
-  const parts = request instanceof Request ? requestParts(request) : request;
+  const parts = "header" in request ? request : requestParts(request);
   const auth = parts.header("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim();
   const header = parts.header("x-api-key");
