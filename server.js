@@ -1,5 +1,6 @@
 // The web server: the built Remix app on Express. Request logs show paths only: GET postbacks
 // carry an API key and a consumer's contact data in the query string.
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createBullBoard } from "@bull-board/api";
@@ -8,7 +9,9 @@ import { ExpressAdapter } from "@bull-board/express";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import finalhandler from "finalhandler";
 import morgan from "morgan";
+import proxyaddr from "proxy-addr";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const build = await import(pathToFileURL(path.join(root, "build", "index.js")).href);
@@ -28,7 +31,8 @@ if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRU
 // the rate limits, and the page's CSP nonce.
 const loadContext = (req, res) => ({ clientAddress: req.ip, cspNonce: res?.locals?.cspNonce ?? undefined });
 morgan.token("safe-url", (req) => loggableUrl(req.originalUrl ?? req.url ?? ""));
-app.use(morgan(":method :safe-url :status :res[content-length] - :response-time ms", { skip: (req) => req.path.startsWith("/build/") }));
+const LOG_FORMAT = ":method :safe-url :status :res[content-length] - :response-time ms";
+app.use(morgan(LOG_FORMAT, { skip: (req) => req.path.startsWith("/build/") }));
 
 // Before anything answers (hot paths and static files included): security headers, then URLs no
 // route can read and cross-site form posts are refused. The rules live in
@@ -143,9 +147,72 @@ app.use("/build", express.static(path.join(root, "public", "build"), { immutable
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: loadContext }));
 
+// The lead postback without Express (docs/decisions/003-postback-hot-path.md): Express' routing,
+// its request/response decoration and a Web Request/Response per postback cost more CPU than the
+// postback's own work. This serves POST and GET /api/v1/leads with the same guards, security
+// headers, body reading (the same raw-body middleware and limit), log line, client address,
+// domain function and errors as the Express route above; any request it would refuse (bad URL,
+// cross-site form) goes to Express untouched, as does every other path and method.
+const { answerLeadPostback, clientAddressOf } = build.entry.module;
+const hotLog = morgan(LOG_FORMAT);
+const utf8 = new TextDecoder();
+const noop = () => {};
+function expressError(req, res, error) {
+  // Exactly what Express does with an error no middleware handled (app.handle's final handler).
+  finalhandler(req, res, { env: app.get("env"), onerror: (err) => app.get("env") !== "test" && console.error(err.stack || err.toString()) })(error);
+}
+function serveLeadPostback(req, res) {
+  const url = req.url;
+  const q = url.indexOf("?");
+  const pathname = q === -1 ? url : url.slice(0, q);
+  if (pathname !== "/api/v1/leads" || (req.method !== "POST" && req.method !== "GET") || !answerLeadPostback) return false;
+  const headers = req.headers;
+  const refusal =
+    guards.refuseUnreadableUrl(pathname, url) ??
+    guards.refuseCrossSiteForm({ method: req.method, path: pathname, origin: headers.origin, referer: headers.referer ?? headers.referrer });
+  if (refusal) return false;
+  hotLog(req, res, noop);
+  const security = guards.securityHeadersFor(pathname).headers;
+  for (const name in security) res.setHeader(name, security[name]);
+  rawBody(req, res, (error) => {
+    if (error) {
+      if (error.type !== "entity.too.large") return expressError(req, res, error);
+      // As res.status(413).json(…) through Express (ETag and charset included).
+      Object.setPrototypeOf(req, app.request);
+      Object.setPrototypeOf(res, app.response);
+      req.res = res;
+      res.req = req;
+      return res.status(413).json({ error: { code: "payload_too_large", message: "The body is larger than 65536 bytes" } });
+    }
+    const body = req.method === "POST" && Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+    const parts = {
+      method: req.method,
+      // Absolute URLs come from APP_URL, never from the Host header a client chose.
+      url: () => `${appOrigin}${url}`,
+      header: (name) => {
+        const value = headers[name];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      },
+      text: async () => (body === undefined ? "" : utf8.decode(body)),
+    };
+    const clientAddress = clientAddressOf({ clientAddress: proxyaddr(req, app.get("trust proxy fn")) });
+    answerLeadPostback(parts, clientAddress).then(
+      (answer) => {
+        res.statusCode = answer.status;
+        res.setHeader("content-type", "application/json");
+        if (answer.headers) for (const name in answer.headers) res.setHeader(name, answer.headers[name]);
+        res.end(answer.json);
+      },
+      (failure) => expressError(req, res, failure),
+    );
+  });
+  return true;
+}
+
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
-const server = app.listen(port, host, () => {
+const server = http.createServer((req, res) => serveLeadPostback(req, res) || app(req, res));
+server.listen(port, host, () => {
   console.log(`[leadex-web] listening on http://${host ?? "localhost"}:${port}`);
 });
 

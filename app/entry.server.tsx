@@ -12,6 +12,9 @@ getEnv();
 
 // server.js applies these to every request before Remix sees it (see the module).
 export { appOrigin, refuseCrossSiteForm, refuseUnreadableUrl, securityHeadersFor } from "~/utils/http-guards.server";
+// server.js answers the lead postback itself (docs/decisions/003-postback-hot-path.md).
+export { answerLeadPostback } from "~/modules/leads/lead-postback.server";
+export { clientAddressOf } from "~/utils/client-address.server";
 // server.js mounts the operators' queue dashboard (bull-board) behind this gate.
 export { QUEUE_DASHBOARD_PATH, queueDashboardGate, queuesForDashboard } from "~/modules/operations/queue-dashboard.server";
 

@@ -27,8 +27,24 @@ export class PayloadTooLargeError extends DomainError {
 /** A postback is one lead: anything bigger than this is not one. */
 export const MAX_POSTBACK_BYTES = 64 * 1024;
 
-async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+/**
+ * What the API reads of a request: a Web `Request` (through Remix) or the parts server.js hands
+ * over on the postback hot path (docs/decisions/003-postback-hot-path.md), read the same way.
+ */
+export interface ApiRequestParts {
+  method: string;
+  /** The absolute URL (only read for GET and a query-string API key). */
+  url: () => string;
+  header: (name: string) => string | null;
+  text: () => Promise<string>;
+}
+
+export function requestParts(request: Request): ApiRequestParts {
+  return { method: request.method, url: () => request.url, header: (name) => request.headers.get(name), text: () => request.text() };
+}
+
+async function readBoundedText(request: ApiRequestParts, maxBytes: number): Promise<string> {
+  const declared = Number(request.header("content-length") ?? "0");
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(maxBytes);
@@ -46,18 +62,25 @@ const MAX_POSTBACK_DEPTH = 4;
  * Text that cannot be stored, and values nested too deep, are a 422 naming the field.
  * `maxBytes` raises the limit for an endpoint that takes a list (bulk returns).
  */
-export async function readPostbackRecord(request: Request, { maxBytes = MAX_POSTBACK_BYTES }: { maxBytes?: number } = {}): Promise<Record<string, unknown>> {
+export async function readPostbackRecord(request: Request, options: { maxBytes?: number } = {}): Promise<Record<string, unknown>> {
+  return readPostbackRecordFrom(requestParts(request), options);
+}
+
+export async function readPostbackRecordFrom(
+  request: ApiRequestParts,
+  { maxBytes = MAX_POSTBACK_BYTES }: { maxBytes?: number } = {},
+): Promise<Record<string, unknown>> {
   const record = await readRecord(request, maxBytes);
   const unstorable = findUnstorableFields(record, MAX_POSTBACK_DEPTH);
   if (Object.keys(unstorable).length > 0) throw new ValidationError(unstorable);
   return record;
 }
 
-async function readRecord(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+async function readRecord(request: ApiRequestParts, maxBytes: number): Promise<Record<string, unknown>> {
   if (request.method === "GET") {
-    return Object.fromEntries(new URL(request.url).searchParams);
+    return Object.fromEntries(new URL(request.url()).searchParams);
   }
-  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const type = (request.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/json") {
     let body: unknown;
     try {

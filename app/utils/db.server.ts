@@ -37,8 +37,10 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
  * batched statements (lead intake, ping records), where Prisma's raw-query layer cost more than
  * the statement itself (docs/decisions/003-postback-hot-path.md). Everything else goes through `prisma`.
  */
-export async function hotPathQuery<Row extends object>(sql: string, params: unknown[]): Promise<Row[]> {
-  const result = await connectionPool().query<Row>(sql, params);
+export async function hotPathQuery<Row extends object>(sql: string, params: unknown[], { name }: { name?: string } = {}): Promise<Row[]> {
+  // A name makes it a prepared statement on each connection: parsed and planned once per
+  // connection rather than once per batch (PostgreSQL shares the web server's cores).
+  const result = await connectionPool().query<Row>(name ? { name, text: sql, values: params } : { text: sql, values: params });
   return result.rows;
 }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { requestParts, type ApiRequestParts } from "~/utils/api.server";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError, UnauthorizedError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
@@ -53,12 +54,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 const verifiedKeys = new Map<string, { apiKeyId: string; actor: Actor; verifiedAt: number; lastUsedWrittenAt: number }>();
 
 /** Reads the key from `Authorization: Bearer`, `X-Api-Key` or an `api_key` query parameter. */
-export function readApiKey(request: Request): string | null {
-  const auth = request.headers.get("authorization");
+export function readApiKey(request: Request | ApiRequestParts): string | null {
+  const parts = "header" in request ? request : requestParts(request);
+  const auth = parts.header("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim();
-  const header = request.headers.get("x-api-key");
+  const header = parts.header("x-api-key");
   if (header) return header.trim();
-  return new URL(request.url).searchParams.get("api_key");
+  return new URL(parts.url()).searchParams.get("api_key");
 }
 
 /**
@@ -67,7 +69,7 @@ export function readApiKey(request: Request): string | null {
  * counted, and a valid key is always accepted (even from an address that is refused for failures):
  * a busy affiliate's postbacks never touch the counter, and a cached valid key costs no Redis call.
  */
-export async function authenticateApiKey(request: Request, clientAddress: string): Promise<Actor> {
+export async function authenticateApiKey(request: Request | ApiRequestParts, clientAddress: string): Promise<Actor> {
   try {
     return await verifyApiKey(request);
   } catch (error) {
@@ -78,7 +80,7 @@ export async function authenticateApiKey(request: Request, clientAddress: string
   }
 }
 
-async function verifyApiKey(request: Request): Promise<Actor> {
+async function verifyApiKey(request: Request | ApiRequestParts): Promise<Actor> {
   const key = readApiKey(request);
   if (!key) throw new UnauthorizedError("Missing API key (Authorization: Bearer <key>)");
   const match = KEY_PATTERN.exec(key);

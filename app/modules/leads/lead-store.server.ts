@@ -181,6 +181,7 @@ async function insertBatch(batch: Pending[], outbox: OutboxTarget): Promise<Map<
       col((p) => outbox.key(p.leadId)),
       outbox.queue,
     ],
+    { name: "lead-intake-batch" },
   );
   return new Map(rows.map((r) => [r.id, r.outbox_id]));
 }
