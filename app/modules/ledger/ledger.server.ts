@@ -252,19 +252,19 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   if (breach) throw breach;
   const id = randomUUID();
   const createdAt = new Date();
+  const entry = {
+    id,
+    idempotencyKey: input.idempotencyKey,
+    kind: input.kind,
+    description: input.description,
+    reversesId: input.reversesId ?? null,
+    stripeObjectId: input.stripeObjectId ?? null,
+    createdAt,
+  };
   // A batch writes its new entries and their postings in one INSERT each at its end: the key is
   // known to be free (prefetchAbsentEntryKeys) and the floors were checked just above, on balances
   // kept in memory; anything reading postings before then flushes them first (sumPostingsCents).
   if (absent?.has(input.idempotencyKey) && deferringAt(tx)) {
-    const entry = {
-      id,
-      idempotencyKey: input.idempotencyKey,
-      kind: input.kind,
-      description: input.description,
-      reversesId: input.reversesId ?? null,
-      stripeObjectId: input.stripeObjectId ?? null,
-      createdAt,
-    };
     deferWrite(tx, DEFERRED_ENTRIES, entry, (rows) => tx.journalEntry.createMany({ data: rows }).then(() => undefined));
     for (const p of input.postings) {
       const posting = { entryId: id, accountId: await ledgerAccountId(tx, p.account), amountCents: p.amountCents, currency: p.account.currency, createdAt };
@@ -274,20 +274,7 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
     absent.delete(input.idempotencyKey);
     return { entryId: id, created: true };
   }
-  const inserted = await tx.journalEntry.createMany({
-    data: [
-      {
-        id,
-        idempotencyKey: input.idempotencyKey,
-        kind: input.kind,
-        description: input.description,
-        reversesId: input.reversesId ?? null,
-        stripeObjectId: input.stripeObjectId ?? null,
-        createdAt,
-      },
-    ],
-    skipDuplicates: true,
-  });
+  const inserted = await tx.journalEntry.createMany({ data: [entry], skipDuplicates: true });
   if (inserted.count === 0) {
     const existing = await tx.journalEntry.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
     return { entryId: existing.id, created: false };
