@@ -4,6 +4,7 @@ import type { ConversionReportRow } from "~/modules/conversions/conversion-repor
 import { formatMoney } from "~/utils/money";
 import { DataTable } from "./data-table";
 import { FieldError } from "./field";
+import { OfferFilterField } from "./filter-bar";
 
 // The conversion status report as every portal shows it: the filters (a GET form, so the page
 // and its CSV link share one URL), then a table of groups and totals. Money is the viewer's:
@@ -84,17 +85,7 @@ export function ReportFilters({
           </select>
         </div>
       ) : null}
-      <div className="field">
-        <label htmlFor="f-offer">Offer</label>
-        <select id="f-offer" name="offerId" defaultValue={report.offerId ?? ""}>
-          <option value="">Any offer</option>
-          {offers.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.title}
-            </option>
-          ))}
-        </select>
-      </div>
+      <OfferFilterField offers={offers} value={report.offerId} />
       {children}
       <button type="submit" className="button">
         Show
