@@ -10,7 +10,7 @@ import { fundWallet } from "../factories/billing";
 import { affiliateLeadId, leadFields, postLead } from "../factories/leads";
 import { makeOffer, makeOrder } from "../factories/marketplace";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { collectCspViolations, logInThroughPage, openBrowserPage } from "../support/browser";
 
 describe("auto-recharge in the browser", () => {
   const stack = useTestStack();
@@ -19,7 +19,7 @@ describe("auto-recharge in the browser", () => {
   let affiliate: MadeAccount & { apiKey: string };
   let advertiser: MadeAccount;
   let offerId: string;
-  const cspViolations: string[] = [];
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     affiliate = await makeAffiliate();
@@ -30,9 +30,7 @@ describe("auto-recharge in the browser", () => {
     await fundWallet(advertiser.actor, 10_000, stack().emulator);
 
     ({ browser, page } = await openBrowserPage());
-    page.on("console", (message) => {
-      if (/Content[ -]Security[ -]Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
+    cspViolations = collectCspViolations(page);
   });
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { parseCsv } from "~/modules/deliveries/csv";
 import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
 import { prisma } from "~/utils/db.server";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { collectCspViolations, logInThroughPage, openBrowserPage } from "../support/browser";
 import { deliveredLead, makeConversionMarket } from "../support/conversions";
 import { startHttpReceiver, type HttpReceiver } from "../support/http-receiver";
 import { expectLedgerInvariants } from "../support/ledger-invariants";
@@ -31,7 +31,7 @@ describe("advertiser conversion upload in the browser", () => {
   let tracker: HttpReceiver;
   let market: Awaited<ReturnType<typeof makeConversionMarket>>;
   let leads: Array<{ id: string; externalId: string }>;
-  const cspViolations: string[] = [];
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     tracker = await startHttpReceiver();
@@ -44,9 +44,7 @@ describe("advertiser conversion upload in the browser", () => {
     leads = [];
     for (let i = 0; i < 3; i++) leads.push(await deliveredLead(stack(), market));
     ({ browser, page } = await openBrowserPage());
-    page.on("console", (message) => {
-      if (/Content[ -]Security[ -]Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
+    cspViolations = collectCspViolations(page);
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { makeAdvertiser, makeAffiliate, type MadeAccount } from "../factories/ac
 import { affiliateLeadId, leadFields, postLead } from "../factories/leads";
 import { makeOffer, makeOrder } from "../factories/marketplace";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { collectCspViolations, logInThroughPage, openBrowserPage } from "../support/browser";
 
 const ORDER_PRICE_CENTS = 3000;
 
@@ -19,7 +19,7 @@ describe("advertiser wallet in the browser", () => {
   let affiliate: MadeAccount & { apiKey: string };
   let advertiser: MadeAccount;
   let offerId: string;
-  const cspViolations: string[] = [];
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     affiliate = await makeAffiliate();
@@ -29,10 +29,7 @@ describe("advertiser wallet in the browser", () => {
     await makeOrder(advertiser.actor, offer.id, { priceCents: ORDER_PRICE_CENTS });
 
     ({ browser, page } = await openBrowserPage());
-    // Chromium reports every script, style or form the Content-Security-Policy blocks on the console.
-    page.on("console", (message) => {
-      if (/Content[ -]Security[ -]Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
+    cspViolations = collectCspViolations(page);
   });
 
   afterAll(async () => {

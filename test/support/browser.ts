@@ -13,6 +13,15 @@ export async function openBrowserPage(): Promise<{ browser: Browser; page: Page 
 }
 
 /** Logs in through the login page and waits for the role's home page. */
+/** Every script, style or form the Content-Security-Policy blocks on `page` (Chromium reports each on the console). */
+export function collectCspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content[ -]Security[ -]Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+  });
+  return violations;
+}
+
 export async function logInThroughPage(page: Page, appUrl: string, account: { email: string; password: string }, homePath: string) {
   await page.goto(`${appUrl}/login`);
   await page.getByLabel("Email").fill(account.email);
