@@ -31,7 +31,7 @@ export async function assignLeadToOrder(tx: Tx, lead: Lead, order: Order, assign
     currency: order.currency,
     journalEntryId: assignment.journalEntryId,
   };
-  const sale = await saleRow(tx, data);
+  const sale = await saleRow(tx, data, order.delivery === "WEBHOOK");
   // A batch writes its orders' last sale times in one UPDATE at its end; its routing reads them from memory meanwhile.
   const lastSoldAt = nextLastSoldAt(tx, sale.soldAt);
   if (deferWrite(tx, DEFERRED_LAST_SOLD, { id: order.id, at: lastSoldAt }, (rows) => writeLastSoldAt(tx, rows))) {
@@ -52,14 +52,18 @@ export async function assignLeadToOrder(tx: Tx, lead: Lead, order: Order, assign
 export const DEFERRED_SALES = "lead-sales";
 export const DEFERRED_LAST_SOLD = "order-last-sold";
 
-/** The sale row: written at once, or in a batch queued for one INSERT at its end, sold at the transaction's time as the column's default would be. */
-async function saleRow(tx: Tx, data: Omit<LeadSale, "id" | "soldAt">): Promise<LeadSale> {
-  const soldAt = deferringAt(tx);
-  if (soldAt) {
-    const sale: LeadSale = { id: randomUUID(), ...data, soldAt };
-    if (deferWrite(tx, DEFERRED_SALES, sale, (rows) => tx.leadSale.createMany({ data: rows }).then(() => undefined))) return sale;
-  }
-  return tx.leadSale.create({ data });
+type SaleData = Omit<LeadSale, "id" | "soldAt" | "deliveredAt" | "contactedAt" | "contactedById">;
+
+/**
+ * The sale row: written at once, or in a batch queued for one INSERT at its end, sold at the
+ * transaction's time as the column's default would be. A lead bought in the portal (or by CSV pull)
+ * is the buyer's when sold; a webhook buyer has it when its CRM accepts the delivery.
+ */
+async function saleRow(tx: Tx, data: SaleData, deliveredLater: boolean): Promise<LeadSale> {
+  const soldAt = deferringAt(tx) ?? new Date();
+  const sale: LeadSale = { id: randomUUID(), ...data, soldAt, deliveredAt: deliveredLater ? null : soldAt, contactedAt: null, contactedById: null };
+  if (deferWrite(tx, DEFERRED_SALES, sale, (rows) => tx.leadSale.createMany({ data: rows }).then(() => undefined))) return sale;
+  return tx.leadSale.create({ data: sale });
 }
 
 /** Last sale times this transaction has not written yet, by order id. */
