@@ -1,8 +1,9 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { RouteErrorView } from "~/components/error-view";
 import { PublicShell } from "~/components/public-shell";
 import stylesHref from "~/styles/app.css";
+import { readFlash } from "~/utils/flash.server";
 import { useNonce } from "~/utils/nonce-provider";
 
 export const links: LinksFunction = () => [
@@ -11,6 +12,12 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "Leadex" }];
+
+/** The one-time message an action left (redirectWithFlash), shown by SiteFrame and then cleared. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { flash, headers } = await readFlash(request);
+  return json({ flash }, { headers });
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();

@@ -1,5 +1,7 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import type { loader as rootLoader } from "~/root";
+import { FlashMessage } from "./flash-message";
 
 /**
  * The page frame shared by the public pages and the portals: the brand (with the portal's name
@@ -25,7 +27,10 @@ export function SiteFrame({ portal, header, children }: { portal?: string; heade
           {header}
         </div>
       </header>
-      <main className="container page">{children}</main>
+      <main className="container page">
+        <FlashMessage flash={useRouteLoaderData<typeof rootLoader>("root")?.flash ?? null} />
+        {children}
+      </main>
     </>
   );
 }
