@@ -66,6 +66,30 @@ describe("routing", () => {
     await expectLedgerInvariants();
   });
 
+  it("says buyers_out_of_funds when the only matching buyer's wallet is empty, and no_matching_order when no order matches", async () => {
+    const affiliate = await makeAffiliate();
+    const offer = await makeOffer(affiliate.actor);
+    const broke = await makeAdvertiser();
+    await makeOrder(broke.actor, offer.id, { priceCents: 3000, filters: { states: ["CA"], postalCodePrefixes: [] } });
+    const readReasons = async (leadId: string) => {
+      const answer = await fetch(new URL(`/api/v1/leads/${leadId}`, stack().appUrl), { headers: { authorization: `Bearer ${affiliate.apiKey}` } });
+      return ((await answer.json()) as { reasons: string[] }).reasons;
+    };
+
+    const unpaid = await sendAndSettle(affiliate.apiKey, offer.id, { state: "CA", postal_code: "94107" });
+    expect(unpaid.status).toBe("UNSOLD");
+    expect(unpaid.reasons).toEqual(["buyers_out_of_funds"]);
+    expect(unpaid.events.filter((e) => e.type === "unsold").map((e) => e.message)).toEqual(["Not sold: every matching order's buyer is out of funds"]);
+    expect(await readReasons(unpaid.id)).toEqual(["buyers_out_of_funds"]);
+
+    const unmatched = await sendAndSettle(affiliate.apiKey, offer.id, { state: "TX", postal_code: "73301" });
+    expect(unmatched.status).toBe("UNSOLD");
+    expect(unmatched.reasons).toEqual(["no_matching_order"]);
+    expect(unmatched.events.filter((e) => e.type === "unsold").map((e) => e.message)).toEqual(["Not sold: no open order matched"]);
+    expect(await readReasons(unmatched.id)).toEqual(["no_matching_order"]);
+    expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(broke.actor.companyId, "usd"))).toBe(0n);
+  });
+
   it("shares a lead with up to maxBuyers different advertisers, each billed once", async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { exclusivity: "SHARED", maxBuyers: 2 });
@@ -96,7 +120,8 @@ describe("routing", () => {
 
     const second = await sendAndSettle(affiliate.apiKey, offer.id);
     expect(second.status).toBe("UNSOLD");
-    expect(second.reasons).toEqual(["no_matching_order"]);
+    // The capped order no longer takes leads; the one that does has a buyer who cannot pay.
+    expect(second.reasons).toEqual(["buyers_out_of_funds"]);
     expect(second.events.filter((e) => e.type === "order-skipped").map((e) => e.message)).toEqual([
       `Order ${cappedOrder.id} skipped: daily cap of 1 reached`,
       `Order ${brokeOrder.id} skipped: balance $20.00 is below the price $30.00`,

@@ -33,7 +33,7 @@ export const CHECK_REASON_CODES = [
 ] as const;
 
 /** Reasons set by the pipeline (score, routing) and by an admin's review. */
-export const DECISION_REASON_CODES = ["low_score", "score_review", "no_matching_order", ADMIN_REJECTED_REASON] as const;
+export const DECISION_REASON_CODES = ["low_score", "score_review", "no_matching_order", "buyers_out_of_funds", ADMIN_REJECTED_REASON] as const;
 
 export const LEAD_REASON_CODES = [...CHECK_REASON_CODES, ...DECISION_REASON_CODES] as const;
 export const PING_NO_BID_REASONS = Object.values(NO_BID_REASONS);

@@ -201,20 +201,30 @@ export async function acceptAndRouteLead(tx: Tx, lead: Lead, offer: Offer): Prom
   return routeAcceptedLead(tx, accepted, offer);
 }
 
+/**
+ * Why a routed lead was not sold: every order that took it had a buyer who could not pay
+ * (`buyers_out_of_funds`), or no open order took it at all (`no_matching_order`).
+ */
+const UNSOLD_REASONS = {
+  outOfFunds: { code: "buyers_out_of_funds", line: "Not sold: every matching order's buyer is out of funds" },
+  noOrder: { code: "no_matching_order", line: "Not sold: no open order matched" },
+} as const;
+
 /** Routes an accepted lead (the second half, under the wallet locks): SOLD or UNSOLD. */
 export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): Promise<"sold" | "unsold"> {
   const env = getEnv();
   // A lead posted with a bid token sells to the ping's winning bid (falling back to routing).
   const sell = accepted.pingId ? sellPingPostLead : routeLead;
-  const { sold } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
+  const { sold, outOfFunds } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
   const now = new Date();
-  const final = sold > 0 ? { status: "SOLD" as const, processedAt: now } : { status: "UNSOLD" as const, reasons: ["no_matching_order"], processedAt: now };
+  const unsold = sold > 0 ? null : outOfFunds > 0 ? UNSOLD_REASONS.outOfFunds : UNSOLD_REASONS.noOrder;
+  const final = unsold ? { status: "UNSOLD" as const, reasons: [unsold.code], processedAt: now } : { status: "SOLD" as const, processedAt: now };
   // A batch writes its leads' final status in one UPDATE before anything reads it back.
   if (!deferWrite(tx, "lead-final-status", { id: accepted.id, ...final }, (rows) => writeFinalStatuses(tx, rows))) {
     await tx.lead.update({ where: { id: accepted.id }, data: final });
   }
-  if (sold === 0) {
-    await recordLeadEvent(tx, accepted.id, "unsold", "Not sold: no open order matched");
+  if (unsold) {
+    await recordLeadEvent(tx, accepted.id, "unsold", unsold.line);
     return "unsold";
   }
   await notifyAffiliateOfLeadEvent(tx, accepted.id, "sold", accepted.affiliateId);
@@ -225,11 +235,11 @@ export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): P
 async function writeFinalStatuses(tx: Tx, rows: Array<{ id: string; status: "SOLD" | "UNSOLD"; reasons?: string[]; processedAt: Date }>) {
   const ids = rows.map((r) => r.id);
   const statuses = rows.map((r) => r.status);
-  const unsold = rows.map((r) => r.status === "UNSOLD");
+  const reasons = rows.map((r) => r.reasons?.[0] ?? null);
   const processedAt = rows.map((r) => r.processedAt.toISOString());
   await tx.$executeRaw`
     UPDATE "Lead" AS l SET status = v.status::"LeadStatus", "processedAt" = v.at::timestamp(3),
-      reasons = CASE WHEN v.unsold THEN ARRAY['no_matching_order']::text[] ELSE l.reasons END
-    FROM unnest(${ids}::text[], ${statuses}::text[], ${unsold}::boolean[], ${processedAt}::text[]) AS v(id, status, unsold, at)
+      reasons = CASE WHEN v.reason IS NOT NULL THEN ARRAY[v.reason]::text[] ELSE l.reasons END
+    FROM unnest(${ids}::text[], ${statuses}::text[], ${reasons}::text[], ${processedAt}::text[]) AS v(id, status, reason, at)
     WHERE l.id = v.id`;
 }

@@ -3,7 +3,7 @@ import { leadSaleRefusal, sellLeadToOrder } from "~/modules/billing/lead-sales.s
 import { ensureSigningSecret } from "~/modules/deliveries/signing.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { orderSkipReason } from "~/modules/routing/order-eligibility.server";
-import { routeLead, routingCandidateOf } from "~/modules/routing/routing.server";
+import { routeLead, routingCandidateOf, type RoutingResult } from "~/modules/routing/routing.server";
 import type { Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { formatMoney } from "~/utils/money";
@@ -21,7 +21,7 @@ const MIN_POST_DEADLINE_MS = 2000;
  * lead and must accept. A refusal is recorded against the buyer (PingBid REFUSED, timeline) and
  * the lead falls back to normal routing. Runs in the pipeline's transaction (lead row locked).
  */
-export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
+export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<RoutingResult> {
   const ping = await tx.ping.findUniqueOrThrow({
     where: { id: lead.pingId! },
     include: { winningBid: { include: { order: true, advertiser: { select: { name: true } } } } },
@@ -72,7 +72,7 @@ export async function sellPingPostLead(tx: Tx, lead: Lead, offer: Offer, feeBps:
   }
   await sellLeadToOrder(tx, lead, order, offer, bid.priceCents, feeBps);
   await tx.pingBid.update({ where: { id: bid.id }, data: { status: "SOLD", decidedAt: new Date() } });
-  return { sold: 1 };
+  return { sold: 1, outOfFunds: 0 };
 }
 
 /**

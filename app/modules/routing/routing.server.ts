@@ -12,6 +12,13 @@ import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
 import { orderPriceCents, orderSkipReason, prefetchBuyerSuppression, type RoutingCandidate } from "./order-eligibility.server";
 
+/** What routing did with a lead: how many orders bought it, and how many that wanted it could not pay for it. */
+export interface RoutingResult {
+  sold: number;
+  /** Orders that took the lead (filters, schedule, suppression, caps) but whose wallet could not pay its price or cover the order's reserve. */
+  outOfFunds: number;
+}
+
 const openOrdersKey = (offerId: string) => `open-orders:${offerId}`;
 
 /**
@@ -68,7 +75,7 @@ async function buyersReturnRates(tx: Tx, fresh: boolean, advertiserIds: string[]
  * per conversion); every order considered gets a line on the lead's timeline, and a summary
  * names the distribution used.
  */
-export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<{ sold: number }> {
+export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number): Promise<RoutingResult> {
   const candidate = routingCandidateOf(lead);
   const candidates = withPendingLastSoldAt(
     tx,
@@ -88,7 +95,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const internal = candidates.filter((o) => o.pingUrl === null);
   if (internal.length === 0) {
     await recordLeadEvent(tx, lead.id, "routing", "No open orders on this offer");
-    return { sold: 0 };
+    return { sold: 0, outOfFunds: 0 };
   }
   // Lock every candidate wallet, in one order, so leads routed at the same time cannot deadlock on
   // each other's wallets (the ledger charges each under that lock). A batch of leads locks them
@@ -119,6 +126,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const now = new Date();
   const buyers = new Set<string>();
   let sold = 0;
+  let outOfFunds = 0;
   for (const { order, priceCents } of ranked) {
     const skip = (why: string) => recordLeadEvent(tx, lead.id, "order-skipped", `Order ${order.id} skipped: ${why}`, { orderId: order.id, reason: why });
     if (sold >= offer.maxBuyers) {
@@ -129,9 +137,15 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
       await skip("this advertiser already bought the lead");
       continue;
     }
-    const skipReason = (await orderSkipReason(tx, order, candidate, now)) ?? (offer.pricingModel === "CPL" ? null : await reserveShortfall(tx, order, offer));
+    const skipReason = await orderSkipReason(tx, order, candidate, now);
     if (skipReason) {
       await skip(skipReason);
+      continue;
+    }
+    const shortfall = offer.pricingModel === "CPL" ? null : await reserveShortfall(tx, order, offer);
+    if (shortfall) {
+      await skip(shortfall);
+      outOfFunds++;
       continue;
     }
     try {
@@ -139,6 +153,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     } catch (error) {
       if (!(error instanceof InsufficientBalanceError)) throw error;
       await skip(error.describe("price"));
+      outOfFunds++;
       continue;
     }
     buyers.add(order.advertiserId);
@@ -152,5 +167,5 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
     `Routed by ${DISTRIBUTION_LABELS[offer.distribution]} (${sharing}): sold to ${sold} of ${ranked.length} open orders`,
     { distribution: offer.distribution, orderIds: ranked.map((r) => r.order.id), sold },
   );
-  return { sold };
+  return { sold, outOfFunds };
 }
