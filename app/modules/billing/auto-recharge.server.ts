@@ -92,8 +92,11 @@ export async function rechargeAfterLeadSale(leadId: string): Promise<void> {
 /** `rechargeAfterLeadSale` for a batch of leads just sold: one query for all their buyers. */
 export async function rechargeAfterLeadSales(leadIds: string[]): Promise<void> {
   if (leadIds.length === 0) return;
-  const sales = await prisma.leadSale.findMany({ where: { leadId: { in: leadIds }, advertiser: rechargeable }, select: { advertiserId: true } });
-  if (sales.length > 0) await rechargeIfBelowThreshold([...new Set(sales.map((s) => s.advertiserId))]);
+  // Raw, after every batch of leads sold (ADR 010): the buyers `rechargeable` selects, in SQL.
+  const buyers = await prisma.$queryRaw<Array<{ advertiserId: string }>>`
+    SELECT DISTINCT s."advertiserId" FROM "LeadSale" s JOIN "Company" c ON c.id = s."advertiserId"
+    WHERE s."leadId" = ANY(${leadIds}) AND c."autoRechargeEnabled" AND c."autoRechargePausedAt" IS NULL AND c."stripePaymentMethodId" IS NOT NULL`;
+  if (buyers.length > 0) await rechargeIfBelowThreshold(buyers.map((b) => b.advertiserId));
 }
 
 /**

@@ -53,7 +53,8 @@ export async function dispatchLeadDeliveries(leadId: string): Promise<void> {
 /** `dispatchLeadDeliveries` for a batch of leads: one query when none of them queued a delivery. */
 export async function dispatchDeliveriesOfLeads(leadIds: string[]): Promise<void> {
   if (leadIds.length === 0) return;
-  const pending = await prisma.outboundDelivery.findMany({ where: { leadId: { in: leadIds }, status: "PENDING" }, select: { id: true } });
+  // Raw: asked after every batch of leads, which mostly has no delivery at all (ADR 010).
+  const pending = await prisma.$queryRaw<Array<{ id: string }>>`SELECT id FROM "OutboundDelivery" WHERE "leadId" = ANY(${leadIds}) AND status = 'PENDING'`;
   if (pending.length === 0) return;
   const messages = await prisma.outboxMessage.findMany({
     where: { queue: OUTBOUND_DELIVERY_QUEUE, key: { in: pending.map((d) => outboundDeliveryKey(d.id)) }, enqueuedAt: null, processedAt: null },

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Earning, EarningKind } from "~/generated/prisma/client";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { ledgerAccounts, postJournalEntry, postReversingEntry } from "~/modules/ledger/ledger.server";
@@ -34,8 +34,21 @@ export const DEFERRED_EARNINGS = "held-earnings";
 export async function recordHeldEarning(tx: Tx, input: HeldEarningInput): Promise<void> {
   if (input.amountCents <= 0) return;
   // A batch of leads writes its sales' earnings in one INSERT at its end (nothing in it reads them).
-  if (deferWrite(tx, DEFERRED_EARNINGS, input, (rows) => tx.earning.createMany({ data: rows, skipDuplicates: true }).then(() => undefined))) return;
+  if (deferWrite(tx, DEFERRED_EARNINGS, input, (rows) => insertHeldEarnings(tx, rows))) return;
   await tx.earning.createMany({ data: [input], skipDuplicates: true });
+}
+
+/** A batch's held earnings in one raw INSERT (no Prisma query compiling per row: ADR 010); a line already there is skipped. */
+async function insertHeldEarnings(tx: Tx, rows: HeldEarningInput[]): Promise<void> {
+  const createdAt = new Date();
+  const json = JSON.stringify(rows.map((r) => ({ ...r, id: randomUUID(), createdAt })));
+  await tx.$executeRaw`
+    INSERT INTO "Earning" (id, "affiliateId", kind, "leadId", "saleId", "amountCents", currency, description, "entryId", "availableAt", "createdAt")
+    SELECT r.id, r."affiliateId", r.kind::"EarningKind", r."leadId", r."saleId", r."amountCents", r.currency, r.description, r."entryId", r."availableAt",
+      r."createdAt"
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(id text, "affiliateId" text, kind text, "leadId" text, "saleId" text, "amountCents" int,
+      currency text, description text, "entryId" text, "availableAt" timestamp(3), "createdAt" timestamp(3))
+    ON CONFLICT DO NOTHING`;
 }
 
 /** A scheduled run's key for one affiliate's release entry: the same run, retried, posts nothing new. */

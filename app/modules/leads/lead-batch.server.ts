@@ -1,25 +1,16 @@
-import { leadSaleEntryKey } from "~/modules/billing/lead-sales.server";
+import type { Lead, Offer } from "~/generated/prisma/client";
 import { DEFERRED_EARNINGS } from "~/modules/earnings/earnings.server";
-import {
-  DEFERRED_ENTRIES,
-  DEFERRED_POSTINGS,
-  forgetKnownLedgerAccounts,
-  ledgerAccountId,
-  ledgerAccounts,
-  lockLedgerAccounts,
-  prefetchAbsentEntryKeys,
-} from "~/modules/ledger/ledger.server";
+import { DEFERRED_ENTRIES, DEFERRED_POSTINGS, forgetKnownLedgerAccounts } from "~/modules/ledger/ledger.server";
 import { DEFERRED_SALES } from "~/modules/orders/lead-assignment.server";
 import { markOutboxProcessedMany } from "~/modules/outbox/outbox.server";
 import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.server";
 import { lockPersons, personHashPairOf } from "~/modules/quality/verification.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
-import { prefetchBuyerSuppressionMany } from "~/modules/routing/order-eligibility.server";
-import { readOpenOrdersOnce, routingCandidateOf } from "~/modules/routing/routing.server";
-import { prisma } from "~/utils/db.server";
+import { lockBatchWallets, prepareBatchRouting } from "~/modules/routing/routing.server";
+import { prisma, type Tx } from "~/utils/db.server";
 import { allowDeferredWrites, flushDeferredWrites } from "~/utils/tx-memo.server";
 import { routeAcceptedLead, verifyAndScore, type ProcessOutcome } from "./lead-pipeline.server";
-import { withGatheredTimeline } from "./lead-timeline.server";
+import { flushGatheredTimeline, withGatheredTimeline } from "./lead-timeline.server";
 
 export interface BatchDecision {
   /** The outcome of each lead the batch decided (or found processed, or missing). */
@@ -56,62 +47,54 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
     await prisma.$transaction(
       (tx) =>
         withGatheredTimeline(tx, async () => {
-          const locked = await tx.$queryRaw<Array<{ id: string; pingId: string | null; txNow: Date }>>`
-            SELECT id, "pingId", now() AS "txNow" FROM "Lead" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+          // The row lock returns each lead as it is once locked (a lead another job decided meanwhile reads as decided).
+          const locked = await tx.$queryRaw<Array<Lead & { txNow: Date }>>`
+            SELECT l.*, now() AS "txNow" FROM "Lead" l WHERE l.id = ANY(${ids}) ORDER BY l.id FOR UPDATE`;
           // Rows referring to others' are written after them: entries, postings, sales, earnings.
           allowDeferredWrites(tx, locked[0]?.txNow ?? new Date(), [DEFERRED_ENTRIES, DEFERRED_POSTINGS, DEFERRED_SALES, DEFERRED_EARNINGS]);
           const found = new Set(locked.map((l) => l.id));
           for (const id of ids) if (!found.has(id)) outcomes.set(id, "missing");
           for (const l of locked) if (l.pingId) alone.push(l.id);
-          const mine = locked.filter((l) => !l.pingId).map((l) => l.id);
+          const mine = locked.filter((l) => !l.pingId).map(({ txNow: _, ...lead }) => lead as Lead);
           if (mine.length === 0) return;
 
-          const leads = await tx.lead.findMany({ where: { id: { in: mine } }, include: { offer: true }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
-          const received = leads.filter((l) => l.status === "RECEIVED");
-          for (const lead of leads) if (lead.status !== "RECEIVED") outcomes.set(lead.id, "already-processed");
-          const persons = received.map((lead) => ({ ...lead, hashes: personHashPairOf(lead, lead.offer) }));
+          for (const lead of mine) if (lead.status !== "RECEIVED") outcomes.set(lead.id, "already-processed");
+          const received = mine.filter((l) => l.status === "RECEIVED").sort(byArrival);
+          const offers = await readOffers(tx, [...new Set(received.map((l) => l.offerId))]);
+          const persons = received.map((lead) => ({ ...lead, offer: offers.get(lead.offerId)!, hashes: personHashPairOf(lead, offers.get(lead.offerId)!) }));
           await lockPersons(
             tx,
             persons.flatMap(({ hashes }) => [hashes.emailHash, hashes.phoneHash].filter((h): h is string => h !== null)),
           );
           await prefetchBatchHistory(tx, persons);
 
-          const accepted = [];
-          for (const lead of received) {
-            const verdict = await verifyAndScore(tx, lead, lead.offer);
-            if (verdict.outcome === "accepted") accepted.push({ lead: verdict.lead, offer: lead.offer });
+          const accepted: Array<{ lead: Lead; offer: Offer }> = [];
+          for (const { offer, hashes: _, ...lead } of persons) {
+            const verdict = await verifyAndScore(tx, lead, offer);
+            if (verdict.outcome === "accepted") accepted.push({ lead: verdict.lead, offer });
             else outcomes.set(lead.id, verdict.outcome);
           }
 
-          if (accepted.length > 0) {
-            const orders = await tx.order.findMany({
-              where: { offerId: { in: [...new Set(accepted.map((a) => a.offer.id))] }, status: "OPEN", pingUrl: null },
-              select: { id: true, offerId: true, advertiserId: true, currency: true },
-            });
-            const wallets = new Map(orders.map((o) => [`${o.advertiserId}:${o.currency}`, o]));
-            const walletIds: string[] = [];
-            for (const w of wallets.values()) walletIds.push(await ledgerAccountId(tx, ledgerAccounts.advertiserWallet(w.advertiserId, w.currency)));
-            await lockLedgerAccounts(tx, walletIds);
-            await readOpenOrdersOnce(tx, [...new Set(accepted.map((a) => a.offer.id))]);
-            // What routing asks per lead and order, asked once for the batch: no charge exists yet for
-            // these leads (their row locks are held) and which buyers suppressed which of them.
-            const ordersOf = (offerId: string) => orders.filter((o) => o.offerId === offerId);
-            await prefetchAbsentEntryKeys(
-              tx,
-              accepted.flatMap(({ lead }) => ordersOf(lead.offerId).map((o) => leadSaleEntryKey(lead.id, o.id))),
-            );
-            await prefetchBuyerSuppressionMany(
-              tx,
-              accepted.map(({ lead }) => ({ candidate: routingCandidateOf(lead), advertiserIds: ordersOf(lead.offerId).map((o) => o.advertiserId) })),
-            );
-            for (const { lead, offer } of accepted) outcomes.set(lead.id, await routeAcceptedLead(tx, lead, offer));
-          }
+          // What needs no wallet lock is read and written before the batch takes them: the wallets
+          // are then held only for routing and the sales' writes (docs/decisions/010-speed-to-lead.md).
+          const wallets =
+            accepted.length > 0
+              ? await prepareBatchRouting(
+                  tx,
+                  accepted.map((a) => a.lead),
+                )
+              : null;
           await flushDeferredWrites(tx);
           await markOutboxProcessedMany(
             tx,
             LEAD_PROCESSING_QUEUE,
-            mine.map((id) => leadProcessingKey(id)),
+            mine.map((lead) => leadProcessingKey(lead.id)),
           );
+          if (!wallets) return;
+          await flushGatheredTimeline(tx);
+          await lockBatchWallets(tx, wallets);
+          for (const { lead, offer } of accepted) outcomes.set(lead.id, await routeAcceptedLead(tx, lead, offer));
+          await flushDeferredWrites(tx);
         }),
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -120,4 +103,14 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
     throw error;
   }
   return { outcomes, alone };
+}
+
+/** Arrival order: the order the checks compare leads of one person in. */
+function byArrival(a: Lead, b: Lead): number {
+  return a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+async function readOffers(tx: Tx, offerIds: string[]): Promise<Map<string, Offer>> {
+  const offers = await tx.$queryRaw<Offer[]>`SELECT * FROM "Offer" WHERE id = ANY(${offerIds})`;
+  return new Map(offers.map((offer) => [offer.id, offer]));
 }

@@ -9,9 +9,11 @@ export { AFFILIATE_POSTBACK_EVENTS, type AffiliatePostbackEvent } from "~/module
 
 /** Whether the affiliate takes postbacks for this event (read once per transaction and affiliate). */
 async function affiliateWantsPostback(tx: Tx, affiliateId: string, event: AffiliatePostbackEvent): Promise<boolean> {
-  const settings = await memoized(tx, `postback-settings:${affiliateId}`, () =>
-    tx.company.findUnique({ where: { id: affiliateId }, select: { postbackUrl: true, postbackEvents: true } }),
-  );
+  const settings = await memoized(tx, `postback-settings:${affiliateId}`, async () => {
+    const rows = await tx.$queryRaw<Array<{ postbackUrl: string | null; postbackEvents: string[] }>>`
+      SELECT "postbackUrl", "postbackEvents" FROM "Company" WHERE id = ${affiliateId}`;
+    return rows[0];
+  });
   return Boolean(settings?.postbackUrl && settings.postbackEvents.includes(event));
 }
 

@@ -265,10 +265,10 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   // known to be free (prefetchAbsentEntryKeys) and the floors were checked just above, on balances
   // kept in memory; anything reading postings before then flushes them first (sumPostingsCents).
   if (absent?.has(input.idempotencyKey) && deferringAt(tx)) {
-    deferWrite(tx, DEFERRED_ENTRIES, entry, (rows) => tx.journalEntry.createMany({ data: rows }).then(() => undefined));
+    deferWrite(tx, DEFERRED_ENTRIES, entry, (rows) => insertEntries(tx, rows));
     for (const p of input.postings) {
       const posting = { entryId: id, accountId: await ledgerAccountId(tx, p.account), amountCents: p.amountCents, currency: p.account.currency, createdAt };
-      deferWrite(tx, DEFERRED_POSTINGS, posting, (rows) => tx.posting.createMany({ data: rows }).then(() => undefined));
+      deferWrite(tx, DEFERRED_POSTINGS, posting, (rows) => insertPostings(tx, rows));
     }
     notePostings(tx, input.postings);
     absent.delete(input.idempotencyKey);
@@ -289,6 +289,51 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
   return { entryId: id, created: true };
 }
 
+type EntryRow = {
+  id: string;
+  idempotencyKey: string;
+  kind: string;
+  description: string;
+  reversesId: string | null;
+  stripeObjectId: string | null;
+  createdAt: Date;
+};
+type PostingRow = { entryId: string; accountId: string; amountCents: bigint; currency: string; createdAt: Date };
+
+// A batch's entries and postings, one raw INSERT each (no Prisma query compiling per row: ADR 010).
+async function insertEntries(tx: Tx, rows: EntryRow[]): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "JournalEntry" (id, "idempotencyKey", kind, description, "reversesId", "stripeObjectId", "createdAt")
+    SELECT r.id, r."idempotencyKey", r.kind, r.description, r."reversesId", r."stripeObjectId", r."createdAt"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(id text, "idempotencyKey" text, kind text, description text, "reversesId" text, "stripeObjectId" text, "createdAt" timestamp(3))`;
+}
+
+async function insertPostings(tx: Tx, rows: PostingRow[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => ({ ...r, id: randomUUID(), amountCents: r.amountCents.toString() })));
+  await tx.$executeRaw`
+    INSERT INTO "Posting" (id, "entryId", "accountId", "amountCents", currency, "createdAt")
+    SELECT r.id, r."entryId", r."accountId", r."amountCents", r.currency, r."createdAt"
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(id text, "entryId" text, "accountId" text, "amountCents" bigint, currency text, "createdAt" timestamp(3))`;
+}
+
+/**
+ * Reads the balances of wallets this transaction has just locked, in one statement, and keeps them
+ * for `findFloorBreach` (which then reads none): a batch routing many leads to the same buyers.
+ */
+export async function readLockedBalances(tx: Tx, accounts: Array<{ id: string; spec: AccountSpec }>): Promise<void> {
+  const locked = lockedAccountIds(tx);
+  const sums = lockedSums(tx);
+  const wanted = accounts.filter((a) => locked.has(a.id) && !sums.has(a.spec.code));
+  if (wanted.length === 0) return;
+  await flushDeferredWrites(tx);
+  const rows = await tx.$queryRaw<Array<{ accountId: string; sum: bigint }>>`
+    SELECT a.id AS "accountId", COALESCE(SUM(p."amountCents"), 0)::bigint AS sum
+    FROM unnest(${wanted.map((a) => a.id)}::text[]) AS a(id) LEFT JOIN "Posting" p ON p."accountId" = a.id GROUP BY a.id`;
+  const sumById = new Map(rows.map((r) => [r.accountId, BigInt(r.sum)]));
+  for (const { id, spec } of wanted) sums.set(spec.code, sumById.get(id) ?? 0n);
+}
+
 const ABSENT_KEYS = "absent-entry-keys";
 /** The deferred-write kinds of the ledger (entries before their postings), for `allowDeferredWrites`. */
 export const DEFERRED_ENTRIES = "journal-entries";
@@ -302,7 +347,8 @@ export const DEFERRED_POSTINGS = "postings";
  */
 export async function prefetchAbsentEntryKeys(tx: Tx, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
-  const present = await tx.journalEntry.findMany({ where: { idempotencyKey: { in: keys } }, select: { idempotencyKey: true } });
+  const present = await tx.$queryRaw<Array<{ idempotencyKey: string }>>`
+    SELECT "idempotencyKey" FROM "JournalEntry" WHERE "idempotencyKey" = ANY(${keys})`;
   const taken = new Set(present.map((e) => e.idempotencyKey));
   const memo = txMemo(tx);
   let absent = memo.get(ABSENT_KEYS) as Set<string> | undefined;

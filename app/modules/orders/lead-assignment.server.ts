@@ -62,8 +62,18 @@ type SaleData = Omit<LeadSale, "id" | "soldAt" | "deliveredAt" | "contactedAt" |
 async function saleRow(tx: Tx, data: SaleData, deliveredLater: boolean): Promise<LeadSale> {
   const soldAt = deferringAt(tx) ?? new Date();
   const sale: LeadSale = { id: randomUUID(), ...data, soldAt, deliveredAt: deliveredLater ? null : soldAt, contactedAt: null, contactedById: null };
-  if (deferWrite(tx, DEFERRED_SALES, sale, (rows) => tx.leadSale.createMany({ data: rows }).then(() => undefined))) return sale;
+  if (deferWrite(tx, DEFERRED_SALES, sale, (rows) => insertSales(tx, rows))) return sale;
   return tx.leadSale.create({ data: sale });
+}
+
+/** A batch's sale rows in one raw INSERT (no Prisma query compiling per row: ADR 010). */
+async function insertSales(tx: Tx, rows: LeadSale[]): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "LeadSale" (id, "leadId", "orderId", "advertiserId", "pricingModel", "priceCents", "feeCents", currency, "journalEntryId", "soldAt", "deliveredAt")
+    SELECT r.id, r."leadId", r."orderId", r."advertiserId", r."pricingModel"::"PricingModel", r."priceCents", r."feeCents", r.currency, r."journalEntryId",
+      r."soldAt", r."deliveredAt"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id text, "leadId" text, "orderId" text, "advertiserId" text, "pricingModel" text,
+      "priceCents" int, "feeCents" int, currency text, "journalEntryId" text, "soldAt" timestamp(3), "deliveredAt" timestamp(3))`;
 }
 
 /** Last sale times this transaction has not written yet, by order id. */

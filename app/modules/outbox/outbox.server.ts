@@ -106,7 +106,8 @@ export async function markOutboxProcessed(tx: Tx | Db, queue: string, key: strin
 /** `markOutboxProcessed` for many messages of one queue in one statement (a batch of leads). */
 export async function markOutboxProcessedMany(tx: Tx | Db, queue: string, keys: string[]) {
   if (keys.length === 0) return;
-  await tx.outboxMessage.updateMany({ where: { queue, key: { in: keys }, processedAt: null }, data: { processedAt: new Date() } });
+  await tx.$executeRaw`
+    UPDATE "OutboxMessage" SET "processedAt" = now() AT TIME ZONE 'UTC' WHERE queue = ${queue} AND key = ANY(${keys}) AND "processedAt" IS NULL`;
 }
 
 /**

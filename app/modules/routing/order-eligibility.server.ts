@@ -115,16 +115,9 @@ export async function prefetchBuyerSuppressionMany(tx: Tx, wanted: Array<{ candi
   const allScopes = [...new Set(asked.flatMap((w) => w.advertiserIds.map(buyerScope)))];
   const emailHashes = [...new Set(asked.flatMap((w) => (w.candidate.emailHash ? [w.candidate.emailHash] : [])))];
   const phoneHashes = [...new Set(asked.flatMap((w) => (w.candidate.phoneHash ? [w.candidate.phoneHash] : [])))];
-  const entries = await tx.suppressionEntry.findMany({
-    where: {
-      scope: { in: allScopes },
-      OR: [
-        ...(emailHashes.length > 0 ? [{ kind: "EMAIL" as const, hash: { in: emailHashes } }] : []),
-        ...(phoneHashes.length > 0 ? [{ kind: "PHONE" as const, hash: { in: phoneHashes } }] : []),
-      ],
-    },
-    select: { scope: true, kind: true, hash: true },
-  });
+  const entries = await tx.$queryRaw<Array<{ scope: string; kind: "EMAIL" | "PHONE"; hash: string }>>`
+    SELECT scope, kind::text AS kind, hash FROM "SuppressionEntry"
+    WHERE scope = ANY(${allScopes}) AND ((kind = 'EMAIL' AND hash = ANY(${emailHashes})) OR (kind = 'PHONE' AND hash = ANY(${phoneHashes})))`;
   for (const { candidate, advertiserIds } of asked) {
     const mine = entries.filter((e) => (e.kind === "EMAIL" && e.hash === candidate.emailHash) || (e.kind === "PHONE" && e.hash === candidate.phoneHash));
     rememberBuyerSuppression(tx, candidate, [...new Set(advertiserIds.map(buyerScope))], mine);

@@ -2,15 +2,23 @@ import type { Lead, Offer, Order } from "~/generated/prisma/client";
 import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { reserveShortfall } from "~/modules/conversions/conversion-reserve.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
-import { InsufficientBalanceError, ledgerAccountId, ledgerAccounts, lockLedgerAccounts } from "~/modules/ledger/ledger.server";
-import { rememberCreditLimit } from "~/modules/billing/lead-sales.server";
+import {
+  InsufficientBalanceError,
+  ledgerAccountId,
+  ledgerAccounts,
+  lockLedgerAccounts,
+  prefetchAbsentEntryKeys,
+  readLockedBalances,
+  type AccountSpec,
+} from "~/modules/ledger/ledger.server";
+import { leadSaleEntryKey, rememberCreditLimit } from "~/modules/billing/lead-sales.server";
 import type { Tx } from "~/utils/db.server";
 import { txMemo } from "~/utils/tx-memo.server";
 import { withPendingLastSoldAt } from "~/modules/orders/lead-assignment.server";
 import { distributeOrders } from "./distribution.server";
 import { rankedBidCents } from "~/modules/disputes/return-rates.server";
 import { DISTRIBUTION_LABELS } from "./routing.schema";
-import { orderPriceCents, orderSkipReason, prefetchBuyerSuppression, type RoutingCandidate } from "./order-eligibility.server";
+import { orderPriceCents, orderSkipReason, prefetchBuyerSuppression, prefetchBuyerSuppressionMany, type RoutingCandidate } from "./order-eligibility.server";
 
 /** What routing did with a lead: how many orders bought it, and how many that wanted it could not pay for it. */
 export interface RoutingResult {
@@ -26,13 +34,61 @@ const openOrdersKey = (offerId: string) => `open-orders:${offerId}`;
  * locks: nobody else can sell on them until it commits, and its own sales' last sale times are
  * laid over them (withPendingLastSoldAt), so each lead routed sees them as its own read would.
  */
-export async function readOpenOrdersOnce(tx: Tx, offerIds: string[]): Promise<void> {
-  const orders = await tx.order.findMany({ where: { offerId: { in: offerIds }, status: "OPEN" }, orderBy: { id: "asc" } });
+async function readOpenOrdersOnce(tx: Tx, offerIds: string[]): Promise<void> {
+  const orders = await tx.$queryRaw<Order[]>`SELECT * FROM "Order" WHERE "offerId" = ANY(${offerIds}) AND status = 'OPEN' ORDER BY id`;
   for (const offerId of offerIds)
     txMemo(tx).set(
       openOrdersKey(offerId),
       orders.filter((o) => o.offerId === offerId),
     );
+}
+
+/** The wallets a batch's routing charges (one per buyer and currency of its offers' open orders), with their ledger account ids. */
+export interface BatchWallets {
+  offerIds: string[];
+  accounts: Array<{ id: string; spec: AccountSpec }>;
+}
+
+/**
+ * What routing a batch of accepted leads needs to know that no wallet lock guards, read before the
+ * batch takes them (so they are held for less): the open orders' buyers with their return rates and
+ * credit limits, which charges exist already (none can appear: the batch holds its leads' row
+ * locks) and which buyers suppressed which leads. Answers the wallets to lock.
+ */
+export async function prepareBatchRouting(tx: Tx, accepted: Lead[]): Promise<BatchWallets> {
+  const offerIds = [...new Set(accepted.map((lead) => lead.offerId))];
+  const orders = await tx.$queryRaw<Array<Pick<Order, "id" | "offerId" | "advertiserId" | "currency"> & { returnRateBps: number; creditLimitCents: number }>>`
+    SELECT o.id, o."offerId", o."advertiserId", o.currency, c."returnRateBps", c."creditLimitCents"
+    FROM "Order" o JOIN "Company" c ON c.id = o."advertiserId"
+    WHERE o."offerId" = ANY(${offerIds}) AND o.status = 'OPEN' AND o."pingUrl" IS NULL`;
+  for (const order of orders) rememberBuyer(tx, order.advertiserId, order);
+  const specs = new Map(orders.map((o) => [`${o.advertiserId}:${o.currency}`, ledgerAccounts.advertiserWallet(o.advertiserId, o.currency)]));
+  const accounts: BatchWallets["accounts"] = [];
+  for (const spec of specs.values()) accounts.push({ id: await ledgerAccountId(tx, spec), spec });
+  const ordersOf = (offerId: string) => orders.filter((o) => o.offerId === offerId);
+  await prefetchAbsentEntryKeys(
+    tx,
+    accepted.flatMap((lead) => ordersOf(lead.offerId).map((o) => leadSaleEntryKey(lead.id, o.id))),
+  );
+  await prefetchBuyerSuppressionMany(
+    tx,
+    accepted.map((lead) => ({ candidate: routingCandidateOf(lead), advertiserIds: ordersOf(lead.offerId).map((o) => o.advertiserId) })),
+  );
+  return { offerIds, accounts };
+}
+
+/**
+ * Locks a batch's wallets in id order in one statement, then reads under the locks what they guard:
+ * the open orders of its offers (their last sale times, an order paused meanwhile) and the wallets'
+ * balances, which the ledger then keeps up to date in memory for the rest of the transaction.
+ */
+export async function lockBatchWallets(tx: Tx, wallets: BatchWallets): Promise<void> {
+  await lockLedgerAccounts(
+    tx,
+    wallets.accounts.map((a) => a.id),
+  );
+  await readOpenOrdersOnce(tx, wallets.offerIds);
+  await readLockedBalances(tx, wallets.accounts);
 }
 
 export function routingCandidateOf(lead: Lead): RoutingCandidate {
@@ -55,16 +111,20 @@ export function routingCandidateOf(lead: Lead): RoutingCandidate {
  */
 async function buyersReturnRates(tx: Tx, fresh: boolean, advertiserIds: string[]): Promise<Map<string, number>> {
   const memo = txMemo(tx);
-  const key = (id: string) => `return-rate:${id}`;
-  const missing = fresh ? advertiserIds : advertiserIds.filter((id) => !memo.has(key(id)));
+  const missing = fresh ? advertiserIds : advertiserIds.filter((id) => !memo.has(returnRateKey(id)));
   if (missing.length > 0) {
-    const buyers = await tx.company.findMany({ where: { id: { in: missing } }, select: { id: true, returnRateBps: true, creditLimitCents: true } });
-    for (const buyer of buyers) {
-      memo.set(key(buyer.id), buyer.returnRateBps);
-      rememberCreditLimit(tx, buyer.id, buyer.creditLimitCents);
-    }
+    const buyers = await tx.$queryRaw<Array<{ id: string; returnRateBps: number; creditLimitCents: number }>>`
+      SELECT id, "returnRateBps", "creditLimitCents" FROM "Company" WHERE id = ANY(${missing})`;
+    for (const buyer of buyers) rememberBuyer(tx, buyer.id, buyer);
   }
-  return new Map(advertiserIds.map((id) => [id, (memo.get(key(id)) as number | undefined) ?? 0]));
+  return new Map(advertiserIds.map((id) => [id, (memo.get(returnRateKey(id)) as number | undefined) ?? 0]));
+}
+
+const returnRateKey = (advertiserId: string) => `return-rate:${advertiserId}`;
+
+function rememberBuyer(tx: Tx, advertiserId: string, buyer: { returnRateBps: number; creditLimitCents: number }) {
+  txMemo(tx).set(returnRateKey(advertiserId), buyer.returnRateBps);
+  rememberCreditLimit(tx, advertiserId, buyer.creditLimitCents);
 }
 
 /**
@@ -79,7 +139,8 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const candidate = routingCandidateOf(lead);
   const candidates = withPendingLastSoldAt(
     tx,
-    (txMemo(tx).get(openOrdersKey(offer.id)) as Order[] | undefined) ?? (await tx.order.findMany({ where: { offerId: offer.id, status: "OPEN" } })),
+    (txMemo(tx).get(openOrdersKey(offer.id)) as Order[] | undefined) ??
+      (await tx.$queryRaw<Order[]>`SELECT * FROM "Order" WHERE "offerId" = ${offer.id} AND status = 'OPEN'`),
   );
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
   const external = candidates.filter((o) => o.pingUrl !== null);
@@ -107,7 +168,9 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   // Otherwise read the orders again under the locks: a lead routed just before on the same orders has
   // now committed, so round-robin sees its lastSoldAt and an order paused meanwhile is left out.
   const openOrders =
-    newlyLocked === 0 ? internal : withPendingLastSoldAt(tx, await tx.order.findMany({ where: { id: { in: internal.map((o) => o.id) }, status: "OPEN" } }));
+    newlyLocked === 0
+      ? internal
+      : withPendingLastSoldAt(tx, await tx.$queryRaw<Order[]>`SELECT * FROM "Order" WHERE id = ANY(${internal.map((o) => o.id)}) AND status = 'OPEN'`);
   const returnRates = await buyersReturnRates(tx, newlyLocked > 0, [...new Set(openOrders.map((o) => o.advertiserId))]);
   const ranked = distributeOrders(
     openOrders.map((order) => {

@@ -58,18 +58,11 @@ export async function prefetchBatchHistory(tx: Tx, leads: BatchLead[]): Promise<
 
   const [prior, counts, suppressed] = await Promise.all([
     persons && maxDays > 0
-      ? tx.lead.findMany({
-          where: {
-            receivedAt: { gte: new Date(Date.now() - maxDays * DAY_MS) },
-            status: { notIn: ["RECEIVED", "REJECTED"] },
-            OR: [
-              ...(emailHashes.length > 0 ? [{ emailHash: { in: emailHashes } }] : []),
-              ...(phoneHashes.length > 0 ? [{ phoneHash: { in: phoneHashes } }] : []),
-            ],
-          },
-          select: { id: true, offerId: true, receivedAt: true, emailHash: true, phoneHash: true },
-          orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-        })
+      ? tx.$queryRaw<PriorLead[]>`
+          SELECT id, "offerId", "receivedAt", "emailHash", "phoneHash" FROM "Lead"
+          WHERE "receivedAt" >= ${new Date(Date.now() - maxDays * DAY_MS).toISOString()}::timestamp(3) AND status NOT IN ('RECEIVED', 'REJECTED')
+            AND ("emailHash" = ANY(${emailHashes}) OR "phoneHash" = ANY(${phoneHashes}))
+          ORDER BY "receivedAt", id`
       : [],
     affiliateIds.length + ipIds.length > 0
       ? // Ties on receivedAt go by id, as the checks' own counts do (history-checks.server.ts).
@@ -86,16 +79,9 @@ export async function prefetchBatchHistory(tx: Tx, leads: BatchLead[]): Promise<
           FROM "Lead" t WHERE t.id = ANY(${[...new Set([...affiliateIds, ...ipIds])]})`
       : [],
     persons
-      ? tx.suppressionEntry.findMany({
-          where: {
-            scope: PLATFORM_SCOPE,
-            OR: [
-              ...(emailHashes.length > 0 ? [{ kind: "EMAIL" as const, hash: { in: emailHashes } }] : []),
-              ...(phoneHashes.length > 0 ? [{ kind: "PHONE" as const, hash: { in: phoneHashes } }] : []),
-            ],
-          },
-          select: { kind: true, hash: true },
-        })
+      ? tx.$queryRaw<Array<{ kind: string; hash: string }>>`
+          SELECT kind::text AS kind, hash FROM "SuppressionEntry"
+          WHERE scope = ${PLATFORM_SCOPE} AND ((kind = 'EMAIL' AND hash = ANY(${emailHashes})) OR (kind = 'PHONE' AND hash = ANY(${phoneHashes})))`
       : [],
   ]);
   const affiliateBefore = new Map<string, number>();
