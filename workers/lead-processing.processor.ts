@@ -28,7 +28,7 @@ async function processAlone(leadId: string): Promise<ProcessOutcome> {
 }
 
 // The batcher: jobs wait here while the batches in flight run, so a burst is decided in batches of
-// up to MAX_BATCH and a lone lead at once (no timer: a batch starts as soon as a slot is free).
+// up to MAX_BATCH and a lone lead at once, as a batch of one (no timer: a batch starts as soon as a slot is free).
 interface Waiter {
   leadId: string;
   resolve: (outcome: ProcessOutcome) => void;
@@ -57,7 +57,7 @@ function startBatches() {
 }
 
 async function runBatch(batch: Waiter[]) {
-  if (batch.length === 1) return settle(batch[0], () => processAlone(batch[0].leadId));
+  // A lone lead goes the batch's way too: its statements are the batch's raw ones, not Prisma's (ADR 010).
   let decided: Awaited<ReturnType<typeof decideLeadBatch>>;
   try {
     decided = await decideLeadBatch(batch.map((w) => w.leadId));
