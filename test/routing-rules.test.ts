@@ -285,7 +285,7 @@ describe("pricing on temperature and score", () => {
     await creditWallet(made.buyer, 10_000);
     const lead = await makeAcceptedLead(made.affiliate, made.offer.id, { temperature: "HOT", qualityScore: 90 });
     const offer = await prisma.offer.findUniqueOrThrow({ where: { id: made.offer.id } });
-    expect(await prisma.$transaction((tx) => routeLead(tx, lead, offer, FEE_BPS))).toEqual({ sold: 1 });
+    expect(await prisma.$transaction((tx) => routeLead(tx, lead, offer, FEE_BPS))).toEqual({ sold: 1, outOfFunds: 0 });
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } });
     expect(sale).toMatchObject({ priceCents: 5000, feeCents: 1000 });
     expect(await balanceCents(prisma, ledgerAccounts.advertiserWallet(made.buyer.actor.companyId, "usd"))).toBe(5_000n);
