@@ -2,7 +2,7 @@
 -- scheduled "report-rollups" task (modules/reports/report-rollups.server.ts), which recomputes
 -- recent days in one transaction (DELETE + INSERT … SELECT … GROUP BY).
 
--- Leads by the day they were received (UTC), offer and affiliate; what became of them since.
+-- Leads by the day they were received (UTC), offer and affiliate, and what became of them since.
 CREATE TABLE "DailyLeadRollup" (
     "day" DATE NOT NULL,
     "offerId" TEXT NOT NULL,
