@@ -2,12 +2,13 @@ import { prisma } from "~/utils/db.server";
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import type { ReportPeriod } from "~/modules/conversions/conversion-reports.schema";
 import { DEFAULT_CURRENCY } from "~/utils/money";
-import { bucketsOf } from "./funnel.server";
+import { bucketSql, bucketsOf, daysSql } from "./funnel.server";
 import type { ReportGrouping } from "./report-query.schema";
 
-// The platform's own money, from the ledger (the source of truth): the fees it booked in the
-// period (postings to platform:fees, credits positive), and what it owes affiliates now, held
-// (inside the return window) and available (payable by the next payout run).
+// The platform's own money, from the ledger (the source of truth) through its daily rollup
+// (DailyLedgerRollup): the fees it booked in the period (postings to platform:fees, credits
+// positive), and what it owes affiliates as of the last refresh, held (inside the return window)
+// and available (payable by the next payout run).
 
 export interface PlatformMoney {
   /** Fees booked in the period, by bucket (the revenue account's postings, by their time). */
@@ -19,18 +20,15 @@ export interface PlatformMoney {
 
 export async function readPlatformMoney(period: ReportPeriod, grouping: ReportGrouping): Promise<PlatformMoney> {
   const feesCode = ledgerAccounts.platformFees(DEFAULT_CURRENCY).code;
-  const bucket = grouping === "week" ? "week" : "day";
   const [fees, owed] = await Promise.all([
     prisma.$queryRaw<Array<{ bucket: string; cents: bigint }>>`
-      SELECT to_char(date_trunc(${bucket}, p."createdAt"), 'YYYY-MM-DD') AS bucket, (-sum(p."amountCents"))::bigint AS cents
-      FROM "Posting" p JOIN "LedgerAccount" a ON a.id = p."accountId"
-      WHERE a.code = ${feesCode} AND p."createdAt" >= ${period.from} AND p."createdAt" < ${period.until}
+      SELECT ${bucketSql(grouping)} AS bucket, (-sum("amountCents"))::bigint AS cents
+      FROM "DailyLedgerRollup" WHERE code = ${feesCode} AND ${daysSql(period)}
       GROUP BY 1`,
     // Both are liabilities: their balance is the credits less the debits.
     prisma.$queryRaw<Array<{ kind: string; cents: bigint }>>`
-      SELECT split_part(a.code, ':', 3) AS kind, (-COALESCE(sum(p."amountCents"), 0))::bigint AS cents
-      FROM "LedgerAccount" a JOIN "Posting" p ON p."accountId" = a.id
-      WHERE a.code LIKE 'affiliate:%' AND a.currency = ${DEFAULT_CURRENCY} AND a.type = 'LIABILITY'
+      SELECT split_part(code, ':', 3) AS kind, (-sum("amountCents"))::bigint AS cents
+      FROM "DailyLedgerRollup" WHERE code LIKE 'affiliate:%' AND split_part(code, ':', 4) = ${DEFAULT_CURRENCY}
       GROUP BY 1`,
   ]);
   const byBucket = new Map(fees.map((f) => [f.bucket, Number(f.cents)]));

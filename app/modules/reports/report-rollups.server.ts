@@ -1,3 +1,4 @@
+import { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 
 // The report rollups (docs/architecture.md, "Reports and rollups"): DailyLeadRollup (leads by
@@ -14,6 +15,19 @@ import { prisma } from "~/utils/db.server";
 //              conversion payouts less their reversals
 //   fees       the platform's share of that; earnings: the affiliate's (a return at the
 //              platform's cost leaves the affiliate its earning)
+
+/** Growth of the speed-to-lead buckets: 10%, so a percentile read from them is within 5%. */
+export const SPEED_BUCKET_GROWTH = 1.1;
+
+/** The speed bucket of a number of seconds: 0 under a second, else 1 + floor(log_1.1(seconds)). */
+function speedBucketSql(seconds: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(CASE WHEN ${seconds} < 1 THEN 0 ELSE 1 + floor(ln(${seconds}::float8) / ln(${Prisma.raw(String(SPEED_BUCKET_GROWTH))}::float8))::int END)`;
+}
+
+/** The seconds a bucket stands for: its geometric middle (0 for bucket 0). */
+export function speedBucketSeconds(bucket: number): number {
+  return bucket === 0 ? 0 : Math.round(SPEED_BUCKET_GROWTH ** (bucket - 0.5));
+}
 
 /** How many recent days the frequent refresh recomputes (today and yesterday). */
 export const RECENT_ROLLUP_DAYS = 2;
@@ -48,6 +62,8 @@ export async function refreshReportRollups(opts: { days: number; now?: Date }): 
         CREATE TEMP TABLE report_sale_facts ON COMMIT DROP AS
         SELECT s.id, s."leadId", s."orderId", s."advertiserId", o."offerId", l."affiliateId", s.currency, s."soldAt"::date AS day,
           s."deliveredAt" IS NOT NULL AS delivered, s."contactedAt" IS NOT NULL AS contacted,
+          GREATEST(EXTRACT(EPOCH FROM s."deliveredAt" - l."receivedAt"), 0) AS deliver_seconds,
+          GREATEST(EXTRACT(EPOCH FROM s."contactedAt" - l."receivedAt"), 0) AS contact_seconds,
           r."saleId" IS NOT NULL AS returned,
           COALESCE(c.standing, 0) AS actions,
           (CASE WHEN s."journalEntryId" IS NOT NULL AND r."saleId" IS NULL THEN s."priceCents" ELSE 0 END + COALESCE(c.payout, 0))::bigint AS spend,
@@ -111,6 +127,21 @@ export async function refreshReportRollups(opts: { days: number; now?: Date }): 
           count(*) FILTER (WHERE contacted), count(*) FILTER (WHERE actions > 0), sum(actions), count(*) FILTER (WHERE returned),
           sum(spend), sum(fees), sum(sale_amount), sum(with_amount)
         FROM report_sale_facts GROUP BY day, "orderId"`;
+      await tx.$executeRaw`DELETE FROM "DailySpeedRollup" WHERE day >= ${since}::date`;
+      await tx.$executeRaw`
+        INSERT INTO "DailySpeedRollup" (day, "orderId", metric, bucket, "advertiserId", sales)
+        SELECT day, "orderId", metric, ${speedBucketSql(Prisma.sql`seconds`)}, min("advertiserId"), count(*)
+        FROM report_sale_facts
+        CROSS JOIN LATERAL (VALUES ('deliver', deliver_seconds), ('contact', contact_seconds)) AS m(metric, seconds)
+        WHERE seconds IS NOT NULL
+        GROUP BY 1, 2, 3, 4`;
+      await tx.$executeRaw`DELETE FROM "DailyLedgerRollup" WHERE day >= ${since}::date`;
+      await tx.$executeRaw`
+        INSERT INTO "DailyLedgerRollup" (day, "accountId", code, "amountCents")
+        SELECT p."createdAt"::date, a.id, a.code, sum(p."amountCents")
+        FROM "LedgerAccount" a JOIN "Posting" p ON p."accountId" = a.id AND p."createdAt" >= ${since}
+        WHERE a.code LIKE 'platform:fees:%' OR (a.code LIKE 'affiliate:%' AND a.type = 'LIABILITY')
+        GROUP BY 1, 2, 3`;
       await tx.$executeRaw`
         INSERT INTO "ReportRollupRefresh" (id, "refreshedAt", "fromDay") VALUES ('reports', ${new Date()}, ${since}::date)
         ON CONFLICT (id) DO UPDATE SET "refreshedAt" = EXCLUDED."refreshedAt", "fromDay" = EXCLUDED."fromDay"`;
