@@ -95,7 +95,18 @@ describe("the affiliate's report", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
     const { rows } = parseCsv(await response.text());
-    expect(rows[0]).toEqual(["Sub-id s1", "Leads", "Accepted", "Acceptance rate (%)", "Sold", "Converted", "Returned", "Return rate (%)", "Earnings ($)", "EPC ($)"]);
+    expect(rows[0]).toEqual([
+      "Sub-id s1",
+      "Leads",
+      "Accepted",
+      "Acceptance rate (%)",
+      "Sold",
+      "Converted",
+      "Returned",
+      "Return rate (%)",
+      "Earnings ($)",
+      "EPC ($)",
+    ]);
     expect(rows.slice(1).filter((r) => r.length > 1)).toEqual([
       ["google", "2", "2", "100.0", "2", "0", "0", "0.0", "51.20", "25.60"],
       ["fb", "1", "1", "100.0", "1", "0", "1", "100.0", "0.00", "0.00"],
@@ -170,7 +181,11 @@ describe("the platform report", () => {
       [world.cpa.buyer.companyName, 2, 12_000],
       [world.cpl.buyer.companyName, 3, 6_400],
     ]);
-    expect(table(view, "speed").rows.map((r) => r.advertiser).sort()).toEqual([world.cpa.buyer.companyName, world.cpl.buyer.companyName].sort());
+    expect(
+      table(view, "speed")
+        .rows.map((r) => r.advertiser)
+        .sort(),
+    ).toEqual([world.cpa.buyer.companyName, world.cpl.buyer.companyName].sort());
     expect(table(view, "period").total).toMatchObject({ received: 5, spendCents: 18_400, feesCents: 3_680 });
   });
 

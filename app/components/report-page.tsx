@@ -31,7 +31,13 @@ function formatCell(kind: ReportColumn["kind"], value: ReportCell | undefined): 
 }
 
 function queryOf(view: ReportView, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams({ from: view.fromDay, to: view.toDay, grouping: view.grouping, ...(view.subKey ? { subKey: view.subKey } : {}), ...extra });
+  const params = new URLSearchParams({
+    from: view.fromDay,
+    to: view.toDay,
+    grouping: view.grouping,
+    ...(view.subKey ? { subKey: view.subKey } : {}),
+    ...extra,
+  });
   return params.toString();
 }
 
@@ -40,12 +46,26 @@ function ReportFilters({ view }: { view: ReportView }) {
     <Form method="get" action={view.path} className="filter-bar card" aria-label="Report period">
       <div className="field">
         <label htmlFor="f-from">From</label>
-        <input id="f-from" name="from" type="date" defaultValue={view.fromDay} aria-invalid={view.errors.from ? true : undefined} aria-describedby={view.errors.from ? "f-from-error" : undefined} />
+        <input
+          id="f-from"
+          name="from"
+          type="date"
+          defaultValue={view.fromDay}
+          aria-invalid={view.errors.from ? true : undefined}
+          aria-describedby={view.errors.from ? "f-from-error" : undefined}
+        />
         <FieldError id="f-from-error" error={view.errors.from} />
       </div>
       <div className="field">
         <label htmlFor="f-to">To (UTC, included)</label>
-        <input id="f-to" name="to" type="date" defaultValue={view.toDay} aria-invalid={view.errors.to ? true : undefined} aria-describedby={view.errors.to ? "f-to-error" : undefined} />
+        <input
+          id="f-to"
+          name="to"
+          type="date"
+          defaultValue={view.toDay}
+          aria-invalid={view.errors.to ? true : undefined}
+          aria-describedby={view.errors.to ? "f-to-error" : undefined}
+        />
         <FieldError id="f-to-error" error={view.errors.to} />
       </div>
       <div className="field">

@@ -36,7 +36,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 async function main() {
   const { dbUrl, redis } = await prepareBenchServices((undo) => cleanups.push(undo), log);
-  Object.assign(process.env, throwawayAppEnv({ kind: "bench", dbUrl, redisUrl: redis.url, stripe: { apiBase: "http://127.0.0.1:9", webhookSecret: "whsec_bench" } }));
+  Object.assign(
+    process.env,
+    throwawayAppEnv({ kind: "bench", dbUrl, redisUrl: redis.url, stripe: { apiBase: "http://127.0.0.1:9", webhookSecret: "whsec_bench" } }),
+  );
   // The app's modules read the environment when first imported.
   const { prisma, disconnectDb } = await import("~/utils/db.server");
   appCleanups.push(() => disconnectDb());
@@ -69,10 +72,10 @@ async function main() {
     // g → affiliate (the first gets 40%), offer, day, second of the day, fate (by g % 100).
     await run(`CREATE UNLOGGED TABLE bench_g AS
       SELECT g, (CASE WHEN g % 5 < 2 THEN 0 ELSE g % 10 END) AS aff,
-        now()::timestamp(3) - make_interval(days => g % ${DAYS}) - make_interval(secs => (g * 7919) % 86400) AS at
+        now()::timestamp(3) - make_interval(days => g % ${DAYS}) - make_interval(secs => (g::bigint * 7919) % 86400) AS at
       FROM generate_series(1, ${LEADS}) g`);
     await run(`ALTER TABLE bench_g ADD COLUMN offer int, ADD COLUMN fate int`);
-    await run(`UPDATE bench_g SET offer = aff * 3 + (g / 7) % 3, fate = (g * 31) % 100`);
+    await run(`UPDATE bench_g SET offer = aff * 3 + (g / 7) % 3, fate = (g::bigint * 31) % 100`);
     await run(`INSERT INTO "Lead" (id, "offerId", "affiliateId", "externalId", status, reasons, "rawFields", "subIds", "receivedAt")
       SELECT 'l' || g, 'off' || offer, 'aff' || aff, 'x' || g,
         (CASE WHEN fate < 8 THEN 'REJECTED' WHEN fate < 10 THEN 'HELD' WHEN fate < 27 THEN 'UNSOLD' WHEN fate < 30 THEN 'RETURNED' ELSE 'SOLD' END)::"LeadStatus",
@@ -83,7 +86,7 @@ async function main() {
     await run(`INSERT INTO "LeadSale" (id, "leadId", "orderId", "advertiserId", "priceCents", "feeCents", currency, "journalEntryId", "soldAt", "deliveredAt", "contactedAt")
       SELECT 's' || g, 'l' || g, 'ord' || (offer * 2 + g % 2), 'adv' || (CASE WHEN g % 2 = 0 THEN offer % 10 ELSE (offer + 3) % 10 END), 3200, 640, 'usd', 'je' || g,
         at + interval '2 seconds', at + make_interval(secs => 2 + g % 40),
-        CASE WHEN g % 5 < 2 THEN at + make_interval(secs => 60 + (g * 13) % 3600) END
+        CASE WHEN g % 5 < 2 THEN at + make_interval(secs => 60 + (g::bigint * 13) % 3600) END
       FROM bench_g WHERE fate >= 27`);
     await run(`INSERT INTO "Posting" (id, "entryId", "accountId", "amountCents", currency, "createdAt")
       SELECT 'pf' || g, 'je' || g, 'acc-fees', -640, 'usd', at + interval '2 seconds' FROM bench_g WHERE fate >= 27`);
@@ -108,7 +111,9 @@ async function main() {
   log(`Seeded in ${(seed.ms / 1000).toFixed(1)} s: ${c.leads} leads, ${c.sales} sales, ${c.returns} returns, ${c.conversions} conversions.`);
 
   const full = await timed(() => refreshReportRollups({ days: DAYS + 1 }));
-  log(`Rollup, every day (${DAYS + 1} days): ${(full.ms / 1000).toFixed(1)} s (${full.value.leadRows} lead rows, ${full.value.subIdRows} sub-id rows, ${full.value.saleRows} sale rows)`);
+  log(
+    `Rollup, every day (${DAYS + 1} days): ${(full.ms / 1000).toFixed(1)} s (${full.value.leadRows} lead rows, ${full.value.subIdRows} sub-id rows, ${full.value.saleRows} sale rows)`,
+  );
   const nightly = await timed(() => refreshReportRollups({ days: 60 }));
   log(`Rollup, nightly (60 days): ${(nightly.ms / 1000).toFixed(1)} s`);
   const recent = await timed(() => refreshReportRollups({ days: 2 }));

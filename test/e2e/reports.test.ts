@@ -73,7 +73,10 @@ describe("reports in the browser", () => {
       expect(await page.getByLabel("Chart by").inputValue()).toBe("week");
       expect(await page.getByLabel("From").inputValue()).toBe(from);
       expect(await chart.locator("figcaption").textContent()).toContain("per week");
-      const csvHref = await page.getByRole("link", { name: /Download CSV/ }).first().getAttribute("href");
+      const csvHref = await page
+        .getByRole("link", { name: /Download CSV/ })
+        .first()
+        .getAttribute("href");
       expect(csvHref).toContain(`from=${from}`);
       expect(csvHref).toContain("grouping=week");
 

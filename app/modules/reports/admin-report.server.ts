@@ -47,7 +47,12 @@ export async function adminReport(actor: Actor, searchParams: URLSearchParams, o
       { label: "Take rate", value: ratio(total.feesCents, total.spendCents), kind: "percent", note: "Fees ÷ buyers' spend on these leads" },
       { label: "Affiliates' money held", value: money.heldCents, kind: "money", note: "Now, inside return windows" },
       { label: "Affiliates' money available", value: money.availableCents, kind: "money", note: "Now, for the next payout run" },
-      { label: "Oldest undecided lead", value: backlog.oldestUndecidedAgeSeconds, kind: "seconds", note: waiting === null ? "Queues did not answer" : `${waiting} jobs waiting` },
+      {
+        label: "Oldest undecided lead",
+        value: backlog.oldestUndecidedAgeSeconds,
+        kind: "seconds",
+        note: waiting === null ? "Queues did not answer" : `${waiting} jobs waiting`,
+      },
     ],
     funnel: funnelSteps([
       ["Received", total.received],
@@ -83,12 +88,7 @@ export async function adminReport(actor: Actor, searchParams: URLSearchParams, o
               ],
             }),
           ],
-    tables: [
-      periodTable({ grouping, buckets: series, total, columns: PLATFORM_LEAD_COLUMNS, cells: platformLeadCells }),
-      byOffer,
-      byAdvertiser,
-      speed,
-    ],
+    tables: [periodTable({ grouping, buckets: series, total, columns: PLATFORM_LEAD_COLUMNS, cells: platformLeadCells }), byOffer, byAdvertiser, speed],
   };
 }
 

@@ -48,27 +48,30 @@ export async function affiliateReport(actor: Actor, searchParams: URLSearchParam
       ["Converted", total.converted],
       ["Returned", total.returned],
     ]),
-    charts: opts.charts === false ? [] : [
-      renderSeriesChart({
-        id: "leads",
-        title: "Leads",
-        caption: `Leads received, sold and returned per ${grouping}, ${period.fromDay} to ${period.toDay}.`,
-        categories,
-        series: [
-          { name: "Received", type: "bar", values: series.map((b) => b.received) },
-          { name: "Sold", type: "bar", values: series.map((b) => b.sold) },
-          { name: "Returned", type: "line", values: series.map((b) => b.returned) },
-        ],
-      }),
-      renderSeriesChart({
-        id: "earnings",
-        title: "Earnings",
-        caption: `Your earnings in dollars per ${grouping}, after the platform fee and returns.`,
-        categories,
-        money: true,
-        series: [{ name: "Earnings", type: "line", values: series.map((b) => dollars(b.earningsCents)) }],
-      }),
-    ],
+    charts:
+      opts.charts === false
+        ? []
+        : [
+            renderSeriesChart({
+              id: "leads",
+              title: "Leads",
+              caption: `Leads received, sold and returned per ${grouping}, ${period.fromDay} to ${period.toDay}.`,
+              categories,
+              series: [
+                { name: "Received", type: "bar", values: series.map((b) => b.received) },
+                { name: "Sold", type: "bar", values: series.map((b) => b.sold) },
+                { name: "Returned", type: "line", values: series.map((b) => b.returned) },
+              ],
+            }),
+            renderSeriesChart({
+              id: "earnings",
+              title: "Earnings",
+              caption: `Your earnings in dollars per ${grouping}, after the platform fee and returns.`,
+              categories,
+              money: true,
+              series: [{ name: "Earnings", type: "line", values: series.map((b) => dollars(b.earningsCents)) }],
+            }),
+          ],
     tables: [periodTable({ grouping, buckets: series, total, columns: AFFILIATE_LEAD_COLUMNS, cells: affiliateLeadCells }), byOffer, bySubId],
   };
 }

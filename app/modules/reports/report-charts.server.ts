@@ -37,7 +37,14 @@ export function fitSvg(svg: string, label: string): string {
 }
 
 /** A chart of one or more series over the period's days or weeks. */
-export function renderSeriesChart(opts: { id: string; title: string; caption: string; categories: string[]; series: ChartSeries[]; money?: boolean }): ReportChart {
+export function renderSeriesChart(opts: {
+  id: string;
+  title: string;
+  caption: string;
+  categories: string[];
+  series: ChartSeries[];
+  money?: boolean;
+}): ReportChart {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height: HEIGHT });
   try {
     chart.setOption({

@@ -38,7 +38,12 @@ export interface SaleGroup {
 type Raw = Record<string, string | number | bigint | null>;
 
 /** Leads grouped by `key` (an expression over DailyLeadRollup or DailySubIdRollup), within `where`. */
-export async function leadGroups(table: "DailyLeadRollup" | "DailySubIdRollup", key: Prisma.Sql, where: Prisma.Sql, period: ReportPeriod): Promise<LeadGroup[]> {
+export async function leadGroups(
+  table: "DailyLeadRollup" | "DailySubIdRollup",
+  key: Prisma.Sql,
+  where: Prisma.Sql,
+  period: ReportPeriod,
+): Promise<LeadGroup[]> {
   const subIdTable = table === "DailySubIdRollup";
   const rows = await prisma.$queryRaw<Raw[]>`
     SELECT ${key} AS key, sum(received)::int AS received, sum(accepted)::int AS accepted, sum(sold)::int AS sold, sum(converted)::int AS converted,
