@@ -41,33 +41,29 @@ function queryOf(view: ReportView, extra: Record<string, string> = {}): string {
   return params.toString();
 }
 
+function DayField({ name, label, value, error }: { name: string; label: string; value: string; error?: string }) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type="date"
+        defaultValue={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
 function ReportFilters({ view }: { view: ReportView }) {
   return (
     <Form method="get" action={view.path} className="filter-bar card" aria-label="Report period">
-      <div className="field">
-        <label htmlFor="f-from">From</label>
-        <input
-          id="f-from"
-          name="from"
-          type="date"
-          defaultValue={view.fromDay}
-          aria-invalid={view.errors.from ? true : undefined}
-          aria-describedby={view.errors.from ? "f-from-error" : undefined}
-        />
-        <FieldError id="f-from-error" error={view.errors.from} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-to">To (UTC, included)</label>
-        <input
-          id="f-to"
-          name="to"
-          type="date"
-          defaultValue={view.toDay}
-          aria-invalid={view.errors.to ? true : undefined}
-          aria-describedby={view.errors.to ? "f-to-error" : undefined}
-        />
-        <FieldError id="f-to-error" error={view.errors.to} />
-      </div>
+      <DayField name="from" label="From" value={view.fromDay} error={view.errors.from} />
+      <DayField name="to" label="To (UTC, included)" value={view.toDay} error={view.errors.to} />
       <div className="field">
         <label htmlFor="f-grouping">Chart by</label>
         <select id="f-grouping" name="grouping" defaultValue={view.grouping}>

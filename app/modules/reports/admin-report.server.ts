@@ -2,14 +2,14 @@ import { measureBacklog } from "~/modules/operations/backlog.server";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { platformLeadsByOffer } from "./by-offer.server";
 import { platformSalesByAdvertiser } from "./by-source.server";
-import { funnelSteps, leadSeries, sumBuckets } from "./funnel.server";
+import { leadFunnel, leadSeries, sumBuckets } from "./funnel.server";
 import { readPlatformMoney } from "./platform.server";
-import { renderSeriesChart } from "./report-charts.server";
+import { leadVolumeChart, renderSeriesChart } from "./report-charts.server";
 import { reportCsv } from "./report-csv.server";
 import { ratio, readReportQuery, type ReportView } from "./report-query.schema";
 import { PLATFORM_LEAD_COLUMNS, platformLeadCells } from "./rollup-groups.server";
 import { platformSpeedByAdvertiser } from "./speed-to-lead.server";
-import { dollars, periodTable, rollupFreshness, type ReportOptions } from "./report-view.server";
+import { dollars, periodTable, rollupFreshness, type ReportOptions, viewQuestion } from "./report-view.server";
 
 // The platform report for admins: every lead and sale; volume, buyers' spend, the fees the
 // ledger booked (revenue) and the take rate, what affiliates are owed (held, available), the
@@ -34,12 +34,7 @@ export async function adminReport(actor: Actor, searchParams: URLSearchParams, o
   const categories = series.map((b) => b.bucket);
   const waiting = backlog.queues?.reduce((sum, q) => sum + q.waiting + q.delayed, 0) ?? null;
   return {
-    path: ADMIN_REPORT_PATH,
-    fromDay: period.fromDay,
-    toDay: period.toDay,
-    grouping,
-    subKey: null,
-    errors: query.errors,
+    ...viewQuestion(ADMIN_REPORT_PATH, query, null),
     freshness,
     stats: [
       { label: "Leads received", value: total.received, kind: "count" },
@@ -54,28 +49,12 @@ export async function adminReport(actor: Actor, searchParams: URLSearchParams, o
         note: waiting === null ? "Queues did not answer" : `${waiting} jobs waiting`,
       },
     ],
-    funnel: funnelSteps([
-      ["Received", total.received],
-      ["Accepted", total.accepted],
-      ["Sold", total.sold],
-      ["Converted", total.converted],
-      ["Returned", total.returned],
-    ]),
+    funnel: leadFunnel(total),
     charts:
       opts.charts === false
         ? []
         : [
-            renderSeriesChart({
-              id: "volume",
-              title: "Volume",
-              caption: `Leads received, sold and returned per ${grouping}, ${period.fromDay} to ${period.toDay}.`,
-              categories,
-              series: [
-                { name: "Received", type: "bar", values: series.map((b) => b.received) },
-                { name: "Sold", type: "bar", values: series.map((b) => b.sold) },
-                { name: "Returned", type: "line", values: series.map((b) => b.returned) },
-              ],
-            }),
+            leadVolumeChart({ id: "volume", title: "Volume", grouping, period, series }),
             renderSeriesChart({
               id: "revenue",
               title: "Revenue",

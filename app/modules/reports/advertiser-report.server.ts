@@ -7,7 +7,7 @@ import { reportCsv } from "./report-csv.server";
 import { centsPer, ratio, readReportQuery, type ReportView } from "./report-query.schema";
 import { BUYER_SALE_COLUMNS, buyerSaleCells } from "./rollup-groups.server";
 import { buyerSpeedByOrder } from "./speed-to-lead.server";
-import { dollars, periodTable, rollupFreshness, type ReportOptions } from "./report-view.server";
+import { dollars, periodTable, rollupFreshness, type ReportOptions, viewQuestion } from "./report-view.server";
 
 // The advertiser's report: only the leads it bought (every query is scoped by its company), by
 // the day bought: the funnel from purchase to contact, conversion and return, spend over time,
@@ -29,12 +29,7 @@ export async function advertiserReport(actor: Actor, searchParams: URLSearchPara
   const total = sumBuckets(series);
   const categories = series.map((b) => b.bucket);
   return {
-    path: ADVERTISER_REPORT_PATH,
-    fromDay: period.fromDay,
-    toDay: period.toDay,
-    grouping,
-    subKey: null,
-    errors: query.errors,
+    ...viewQuestion(ADVERTISER_REPORT_PATH, query, null),
     freshness,
     stats: [
       { label: "Leads bought", value: total.bought, kind: "count" },

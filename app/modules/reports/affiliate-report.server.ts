@@ -1,13 +1,13 @@
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { affiliateLeadsBySubId } from "./by-source.server";
 import { affiliateLeadsByOffer } from "./by-offer.server";
-import { funnelSteps, leadSeries, sumBuckets } from "./funnel.server";
-import { renderSeriesChart } from "./report-charts.server";
+import { leadFunnel, leadSeries, sumBuckets } from "./funnel.server";
+import { leadVolumeChart, renderSeriesChart } from "./report-charts.server";
 import { reportCsv } from "./report-csv.server";
 import { readReportQuery, ratio, centsPer, type ReportView } from "./report-query.schema";
 import type { ReportOptions } from "./report-view.server";
 import { AFFILIATE_LEAD_COLUMNS, affiliateLeadCells } from "./rollup-groups.server";
-import { dollars, periodTable, rollupFreshness } from "./report-view.server";
+import { dollars, periodTable, rollupFreshness, viewQuestion } from "./report-view.server";
 
 // The affiliate's report: its own leads only (every query is scoped by its company), by the day
 // received: the funnel, leads and earnings over time, by offer and by one sub-id key.
@@ -27,12 +27,7 @@ export async function affiliateReport(actor: Actor, searchParams: URLSearchParam
   const total = sumBuckets(series);
   const categories = series.map((b) => b.bucket);
   return {
-    path: AFFILIATE_REPORT_PATH,
-    fromDay: period.fromDay,
-    toDay: period.toDay,
-    grouping,
-    subKey,
-    errors: query.errors,
+    ...viewQuestion(AFFILIATE_REPORT_PATH, query, subKey),
     freshness,
     stats: [
       { label: "Leads sent", value: total.received, kind: "count" },
@@ -41,28 +36,12 @@ export async function affiliateReport(actor: Actor, searchParams: URLSearchParam
       { label: "EPC", value: centsPer(total.earningsCents, total.received), kind: "money", note: "Earnings per lead sent" },
       { label: "Return rate", value: ratio(total.returned, total.sold), kind: "percent", note: "Of leads sold" },
     ],
-    funnel: funnelSteps([
-      ["Received", total.received],
-      ["Accepted", total.accepted],
-      ["Sold", total.sold],
-      ["Converted", total.converted],
-      ["Returned", total.returned],
-    ]),
+    funnel: leadFunnel(total),
     charts:
       opts.charts === false
         ? []
         : [
-            renderSeriesChart({
-              id: "leads",
-              title: "Leads",
-              caption: `Leads received, sold and returned per ${grouping}, ${period.fromDay} to ${period.toDay}.`,
-              categories,
-              series: [
-                { name: "Received", type: "bar", values: series.map((b) => b.received) },
-                { name: "Sold", type: "bar", values: series.map((b) => b.sold) },
-                { name: "Returned", type: "line", values: series.map((b) => b.returned) },
-              ],
-            }),
+            leadVolumeChart({ id: "leads", title: "Leads", grouping, period, series }),
             renderSeriesChart({
               id: "earnings",
               title: "Earnings",

@@ -2,7 +2,8 @@ import { prisma } from "~/utils/db.server";
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import type { ReportPeriod } from "~/modules/conversions/conversion-reports.schema";
 import { DEFAULT_CURRENCY } from "~/utils/money";
-import { bucketSql, bucketsOf, daysSql } from "./funnel.server";
+import { bucketsOf } from "./funnel.server";
+import { bucketSql, daysSql } from "./rollup-figures.server";
 import type { ReportGrouping } from "./report-query.schema";
 
 // The platform's own money, from the ledger (the source of truth) through its daily rollup

@@ -63,3 +63,24 @@ export function renderSeriesChart(opts: {
     chart.dispose();
   }
 }
+
+/** Leads received, sold and returned per bucket (affiliates and the platform). */
+export function leadVolumeChart(opts: {
+  id: string;
+  title: string;
+  grouping: string;
+  period: { fromDay: string; toDay: string };
+  series: ReadonlyArray<{ bucket: string; received: number; sold: number; returned: number }>;
+}): ReportChart {
+  return renderSeriesChart({
+    id: opts.id,
+    title: opts.title,
+    caption: `Leads received, sold and returned per ${opts.grouping}, ${opts.period.fromDay} to ${opts.period.toDay}.`,
+    categories: opts.series.map((b) => b.bucket),
+    series: [
+      { name: "Received", type: "bar", values: opts.series.map((b) => b.received) },
+      { name: "Sold", type: "bar", values: opts.series.map((b) => b.sold) },
+      { name: "Returned", type: "line", values: opts.series.map((b) => b.returned) },
+    ],
+  });
+}

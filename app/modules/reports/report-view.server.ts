@@ -1,7 +1,7 @@
 import { getEnv } from "~/utils/env.server";
 import { formatDuration, formatUtcMinute } from "~/utils/duration";
 import { lastRollupRefresh, FULL_ROLLUP_DAYS } from "./report-rollups.server";
-import type { ReportCell, ReportColumn, ReportGrouping, ReportTable } from "./report-query.schema";
+import type { ReportCell, ReportColumn, ReportGrouping, ReportTable, ResolvedReportQuery } from "./report-query.schema";
 
 // Pieces every role's report shares: the period table (one row per day or week, a totals row)
 // and the sentence saying how fresh the figures are.
@@ -11,6 +11,11 @@ export interface ReportOptions {
   now?: Date;
   /** false: skip drawing the charts (CSV exports). */
   charts?: boolean;
+}
+
+/** The fields of a view that restate its question: where it lives, the period read, what was wrong. */
+export function viewQuestion(path: string, query: ResolvedReportQuery, subKey: string | null) {
+  return { path, fromDay: query.period.fromDay, toDay: query.period.toDay, grouping: query.grouping, subKey, errors: query.errors };
 }
 
 export function periodTable<B extends { bucket: string }>(opts: {

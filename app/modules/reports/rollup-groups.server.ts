@@ -1,7 +1,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import type { ReportPeriod } from "~/modules/conversions/conversion-reports.schema";
-import { daysSql, toNumber } from "./funnel.server";
+import { daysSql, leadFiguresOf, leadSumsSql, SALE_SUMS_SQL, saleFiguresOf, type LeadFigures, type SaleFigures } from "./rollup-figures.server";
 import { centsPer, ratio, type ReportCell, type ReportColumn } from "./report-query.schema";
 
 // The rollups grouped by one key over a period (an offer, a sub-id value, an affiliate, an
@@ -9,31 +9,8 @@ import { centsPer, ratio, type ReportCell, type ReportColumn } from "./report-qu
 
 export const GROUP_ROWS_LIMIT = 500;
 
-export interface LeadGroup {
-  key: string;
-  received: number;
-  accepted: number;
-  sold: number;
-  converted: number;
-  returned: number;
-  earningsCents: number;
-  feesCents: number;
-  spendCents: number;
-}
-
-export interface SaleGroup {
-  key: string;
-  bought: number;
-  delivered: number;
-  contacted: number;
-  converted: number;
-  actions: number;
-  returned: number;
-  spendCents: number;
-  feesCents: number;
-  saleAmountCents: number;
-  salesWithAmount: number;
-}
+export type LeadGroup = { key: string } & LeadFigures;
+export type SaleGroup = { key: string } & SaleFigures;
 
 type Raw = Record<string, string | number | bigint | null>;
 
@@ -44,47 +21,20 @@ export async function leadGroups(
   where: Prisma.Sql,
   period: ReportPeriod,
 ): Promise<LeadGroup[]> {
-  const subIdTable = table === "DailySubIdRollup";
   const rows = await prisma.$queryRaw<Raw[]>`
-    SELECT ${key} AS key, sum(received)::int AS received, sum(accepted)::int AS accepted, sum(sold)::int AS sold, sum(converted)::int AS converted,
-      sum(returned)::int AS returned, sum("earningsCents")::bigint AS earnings,
-      ${subIdTable ? Prisma.sql`0::bigint` : Prisma.sql`sum("feesCents")::bigint`} AS fees, ${subIdTable ? Prisma.sql`0::bigint` : Prisma.sql`sum("spendCents")::bigint`} AS spend
+    SELECT ${key} AS key, ${leadSumsSql(table === "DailyLeadRollup")}
     FROM ${Prisma.raw(`"${table}"`)} WHERE ${where} AND ${daysSql(period)}
     GROUP BY 1 ORDER BY received DESC, 1 LIMIT ${GROUP_ROWS_LIMIT}`;
-  return rows.map((r) => ({
-    key: String(r.key),
-    received: Number(r.received),
-    accepted: Number(r.accepted),
-    sold: Number(r.sold),
-    converted: Number(r.converted),
-    returned: Number(r.returned),
-    earningsCents: toNumber(r.earnings as bigint),
-    feesCents: toNumber(r.fees as bigint),
-    spendCents: toNumber(r.spend as bigint),
-  }));
+  return rows.map((r) => ({ key: String(r.key), ...leadFiguresOf(r) }));
 }
 
 /** Sales grouped by a DailySaleRollup column, within `where`. */
 export async function saleGroups(key: "offerId" | "affiliateId" | "advertiserId" | "orderId", where: Prisma.Sql, period: ReportPeriod): Promise<SaleGroup[]> {
   const rows = await prisma.$queryRaw<Raw[]>`
-    SELECT ${Prisma.raw(`"${key}"`)} AS key, sum(bought)::int AS bought, sum(delivered)::int AS delivered, sum(contacted)::int AS contacted,
-      sum(converted)::int AS converted, sum(actions)::int AS actions, sum(returned)::int AS returned, sum("spendCents")::bigint AS spend,
-      sum("feesCents")::bigint AS fees, sum("saleAmountCents")::bigint AS sale_amount, sum("salesWithAmount")::int AS with_amount
+    SELECT ${Prisma.raw(`"${key}"`)} AS key, ${SALE_SUMS_SQL}
     FROM "DailySaleRollup" WHERE ${where} AND ${daysSql(period)}
-    GROUP BY 1 ORDER BY spend DESC, bought DESC, 1 LIMIT ${GROUP_ROWS_LIMIT}`;
-  return rows.map((r) => ({
-    key: String(r.key),
-    bought: Number(r.bought),
-    delivered: Number(r.delivered),
-    contacted: Number(r.contacted),
-    converted: Number(r.converted),
-    actions: Number(r.actions),
-    returned: Number(r.returned),
-    spendCents: toNumber(r.spend as bigint),
-    feesCents: toNumber(r.fees as bigint),
-    saleAmountCents: toNumber(r.sale_amount as bigint),
-    salesWithAmount: Number(r.with_amount),
-  }));
+    GROUP BY 1 ORDER BY "spendCents" DESC, bought DESC, 1 LIMIT ${GROUP_ROWS_LIMIT}`;
+  return rows.map((r) => ({ key: String(r.key), ...saleFiguresOf(r) }));
 }
 
 /** Offer titles by id. */
@@ -114,7 +64,7 @@ export const AFFILIATE_LEAD_COLUMNS: ReportColumn[] = [
   { key: "epcCents", label: "EPC", kind: "money" },
 ];
 
-export function affiliateLeadCells(g: Omit<LeadGroup, "key">): Record<string, ReportCell> {
+export function affiliateLeadCells(g: LeadFigures): Record<string, ReportCell> {
   return {
     received: g.received,
     accepted: g.accepted,
@@ -141,7 +91,7 @@ export const PLATFORM_LEAD_COLUMNS: ReportColumn[] = [
   { key: "takeRate", label: "Take rate", kind: "percent" },
 ];
 
-export function platformLeadCells(g: Omit<LeadGroup, "key">): Record<string, ReportCell> {
+export function platformLeadCells(g: LeadFigures): Record<string, ReportCell> {
   return {
     received: g.received,
     acceptanceRate: ratio(g.accepted, g.received),
@@ -169,7 +119,7 @@ export const BUYER_SALE_COLUMNS: ReportColumn[] = [
   { key: "roi", label: "ROI", kind: "percent" },
 ];
 
-export function buyerSaleCells(g: Omit<SaleGroup, "key">): Record<string, ReportCell> {
+export function buyerSaleCells(g: SaleFigures): Record<string, ReportCell> {
   return {
     bought: g.bought,
     spendCents: g.spendCents,

@@ -1,7 +1,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import type { ReportPeriod } from "~/modules/conversions/conversion-reports.schema";
-import { daysSql } from "./funnel.server";
+import { daysSql } from "./rollup-figures.server";
 import type { ReportTable } from "./report-query.schema";
 import { companyNames, saleGroups } from "./rollup-groups.server";
 import { speedBucketSeconds } from "./report-rollups.server";
