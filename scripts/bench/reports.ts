@@ -71,15 +71,16 @@ async function main() {
       SELECT 'acc-held-' || a, 'affiliate:aff' || a || ':held:usd', 'LIABILITY', 'aff' || a, 'usd' FROM generate_series(0, 9) a`);
     // g → affiliate (the first gets 40%), offer, day, second of the day, fate (by g % 100).
     await run(`CREATE UNLOGGED TABLE bench_g AS
-      SELECT g, (CASE WHEN g % 5 < 2 THEN 0 ELSE g % 10 END) AS aff,
+      SELECT g, (CASE WHEN abs(hashtext(g || 'a')) % 5 < 2 THEN 0 ELSE abs(hashtext(g || 'b')) % 10 END) AS aff,
         now()::timestamp(3) - make_interval(days => g % ${DAYS}) - make_interval(secs => (g::bigint * 7919) % 86400) AS at
       FROM generate_series(1, ${LEADS}) g`);
     await run(`ALTER TABLE bench_g ADD COLUMN offer int, ADD COLUMN fate int`);
-    await run(`UPDATE bench_g SET offer = aff * 3 + (g / 7) % 3, fate = (g::bigint * 31) % 100`);
+    // Hashes, not g's residues: offers, sub-ids and fates independent of the day, as real traffic is.
+    await run(`UPDATE bench_g SET offer = aff * 3 + abs(hashtext(g || 'o')) % 3, fate = abs(hashtext(g || 'f')) % 100`);
     await run(`INSERT INTO "Lead" (id, "offerId", "affiliateId", "externalId", status, reasons, "rawFields", "subIds", "receivedAt")
       SELECT 'l' || g, 'off' || offer, 'aff' || aff, 'x' || g,
         (CASE WHEN fate < 8 THEN 'REJECTED' WHEN fate < 10 THEN 'HELD' WHEN fate < 27 THEN 'UNSOLD' WHEN fate < 30 THEN 'RETURNED' ELSE 'SOLD' END)::"LeadStatus",
-        '{}', '{}', jsonb_build_object('s1', 'src' || (g % 25), 's2', 'camp' || (g % 7)), at
+        '{}', '{}', jsonb_build_object('s1', 'src' || abs(hashtext(g || 's1')) % 25, 's2', 'camp' || abs(hashtext(g || 's2')) % 7), at
       FROM bench_g`);
     await run(`INSERT INTO "JournalEntry" (id, "idempotencyKey", kind, description, "createdAt")
       SELECT 'je' || g, 'bench:' || g, 'lead_sale', 'Lead sold', at + interval '2 seconds' FROM bench_g WHERE fate >= 27`);

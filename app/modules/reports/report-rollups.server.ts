@@ -62,8 +62,8 @@ export async function refreshReportRollups(opts: { days: number; now?: Date }): 
         CREATE TEMP TABLE report_sale_facts ON COMMIT DROP AS
         SELECT s.id, s."leadId", s."orderId", s."advertiserId", o."offerId", l."affiliateId", s.currency, s."soldAt"::date AS day,
           s."deliveredAt" IS NOT NULL AS delivered, s."contactedAt" IS NOT NULL AS contacted,
-          GREATEST(EXTRACT(EPOCH FROM s."deliveredAt" - l."receivedAt"), 0) AS deliver_seconds,
-          GREATEST(EXTRACT(EPOCH FROM s."contactedAt" - l."receivedAt"), 0) AS contact_seconds,
+          CASE WHEN s."deliveredAt" IS NOT NULL THEN GREATEST(EXTRACT(EPOCH FROM s."deliveredAt" - l."receivedAt"), 0) END AS deliver_seconds,
+          CASE WHEN s."contactedAt" IS NOT NULL THEN GREATEST(EXTRACT(EPOCH FROM s."contactedAt" - l."receivedAt"), 0) END AS contact_seconds,
           r."saleId" IS NOT NULL AS returned,
           COALESCE(c.standing, 0) AS actions,
           (CASE WHEN s."journalEntryId" IS NOT NULL AND r."saleId" IS NULL THEN s."priceCents" ELSE 0 END + COALESCE(c.payout, 0))::bigint AS spend,
