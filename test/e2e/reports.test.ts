@@ -48,6 +48,11 @@ describe("reports in the browser", () => {
     return { page, violations };
   }
 
+  // E2E_SCREENSHOTS=<folder>: each role's report at both widths, for review by eye.
+  const shoot = async (page: Page, name: string) => {
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png`, fullPage: true });
+  };
+
   const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
   for (const role of ["affiliate", "advertiser", "admin"]) {
@@ -63,6 +68,7 @@ describe("reports in the browser", () => {
       expect(await chart.locator("figcaption").textContent()).toContain("per day");
       expect(await noSidewaysScroll(page)).toBe(true);
       expect(await page.getByTestId("report-funnel").locator("li").count()).toBe(5);
+      await shoot(page, `reports-${role}-1280`);
 
       // A period of two weeks by week, through the form (a GET: the URL holds it).
       const from = new Date(Date.now() - 13 * DAY_MS).toISOString().slice(0, 10);
@@ -86,6 +92,7 @@ describe("reports in the browser", () => {
       const svgWidth = await chart.locator("svg").evaluate((svg) => svg.getBoundingClientRect().width);
       expect(svgWidth).toBeLessThanOrEqual(390);
       expect(await noSidewaysScroll(page)).toBe(true);
+      await shoot(page, `reports-${role}-390`);
       expect(violations).toEqual([]);
       await page.context().close();
     });
