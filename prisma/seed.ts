@@ -10,6 +10,7 @@ import { CONTACT_FIELDS, makeOffer, makeOrder } from "../test/factories/marketpl
 import { waitFor } from "../test/support/wait";
 import { seedBillingDemo } from "./seed-billing";
 import { seedConversionDemo } from "./seed-conversions";
+import { seedReportDemo } from "./seed-reports";
 import { seedReturnDemo } from "./seed-returns";
 
 // The demo marketplace. Needs the web server and workers running: leads go through the real
@@ -41,6 +42,7 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
     // A demo seeded before the CPA and CPS offers existed gains them (nothing happens when they are there).
     await seedConversionDemo({ appUrl, emulator, log, accounts: conversionAccounts });
     await seedReturnDemo({ appUrl, log, accounts: returnAccounts });
+    await seedReportDemo({ log, advertiserEmails: [LOGINS[1].email, LOGINS[2].email] });
     return { logins: LOGINS };
   }
   log("seeding the demo marketplace…");
@@ -117,6 +119,8 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
       },
     });
   }
+  // Last: the reports read rollups of everything above.
+  await seedReportDemo({ log, advertiserEmails: [LOGINS[1].email, LOGINS[2].email] });
   log(`demo affiliate API key (shown once): ${affiliate.apiKey}`);
   return { logins: LOGINS };
 }

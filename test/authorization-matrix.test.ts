@@ -178,6 +178,9 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/admin.review._index": { GET: adminOnly(200) },
   "routes/admin.conversions": { GET: adminOnly(200) },
   "routes/admin.conversions[.]csv": { GET: adminOnly(200) },
+  // Reports: each role's own figures only (test/reports.test.ts checks what each one holds).
+  "routes/admin.reports": { GET: adminOnly(200) },
+  "routes/admin.reports[.]csv": { GET: adminOnly(200) },
   "routes/admin.payouts": {
     GET: adminOnly(200),
     POST: {
@@ -320,6 +323,8 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/advertiser.conversions.upload.template[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.conversions.report": { GET: advertisersOnly(200) },
   "routes/advertiser.conversions.report[.]csv": { GET: advertisersOnly(200) },
+  "routes/advertiser.reports": { GET: advertisersOnly(200) },
+  "routes/advertiser.reports[.]csv": { GET: advertisersOnly(200) },
   "routes/advertiser.conversions.rules": {
     GET: advertisersOnly(200),
     POST: {
@@ -411,6 +416,8 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/affiliate.leads": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions[.]csv": { GET: affiliatesOnly(200) },
+  "routes/affiliate.reports": { GET: affiliatesOnly(200) },
+  "routes/affiliate.reports[.]csv": { GET: affiliatesOnly(200) },
   "routes/affiliate.earnings": { GET: affiliatesOnly(200) },
   // Setting up payouts sends the affiliate to Stripe's onboarding page (the emulator's, on 127.0.0.1).
   "routes/affiliate.payouts": {

@@ -9,6 +9,7 @@ import { runDisputeDeadlines } from "~/modules/disputes/dispute-decisions.server
 import { refreshReturnRates } from "~/modules/disputes/return-rates.server";
 import { runPostpaidInvoices } from "~/modules/billing/postpaid-invoices.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
+import { FULL_ROLLUP_DAYS, RECENT_ROLLUP_DAYS, refreshReportRollups } from "~/modules/reports/report-rollups.server";
 import type { Schedule, ScheduledTask, ScheduledWorkPayload } from "~/queues/scheduled-work.queue.server";
 
 // The one place that says what runs on a schedule, when, and which module function does it.
@@ -59,5 +60,13 @@ export const SCHEDULED_WORK: Record<ScheduledTask, ScheduledTaskDefinition> = {
   "postpaid-invoices": {
     schedule: (env) => ({ cron: env.INVOICE_RUN_CRON }),
     run: () => runPostpaidInvoices(),
+  },
+  "report-rollups-recent": {
+    schedule: (env) => ({ every: env.REPORT_ROLLUPS_EVERY_MS }),
+    run: () => refreshReportRollups({ days: RECENT_ROLLUP_DAYS }),
+  },
+  "report-rollups": {
+    schedule: (env) => ({ cron: env.REPORT_ROLLUPS_NIGHTLY_CRON }),
+    run: () => refreshReportRollups({ days: FULL_ROLLUP_DAYS }),
   },
 };

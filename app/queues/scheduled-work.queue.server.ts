@@ -15,6 +15,8 @@ export const SCHEDULED_TASKS = [
   "ledger-reconciliation",
   "auto-recharge",
   "postpaid-invoices",
+  "report-rollups-recent",
+  "report-rollups",
 ] as const;
 export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
 

@@ -92,6 +92,13 @@ export const envSchema = z.object({
     .default("30 1 * * *"),
   INVOICE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   INVOICE_DAYS_UNTIL_DUE: z.coerce.number().int().min(0).max(365).default(14),
+  // Reports (modules/reports/report-rollups.server.ts): how often today's and yesterday's rollups
+  // are recomputed, and when the last 60 days are (late conversions and returns; cron, UTC).
+  REPORT_ROLLUPS_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
+  REPORT_ROLLUPS_NIGHTLY_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "REPORT_ROLLUPS_NIGHTLY_CRON must be a cron expression like '45 2 * * *'")
+    .default("45 2 * * *"),
   // GET /metrics (Prometheus) answers only with `Authorization: Bearer <this>`; unset, it answers 404.
   METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
