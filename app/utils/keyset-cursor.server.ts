@@ -1,4 +1,3 @@
-
 // Keyset pagination for the admin lists ("newest first, 50 a page"): the cursor is the last row's
 // time and id, so a page is one indexed range read however deep it is, and rows added meanwhile
 // never shift a page.
@@ -24,7 +23,9 @@ export function decodeKeysetCursor(cursor: string | undefined): KeysetCursor | n
 /** Rows strictly after the cursor in (`field` desc, id desc) order. */
 export function keysetAfter<F extends string>(field: F, cursor: KeysetCursor | null) {
   if (!cursor) return {};
-  return { OR: [{ [field]: { lt: cursor.at } } as Record<F, { lt: Date }>, { [field]: cursor.at, id: { lt: cursor.id } } as Record<F, Date> & { id: { lt: string } }] };
+  return {
+    OR: [{ [field]: { lt: cursor.at } } as Record<F, { lt: Date }>, { [field]: cursor.at, id: { lt: cursor.id } } as Record<F, Date> & { id: { lt: string } }],
+  };
 }
 
 /** The order keysetAfter pages through. */

@@ -76,7 +76,9 @@ export async function authenticateUser(email: string, password: string, clientAd
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (user && ok) {
     await loginFailuresByEmail.forget(emailKey);
-    const company = user.companyId ? await prisma.company.findUnique({ where: { id: user.companyId }, select: { name: true, suspendedAt: true, suspendedReason: true } }) : null;
+    const company = user.companyId
+      ? await prisma.company.findUnique({ where: { id: user.companyId }, select: { name: true, suspendedAt: true, suspendedReason: true } })
+      : null;
     if (company?.suspendedAt) throw new CompanySuspendedError(company.name, company.suspendedReason);
     return user;
   }
@@ -99,7 +101,11 @@ export async function authenticateUser(email: string, password: string, clientAd
 /** The right password, but an admin suspended the user's company (companies/company-moderation.server.ts). */
 export class CompanySuspendedError extends DomainError {
   constructor(companyName: string, reason: string | null) {
-    super(`${companyName} is suspended by Leadex${reason ? `: ${reason}` : ""}. Sign-in is refused until the account is reinstated; write to support to ask why.`, 403, "company_suspended");
+    super(
+      `${companyName} is suspended by Leadex${reason ? `: ${reason}` : ""}. Sign-in is refused until the account is reinstated; write to support to ask why.`,
+      403,
+      "company_suspended",
+    );
   }
 }
 

@@ -104,7 +104,9 @@ async function verifyApiKey(request: Request | ApiRequestParts): Promise<Actor> 
   }
   if (row.company.suspendedAt) {
     verifiedKeys.delete(keyHash);
-    throw new ForbiddenError(`${row.company.name} is suspended by Leadex (${row.company.suspendedReason ?? "no reason given"}); its API keys are refused until it is reinstated`);
+    throw new ForbiddenError(
+      `${row.company.name} is suspended by Leadex (${row.company.suspendedReason ?? "no reason given"}); its API keys are refused until it is reinstated`,
+    );
   }
   const actor: Actor = { userId: null, companyId: row.companyId, role: roleForCompanyKind(row.company.kind) };
   verifiedKeys.set(keyHash, { apiKeyId: row.id, actor, verifiedAt: now, lastUsedWrittenAt: now });

@@ -3,7 +3,10 @@ import { keysetCursorParam } from "~/utils/keyset-cursor";
 
 // The audit log viewer's filters, all in the URL; an unreadable one is left out rather than an error.
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()));
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()));
 
 export const auditLogFilterSchema = z.object({
   /** Part of the acting user's email or name, or their id. */

@@ -121,7 +121,13 @@ export async function retryPendingRefunds(admin: Actor, advertiserId: string): P
   });
   let settled = 0;
   for (const row of rows) if ((await sendStripeRefund(row)).status !== "PENDING") settled += 1;
-  await recordAuditNow({ actorId: admin.userId, action: "wallet.refund.retried", targetType: "Company", targetId: advertiserId, data: { pending: rows.length, settled } })
+  await recordAuditNow({
+    actorId: admin.userId,
+    action: "wallet.refund.retried",
+    targetType: "Company",
+    targetId: advertiserId,
+    data: { pending: rows.length, settled },
+  });
   return settled;
 }
 

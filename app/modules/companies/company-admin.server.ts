@@ -14,7 +14,8 @@ export const COMPANIES_PAGE = 50;
 
 function companyWhere(filter: CompanyListFilter): Prisma.CompanyWhereInput {
   const where: Prisma.CompanyWhereInput[] = [];
-  if (filter.q) where.push({ OR: [{ name: { contains: filter.q, mode: "insensitive" } }, { members: { some: { email: { contains: filter.q, mode: "insensitive" } } } }] });
+  if (filter.q)
+    where.push({ OR: [{ name: { contains: filter.q, mode: "insensitive" } }, { members: { some: { email: { contains: filter.q, mode: "insensitive" } } } }] });
   if (filter.kind) where.push({ kind: filter.kind });
   if (filter.state === "suspended") where.push({ suspendedAt: { not: null } });
   if (filter.state === "active") where.push({ suspendedAt: null });
@@ -107,7 +108,12 @@ export async function readCompanyForAdmin(actor: Actor, companyId: string) {
           ? ({ kind: "earnings", heldCents: cents(0), availableCents: cents(1) } as const)
           : null,
     members: company.members,
-    notes: company.notes.map((n) => ({ id: n.id, body: n.body, createdAt: n.createdAt, author: n.author ? `${n.author.name} (${n.author.email})` : "A former admin" })),
+    notes: company.notes.map((n) => ({
+      id: n.id,
+      body: n.body,
+      createdAt: n.createdAt,
+      author: n.author ? `${n.author.name} (${n.author.email})` : "A former admin",
+    })),
     orders: company.orders,
     offers: company.offers,
   };

@@ -38,7 +38,13 @@ export async function suspendCompany(actor: Actor, companyId: string, reason: st
       data: { status: "PAUSED", pauseReason: "COMPANY_SUSPENDED" },
     });
     const { count: sessionsEnded } = await tx.session.deleteMany({ where: { user: { companyId } } });
-    await recordAudit(tx, { actorId: adminId, action: "company.suspended", targetType: "Company", targetId: companyId, data: { reason, ordersPaused, sessionsEnded } });
+    await recordAudit(tx, {
+      actorId: adminId,
+      action: "company.suspended",
+      targetType: "Company",
+      targetId: companyId,
+      data: { reason, ordersPaused, sessionsEnded },
+    });
     await recordCompanyNotice(tx, companyId, {
       kind: "MODERATION",
       data: {

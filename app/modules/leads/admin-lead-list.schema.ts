@@ -7,7 +7,10 @@ import { keysetCursorParam } from "~/utils/keyset-cursor";
 
 export const LEAD_STATUSES = Object.values(LeadStatus);
 const rowId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()));
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()));
 
 export const adminLeadFilterSchema = z.object({
   /** A lead id, the affiliate's lead id, or an email address. */

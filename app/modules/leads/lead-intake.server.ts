@@ -109,7 +109,9 @@ export async function receiveLead(actor: Actor, record: Record<string, unknown>,
     const existing = await firstPosted();
     if (existing) return toReceived(existing, false);
     throw new ConflictError(
-      offer.unlistedAt ? `This offer was unlisted by Leadex and takes no leads: ${offer.unlistedReason ?? "no reason given"}` : "This offer is paused and takes no leads",
+      offer.unlistedAt
+        ? `This offer was unlisted by Leadex and takes no leads: ${offer.unlistedReason ?? "no reason given"}`
+        : "This offer is paused and takes no leads",
     );
   }
   if (Object.keys(rawFields).length > MAX_LEAD_FIELDS) {

@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import type { LeadStatus, Temperature } from "~/generated/prisma/enums";
+import type { Temperature } from "~/generated/prisma/enums";
 import { personHash } from "~/modules/quality/person-hash.server";
 import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
 import type { AdminLeadFilter } from "./admin-lead-list.schema";
@@ -190,7 +190,10 @@ export async function listLeadFilterChoices(actor: Actor) {
 export async function advertisersOfOrders(actor: Actor, orderIds: string[]): Promise<Record<string, { advertiserId: string; advertiserName: string }>> {
   requirePermission(actor, "read:lead:any");
   if (orderIds.length === 0) return {};
-  const orders = await prisma.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, advertiserId: true, advertiser: { select: { name: true } } } });
+  const orders = await prisma.order.findMany({
+    where: { id: { in: orderIds } },
+    select: { id: true, advertiserId: true, advertiser: { select: { name: true } } },
+  });
   return Object.fromEntries(orders.map((o) => [o.id, { advertiserId: o.advertiserId, advertiserName: o.advertiser.name }]));
 }
 

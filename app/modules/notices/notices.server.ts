@@ -118,7 +118,8 @@ export function noticeText(notice: Notice): string {
       return notice.data.message;
     case "LEAD_RETURNED": {
       const { externalId, reason, amountCents, currency } = notice.data;
-      const money = amountCents > 0 ? `${formatMoney(amountCents, currency)} of your earnings on it is taken back` : "you keep your earning on it (Leadex bears the cost)";
+      const money =
+        amountCents > 0 ? `${formatMoney(amountCents, currency)} of your earnings on it is taken back` : "you keep your earning on it (Leadex bears the cost)";
       return `Your lead ${externalId} was returned by its buyer (${reason}); ${money}.`;
     }
     case "PAYOUT_SENT":

@@ -11,7 +11,11 @@ export const offerModerationFilterSchema = z.object({
   /** Part of the title, or the offer's id. */
   q: z.string().trim().max(100).optional().catch(undefined),
   status: z.enum(OFFER_STATUSES).optional().catch(undefined),
-  affiliateId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().catch(undefined),
+  affiliateId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .catch(undefined),
   listing: z.enum(OFFER_LISTINGS).optional().catch(undefined),
   /** "1": only offers the flags (offer-flags.ts) would mark. */
   flagged: z.literal("1").optional().catch(undefined),

@@ -63,7 +63,12 @@ export async function listOffersForModeration(actor: Actor, filter: OfferModerat
       flags: offerFlags(o),
     }))
     .filter((o) => !filter.flagged || o.flags.length > 0);
-  const affiliates = await prisma.company.findMany({ where: { kind: "AFFILIATE", offers: { some: {} } }, orderBy: { name: "asc" }, take: 500, select: { id: true, name: true } });
+  const affiliates = await prisma.company.findMany({
+    where: { kind: "AFFILIATE", offers: { some: {} } },
+    orderBy: { name: "asc" },
+    take: 500,
+    select: { id: true, name: true },
+  });
   return { rows: shown, nextCursor: page.nextCursor, affiliates };
 }
 
@@ -74,7 +79,11 @@ export async function readOfferForModeration(actor: Actor, offerId: string) {
     where: { id: offerId },
     include: {
       affiliate: { select: { id: true, name: true, suspendedAt: true } },
-      orders: { where: { status: "OPEN" }, select: { id: true, priceCents: true, currency: true, advertiser: { select: { id: true, name: true } } }, take: 100 },
+      orders: {
+        where: { status: "OPEN" },
+        select: { id: true, priceCents: true, currency: true, advertiser: { select: { id: true, name: true } } },
+        take: 100,
+      },
       _count: { select: { leads: true } },
     },
   });
@@ -87,14 +96,24 @@ export async function readOfferForModeration(actor: Actor, offerId: string) {
   });
   return {
     offer: { ...offer, flags: offerFlags(offer) },
-    history: history.map((h) => ({ id: h.id, action: h.action, createdAt: h.createdAt, data: h.data, actor: h.actor ? `${h.actor.name} (${h.actor.email})` : "Leadex" })),
+    history: history.map((h) => ({
+      id: h.id,
+      action: h.action,
+      createdAt: h.createdAt,
+      data: h.data,
+      actor: h.actor ? `${h.actor.name} (${h.actor.email})` : "Leadex",
+    })),
   };
 }
 
 const VERBS = { unlist: "unlisted", pause: "paused", relist: "relisted" } as const;
 
 /** Unlists, pauses or relists an offer; 409 when it is already so (or archived by its affiliate). */
-export async function moderateOffer(actor: Actor, offerId: string, action: OfferModerationAction): Promise<{ title: string; verb: (typeof VERBS)[keyof typeof VERBS] }> {
+export async function moderateOffer(
+  actor: Actor,
+  offerId: string,
+  action: OfferModerationAction,
+): Promise<{ title: string; verb: (typeof VERBS)[keyof typeof VERBS] }> {
   requirePermission(actor, "write:offer:any");
   if (!actor.userId) throw new ForbiddenError("Only a signed-in admin may moderate offers");
   const adminId = actor.userId;

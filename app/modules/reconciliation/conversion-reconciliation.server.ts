@@ -67,7 +67,13 @@ export async function requestConversionReconciliation(actor: Actor): Promise<str
   requirePermission(actor, "write:conversion:any");
   const runKey = `admin:${randomUUID()}`;
   await enqueueScheduledTask("conversion-reconciliation", runKey, actor.userId ?? undefined);
-  await recordAuditNow({ actorId: actor.userId, action: "conversions.reconciliation.requested", targetType: "ConversionReconciliation", targetId: runKey, data: {} });
+  await recordAuditNow({
+    actorId: actor.userId,
+    action: "conversions.reconciliation.requested",
+    targetType: "ConversionReconciliation",
+    targetId: runKey,
+    data: {},
+  });
   return runKey;
 }
 
