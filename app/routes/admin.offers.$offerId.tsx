@@ -79,7 +79,7 @@ export default function AdminOffer() {
       <FormError error={failure?.formError} />
       {offer.flags.length > 0 ? (
         <div className="alert alert-warning" role="status" data-testid="offer-flags">
-          Looks suspicious: {offer.flags.join("; ")}.
+          {`Looks suspicious: ${offer.flags.join("; ")}.`}
         </div>
       ) : null}
       <section className="card">
@@ -155,8 +155,7 @@ export default function AdminOffer() {
               </td>
               <td data-label="Who">{h.actor}</td>
               <td data-label="What">
-                {auditActionWords(h.action)}
-                {h.data && typeof h.data === "object" && "reason" in h.data ? `: ${String(h.data.reason)}` : ""}
+                {`${auditActionWords(h.action)}${h.data && typeof h.data === "object" && "reason" in h.data ? `: ${String(h.data.reason)}` : ""}`}
               </td>
             </tr>
           )}
