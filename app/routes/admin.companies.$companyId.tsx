@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
+import { FieldError, FormError, SubmitButton } from "~/components/field";
+import { ReasonForm, UndoForm } from "~/components/reason-form";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
@@ -57,35 +58,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 type Failure = ReturnType<typeof useActionData<typeof action>>;
 const errorFor = (failure: Failure, intent: string, field: string) => (failure?.values?.intent === intent ? failure.errors?.[field] : undefined);
-
-function ReasonForm({ intent, label, button, failure }: { intent: string; label: string; button: string; failure: Failure }) {
-  return (
-    <Form method="post" className="form">
-      <input type="hidden" name="intent" value={intent} />
-      <Field
-        id={`f-${intent}-reason`}
-        name="reason"
-        label={label}
-        required
-        minLength={3}
-        maxLength={500}
-        defaultValue={failure?.values?.intent === intent ? failure.values.reason : undefined}
-        error={errorFor(failure, intent, "reason")}
-      />
-      <SubmitButton className="button button-danger">{button}</SubmitButton>
-    </Form>
-  );
-}
-
-function UndoForm({ intent, button, about }: { intent: string; button: string; about: string }) {
-  return (
-    <Form method="post" className="form">
-      <input type="hidden" name="intent" value={intent} />
-      <p>{about}</p>
-      <SubmitButton>{button}</SubmitButton>
-    </Form>
-  );
-}
 
 export default function AdminCompany() {
   const { company } = useLoaderData<typeof loader>();

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
-import { FilterButtons } from "~/components/filter-bar";
+import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
 import { formatDate, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { COMPANY_KINDS, companyListFilterSchema } from "~/modules/companies/companies.schema";
@@ -30,32 +30,21 @@ export default function AdminCompanies() {
         description="Advertisers and affiliates, newest first. Open one to suspend it, hold its payouts, see its money or leave a note."
       />
       <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-q">Search</label>
-          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Name or member email" />
-        </div>
-        <div className="field">
-          <label htmlFor="f-kind">Kind</label>
-          <select id="f-kind" name="kind" defaultValue={filter.kind ?? ""}>
-            <option value="">Any kind</option>
-            {COMPANY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {humanize(k)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-state">State</label>
-          <select id="f-state" name="state" defaultValue={filter.state ?? ""}>
-            <option value="">Any state</option>
-            {Object.entries(STATE_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SearchFilterField value={filter.q} placeholder="Name or member email" />
+        <ChoiceFilterField
+          name="kind"
+          label="Kind"
+          anyLabel="Any kind"
+          value={filter.kind}
+          options={COMPANY_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+        />
+        <ChoiceFilterField
+          name="state"
+          label="State"
+          anyLabel="Any state"
+          value={filter.state}
+          options={Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))}
+        />
         <FilterButtons clearTo="/admin/companies" filtered={filtered} />
       </Form>
       <section className="card">

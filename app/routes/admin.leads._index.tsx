@@ -3,7 +3,7 @@ import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
 import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
-import { DateRangeFields, FilterButtons, OfferFilterField } from "~/components/filter-bar";
+import { ChoiceFilterField, DateRangeFields, FilterButtons, OfferFilterField, SearchFilterField } from "~/components/filter-bar";
 import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { LeadOutcomeCells } from "~/components/status-badge";
@@ -44,33 +44,22 @@ export default function AdminLeads() {
     <>
       <PageHeader title="All leads" description="Newest first, 50 a page. Search by lead id, the affiliate's lead id or an email address." />
       <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-q">Search</label>
-          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Lead id, affiliate lead id or email" />
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={filter.status ?? ""}>
-            <option value="">All statuses</option>
-            {LEAD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SearchFilterField value={filter.q} placeholder="Lead id, affiliate lead id or email" />
+        <ChoiceFilterField
+          name="status"
+          label="Status"
+          anyLabel="All statuses"
+          value={filter.status}
+          options={LEAD_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+        />
         <OfferFilterField offers={choices.offers} value={filter.offerId} />
-        <div className="field">
-          <label htmlFor="f-affiliate">Affiliate</label>
-          <select id="f-affiliate" name="affiliateId" defaultValue={filter.affiliateId ?? ""}>
-            <option value="">Any affiliate</option>
-            {choices.affiliates.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceFilterField
+          name="affiliateId"
+          label="Affiliate"
+          anyLabel="Any affiliate"
+          value={filter.affiliateId}
+          options={choices.affiliates.map((a) => ({ value: a.id, label: a.name }))}
+        />
         <DateRangeFields fromLabel="Received from" from={filter.from} to={filter.to} />
         <FilterButtons clearTo="/admin/leads" filtered={filtered} />
       </Form>

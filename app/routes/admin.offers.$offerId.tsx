@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FormError, SubmitButton } from "~/components/field";
+import { FormError } from "~/components/field";
+import { ReasonForm, UndoForm } from "~/components/reason-form";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
@@ -31,29 +32,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     return formFailureFrom(error, parsed.values);
   }
-}
-
-type Failure = ReturnType<typeof useActionData<typeof action>>;
-
-function ReasonForm({ intent, label, button, failure }: { intent: "unlist" | "pause"; label: string; button: string; failure: Failure }) {
-  const mine = failure?.values?.intent === intent;
-  return (
-    <Form method="post" className="form">
-      <input type="hidden" name="intent" value={intent} />
-      <Field
-        id={`f-${intent}-reason`}
-        name="reason"
-        label={label}
-        hint="The affiliate reads this."
-        required
-        minLength={3}
-        maxLength={500}
-        defaultValue={mine ? failure?.values?.reason : undefined}
-        error={mine ? failure?.errors?.reason : undefined}
-      />
-      <SubmitButton className="button button-danger">{button}</SubmitButton>
-    </Form>
-  );
 }
 
 export default function AdminOffer() {
@@ -94,16 +72,18 @@ export default function AdminOffer() {
         ) : (
           <div className="form-row">
             {offer.unlistedAt ? null : (
-              <ReasonForm intent="unlist" label="Why unlist it" button="Unlist (off the marketplace, postbacks refused)" failure={failure} />
+              <ReasonForm
+                intent="unlist"
+                label="Why unlist it"
+                hint="The affiliate reads this."
+                button="Unlist (off the marketplace, postbacks refused)"
+                failure={failure}
+              />
             )}
-            {offer.status === "PAUSED" ? null : <ReasonForm intent="pause" label="Why pause it" button="Pause (no leads)" failure={failure} />}
-            {blocked ? (
-              <Form method="post" className="form">
-                <input type="hidden" name="intent" value="relist" />
-                <p>Relisting puts it back on the marketplace and lets it take leads again.</p>
-                <SubmitButton>Relist</SubmitButton>
-              </Form>
-            ) : null}
+            {offer.status === "PAUSED" ? null : (
+              <ReasonForm intent="pause" label="Why pause it" hint="The affiliate reads this." button="Pause (no leads)" failure={failure} />
+            )}
+            {blocked ? <UndoForm intent="relist" button="Relist" about="Relisting puts it back on the marketplace and lets it take leads again." /> : null}
           </div>
         )}
       </section>

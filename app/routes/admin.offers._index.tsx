@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
-import { FilterButtons } from "~/components/filter-bar";
+import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
 import { formatDate, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
@@ -36,40 +36,31 @@ export default function AdminOffers() {
         description="Every affiliate's offers, newest first. Flagged: priced under $1 or titled with markup. Open one to pause, unlist or relist it."
       />
       <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-q">Search</label>
-          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Title or offer id" />
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={filter.status ?? ""}>
-            <option value="">Any status</option>
-            {OFFER_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-affiliate">Affiliate</label>
-          <select id="f-affiliate" name="affiliateId" defaultValue={filter.affiliateId ?? ""}>
-            <option value="">Any affiliate</option>
-            {affiliates.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-listing">Marketplace</label>
-          <select id="f-listing" name="listing" defaultValue={filter.listing ?? ""}>
-            <option value="">Listed or not</option>
-            <option value="listed">Listed</option>
-            <option value="unlisted">Unlisted</option>
-          </select>
-        </div>
+        <SearchFilterField value={filter.q} placeholder="Title or offer id" />
+        <ChoiceFilterField
+          name="status"
+          label="Status"
+          anyLabel="Any status"
+          value={filter.status}
+          options={OFFER_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+        />
+        <ChoiceFilterField
+          name="affiliateId"
+          label="Affiliate"
+          anyLabel="Any affiliate"
+          value={filter.affiliateId}
+          options={affiliates.map((a) => ({ value: a.id, label: a.name }))}
+        />
+        <ChoiceFilterField
+          name="listing"
+          label="Marketplace"
+          anyLabel="Listed or not"
+          value={filter.listing}
+          options={[
+            { value: "listed", label: "Listed" },
+            { value: "unlisted", label: "Unlisted" },
+          ]}
+        />
         <label className="checkbox" htmlFor="f-flagged">
           <input id="f-flagged" name="flagged" type="checkbox" value="1" defaultChecked={filter.flagged === "1"} /> Flagged only
         </label>

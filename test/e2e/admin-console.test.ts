@@ -54,10 +54,13 @@ describe("the admin console in the browser", () => {
       await page.waitForURL(`${appUrl}/admin/companies/${buyer.actor.companyId}`);
 
       // Suspend without a reason is refused by the form; with one, the page says what happened.
+      await page.waitForLoadState("networkidle");
       await page.getByLabel("Why suspend it").fill("Chargebacks on three top-ups");
       await page.getByRole("button", { name: "Suspend" }).click();
       await expect.poll(() => page.getByTestId("flash").textContent()).toContain(`${buyer.companyName} is suspended`);
       expect(await page.getByText("Suspended on").isVisible()).toBe(true);
+      // Typed into before the page hydrates, a textarea can lose its text: let the page settle first.
+      await page.waitForLoadState("networkidle");
       await page.getByLabel("New note").fill("Asked for their card statements");
       await page.getByRole("button", { name: "Add note" }).click();
       await expect.poll(() => page.getByTestId("flash").textContent()).toContain("Note added.");
@@ -68,6 +71,7 @@ describe("the admin console in the browser", () => {
       await page.goto(`${appUrl}/admin/offers?q=${encodeURIComponent(offer.title)}`);
       await page.getByRole("link", { name: offer.title }).click();
       await page.waitForURL(`${appUrl}/admin/offers/${offer.id}`);
+      await page.waitForLoadState("networkidle");
       await page.getByLabel("Why unlist it").fill("Title promises free roofs");
       await page.getByRole("button", { name: /^Unlist/ }).click();
       await expect.poll(() => page.getByTestId("flash").textContent()).toContain("is unlisted; its affiliate is told.");

@@ -7,6 +7,9 @@ import { prisma, type Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 
+// Admins acting on the same row wait for each other on its lock: more time than Prisma's 5 s default.
+const MODERATION_TX = { timeout: 20_000, maxWait: 10_000 };
+
 // What an admin does to a company, each audited in the transaction of the change: suspend and
 // reinstate, and notes. A suspended company's users cannot sign in (accounts.server.ts) and lose
 // their sessions now; its API keys are refused (api-keys.server.ts); an advertiser's open orders
@@ -55,7 +58,7 @@ export async function suspendCompany(actor: Actor, companyId: string, reason: st
       },
     });
     return { name: company.name, ordersPaused };
-  });
+  }, MODERATION_TX);
   forgetCompanyApiKeys(companyId);
   return done;
 }
@@ -94,7 +97,7 @@ export async function reinstateCompany(actor: Actor, companyId: string): Promise
       },
     });
     return { name: company.name, ordersResumed };
-  });
+  }, MODERATION_TX);
 }
 
 /** Adds an admin's note to a company (never edited, only added). */
@@ -106,5 +109,5 @@ export async function addCompanyNote(actor: Actor, companyId: string, body: stri
     if (!company) throw new NotFoundError("Company");
     const note = await tx.companyNote.create({ data: { companyId, authorId: adminId, body } });
     await recordAudit(tx, { actorId: adminId, action: "company.note.added", targetType: "Company", targetId: companyId, data: { noteId: note.id, body } });
-  });
+  }, MODERATION_TX);
 }

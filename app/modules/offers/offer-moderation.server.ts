@@ -9,6 +9,9 @@ import { offerFlags, SUSPICIOUS_PRICE_BELOW_CENTS } from "./offer-flags";
 import type { OfferModerationAction, OfferModerationFilter } from "./offer-moderation.schema";
 import { forgetOfferForIntake } from "./offers.server";
 
+// Admins acting on the same row wait for each other on its lock: more time than Prisma's 5 s default.
+const MODERATION_TX = { timeout: 20_000, maxWait: 10_000 };
+
 // Admins moderate offers: unlisting takes an offer off the marketplace (no new orders, postbacks
 // refused) with a reason its affiliate reads; pausing stops it like the affiliate's own pause;
 // relisting undoes both. Each is audited and told to the affiliate's users.
@@ -151,7 +154,7 @@ export async function moderateOffer(
       },
     });
     return offer.title;
-  });
+  }, MODERATION_TX);
   forgetOfferForIntake(offerId);
   return { title, verb };
 }
