@@ -45,66 +45,70 @@ async function heldLead(apiKey: string, offerId: string) {
 }
 
 describe("companies: suspend, reinstate, payout holds, notes", () => {
-  it("suspending an advertiser signs it out, refuses its sign-in and API keys, and pauses its open orders so routing skips them; reinstating resumes exactly those", async () => {
-    const { affiliate, offer, buyer, order } = await makeMarket(stack());
-    const ownPause = await makeOrder(buyer.actor, offer.id, { priceCents: 3100 });
-    await setOwnOrderStatus(buyer.actor, ownPause.id, "PAUSED");
-    const buyerCookie = await signIn(stack().appUrl, buyer.email, buyer.password);
-    const { admin, cookie } = await signedInAdmin();
-    const path = `/admin/companies/${buyer.actor.companyId}`;
+  it(
+    "suspending an advertiser signs it out, refuses its sign-in and API keys, and pauses its open orders so routing skips them; reinstating resumes exactly those",
+    { timeout: 90_000 },
+    async () => {
+      const { affiliate, offer, buyer, order } = await makeMarket(stack());
+      const ownPause = await makeOrder(buyer.actor, offer.id, { priceCents: 3100 });
+      await setOwnOrderStatus(buyer.actor, ownPause.id, "PAUSED");
+      const buyerCookie = await signIn(stack().appUrl, buyer.email, buyer.password);
+      const { admin, cookie } = await signedInAdmin();
+      const path = `/admin/companies/${buyer.actor.companyId}`;
 
-    expect((await submit(path, { intent: "suspend", reason: "Card fraud under review" }, buyerCookie)).status).toBe(403);
-    const noReason = await submit(path, { intent: "suspend", reason: " " }, cookie);
-    expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain("Say why the company is suspended");
-    expect(await prisma.company.findUniqueOrThrow({ where: { id: buyer.actor.companyId } })).toMatchObject({ suspendedAt: null });
+      expect((await submit(path, { intent: "suspend", reason: "Card fraud under review" }, buyerCookie)).status).toBe(403);
+      const noReason = await submit(path, { intent: "suspend", reason: " " }, cookie);
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toContain("Say why the company is suspended");
+      expect(await prisma.company.findUniqueOrThrow({ where: { id: buyer.actor.companyId } })).toMatchObject({ suspendedAt: null });
 
-    const suspended = await submit(path, { intent: "suspend", reason: "Card fraud under review" }, cookie);
-    expect(suspended).toMatchObject({ status: 302, location: path });
-    const shown = await page(path, cookie);
-    expect(shown.text).toContain("Suspended on");
-    expect(shown.text).toContain("Card fraud under review");
-    expect(
-      await prisma.auditLog.findFirst({ where: { actorId: admin.actor.userId, action: "company.suspended", targetId: buyer.actor.companyId } }),
-    ).toMatchObject({
-      data: { reason: "Card fraud under review", ordersPaused: 1 },
-    });
-    expect(await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "PAUSED", pauseReason: "COMPANY_SUSPENDED" });
-    expect(await prisma.order.findUniqueOrThrow({ where: { id: ownPause.id } })).toMatchObject({ status: "PAUSED", pauseReason: null });
+      const suspended = await submit(path, { intent: "suspend", reason: "Card fraud under review" }, cookie);
+      expect(suspended).toMatchObject({ status: 302, location: path });
+      const shown = await page(path, cookie);
+      expect(shown.text).toContain("Suspended on");
+      expect(shown.text).toContain("Card fraud under review");
+      expect(
+        await prisma.auditLog.findFirst({ where: { actorId: admin.actor.userId, action: "company.suspended", targetId: buyer.actor.companyId } }),
+      ).toMatchObject({
+        data: { reason: "Card fraud under review", ordersPaused: 1 },
+      });
+      expect(await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "PAUSED", pauseReason: "COMPANY_SUSPENDED" });
+      expect(await prisma.order.findUniqueOrThrow({ where: { id: ownPause.id } })).toMatchObject({ status: "PAUSED", pauseReason: null });
 
-    // Its session has ended, it cannot sign in (and is told why), its API key is refused.
-    expect((await page("/advertiser", buyerCookie)).location).toMatch(/^\/login/);
-    const login = await submit("/login", { email: buyer.email, password: buyer.password });
-    expect(login.status).toBe(403);
-    expect(login.text).toContain(`${buyer.companyName} is suspended by Leadex: Card fraud under review`);
-    const api = await fetch(new URL("/api/v1/advertiser/leads", stack().appUrl), { headers: { authorization: `Bearer ${buyer.apiKey}` } });
-    expect(api.status).toBe(403);
-    expect((await api.json()).error.message).toContain("is suspended by Leadex (Card fraud under review)");
-    // Its users are told.
-    const notices = await prisma.userNotice.findMany({ where: { user: { companyId: buyer.actor.companyId }, kind: "MODERATION" } });
-    expect(notices.map((n) => (n.data as { message: string }).message)).toEqual([expect.stringContaining("Leadex suspended")]);
+      // Its session has ended, it cannot sign in (and is told why), its API key is refused.
+      expect((await page("/advertiser", buyerCookie)).location).toMatch(/^\/login/);
+      const login = await submit("/login", { email: buyer.email, password: buyer.password });
+      expect(login.status).toBe(403);
+      expect(login.text).toContain(`${buyer.companyName} is suspended by Leadex: Card fraud under review`);
+      const api = await fetch(new URL("/api/v1/advertiser/leads", stack().appUrl), { headers: { authorization: `Bearer ${buyer.apiKey}` } });
+      expect(api.status).toBe(403);
+      expect((await api.json()).error.message).toContain("is suspended by Leadex (Card fraud under review)");
+      // Its users are told.
+      const notices = await prisma.userNotice.findMany({ where: { user: { companyId: buyer.actor.companyId }, kind: "MODERATION" } });
+      expect(notices.map((n) => (n.data as { message: string }).message)).toEqual([expect.stringContaining("Leadex suspended")]);
 
-    // Routing skips its paused order: nobody buys.
-    expect((await postAndSettle(stack(), affiliate.apiKey, offer.id)).status).toBe("UNSOLD");
+      // Routing skips its paused order: nobody buys.
+      expect((await postAndSettle(stack(), affiliate.apiKey, offer.id)).status).toBe("UNSOLD");
 
-    expect(await submit(path, { intent: "reinstate" }, cookie)).toMatchObject({ status: 302, location: path });
-    expect(await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "OPEN", pauseReason: null });
-    expect(await prisma.order.findUniqueOrThrow({ where: { id: ownPause.id } })).toMatchObject({ status: "PAUSED", pauseReason: null });
-    expect(await prisma.auditLog.findFirst({ where: { action: "company.reinstated", targetId: buyer.actor.companyId } })).toMatchObject({
-      actorId: admin.actor.userId,
-      data: { ordersResumed: 1 },
-    });
-    const sold = await postAndSettle(stack(), affiliate.apiKey, offer.id);
-    expect(sold.status).toBe("SOLD");
-    await signIn(stack().appUrl, buyer.email, buyer.password);
+      expect(await submit(path, { intent: "reinstate" }, cookie)).toMatchObject({ status: 302, location: path });
+      expect(await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "OPEN", pauseReason: null });
+      expect(await prisma.order.findUniqueOrThrow({ where: { id: ownPause.id } })).toMatchObject({ status: "PAUSED", pauseReason: null });
+      expect(await prisma.auditLog.findFirst({ where: { action: "company.reinstated", targetId: buyer.actor.companyId } })).toMatchObject({
+        actorId: admin.actor.userId,
+        data: { ordersResumed: 1 },
+      });
+      const sold = await postAndSettle(stack(), affiliate.apiKey, offer.id);
+      expect(sold.status).toBe("SOLD");
+      await signIn(stack().appUrl, buyer.email, buyer.password);
 
-    // The lead's timeline names the order by its advertiser, linked to the company.
-    const timeline = await page(`/admin/leads/${sold.id}`, cookie);
-    expect(timeline.text).toContain(`order of ${buyer.companyName} ( ${order.id} )`);
-    expect(await html(`/admin/leads/${sold.id}`, cookie)).toContain(`href="/admin/companies/${buyer.actor.companyId}"`);
-  });
+      // The lead's timeline names the order by its advertiser, linked to the company.
+      const timeline = await page(`/admin/leads/${sold.id}`, cookie);
+      expect(timeline.text).toContain(`order of ${buyer.companyName} ( ${order.id} )`);
+      expect(await html(`/admin/leads/${sold.id}`, cookie)).toContain(`href="/admin/companies/${buyer.actor.companyId}"`);
+    },
+  );
 
-  it("a suspended affiliate's postbacks are refused with the reason, even right after a postback it made was accepted", async () => {
+  it("a suspended affiliate's postbacks are refused with the reason, even right after a postback it made was accepted", { timeout: 90_000 }, async () => {
     const { affiliate, offer } = await makeMarket(stack());
     expect((await postAndSettle(stack(), affiliate.apiKey, offer.id)).status).toBe("SOLD");
     const { cookie } = await signedInAdmin();
@@ -114,35 +118,39 @@ describe("companies: suspend, reinstate, payout holds, notes", () => {
     expect(refused.body.error.message).toContain("Incentivised traffic");
   });
 
-  it("notes are added with their author and listed newest first; payouts are held and released from the company page; each is audited", async () => {
-    const affiliate = await makeAffiliate();
-    const advertiser = await makeAdvertiser();
-    const { admin, cookie } = await signedInAdmin();
-    const path = `/admin/companies/${affiliate.actor.companyId}`;
-    const advertiserCookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
-    expect((await submit(path, { intent: "note", body: "sneaky" }, advertiserCookie)).status).toBe(403);
+  it(
+    "notes are added with their author and listed newest first; payouts are held and released from the company page; each is audited",
+    { timeout: 90_000 },
+    async () => {
+      const affiliate = await makeAffiliate();
+      const advertiser = await makeAdvertiser();
+      const { admin, cookie } = await signedInAdmin();
+      const path = `/admin/companies/${affiliate.actor.companyId}`;
+      const advertiserCookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+      expect((await submit(path, { intent: "note", body: "sneaky" }, advertiserCookie)).status).toBe(403);
 
-    const empty = await submit(path, { intent: "note", body: "" }, cookie);
-    expect(empty.status).toBe(400);
-    expect(empty.text).toContain("Write the note");
-    expect((await submit(path, { intent: "note", body: "Called them about sub-id 7" }, cookie)).status).toBe(302);
-    expect((await submit(path, { intent: "note", body: "They paused sub-id 7" }, cookie)).status).toBe(302);
-    const shown = await page(path, cookie);
-    expect(shown.text).toContain("Leadex admin");
-    expect(shown.text.indexOf("They paused sub-id 7")).toBeLessThan(shown.text.indexOf("Called them about sub-id 7"));
+      const empty = await submit(path, { intent: "note", body: "" }, cookie);
+      expect(empty.status).toBe(400);
+      expect(empty.text).toContain("Write the note");
+      expect((await submit(path, { intent: "note", body: "Called them about sub-id 7" }, cookie)).status).toBe(302);
+      expect((await submit(path, { intent: "note", body: "They paused sub-id 7" }, cookie)).status).toBe(302);
+      const shown = await page(path, cookie);
+      expect(shown.text).toContain("Leadex admin");
+      expect(shown.text.indexOf("They paused sub-id 7")).toBeLessThan(shown.text.indexOf("Called them about sub-id 7"));
 
-    const noReason = await submit(path, { intent: "hold-payouts", reason: "" }, cookie);
-    expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain("Say why the payouts are held");
-    expect((await submit(path, { intent: "hold-payouts", reason: "Fraud review" }, cookie)).status).toBe(302);
-    expect((await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } })).payoutsHeldReason).toBe("Fraud review");
-    expect((await page(path, cookie)).text).toContain("Fraud review");
-    expect((await submit(path, { intent: "release-payouts" }, cookie)).status).toBe(302);
-    expect((await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } })).payoutsHeldAt).toBeNull();
-    expect(await auditActions(admin.actor.userId)).toEqual(["company.note.added", "company.note.added", "payouts.held", "payouts.released"]);
-  });
+      const noReason = await submit(path, { intent: "hold-payouts", reason: "" }, cookie);
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toContain("Say why the payouts are held");
+      expect((await submit(path, { intent: "hold-payouts", reason: "Fraud review" }, cookie)).status).toBe(302);
+      expect((await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } })).payoutsHeldReason).toBe("Fraud review");
+      expect((await page(path, cookie)).text).toContain("Fraud review");
+      expect((await submit(path, { intent: "release-payouts" }, cookie)).status).toBe(302);
+      expect((await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } })).payoutsHeldAt).toBeNull();
+      expect(await auditActions(admin.actor.userId)).toEqual(["company.note.added", "company.note.added", "payouts.held", "payouts.released"]);
+    },
+  );
 
-  it("the companies list searches by name and member email and filters by kind and state", async () => {
+  it("the companies list searches by name and member email and filters by kind and state", { timeout: 90_000 }, async () => {
     const tag = randomUUID().slice(0, 8);
     const affiliate = await makeAffiliate({ companyName: `Zed Media ${tag}` });
     const advertiser = await makeAdvertiser({ companyName: `Zed Buyers ${tag}` });
@@ -160,41 +168,45 @@ describe("companies: suspend, reinstate, payout holds, notes", () => {
 });
 
 describe("offer moderation", () => {
-  it("an unlisted offer leaves the marketplace, refuses new orders and postbacks with the reason, and its affiliate is told; relisting undoes it", async () => {
-    const { affiliate, offer, buyer } = await makeMarket(stack());
-    const buyerCookie = await signIn(stack().appUrl, buyer.email, buyer.password);
-    const { admin, cookie } = await signedInAdmin();
-    const path = `/admin/offers/${offer.id}`;
+  it(
+    "an unlisted offer leaves the marketplace, refuses new orders and postbacks with the reason, and its affiliate is told; relisting undoes it",
+    { timeout: 90_000 },
+    async () => {
+      const { affiliate, offer, buyer } = await makeMarket(stack());
+      const buyerCookie = await signIn(stack().appUrl, buyer.email, buyer.password);
+      const { admin, cookie } = await signedInAdmin();
+      const path = `/admin/offers/${offer.id}`;
 
-    expect((await submit(path, { intent: "unlist", reason: "Misleading title" }, buyerCookie)).status).toBe(403);
-    const noReason = await submit(path, { intent: "unlist", reason: "" }, cookie);
-    expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain("Say why, in a few words the affiliate will read");
-    expect(await submit(path, { intent: "unlist", reason: "Misleading title" }, cookie)).toMatchObject({ status: 302, location: path });
-    expect(await prisma.auditLog.findFirst({ where: { action: "offer.unlisted", targetId: offer.id } })).toMatchObject({
-      actorId: admin.actor.userId,
-      data: { reason: "Misleading title" },
-    });
+      expect((await submit(path, { intent: "unlist", reason: "Misleading title" }, buyerCookie)).status).toBe(403);
+      const noReason = await submit(path, { intent: "unlist", reason: "" }, cookie);
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toContain("Say why, in a few words the affiliate will read");
+      expect(await submit(path, { intent: "unlist", reason: "Misleading title" }, cookie)).toMatchObject({ status: 302, location: path });
+      expect(await prisma.auditLog.findFirst({ where: { action: "offer.unlisted", targetId: offer.id } })).toMatchObject({
+        actorId: admin.actor.userId,
+        data: { reason: "Misleading title" },
+      });
 
-    expect((await page(`/advertiser/marketplace/${offer.id}`, buyerCookie)).status).toBe(404);
-    expect(await html("/advertiser/marketplace", buyerCookie)).not.toContain(`/advertiser/marketplace/${offer.id}`);
-    await expect(makeOrder(buyer.actor, offer.id, { priceCents: 3000 })).rejects.toMatchObject({ status: 409 });
-    const refused = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields() });
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toBe("This offer was unlisted by Leadex and takes no leads: Misleading title");
+      expect((await page(`/advertiser/marketplace/${offer.id}`, buyerCookie)).status).toBe(404);
+      expect(await html("/advertiser/marketplace", buyerCookie)).not.toContain(`/advertiser/marketplace/${offer.id}`);
+      await expect(makeOrder(buyer.actor, offer.id, { priceCents: 3000 })).rejects.toMatchObject({ status: 409 });
+      const refused = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields() });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe("This offer was unlisted by Leadex and takes no leads: Misleading title");
 
-    const affiliateCookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
-    expect((await page("/notifications", affiliateCookie)).text).toContain(`Leadex unlisted your offer "${offer.title}": Misleading title.`);
+      const affiliateCookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+      expect((await page("/notifications", affiliateCookie)).text).toContain(`Leadex unlisted your offer "${offer.title}": Misleading title.`);
 
-    expect(await submit(path, { intent: "relist" }, cookie)).toMatchObject({ status: 302, location: path });
-    expect((await page(`/advertiser/marketplace/${offer.id}`, buyerCookie)).status).toBe(200);
-    expect((await postAndSettle(stack(), affiliate.apiKey, offer.id)).status).toBe("SOLD");
-    const history = await page(path, cookie);
-    expect(history.text).toContain("Offer unlisted: Misleading title");
-    expect(history.text).toContain("Offer relisted");
-  });
+      expect(await submit(path, { intent: "relist" }, cookie)).toMatchObject({ status: 302, location: path });
+      expect((await page(`/advertiser/marketplace/${offer.id}`, buyerCookie)).status).toBe(200);
+      expect((await postAndSettle(stack(), affiliate.apiKey, offer.id)).status).toBe("SOLD");
+      const history = await page(path, cookie);
+      expect(history.text).toContain("Offer unlisted: Misleading title");
+      expect(history.text).toContain("Offer relisted");
+    },
+  );
 
-  it("flags offers priced under $1 or titled with markup, and shows the markup as text", async () => {
+  it("flags offers priced under $1 or titled with markup, and shows the markup as text", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor);
     const title = `<b>FREE</b> leads ${randomUUID().slice(0, 6)}`;
@@ -212,7 +224,7 @@ describe("offer moderation", () => {
 });
 
 describe("review queue", () => {
-  it("shows why each lead is held in words and which orders would buy it; Resell releases it to them", async () => {
+  it("shows why each lead is held in words and which orders would buy it; Resell releases it to them", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { qualityRules: { acceptScore: 100 } });
     const funded = await makeAdvertiser();
@@ -246,7 +258,7 @@ describe("review queue", () => {
 });
 
 describe("audit log viewer", () => {
-  it("filters by who, action, target and day, links targets to their pages, and pages 50 rows at a time", async () => {
+  it("filters by who, action, target and day, links targets to their pages, and pages 50 rows at a time", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor);
     const { admin, cookie } = await signedInAdmin();
@@ -278,7 +290,7 @@ describe("audit log viewer", () => {
 });
 
 describe("admin lead list", () => {
-  it("searches by lead id, affiliate lead id and email, filters by status and affiliate, and pages 50 leads at a time", async () => {
+  it("searches by lead id, affiliate lead id and email, filters by status and affiliate, and pages 50 leads at a time", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor);
     const base = Date.now() - DAY;
@@ -317,7 +329,7 @@ describe("admin lead list", () => {
 });
 
 describe("notifications", () => {
-  it("the affiliate is told when a return of its lead is approved and when a payout is sent, and can mark them read", async () => {
+  it("the affiliate is told when a return of its lead is approved and when a payout is sent, and can mark them read", { timeout: 90_000 }, async () => {
     const market = await makeMarket(stack());
     const affiliateId = market.affiliate.actor.companyId;
     // Three sold ($25.60 earned each), one returned: $51.20 is paid, over the $50 minimum.
@@ -359,7 +371,7 @@ describe("notifications", () => {
 });
 
 describe("every admin action is audited", () => {
-  it("each admin action of the console and the run-now buttons leaves an audit row naming the admin", async () => {
+  it("each admin action of the console and the run-now buttons leaves an audit row naming the admin", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();
     const offer = await makeOffer(affiliate.actor, { qualityRules: { acceptScore: 100 } });
     const advertiser = await makeAdvertiser();
