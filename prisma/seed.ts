@@ -52,6 +52,9 @@ export async function seedDemo(opts: { appUrl: string; emulator?: StripeEmulator
   await makeAdmin({ email: ADMIN_LOGIN.email, password: PASSWORD });
 
   const offer = await makeOffer(affiliate.actor, { title: "Home insurance quotes (CA, TX, NY)", priceCents: 2500 });
+  // Something for offer moderation to flag (Admin → Offers): markup in the title at $0.01.
+  const suspicious = await makeOffer(affiliate.actor, { title: "<b>FREE</b> insurance leads!!!", priceCents: 100 });
+  await prisma.offer.update({ where: { id: suspicious.id }, data: { priceCents: 1 } });
   await makeOrder(west.actor, offer.id, { priceCents: 3200, dailyCap: 50, filters: { states: ["CA"], postalCodePrefixes: [] } });
   await makeOrder(national.actor, offer.id, { priceCents: 2800, dailyCap: 100 });
 

@@ -175,7 +175,24 @@ const MATRIX: Record<string, RouteRow> = {
     GET: adminOnly(200),
     POST: { "decide without a reason": { form: () => ({ decision: "deny", reason: "" }), answers: adminOnly(400) } },
   },
-  "routes/admin.review._index": { GET: adminOnly(200) },
+  "routes/admin.review._index": {
+    GET: adminOnly(200),
+    POST: { "resell without a reason": { form: (w) => ({ leadId: w.leadId, reason: "" }), answers: adminOnly(400) } },
+  },
+  // Admin console (issue 14): the actions are asked with a missing reason, so nothing is suspended or unlisted.
+  "routes/admin.companies._index": { GET: adminOnly(200) },
+  "routes/admin.companies.$companyId": {
+    GET: adminOnly(200),
+    POST: { "suspend the first affiliate without a reason": { form: () => ({ intent: "suspend", reason: "" }), answers: adminOnly(400) } },
+  },
+  "routes/admin.offers._index": { GET: adminOnly(200) },
+  "routes/admin.offers.$offerId": {
+    GET: adminOnly(200),
+    POST: { "unlist the first offer without a reason": { form: () => ({ intent: "unlist", reason: "" }), answers: adminOnly(400) } },
+  },
+  "routes/admin.audit": { GET: adminOnly(200) },
+  // Every signed-in user reads their own notifications.
+  "routes/notifications": { GET: { visitor: LOGIN, affiliate: 200, otherAffiliate: 200, advertiser: 200, otherAdvertiser: 200, admin: 200 } },
   "routes/admin.conversions": { GET: adminOnly(200) },
   "routes/admin.conversions[.]csv": { GET: adminOnly(200) },
   // Reports: each role's own figures only (test/reports.test.ts checks what each one holds).
@@ -592,6 +609,7 @@ function fillParams(url: string, world: World): string {
   return url
     .replace(":leadId", encodeURIComponent(world.leadId))
     .replace(":offerId", encodeURIComponent(world.offerId))
+    .replace(":companyId", encodeURIComponent(world.affiliateId))
     .replace(":payoutId", encodeURIComponent(world.payoutId))
     .replace(":noticeId", encodeURIComponent(world.noticeId))
     .replace(":conversionId", encodeURIComponent(world.conversionId))

@@ -14,7 +14,8 @@
  *   FUZZ_CASE=<i,j>  replay only those cases of the seed, printing request and answer
  *   FUZZ_ENDPOINTS=login,signup  send only the cases of those endpoints (postback, ping, post,
  *                    pull, lead-read, conversion, stripe, login, signup, return, return-read,
- *                    inquiry, conversion-dispute, dispute-response, dispute-withdraw, dispute-read)
+ *                    inquiry, conversion-dispute, dispute-response, dispute-withdraw, dispute-read,
+ *                    admin-company, admin-offer)
  *
  * Requests go out in batches; every table's row count is compared before and after each batch
  * with what the accepted requests in it account for. The failure report names the seed, each
@@ -24,11 +25,11 @@ import fs from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
+import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { leadFields } from "./factories/leads";
 import { CONTACT_FIELDS, makeOffer, makeOrder } from "./factories/marketplace";
-import { useTestStack } from "./support/app";
+import { signIn, useTestStack } from "./support/app";
 import { CPA_EVENTS } from "./support/conversions";
 import { BID_TOKEN_PLACEHOLDER, fuzzCase, type FuzzCase, type FuzzContext, type FuzzRequest } from "./support/fuzz-cases";
 import { disputeFuzzCase } from "./support/fuzz-dispute-cases";
@@ -88,6 +89,7 @@ const MAY_ALSO_WRITE = {
   post: ["LeadEvent", "OutboxMessage", "LeadSale", "JournalEntry", "Posting", "LedgerAccount", "OutboundDelivery", "OutboundAttempt"],
   ping: ["PingBid"],
   authForm: ["AuditLog", "UserNotice"],
+  adminForm: ["AuditLog", "CompanyNote", "UserNotice"],
   conversion: ["OutboxMessage", "LeadEvent"],
   dispute: ["DisputeEvidence", "LeadEvent", "AuditLog", "UserNotice", "EmailOutbox", "JournalEntry", "Posting", "LedgerAccount", "Earning", "SuppressionEntry"],
 } as const;
@@ -178,6 +180,7 @@ function hasSessionCookie(answer: Answer): boolean {
 /** Books what an answered request stored, from its answer. */
 function account(fuzz: FuzzCase, answer: Answer, accepted: Accepted) {
   if (fuzz.endpoint === "login" || fuzz.endpoint === "signup") accepted.kinds.add("authForm");
+  if (fuzz.endpoint === "admin-company" || fuzz.endpoint === "admin-offer") accepted.kinds.add("adminForm");
   if (answer.status < 200 || answer.status >= 400) return;
   const body = answer.json ?? {};
   if ((fuzz.endpoint === "postback" || fuzz.endpoint === "post") && answer.status === 201 && typeof body.lead_id === "string") {
@@ -370,6 +373,10 @@ async function prepareMarket(): Promise<FuzzContext> {
   await makeOrder(advertiser.actor, offer.id, { priceCents: 3000 });
   await fundWallet(advertiser.actor, 5_000_000, emulator);
   const loginUser = await makeAffiliate();
+  // The admin console's forms act on a company and an offer of their own: suspending them stops nothing else.
+  const moderated = await makeAffiliate();
+  const moderatedOffer = await makeOffer(moderated.actor);
+  const admin = await makeAdmin();
 
   // One lead sold through ping-post, so the pull API has a page and a cursor.
   const api = (path: string, key: string, body?: unknown) =>
@@ -443,6 +450,7 @@ async function prepareMarket(): Promise<FuzzContext> {
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
     bidTokenSecret: env.BID_TOKEN_SECRET,
     disputes,
+    admin: { cookie: await signIn(appUrl, admin.email, admin.password), companyId: moderated.actor.companyId, offerId: moderatedOffer.id },
   };
 }
 
@@ -529,7 +537,7 @@ function summary(run: RunResult): string {
 
 describe("hostile input", () => {
   it(
-    "10,000 generated hostile requests to every machine endpoint and the login and sign-up forms get no 5xx and store nothing when refused",
+    "10,000 generated hostile requests to every machine endpoint the login and sign-up forms and the admin console's moderation forms get no 5xx and store nothing when refused",
     { timeout: 900_000 },
     async () => {
       const ctx = await prepareMarket();

@@ -50,3 +50,42 @@ export function FilterButtons({ clearTo, filtered = true }: { clearTo: string; f
     </>
   );
 }
+
+/** A list's search box (the URL keeps it as `q`). */
+export function SearchFilterField({ value, placeholder }: { value?: string | null; placeholder: string }) {
+  return (
+    <div className="field">
+      <label htmlFor="f-q">Search</label>
+      <input id="f-q" name="q" type="search" defaultValue={value ?? ""} placeholder={placeholder} />
+    </div>
+  );
+}
+
+/** A list's choice filter: any, or one of `options` (the URL keeps its value as `name`). */
+export function ChoiceFilterField({
+  name,
+  label,
+  anyLabel,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  anyLabel: string;
+  value?: string | null;
+  options: ReadonlyArray<{ value: string; label: string }>;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>{label}</label>
+      <select id={`f-${name}`} name={name} defaultValue={value ?? ""}>
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -6,7 +6,7 @@ import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { DisputeStatusBadge } from "~/components/dispute-history";
-import { LeadTimeline } from "~/components/lead-timeline";
+import { LeadTimeline, orderIdsInTimeline } from "~/components/lead-timeline";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
@@ -15,7 +15,7 @@ import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema"
 import { listLeadDisputesForAdmin, returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
 import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
 import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
-import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
+import { advertisersOfOrders, getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
 import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
@@ -64,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       soldAt: s.soldAt,
     })),
     events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt })),
+    timelineOrders: await advertisersOfOrders(actor, orderIdsInTimeline(lead.events)),
     conversions: (await listLeadConversions(actor, lead.id)).map((c) => ({
       id: c.id,
       externalId: c.externalId,
@@ -166,7 +167,7 @@ function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectS
 }
 
 export default function AdminLead() {
-  const { lead, sales, events, thresholds, conversions, fraudMarked } = useLoaderData<typeof loader>();
+  const { lead, sales, events, timelineOrders, thresholds, conversions, fraudMarked } = useLoaderData<typeof loader>();
   // Shown even when the lead is no longer held (a second admin decided first: 409).
   const reviewFailure = useActionData<typeof action>();
   return (
@@ -255,7 +256,7 @@ export default function AdminLead() {
       {sales.length > 0 ? <ReturnsCard /> : null}
       <section className="card">
         <h2>Timeline</h2>
-        <LeadTimeline events={events} />
+        <LeadTimeline events={events} orders={timelineOrders} />
       </section>
     </>
   );

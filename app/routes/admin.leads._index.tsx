@@ -1,28 +1,27 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
+import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
+import { ChoiceFilterField, DateRangeFields, FilterButtons, OfferFilterField, SearchFilterField } from "~/components/filter-bar";
 import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { LeadOutcomeCells } from "~/components/status-badge";
-import { LeadStatus } from "~/generated/prisma/enums";
-import { listAllLeads } from "~/modules/leads/lead-queries.server";
+import { adminLeadFilterSchema, LEAD_STATUSES } from "~/modules/leads/admin-lead-list.schema";
+import { listAllLeads, listLeadFilterChoices } from "~/modules/leads/lead-queries.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "All leads · Admin · Leadex" }];
 
-const STATUSES = Object.values(LeadStatus);
-// An unknown or empty status shows every lead rather than an error.
-const leadFilterSchema = z.object({ status: z.enum(STATUSES).optional().catch(undefined) });
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const { status } = leadFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const leads = await listAllLeads(actor, { status });
+  const filter = adminLeadFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [page, choices] = await Promise.all([listAllLeads(actor, filter), listLeadFilterChoices(actor)]);
   return {
-    status: status ?? null,
-    leads: leads.map((l) => ({
+    filter,
+    choices,
+    nextCursor: page.nextCursor,
+    leads: page.rows.map((l) => ({
       id: l.id,
       externalId: l.externalId,
       receivedAt: l.receivedAt,
@@ -38,30 +37,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function AdminLeads() {
-  const { leads, status } = useLoaderData<typeof loader>();
+  const { leads, filter, choices, nextCursor } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const filtered = Boolean(filter.q || filter.status || filter.offerId || filter.affiliateId || filter.from || filter.to);
   return (
     <>
-      <PageHeader title="All leads" description="Newest first (the latest 200)." />
+      <PageHeader title="All leads" description="Newest first, 50 a page. Search by lead id, the affiliate's lead id or an email address." />
       <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={status ?? ""}>
-            <option value="">All statuses</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="button">
-          Filter
-        </button>
+        <SearchFilterField value={filter.q} placeholder="Lead id, affiliate lead id or email" />
+        <ChoiceFilterField
+          name="status"
+          label="Status"
+          anyLabel="All statuses"
+          value={filter.status}
+          options={LEAD_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+        />
+        <OfferFilterField offers={choices.offers} value={filter.offerId} />
+        <ChoiceFilterField
+          name="affiliateId"
+          label="Affiliate"
+          anyLabel="Any affiliate"
+          value={filter.affiliateId}
+          options={choices.affiliates.map((a) => ({ value: a.id, label: a.name }))}
+        />
+        <DateRangeFields fromLabel="Received from" from={filter.from} to={filter.to} />
+        <FilterButtons clearTo="/admin/leads" filtered={filtered} />
       </Form>
       <section className="card">
         <DataTable
           rows={leads}
-          empty={<EmptyState title={status ? `No ${status.toLowerCase()} leads` : "No leads yet"} />}
+          testId="admin-leads"
+          stackOnPhone
+          empty={<EmptyState title={filtered ? "No leads match these filters" : "No leads yet"} />}
           head={
             <>
               <AdminLeadHeadCells />
@@ -74,10 +81,13 @@ export default function AdminLeads() {
             <tr key={l.id}>
               <AdminLeadCells lead={l} />
               <LeadOutcomeCells status={l.status} reasons={l.reasons} />
-              <td className="num">{l.salesCount}</td>
+              <td className="num" data-label="Sales">
+                {l.salesCount}
+              </td>
             </tr>
           )}
         />
+        <CursorPager search={search} nextCursor={nextCursor} label="Lead pages" />
       </section>
     </>
   );

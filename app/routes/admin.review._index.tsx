@@ -1,11 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { checkSummary } from "~/components/check-list";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
 import { DataTable } from "~/components/data-table";
+import { FieldError, FormError } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { listHeldLeads } from "~/modules/quality/review.server";
+import { listHeldLeads, reviewHeldLead } from "~/modules/quality/review.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { formatMoney } from "~/utils/money";
+import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Admin · Leadex" }];
@@ -28,33 +32,113 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { leads: await listHeldLeads(actor), decided: decided && outcome ? { leadId: decided, outcome } : null };
 }
 
+const resellSchema = z.object({
+  leadId: z.string().trim().min(1, "Choose a held lead"),
+  reason: z.string().trim().min(3, "Say why the lead may be sold, in a few words").max(500, "At most 500 characters"),
+});
+
+/** Resell: the admin releases a held lead to routing (an approval), from the queue. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["ADMIN"]);
+  const parsed = parseForm(await readForm(request), resellSchema, { formError: "Say which lead to release and why." });
+  if (!parsed.success) return parsed.failure;
+  try {
+    const { outcome } = await reviewHeldLead(actor, parsed.data.leadId, { decision: "approve", reason: parsed.data.reason });
+    return redirectWithFlash(
+      "/admin/review",
+      outcome === "sold" ? `Lead ${parsed.data.leadId} released and sold.` : `Lead ${parsed.data.leadId} released; no open order bought it, so it is unsold.`,
+    );
+  } catch (error) {
+    return formFailureFrom(error, parsed.values);
+  }
+}
+
+type HeldLead = Awaited<ReturnType<typeof loader>>["leads"][number];
+
+function CandidateOrders({ lead }: { lead: HeldLead }) {
+  if (lead.candidates.length === 0) return <span className="muted">No open orders on this offer</span>;
+  return (
+    <ul className="plain-list small" data-testid={`candidates-${lead.id}`}>
+      {lead.candidates.map((c) => (
+        <li key={c.orderId}>
+          <Link to={`/admin/companies/${c.advertiserId}`}>{c.advertiserName}</Link> · order <code>{c.orderId}</code> ·{" "}
+          {c.priceCents > 0 ? formatMoney(c.priceCents, c.currency) : "pays per conversion"}{" "}
+          {c.skipReason ? <span className="muted">— would not buy: {c.skipReason}</span> : <strong>— would buy</strong>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ResellForm({ lead, failure }: { lead: HeldLead; failure: ReturnType<typeof useActionData<typeof action>> }) {
+  const mine = failure?.values?.leadId === lead.id;
+  const id = `f-reason-${lead.id}`;
+  return (
+    <Form method="post" className="form-inline">
+      <input type="hidden" name="leadId" value={lead.id} />
+      <label htmlFor={id} className="visually-hidden">
+        Why resell lead {lead.externalId}
+      </label>
+      <input id={id} name="reason" defaultValue={mine ? failure?.values?.reason : "Checked in the review queue"} maxLength={500} />
+      {mine ? <FieldError id={`${id}-error`} error={failure?.errors?.reason} /> : null}
+      <button type="submit" className="button button-small">
+        Resell
+      </button>
+    </Form>
+  );
+}
+
 export default function ReviewQueue() {
   const { leads, decided } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
   return (
     <>
-      <PageHeader title="Review queue" description="Leads held for review, oldest first. Open one to see its checks and score, then approve or reject it." />
+      <PageHeader
+        title="Review queue"
+        description="Leads held for review, oldest first, with the orders that would buy each now. Resell releases a lead to those orders; open one to see its checks and score, or to reject it."
+      />
       {decided ? (
         <div className="alert alert-success" role="status">
           Lead <Link to={`/admin/leads/${decided.leadId}`}>{decided.leadId}</Link> {OUTCOME_MESSAGES[decided.outcome]}.
         </div>
       ) : null}
+      <FormError error={failure?.formError} />
       <section className="card">
         <DataTable
           rows={leads}
           testId="review-queue"
+          stackOnPhone
           empty={<EmptyState title="Nothing to review">Leads the verifier or the score holds for review appear here.</EmptyState>}
           head={
             <>
               <AdminLeadHeadCells />
               <th>Checks</th>
               <th>Held because</th>
+              <th>Would buy it</th>
+              <th>Resell</th>
             </>
           }
           row={(l) => (
             <tr key={l.id}>
               <AdminLeadCells lead={l} />
-              <td className="small">{checkSummary(l.checks)}</td>
-              <td className="reasons">{l.reasons.join("; ") || "—"}</td>
+              <td className="small" data-label="Checks">
+                {checkSummary(l.checks)}
+              </td>
+              <td className="reasons" data-label="Held because">
+                {l.reasonWords.length === 0
+                  ? "—"
+                  : l.reasonWords.map((r) => (
+                      <span key={r.code} className="block">
+                        {r.words} <code className="muted small">{r.code}</code>
+                      </span>
+                    ))}
+              </td>
+              <td data-label="Would buy it">
+                <CandidateOrders lead={l} />
+              </td>
+              <td data-label="Resell">
+                <ResellForm lead={l} failure={failure} />
+              </td>
             </tr>
           )}
         />

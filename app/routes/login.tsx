@@ -4,7 +4,7 @@ import { Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthForm } from "~/components/auth-form";
 import { Field } from "~/components/field";
 import { loginSchema } from "~/modules/accounts/accounts.schema";
-import { authenticateUser } from "~/modules/accounts/accounts.server";
+import { authenticateUser, CompanySuspendedError } from "~/modules/accounts/accounts.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 import { UnauthorizedError } from "~/utils/errors";
 import { safeRedirect } from "~/utils/forms";
@@ -32,6 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     user = await authenticateUser(form.data.email, form.data.password, clientAddressOf(context));
   } catch (error) {
     if (error instanceof UnauthorizedError) return formFailure({}, "Email or password is wrong", 401, form.values);
+    if (error instanceof CompanySuspendedError) return formFailure({}, error.message, 403, form.values);
     // Too many failures (429 with Retry-After): the message says until when.
     return formFailureFrom(error, form.values);
   }

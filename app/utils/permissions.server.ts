@@ -41,7 +41,10 @@ export type Permission =
   | "write:dispute:any"
   | "read:billing:any"
   | "write:billing:any"
-  | "read:operations:any";
+  | "read:operations:any"
+  | "read:company:any"
+  | "write:company:any"
+  | "write:offer:any";
 
 const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ADVERTISER: new Set<Permission>([
@@ -89,6 +92,9 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "read:dispute:any",
     "write:dispute:any",
     "read:operations:any",
+    "read:company:any",
+    "write:company:any",
+    "write:offer:any",
   ]),
 };
 

@@ -49,7 +49,8 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
     where: { id: sessionId },
     include: { user: { include: { company: true } } },
   });
-  if (!session || session.expiresAt < new Date()) return null;
+  // A suspended company's sessions are deleted when it is suspended; this also ends one started meanwhile.
+  if (!session || session.expiresAt < new Date() || session.user.company?.suspendedAt) return null;
   const { user } = session;
   return {
     id: user.id,

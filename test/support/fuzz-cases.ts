@@ -35,7 +35,9 @@ export type Endpoint =
   | "conversion-dispute"
   | "dispute-response"
   | "dispute-withdraw"
-  | "dispute-read";
+  | "dispute-read"
+  | "admin-company"
+  | "admin-offer";
 
 export interface FuzzRequest {
   method: "GET" | "POST";
@@ -91,6 +93,8 @@ export interface FuzzContext {
   bidTokenSecret: string;
   /** Leads, conversions and open disputes for the returns and disputes endpoints. */
   disputes: DisputeFuzzContext;
+  /** An admin's session and a company and offer of their own (no sessions, no leads) for the admin console's forms. */
+  admin: { cookie: string; companyId: string; offerId: string };
 }
 
 export const BID_TOKEN_PLACEHOLDER = "__BID_TOKEN__";
@@ -897,6 +901,44 @@ function signup(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   return formEndpoint(ctx, "signup", base, ["name", "companyName", "email", "password", "role"], value);
 }
 
+// ---- admin console forms (company and offer moderation) -----------------------------------------
+
+function adminForm(
+  ctx: FuzzContext,
+  endpoint: "admin-company" | "admin-offer",
+  path: string,
+  base: fc.Arbitrary<Record<string, string>>,
+  keys: readonly string[],
+) {
+  return fc.tuple(base, origin(ctx), contentTypeFor("application/x-www-form-urlencoded")).chain(([record, from, type]) =>
+    formBody(record, keys).map(({ body, notes }) => {
+      const headers = withHeaders({ cookie: ctx.admin.cookie, ...(from === undefined ? {} : { origin: from }) }, type, undefined);
+      return {
+        endpoint,
+        label: `POST ${path.replace(/[^/]+$/, ":id")} (form)`,
+        phase: 0 as const,
+        method: "POST" as const,
+        path,
+        headers,
+        body,
+        notes: `${notes}; content-type ${shown(headers["content-type"] ?? "none")}; origin ${from ?? "none"}`,
+      };
+    }),
+  );
+}
+
+function adminCompany(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const base = fc
+    .constantFrom("suspend", "reinstate", "hold-payouts", "release-payouts", "note")
+    .map((intent) => ({ intent, reason: "Fuzzed reason", body: "Fuzzed note" }));
+  return adminForm(ctx, "admin-company", `/admin/companies/${ctx.admin.companyId}`, base, ["intent", "reason", "body"]);
+}
+
+function adminOffer(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const base = fc.constantFrom("unlist", "pause", "relist").map((intent) => ({ intent, reason: "Fuzzed reason" }));
+  return adminForm(ctx, "admin-offer", `/admin/offers/${ctx.admin.offerId}`, base, ["intent", "reason"]);
+}
+
 /** Every generated request but the returns and disputes ones (fuzz-dispute-cases.ts), weighted by endpoint. */
 export function fuzzCase(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   return fc.oneof(
@@ -909,5 +951,7 @@ export function fuzzCase(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
     { weight: 9, arbitrary: stripeWebhook(ctx) },
     { weight: 3, arbitrary: login(ctx) },
     { weight: 3, arbitrary: signup(ctx) },
+    { weight: 2, arbitrary: adminCompany(ctx) },
+    { weight: 2, arbitrary: adminOffer(ctx) },
   );
 }

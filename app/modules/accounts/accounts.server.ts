@@ -2,7 +2,7 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { ConflictError, UnauthorizedError } from "~/utils/errors";
+import { ConflictError, DomainError, UnauthorizedError } from "~/utils/errors";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
 import type { SignUpInput } from "./accounts.schema";
 import { lockAccount, secondsLocked } from "./account-lock.server";
@@ -76,6 +76,10 @@ export async function authenticateUser(email: string, password: string, clientAd
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (user && ok) {
     await loginFailuresByEmail.forget(emailKey);
+    const company = user.companyId
+      ? await prisma.company.findUnique({ where: { id: user.companyId }, select: { name: true, suspendedAt: true, suspendedReason: true } })
+      : null;
+    if (company?.suspendedAt) throw new CompanySuspendedError(company.name, company.suspendedReason);
     return user;
   }
   const [byAddress, byEmail] = await Promise.all([loginFailuresByAddress.hit(clientAddress), loginFailuresByEmail.hit(emailKey)]);
@@ -92,6 +96,17 @@ export async function authenticateUser(email: string, password: string, clientAd
   }
   if (byAddress.reached) throw tooManyLoginFailuresError(byAddress.retryAfterSeconds);
   throw new UnauthorizedError("Email or password is wrong");
+}
+
+/** The right password, but an admin suspended the user's company (companies/company-moderation.server.ts). */
+export class CompanySuspendedError extends DomainError {
+  constructor(companyName: string, reason: string | null) {
+    super(
+      `${companyName} is suspended by Leadex${reason ? `: ${reason}` : ""}. Sign-in is refused until the account is reinstated; write to support to ask why.`,
+      403,
+      "company_suspended",
+    );
+  }
 }
 
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";

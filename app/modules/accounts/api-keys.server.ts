@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { requestParts, type ApiRequestParts } from "~/utils/api.server";
 import { prisma } from "~/utils/db.server";
-import { NotFoundError, UnauthorizedError } from "~/utils/errors";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { roleForCompanyKind } from "./accounts.server";
@@ -102,10 +102,24 @@ async function verifyApiKey(request: Request | ApiRequestParts): Promise<Actor> 
     verifiedKeys.delete(keyHash);
     throw new UnauthorizedError("Invalid API key");
   }
+  if (row.company.suspendedAt) {
+    verifiedKeys.delete(keyHash);
+    throw new ForbiddenError(
+      `${row.company.name} is suspended by Leadex (${row.company.suspendedReason ?? "no reason given"}); its API keys are refused until it is reinstated`,
+    );
+  }
   const actor: Actor = { userId: null, companyId: row.companyId, role: roleForCompanyKind(row.company.kind) };
   verifiedKeys.set(keyHash, { apiKeyId: row.id, actor, verifiedAt: now, lastUsedWrittenAt: now });
   await touchApiKey(row.id);
   return actor;
+}
+
+/**
+ * Drops this process's verified copies of a company's keys (when it is suspended), so its next
+ * request is checked against the database at once; other web processes follow within VERIFIED_KEY_TTL_MS.
+ */
+export function forgetCompanyApiKeys(companyId: string): void {
+  for (const [hash, entry] of verifiedKeys) if (entry.actor.companyId === companyId) verifiedKeys.delete(hash);
 }
 
 async function touchApiKey(id: string) {

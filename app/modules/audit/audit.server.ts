@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import type { Tx } from "~/utils/db.server";
+import { prisma, type Tx } from "~/utils/db.server";
 
 // The audit log: what an admin changed, by whom. PRODUCT.md: admins see everything, and what they
 // change is written here.
@@ -17,4 +17,9 @@ export interface AuditEntry {
 /** Writes one audit row, inside the transaction that makes the change (so neither exists without the other). */
 export async function recordAudit(tx: Tx, entry: AuditEntry) {
   await tx.auditLog.create({ data: entry });
+}
+
+/** Audits an admin's request that starts work elsewhere (a "run now", a retry) rather than changing rows itself: written as it is made. */
+export async function recordAuditNow(entry: AuditEntry) {
+  await prisma.auditLog.create({ data: entry });
 }

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { balanceCents, ensureLedgerAccount, ledgerAccounts, lockLedgerAccount, postJournalEntry, postReversingEntry } from "~/modules/ledger/ledger.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { DomainError, NotFoundError } from "~/utils/errors";
@@ -121,6 +121,13 @@ export async function retryPendingRefunds(admin: Actor, advertiserId: string): P
   });
   let settled = 0;
   for (const row of rows) if ((await sendStripeRefund(row)).status !== "PENDING") settled += 1;
+  await recordAuditNow({
+    actorId: admin.userId,
+    action: "wallet.refund.retried",
+    targetType: "Company",
+    targetId: advertiserId,
+    data: { pending: rows.length, settled },
+  });
   return settled;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { recordCompanyNotice } from "~/modules/notices/notices.server";
 import type { Dispute } from "~/generated/prisma/client";
 import { queueAffiliatePostback } from "~/modules/deliveries/affiliate-postbacks.server";
 import { reverseLeadSale } from "~/modules/earnings/earnings.server";
@@ -253,6 +254,17 @@ export async function approveLeadReturn(tx: Tx, dispute: Dispute, ctx: ApprovalC
   ];
   if (hashes.length > 0) await tx.suppressionEntry.createMany({ data: hashes, skipDuplicates: true });
   await queueAffiliatePostback(tx, sale.leadId, "returned", undefined, { reason: dispute.reasonCode, key: sale.id });
+  await recordCompanyNotice(tx, sale.lead.affiliateId, {
+    kind: "LEAD_RETURNED",
+    data: {
+      leadId: sale.leadId,
+      externalId: sale.lead.externalId,
+      disputeId: dispute.id,
+      reason: label,
+      amountCents: ctx.atPlatformCost ? 0 : sale.priceCents - sale.feeCents,
+      currency: sale.currency,
+    },
+  });
 
   const how = approvalWords(ctx, "seller");
   await recordDisputeStep(tx, dispute, approvalStep(ctx), {

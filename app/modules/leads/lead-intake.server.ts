@@ -105,10 +105,14 @@ export async function receiveLead(actor: Actor, record: Record<string, unknown>,
   const firstPosted = async () =>
     envelope.test ? null : prisma.lead.findUnique({ where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } } });
 
-  if (offer.status !== "ACTIVE") {
+  if (offer.status !== "ACTIVE" || offer.unlistedAt) {
     const existing = await firstPosted();
     if (existing) return toReceived(existing, false);
-    throw new ConflictError("This offer is paused and takes no leads");
+    throw new ConflictError(
+      offer.unlistedAt
+        ? `This offer was unlisted by Leadex and takes no leads: ${offer.unlistedReason ?? "no reason given"}`
+        : "This offer is paused and takes no leads",
+    );
   }
   if (Object.keys(rawFields).length > MAX_LEAD_FIELDS) {
     throw new ValidationError({ fields: `A lead carries at most ${MAX_LEAD_FIELDS} fields` });

@@ -1,4 +1,8 @@
-import type { LeadStatus, Temperature } from "~/generated/prisma/enums";
+import type { Prisma } from "~/generated/prisma/client";
+import type { Temperature } from "~/generated/prisma/enums";
+import { personHash } from "~/modules/quality/person-hash.server";
+import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
+import type { AdminLeadFilter } from "./admin-lead-list.schema";
 import { ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { readCheckResults, readScoreReasons } from "~/modules/quality/review.schema";
 import { prisma } from "~/utils/db.server";
@@ -143,15 +147,54 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
   };
 }
 
-/** Admin: every lead, newest first. */
-export async function listAllLeads(actor: Actor, filter: { status?: LeadStatus } = {}) {
+export const ADMIN_LEADS_PAGE = 50;
+
+function adminLeadWhere(filter: AdminLeadFilter): Prisma.LeadWhereInput {
+  const where: Prisma.LeadWhereInput[] = [];
+  if (filter.q) {
+    // An email is found by its hash (indexed); ids exactly.
+    const q = filter.q;
+    where.push({ OR: [{ id: q }, { externalId: q }, ...(q.includes("@") ? [{ emailHash: personHash(q) }] : [])] });
+  }
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.offerId) where.push({ offerId: filter.offerId });
+  if (filter.affiliateId) where.push({ affiliateId: filter.affiliateId });
+  if (filter.from) where.push({ receivedAt: { gte: new Date(`${filter.from}T00:00:00Z`) } });
+  if (filter.to) where.push({ receivedAt: { lt: new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000) } });
+  return { AND: where };
+}
+
+/** Admin: leads newest first, 50 a page, by id, affiliate lead id or email, status, offer, affiliate and day. */
+export async function listAllLeads(actor: Actor, filter: AdminLeadFilter = {}) {
   requirePermission(actor, "read:lead:any");
-  return prisma.lead.findMany({
-    where: filter.status ? { status: filter.status } : {},
-    orderBy: { receivedAt: "desc" },
-    take: PAGE,
+  const rows = await prisma.lead.findMany({
+    where: { AND: [adminLeadWhere(filter), keysetAfter("receivedAt", decodeKeysetCursor(filter.cursor))] },
+    orderBy: newestFirst("receivedAt"),
+    take: ADMIN_LEADS_PAGE + 1,
     include: { offer: { select: { title: true } }, affiliate: { select: { name: true } }, _count: { select: { sales: true } } },
   });
+  return keysetPage(rows, ADMIN_LEADS_PAGE, (r) => r.receivedAt);
+}
+
+/** The offers and affiliates the admin's lead filters choose from. */
+export async function listLeadFilterChoices(actor: Actor) {
+  requirePermission(actor, "read:lead:any");
+  const [offers, affiliates] = await Promise.all([
+    prisma.offer.findMany({ orderBy: { title: "asc" }, take: 500, select: { id: true, title: true } }),
+    prisma.company.findMany({ where: { kind: "AFFILIATE" }, orderBy: { name: "asc" }, take: 500, select: { id: true, name: true } }),
+  ]);
+  return { offers, affiliates };
+}
+
+/** Which advertiser each order belongs to, for a lead's timeline that names orders by id. */
+export async function advertisersOfOrders(actor: Actor, orderIds: string[]): Promise<Record<string, { advertiserId: string; advertiserName: string }>> {
+  requirePermission(actor, "read:lead:any");
+  if (orderIds.length === 0) return {};
+  const orders = await prisma.order.findMany({
+    where: { id: { in: orderIds } },
+    select: { id: true, advertiserId: true, advertiser: { select: { name: true } } },
+  });
+  return Object.fromEntries(orders.map((o) => [o.id, { advertiserId: o.advertiserId, advertiserName: o.advertiser.name }]));
 }
 
 /** Admin: one lead with its whole timeline and sales. */

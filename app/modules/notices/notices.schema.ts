@@ -33,10 +33,42 @@ export const invoiceNoticeSchema = z.object({
   href: z.string().startsWith("/"),
 });
 
+/** A buyer's return of one of the affiliate's leads was approved (modules/disputes/lead-returns.server.ts). */
+export const leadReturnedNoticeSchema = z.object({
+  leadId: z.string(),
+  /** The affiliate's own id of the lead (lead_id in its postback). */
+  externalId: z.string(),
+  disputeId: z.string(),
+  /** The return reason in words ("Wrong person"). */
+  reason: z.string(),
+  amountCents: z.number().int().min(0),
+  currency: z.string(),
+});
+
+/** A payout reached Stripe and is on its way to the affiliate's bank (modules/payouts). */
+export const payoutSentNoticeSchema = z.object({
+  payoutId: z.string(),
+  amountCents: z.number().int().min(1),
+  currency: z.string(),
+});
+
+/** An admin acted on the company or one of its offers (suspended, reinstated, unlisted, relisted). */
+export const moderationNoticeSchema = z.object({
+  /** The whole sentence shown, with the admin's reason. */
+  message: z.string().min(1),
+  targetType: z.enum(["Company", "Offer"]),
+  targetId: z.string(),
+  /** Where the user reads more in their portal, when there is such a page. */
+  href: z.string().startsWith("/").nullable(),
+});
+
 export const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema }),
   z.object({ kind: z.literal("DISPUTE"), data: disputeNoticeSchema }),
   z.object({ kind: z.literal("AUTO_RECHARGE_FAILED"), data: autoRechargeFailedNoticeSchema }),
   z.object({ kind: z.literal("INVOICE"), data: invoiceNoticeSchema }),
+  z.object({ kind: z.literal("LEAD_RETURNED"), data: leadReturnedNoticeSchema }),
+  z.object({ kind: z.literal("PAYOUT_SENT"), data: payoutSentNoticeSchema }),
+  z.object({ kind: z.literal("MODERATION"), data: moderationNoticeSchema }),
 ]);
 export type Notice = z.infer<typeof noticeSchema>;

@@ -1,4 +1,5 @@
 import { prisma, type Tx } from "~/utils/db.server";
+import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
 import { formatDuration, formatUtcMinute } from "~/utils/duration";
 import { formatMoney } from "~/utils/money";
 import { NotFoundError } from "~/utils/errors";
@@ -13,6 +14,12 @@ import { noticeSchema, type Notice } from "./notices.schema";
 export async function recordNotice(tx: Tx, userId: string, notice: Notice) {
   const { kind, data } = noticeSchema.parse(notice);
   await tx.userNotice.create({ data: { userId, kind, data } });
+}
+
+/** Records the same notice for every member of a company (its affiliate's or advertiser's users). */
+export async function recordCompanyNotice(tx: Tx, companyId: string, notice: Notice) {
+  const users = await tx.user.findMany({ where: { companyId }, select: { id: true } });
+  for (const user of users) await recordNotice(tx, user.id, notice);
 }
 
 export interface NoticeView {
@@ -34,6 +41,37 @@ export async function listOpenNotices(userId: string): Promise<NoticeView[]> {
   });
 }
 
+/** How many of the user's notices are not yet dismissed (read): the count beside "Notifications" in a portal's header. */
+export async function countUnreadNotices(userId: string): Promise<number> {
+  return prisma.userNotice.count({ where: { userId, dismissedAt: null } });
+}
+
+export const NOTIFICATIONS_PAGE = 30;
+
+export interface NotificationRow extends NoticeView {
+  kind: Notice["kind"];
+  createdAt: Date;
+  /** When the user dismissed (read) it; null while unread. */
+  dismissedAt: Date | null;
+}
+
+/** Every notice of the user, read or not, newest first, a page at a time (the /notifications page). */
+export async function listNotifications(userId: string, filter: { cursor?: string; unread?: boolean } = {}) {
+  const rows = await prisma.userNotice.findMany({
+    where: { userId, ...(filter.unread ? { dismissedAt: null } : {}), ...keysetAfter("createdAt", decodeKeysetCursor(filter.cursor)) },
+    orderBy: newestFirst("createdAt"),
+    take: NOTIFICATIONS_PAGE + 1,
+  });
+  const page = keysetPage(rows, NOTIFICATIONS_PAGE, (r) => r.createdAt);
+  return {
+    nextCursor: page.nextCursor,
+    rows: page.rows.map((row): NotificationRow => {
+      const notice = noticeSchema.parse({ kind: row.kind, data: row.data });
+      return { id: row.id, kind: notice.kind, message: noticeText(notice), href: noticeHref(notice), createdAt: row.createdAt, dismissedAt: row.dismissedAt };
+    }),
+  };
+}
+
 /** Hides every open notice of the user. */
 export async function dismissAllNotices(userId: string): Promise<number> {
   const { count } = await prisma.userNotice.updateMany({ where: { userId, dismissedAt: null }, data: { dismissedAt: new Date() } });
@@ -48,9 +86,20 @@ export async function dismissNotice(userId: string, noticeId: string) {
 }
 
 function noticeHref(notice: Notice): string | null {
-  if (notice.kind === "DISPUTE" || notice.kind === "INVOICE") return notice.data.href;
-  if (notice.kind === "AUTO_RECHARGE_FAILED") return "/advertiser/billing";
-  return null;
+  switch (notice.kind) {
+    case "DISPUTE":
+    case "INVOICE":
+    case "MODERATION":
+      return notice.data.href;
+    case "AUTO_RECHARGE_FAILED":
+      return "/advertiser/billing";
+    case "LEAD_RETURNED":
+      return `/affiliate/disputes/${notice.data.disputeId}`;
+    case "PAYOUT_SENT":
+      return "/affiliate/payouts";
+    case "ACCOUNT_LOCKED":
+      return null;
+  }
 }
 
 export function noticeText(notice: Notice): string {
@@ -65,7 +114,16 @@ export function noticeText(notice: Notice): string {
     }
     case "DISPUTE":
     case "INVOICE":
+    case "MODERATION":
       return notice.data.message;
+    case "LEAD_RETURNED": {
+      const { externalId, reason, amountCents, currency } = notice.data;
+      const money =
+        amountCents > 0 ? `${formatMoney(amountCents, currency)} of your earnings on it is taken back` : "you keep your earning on it (Leadex bears the cost)";
+      return `Your lead ${externalId} was returned by its buyer (${reason}); ${money}.`;
+    }
+    case "PAYOUT_SENT":
+      return `A payout of ${formatMoney(notice.data.amountCents, notice.data.currency)} was sent to your bank account; it usually arrives within two business days.`;
     case "AUTO_RECHARGE_FAILED": {
       const { amountCents, currency, reason } = notice.data;
       return (

@@ -56,7 +56,7 @@ export async function getOwnOffer(actor: Actor, offerId: string) {
 export async function listMarketplaceOffers(actor: Actor) {
   requirePermission(actor, "read:marketplace");
   const offers = await prisma.offer.findMany({
-    where: { status: "ACTIVE" },
+    where: { status: "ACTIVE", unlistedAt: null },
     orderBy: { createdAt: "desc" },
     include: { affiliate: { select: { name: true } } },
   });
@@ -66,7 +66,7 @@ export async function listMarketplaceOffers(actor: Actor) {
 export async function getMarketplaceOffer(actor: Actor, offerId: string) {
   requirePermission(actor, "read:marketplace");
   const offer = await prisma.offer.findFirst({
-    where: { id: offerId, status: "ACTIVE" },
+    where: { id: offerId, status: "ACTIVE", unlistedAt: null },
     include: { affiliate: { select: { name: true } } },
   });
   if (!offer) throw new NotFoundError("Offer");
@@ -89,6 +89,11 @@ export async function findOwnOfferForIntake(actor: Actor, offerId: string): Prom
   if (!offer) throw new NotFoundError(`Offer ${offerId}`);
   if (offer.affiliateId !== actor.companyId) throw new ForbiddenError("This offer belongs to another affiliate");
   return offer;
+}
+
+/** Drops this process's copy of an offer an admin just changed (other processes follow within OFFER_CACHE_TTL_MS). */
+export function forgetOfferForIntake(offerId: string): void {
+  recentOffers.delete(offerId);
 }
 
 // Postbacks for an offer whose cached copy just expired share one read of it (at 500 leads/s,

@@ -20,6 +20,7 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   requirePermission(actor, "write:order:own");
   const offer = await prisma.offer.findUnique({ where: { id: data.offerId } });
   if (!offer) throw new NotFoundError("Offer");
+  if (offer.unlistedAt) throw new ConflictError("Leadex took this offer off the marketplace; it takes no new orders");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
   const { offerId, schedule, ...settings } = data;
   // While a card dispute or an overdue invoice holds the advertiser's orders, a new one starts held too.
@@ -109,6 +110,7 @@ export async function setOwnOrderStatus(actor: Actor, orderId: string, status: O
       "Your orders are paused because a payment to your wallet is disputed with your card's bank; Leadex resumes them once the dispute is settled",
     );
   }
+  if (status === "OPEN" && order.pauseReason === "COMPANY_SUSPENDED") throw new ConflictError("Your orders are paused while Leadex has suspended your account");
   if (status === "OPEN" && (order.pauseReason === "INVOICE_OVERDUE" || (await heldForOverdueInvoice(prisma, actor.companyId)))) {
     throw new ConflictError("Your orders are paused because an invoice is overdue; they resume as soon as it is paid (see Billing)");
   }

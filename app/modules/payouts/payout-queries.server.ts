@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { enqueueScheduledTask } from "~/queues/scheduled-work.queue.server";
 import { toCsv } from "~/modules/deliveries/csv";
 import { prisma } from "~/utils/db.server";
@@ -117,5 +117,7 @@ export async function setPayoutHold(actor: Actor, affiliateId: string, hold: { h
 /** An admin's "Run payouts now": a run with its own key, done by the worker. */
 export async function requestPayoutRun(actor: Actor): Promise<void> {
   requirePermission(actor, "write:payout:any");
-  await enqueueScheduledTask("payout-run", `admin:${randomUUID()}`, actor.userId ?? undefined);
+  const runKey = `admin:${randomUUID()}`;
+  await enqueueScheduledTask("payout-run", runKey, actor.userId ?? undefined);
+  await recordAuditNow({ actorId: actor.userId, action: "payouts.run.requested", targetType: "PayoutRun", targetId: runKey, data: {} });
 }

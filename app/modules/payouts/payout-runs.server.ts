@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import { recordCompanyNotice } from "~/modules/notices/notices.server";
 import type { Payout, PayoutRunTrigger } from "~/generated/prisma/client";
 import { getStripe } from "~/modules/billing/stripe.server";
 import { lockAffiliateMoney } from "~/modules/earnings/earnings.server";
@@ -179,12 +180,22 @@ export async function sendPayoutTransfer(payout: Payout): Promise<Payout> {
     console.warn(`payout ${payout.id}: transfer not confirmed (${(error as Error).message}); it is sent again on the next attempt`);
     return payout;
   }
-  await prisma.$transaction([
-    prisma.payout.updateMany({ where: { id: payout.id, status: "PENDING" }, data: { status: "PAID", stripeTransferId: transfer.id, paidAt: new Date() } }),
+  await prisma.$transaction(async (tx) => {
+    const paid = await tx.payout.updateMany({
+      where: { id: payout.id, status: "PENDING" },
+      data: { status: "PAID", stripeTransferId: transfer.id, paidAt: new Date() },
+    });
     // The transfer exists only after the entry (entry first, so nobody is paid twice): its id is
     // the one thing written to an entry after it is posted, once, for reconciliation.
-    prisma.journalEntry.updateMany({ where: { id: payout.journalEntryId ?? "", stripeObjectId: null }, data: { stripeObjectId: transfer.id } }),
-  ]);
+    await tx.journalEntry.updateMany({ where: { id: payout.journalEntryId ?? "", stripeObjectId: null }, data: { stripeObjectId: transfer.id } });
+    // Told once: a retry of a payout already PAID changes no row.
+    if (paid.count === 1) {
+      await recordCompanyNotice(tx, payout.affiliateId, {
+        kind: "PAYOUT_SENT",
+        data: { payoutId: payout.id, amountCents: payout.amountCents, currency: payout.currency },
+      });
+    }
+  });
   return prisma.payout.findUniqueOrThrow({ where: { id: payout.id } });
 }
 

@@ -92,6 +92,7 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const { envelope: rawEnvelope, fields: rawFields } = splitPing(record);
   const envelope = parseOrThrow(pingEnvelopeSchema, rawEnvelope);
   const offer = await findOwnOfferForIntake(actor, envelope.offer_id);
+  if (offer.unlistedAt) throw new ConflictError("This offer was unlisted by Leadex and takes no pings");
   if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no pings");
   if (offer.pricingModel !== "CPL") throw new ConflictError("Ping-post sells CPL leads only");
 

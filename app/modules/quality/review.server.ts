@@ -7,7 +7,9 @@ import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
+import { leadReasonWords } from "./lead-reason-words";
 import { offerQualityRules } from "./quality.schema";
+import { candidateOrdersForHeldLeads } from "./review-candidates.server";
 import { readCheckResults, readScoreReasons, type ReviewDecisionInput } from "./review.schema";
 
 // The admin review queue: leads held for review (status HELD), oldest first, and the decision on one.
@@ -16,7 +18,7 @@ const QUEUE_PAGE = 200;
 
 export const ADMIN_REJECTED_REASON = "admin_rejected";
 
-/** Held leads, oldest first, with what the admin needs to decide: checks, score, offer, affiliate. */
+/** Held leads, oldest first, with what the admin needs to decide: checks, score, why held, offer, affiliate, and the orders that would buy each. */
 export async function listHeldLeads(actor: Actor) {
   requirePermission(actor, "write:lead:review");
   const leads = await prisma.lead.findMany({
@@ -25,6 +27,7 @@ export async function listHeldLeads(actor: Actor) {
     take: QUEUE_PAGE,
     include: { offer: { select: { id: true, title: true } }, affiliate: { select: { name: true } } },
   });
+  const candidates = await candidateOrdersForHeldLeads(actor, leads);
   return leads.map((lead) => ({
     id: lead.id,
     externalId: lead.externalId,
@@ -32,6 +35,8 @@ export async function listHeldLeads(actor: Actor) {
     offerTitle: lead.offer.title,
     affiliateName: lead.affiliate.name,
     reasons: lead.reasons,
+    reasonWords: lead.reasons.map((code) => ({ code, words: leadReasonWords(code) })),
+    candidates: candidates.get(lead.id) ?? [],
     qualityScore: lead.qualityScore,
     temperature: lead.temperature,
     checks: readCheckResults(lead.checks),

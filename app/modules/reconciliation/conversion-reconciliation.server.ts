@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAuditNow } from "~/modules/audit/audit.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { enqueueScheduledTask } from "~/queues/scheduled-work.queue.server";
 import { prisma } from "~/utils/db.server";
@@ -66,6 +67,13 @@ export async function requestConversionReconciliation(actor: Actor): Promise<str
   requirePermission(actor, "write:conversion:any");
   const runKey = `admin:${randomUUID()}`;
   await enqueueScheduledTask("conversion-reconciliation", runKey, actor.userId ?? undefined);
+  await recordAuditNow({
+    actorId: actor.userId,
+    action: "conversions.reconciliation.requested",
+    targetType: "ConversionReconciliation",
+    targetId: runKey,
+    data: {},
+  });
   return runKey;
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAuditNow } from "~/modules/audit/audit.server";
 import type Stripe from "stripe";
 import type { Prisma } from "~/generated/prisma/client";
 import { getStripe } from "~/modules/billing/stripe.server";
@@ -247,5 +248,6 @@ export async function requestLedgerReconciliation(actor: Actor): Promise<string>
   requirePermission(actor, "write:billing:any");
   const runKey = `admin:${randomUUID()}`;
   await enqueueScheduledTask("ledger-reconciliation", runKey, actor.userId ?? undefined);
+  await recordAuditNow({ actorId: actor.userId, action: "ledger.reconciliation.requested", targetType: "LedgerReconciliation", targetId: runKey, data: {} });
   return runKey;
 }

@@ -1,0 +1,40 @@
+// Keyset pagination for the admin lists ("newest first, 50 a page"): the cursor is the last row's
+// time and id, so a page is one indexed range read however deep it is, and rows added meanwhile
+// never shift a page.
+
+export interface KeysetCursor {
+  at: Date;
+  id: string;
+}
+
+/** What the URL carries (keyset-cursor.ts checks its shape): base64url of "<ISO time>|<id>". */
+export function encodeKeysetCursor(row: KeysetCursor): string {
+  return Buffer.from(`${row.at.toISOString()}|${row.id}`).toString("base64url");
+}
+
+/** The cursor's position, or null for one that is not ours (then the list starts from the newest). */
+export function decodeKeysetCursor(cursor: string | undefined): KeysetCursor | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const time = new Date(at ?? "");
+  return id && !Number.isNaN(time.getTime()) ? { at: time, id } : null;
+}
+
+/** Rows strictly after the cursor in (`field` desc, id desc) order. */
+export function keysetAfter<F extends string>(field: F, cursor: KeysetCursor | null) {
+  if (!cursor) return {};
+  return {
+    OR: [{ [field]: { lt: cursor.at } } as Record<F, { lt: Date }>, { [field]: cursor.at, id: { lt: cursor.id } } as Record<F, Date> & { id: { lt: string } }],
+  };
+}
+
+/** The order keysetAfter pages through. */
+export const newestFirst = <F extends string>(field: F) => [{ [field]: "desc" } as Record<F, "desc">, { id: "desc" as const }];
+
+/** Cuts a read of `limit + 1` rows to the page and the cursor of the next one (null on the last page). */
+export function keysetPage<Row extends { id: string }>(rows: Row[], limit: number, timeOf: (row: Row) => Date): { rows: Row[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: encodeKeysetCursor({ at: timeOf(last), id: last.id }) };
+}
