@@ -42,10 +42,10 @@ export function StatusBadge({ status }: { status: string }) {
 export function LeadOutcomeCells({ status, reasons }: { status: string; reasons: readonly string[] }) {
   return (
     <>
-      <td>
+      <td data-label="Status">
         <StatusBadge status={status} />
       </td>
-      <td className="reasons">
+      <td className="reasons" data-label="Reasons">
         <ReasonList codes={reasons} />
       </td>
     </>
