@@ -33,8 +33,8 @@ export function FirstRunGuide({ steps }: { steps: FirstRunSteps }) {
       <ol className="guide-steps">
         {STEPS.map((step) => (
           <li key={step.key} data-done={steps[step.key] ? "yes" : "no"} data-testid={`guide-${step.key}`}>
-            <span className={`badge badge-${steps[step.key] ? "success" : "muted"}`}>{steps[step.key] ? "done" : "to do"}</span>{" "}
-            <strong>{step.title}</strong> — {step.how} <Link to={step.to}>{step.link}</Link>
+            <span className={`badge badge-${steps[step.key] ? "success" : "muted"}`}>{steps[step.key] ? "done" : "to do"}</span> <strong>{step.title}</strong> —{" "}
+            {step.how} <Link to={step.to}>{step.link}</Link>
           </li>
         ))}
       </ol>

@@ -21,7 +21,11 @@ const ACTION_WORDS: Record<string, string> = {
 };
 
 /** "priceCents" → "price", "qualityRules" → "quality rules". */
-const keyWords = (key: string) => key.replace(/Cents$|Bps$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+const keyWords = (key: string) =>
+  key
+    .replace(/Cents$|Bps$/, "")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
 
 function short(key: string, value: unknown): string {
   if (value === null || value === undefined || value === "") return "none";

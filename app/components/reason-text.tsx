@@ -8,7 +8,7 @@ export function ReasonText({ code }: { code: string }) {
   if (!text) return <code className="reason-code">{code}</code>;
   return (
     <span className="reason-text">
-      {text} <code className="reason-code">({code})</code>
+      {text} <code className="reason-code">{`(${code})`}</code>
     </span>
   );
 }

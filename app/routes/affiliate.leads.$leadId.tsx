@@ -74,7 +74,7 @@ export default function AffiliateLead() {
               ? "None sent"
               : subIds.map(([k, v]) => (
                   <span key={k} className="tag">
-                    {k}={v}
+                    {`${k}=${v}`}
                   </span>
                 ))}
           </dd>

@@ -115,8 +115,8 @@ function StatusActions({ offer }: { offer: { status: string; unlistedAt: Date | 
         <Form method="post" className="form archive-form">
           <input type="hidden" name="status" value="ARCHIVED" />
           <label className="checkbox-line">
-            <input type="checkbox" name="confirm" aria-describedby={answer?.errors?.confirm ? "f-confirm-error" : undefined} /> I understand: an archived
-            offer takes no leads, is hidden from buyers, and cannot be reopened.
+            <input type="checkbox" name="confirm" aria-describedby={answer?.errors?.confirm ? "f-confirm-error" : undefined} /> I understand: an archived offer
+            takes no leads, is hidden from buyers, and cannot be reopened.
           </label>
           <FieldError id="f-confirm-error" error={answer?.errors?.confirm} />
           <SubmitButton className="button button-danger">Archive offer</SubmitButton>
@@ -154,8 +154,8 @@ export default function AffiliateOffer() {
       />
       {offer.unlistedAt ? (
         <p className="alert alert-error" role="alert" data-testid="unlisted-reason">
-          Leadex unlisted this offer on {formatDateTime(offer.unlistedAt)}: <strong>{offer.unlistedReason || "no reason given"}</strong>. It takes no leads
-          and buyers cannot see it until an admin relists it; write to support to ask for that.
+          Leadex unlisted this offer on {formatDateTime(offer.unlistedAt)}: <strong>{offer.unlistedReason || "no reason given"}</strong>. It takes no leads and
+          buyers cannot see it until an admin relists it; write to support to ask for that.
         </p>
       ) : refusal ? (
         <p className="alert alert-warning" role="status">

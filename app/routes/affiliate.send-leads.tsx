@@ -99,9 +99,14 @@ export default function SendLeads() {
             </Form>
           ) : null}
           <p>
-            <code>offer_id</code> <code data-testid="example-offer-id">{chosen.id}</code> · <Link to={`/affiliate/offers/${chosen.id}`}>the offer&apos;s fields and rules</Link>
+            <code>offer_id</code> <code data-testid="example-offer-id">{chosen.id}</code> ·{" "}
+            <Link to={`/affiliate/offers/${chosen.id}`}>the offer&apos;s fields and rules</Link>
           </p>
-          {chosen.refusal ? <p className="alert alert-warning" role="status">{chosen.refusal}.</p> : null}
+          {chosen.refusal ? (
+            <p className="alert alert-warning" role="status">
+              {chosen.refusal}.
+            </p>
+          ) : null}
           <CodeBlock title="Test first (POST, JSON, stores nothing)" code={curlPost(postbackUrl, sampleLead(chosen, { test: true }))} />
           <CodeBlock title="POST (JSON)" code={curlPost(postbackUrl, sampleLead(chosen))} />
           <CodeBlock title="GET (query string)" code={curlGet(postbackUrl, sampleLead(chosen))} />
@@ -110,7 +115,8 @@ export default function SendLeads() {
           <CodeBlock title="A test lead (nothing stored)" code={TEST_RESPONSE_EXAMPLE} copy={false} />
           <CodeBlock title="A refused lead (the field is named)" code={ERROR_RESPONSE_EXAMPLE} copy={false} />
           <p className="muted small">
-            A received lead is checked, scored and offered to buyers within seconds; its status and every reason show on <Link to="/affiliate/leads">Leads</Link>.
+            A received lead is checked, scored and offered to buyers within seconds; its status and every reason show on{" "}
+            <Link to="/affiliate/leads">Leads</Link>.
           </p>
         </section>
       )}

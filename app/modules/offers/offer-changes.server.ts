@@ -97,7 +97,9 @@ export async function changeOfferStatus(actor: Actor, offerId: string, to: keyof
     const offer = await ownOfferForChange(tx, actor, offerId);
     if (!canMoveOffer(offer, to)) {
       throw new ConflictError(
-        offer.unlistedAt ? "Leadex unlisted this offer: only an admin can relist it" : `An offer that is ${offer.status.toLowerCase()} cannot become ${to.toLowerCase()}`,
+        offer.unlistedAt
+          ? "Leadex unlisted this offer: only an admin can relist it"
+          : `An offer that is ${offer.status.toLowerCase()} cannot become ${to.toLowerCase()}`,
       );
     }
     const updated = await tx.offer.update({ where: { id: offerId }, data: { status: to } });
