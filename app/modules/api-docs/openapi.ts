@@ -246,6 +246,19 @@ function buildOpenApiDocument() {
           },
         },
       },
+      "/api/v1/leads/by-external-id/{externalId}": {
+        get: {
+          operationId: "getLeadByExternalId",
+          summary: "An affiliate's own lead by the lead_id it posted it with (affiliate keys only)",
+          parameters: [{ name: "externalId", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": json(ref("AffiliateLead"), "The lead"),
+            "401": errorAnswer("unauthorized"),
+            "404": errorAnswer("not_found: unknown, another affiliate's, or an advertiser's key"),
+            "429": rateLimited,
+          },
+        },
+      },
       "/api/v1/ping": {
         post: {
           operationId: "ping",
