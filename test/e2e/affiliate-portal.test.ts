@@ -31,6 +31,7 @@ describe("the affiliate portal in the browser", () => {
   for (const width of [1280, 390]) {
     it(`guide → Send leads → a posted lead's page → edit and pause the offer, at ${width} px`, { timeout: 120_000 }, async () => {
       const { appUrl } = stack();
+      await page.context().clearCookies();
       await page.setViewportSize({ width, height: 900 });
       const violations = collectCspViolations(page);
       const affiliate = await makeAffiliate();
