@@ -192,7 +192,7 @@ describe("offer moderation", () => {
       await expect(makeOrder(buyer.actor, offer.id, { priceCents: 3000 })).rejects.toMatchObject({ status: 409 });
       const refused = await postLead(stack().appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: affiliateLeadId(), ...leadFields() });
       expect(refused.status).toBe(409);
-      expect(refused.body.error.message).toBe("This offer was unlisted by Leadex and takes no leads: Misleading title");
+      expect(refused.body.error.message).toBe("Leadex unlisted this offer (Misleading title); it takes no leads until an admin relists it");
 
       const affiliateCookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
       expect((await page("/notifications", affiliateCookie)).text).toContain(`Leadex unlisted your offer "${offer.title}": Misleading title.`);

@@ -59,6 +59,8 @@ interface World {
   /** A stored ledger reconciliation run. */
   ledgerRunId: string;
   leadId: string;
+  /** The first lead's id as its affiliate posted it (`lead_id`). */
+  leadExternalId: string;
   leadEmail: string;
   offerId: string;
   orderId: string;
@@ -430,7 +432,10 @@ const MATRIX: Record<string, RouteRow> = {
     GET: affiliatesOnly(200),
     POST: { "an inquiry without a lead": { form: () => ({ intent: "inquiry", reason: "missing" }), answers: affiliatesOnly(422) } },
   },
-  "routes/affiliate.leads": { GET: affiliatesOnly(200) },
+  "routes/affiliate.leads._index": { GET: affiliatesOnly(200) },
+  "routes/affiliate.leads.$leadId": { GET: affiliatesOnly(200, 404) },
+  "routes/affiliate.send-leads": { GET: affiliatesOnly(200) },
+  "routes/affiliate.offers._index": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions": { GET: affiliatesOnly(200) },
   "routes/affiliate.conversions[.]csv": { GET: affiliatesOnly(200) },
   "routes/affiliate.reports": { GET: affiliatesOnly(200) },
@@ -447,7 +452,15 @@ const MATRIX: Record<string, RouteRow> = {
     GET: affiliatesOnly(200),
     POST: { "an empty offer": { form: () => ({}), answers: affiliatesOnly(400) } },
   },
-  "routes/affiliate.offers.$offerId": { GET: affiliatesOnly(200, 404) },
+  // Resuming an offer that is already live is a conflict for its owner, and no offer at all for anyone else.
+  "routes/affiliate.offers.$offerId": {
+    GET: affiliatesOnly(200, 404),
+    POST: { "resume the first affiliate's live offer": { form: () => ({ status: "ACTIVE" }), answers: affiliatesOnly(409, 404) } },
+  },
+  "routes/affiliate.offers.$offerId_.edit": {
+    GET: affiliatesOnly(200, 404),
+    POST: { "an empty offer edit": { form: () => ({}), answers: affiliatesOnly(400) } },
+  },
   "routes/affiliate.postbacks": {
     GET: affiliatesOnly(200),
     POST: {
@@ -467,6 +480,7 @@ const MATRIX: Record<string, RouteRow> = {
     POST: { "a test postback to the first affiliate's offer": { form: (w) => validLead(w, { test: "1" }), answers: affiliateApi(200, 403) } },
   },
   "routes/api.v1.leads.$leadId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }) },
+  "routes/api.v1.leads.by-external-id.$externalId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 404, otherAdvertiser: 404 }) },
   "routes/api.v1.advertiser.leads": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 200 }) },
   // Conversions are the advertiser's: an affiliate key is refused before anything is read. The first
   // lead was bought on CPL terms (409 for its buyer) and not by the other advertiser (403).
@@ -608,6 +622,7 @@ interface Got {
 function fillParams(url: string, world: World): string {
   return url
     .replace(":leadId", encodeURIComponent(world.leadId))
+    .replace(":externalId", encodeURIComponent(world.leadExternalId))
     .replace(":offerId", encodeURIComponent(world.offerId))
     .replace(":companyId", encodeURIComponent(world.affiliateId))
     .replace(":payoutId", encodeURIComponent(world.payoutId))
@@ -786,6 +801,7 @@ beforeAll(async () => {
     ).id,
     trueUpId: trueUp.id,
     leadId,
+    leadExternalId: posted.body.affiliate_lead_id,
     leadEmail: fields.email,
     offerId: offer.id,
     orderId: order.id,

@@ -1,4 +1,5 @@
 import { QualityBadges, ScoreReasonList } from "./quality-badges";
+import { ReasonText } from "./reason-text";
 
 // The verification checks run on a lead: each with its outcome (pass, fail, hold, skip), reason code and detail.
 
@@ -20,7 +21,7 @@ export function CheckList({ checks }: { checks: readonly CheckListItem[] }) {
           <span>
             <code>{check.code}</code> {check.detail}
           </span>
-          <span className="muted small">{check.reason ? `Reason: ${check.reason}` : ""}</span>
+          <span className="muted small">{check.reason ? <ReasonText code={check.reason} /> : ""}</span>
           <span className={`badge badge-${OUTCOME_TONES[check.outcome] ?? "muted"}`}>{check.outcome}</span>
         </li>
       ))}

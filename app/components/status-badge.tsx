@@ -1,3 +1,5 @@
+import { ReasonList } from "./reason-text";
+
 // A coloured pill for a status word: lead statuses (received, accepted, rejected, sold, unsold ...),
 // order statuses (open, paused, closed), top-up statuses (pending, paid, expired) and delivery
 // statuses (pending, delivered, failed), payout statuses (pending, paid, failed, reversed),
@@ -40,10 +42,12 @@ export function StatusBadge({ status }: { status: string }) {
 export function LeadOutcomeCells({ status, reasons }: { status: string; reasons: readonly string[] }) {
   return (
     <>
-      <td>
+      <td data-label="Status">
         <StatusBadge status={status} />
       </td>
-      <td className="reasons">{reasons.length > 0 ? reasons.join("; ") : <span className="muted">—</span>}</td>
+      <td className="reasons" data-label="Reasons">
+        <ReasonList codes={reasons} />
+      </td>
     </>
   );
 }

@@ -1,50 +1,46 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { DataTable } from "~/components/data-table";
-import { humanize } from "~/components/format";
-import { offerPriceText } from "~/components/offer-terms";
-import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
-import { StatusBadge } from "~/components/status-badge";
-import { offerEvents } from "~/modules/conversions/conversion-terms";
+import { FirstRunGuide } from "~/components/first-run-guide";
+import { OwnOfferTable } from "~/components/own-offer-table";
+import { PageHeader, StatCard } from "~/components/portal-shell";
+import { getFirstRunGuide } from "~/modules/accounts/first-run-guide.server";
 import { getEarningsSummary } from "~/modules/earnings/earnings-queries.server";
-import { listOwnOffers } from "~/modules/offers/offers.server";
+import { listOwnOfferRows } from "~/modules/offers/own-offer-views.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const [earnings, offers] = await Promise.all([getEarningsSummary(actor), listOwnOffers(actor)]);
+  const [earnings, offers, guide] = await Promise.all([getEarningsSummary(actor), listOwnOfferRows(actor), getFirstRunGuide(actor)]);
   return {
     heldCents: centsToNumber(earnings.heldCents),
     availableCents: centsToNumber(earnings.availableCents),
     paidCents: centsToNumber(earnings.paidCents),
-    offers: offers.map((o) => ({
-      id: o.id,
-      title: o.title,
-      vertical: o.vertical,
-      pricingModel: o.pricingModel,
-      price: offerPriceText({ ...o, conversionEvents: offerEvents(o) }),
-      status: o.status,
-      leadCount: o._count.leads,
-      openOrderCount: o._count.orders,
-    })),
+    offers,
+    guide,
   };
 }
 
 export default function AffiliateDashboard() {
-  const { heldCents, availableCents, paidCents, offers } = useLoaderData<typeof loader>();
+  const { heldCents, availableCents, paidCents, offers, guide } = useLoaderData<typeof loader>();
   const leads = offers.reduce((n, o) => n + o.leadCount, 0);
   return (
     <>
       <PageHeader
         title="Dashboard"
         actions={
-          <Link to="/affiliate/offers/new" className="button">
-            New offer
-          </Link>
+          <>
+            <Link to="/affiliate/send-leads" className="button button-ghost">
+              Send leads
+            </Link>
+            <Link to="/affiliate/offers/new" className="button">
+              New offer
+            </Link>
+          </>
         }
       />
+      {guide.done ? null : <FirstRunGuide steps={guide} />}
       <div className="stats">
         <StatCard label="Held earnings" value={formatMoney(heldCents, DEFAULT_CURRENCY)} testId="held-earnings">
           <p className="muted small">
@@ -59,45 +55,16 @@ export default function AffiliateDashboard() {
             <Link to="/affiliate/payouts">Payouts</Link>
           </p>
         </StatCard>
-        <StatCard label="Offers" value={offers.length} />
+        <StatCard label="Offers" value={offers.length}>
+          <p className="muted small">
+            <Link to="/affiliate/offers">All offers</Link>
+          </p>
+        </StatCard>
         <StatCard label="Leads received" value={leads} />
       </div>
       <section className="card">
         <h2>Your offers</h2>
-        <DataTable
-          rows={offers}
-          empty={
-            <EmptyState title="No offers yet">
-              <Link to="/affiliate/offers/new">Create your first offer</Link>, then post leads to it with an <Link to="/affiliate/api-keys">API key</Link>.
-            </EmptyState>
-          }
-          head={
-            <>
-              <th>Offer</th>
-              <th>Vertical</th>
-              <th>Price</th>
-              <th>Status</th>
-              <th className="num">Leads</th>
-              <th className="num">Open orders</th>
-            </>
-          }
-          row={(o) => (
-            <tr key={o.id}>
-              <td>
-                <Link to={`/affiliate/offers/${o.id}`}>{o.title}</Link>
-              </td>
-              <td>{humanize(o.vertical)}</td>
-              <td>
-                <span className="tag">{o.pricingModel}</span> {o.price}
-              </td>
-              <td>
-                <StatusBadge status={o.status} />
-              </td>
-              <td className="num">{o.leadCount}</td>
-              <td className="num">{o.openOrderCount}</td>
-            </tr>
-          )}
-        />
+        <OwnOfferTable offers={offers} />
       </section>
     </>
   );

@@ -1,16 +1,22 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { CodeBlock } from "~/components/copy-button";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { FieldError, FormError, SubmitButton } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
+import { OfferHistory } from "~/components/offer-history";
+import { OfferPayout } from "~/components/offer-payout";
 import { OfferTerms } from "~/components/offer-terms";
 import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
+import { offerPayoutAtAskingPrice } from "~/modules/billing/platform-fee.server";
+import { changeOfferStatus, listOfferHistory } from "~/modules/offers/offer-changes.server";
+import { canMoveOffer, offerIntakeRefusal } from "~/modules/offers/offer-status";
+import { offerStatusFormSchema } from "~/modules/offers/offer-status.schema";
 import { MAX_STRING_LENGTH, type OfferField } from "~/modules/offers/offers.schema";
-import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { getOwnOffer } from "~/modules/offers/offers.server";
-import { publicUrl } from "~/utils/env.server";
-import { orNotFound } from "~/utils/route-errors.server";
+import type { OfferQualityRules } from "~/modules/quality/quality.schema";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Leadex` }];
@@ -18,53 +24,22 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const offer = await orNotFound(getOwnOffer(actor, params.offerId ?? ""));
-  return { offer, postbackUrl: publicUrl("/api/v1/leads") };
+  const history = await listOfferHistory(actor, offer.id);
+  return { offer, history, payout: offerPayoutAtAskingPrice(offer), refusal: offerIntakeRefusal(offer) };
 }
 
-const SAMPLE_BY_NAME: Record<string, string> = {
-  first_name: "Ada",
-  last_name: "Lovelace",
-  email: "ada@example.com",
-  phone: "(415) 555-2671",
-  state: "CA",
-  postal_code: "94107",
-};
+const STATUS_DONE = { ACTIVE: "resumed: it takes leads again", PAUSED: "paused: it takes no leads until you resume it", ARCHIVED: "archived" } as const;
 
-const SAMPLE_BY_TYPE: Record<OfferField["type"], string> = {
-  string: "example",
-  email: "ada@example.com",
-  phone: "(415) 555-2671",
-  state: "CA",
-  postal_code: "94107",
-  number: "1",
-  enum: "",
-  boolean: "true",
-  date: "2025-01-31",
-};
-
-function sampleValue(f: OfferField): string {
-  if (f.type === "enum") return f.options?.[0] ?? "";
-  if ((f.type === "number" || f.type === "date") && f.min !== undefined) return String(f.min);
-  return SAMPLE_BY_NAME[f.name] ?? SAMPLE_BY_TYPE[f.type];
-}
-
-/** A lead that passes this offer's field checks, for the examples. */
-function sampleLead(offer: { id: string; fields: OfferField[]; states: string[]; qualityRules: OfferQualityRules }): Array<[string, string]> {
-  const fields = offer.fields.map((f): [string, string] => {
-    // Geo-limited offers: use a state they take.
-    if (f.type === "state" && offer.states.length > 0 && !offer.states.includes("CA")) return [f.name, offer.states[0]];
-    return [f.name, sampleValue(f)];
-  });
-  const rules = offer.qualityRules;
-  const consent: Array<[string, string]> = rules.requireConsent
-    ? [
-        ["consent_text", "I agree to be contacted about quotes."],
-        ["consent_at", "2025-01-31T14:05:00Z"],
-      ]
-    : [];
-  if (rules.requireConsentCertificate) consent.push(["consent_cert_url", "https://cert.trustedform.com/0123456789abcdef"]);
-  const signals: Array<[string, string]> = rules.minFormFillSeconds > 0 ? [["time_on_form", String(rules.minFormFillSeconds + 30)]] : [];
-  return [["offer_id", offer.id], ["lead_id", "your-lead-id-1001"], ["s1", "campaign-a"], ...fields, ...consent, ...signals];
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request, ["AFFILIATE"]);
+  const form = parseForm(await readForm(request), offerStatusFormSchema);
+  if (!form.success) return form.failure;
+  try {
+    const offer = await changeOfferStatus(actor, params.offerId ?? "", form.data.status);
+    return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” ${STATUS_DONE[form.data.status]}.`);
+  } catch (error) {
+    return formFailureFrom(error, form.values);
+  }
 }
 
 /** An enum's values or a number/date/string bound, in words. */
@@ -114,28 +89,46 @@ function QualityRules({ rules, distribution }: { rules: OfferQualityRules; distr
   );
 }
 
-function curlPost(url: string, record: Array<[string, string]>): string {
-  const body = JSON.stringify(Object.fromEntries(record), null, 2);
-  return [`curl -X POST '${url}' \\`, `  -H 'Authorization: Bearer YOUR_API_KEY' \\`, `  -H 'Content-Type: application/json' \\`, `  -d '${body}'`].join("\n");
+function StatusActions({ offer }: { offer: { status: string; unlistedAt: Date | string | null } }) {
+  const answer = useActionData<typeof action>();
+  const can = (to: string) => canMoveOffer(offer, to);
+  if (!can("ACTIVE") && !can("PAUSED") && !can("ARCHIVED")) return null;
+  return (
+    <section className="card" aria-labelledby="offer-status-title">
+      <h2 id="offer-status-title">Status</h2>
+      <FormError error={answer?.formError} />
+      <div className="form-actions">
+        {can("PAUSED") ? (
+          <Form method="post">
+            <input type="hidden" name="status" value="PAUSED" />
+            <SubmitButton className="button button-ghost">Pause offer</SubmitButton>
+          </Form>
+        ) : null}
+        {can("ACTIVE") ? (
+          <Form method="post">
+            <input type="hidden" name="status" value="ACTIVE" />
+            <SubmitButton>Resume offer</SubmitButton>
+          </Form>
+        ) : null}
+      </div>
+      {can("ARCHIVED") ? (
+        <Form method="post" className="form archive-form">
+          <input type="hidden" name="status" value="ARCHIVED" />
+          <label className="checkbox-line">
+            <input type="checkbox" name="confirm" aria-describedby={answer?.errors?.confirm ? "f-confirm-error" : undefined} /> I understand: an archived offer
+            takes no leads, is hidden from buyers, and cannot be reopened.
+          </label>
+          <FieldError id="f-confirm-error" error={answer?.errors?.confirm} />
+          <SubmitButton className="button button-danger">Archive offer</SubmitButton>
+        </Form>
+      ) : null}
+    </section>
+  );
 }
-
-function curlGet(url: string, record: Array<[string, string]>): string {
-  const query = new URLSearchParams([["api_key", "YOUR_API_KEY"], ...record]);
-  return `curl '${url}?${query.toString()}'`;
-}
-
-const RESPONSE_EXAMPLE = `HTTP/1.1 201 Created
-{
-  "lead_id": "cm…",
-  "affiliate_lead_id": "your-lead-id-1001",
-  "status": "received",
-  "reasons": [],
-  "duplicate_request": false
-}`;
 
 export default function AffiliateOffer() {
-  const { offer, postbackUrl } = useLoaderData<typeof loader>();
-  const record = sampleLead(offer);
+  const { offer, history, payout, refusal } = useLoaderData<typeof loader>();
+  const editable = offer.status !== "ARCHIVED";
   return (
     <>
       <PageHeader
@@ -145,10 +138,34 @@ export default function AffiliateOffer() {
             Offer id <code>{offer.id}</code> · created {formatDateTime(offer.createdAt)}
           </>
         }
-        actions={<StatusBadge status={offer.status} />}
+        actions={
+          <>
+            <StatusBadge status={offer.status} />
+            <Link to={`/affiliate/send-leads?offer=${offer.id}`} className="button button-ghost">
+              Send leads to this offer
+            </Link>
+            {editable ? (
+              <Link to={`/affiliate/offers/${offer.id}/edit`} className="button">
+                Edit offer
+              </Link>
+            ) : null}
+          </>
+        }
       />
+      {offer.unlistedAt ? (
+        <p className="alert alert-error" role="alert" data-testid="unlisted-reason">
+          Leadex unlisted this offer on {formatDateTime(offer.unlistedAt)}: <strong>{offer.unlistedReason || "no reason given"}</strong>. It takes no leads and
+          buyers cannot see it until an admin relists it; write to support to ask for that.
+        </p>
+      ) : refusal ? (
+        <p className="alert alert-warning" role="status">
+          {refusal}.
+        </p>
+      ) : null}
       <div className="grid-2">
         <section className="card">
+          <h2>What you are paid</h2>
+          <OfferPayout payout={payout} />
           <h2>Terms</h2>
           <OfferTerms offer={offer} />
           <h2>Quality rules</h2>
@@ -179,22 +196,10 @@ export default function AffiliateOffer() {
           />
         </section>
       </div>
-
+      <StatusActions offer={offer} />
       <section className="card">
-        <h2>Post leads to this offer</h2>
-        <p>
-          Postback URL: <code data-testid="postback-url">{postbackUrl}</code>
-        </p>
-        <p className="muted">
-          Send each lead once with your own <code>lead_id</code>; a retry with the same id returns the first lead and changes nothing. <code>s1</code>…
-          <code>s5</code> are your sub-ids. Authenticate with an <Link to="/affiliate/api-keys">API key</Link> in <code>Authorization: Bearer …</code> (or{" "}
-          <code>api_key</code> in the query string). JSON and form-encoded bodies are both accepted. Consent goes in <code>consent_text</code>,{" "}
-          <code>consent_at</code> (ISO 8601) and <code>consent_cert_url</code>; activity in <code>time_on_form</code> (seconds) and <code>pages_viewed</code>.
-          Add <code>test=true</code> to see what would happen to a lead without storing it.
-        </p>
-        <CodeBlock title="POST (JSON)" code={curlPost(postbackUrl, record)} />
-        <CodeBlock title="GET (query string)" code={curlGet(postbackUrl, record)} />
-        <CodeBlock title="Answer" code={RESPONSE_EXAMPLE} copy={false} />
+        <h2>History</h2>
+        <OfferHistory rows={history} />
       </section>
     </>
   );

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DeliveryLog } from "~/components/delivery-log";
 import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
@@ -15,7 +15,7 @@ import { formValues } from "~/utils/forms";
 import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
-export const meta: MetaFunction = () => [{ title: "Postbacks · Leadex" }];
+export const meta: MetaFunction = () => [{ title: "Postbacks to you · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
@@ -62,7 +62,15 @@ export default function AffiliatePostbacks() {
   const events = failure?.values ? [] : settings.postbackEvents;
   return (
     <>
-      <PageHeader title="Postbacks" description="Leadex calls your tracker when your leads are accepted, rejected, sold, returned, converted or reversed." />
+      <PageHeader
+        title="Postbacks to you"
+        description={
+          <>
+            Leadex calls your tracker when your leads are accepted, rejected, sold, returned, converted or reversed. (To send leads to Leadex, see{" "}
+            <Link to="/affiliate/send-leads">Send leads</Link>.)
+          </>
+        }
+      />
       <section className="card">
         <h2>Postback URL</h2>
         <Form method="post" className="form form-wide" noValidate>

@@ -4,7 +4,7 @@ import { CONVERSION_REFUSALS, CONVERSION_REPORT_TYPES, MAX_SALE_AMOUNT_CENTS } f
 import { postbackEnvelopeSchema } from "~/modules/leads/leads.schema";
 import { NO_BID_REASONS, PING_ENVELOPE_KEYS, TOKEN_REFUSALS } from "~/modules/ping-post/ping-post.schema";
 import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from "~/modules/deliveries/deliveries.schema";
-import { ADMIN_REJECTED_REASON } from "~/modules/quality/review.server";
+import { CHECK_REASON_CODES, DECISION_REASON_CODES } from "~/modules/leads/lead-reasons";
 import { RETURN_REFUSAL_CODES, RETURN_SCHEMAS, returnPaths } from "./return-openapi";
 import { DISPUTE_ERROR_CODES, DISPUTE_SCHEMAS, disputePaths } from "./dispute-openapi";
 import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
@@ -13,27 +13,8 @@ import { TRUE_UP_SCHEMAS, trueUpPaths } from "./true-up-openapi";
 // The postback envelope is derived from its Zod schema and the code lists come from the modules'
 // constants where they exist, so the document follows the code.
 
-/** The reason codes the verification checks give (app/modules/quality/checks), in check order. */
-export const CHECK_REASON_CODES = [
-  "invalid_fields",
-  "disposable_email",
-  "role_email",
-  "phone_type_not_allowed",
-  "out_of_geo",
-  "postal_state_mismatch",
-  "duplicate_lead",
-  "duplicate_cross_offer",
-  "velocity_affiliate",
-  "velocity_ip",
-  "form_fill_too_fast",
-  "form_fill_time_missing",
-  "missing_consent",
-  "missing_consent_certificate",
-  "suppressed",
-] as const;
-
-/** Reasons set by the pipeline (score, routing) and by an admin's review. */
-export const DECISION_REASON_CODES = ["low_score", "score_review", "no_matching_order", "buyers_out_of_funds", ADMIN_REJECTED_REASON] as const;
+// The reason codes and their words live in one place (leads/lead-reasons.ts).
+export { CHECK_REASON_CODES, DECISION_REASON_CODES };
 
 export const LEAD_REASON_CODES = [...CHECK_REASON_CODES, ...DECISION_REASON_CODES] as const;
 export const PING_NO_BID_REASONS = Object.values(NO_BID_REASONS);
@@ -261,6 +242,19 @@ function buildOpenApiDocument() {
             "200": json({ oneOf: [ref("AffiliateLead"), ref("BoughtLead")] }, "The lead"),
             "401": errorAnswer("unauthorized"),
             "404": errorAnswer("not_found: unknown, or not yours"),
+            "429": rateLimited,
+          },
+        },
+      },
+      "/api/v1/leads/by-external-id/{externalId}": {
+        get: {
+          operationId: "getLeadByExternalId",
+          summary: "An affiliate's own lead by the lead_id it posted it with (affiliate keys only)",
+          parameters: [{ name: "externalId", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": json(ref("AffiliateLead"), "The lead"),
+            "401": errorAnswer("unauthorized"),
+            "404": errorAnswer("not_found: unknown, another affiliate's, or an advertiser's key"),
             "429": rateLimited,
           },
         },

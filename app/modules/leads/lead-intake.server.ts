@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
+import { offerIntakeRefusal } from "~/modules/offers/offer-status";
 import { findOwnOfferForIntake } from "~/modules/offers/offers.server";
 import { dispatchOutboxMessageSoon } from "~/modules/outbox/outbox.server";
 import { checkLeadFields } from "~/modules/quality/lead-fields";
@@ -88,6 +89,11 @@ async function simulateLead(offer: Offer, data: Prisma.LeadUncheckedCreateInput,
   throw new Error("a test postback's transaction must roll back");
 }
 
+/** The first test postback ticks the dashboard guide's second step (a test stores no lead to count). */
+async function noteFirstTestLead(affiliateId: string) {
+  await prisma.company.updateMany({ where: { id: affiliateId, firstTestLeadAt: null }, data: { firstTestLeadAt: new Date() } });
+}
+
 /**
  * Takes one postback from an affiliate. The lead is stored (with its outbox row) before this
  * returns; the same affiliate lead id posted again returns the first lead and changes nothing.
@@ -105,14 +111,11 @@ export async function receiveLead(actor: Actor, record: Record<string, unknown>,
   const firstPosted = async () =>
     envelope.test ? null : prisma.lead.findUnique({ where: { affiliateId_externalId: { affiliateId: actor.companyId, externalId: envelope.lead_id } } });
 
-  if (offer.status !== "ACTIVE" || offer.unlistedAt) {
+  const refusal = offerIntakeRefusal(offer);
+  if (refusal) {
     const existing = await firstPosted();
     if (existing) return toReceived(existing, false);
-    throw new ConflictError(
-      offer.unlistedAt
-        ? `This offer was unlisted by Leadex and takes no leads: ${offer.unlistedReason ?? "no reason given"}`
-        : "This offer is paused and takes no leads",
-    );
+    throw new ConflictError(refusal);
   }
   if (Object.keys(rawFields).length > MAX_LEAD_FIELDS) {
     throw new ValidationError({ fields: `A lead carries at most ${MAX_LEAD_FIELDS} fields` });
@@ -141,7 +144,11 @@ export async function receiveLead(actor: Actor, record: Record<string, unknown>,
     signals: { ...signalsOf(envelope) },
     pingId: meta.pingId ?? null,
   };
-  if (envelope.test) return simulateLead(offer, { ...row, consent: row.consent ?? Prisma.DbNull }, envelope.lead_id);
+  if (envelope.test) {
+    const outcome = await simulateLead(offer, { ...row, consent: row.consent ?? Prisma.DbNull }, envelope.lead_id);
+    await noteFirstTestLead(actor.companyId);
+    return outcome;
+  }
   const stored = await insertReceivedLead(row, { queue: LEAD_PROCESSING_QUEUE, key: leadProcessingKey });
   if (stored.outboxMessage) dispatchOutboxMessageSoon(stored.outboxMessage);
   return toReceived(stored, stored.created);

@@ -16,7 +16,7 @@ import { requirePermission } from "~/utils/permissions.server";
 const PAGE = 200;
 
 /** What each lead earned the affiliate, read from the ledger (the sale entries' postings). */
-async function affiliateEarningsByLead(affiliateId: string, leadIds: string[]): Promise<Map<string, number>> {
+export async function affiliateEarningsByLead(affiliateId: string, leadIds: string[]): Promise<Map<string, number>> {
   const postings = await prisma.posting.findMany({
     where: {
       account: { code: ledgerAccounts.affiliateHeld(affiliateId, DEFAULT_CURRENCY).code },
@@ -30,55 +30,6 @@ async function affiliateEarningsByLead(affiliateId: string, leadIds: string[]): 
     earnings.set(leadId, (earnings.get(leadId) ?? 0) - Number(p.amountCents));
   }
   return earnings;
-}
-
-/** An affiliate's own leads with status, reasons and what each earned (never who bought it). */
-export async function listAffiliateLeads(actor: Actor) {
-  requirePermission(actor, "read:lead:own");
-  const leads = await prisma.lead.findMany({
-    where: { affiliateId: actor.companyId },
-    orderBy: { receivedAt: "desc" },
-    take: PAGE,
-    include: { offer: { select: { title: true } } },
-  });
-  const earnings = await affiliateEarningsByLead(
-    actor.companyId,
-    leads.map((l) => l.id),
-  );
-  return leads.map((lead) => ({
-    id: lead.id,
-    externalId: lead.externalId,
-    offerTitle: lead.offer.title,
-    status: lead.status,
-    reasons: lead.reasons,
-    qualityScore: lead.qualityScore,
-    temperature: lead.temperature,
-    subIds: lead.subIds as Record<string, string>,
-    receivedAt: lead.receivedAt,
-    earningCents: earnings.get(lead.id) ?? 0,
-    currency: DEFAULT_CURRENCY,
-  }));
-}
-
-export async function getAffiliateLead(actor: Actor, leadId: string) {
-  requirePermission(actor, "read:lead:own");
-  const lead = await prisma.lead.findFirst({ where: { id: leadId, affiliateId: actor.companyId } });
-  if (!lead) throw new NotFoundError("Lead");
-  const earnings = await affiliateEarningsByLead(actor.companyId, [lead.id]);
-  return {
-    id: lead.id,
-    externalId: lead.externalId,
-    offerId: lead.offerId,
-    status: lead.status,
-    reasons: lead.reasons,
-    receivedAt: lead.receivedAt,
-    earningCents: earnings.get(lead.id) ?? 0,
-    // Every decision explained, so the affiliate can fix its traffic.
-    qualityScore: lead.qualityScore,
-    temperature: lead.temperature,
-    checks: readCheckResults(lead.checks),
-    scoreReasons: readScoreReasons(lead.scoreReasons),
-  };
 }
 
 /** What a buyer narrows its bought leads by. */

@@ -192,6 +192,15 @@ export type CreateOfferData = z.output<typeof createOfferSchema>;
 /** How many custom field rows the offer form shows (a form without JavaScript cannot add rows). */
 export const CUSTOM_FIELD_ROWS = 4;
 
+/**
+ * Rows of a repeated group the form carries: at least `min`, more when the form says so in its
+ * hidden `<group>Rows` input (an edited offer with more custom fields or events than the blank form shows).
+ */
+export function formRowCount(get: (name: string) => string | undefined, group: "custom" | "event", min: number): number {
+  const asked = Number(get(`${group}Rows`) ?? "");
+  return Number.isInteger(asked) ? Math.min(Math.max(asked, min), 40) : min;
+}
+
 const QUALITY_RULE_NUMBERS = [
   "duplicateWindowDays",
   "crossOfferDuplicateWindowDays",
@@ -207,6 +216,11 @@ function text(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value.trim() : "";
 }
+
+const formText = (form: FormData) => (name: string) => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+};
 
 /** A bound as typed: a number for number fields, the text (a date) otherwise. */
 function bound(type: string, value: string): number | string | undefined {
@@ -270,13 +284,13 @@ function eventRowFilled(get: (name: string) => string, i: number): boolean {
 export function eventRowIndexes(values: Record<string, string> | undefined): Array<number | null> {
   const get = (name: string) => (values?.[name] ?? "").trim();
   let next = 0;
-  return Array.from({ length: CONVERSION_EVENT_ROWS }, (_, i) => (eventRowFilled(get, i) ? next++ : null));
+  return Array.from({ length: formRowCount((name) => values?.[name], "event", CONVERSION_EVENT_ROWS) }, (_, i) => (eventRowFilled(get, i) ? next++ : null));
 }
 
 /** The CPA event rows of the offer form; a payout is typed in units ("15.50"). */
 function conversionEventsFromForm(form: FormData): Array<Record<string, unknown>> {
   const get = (name: string) => text(form, name);
-  return Array.from({ length: CONVERSION_EVENT_ROWS }, (_, i) => i)
+  return Array.from({ length: formRowCount(formText(form), "event", CONVERSION_EVENT_ROWS) }, (_, i) => i)
     .filter((i) => eventRowFilled(get, i))
     .map((i) => ({ code: get(`event_${i}_code`), label: get(`event_${i}_label`), payoutCents: get(`event_${i}_payout`) }));
 }
@@ -296,7 +310,9 @@ export function offerFormToInput(form: FormData): Record<string, unknown> {
     const choice = form.get(`field_${f.name}`);
     return choice === "required" || choice === "optional" ? [{ name: f.name, type: f.type, required: choice === "required" }] : [];
   });
-  const custom = Array.from({ length: CUSTOM_FIELD_ROWS }, (_, i) => customFieldFromForm(form, i)).filter((f) => f !== null);
+  const custom = Array.from({ length: formRowCount(formText(form), "custom", CUSTOM_FIELD_ROWS) }, (_, i) => customFieldFromForm(form, i)).filter(
+    (f) => f !== null,
+  );
   // Required inputs stay as typed (even empty) so the schema names them; empty optional ones take defaults.
   const required = Object.fromEntries(["title", "vertical", "pricingModel"].map((k) => [k, form.get(k) ?? ""]));
   const optional = Object.fromEntries(

@@ -1,3 +1,4 @@
+import { offerIntakeRefusal } from "~/modules/offers/offer-status";
 import { randomUUID } from "node:crypto";
 import type { Order } from "~/generated/prisma/client";
 import { splitLeadSale } from "~/modules/billing/lead-sale-pricing";
@@ -92,8 +93,8 @@ export async function runPingAuction(actor: Actor, record: Record<string, unknow
   const { envelope: rawEnvelope, fields: rawFields } = splitPing(record);
   const envelope = parseOrThrow(pingEnvelopeSchema, rawEnvelope);
   const offer = await findOwnOfferForIntake(actor, envelope.offer_id);
-  if (offer.unlistedAt) throw new ConflictError("This offer was unlisted by Leadex and takes no pings");
-  if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no pings");
+  const refusal = offerIntakeRefusal(offer);
+  if (refusal) throw new ConflictError(refusal);
   if (offer.pricingModel !== "CPL") throw new ConflictError("Ping-post sells CPL leads only");
 
   if (Object.keys(rawFields).length > MAX_PING_FIELDS) throw new ValidationError({ fields: `A ping carries at most ${MAX_PING_FIELDS} fields` });

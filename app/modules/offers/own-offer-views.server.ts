@@ -1,0 +1,55 @@
+import { offerPayoutAtAskingPrice } from "~/modules/billing/platform-fee.server";
+import { offerEvents } from "~/modules/conversions/conversion-terms";
+import { prisma } from "~/utils/db.server";
+import type { Actor } from "~/utils/permissions.server";
+import { requirePermission } from "~/utils/permissions.server";
+import { offerQualityRules } from "~/modules/quality/quality.schema";
+import { offerIntakeRefusal } from "./offer-status";
+import { offerFieldsSchema } from "./offers.schema";
+import { listOwnOffers } from "./offers.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The affiliate's offers as its lists show them: status, payout after the fee, leads in the last 30 days, open orders. */
+export async function listOwnOfferRows(actor: Actor, now = new Date()) {
+  requirePermission(actor, "read:offer:own");
+  const since = new Date(now.getTime() - 30 * DAY_MS);
+  const [offers, recent] = await Promise.all([
+    listOwnOffers(actor),
+    prisma.lead.groupBy({ by: ["offerId"], where: { affiliateId: actor.companyId, receivedAt: { gte: since } }, _count: { _all: true } }),
+  ]);
+  const recentByOffer = new Map(recent.map((r) => [r.offerId, r._count._all]));
+  return offers.map((o) => ({
+    id: o.id,
+    title: o.title,
+    vertical: o.vertical,
+    pricingModel: o.pricingModel,
+    status: o.status,
+    unlisted: o.unlistedAt !== null,
+    payout: offerPayoutAtAskingPrice({ ...o, conversionEvents: offerEvents(o) }),
+    leadCount: o._count.leads,
+    leadsLast30Days: recentByOffer.get(o.id) ?? 0,
+    openOrderCount: o._count.orders,
+  }));
+}
+
+/** The Send leads page: every offer not archived, with what its example postback needs, and whether the affiliate has a live API key. */
+export async function getSendLeadsView(actor: Actor) {
+  requirePermission(actor, "read:offer:own");
+  const [offers, liveKeys] = await Promise.all([
+    prisma.offer.findMany({ where: { affiliateId: actor.companyId, status: { not: "ARCHIVED" } }, orderBy: { createdAt: "desc" } }),
+    prisma.apiKey.count({ where: { companyId: actor.companyId, revokedAt: null } }),
+  ]);
+  return {
+    hasApiKey: liveKeys > 0,
+    offers: offers.map((o) => ({
+      id: o.id,
+      title: o.title,
+      status: o.status,
+      refusal: offerIntakeRefusal(o),
+      fields: offerFieldsSchema.parse(o.fields),
+      states: o.states,
+      qualityRules: offerQualityRules(o.qualityRules),
+    })),
+  };
+}
