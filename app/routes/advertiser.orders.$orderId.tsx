@@ -171,7 +171,7 @@ export default function OrderPage() {
           </div>
         }
       />
-      <FormError error={statusFailure?.formError} />
+      <FormError error={statusFailure || order.status === "CLOSED" ? failure?.formError : undefined} />
       {confirmClose ? <CloseConfirmation title={order.offerTitle} /> : null}
       {order.status === "OPEN" && order.funding ? <WalletWarning funding={order.funding} currency={order.currency} /> : null}
       <section className="card" aria-labelledby="details-title">

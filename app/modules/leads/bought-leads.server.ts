@@ -28,8 +28,8 @@ function whereOf(actor: Actor, filter: BoughtLeadFilter): Prisma.LeadSaleWhereIn
               { id: q },
               { email: { contains: q, mode: "insensitive" } },
               { phone: { contains: q } },
-              { fields: { path: ["first_name"], string_contains: q } },
-              { fields: { path: ["last_name"], string_contains: q } },
+              { fields: { path: ["first_name"], string_contains: q, mode: "insensitive" } },
+              { fields: { path: ["last_name"], string_contains: q, mode: "insensitive" } },
             ],
           }
         : {}),

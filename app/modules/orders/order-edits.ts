@@ -63,17 +63,22 @@ const FIELD_LABELS: Record<EditableOrderField, string> = {
   postUrl: "External buyer: post URL",
 };
 
-/** JSON with its object keys sorted: Postgres jsonb does not keep the order they were written in. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * JSON with its object keys sorted (Postgres jsonb does not keep the order they were written in)
+ * and empty parts left out (`{ temperature: {} }` says what `{}` says).
+ */
 function canonical(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, inner]) => inner !== undefined)
-            .sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
+  const tidy = (v: unknown): unknown => {
+    if (!isPlainObject(v)) return v;
+    const entries = Object.entries(v)
+      .map(([key, inner]) => [key, tidy(inner)] as const)
+      .filter(([, inner]) => inner !== undefined && !(isPlainObject(inner) && Object.keys(inner).length === 0))
+      .sort(([a], [b]) => a.localeCompare(b));
+    return Object.fromEntries(entries);
+  };
+  return JSON.stringify(tidy(value ?? null));
 }
 
 /** The editable columns whose value differs, with what they were and what they become. */

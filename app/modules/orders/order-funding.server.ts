@@ -1,8 +1,7 @@
 import type { Order } from "~/generated/prisma/client";
-import { advertiserWalletFloor } from "~/modules/billing/lead-sales.server";
 import { orderReserveCents } from "~/modules/conversions/conversion-reserve.server";
 import { defaultReserveCents, type TermsOffer } from "~/modules/conversions/conversion-terms";
-import { balanceCents } from "~/modules/ledger/ledger.server";
+import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { centsToNumber } from "~/utils/route-errors.server";
@@ -31,8 +30,10 @@ export interface OrderFunding extends WalletFunds {
 /** The advertiser's wallet in one currency and its credit limit. */
 export async function ownWalletFunds(actor: Actor, currency: string): Promise<WalletFunds> {
   requirePermission(actor, "read:order:own");
-  const floor = await advertiserWalletFloor(prisma, actor.companyId, currency);
-  return { walletCents: centsToNumber(await balanceCents(prisma, floor.account)), creditCents: centsToNumber(-floor.floorCents) };
+  // Read fresh: advertiserWalletFloor memoises the credit limit per transaction, and this is no transaction.
+  const company = await prisma.company.findUniqueOrThrow({ where: { id: actor.companyId }, select: { creditLimitCents: true } });
+  const balance = await balanceCents(prisma, ledgerAccounts.advertiserWallet(actor.companyId, currency));
+  return { walletCents: centsToNumber(balance), creditCents: company.creditLimitCents };
 }
 
 /** The lowest price the order pays for a lead: its base price or a lower price by temperature. */
