@@ -18,7 +18,10 @@ async function signedInBuyer() {
 }
 
 /** A lead row as the pipeline leaves it, with only what these pages read. */
-async function leadRow(offer: { id: string; affiliateId: string }, opts: { status?: LeadStatus; temperature?: Temperature; score?: number; name?: string } = {}) {
+async function leadRow(
+  offer: { id: string; affiliateId: string },
+  opts: { status?: LeadStatus; temperature?: Temperature; score?: number; name?: string } = {},
+) {
   const [first, last] = (opts.name ?? "Ada Lovelace").split(" ");
   const email = `${first.toLowerCase()}-${uniqueSuffix()}@example.test`;
   return prisma.lead.create({
@@ -172,7 +175,9 @@ describe("wallet warnings", () => {
   it("an advertiser with $0 is warned when opening an order and sees its open orders as not buying, until its wallet can pay", async () => {
     const { offer, buyer, cookie, order } = await buyerWithOrder();
     const opening = await getPage(stack().appUrl, `/advertiser/marketplace/${offer.id}`, cookie);
-    expect(squash(opening.text)).toContain("Wallet $0.00 cannot pay a lead at $25.00: you can open this order, but it buys no leads until you top up in Billing");
+    expect(squash(opening.text)).toContain(
+      "Wallet $0.00 cannot pay a lead at $25.00: you can open this order, but it buys no leads until you top up in Billing",
+    );
 
     const list = await getPage(stack().appUrl, "/advertiser/orders", cookie);
     expect(list.text).toContain("Open — not buying: wallet cannot pay");

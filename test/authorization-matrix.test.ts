@@ -372,7 +372,10 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/advertiser.orders._index": {
     GET: advertisersOnly(200),
     POST: {
-      "pause the first advertiser's order": { form: (w) => ({ orderId: w.orderId, status: "PAUSED" }), answers: advertisersOnly("302 /advertiser/orders", 404) },
+      "pause the first advertiser's order": {
+        form: (w) => ({ orderId: w.orderId, status: "PAUSED" }),
+        answers: advertisersOnly("302 /advertiser/orders", 404),
+      },
     },
   },
   // Closing asks for confirmation before anything is read, so the ask is the same for anyone.

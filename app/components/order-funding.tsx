@@ -23,15 +23,7 @@ function needText(funding: OrderFundingView, currency: string): string {
 }
 
 /** An order's status; an open order the wallet cannot pay reads "Open — not buying: wallet cannot pay" with the way to Billing. */
-export function OrderStatusCell({
-  status,
-  funding,
-  pauseReason,
-}: {
-  status: string;
-  funding: OrderFundingView | null;
-  pauseReason: string | null;
-}) {
+export function OrderStatusCell({ status, funding, pauseReason }: { status: string; funding: OrderFundingView | null; pauseReason: string | null }) {
   return (
     <>
       <StatusBadge status={status} />

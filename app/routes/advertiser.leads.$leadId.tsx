@@ -159,7 +159,8 @@ function SpeedToLead() {
         <dd>
           {lead.deliveredAt ? (
             <>
-              {formatDateTime(lead.deliveredAt, { seconds: true })} · <strong>delivered {formatElapsed(lead.receivedAt, lead.deliveredAt)} after the postback</strong>
+              {formatDateTime(lead.deliveredAt, { seconds: true })} ·{" "}
+              <strong>delivered {formatElapsed(lead.receivedAt, lead.deliveredAt)} after the postback</strong>
             </>
           ) : (
             <span className="muted">Not yet: your CRM has not accepted the webhook (see Deliveries)</span>

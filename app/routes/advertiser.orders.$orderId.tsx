@@ -32,7 +32,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const order = await orNotFound(getOwnOrder(actor, params.orderId ?? ""));
-  const [funding, history, sales] = await Promise.all([ownOrderFunding(actor, [order]), ownOrderHistory(actor, order.id), ownOrderRecentSales(actor, order.id)]);
+  const [funding, history, sales] = await Promise.all([
+    ownOrderFunding(actor, [order]),
+    ownOrderHistory(actor, order.id),
+    ownOrderRecentSales(actor, order.id),
+  ]);
   const offer = { ...order.offer, conversionEvents: offerEvents(order.offer) };
   return {
     confirmClose: new URL(request.url).searchParams.get("confirm") === "close" && canChangeOrderStatus(order.status, "CLOSED"),
@@ -105,7 +109,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     return formFailureFrom(error, parsed.values);
   }
-  return redirectWithFlash(here, changed.length > 0 ? "Order saved. Its history below lists what changed." : "Nothing to save: the order already had these settings.");
+  return redirectWithFlash(
+    here,
+    changed.length > 0 ? "Order saved. Its history below lists what changed." : "Nothing to save: the order already had these settings.",
+  );
 }
 
 const HISTORY_VERBS: Record<string, string> = {

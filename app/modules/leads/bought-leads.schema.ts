@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { whyTextIsUnstorable } from "~/utils/storable-text";
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
 
 // The advertiser's leads list: what it is filtered, searched and sorted by, kept in the URL (GET
@@ -8,8 +9,12 @@ export const BOUGHT_LEAD_SORTS = ["newest", "oldest"] as const;
 export const BOUGHT_LEAD_SORT_LABELS: Record<(typeof BOUGHT_LEAD_SORTS)[number], string> = { newest: "Newest first", oldest: "Oldest first" };
 
 /** Text a filter may carry: printable, short (a control character never reaches the database). */
-// eslint-disable-next-line no-control-regex
-const searchText = z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001F\u007F]*$/);
+const searchText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((v) => whyTextIsUnstorable(v) === null);
 
 // An empty or unknown value shows every bought lead rather than an error.
 export const boughtLeadFilterSchema = z.object({
@@ -49,5 +54,8 @@ export function isFiltered(filter: BoughtLeadFilter): boolean {
 
 /** Bulk "mark contacted" on the leads list: the ticked leads. */
 export const markContactedFormSchema = z.object({
-  lead_id: z.array(z.string().regex(/^[\w-]{1,64}$/, "Select leads from the list")).min(1, "Select the leads you contacted").max(200),
+  lead_id: z
+    .array(z.string().regex(/^[\w-]{1,64}$/, "Select leads from the list"))
+    .min(1, "Select the leads you contacted")
+    .max(200),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { whyTextIsUnstorable } from "~/utils/storable-text";
 
 // The marketplace's search, filters and sort, kept in the URL (a GET form): what an advertiser
 // looks for and how the offers are ordered. Unknown values fall back rather than fail the page.
@@ -16,8 +17,12 @@ export const MARKETPLACE_SORT_LABELS: Record<MarketplaceSort, string> = {
 
 export const PRICING_MODELS = ["CPL", "CPA", "CPS"] as const;
 
-// eslint-disable-next-line no-control-regex
-const text = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001F\u007F]*$/);
+const text = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((v) => whyTextIsUnstorable(v) === null);
 
 export const marketplaceQuerySchema = z.object({
   q: text.optional().catch(undefined),

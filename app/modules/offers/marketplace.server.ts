@@ -71,9 +71,7 @@ export async function searchMarketplace(actor: Actor, query: MarketplaceQuery, n
   const where: Prisma.OfferWhereInput = {
     status: "ACTIVE",
     unlistedAt: null,
-    ...(query.q
-      ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { vertical: { contains: query.q, mode: "insensitive" } }] }
-      : {}),
+    ...(query.q ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { vertical: { contains: query.q, mode: "insensitive" } }] } : {}),
     ...(query.vertical ? { vertical: query.vertical } : {}),
     ...(query.model ? { pricingModel: query.model } : {}),
     // An offer without states takes leads from every state of its country.

@@ -138,24 +138,24 @@ export async function listOwnOrders(actor: Actor) {
 export const ORDER_AUDIT_TARGET = "Order";
 
 const ownOrderInclude = {
-      offer: {
-        select: {
-          title: true,
-          vertical: true,
-          distribution: true,
-          pricingModel: true,
-          currency: true,
-          priceCents: true,
-          conversionEvents: true,
-          salePercentBps: true,
-          saleMinCents: true,
-          saleMaxCents: true,
-          attributionWindowDays: true,
-          lockPeriodDays: true,
-          allowsLockedAdjustments: true,
-        },
-      },
-      _count: { select: { sales: true } },
+  offer: {
+    select: {
+      title: true,
+      vertical: true,
+      distribution: true,
+      pricingModel: true,
+      currency: true,
+      priceCents: true,
+      conversionEvents: true,
+      salePercentBps: true,
+      saleMinCents: true,
+      saleMaxCents: true,
+      attributionWindowDays: true,
+      lockPeriodDays: true,
+      allowsLockedAdjustments: true,
+    },
+  },
+  _count: { select: { sales: true } },
 } satisfies Prisma.OrderInclude;
 
 /**
