@@ -36,11 +36,11 @@ export function buyerLeadView(sale: SoldLead) {
 export type BuyerLeadView = ReturnType<typeof buyerLeadView>;
 
 // A cursor is the last row's (soldAt, sale id): sales sold in the same millisecond still page exactly.
-function encodeCursor(sale: Pick<LeadSale, "soldAt" | "id">): string {
+export function encodeSaleCursor(sale: Pick<LeadSale, "soldAt" | "id">): string {
   return Buffer.from(`${sale.soldAt.toISOString()}|${sale.id}`).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { soldAt: Date; id: string } {
+export function decodeSaleCursor(cursor: string): { soldAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const soldAt = new Date(iso ?? "");
   // Row ids are [A-Za-z0-9_-]: anything else is not one of our cursors (and a NUL would reach the database).
@@ -57,7 +57,7 @@ function decodeCursor(cursor: string): { soldAt: Date; id: string } {
  */
 export async function pullBoughtLeads(actor: Actor, query: PullQuery) {
   requirePermission(actor, "read:lead:bought");
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeSaleCursor(query.cursor) : null;
   const settledBefore = new Date(Date.now() - getEnv().PULL_API_SETTLE_MS);
   const sales = await prisma.leadSale.findMany({
     where: {
@@ -76,5 +76,5 @@ export async function pullBoughtLeads(actor: Actor, query: PullQuery) {
   const page = sales.slice(0, query.limit);
   const last = page.at(-1);
   // `next` always resumes right after what the caller has seen, also when nothing more is there yet.
-  return { leads: page.map(buyerLeadView), next: last ? encodeCursor(last) : (query.cursor ?? null), hasMore: sales.length > query.limit };
+  return { leads: page.map(buyerLeadView), next: last ? encodeSaleCursor(last) : (query.cursor ?? null), hasMore: sales.length > query.limit };
 }

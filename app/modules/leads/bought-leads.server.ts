@@ -1,8 +1,8 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { toCsv } from "~/modules/deliveries/csv";
-import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
+import { decodeSaleCursor, encodeSaleCursor } from "~/modules/deliveries/buyer-leads.server";
 import { prisma } from "~/utils/db.server";
-import { NotFoundError, ValidationError } from "~/utils/errors";
+import { NotFoundError } from "~/utils/errors";
 import { centsToDecimal } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
@@ -37,18 +37,6 @@ function whereOf(actor: Actor, filter: BoughtLeadFilter): Prisma.LeadSaleWhereIn
   };
 }
 
-// A cursor is the last row's (soldAt, sale id): sales sold in the same millisecond still page exactly.
-function encodeCursor(sale: { soldAt: Date; id: string }): string {
-  return Buffer.from(`${sale.soldAt.toISOString()}|${sale.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { soldAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const soldAt = new Date(iso ?? "");
-  if (!id || !/^[\w-]{1,64}$/.test(id) || !isStorableDate(soldAt)) throw new ValidationError({ cursor: "Unknown cursor: use the list's Next link" });
-  return { soldAt, id };
-}
-
 const include = {
   lead: { include: { offer: { select: { id: true, title: true, vertical: true } } } },
   disputes: { where: { kind: "LEAD_RETURN" }, select: { id: true, status: true }, take: 1 },
@@ -81,10 +69,10 @@ function rowOf(sale: SaleWithLead) {
 }
 export type BoughtLeadRow = ReturnType<typeof rowOf>;
 
-/** One page of the advertiser's bought leads, filtered and sorted, after `cursor` (the previous page's `next`). */
+/** One page of the advertiser's bought leads, filtered and sorted, after `cursor` (the previous page's `next`, the pull API's kind of cursor). */
 export async function pageOfBoughtLeads(actor: Actor, filter: BoughtLeadFilter, cursor?: string | null, take = PAGE_SIZE) {
   requirePermission(actor, "read:lead:bought");
-  const after = cursor ? decodeCursor(cursor) : null;
+  const after = cursor ? decodeSaleCursor(cursor) : null;
   const newest = filter.sort === "newest";
   const beyond = newest ? "lt" : "gt";
   const sales = await prisma.leadSale.findMany({
@@ -98,7 +86,7 @@ export async function pageOfBoughtLeads(actor: Actor, filter: BoughtLeadFilter, 
   });
   const page = sales.slice(0, take);
   const last = page.at(-1);
-  return { leads: page.map(rowOf), next: sales.length > take && last ? encodeCursor(last) : null };
+  return { leads: page.map(rowOf), next: sales.length > take && last ? encodeSaleCursor(last) : null };
 }
 
 const CSV_BATCH = 1000;

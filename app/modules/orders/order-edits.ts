@@ -13,6 +13,7 @@ import {
   type OrderFilters,
   type OrderPricing,
   type OrderSchedule,
+  type OrderSettingsRow,
 } from "./orders.schema";
 
 // An order's settings as the edit form shows them, and each saved change in words for the
@@ -139,26 +140,7 @@ export function describeOrderChange(data: unknown, currency: string, timezone: s
   );
 }
 
-interface OrderFormSource {
-  priceCents: number;
-  reserveCents: number | null;
-  pricing: unknown;
-  hourlyCap: number | null;
-  dailyCap: number | null;
-  monthlyCap: number | null;
-  hourlySpendCapCents: number | null;
-  dailySpendCapCents: number | null;
-  monthlySpendCapCents: number | null;
-  timezone: string;
-  schedule: unknown;
-  filters: unknown;
-  priority: number;
-  weight: number;
-  delivery: DeliveryMethodValue;
-  webhookUrl: string | null;
-  pingUrl: string | null;
-  postUrl: string | null;
-}
+type OrderFormSource = OrderSettingsRow & { priceCents: number; reserveCents: number | null; postUrl: string | null };
 
 /** An order's settings as the order form's inputs, to edit it (the same names the form sends). */
 export function orderFormValuesOf(order: OrderFormSource): Record<string, string> {

@@ -423,7 +423,7 @@ export interface OrderSettingsSummary {
   ranking: string;
 }
 
-interface OrderSettingsRow {
+export interface OrderSettingsRow {
   currency: string;
   hourlyCap: number | null;
   dailyCap: number | null;
