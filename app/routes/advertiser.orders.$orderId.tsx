@@ -169,7 +169,7 @@ export default function OrderPage() {
       </p>
       <PageHeader
         title={`Order: ${order.offerTitle}`}
-        description={`Opened ${formatDateTime(order.createdAt)} · ${order.bought} leads bought`}
+        description={`Opened ${formatDateTime(order.createdAt)} · ${order.bought} ${order.bought === 1 ? "lead" : "leads"} bought`}
         actions={
           <div className="row-actions">
             {canChangeOrderStatus(order.status, "PAUSED") ? <StatusForm status="PAUSED" label="Pause" /> : null}
@@ -197,7 +197,7 @@ export default function OrderPage() {
           <dd>
             {order.pricingModel === "CPL" ? formatMoney(order.priceCents, order.currency) : null}
             {order.settings.pricing ? <div className="small muted">{order.settings.pricing}</div> : null}
-            {order.funding ? <FundingLine funding={order.funding} currency={order.currency} /> : null}
+            {order.funding && order.status !== "CLOSED" ? <FundingLine funding={order.funding} currency={order.currency} /> : null}
           </dd>
           <dt>Caps</dt>
           <dd>{order.settings.caps.length > 0 ? order.settings.caps.join(" · ") : "None"}</dd>
