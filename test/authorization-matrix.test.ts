@@ -364,11 +364,17 @@ const MATRIX: Record<string, RouteRow> = {
   // for its buyer and "not found" for anyone else; the seller, not the buyer, answers a return.
   "routes/advertiser.leads._index": {
     GET: advertisersOnly(200),
-    POST: { "return selected without a selection": { form: () => ({ reason: "duplicate" }), answers: advertisersOnly(400) } },
+    POST: {
+      "return selected without a selection": { form: () => ({ reason: "duplicate" }), answers: advertisersOnly(400) },
+      "mark contacted without a selection": { form: () => ({ intent: "contacted" }), answers: advertisersOnly(400) },
+    },
   },
   "routes/advertiser.leads.$leadId": {
     GET: advertisersOnly(200, 404),
-    POST: { "return the first lead again": { form: () => ({ reason: "wrong_person" }), answers: advertisersOnly(409, 404) } },
+    POST: {
+      "return the first lead again": { form: () => ({ reason: "wrong_person" }), answers: advertisersOnly(409, 404) },
+      "mark the first lead contacted": { form: () => ({ intent: "contacted" }), answers: advertisersOnly("302 /advertiser/leads/", 404) },
+    },
   },
   "routes/advertiser.returns._index": {
     GET: advertisersOnly(200),
@@ -387,9 +393,25 @@ const MATRIX: Record<string, RouteRow> = {
     GET: advertisersOnly(200),
     POST: { "order without a price": { form: (w) => ({ offerId: w.offerId }), answers: advertisersOnly(400) } },
   },
-  "routes/advertiser.orders": {
+  "routes/advertiser.orders._index": {
     GET: advertisersOnly(200),
-    POST: { "pause the first advertiser's order": { form: (w) => ({ orderId: w.orderId, status: "PAUSED" }), answers: advertisersOnly(200, 404) } },
+    POST: {
+      "pause the first advertiser's order": {
+        form: (w) => ({ orderId: w.orderId, status: "PAUSED" }),
+        answers: advertisersOnly("302 /advertiser/orders", 404),
+      },
+    },
+  },
+  // Closing asks for confirmation before anything is read, so the ask is the same for anyone.
+  "routes/advertiser.orders.$orderId": {
+    GET: advertisersOnly(200, 404),
+    POST: {
+      "edit the first advertiser's order below the offer's price": {
+        form: (w) => ({ intent: "save", offerId: w.offerId, price: "0.01" }),
+        answers: advertisersOnly(422, 404),
+      },
+      "close without confirmation": { form: () => ({ intent: "status", status: "CLOSED" }), answers: advertisersOnly("302 /advertiser/orders/") },
+    },
   },
   "routes/advertiser.settings": {
     GET: advertisersOnly(200),
@@ -482,6 +504,13 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/api.v1.leads.$leadId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 200, otherAdvertiser: 404 }) },
   "routes/api.v1.leads.by-external-id.$externalId": { GET: api({ affiliate: 200, otherAffiliate: 404, advertiser: 404, otherAdvertiser: 404 }) },
   "routes/api.v1.advertiser.leads": { GET: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 200 }) },
+  // Speed to lead: only the buyer of the first lead marks it contacted (idempotent); anyone else's key finds no such lead.
+  "routes/api.v1.advertiser.leads.$leadId.contacted": {
+    GET: all(405),
+    POST: {
+      "mark the first lead contacted": { form: () => ({}), answers: api({ affiliate: 403, otherAffiliate: 403, advertiser: 200, otherAdvertiser: 404 }) },
+    },
+  },
   // Conversions are the advertiser's: an affiliate key is refused before anything is read. The first
   // lead was bought on CPL terms (409 for its buyer) and not by the other advertiser (403).
   "routes/api.v1.conversions": {
@@ -625,6 +654,7 @@ function fillParams(url: string, world: World): string {
     .replace(":externalId", encodeURIComponent(world.leadExternalId))
     .replace(":offerId", encodeURIComponent(world.offerId))
     .replace(":companyId", encodeURIComponent(world.affiliateId))
+    .replace(":orderId", encodeURIComponent(world.orderId))
     .replace(":payoutId", encodeURIComponent(world.payoutId))
     .replace(":noticeId", encodeURIComponent(world.noticeId))
     .replace(":conversionId", encodeURIComponent(world.conversionId))

@@ -104,6 +104,32 @@ describe("CRM webhooks", () => {
     const bodies = requestsTo(path).map((r) => r.body);
     expect(bodies).toHaveLength(3);
     expect(new Set(bodies).size).toBe(1);
+    // Speed to lead: the buyer had the lead when its CRM accepted it (the third attempt), not at the sale.
+    const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } });
+    expect(sale.deliveredAt).toEqual(delivery.deliveredAt);
+    expect(sale.deliveredAt!.getTime()).toBeGreaterThan(sale.soldAt.getTime());
+  });
+
+  it("a portal sale is delivered when sold; a webhook sale whose CRM never accepts it stays undelivered, and a replay that succeeds sets it once", async () => {
+    const portal = await makeMarket(stack());
+    const sold = await postAndSettle(stack(), portal.affiliate.apiKey, portal.offer.id);
+    const portalSale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: sold.id } });
+    expect(portalSale.deliveredAt).toEqual(portalSale.soldAt);
+
+    const path = crmPath();
+    const { affiliate, offer, buyer } = await makeMarket(stack(), { webhookUrl: `${crm.url}${path}` });
+    crm.failNext(3, 500);
+    const lead = await postAndSettle(stack(), affiliate.apiKey, offer.id);
+    const failed = await settledDelivery(lead.id, "CRM_WEBHOOK");
+    expect(failed.status).toBe("FAILED");
+    expect((await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } })).deliveredAt).toBeNull();
+
+    const { replayOwnDelivery } = await import("~/modules/deliveries/outbound.server");
+    await replayOwnDelivery(buyer.actor, failed.id);
+    const delivered = (await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } })).deliveredAt;
+    expect(delivered).not.toBeNull();
+    await replayOwnDelivery(buyer.actor, failed.id);
+    expect((await prisma.leadSale.findFirstOrThrow({ where: { leadId: lead.id } })).deliveredAt).toEqual(delivered);
   });
 
   it("gives up after the configured attempts and says so on the lead's timeline", async () => {

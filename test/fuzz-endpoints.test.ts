@@ -13,7 +13,7 @@
  *   FUZZ_RUNS=<n>    how many requests (default 10,000)
  *   FUZZ_CASE=<i,j>  replay only those cases of the seed, printing request and answer
  *   FUZZ_ENDPOINTS=login,signup  send only the cases of those endpoints (postback, ping, post,
- *                    pull, lead-read, conversion, stripe, login, signup, return, return-read,
+ *                    pull, lead-read, lead-contacted, conversion, stripe, login, signup, return, return-read,
  *                    inquiry, conversion-dispute, dispute-response, dispute-withdraw, dispute-read,
  *                    admin-company, admin-offer)
  *

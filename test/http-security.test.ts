@@ -160,7 +160,7 @@ describe("cross-site form posts", () => {
       headers: { ...form, origin: appUrl, referer: `${appUrl}/advertiser/orders` },
       body: pause,
     });
-    expect(own.status).toBe(200);
+    expect(own.status).toBe(302);
     expect((await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAUSED");
   });
 

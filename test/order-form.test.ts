@@ -95,7 +95,8 @@ describe("the order form (no JavaScript)", () => {
       cookie,
     );
     expect(answer.status).toBe(302);
-    expect(answer.location).toBe("/advertiser/orders");
+    // The new order's own page, which says it was opened.
+    expect(answer.location).toMatch(/^\/advertiser\/orders\/[\w-]+$/);
 
     const order = await prisma.order.findFirstOrThrow({ where: { advertiserId: buyer.actor.companyId, offerId: offer.id } });
     expect(order).toMatchObject({

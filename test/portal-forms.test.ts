@@ -227,15 +227,16 @@ describe("portal forms (no JavaScript)", () => {
     expect(bad.text).toContain('id="f-reserve-error"');
     const answer = await submit(`/advertiser/marketplace/${offer.id}`, { offerId: offer.id, reserve: "150", dailyCap: "20" }, cookie);
     expect(answer.status).toBe(302);
-    expect(answer.location).toBe("/advertiser/orders");
     const order = await prisma.order.findFirstOrThrow({ where: { advertiserId: advertiser.actor.companyId } });
+    expect(answer.location).toBe(`/advertiser/orders/${order.id}`);
     expect(order).toMatchObject({ priceCents: 0, reserveCents: 15_000, dailyCap: 20, offerId: offer.id });
 
     const orders = async () => visibleText(await (await fetch(new URL("/advertiser/orders", stack().appUrl), { headers: { cookie } })).text());
     const empty = await orders();
     expect(empty).toContain("CPA Application $15.00 · Loan funded $120.00");
     expect(empty).toContain("Reserve $150.00");
-    expect(empty).toContain("Wallet $0.00 does not cover it: no leads are delivered until you top up");
+    expect(empty).toContain("Wallet $0.00 does not cover the reserve of $150.00");
+    expect(empty).toContain("Open — not buying: wallet cannot pay");
     await fundWallet(advertiser.actor, 20_000, stack().emulator);
     expect(await orders()).toContain("Wallet $200.00 covers it");
   });
@@ -262,9 +263,13 @@ describe("portal forms (no JavaScript)", () => {
     const order = await makeOrder(advertiser.actor, offer.id);
     const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
     const paused = await submit("/advertiser/orders", { orderId: order.id, status: "PAUSED" }, cookie);
-    expect(paused.status).toBe(200);
-    const closed = await submit("/advertiser/orders", { orderId: order.id, status: "CLOSED" }, cookie);
-    expect(closed.status).toBe(200);
+    expect(paused.status).toBe(302);
+    // Closing is final: without confirm=yes the order's page asks first.
+    const unconfirmed = await submit("/advertiser/orders", { orderId: order.id, status: "CLOSED" }, cookie);
+    expect(unconfirmed.location).toBe(`/advertiser/orders/${order.id}?confirm=close`);
+    expect((await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAUSED");
+    const closed = await submit("/advertiser/orders", { orderId: order.id, status: "CLOSED", confirm: "yes" }, cookie);
+    expect(closed.status).toBe(302);
     for (const status of ["OPEN", "PAUSED"]) {
       const reopen = await submit("/advertiser/orders", { orderId: order.id, status }, cookie);
       expect(reopen.status).toBe(409);

@@ -30,3 +30,14 @@ export function formatBps(bps: number): string {
 
 /** Cents as the plain dollars a person types into a price input: 2550 → "25.50". */
 export { centsToDecimal as centsToInput } from "~/utils/money";
+
+/** The time between two moments in words: "42 s", "3 min 5 s", "2 h 10 min", "3 d 4 h" (never negative). */
+export function formatElapsed(from: Date | string | number, to: Date | string | number): string {
+  const seconds = Math.max(0, Math.round((toDate(to).getTime() - toDate(from).getTime()) / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}

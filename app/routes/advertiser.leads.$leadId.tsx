@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LeadQualityCards } from "~/components/check-list";
 import { DisputeFinding, DisputeStatusBadge } from "~/components/dispute-history";
 import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
-import { formatDateTime, humanize } from "~/components/format";
+import { formatDateTime, formatElapsed, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
@@ -13,7 +13,9 @@ import { refuseOversizedUpload } from "~/modules/disputes/dispute-forms.server";
 import { EVIDENCE_CONTENT_TYPES, EVIDENCE_FILE_MAX_BYTES, RETURN_REASON_CODES, RETURN_REASON_LABELS, readFinding } from "~/modules/disputes/disputes.schema";
 import { openReturn } from "~/modules/disputes/lead-returns.server";
 import { isReturnWindowOpen, returnDeadline } from "~/modules/disputes/return-window";
+import { markOwnLeadContacted } from "~/modules/leads/bought-leads.server";
 import { getBoughtLead } from "~/modules/leads/lead-queries.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { orNotFound, readForm } from "~/utils/route-errors.server";
@@ -33,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-/** Return this lead (multipart: the evidence file); the page then says what happened. */
+/** Return this lead (multipart: the evidence file; the page then says what happened), or mark it contacted (intent=contacted). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const lead = await orNotFound(getBoughtLead(actor, params.leadId ?? ""));
@@ -41,6 +43,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     refuseOversizedUpload(request, EVIDENCE_FILE_MAX_BYTES, "evidence_file");
     const form = await readForm(request);
+    if (form.get("intent") === "contacted") {
+      const marked = await markOwnLeadContacted(actor, lead.leadId);
+      return redirectWithFlash(
+        `/advertiser/leads/${lead.leadId}`,
+        marked.alreadyMarked ? `Already marked contacted on ${formatDateTime(marked.contactedAt)}: that first time stays.` : "Marked contacted.",
+      );
+    }
     values = formValues(form);
     const opened = await openReturn(actor, { ...(await returnFormRecord(form)), lead_id: lead.leadId });
     const finding = readFinding(opened.dispute.finding);
@@ -137,6 +146,49 @@ function ReturnCard() {
   );
 }
 
+/** Speed to lead: from the postback to the buyer having the lead, and to its first contact (which the buyer marks). */
+function SpeedToLead() {
+  const { lead } = useLoaderData<typeof loader>();
+  return (
+    <section className="card" aria-labelledby="speed-title" data-testid="speed-to-lead">
+      <h2 id="speed-title">Speed to lead</h2>
+      <dl className="details">
+        <dt>Postback</dt>
+        <dd>{formatDateTime(lead.receivedAt, { seconds: true })}</dd>
+        <dt>Delivered</dt>
+        <dd>
+          {lead.deliveredAt ? (
+            <>
+              {formatDateTime(lead.deliveredAt, { seconds: true })} ·{" "}
+              <strong>delivered {formatElapsed(lead.receivedAt, lead.deliveredAt)} after the postback</strong>
+            </>
+          ) : (
+            <span className="muted">Not yet: your CRM has not accepted the webhook (see Deliveries)</span>
+          )}
+        </dd>
+        <dt>Contacted</dt>
+        <dd>
+          {lead.contactedAt ? (
+            <>
+              {formatDateTime(lead.contactedAt, { seconds: true })}
+              {lead.deliveredAt ? ` · ${formatElapsed(lead.deliveredAt, lead.contactedAt)} after delivery` : ""}
+              {lead.contactedBy ? ` · marked by ${lead.contactedBy}` : " · marked by API"}
+            </>
+          ) : (
+            <Form method="post" className="row-actions">
+              <span className="muted">Not marked yet.</span>
+              <input type="hidden" name="intent" value="contacted" />
+              <button type="submit" className="button button-small">
+                Mark contacted
+              </button>
+            </Form>
+          )}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
 const FIRST_FIELDS = ["first_name", "last_name", "email", "phone", "state", "postal_code"];
 
 export default function BoughtLead() {
@@ -200,6 +252,7 @@ export default function BoughtLead() {
           </dl>
         </section>
       </div>
+      <SpeedToLead />
       <ReturnCard />
       <LeadQualityCards checks={lead.checks} score={lead.qualityScore} temperature={lead.temperature} scoreReasons={lead.scoreReasons} />
     </>

@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { DisputeStatusBadge } from "~/components/dispute-history";
-import { FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
+import { FieldError, FormError, SelectField } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
@@ -11,34 +10,60 @@ import { ReturnResults } from "~/components/return-results";
 import { openReturns } from "~/modules/disputes/advertiser-returns.server";
 import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
 import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
-import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
+import { FilterButtons } from "~/components/filter-bar";
+import {
+  BOUGHT_LEAD_SORT_LABELS,
+  BOUGHT_LEAD_SORTS,
+  boughtLeadFilterQuery,
+  isFiltered,
+  markContactedFormSchema,
+  readBoughtLeadFilter,
+  type BoughtLeadFilter,
+} from "~/modules/leads/bought-leads.schema";
+import { markOwnLeadsContacted, pageOfBoughtLeads } from "~/modules/leads/bought-leads.server";
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
 import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { ValidationError, zodFieldErrors } from "~/utils/errors";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Leads · Leadex" }];
 
-// An empty or unknown filter value shows every bought lead rather than an error.
-const boughtLeadFilterSchema = z.object({
-  temperature: z.enum(TEMPERATURES).optional().catch(undefined),
-  minScore: z.coerce.number().int().min(0).max(100).optional().catch(undefined),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
-  const filter = boughtLeadFilterSchema.parse(params);
-  return { leads: await listBoughtLeads(actor, filter), filter };
+  const params = new URL(request.url).searchParams;
+  const filter = readBoughtLeadFilter(params);
+  const cursor = params.get("cursor");
+  const page = await pageOfBoughtLeads(actor, filter, cursor).catch((error: unknown) => {
+    // A stale or hand-edited cursor starts the list again rather than failing the page.
+    if (error instanceof ValidationError) return pageOfBoughtLeads(actor, filter);
+    throw error;
+  });
+  return { leads: page.leads, next: page.next, paged: Boolean(cursor), filter };
 }
 
-/** "Return selected": one reason and note for every checked lead; the result of each shows above the list. */
+/**
+ * The bulk bar: "Return selected" (one reason and note for every ticked lead; the result of each
+ * shows above the list) or "Mark selected contacted" (intent=contacted; the first contact time stays).
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
   const values = formValues(form);
   const leadIds = [...new Set(form.getAll("lead_id").filter((v): v is string => typeof v === "string" && v !== ""))];
+  if (form.get("intent") === "contacted") {
+    const parsed = markContactedFormSchema.safeParse({ lead_id: leadIds });
+    if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), "Select the leads you contacted", 400, values);
+    const marked = await markOwnLeadsContacted(actor, parsed.data.lead_id);
+    const already = parsed.data.lead_id.length - marked;
+    const list = `/advertiser/leads${new URL(request.url).search}`;
+    return redirectWithFlash(
+      list,
+      `${marked} ${marked === 1 ? "lead" : "leads"} marked contacted${already > 0 ? ` (${already} already marked earlier, or not yours: unchanged)` : ""}.`,
+    );
+  }
   try {
     if (leadIds.length === 0) return formFailure({ lead_id: "Select the leads to return" }, "Select the leads to return", 400, values);
     const reason = values.reason?.trim().toLowerCase() ?? "";
@@ -57,43 +82,76 @@ export async function action({ request }: ActionFunctionArgs) {
 
 const REASON_OPTIONS = [{ value: "", label: "Choose a reason" }, ...RETURN_REASON_CODES.map((code) => ({ value: code, label: RETURN_REASON_LABELS[code] }))];
 
+function LeadFilters({ filter }: { filter: BoughtLeadFilter }) {
+  return (
+    <Form method="get" className="filter-bar card" role="search">
+      {filter.orderId ? <input type="hidden" name="orderId" value={filter.orderId} /> : null}
+      <div className="field">
+        <label htmlFor="f-q">Search</label>
+        <input id="f-q" name="q" type="search" placeholder="Name, email, phone or lead id" defaultValue={filter.q ?? ""} />
+      </div>
+      <div className="field">
+        <label htmlFor="f-temperature">Temperature</label>
+        <select id="f-temperature" name="temperature" defaultValue={filter.temperature ?? ""}>
+          <option value="">Any temperature</option>
+          {TEMPERATURES.map((t) => (
+            <option key={t} value={t}>
+              {humanize(t)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-min-score">Minimum score</label>
+        <input id="f-min-score" name="minScore" type="number" min={0} max={100} defaultValue={filter.minScore ?? ""} />
+      </div>
+      <div className="field">
+        <label htmlFor="f-contacted">Contacted</label>
+        <select id="f-contacted" name="contacted" defaultValue={filter.contacted ?? ""}>
+          <option value="">Any</option>
+          <option value="no">Not yet contacted</option>
+          <option value="yes">Contacted</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-sort">Sort</label>
+        <select id="f-sort" name="sort" defaultValue={filter.sort}>
+          {BOUGHT_LEAD_SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {BOUGHT_LEAD_SORT_LABELS[sort]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <FilterButtons clearTo="/advertiser/leads" filtered={isFiltered(filter)} />
+    </Form>
+  );
+}
+
 export default function BoughtLeads() {
-  const { leads, filter } = useLoaderData<typeof loader>();
+  const { leads, filter, next, paged } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const failure = answer && "errors" in answer ? answer : null;
   const errors = (failure?.errors ?? {}) as Record<string, string | undefined>;
-  const filtered = filter.temperature !== undefined || filter.minScore !== undefined;
+  const filtered = isFiltered(filter);
   return (
     <>
       <PageHeader
         title="Leads"
-        description="Leads you bought, newest first. Contact them fast: hot leads cool quickly."
+        description="Leads you bought. Contact them fast: hot leads cool quickly."
         actions={
-          <a href="/advertiser/leads.csv" className="button button-ghost" download>
-            Download CSV
+          <a href={`/advertiser/leads.csv${boughtLeadFilterQuery(filter)}`} className="button button-ghost" download data-testid="leads-csv">
+            Download CSV{filtered ? " (filtered)" : ""}
           </a>
         }
       />
-      <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-temperature">Temperature</label>
-          <select id="f-temperature" name="temperature" defaultValue={filter.temperature ?? ""}>
-            <option value="">Any temperature</option>
-            {TEMPERATURES.map((t) => (
-              <option key={t} value={t}>
-                {humanize(t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-min-score">Minimum score</label>
-          <input id="f-min-score" name="minScore" type="number" min={0} max={100} defaultValue={filter.minScore ?? ""} />
-        </div>
-        <button type="submit" className="button">
-          Filter
-        </button>
-      </Form>
+      <LeadFilters filter={filter} />
+      {filter.orderId ? (
+        <p className="small">
+          Showing the leads of <Link to={`/advertiser/orders/${filter.orderId}`}>one order</Link> ·{" "}
+          <Link to={`/advertiser/leads${boughtLeadFilterQuery({ ...filter, orderId: undefined })}`}>all orders</Link>
+        </p>
+      ) : null}
       {answer && "results" in answer ? <ReturnResults results={answer.results} /> : null}
       <Form method="post" className="card" id="bulk-return">
         <div className="bulk-bar">
@@ -108,13 +166,19 @@ export default function BoughtLeads() {
             <label htmlFor="f-bulk-note">Note (for all)</label>
             <input id="f-bulk-note" name="note" maxLength={2000} defaultValue={failure?.values?.note} />
           </div>
-          <SubmitButton>Return selected</SubmitButton>
+          <button type="submit" name="intent" value="return" className="button">
+            Return selected
+          </button>
+          <button type="submit" name="intent" value="contacted" className="button button-ghost">
+            Mark selected contacted
+          </button>
         </div>
         <FieldError error={errors.lead_id && !failure?.formError ? errors.lead_id : undefined} />
         <FormError error={failure?.formError} />
         <DataTable
           rows={leads}
           testId="bought-leads"
+          stackOnPhone
           empty={
             filtered ? (
               <EmptyState title="No bought leads match these filters" />
@@ -133,41 +197,47 @@ export default function BoughtLeads() {
               <th>Email</th>
               <th>Phone</th>
               <th>State</th>
-              <th>Postal code</th>
               <th>Offer</th>
               <th>Quality</th>
               <th className="num">Price</th>
               <th>Sold</th>
+              <th>Contacted</th>
               <th>Return</th>
             </>
           }
           row={(l) => {
             const name = [l.fields.first_name, l.fields.last_name].filter(Boolean).join(" ");
             return (
-              <tr key={`${l.leadId}:${l.orderId}`}>
-                <td>
-                  {l.leadReturn || l.pricingModel !== "CPL" ? null : (
-                    <input type="checkbox" name="lead_id" value={l.leadId} form="bulk-return" aria-label={`Select ${name || l.leadId}`} />
-                  )}
+              <tr key={l.saleId}>
+                <td data-label="Select">
+                  <input type="checkbox" name="lead_id" value={l.leadId} form="bulk-return" aria-label={`Select ${name || l.leadId}`} />
                 </td>
-                <td className="nowrap">
+                <td className="nowrap" data-label="Name">
                   <Link to={`/advertiser/leads/${l.leadId}`}>{name || "View lead"}</Link>
                 </td>
-                <td>{l.fields.email ? <a href={`mailto:${l.fields.email}`}>{l.fields.email}</a> : "—"}</td>
-                <td className="nowrap">{l.fields.phone ? <a href={`tel:${l.fields.phone}`}>{l.fields.phone}</a> : "—"}</td>
-                <td>{l.fields.state ?? "—"}</td>
-                <td>{l.fields.postal_code ?? "—"}</td>
-                <td>{l.offerTitle}</td>
-                <td>
+                <td data-label="Email">{l.contact.email ? <a href={`mailto:${l.contact.email}`}>{l.contact.email}</a> : "—"}</td>
+                <td className="nowrap" data-label="Phone">
+                  {l.contact.phone ? <a href={`tel:${l.contact.phone}`}>{l.contact.phone}</a> : "—"}
+                </td>
+                <td data-label="State">{l.contact.state ?? "—"}</td>
+                <td data-label="Offer">{l.offerTitle}</td>
+                <td data-label="Quality">
                   <QualityBadges score={l.qualityScore} temperature={l.temperature} />
                 </td>
-                <td className="num">{formatMoney(l.priceCents, l.currency)}</td>
-                <td className="nowrap">{formatDateTime(l.soldAt)}</td>
-                <td>
+                <td className="num" data-label="Price">
+                  {formatMoney(l.priceCents, l.currency)}
+                </td>
+                <td className="nowrap" data-label="Sold">
+                  {formatDateTime(l.soldAt)}
+                </td>
+                <td data-label="Contacted">{l.contactedAt ? formatDateTime(l.contactedAt) : <span className="muted">Not yet</span>}</td>
+                <td data-label="Return">
                   {l.leadReturn ? (
                     <Link to={`/advertiser/disputes/${l.leadReturn.id}`}>
                       <DisputeStatusBadge status={l.leadReturn.status} />
                     </Link>
+                  ) : l.pricingModel !== "CPL" ? (
+                    <span className="muted">Not returnable ({l.pricingModel})</span>
                   ) : (
                     <span className="muted">—</span>
                   )}
@@ -176,6 +246,14 @@ export default function BoughtLeads() {
             );
           }}
         />
+        <nav className="pager" aria-label="Leads pages">
+          {paged ? <Link to={`/advertiser/leads${boughtLeadFilterQuery(filter)}`}>First page</Link> : null}
+          {next ? (
+            <Link to={`/advertiser/leads${boughtLeadFilterQuery(filter, { cursor: next })}`} rel="next" data-testid="leads-next">
+              Next page
+            </Link>
+          ) : null}
+        </nav>
       </Form>
     </>
   );

@@ -13,6 +13,7 @@ export type Permission =
   | "write:order:own"
   | "read:order:own"
   | "read:lead:bought"
+  | "write:lead:bought"
   | "write:topup:own"
   | "read:billing:own"
   | "write:offer:own"
@@ -52,6 +53,7 @@ const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     "write:order:own",
     "read:order:own",
     "read:lead:bought",
+    "write:lead:bought",
     "write:topup:own",
     "read:billing:own",
     "write:apikey:own",

@@ -58,10 +58,15 @@ export async function readForm(request: Request): Promise<FormData> {
 /**
  * Parses a submitted form with its schema. On success the data; otherwise the 400 answer that
  * names each bad field and refills the form (`formError` is an optional message above it).
- * `toInput` turns the form into the schema's input when it is not a flat record.
+ * `toInput` turns the form into the schema's input when it is not a flat record; `values` reads
+ * what was typed when a flat record would lose some (checkbox groups).
  */
-export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Schema, opts: { toInput?: (form: FormData) => unknown; formError?: string } = {}) {
-  const values = formValues(form);
+export function parseForm<Schema extends z.ZodType>(
+  form: FormData,
+  schema: Schema,
+  opts: { toInput?: (form: FormData) => unknown; formError?: string; values?: (form: FormData) => Record<string, string> } = {},
+) {
+  const values = opts.values ? opts.values(form) : formValues(form);
   const parsed = schema.safeParse(opts.toInput ? opts.toInput(form) : Object.fromEntries(form));
   if (parsed.success) return { success: true as const, data: parsed.data, values };
   return { success: false as const, failure: formFailure(zodFieldErrors(parsed.error.issues), opts.formError, 400, values), values };

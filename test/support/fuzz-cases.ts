@@ -25,6 +25,7 @@ export type Endpoint =
   | "post"
   | "pull"
   | "lead-read"
+  | "lead-contacted"
   | "conversion"
   | "stripe"
   | "login"
@@ -564,6 +565,26 @@ function leadRead(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   }));
 }
 
+/** POST /api/v1/advertiser/leads/:leadId/contacted: the bought lead (idempotent), a lead nobody bought, hostile ids. */
+function leadContacted(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const id = fc.oneof(
+    fc.constant(encodeURIComponent(ctx.soldLeadId)),
+    fc.constant(encodeURIComponent(ctx.unboughtLeadId)),
+    hostileFormValue,
+    rawPercentText,
+    longText(300, 3_000).map(formEncode),
+  );
+  return fc.tuple(credentials(ctx, "advertiser"), id).map(([creds, leadId]) => ({
+    endpoint: "lead-contacted" as const,
+    label: "POST /api/v1/advertiser/leads/:leadId/contacted",
+    phase: creds.phase,
+    method: "POST" as const,
+    path: `/api/v1/advertiser/leads/${leadId}/contacted${creds.query ? `?${creds.query}` : ""}`,
+    headers: creds.headers,
+    notes: `${creds.notes}lead id ${shown(leadId)}`,
+  }));
+}
+
 // ---- conversion postback -----------------------------------------------------------------------
 
 const CONVERSION_KEYS = [
@@ -947,6 +968,7 @@ export function fuzzCase(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
     { weight: 9, arbitrary: post(ctx) },
     { weight: 8, arbitrary: pull(ctx) },
     { weight: 3, arbitrary: leadRead(ctx) },
+    { weight: 2, arbitrary: leadContacted(ctx) },
     { weight: 12, arbitrary: conversion(ctx) },
     { weight: 9, arbitrary: stripeWebhook(ctx) },
     { weight: 3, arbitrary: login(ctx) },

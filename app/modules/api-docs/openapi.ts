@@ -345,6 +345,21 @@ function buildOpenApiDocument() {
           },
         },
       },
+      "/api/v1/advertiser/leads/{leadId}/contacted": {
+        post: {
+          operationId: "markLeadContacted",
+          summary: "Speed to lead: the advertiser contacted a lead it bought (the first contact time stays)",
+          parameters: [{ name: "leadId", in: "path", required: true, schema: { type: "string" }, description: "Leadex's lead id (lead_id)" }],
+          responses: {
+            "200": json(ref("LeadContacted"), "Marked; asking again answers the first time with already_marked: true"),
+            "401": errorAnswer("unauthorized"),
+            "403": errorAnswer("forbidden: not an advertiser key"),
+            "404": errorAnswer("not_found: unknown, or not bought by this advertiser"),
+            "405": errorAnswer("method_not_allowed"),
+            "429": rateLimited,
+          },
+        },
+      },
       "/api/v1/conversions/pixel": {
         get: {
           operationId: "conversionPixel",
@@ -660,6 +675,15 @@ function buildOpenApiDocument() {
         ...TRUE_UP_SCHEMAS,
         ...RETURN_SCHEMAS,
         ...DISPUTE_SCHEMAS,
+        LeadContacted: {
+          type: "object",
+          required: ["lead_id", "contacted_at", "already_marked"],
+          properties: {
+            lead_id: { type: "string" },
+            contacted_at: { type: "string", format: "date-time", description: "The first time the lead was marked contacted" },
+            already_marked: { type: "boolean", description: "true: it was marked before; nothing changed" },
+          },
+        },
         BoughtLeadsPage: {
           type: "object",
           required: ["leads", "next", "next_url", "has_more"],

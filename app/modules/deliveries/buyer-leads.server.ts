@@ -4,7 +4,6 @@ import { getEnv } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import { toCsv } from "./csv";
 import { isStorableDate, type PullQuery } from "./deliveries.schema";
 
 // What a buyer gets for a lead it bought, the same in the CRM webhook, the pull API and the CSV:
@@ -37,11 +36,11 @@ export function buyerLeadView(sale: SoldLead) {
 export type BuyerLeadView = ReturnType<typeof buyerLeadView>;
 
 // A cursor is the last row's (soldAt, sale id): sales sold in the same millisecond still page exactly.
-function encodeCursor(sale: Pick<LeadSale, "soldAt" | "id">): string {
+export function encodeSaleCursor(sale: Pick<LeadSale, "soldAt" | "id">): string {
   return Buffer.from(`${sale.soldAt.toISOString()}|${sale.id}`).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { soldAt: Date; id: string } {
+export function decodeSaleCursor(cursor: string): { soldAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const soldAt = new Date(iso ?? "");
   // Row ids are [A-Za-z0-9_-]: anything else is not one of our cursors (and a NUL would reach the database).
@@ -54,16 +53,16 @@ function decodeCursor(cursor: string): { soldAt: Date; id: string } {
  * One page of the leads this advertiser bought, oldest sale first, from `since` or after `cursor`.
  * The API shows a sale only once PULL_API_SETTLE_MS have passed: a sale is stamped when its row is
  * written but seen only once its transaction commits, so without the wait a page could pass a
- * sale still being committed and the cursor would skip it for good. The CSV export needs no wait.
+ * sale still being committed and the cursor would skip it for good.
  */
-export async function pullBoughtLeads(actor: Actor, query: PullQuery, opts: { settled?: boolean } = {}) {
+export async function pullBoughtLeads(actor: Actor, query: PullQuery) {
   requirePermission(actor, "read:lead:bought");
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const settledBefore = opts.settled === false ? null : new Date(Date.now() - getEnv().PULL_API_SETTLE_MS);
+  const after = query.cursor ? decodeSaleCursor(query.cursor) : null;
+  const settledBefore = new Date(Date.now() - getEnv().PULL_API_SETTLE_MS);
   const sales = await prisma.leadSale.findMany({
     where: {
       advertiserId: actor.companyId,
-      ...(settledBefore ? { AND: [{ soldAt: { lt: settledBefore } }] } : {}),
+      AND: [{ soldAt: { lt: settledBefore } }],
       ...(after
         ? { OR: [{ soldAt: { gt: after.soldAt } }, { soldAt: after.soldAt, id: { gt: after.id } }] }
         : query.since
@@ -77,49 +76,5 @@ export async function pullBoughtLeads(actor: Actor, query: PullQuery, opts: { se
   const page = sales.slice(0, query.limit);
   const last = page.at(-1);
   // `next` always resumes right after what the caller has seen, also when nothing more is there yet.
-  return { leads: page.map(buyerLeadView), next: last ? encodeCursor(last) : (query.cursor ?? null), hasMore: sales.length > query.limit };
-}
-
-const EXPORT_BATCH = 1000;
-
-/** Every lead this advertiser bought, oldest sale first, in batches (for the CSV export). */
-export async function* allBoughtLeads(actor: Actor): AsyncGenerator<BuyerLeadView[]> {
-  let cursor: string | undefined;
-  do {
-    const page = await pullBoughtLeads(actor, { limit: EXPORT_BATCH, cursor }, { settled: false });
-    if (page.leads.length > 0) yield page.leads;
-    cursor = page.hasMore ? (page.next ?? undefined) : undefined;
-  } while (cursor);
-}
-
-const CSV_COLUMNS = [
-  "lead_id",
-  "sale_id",
-  "order_id",
-  "offer_id",
-  "offer",
-  "vertical",
-  "price_cents",
-  "currency",
-  "sold_at",
-  "received_at",
-  "score",
-  "temperature",
-  "email",
-  "phone",
-  "state",
-  "postal_code",
-] as const;
-
-/** The CSV export: the pull API's columns, then one column per lead field not already there. */
-export async function boughtLeadsCsv(actor: Actor): Promise<string> {
-  const leads: BuyerLeadView[] = [];
-  for await (const batch of allBoughtLeads(actor)) leads.push(...batch);
-  const fixed = new Set<string>(CSV_COLUMNS);
-  const fieldColumns = [...new Set(leads.flatMap((l) => Object.keys(l.fields)))].filter((name) => !fixed.has(name)).sort();
-  const rows = leads.map((l) => {
-    const flat: Record<string, unknown> = { ...l.fields, ...l.contact, ...l, fields: undefined, contact: undefined };
-    return [...CSV_COLUMNS, ...fieldColumns].map((column) => flat[column]);
-  });
-  return toCsv([...CSV_COLUMNS, ...fieldColumns], rows);
+  return { leads: page.map(buyerLeadView), next: last ? encodeSaleCursor(last) : (query.cursor ?? null), hasMore: sales.length > query.limit };
 }

@@ -125,6 +125,13 @@ async function recordAttempt(delivery: OutboundDelivery, result: AttemptResult, 
       },
     });
     if (status !== "PENDING") await markOutboxProcessed(tx, OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey(delivery.id));
+    // Speed to lead: a webhook buyer has the lead when its CRM first accepts the sale (a replay keeps that first time).
+    if (delivered && delivery.kind === "CRM_WEBHOOK" && delivery.event === "sold" && delivery.orderId) {
+      await tx.leadSale.updateMany({
+        where: { leadId: delivery.leadId, orderId: delivery.orderId, deliveredAt: null },
+        data: { deliveredAt: updated.deliveredAt },
+      });
+    }
     const label = KIND_LABEL[delivery.kind];
     const answer = result.statusCode !== null ? `HTTP ${result.statusCode}` : result.error;
     const message = replay

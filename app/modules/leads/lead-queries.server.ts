@@ -76,7 +76,10 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
   requirePermission(actor, "read:lead:bought");
   const sale = await prisma.leadSale.findFirst({
     where: { leadId, advertiserId: actor.companyId },
-    include: { lead: { include: { offer: { select: { title: true, vertical: true, returnWindowDays: true } } } } },
+    include: {
+      lead: { include: { offer: { select: { title: true, vertical: true, returnWindowDays: true } } } },
+      contactedBy: { select: { email: true } },
+    },
   });
   if (!sale) throw new NotFoundError("Lead");
   return {
@@ -89,6 +92,11 @@ export async function getBoughtLead(actor: Actor, leadId: string) {
     priceCents: sale.priceCents,
     currency: sale.currency,
     soldAt: sale.soldAt,
+    // Speed to lead: the postback, the moment the buyer had the lead, and its first contact.
+    receivedAt: sale.lead.receivedAt,
+    deliveredAt: sale.deliveredAt,
+    contactedAt: sale.contactedAt,
+    contactedBy: sale.contactedBy?.email ?? null,
     qualityScore: sale.lead.qualityScore,
     temperature: sale.lead.temperature,
     // What the buyer paid for is explained: every check and the points behind the score.

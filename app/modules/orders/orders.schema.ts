@@ -308,11 +308,27 @@ export function canChangeOrderStatus(from: OrderStatusValue, to: OrderStatusValu
   return ORDER_STATUS_TRANSITIONS[from].includes(to);
 }
 
-/** The pause / resume / close buttons on the orders page. */
+/**
+ * The pause / resume / close buttons. Closing is final, so it takes a second step: the form that
+ * says "This cannot be undone" sends `confirm=yes`; without it the page asks first.
+ */
 export const orderStatusFormSchema = z.object({
   orderId: z.string().min(1, "Choose an order"),
   status: z.enum(ORDER_STATUSES, { message: "Choose open, paused or closed" }),
+  confirm: z.literal("yes").optional().catch(undefined),
 });
+
+/** What the person is told after changing an order's status. */
+export const ORDER_STATUS_CHANGED: Record<OrderStatusValue, string> = {
+  OPEN: "Order resumed: it buys leads again.",
+  PAUSED: "Order paused: it buys no leads until you resume it.",
+  CLOSED: "Order closed. It buys no more leads; the leads it bought stay yours.",
+};
+
+/** Whether a status change still needs the person's confirmation (closing is final). */
+export function needsConfirmation(change: { status: OrderStatusValue; confirm?: "yes" }): boolean {
+  return change.status === "CLOSED" && change.confirm !== "yes";
+}
 
 /** The order form's price input for each temperature. */
 export const TEMPERATURE_PRICE_INPUTS = { HOT: "priceHot", WARM: "priceWarm", COLD: "priceCold" } as const;
@@ -407,7 +423,7 @@ export interface OrderSettingsSummary {
   ranking: string;
 }
 
-interface OrderSettingsRow {
+export interface OrderSettingsRow {
   currency: string;
   hourlyCap: number | null;
   dailyCap: number | null;

@@ -1,4 +1,5 @@
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type Offer } from "~/generated/prisma/client";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { heldForCardDispute } from "~/modules/billing/chargebacks.server";
 import { heldForOverdueInvoice } from "~/modules/billing/postpaid-invoices.server";
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
@@ -9,42 +10,26 @@ import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import type { CreateOrderData, OrderStatusValue } from "./orders.schema";
 import { canChangeOrderStatus, ENTER_A_PRICE } from "./orders.schema";
+import { changedOrderFields, EDITABLE_ORDER_FIELDS, type EditableOrderField, type EditableOrderValues } from "./order-edits";
+
+type OrderOffer = Pick<Offer, "pricingModel" | "priceCents" | "currency">;
 
 /**
- * An advertiser opens an order on an active offer. CPL: at or above the offer's price (its base
- * price and any price by temperature). CPA/CPS: no price per lead (conversions pay the offer's
- * terms), an optional reserve, and no external buyer (ping-post prices leads, not conversions).
- * A paused offer is a conflict; an unknown offer is 404.
+ * The order's columns from the form, checked against the offer's terms. CPL: at or above the
+ * offer's price (its base price and any price by temperature). CPA/CPS: no price per lead
+ * (conversions pay the offer's terms), an optional reserve, and no external buyer (ping-post
+ * prices leads, not conversions). The same rules when an order is opened and when it is edited.
  */
-export async function openOrder(actor: Actor, data: CreateOrderData) {
-  requirePermission(actor, "write:order:own");
-  const offer = await prisma.offer.findUnique({ where: { id: data.offerId } });
-  if (!offer) throw new NotFoundError("Offer");
-  if (offer.unlistedAt) throw new ConflictError("Leadex took this offer off the marketplace; it takes no new orders");
-  if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
-  const { offerId, schedule, ...settings } = data;
-  // While a card dispute or an overdue invoice holds the advertiser's orders, a new one starts held too.
-  const hold = (await heldForCardDispute(prisma, actor.companyId))
-    ? ({ status: "PAUSED", pauseReason: "CARD_DISPUTE" } as const)
-    : (await heldForOverdueInvoice(prisma, actor.companyId))
-      ? ({ status: "PAUSED", pauseReason: "INVOICE_OVERDUE" } as const)
-      : {};
+function orderColumns(offer: OrderOffer, data: CreateOrderData) {
+  const { offerId: _offerId, schedule, ...settings } = data;
   if (offer.pricingModel !== "CPL") {
-    const errors: Record<string, string> = {};
-    if (data.pingUrl || data.postUrl) errors.pingUrl = `External buyers bid per lead; a ${offer.pricingModel} order pays per conversion instead`;
-    if (Object.keys(errors).length > 0) throw new ValidationError(errors, "This order cannot be opened as it is");
-    return prisma.order.create({
-      data: {
-        ...settings,
-        priceCents: 0,
-        pricing: {},
-        advertiserId: actor.companyId,
-        offerId,
-        currency: offer.currency,
-        schedule: schedule ?? Prisma.DbNull,
-        ...hold,
-      },
-    });
+    if (data.pingUrl || data.postUrl) {
+      throw new ValidationError(
+        { pingUrl: `External buyers bid per lead; a ${offer.pricingModel} order pays per conversion instead` },
+        "This order cannot be saved as it is",
+      );
+    }
+    return { ...settings, priceCents: 0, pricing: {}, schedule: schedule ?? Prisma.DbNull };
   }
   if (data.priceCents === undefined) throw new ValidationError({ priceCents: ENTER_A_PRICE }, "Enter your price per lead", 400);
   const belowOfferPrice = `The offer's price is ${formatMoney(offer.priceCents, offer.currency)}; bid at least that`;
@@ -56,45 +41,123 @@ export async function openOrder(actor: Actor, data: CreateOrderData) {
   }
   if (Object.keys(priceErrors).length > 0) throw new ValidationError(priceErrors, "Price below the offer's price");
   // Settings left out (no cap, no webhook ...) are stored as NULL.
+  return { ...settings, priceCents: data.priceCents, schedule: schedule ?? Prisma.DbNull };
+}
+
+/** An advertiser opens an order on an active offer (see orderColumns). A paused offer is a conflict; an unknown offer is 404. */
+export async function openOrder(actor: Actor, data: CreateOrderData) {
+  requirePermission(actor, "write:order:own");
+  const offer = await prisma.offer.findUnique({ where: { id: data.offerId } });
+  if (!offer) throw new NotFoundError("Offer");
+  if (offer.unlistedAt) throw new ConflictError("Leadex took this offer off the marketplace; it takes no new orders");
+  if (offer.status !== "ACTIVE") throw new ConflictError("This offer is paused and takes no new orders");
+  // While a card dispute or an overdue invoice holds the advertiser's orders, a new one starts held too.
+  const hold = (await heldForCardDispute(prisma, actor.companyId))
+    ? ({ status: "PAUSED", pauseReason: "CARD_DISPUTE" } as const)
+    : (await heldForOverdueInvoice(prisma, actor.companyId))
+      ? ({ status: "PAUSED", pauseReason: "INVOICE_OVERDUE" } as const)
+      : {};
   return prisma.order.create({
-    data: {
-      ...settings,
-      priceCents: data.priceCents,
-      advertiserId: actor.companyId,
-      offerId,
-      currency: offer.currency,
-      schedule: schedule ?? Prisma.DbNull,
-      ...hold,
-    },
+    data: { ...orderColumns(offer, data), advertiserId: actor.companyId, offerId: offer.id, currency: offer.currency, ...hold },
+  });
+}
+
+/** The editable columns of an order as stored (JSON NULL as null), to compare before and after. */
+function editableValues(row: Record<EditableOrderField, unknown>): EditableOrderValues {
+  return Object.fromEntries(EDITABLE_ORDER_FIELDS.map((field) => [field, row[field] === Prisma.DbNull ? null : (row[field] ?? null)])) as EditableOrderValues;
+}
+
+/**
+ * The advertiser changes an open or paused order's price, caps, schedule, filters or delivery,
+ * checked as when it was opened (against the offer's terms as they are now). The change and the
+ * columns before and after are written to the audit log in the same transaction; a closed order
+ * is final. Answers which columns changed (none: nothing written).
+ */
+export async function updateOwnOrder(actor: Actor, orderId: string, data: CreateOrderData): Promise<EditableOrderField[]> {
+  requirePermission(actor, "write:order:own");
+  const order = await prisma.order.findFirst({ where: { id: orderId, advertiserId: actor.companyId }, include: { offer: true } });
+  if (!order) throw new NotFoundError("Order");
+  if (order.status === "CLOSED") throw new ConflictError("This order is closed and cannot be changed; open a new order instead");
+  const columns: Record<string, unknown> = orderColumns(order.offer, { ...data, offerId: order.offerId });
+  // A setting emptied in the form is cleared (Prisma would keep the old value for `undefined`).
+  const update = Object.fromEntries(EDITABLE_ORDER_FIELDS.map((field) => [field, columns[field] ?? null])) as Prisma.OrderUpdateManyMutationInput;
+  const diff = changedOrderFields(editableValues(order), editableValues(update as Record<EditableOrderField, unknown>));
+  if (diff.changed.length === 0) return [];
+  await prisma.$transaction(async (tx) => {
+    // Only while it is still not closed: a concurrent close wins.
+    const updated = await tx.order.updateMany({ where: { id: order.id, advertiserId: actor.companyId, status: { not: "CLOSED" } }, data: update });
+    if (updated.count === 0) throw new ConflictError("This order was closed meanwhile; it cannot be changed");
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      action: "order.updated",
+      targetType: ORDER_AUDIT_TARGET,
+      targetId: order.id,
+      data: { before: diff.before, after: diff.after } as Prisma.InputJsonObject,
+    });
+  });
+  return diff.changed;
+}
+
+/** One of the advertiser's orders with its offer's terms and how many leads it bought. */
+export async function getOwnOrder(actor: Actor, orderId: string) {
+  requirePermission(actor, "read:order:own");
+  const order = await prisma.order.findFirst({ where: { id: orderId, advertiserId: actor.companyId }, include: ownOrderInclude });
+  if (!order) throw new NotFoundError("Order");
+  return order;
+}
+
+/** What was changed on the advertiser's order, newest first: edits (before → after) and status changes, with who did them. */
+export async function ownOrderHistory(actor: Actor, orderId: string) {
+  requirePermission(actor, "read:order:own");
+  const order = await prisma.order.findFirst({ where: { id: orderId, advertiserId: actor.companyId }, select: { id: true } });
+  if (!order) throw new NotFoundError("Order");
+  return prisma.auditLog.findMany({
+    where: { targetType: ORDER_AUDIT_TARGET, targetId: order.id },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    include: { actor: { select: { email: true } } },
+  });
+}
+
+/** The leads the order bought last, newest first. */
+export async function ownOrderRecentSales(actor: Actor, orderId: string, take = 10) {
+  requirePermission(actor, "read:lead:bought");
+  return prisma.leadSale.findMany({
+    where: { orderId, advertiserId: actor.companyId },
+    orderBy: { soldAt: "desc" },
+    take,
+    include: { lead: { select: { fields: true, qualityScore: true, temperature: true } } },
   });
 }
 
 export async function listOwnOrders(actor: Actor) {
   requirePermission(actor, "read:order:own");
-  return prisma.order.findMany({
-    where: { advertiserId: actor.companyId },
-    orderBy: { createdAt: "desc" },
-    include: {
-      offer: {
-        select: {
-          title: true,
-          vertical: true,
-          pricingModel: true,
-          currency: true,
-          priceCents: true,
-          conversionEvents: true,
-          salePercentBps: true,
-          saleMinCents: true,
-          saleMaxCents: true,
-          attributionWindowDays: true,
-          lockPeriodDays: true,
-          allowsLockedAdjustments: true,
-        },
-      },
-      _count: { select: { sales: true } },
-    },
-  });
+  return prisma.order.findMany({ where: { advertiserId: actor.companyId }, orderBy: { createdAt: "desc" }, include: ownOrderInclude });
 }
+
+/** The audit log's target type for orders. */
+export const ORDER_AUDIT_TARGET = "Order";
+
+const ownOrderInclude = {
+  offer: {
+    select: {
+      title: true,
+      vertical: true,
+      distribution: true,
+      pricingModel: true,
+      currency: true,
+      priceCents: true,
+      conversionEvents: true,
+      salePercentBps: true,
+      saleMinCents: true,
+      saleMaxCents: true,
+      attributionWindowDays: true,
+      lockPeriodDays: true,
+      allowsLockedAdjustments: true,
+    },
+  },
+  _count: { select: { sales: true } },
+} satisfies Prisma.OrderInclude;
 
 /**
  * Pauses, resumes or closes one of the advertiser's orders: OPEN ↔ PAUSED, OPEN/PAUSED → CLOSED.
@@ -122,9 +185,20 @@ export async function setOwnOrderStatus(actor: Actor, orderId: string, status: O
     );
   }
   // Only from the status just read, so a concurrent change cannot be overwritten (e.g. reopening a just-closed order).
-  const result = await prisma.order.updateMany({
-    where: { id: orderId, advertiserId: actor.companyId, status: order.status },
-    data: status === "CLOSED" ? { status, pauseReason: null } : { status },
+  await prisma.$transaction(async (tx) => {
+    const result = await tx.order.updateMany({
+      where: { id: orderId, advertiserId: actor.companyId, status: order.status },
+      data: status === "CLOSED" ? { status, pauseReason: null } : { status },
+    });
+    if (result.count === 0) throw new ConflictError("This order changed meanwhile; reload the page and try again");
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      action: `order.${STATUS_VERBS[status]}`,
+      targetType: ORDER_AUDIT_TARGET,
+      targetId: orderId,
+      data: { before: { status: order.status }, after: { status } },
+    });
   });
-  if (result.count === 0) throw new ConflictError("This order changed meanwhile; reload the page and try again");
 }
+
+const STATUS_VERBS: Record<OrderStatusValue, string> = { OPEN: "resumed", PAUSED: "paused", CLOSED: "closed" };
