@@ -68,7 +68,11 @@ export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntr
                     <li key={a.id}>
                       {formatDateTime(a.attemptedAt, { seconds: true })} · {a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error} · {a.durationMs} ms
                       {a.replay ? " · replay" : ""}
-                      {a.responseSnippet ? <pre>{a.responseSnippet}</pre> : null}
+                      {a.responseSnippet ? (
+                        <pre tabIndex={0} aria-label="Response">
+                          {a.responseSnippet}
+                        </pre>
+                      ) : null}
                     </li>
                   ))}
                 </ol>

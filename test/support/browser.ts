@@ -29,3 +29,19 @@ export async function logInThroughPage(page: Page, appUrl: string, account: { em
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${appUrl}${homePath}`);
 }
+
+/**
+ * Follows a link of the portal's section nav the way a person does: on a desktop through its
+ * group's menu, on a phone through the "Menu" button, opening each closed menu on the way.
+ */
+export async function followNavLink(page: Page, name: string | RegExp) {
+  const desktop = page.locator("nav.nav-desktop");
+  const nav = (await desktop.isVisible()) ? desktop : page.locator("nav.nav-phone");
+  const link = nav.getByRole("link", { name, exact: typeof name === "string", includeHidden: true }).first();
+  const menus = nav.locator("details").filter({ has: link });
+  for (let i = 0; i < (await menus.count()); i++) {
+    const menu = menus.nth(i);
+    if ((await menu.getAttribute("open")) === null) await menu.locator(":scope > summary").click();
+  }
+  await link.click();
+}

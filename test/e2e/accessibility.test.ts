@@ -1,0 +1,177 @@
+/**
+ * In a real browser, against the real web server: every portal page of each role, on a desktop
+ * and on a phone, scanned by axe-core. Fails on any serious or critical violation (printed with
+ * the elements at fault), on a page wider than the phone, and on a page that does not answer 200.
+ * Screenshots of each page go to a temp dir (printed) for review by eye.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAdmin } from "../factories/accounts";
+import { useTestStack } from "../support/app";
+import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { makeMarket, postAndSettle } from "../support/selling";
+
+const AXE_SOURCE = readFileSync(path.join(process.cwd(), "node_modules/axe-core/axe.min.js"), "utf8");
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const SHOTS = path.join(os.tmpdir(), "leadex-screens");
+
+/** Pages added by issue 14 alongside this test; skipped (with a note) only while they do not exist. */
+const NEW_IN_ISSUE_14 = new Set([
+  "/advertiser/reports",
+  "/affiliate/reports",
+  "/affiliate/offers",
+  "/affiliate/send-leads",
+  "/admin/reports",
+  "/admin/companies",
+  "/admin/offers",
+  "/admin/audit",
+  "/admin/queues",
+  "/notifications",
+]);
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
+}
+
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // evaluate() runs outside the page's Content-Security-Policy, which forbids injected scripts.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations;
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+function describeViolations(where: string, violations: AxeViolation[]) {
+  return violations.map((v) => `${where}: [${v.impact}] ${v.id} — ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}`).join("\n")}`);
+}
+
+describe("accessibility of every portal page (axe-core)", () => {
+  const stack = useTestStack();
+  let browser: Browser | undefined;
+  let page: Page;
+  let market: Awaited<ReturnType<typeof makeMarket>>;
+  let leadId: string;
+  let admin: { email: string; password: string };
+
+  beforeAll(async () => {
+    market = await makeMarket(stack());
+    const lead = await postAndSettle(stack(), market.affiliate.apiKey, market.offer.id);
+    expect(lead.status).toBe("SOLD");
+    leadId = lead.id;
+    admin = await makeAdmin();
+    ({ browser, page } = await openBrowserPage());
+    mkdirSync(SHOTS, { recursive: true });
+    console.log(`screenshots: ${SHOTS}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function scan(role: string, account: { email: string; password: string }, home: string, paths: string[]) {
+    const { appUrl } = stack();
+    await page.context().clearCookies();
+    await page.setViewportSize(DESKTOP);
+    await logInThroughPage(page, appUrl, account, home);
+    const problems: string[] = [];
+    for (const size of [DESKTOP, PHONE]) {
+      await page.setViewportSize(size);
+      for (const pagePath of paths) {
+        const answer = await page.goto(`${appUrl}${pagePath}`);
+        if (answer?.status() === 404 && NEW_IN_ISSUE_14.has(pagePath)) {
+          console.log(`not there yet: ${pagePath}`);
+          continue;
+        }
+        if (answer?.status() !== 200) {
+          problems.push(`${pagePath}: answered ${answer?.status()}`);
+          continue;
+        }
+        const where = `${pagePath} at ${size.width}px`;
+        problems.push(...describeViolations(where, await seriousViolations(page)));
+        if (!(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1))) problems.push(`${where}: wider than the screen`);
+        const file = `${role}${pagePath.replace(/[^a-z0-9]+/gi, "_")}-${size.width}.png`;
+        await page.screenshot({ path: path.join(SHOTS, file), fullPage: true });
+      }
+    }
+    if (problems.length > 0) console.log(problems.join("\n"));
+    expect(problems).toEqual([]);
+  }
+
+  it("advertiser pages", { timeout: 300_000 }, async () => {
+    await scan("advertiser", market.buyer, "/advertiser", [
+      "/advertiser",
+      "/advertiser/reports",
+      "/advertiser/marketplace",
+      `/advertiser/marketplace/${market.offer.id}`,
+      "/advertiser/orders",
+      "/advertiser/leads",
+      `/advertiser/leads/${leadId}`,
+      "/advertiser/returns",
+      "/advertiser/conversions",
+      "/advertiser/conversions/report",
+      "/advertiser/conversions/rules",
+      "/advertiser/conversions/upload",
+      "/advertiser/true-ups",
+      "/advertiser/billing",
+      "/advertiser/suppression",
+      "/advertiser/conversion-tracking",
+      "/advertiser/api-keys",
+      "/advertiser/deliveries",
+      "/advertiser/settings",
+      "/notifications",
+    ]);
+  });
+
+  it("affiliate pages", { timeout: 300_000 }, async () => {
+    await scan("affiliate", market.affiliate, "/affiliate", [
+      "/affiliate",
+      "/affiliate/reports",
+      "/affiliate/offers",
+      "/affiliate/offers/new",
+      `/affiliate/offers/${market.offer.id}`,
+      "/affiliate/send-leads",
+      "/affiliate/leads",
+      "/affiliate/conversions",
+      "/affiliate/earnings",
+      "/affiliate/payouts",
+      "/affiliate/postbacks",
+      "/affiliate/disputes",
+      "/affiliate/inquiries/new",
+      "/affiliate/api-keys",
+    ]);
+  });
+
+  it("admin pages", { timeout: 300_000 }, async () => {
+    await scan("admin", admin, "/admin/leads", [
+      "/admin",
+      "/admin/reports",
+      "/admin/companies",
+      "/admin/offers",
+      "/admin/leads",
+      `/admin/leads/${leadId}`,
+      "/admin/review",
+      "/admin/conversions",
+      "/admin/disputes",
+      "/admin/disputes/flags",
+      "/admin/chargebacks",
+      "/admin/suppression",
+      "/admin/billing",
+      `/admin/billing/${market.buyer.actor.companyId}`,
+      "/admin/finance",
+      "/admin/payouts",
+      "/admin/reconciliation",
+      "/admin/audit",
+      // Not /admin/queues: Bull Board's own page, not Leadex's markup.
+    ]);
+  });
+});
