@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LeadQualityCards } from "~/components/check-list";
@@ -13,7 +12,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
 import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
 import { listLeadDisputesForAdmin, returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
-import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
 import { getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
@@ -21,6 +20,7 @@ import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.se
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { conversionFraudFormSchema } from "~/modules/conversions/conversions.schema";
 
 export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
 
@@ -83,11 +83,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const fraudSchema = z.object({
-  conversionId: z.string().min(1, "Choose a conversion"),
-  reason: z.string().trim().min(3, "Say why, in a few words").max(500, "At most 500 characters"),
-});
-
 /**
  * An admin approves or rejects a held lead (then back to the review queue), marks a conversion as
  * fraud, or returns the lead on a buyer's behalf (past the window or the cap, saying why).
@@ -107,7 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   if (form.get("intent") === "fraud") {
-    const fraud = parseForm(form, fraudSchema, { formError: "Say why this conversion is fraud." });
+    const fraud = parseForm(form, conversionFraudFormSchema, { formError: "Say why this conversion is fraud." });
     if (!fraud.success) return fraud.failure;
     try {
       await markConversionFraud(actor, fraud.data.conversionId, fraud.data.reason);

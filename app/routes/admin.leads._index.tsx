@@ -1,24 +1,22 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
 import { DataTable } from "~/components/data-table";
 import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { LeadOutcomeCells } from "~/components/status-badge";
 import { LeadStatus } from "~/generated/prisma/enums";
+import { adminLeadFilterSchema } from "~/modules/leads/leads.schema";
 import { listAllLeads } from "~/modules/leads/lead-queries.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "All leads · Admin · Leadex" }];
 
 const STATUSES = Object.values(LeadStatus);
-// An unknown or empty status shows every lead rather than an error.
-const leadFilterSchema = z.object({ status: z.enum(STATUSES).optional().catch(undefined) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const { status } = leadFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { status } = adminLeadFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const leads = await listAllLeads(actor, { status });
   return {
     status: status ?? null,

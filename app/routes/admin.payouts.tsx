@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
@@ -12,6 +11,7 @@ import { formatMoney } from "~/utils/money";
 import { isDomainError } from "~/utils/errors";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { payoutAdminActionSchema } from "~/modules/payouts/payouts.schema";
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Admin · Leadex" }];
 
@@ -20,15 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return listAffiliatePayoutStanding(actor);
 }
 
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("run") }),
-  z.object({ intent: z.literal("hold"), affiliateId: z.string().min(1), reason: z.string().max(500).default("") }),
-  z.object({ intent: z.literal("release"), affiliateId: z.string().min(1) }),
-]);
-
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
+  const parsed = payoutAdminActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { ok: false as const, formError: "Choose what to do", notice: null };
   try {
     const input = parsed.data;

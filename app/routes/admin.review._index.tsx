@@ -1,20 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { checkSummary } from "~/components/check-list";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
 import { DataTable } from "~/components/data-table";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listHeldLeads } from "~/modules/quality/review.server";
 import { requireUser } from "~/utils/session.server";
+import { reviewDecidedQuerySchema } from "~/modules/quality/review.schema";
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Admin · Leadex" }];
-
-// After a decision the lead page redirects here with what was decided, to confirm it.
-const decidedSchema = z.object({
-  decided: z.string().max(40).optional().catch(undefined),
-  outcome: z.enum(["sold", "unsold", "rejected"]).optional().catch(undefined),
-});
 
 const OUTCOME_MESSAGES = {
   sold: "approved and sold",
@@ -24,7 +18,7 @@ const OUTCOME_MESSAGES = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const { decided, outcome } = decidedSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { decided, outcome } = reviewDecidedQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { leads: await listHeldLeads(actor), decided: decided && outcome ? { leadId: decided, outcome } : null };
 }
 

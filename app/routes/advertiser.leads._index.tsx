@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { DisputeStatusBadge } from "~/components/dispute-history";
 import { FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
@@ -9,22 +8,17 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { ReturnResults } from "~/components/return-results";
 import { openReturns } from "~/modules/disputes/advertiser-returns.server";
-import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
+import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
 import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
-import { TEMPERATURES } from "~/modules/quality/quality.schema";
+import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { boughtLeadFilterSchema } from "~/modules/leads/leads.schema";
 
 export const meta: MetaFunction = () => [{ title: "Leads · Leadex" }];
-
-// An empty or unknown filter value shows every bought lead rather than an error.
-const boughtLeadFilterSchema = z.object({
-  temperature: z.enum(TEMPERATURES).optional().catch(undefined),
-  minScore: z.coerce.number().int().min(0).max(100).optional().catch(undefined),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);

@@ -8,20 +8,18 @@ import { OfferTerms } from "~/components/offer-terms";
 import { PageHeader } from "~/components/portal-shell";
 import { defaultReserveCents } from "~/modules/conversions/conversion-terms";
 import { getMarketplaceOffer } from "~/modules/offers/offers.server";
+import { createOrderSchema, orderFormToInput, orderFormValues } from "~/modules/orders/orders.schema";
 import {
   COMMON_TIME_ZONES,
-  createOrderSchema,
   DELIVERY_METHOD_LABELS,
   DELIVERY_METHODS,
   FIELD_RULE_OPERATOR_LABELS,
   FIELD_RULE_OPERATORS,
   ORDER_FORM_RULE_ROWS,
-  orderFormToInput,
-  orderFormValues,
   TEMPERATURE_PRICE_INPUTS,
   WEEKDAY_NAMES,
-} from "~/modules/orders/orders.schema";
-import { TEMPERATURES } from "~/modules/quality/quality.schema";
+} from "~/modules/orders/orders.constants";
+import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import { DISTRIBUTION_DESCRIPTIONS, type DistributionValue } from "~/modules/routing/routing.schema";
 import { openOrder } from "~/modules/orders/orders.server";
 import { errorFor, formBinding } from "~/utils/forms";

@@ -1,22 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
 import { humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
+import { createOfferSchema, offerFormToInput } from "~/modules/offers/offers.schema";
 import {
   CONVERSION_EVENT_ROWS,
-  createOfferSchema,
   CUSTOM_FIELD_ROWS,
   eventRowIndexes,
   DISTRIBUTIONS,
   LEAD_FIELD_TYPES,
-  offerFormToInput,
   PHONE_TYPES,
   STANDARD_FIELDS,
   VERTICALS,
-} from "~/modules/offers/offers.schema";
-import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
+} from "~/modules/offers/offers.constants";
+import { offerQualityRulesSchema, type OfferQualityRules } from "~/modules/quality/quality.schema";
 import { createOffer } from "~/modules/offers/offers.server";
 import { errorFor, formBinding } from "~/utils/forms";
 import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
@@ -26,7 +25,8 @@ export const meta: MetaFunction = () => [{ title: "New offer · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["AFFILIATE"]);
-  return null;
+  // The rules' defaults come from the schema here, on the server, so the page does not ship Zod.
+  return { defaultRules: offerQualityRulesSchema.parse({}) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -60,9 +60,7 @@ const CARRY_OPTIONS = [
   { value: "required", label: "Required" },
 ];
 
-const DEFAULT_RULES = offerQualityRulesSchema.parse({});
-
-const NUMBER_RULES: ReadonlyArray<{ key: keyof typeof DEFAULT_RULES; label: string; hint: string; max: number }> = [
+const NUMBER_RULES: ReadonlyArray<{ key: keyof OfferQualityRules; label: string; hint: string; max: number }> = [
   { key: "duplicateWindowDays", label: "Duplicate window (days)", hint: "Same person on this offer; 0 = off.", max: 365 },
   { key: "crossOfferDuplicateWindowDays", label: "Cross-offer duplicate window (days)", hint: "Same person on any other offer; 0 = off.", max: 365 },
   { key: "maxLeadsPerAffiliatePerHour", label: "Max leads per hour", hint: "From you on this offer; 0 = no limit.", max: 1_000_000 },
@@ -82,6 +80,7 @@ const FLAG_RULES: ReadonlyArray<{ key: "requireConsent" | "requireConsentCertifi
 const TYPE_OPTIONS = LEAD_FIELD_TYPES.map((value) => ({ value, label: humanize(value) }));
 
 export default function NewOffer() {
+  const { defaultRules: DEFAULT_RULES } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;

@@ -29,3 +29,9 @@ export function readScoreReasons(json: unknown): ScoreReason[] {
   const parsed = scoreReasonsSchema.safeParse(json ?? []);
   return parsed.success ? parsed.data : [];
 }
+
+// After a decision the lead page redirects here with what was decided, to confirm it.
+export const reviewDecidedQuerySchema = z.object({
+  decided: z.string().max(40).optional().catch(undefined),
+  outcome: z.enum(["sold", "unsold", "rejected"]).optional().catch(undefined),
+});
