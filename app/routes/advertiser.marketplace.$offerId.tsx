@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RouteErrorView } from "~/components/error-view";
 import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
@@ -27,6 +26,7 @@ import { formatMoney } from "~/utils/money";
 import { zodFieldErrors } from "~/utils/errors";
 import { formFailure, formFailureFrom, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Marketplace · Leadex` }];
 
@@ -72,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     return formFailureFrom(error, values);
   }
-  return redirect("/advertiser/orders");
+  return redirectWithFlash("/advertiser/orders", "Order opened: matching leads are bought for it from now on.");
 }
 
 export default function MarketplaceOffer() {

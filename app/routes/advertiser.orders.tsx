@@ -15,6 +15,7 @@ import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
 
@@ -44,13 +45,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** What the person is told after changing an order's status. */
+const ORDER_STATUS_DONE = { OPEN: "Order resumed", PAUSED: "Order paused", CLOSED: "Order closed" } as const;
+
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
   try {
     const { orderId, status } = orderStatusFormSchema.parse(Object.fromEntries(form));
     await setOwnOrderStatus(actor, orderId, status);
-    return { ok: true as const };
+    return await redirectWithFlash("/advertiser/orders", ORDER_STATUS_DONE[status]);
   } catch (error) {
     return formFailureFrom(error);
   }

@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
 import { humanize } from "~/components/format";
@@ -20,6 +19,7 @@ import { createOffer } from "~/modules/offers/offers.server";
 import { errorFor, formBinding } from "~/utils/forms";
 import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "New offer · Leadex" }];
 
@@ -42,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     return formFailureFrom(error, form.values);
   }
-  return redirect(`/affiliate/offers/${offer.id}`);
+  return redirectWithFlash(`/affiliate/offers/${offer.id}`, "Offer created: send it leads with the API key and the URL below.");
 }
 
 const FIELD_DEFAULTS: Record<string, "none" | "optional" | "required"> = {
