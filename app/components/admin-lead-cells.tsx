@@ -29,15 +29,17 @@ export function AdminLeadHeadCells() {
 export function AdminLeadCells({ lead }: { lead: AdminLeadRow }) {
   return (
     <>
-      <td className="nowrap">{formatDateTime(lead.receivedAt)}</td>
-      <td>
+      <td data-label="Received" className="nowrap">
+        {formatDateTime(lead.receivedAt)}
+      </td>
+      <td data-label="Lead">
         <Link to={`/admin/leads/${lead.id}`}>
           <code>{lead.externalId}</code>
         </Link>
       </td>
-      <td>{lead.offerTitle}</td>
-      <td>{lead.affiliateName}</td>
-      <td>
+      <td data-label="Offer">{lead.offerTitle}</td>
+      <td data-label="Affiliate">{lead.affiliateName}</td>
+      <td data-label="Quality">
         <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
       </td>
     </>

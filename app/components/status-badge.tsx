@@ -40,10 +40,12 @@ export function StatusBadge({ status }: { status: string }) {
 export function LeadOutcomeCells({ status, reasons }: { status: string; reasons: readonly string[] }) {
   return (
     <>
-      <td>
+      <td data-label="Status">
         <StatusBadge status={status} />
       </td>
-      <td className="reasons">{reasons.length > 0 ? reasons.join("; ") : <span className="muted">—</span>}</td>
+      <td data-label="Reasons" className="reasons">
+        {reasons.length > 0 ? reasons.join("; ") : <span className="muted">—</span>}
+      </td>
     </>
   );
 }

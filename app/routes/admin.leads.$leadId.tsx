@@ -220,6 +220,7 @@ export default function AdminLead() {
         <section className="card">
           <h2>Sales</h2>
           <DataTable
+            stackOnPhone
             rows={sales}
             empty={<p className="muted">Not sold.</p>}
             head={
@@ -232,10 +233,16 @@ export default function AdminLead() {
             }
             row={(s) => (
               <tr key={s.id}>
-                <td>{s.advertiserName}</td>
-                <td className="num">{formatMoney(s.priceCents, s.currency)}</td>
-                <td className="num">{formatMoney(s.feeCents, s.currency)}</td>
-                <td className="nowrap">{formatDateTime(s.soldAt)}</td>
+                <td data-label="Advertiser">{s.advertiserName}</td>
+                <td data-label="Price" className="num">
+                  {formatMoney(s.priceCents, s.currency)}
+                </td>
+                <td data-label="Fee" className="num">
+                  {formatMoney(s.feeCents, s.currency)}
+                </td>
+                <td data-label="Sold" className="nowrap">
+                  {formatDateTime(s.soldAt)}
+                </td>
               </tr>
             )}
           />
@@ -350,6 +357,7 @@ function ConversionsCard({ conversions }: { conversions: LeadConversion[] }) {
     <section className="card" aria-labelledby="conversions-title">
       <h2 id="conversions-title">Conversions</h2>
       <DataTable
+        stackOnPhone
         rows={conversions}
         head={
           <>
@@ -365,20 +373,26 @@ function ConversionsCard({ conversions }: { conversions: LeadConversion[] }) {
         }
         row={(c) => (
           <tr key={c.id}>
-            <td>
+            <td data-label="Advertiser's id">
               <code>{c.externalId}</code>
             </td>
-            <td>{c.advertiserName}</td>
-            <td>{c.what}</td>
-            <td className="num">{formatMoney(c.payoutCents, c.currency)}</td>
-            <td>
+            <td data-label="Advertiser">{c.advertiserName}</td>
+            <td data-label="What">{c.what}</td>
+            <td data-label="Payout" className="num">
+              {formatMoney(c.payoutCents, c.currency)}
+            </td>
+            <td data-label="Status">
               <StatusBadge status={c.status} />
               {c.reason ? <div className="small muted">{c.reason}</div> : null}
               {c.corrections > 0 ? <div className="small muted">{c.corrections} correction(s)</div> : null}
             </td>
-            <td className="nowrap">{formatDateTime(c.occurredAt)}</td>
-            <td className="nowrap">{formatDateTime(c.lockAt)}</td>
-            <td>
+            <td data-label="Occurred" className="nowrap">
+              {formatDateTime(c.occurredAt)}
+            </td>
+            <td data-label="Locks" className="nowrap">
+              {formatDateTime(c.lockAt)}
+            </td>
+            <td data-label="Fraud">
               {c.status === "FRAUD" ? (
                 <span className="muted">Marked</span>
               ) : (

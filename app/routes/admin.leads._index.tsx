@@ -58,6 +58,7 @@ export default function AdminLeads() {
       </Form>
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={leads}
           empty={<EmptyState title={status ? `No ${status.toLowerCase()} leads` : "No leads yet"} />}
           head={
@@ -72,7 +73,9 @@ export default function AdminLeads() {
             <tr key={l.id}>
               <AdminLeadCells lead={l} />
               <LeadOutcomeCells status={l.status} reasons={l.reasons} />
-              <td className="num">{l.salesCount}</td>
+              <td data-label="Sales" className="num">
+                {l.salesCount}
+              </td>
             </tr>
           )}
         />

@@ -52,6 +52,7 @@ export default function AdminPayouts() {
       <section className="card">
         <h2>Recent runs</h2>
         <DataTable
+          stackOnPhone
           rows={runs}
           empty={<EmptyState title="No payout runs yet" />}
           head={
@@ -65,11 +66,19 @@ export default function AdminPayouts() {
           }
           row={(r) => (
             <tr key={r.id}>
-              <td className="nowrap">{formatDateTime(r.startedAt)}</td>
-              <td>{r.trigger.toLowerCase()}</td>
-              <td className="num">{r._count.payouts}</td>
-              <td className="num">{r._count.skips}</td>
-              <td className="nowrap">{r.finishedAt ? formatDateTime(r.finishedAt) : "running"}</td>
+              <td data-label="Started" className="nowrap">
+                {formatDateTime(r.startedAt)}
+              </td>
+              <td data-label="Trigger">{r.trigger.toLowerCase()}</td>
+              <td data-label="Paid" className="num">
+                {r._count.payouts}
+              </td>
+              <td data-label="Not paid" className="num">
+                {r._count.skips}
+              </td>
+              <td data-label="Finished" className="nowrap">
+                {r.finishedAt ? formatDateTime(r.finishedAt) : "running"}
+              </td>
             </tr>
           )}
         />
@@ -77,6 +86,7 @@ export default function AdminPayouts() {
       <section className="card">
         <h2>Affiliates</h2>
         <DataTable
+          stackOnPhone
           rows={affiliates}
           empty={<EmptyState title="No affiliates yet" />}
           head={
@@ -88,9 +98,9 @@ export default function AdminPayouts() {
           }
           row={(a) => (
             <tr key={a.id}>
-              <td>{a.name}</td>
-              <td>{a.stripeAccountId ? (a.payoutsEnabled ? "ready" : "onboarding") : "not set up"}</td>
-              <td>
+              <td data-label="Affiliate">{a.name}</td>
+              <td data-label="Stripe">{a.stripeAccountId ? (a.payoutsEnabled ? "ready" : "onboarding") : "not set up"}</td>
+              <td data-label="Payouts">
                 {a.payoutsHeldAt ? (
                   <Form method="post" className="form-inline">
                     <span>Held: {a.payoutsHeldReason}</span>
@@ -117,6 +127,7 @@ export default function AdminPayouts() {
       <section className="card">
         <h2>Latest payouts</h2>
         <DataTable
+          stackOnPhone
           rows={recent}
           empty={<EmptyState title="No payouts yet" />}
           head={
@@ -130,13 +141,17 @@ export default function AdminPayouts() {
           }
           row={(p) => (
             <tr key={p.id}>
-              <td className="nowrap">{formatDateTime(p.createdAt)}</td>
-              <td>{p.affiliate.name}</td>
-              <td className="num">{formatMoney(p.amountCents, p.currency)}</td>
-              <td>
+              <td data-label="Date" className="nowrap">
+                {formatDateTime(p.createdAt)}
+              </td>
+              <td data-label="Affiliate">{p.affiliate.name}</td>
+              <td data-label="Amount" className="num">
+                {formatMoney(p.amountCents, p.currency)}
+              </td>
+              <td data-label="Status">
                 <StatusBadge status={p.status} />
               </td>
-              <td>{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : "—")}</td>
+              <td data-label="Details">{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : "—")}</td>
             </tr>
           )}
         />

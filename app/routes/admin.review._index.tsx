@@ -34,6 +34,7 @@ export default function ReviewQueue() {
       ) : null}
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={leads}
           testId="review-queue"
           empty={<EmptyState title="Nothing to review">Leads the verifier or the score holds for review appear here.</EmptyState>}
@@ -47,8 +48,12 @@ export default function ReviewQueue() {
           row={(l) => (
             <tr key={l.id}>
               <AdminLeadCells lead={l} />
-              <td className="small">{checkSummary(l.checks)}</td>
-              <td className="reasons">{l.reasons.join("; ") || "—"}</td>
+              <td data-label="Checks" className="small">
+                {checkSummary(l.checks)}
+              </td>
+              <td data-label="Held because" className="reasons">
+                {l.reasons.join("; ") || "—"}
+              </td>
             </tr>
           )}
         />

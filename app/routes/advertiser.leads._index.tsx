@@ -107,6 +107,7 @@ export default function BoughtLeads() {
         <FieldError error={errors.lead_id && !failure?.formError ? errors.lead_id : undefined} />
         <FormError error={failure?.formError} />
         <DataTable
+          stackOnPhone
           rows={leads}
           testId="bought-leads"
           empty={
@@ -139,25 +140,31 @@ export default function BoughtLeads() {
             const name = [l.fields.first_name, l.fields.last_name].filter(Boolean).join(" ");
             return (
               <tr key={`${l.leadId}:${l.orderId}`}>
-                <td>
+                <td data-label="Select">
                   {l.leadReturn || l.pricingModel !== "CPL" ? null : (
                     <input type="checkbox" name="lead_id" value={l.leadId} form="bulk-return" aria-label={`Select ${name || l.leadId}`} />
                   )}
                 </td>
-                <td className="nowrap">
+                <td data-label="Name" className="nowrap">
                   <Link to={`/advertiser/leads/${l.leadId}`}>{name || "View lead"}</Link>
                 </td>
-                <td>{l.fields.email ? <a href={`mailto:${l.fields.email}`}>{l.fields.email}</a> : "—"}</td>
-                <td className="nowrap">{l.fields.phone ? <a href={`tel:${l.fields.phone}`}>{l.fields.phone}</a> : "—"}</td>
-                <td>{l.fields.state ?? "—"}</td>
-                <td>{l.fields.postal_code ?? "—"}</td>
-                <td>{l.offerTitle}</td>
-                <td>
+                <td data-label="Email">{l.fields.email ? <a href={`mailto:${l.fields.email}`}>{l.fields.email}</a> : "—"}</td>
+                <td data-label="Phone" className="nowrap">
+                  {l.fields.phone ? <a href={`tel:${l.fields.phone}`}>{l.fields.phone}</a> : "—"}
+                </td>
+                <td data-label="State">{l.fields.state ?? "—"}</td>
+                <td data-label="Postal code">{l.fields.postal_code ?? "—"}</td>
+                <td data-label="Offer">{l.offerTitle}</td>
+                <td data-label="Quality">
                   <QualityBadges score={l.qualityScore} temperature={l.temperature} />
                 </td>
-                <td className="num">{formatMoney(l.priceCents, l.currency)}</td>
-                <td className="nowrap">{formatDateTime(l.soldAt)}</td>
-                <td>
+                <td data-label="Price" className="num">
+                  {formatMoney(l.priceCents, l.currency)}
+                </td>
+                <td data-label="Sold" className="nowrap">
+                  {formatDateTime(l.soldAt)}
+                </td>
+                <td data-label="Return">
                   {l.leadReturn ? (
                     <Link to={`/advertiser/disputes/${l.leadReturn.id}`}>
                       <DisputeStatusBadge status={l.leadReturn.status} />

@@ -43,6 +43,7 @@ export default function Marketplace() {
       <PageHeader title="Marketplace" description="Active offers. Open an order to buy the leads that match your price and filters." />
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={offers}
           empty={<EmptyState title="No active offers right now">Check back soon: affiliates publish new offers every day.</EmptyState>}
           head={
@@ -59,21 +60,23 @@ export default function Marketplace() {
           }
           row={(o) => (
             <tr key={o.id}>
-              <td>
+              <td data-label="Offer">
                 <Link to={`/advertiser/marketplace/${o.id}`}>{o.title}</Link>
               </td>
-              <td>{humanize(o.vertical)}</td>
-              <td>
+              <td data-label="Vertical">{humanize(o.vertical)}</td>
+              <td data-label="Geo">
                 {o.country}
                 {o.states.length > 0 ? ` · ${o.states.join(", ")}` : ""}
               </td>
-              <td>
+              <td data-label="Price">
                 <span className="tag">{o.pricingModel}</span> {offerPriceText(o)}
               </td>
-              <td>{o.exclusivity === "EXCLUSIVE" ? "Exclusive" : `Shared (up to ${o.maxBuyers})`}</td>
-              <td>{DISTRIBUTION_DESCRIPTIONS[o.distribution]}</td>
-              <td className="num">{o.returnWindowDays} days</td>
-              <td>{o.affiliateName}</td>
+              <td data-label="Exclusivity">{o.exclusivity === "EXCLUSIVE" ? "Exclusive" : `Shared (up to ${o.maxBuyers})`}</td>
+              <td data-label="Leads go to">{DISTRIBUTION_DESCRIPTIONS[o.distribution]}</td>
+              <td data-label="Return window" className="num">
+                {o.returnWindowDays} days
+              </td>
+              <td data-label="Affiliate">{o.affiliateName}</td>
             </tr>
           )}
         />

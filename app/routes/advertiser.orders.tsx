@@ -129,6 +129,7 @@ export default function Orders() {
       ) : null}
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={orders}
           empty={
             <EmptyState title="No orders yet">
@@ -153,10 +154,10 @@ export default function Orders() {
           }
           row={(o) => (
             <tr key={o.id}>
-              <td>
+              <td data-label="Offer">
                 <Link to={`/advertiser/marketplace/${o.offerId}`}>{o.offerTitle}</Link>
               </td>
-              <td>
+              <td data-label="Price or terms">
                 <span className="tag">{o.pricingModel}</span>
                 {o.offerPrice === null ? (
                   <>
@@ -170,18 +171,20 @@ export default function Orders() {
                   </>
                 )}
               </td>
-              <td className="small">
+              <td data-label="Caps" className="small">
                 <Lines lines={o.settings.caps} />
               </td>
-              <td className="small">{o.settings.schedule}</td>
-              <td className="small">
+              <td data-label="Schedule" className="small">
+                {o.settings.schedule}
+              </td>
+              <td data-label="Filters" className="small">
                 <Lines lines={o.settings.filters} />
               </td>
-              <td className="small">
+              <td data-label="Routing and delivery" className="small">
                 <div>{o.settings.delivery}</div>
                 <div className="muted">{o.settings.ranking}</div>
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={o.status} />
                 {o.pausedForCardDispute ? <div className="small muted">Paused by Leadex: card dispute</div> : null}
                 {o.pausedForOverdueInvoice ? (
@@ -190,9 +193,13 @@ export default function Orders() {
                   </div>
                 ) : null}
               </td>
-              <td className="num">{o.bought}</td>
-              <td className="nowrap">{formatDateTime(o.createdAt)}</td>
-              <td className="actions">
+              <td data-label="Leads bought" className="num">
+                {o.bought}
+              </td>
+              <td data-label="Opened" className="nowrap">
+                {formatDateTime(o.createdAt)}
+              </td>
+              <td data-label="Actions" className="actions">
                 {canChangeOrderStatus(o.status, "PAUSED") ? <StatusButton orderId={o.id} status="PAUSED" label="Pause" /> : null}
                 {canChangeOrderStatus(o.status, "OPEN") && !o.pausedForCardDispute && !o.pausedForOverdueInvoice ? (
                   <StatusButton orderId={o.id} status="OPEN" label="Resume" />

@@ -65,6 +65,7 @@ export default function AffiliateDashboard() {
       <section className="card">
         <h2>Your offers</h2>
         <DataTable
+          stackOnPhone
           rows={offers}
           empty={
             <EmptyState title="No offers yet">
@@ -83,18 +84,22 @@ export default function AffiliateDashboard() {
           }
           row={(o) => (
             <tr key={o.id}>
-              <td>
+              <td data-label="Offer">
                 <Link to={`/affiliate/offers/${o.id}`}>{o.title}</Link>
               </td>
-              <td>{humanize(o.vertical)}</td>
-              <td>
+              <td data-label="Vertical">{humanize(o.vertical)}</td>
+              <td data-label="Price">
                 <span className="tag">{o.pricingModel}</span> {o.price}
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={o.status} />
               </td>
-              <td className="num">{o.leadCount}</td>
-              <td className="num">{o.openOrderCount}</td>
+              <td data-label="Leads" className="num">
+                {o.leadCount}
+              </td>
+              <td data-label="Open orders" className="num">
+                {o.openOrderCount}
+              </td>
             </tr>
           )}
         />

@@ -23,6 +23,7 @@ export default function AffiliateLeads() {
       <PageHeader title="Leads" description="Every lead you posted, newest first, with what happened to it and what it earned." />
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={leads}
           empty={
             <EmptyState title="No leads yet">
@@ -42,16 +43,20 @@ export default function AffiliateLeads() {
           }
           row={(lead) => (
             <tr key={lead.id}>
-              <td className="nowrap">{formatDateTime(lead.receivedAt)}</td>
-              <td>
+              <td data-label="Received" className="nowrap">
+                {formatDateTime(lead.receivedAt)}
+              </td>
+              <td data-label="Your lead id">
                 <code>{lead.externalId}</code>
               </td>
-              <td>{lead.offerTitle}</td>
-              <td>
+              <td data-label="Offer">{lead.offerTitle}</td>
+              <td data-label="Quality">
                 <QualityBadges score={lead.qualityScore} temperature={lead.temperature} />
               </td>
               <LeadOutcomeCells status={lead.status} reasons={lead.reasons} />
-              <td className="num">{lead.earningCents > 0 ? formatMoney(lead.earningCents, lead.currency) : <span className="muted">—</span>}</td>
+              <td data-label="Earning" className="num">
+                {lead.earningCents > 0 ? formatMoney(lead.earningCents, lead.currency) : <span className="muted">—</span>}
+              </td>
             </tr>
           )}
         />

@@ -158,6 +158,7 @@ export default function AffiliateOffer() {
         <section className="card">
           <h2>Lead fields</h2>
           <DataTable
+            stackOnPhone
             rows={offer.fields}
             head={
               <>
@@ -169,12 +170,12 @@ export default function AffiliateOffer() {
             }
             row={(f) => (
               <tr key={f.name}>
-                <td>
+                <td data-label="Name">
                   <code>{f.name}</code>
                 </td>
-                <td>{humanize(f.type)}</td>
-                <td>{f.required ? "Required" : "Optional"}</td>
-                <td>{fieldRule(f)}</td>
+                <td data-label="Type">{humanize(f.type)}</td>
+                <td data-label="Required">{f.required ? "Required" : "Optional"}</td>
+                <td data-label="Allowed values">{fieldRule(f)}</td>
               </tr>
             )}
           />
