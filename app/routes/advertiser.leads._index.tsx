@@ -124,11 +124,8 @@ export default function BoughtLeads() {
               <th>
                 <span className="visually-hidden">Select</span>
               </th>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Phone</th>
-              <th>State</th>
-              <th>Postal code</th>
+              <th>Contact</th>
+              <th>Where</th>
               <th>Offer</th>
               <th>Quality</th>
               <th className="num">Price</th>
@@ -145,15 +142,15 @@ export default function BoughtLeads() {
                     <input type="checkbox" name="lead_id" value={l.leadId} form="bulk-return" aria-label={`Select ${name || l.leadId}`} />
                   )}
                 </td>
-                <td data-label="Name" className="nowrap">
+                {/* One contact cell (name, email, phone stacked) keeps the table inside its card at 1280 px. */}
+                <td data-label="Contact" className="contact-cell">
                   <Link to={`/advertiser/leads/${l.leadId}`}>{name || "View lead"}</Link>
+                  {l.fields.email ? <a href={`mailto:${l.fields.email}`}>{l.fields.email}</a> : null}
+                  {l.fields.phone ? <a href={`tel:${l.fields.phone}`}>{l.fields.phone}</a> : null}
                 </td>
-                <td data-label="Email">{l.fields.email ? <a href={`mailto:${l.fields.email}`}>{l.fields.email}</a> : "—"}</td>
-                <td data-label="Phone" className="nowrap">
-                  {l.fields.phone ? <a href={`tel:${l.fields.phone}`}>{l.fields.phone}</a> : "—"}
+                <td data-label="Where" className="nowrap">
+                  {[l.fields.state, l.fields.postal_code].filter(Boolean).join(" ") || "—"}
                 </td>
-                <td data-label="State">{l.fields.state ?? "—"}</td>
-                <td data-label="Postal code">{l.fields.postal_code ?? "—"}</td>
                 <td data-label="Offer">{l.offerTitle}</td>
                 <td data-label="Quality">
                   <QualityBadges score={l.qualityScore} temperature={l.temperature} />
