@@ -37,10 +37,10 @@ export async function logInThroughPage(page: Page, appUrl: string, account: { em
 export async function followNavLink(page: Page, name: string | RegExp) {
   const desktop = page.locator("nav.nav-desktop");
   const nav = (await desktop.isVisible()) ? desktop : page.locator("nav.nav-phone");
-  const byName = { name, exact: typeof name === "string", includeHidden: true } as const;
-  const link = nav.getByRole("link", byName).first();
-  // `has` is matched inside each <details>, so its locator starts from the page, not the nav.
-  const menus = nav.locator("details").filter({ has: page.getByRole("link", byName) });
+  const link = nav.getByRole("link", { name, exact: typeof name === "string", includeHidden: true }).first();
+  const href = await link.getAttribute("href");
+  // Outer menu first (the phone's "Menu"), then the group holding the link.
+  const menus = nav.locator(`details:has(a[href="${href}"])`);
   for (let i = 0; i < (await menus.count()); i++) {
     const menu = menus.nth(i);
     if ((await menu.getAttribute("open")) === null) await menu.locator(":scope > summary").click();
