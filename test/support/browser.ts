@@ -35,6 +35,8 @@ export async function logInThroughPage(page: Page, appUrl: string, account: { em
  * group's menu, on a phone through the "Menu" button, opening each closed menu on the way.
  */
 export async function followNavLink(page: Page, name: string | RegExp) {
+  // Wait for the page's stylesheet to show one of the two navs before choosing.
+  await page.locator("nav.main-nav:visible").first().waitFor();
   const desktop = page.locator("nav.nav-desktop");
   const nav = (await desktop.isVisible()) ? desktop : page.locator("nav.nav-phone");
   const link = nav.getByRole("link", { name, exact: typeof name === "string", includeHidden: true }).first();
