@@ -262,6 +262,7 @@ describe("portal forms (no JavaScript)", () => {
     const advertiser = await makeAdvertiser();
     const order = await makeOrder(advertiser.actor, offer.id);
     const cookie = await signIn(stack().appUrl, advertiser.email, advertiser.password);
+    // Each change goes back to the orders page, which says what was done (redirectWithFlash).
     const paused = await submit("/advertiser/orders", { orderId: order.id, status: "PAUSED" }, cookie);
     expect(paused.status).toBe(302);
     // Closing is final: without confirm=yes the order's page asks first.

@@ -70,6 +70,7 @@ export function ApiKeysPanel({ description, emptyHint }: { description: ReactNod
       <section className="card">
         <h2>Your keys</h2>
         <DataTable
+          stackOnPhone
           rows={keys}
           empty={<EmptyState title="No keys yet">{emptyHint}</EmptyState>}
           head={
@@ -86,14 +87,14 @@ export function ApiKeysPanel({ description, emptyHint }: { description: ReactNod
           }
           row={(k) => (
             <tr key={k.id}>
-              <td>{k.label}</td>
-              <td>
+              <td data-label="Label">{k.label}</td>
+              <td data-label="Prefix">
                 <code>lx_{k.prefix}_…</code>
               </td>
-              <td>{formatDateTime(k.createdAt)}</td>
-              <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</td>
-              <td>{k.revokedAt ? <StatusBadge status="revoked" /> : <StatusBadge status="active" />}</td>
-              <td className="actions">
+              <td data-label="Created">{formatDateTime(k.createdAt)}</td>
+              <td data-label="Last used">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</td>
+              <td data-label="Status">{k.revokedAt ? <StatusBadge status="revoked" /> : <StatusBadge status="active" />}</td>
+              <td data-label="Actions" className="actions">
                 {k.revokedAt ? null : (
                   <Form method="post">
                     <input type="hidden" name="intent" value="revoke" />

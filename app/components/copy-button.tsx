@@ -38,7 +38,8 @@ export function CodeBlock({ code, title, copy = true }: { code: string; title?: 
         <span>{title}</span>
         {copy ? <CopyButton text={code} /> : null}
       </div>
-      <pre>
+      {/* Focusable so a keyboard can scroll a long line into view. */}
+      <pre tabIndex={0} aria-label={title ? `${title} (code)` : "Code"}>
         <code>{code}</code>
       </pre>
     </div>

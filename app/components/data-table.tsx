@@ -11,6 +11,7 @@ export function DataTable<Row>({
   empty = null,
   testId,
   stackOnPhone = false,
+  label,
 }: {
   rows: readonly Row[];
   head: ReactNode;
@@ -19,10 +20,13 @@ export function DataTable<Row>({
   testId?: string;
   /** On a phone each row becomes a card, its cells labelled by their `data-label`. */
   stackOnPhone?: boolean;
+  /** Names the table's scrollable region for screen readers ("Bought leads"); defaults to a generic name. */
+  label?: string;
 }) {
   if (rows.length === 0 && empty !== null) return <>{empty}</>;
   return (
-    <div className="table-wrap">
+    // Focusable and named, so a keyboard can scroll a wide table and a screen reader says what it holds.
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={label ?? "Table"}>
       <table data-testid={testId} className={stackOnPhone ? "stack-on-phone" : undefined}>
         <thead>
           <tr>{head}</tr>

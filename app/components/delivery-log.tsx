@@ -32,6 +32,7 @@ export interface DeliveryLogEntry {
 export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntry[]; empty: ReactNode }) {
   return (
     <DataTable
+      stackOnPhone
       rows={deliveries}
       testId="delivery-log"
       empty={<EmptyState title="Nothing sent yet">{empty}</EmptyState>}
@@ -51,12 +52,14 @@ export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntr
       }
       row={(d) => (
         <tr key={d.id} data-delivery-id={d.id}>
-          <td className="nowrap">{formatDateTime(d.createdAt, { seconds: true })}</td>
-          <td>{d.event}</td>
-          <td>
+          <td data-label="Created" className="nowrap">
+            {formatDateTime(d.createdAt, { seconds: true })}
+          </td>
+          <td data-label="Event">{d.event}</td>
+          <td data-label="Lead">
             <code>{d.leadId}</code>
           </td>
-          <td className="small delivery-request">
+          <td data-label="Request" className="small delivery-request">
             <code>
               {d.method} {d.url}
             </code>
@@ -68,23 +71,29 @@ export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntr
                     <li key={a.id}>
                       {formatDateTime(a.attemptedAt, { seconds: true })} · {a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error} · {a.durationMs} ms
                       {a.replay ? " · replay" : ""}
-                      {a.responseSnippet ? <pre>{a.responseSnippet}</pre> : null}
+                      {a.responseSnippet ? (
+                        <pre tabIndex={0} aria-label="Response">
+                          {a.responseSnippet}
+                        </pre>
+                      ) : null}
                     </li>
                   ))}
                 </ol>
               </details>
             ) : null}
           </td>
-          <td>
+          <td data-label="Status">
             <StatusBadge status={d.status} />
           </td>
-          <td className="num">{d.attempts}</td>
-          <td className="small">
+          <td data-label="Attempts" className="num">
+            {d.attempts}
+          </td>
+          <td data-label="Last answer" className="small">
             {d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : null}
             {d.lastError && d.lastStatusCode === null ? d.lastError : null}
             {d.lastStatusCode === null && !d.lastError ? <span className="muted">—</span> : null}
           </td>
-          <td className="actions">
+          <td data-label="Actions" className="actions">
             <Form method="post">
               <input type="hidden" name="intent" value="replay" />
               <input type="hidden" name="deliveryId" value={d.id} />

@@ -1,4 +1,5 @@
-import { DISPUTE_STATUS_LABELS, type DisputeStatusValue, type Finding } from "~/modules/disputes/disputes.schema";
+import { type Finding } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_STATUS_LABELS, type DisputeStatusValue } from "~/modules/disputes/disputes.constants";
 import { formatDateTime } from "./format";
 
 // A dispute's parts as any of its parties (or an admin) reads them: its status, what the platform

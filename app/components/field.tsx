@@ -1,5 +1,5 @@
 import { useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 
 // Form building blocks: a label, the control, an optional hint and the error in red, wired up
 // with aria-invalid / aria-describedby so the error is read out with the field.
@@ -25,7 +25,27 @@ function controlWiring({ name, id, hint, error }: FieldFrameProps) {
   } as const;
 }
 
+/**
+ * After a failed submit, focus goes to the first field with an error (or, with none, to the form's
+ * error), so a keyboard or screen-reader user lands on what to fix. Only with JavaScript: without
+ * it the page still shows every error beside its field.
+ */
+function useFocusWhenFailed(error: string | undefined, target: () => HTMLElement | null | undefined) {
+  useEffect(() => {
+    if (!error) return;
+    const active = document.activeElement;
+    if (active?.getAttribute("aria-invalid") === "true" || active?.classList.contains("alert-error")) return;
+    target()?.focus();
+    // Only when the error first shows, not on every render while it stays.
+  }, [error]);
+}
+
+function firstInvalidControl(): HTMLElement | null {
+  return document.querySelector<HTMLElement>('[aria-invalid="true"]');
+}
+
 function FieldFrame({ controlId, label, hint, error, className, children }: Omit<FieldFrameProps, "name" | "id"> & { controlId: string; children: ReactNode }) {
+  useFocusWhenFailed(error, firstInvalidControl);
   return (
     <div className={`field${className ? ` ${className}` : ""}`}>
       <label htmlFor={controlId}>{label}</label>
@@ -82,9 +102,11 @@ export function FieldError({ id, error }: { id?: string; error?: string }) {
 
 /** A message about the whole form (wrong credentials, a conflict ...). */
 export function FormError({ error }: { error?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusWhenFailed(error, () => firstInvalidControl() ?? ref.current);
   if (!error) return null;
   return (
-    <div className="alert alert-error" role="alert">
+    <div className="alert alert-error" role="alert" tabIndex={-1} ref={ref}>
       {error}
     </div>
   );

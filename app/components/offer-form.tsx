@@ -9,8 +9,8 @@ import {
   PHONE_TYPES,
   STANDARD_FIELDS,
   VERTICALS,
-} from "~/modules/offers/offers.schema";
-import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
+} from "~/modules/offers/offers.constants";
+import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { errorFor, formBinding } from "~/utils/forms";
 import { Field, FieldError, FormError, SelectField, SubmitButton } from "./field";
 import { humanize } from "./format";
@@ -33,9 +33,7 @@ const CARRY_OPTIONS = [
   { value: "required", label: "Required" },
 ];
 
-const DEFAULT_RULES = offerQualityRulesSchema.parse({});
-
-const NUMBER_RULES: ReadonlyArray<{ key: keyof typeof DEFAULT_RULES; label: string; hint: string; max: number }> = [
+const NUMBER_RULES: ReadonlyArray<{ key: keyof OfferQualityRules; label: string; hint: string; max: number }> = [
   { key: "duplicateWindowDays", label: "Duplicate window (days)", hint: "Same person on this offer; 0 = off.", max: 365 },
   { key: "crossOfferDuplicateWindowDays", label: "Cross-offer duplicate window (days)", hint: "Same person on any other offer; 0 = off.", max: 365 },
   { key: "maxLeadsPerAffiliatePerHour", label: "Max leads per hour", hint: "From you on this offer; 0 = no limit.", max: 1_000_000 },
@@ -64,10 +62,13 @@ export function OfferForm({
   answer,
   initial,
   submitLabel,
+  defaultRules,
   lockPricingModel = false,
   children,
 }: {
   answer?: OfferFormAnswer;
+  /** The quality rules' defaults, from the loader (the schema that knows them stays on the server). */
+  defaultRules: OfferQualityRules;
   /** The offer's current values (edit); the server's answer wins when there is one. */
   initial?: Record<string, string>;
   submitLabel: string;
@@ -138,7 +139,7 @@ export function OfferForm({
         {NUMBER_RULES.map((r) => (
           <Field
             key={r.key}
-            {...bind(`qualityRules.${r.key}`, { fallback: String(DEFAULT_RULES[r.key]) })}
+            {...bind(`qualityRules.${r.key}`, { fallback: String(defaultRules[r.key]) })}
             label={r.label}
             type="number"
             min={0}
@@ -151,7 +152,7 @@ export function OfferForm({
         <legend>Checks</legend>
         {FLAG_RULES.map((r) => (
           <label className="checkbox-line" key={r.key}>
-            <input type="checkbox" name={`qualityRules.${r.key}`} defaultChecked={values ? values[`qualityRules.${r.key}`] === "on" : DEFAULT_RULES[r.key]} />{" "}
+            <input type="checkbox" name={`qualityRules.${r.key}`} defaultChecked={values ? values[`qualityRules.${r.key}`] === "on" : defaultRules[r.key]} />{" "}
             {r.label}
           </label>
         ))}

@@ -2,13 +2,16 @@ import { isRouteErrorResponse, Outlet, useRouteError, useRouteLoaderData } from 
 import type { ReactNode } from "react";
 import { RouteErrorView } from "./error-view";
 import { NoticeBanners, type PortalNotice } from "./notice-banner";
-import { PortalShell, type NavItem } from "./portal-shell";
+import { isNavGroup, type NavEntry, type NavItem } from "./portal-nav";
+import { PortalShell } from "./portal-shell";
 import { PublicShell } from "./public-shell";
 
 /** What every portal layout's loader returns at least: who is signed in, and what they must be told. */
 export interface PortalLayoutData {
   user: { name: string; companyName: string | null };
   notices: PortalNotice[];
+  /** Unread in-app notifications, beside the header's Notifications link (when the layout counts them). */
+  unreadNotifications?: number;
 }
 
 /** One signed-in portal (admin, affiliate, advertiser), described once by its layout route. */
@@ -19,7 +22,8 @@ export interface Portal<Data extends PortalLayoutData = PortalLayoutData> {
   routeId: string;
   /** Where "Back to safety" leads inside the portal. */
   homeHref: string;
-  nav: NavItem[];
+  /** Main items, and groups shown as menus on a desktop. */
+  nav: NavEntry[];
   /** Extras in the header beside the user (the advertiser's wallet), from the layout's data. */
   headerExtras?: (data: Data) => ReactNode;
   /** Counts beside nav items (by `to`), from the layout's data: disputes waiting for an answer. */
@@ -28,9 +32,10 @@ export interface Portal<Data extends PortalLayoutData = PortalLayoutData> {
 
 function PortalFrame<Data extends PortalLayoutData>({ portal, data, children }: { portal: Portal<Data>; data: Data; children: ReactNode }) {
   const counts = portal.navCounts?.(data) ?? {};
-  const nav = portal.nav.map((item) => (counts[item.to] ? { ...item, count: counts[item.to] } : item));
+  const counted = (item: NavItem) => (counts[item.to] ? { ...item, count: counts[item.to] } : item);
+  const nav = portal.nav.map((entry) => (isNavGroup(entry) ? { ...entry, items: entry.items.map(counted) } : counted(entry)));
   return (
-    <PortalShell portal={portal.name} nav={nav} user={data.user} aside={portal.headerExtras?.(data)}>
+    <PortalShell portal={portal.name} nav={nav} user={data.user} aside={portal.headerExtras?.(data)} unreadNotifications={data.unreadNotifications}>
       <NoticeBanners notices={data.notices} />
       {children}
     </PortalShell>

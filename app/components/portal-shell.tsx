@@ -1,28 +1,43 @@
-import { NavLink } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { PortalNav, type NavEntry } from "./portal-nav";
 import { LogoutButton, SiteFrame } from "./site-frame";
 
-export interface NavItem {
-  to: string;
-  label: string;
-  /** Match only this exact path (for index pages). */
-  end?: boolean;
-  /** Things waiting there for the user (disputes to answer): shown beside the label when more than 0. */
-  count?: number;
+export type { NavEntry, NavGroup, NavItem } from "./portal-nav";
+
+/** The header's link to the person's notifications, with how many are unread when known. */
+function NotificationsLink({ count }: { count?: number }) {
+  return (
+    <Link to="/notifications" className="header-link" prefetch="intent">
+      Notifications
+      {count ? (
+        <>
+          {" "}
+          <span className="badge badge-warning nav-count" aria-hidden="true">
+            {count}
+          </span>
+          <span className="visually-hidden"> ({count} unread)</span>
+        </>
+      ) : null}
+    </Link>
+  );
 }
 
-/** The frame of a signed-in portal: brand, section nav, who is signed in, log out. */
+/** The frame of a signed-in portal: brand, section nav, notifications, who is signed in, log out. */
 export function PortalShell({
   portal,
   nav,
   user,
   aside,
+  unreadNotifications,
   children,
 }: {
   portal: string;
-  nav: NavItem[];
+  nav: NavEntry[];
   user: { name: string; companyName: string | null };
   aside?: ReactNode;
+  /** Unread notifications, shown beside the header's link to them. */
+  unreadNotifications?: number;
   children: ReactNode;
 }) {
   return (
@@ -30,19 +45,9 @@ export function PortalShell({
       portal={portal}
       header={
         <>
-          <nav className="main-nav" aria-label={`${portal} navigation`}>
-            {nav.map((item) => (
-              <NavLink key={item.to} to={item.to} end={item.end} prefetch="intent">
-                {item.label}
-                {item.count ? (
-                  <span className="badge badge-warning nav-count" aria-label={`${item.count} waiting for you`}>
-                    {item.count}
-                  </span>
-                ) : null}
-              </NavLink>
-            ))}
-          </nav>
+          <PortalNav portal={portal} entries={nav} />
           <div className="header-user">
+            <NotificationsLink count={unreadNotifications} />
             {aside}
             <span className="who" title={user.name}>
               {user.companyName ?? user.name}

@@ -39,7 +39,7 @@ export function QualityBadges({ score, temperature }: { score: number | null | u
 export function ScoreReasonList({ reasons }: { reasons: ReadonlyArray<{ code: string; points: number; detail: string }> }) {
   if (reasons.length === 0) return <p className="muted">Not scored yet.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Score breakdown">
       <table data-testid="score-reasons">
         <thead>
           <tr>

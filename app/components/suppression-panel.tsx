@@ -95,6 +95,7 @@ export function SuppressionPanel({ title, description, allowRemove = false }: { 
           <EmptyState title="The list is empty" />
         ) : (
           <DataTable
+            stackOnPhone
             rows={summary.recent}
             head={
               <>
@@ -105,11 +106,11 @@ export function SuppressionPanel({ title, description, allowRemove = false }: { 
             }
             row={(e) => (
               <tr key={e.id}>
-                <td>{e.kind === "EMAIL" ? "Email" : "Phone"}</td>
-                <td>
+                <td data-label="Kind">{e.kind === "EMAIL" ? "Email" : "Phone"}</td>
+                <td data-label="SHA-256">
                   <code>{e.hash}</code>
                 </td>
-                <td>{formatDateTime(e.createdAt)}</td>
+                <td data-label="Added">{formatDateTime(e.createdAt)}</td>
               </tr>
             )}
           />

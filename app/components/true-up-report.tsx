@@ -118,7 +118,7 @@ export function TrueUpSummaryCards({ summary }: { summary: TrueUpSummary }) {
           {summary.listRows.toLocaleString("en-US")} rows in the list; {summary.leadexConversions.toLocaleString("en-US")} conversions recorded by Leadex in the
           period, paying {formatMoney(summary.leadexPayoutCents, c)}.
         </p>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Proposed changes">
           <table data-testid="true-up-proposals" className="stack-on-phone">
             <thead>
               <tr>

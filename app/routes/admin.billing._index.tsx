@@ -1,24 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listAdvertiserBilling } from "~/modules/billing/admin-billing.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
+import { advertiserBillingQuerySchema } from "~/modules/billing/billing.schema";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Admin · Leadex" }];
-
-const querySchema = z.object({
-  q: z.string().trim().max(200).catch(""),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const url = new URL(request.url);
-  const query = querySchema.parse({ q: url.searchParams.get("q") ?? "", page: url.searchParams.get("page") ?? 1 });
+  const query = advertiserBillingQuerySchema.parse({ q: url.searchParams.get("q") ?? "", page: url.searchParams.get("page") ?? 1 });
   return { query, search: url.search, ...(await listAdvertiserBilling(actor, query)) };
 }
 

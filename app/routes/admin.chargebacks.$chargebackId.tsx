@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError, SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
-import { CHARGEBACK_EVIDENCE_FIELDS, chargebackEvidenceFormSchema, type ChargebackEvidenceField } from "~/modules/billing/chargebacks.schema";
+import { chargebackEvidenceFormSchema } from "~/modules/billing/chargebacks.schema";
+import { CHARGEBACK_EVIDENCE_FIELDS, type ChargebackEvidenceField } from "~/modules/billing/chargebacks.constants";
 import { getChargeback, resumeOrdersAfterChargeback, submitChargebackEvidence } from "~/modules/billing/chargebacks.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { chargebackIntentSchema } from "~/modules/billing/chargebacks.schema";
 
 export const meta: MetaFunction = () => [{ title: "Card dispute · Admin · Leadex" }];
 
@@ -18,12 +19,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return orNotFound(getChargeback(actor, params.chargebackId!));
 }
 
-const intentSchema = z.enum(["evidence", "resume"], { message: "Choose what to do" });
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const form = await readForm(request);
-  const intent = intentSchema.safeParse(form.get("intent"));
+  const intent = chargebackIntentSchema.safeParse(form.get("intent"));
   if (!intent.success) return { notice: null, errors: {}, formError: "Choose what to do", values: {} };
   if (intent.data === "resume") {
     try {

@@ -5,7 +5,8 @@ import { DataTable } from "~/components/data-table";
 import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
 import { formatDate, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { COMPANY_KINDS, companyListFilterSchema } from "~/modules/companies/companies.schema";
+import { COMPANY_KINDS } from "~/modules/companies/companies.constants";
+import { companyListFilterSchema } from "~/modules/companies/companies.schema";
 import { listCompaniesForAdmin } from "~/modules/companies/company-admin.server";
 import { requireUser } from "~/utils/session.server";
 

@@ -7,7 +7,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { DisputeStatusBadge } from "~/components/dispute-history";
 import { parseDisputeQueueQuery } from "~/modules/disputes/admin-disputes.schema";
 import { disputeFilterOptions, listDisputeQueue } from "~/modules/disputes/admin-disputes.server";
-import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.constants";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";

@@ -6,7 +6,7 @@ import { Pager, withParam } from "~/components/pager";
 import { PageHeader, StatCard } from "~/components/portal-shell";
 import { ReconciliationVerdict } from "~/components/reconciliation-verdict";
 import { getLedgerRun } from "~/modules/reconciliation/finance.server";
-import { LEDGER_ITEM_LABELS } from "~/modules/reconciliation/reconciliation.schema";
+import { LEDGER_ITEM_LABELS } from "~/modules/reconciliation/reconciliation.constants";
 import { formatMoney } from "~/utils/money";
 import { orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";

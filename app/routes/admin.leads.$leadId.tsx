@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LeadQualityCards } from "~/components/check-list";
@@ -13,7 +12,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
 import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
 import { listLeadDisputesForAdmin, returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
-import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
 import { advertisersOfOrders, getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
@@ -21,6 +20,7 @@ import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.se
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { conversionFraudFormSchema } from "~/modules/conversions/conversions.schema";
 
 export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
 
@@ -84,11 +84,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const fraudSchema = z.object({
-  conversionId: z.string().min(1, "Choose a conversion"),
-  reason: z.string().trim().min(3, "Say why, in a few words").max(500, "At most 500 characters"),
-});
-
 /**
  * An admin approves or rejects a held lead (then back to the review queue), marks a conversion as
  * fraud, or returns the lead on a buyer's behalf (past the window or the cap, saying why).
@@ -108,7 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   if (form.get("intent") === "fraud") {
-    const fraud = parseForm(form, fraudSchema, { formError: "Say why this conversion is fraud." });
+    const fraud = parseForm(form, conversionFraudFormSchema, { formError: "Say why this conversion is fraud." });
     if (!fraud.success) return fraud.failure;
     try {
       await markConversionFraud(actor, fraud.data.conversionId, fraud.data.reason);
@@ -226,6 +221,7 @@ export default function AdminLead() {
         <section className="card">
           <h2>Sales</h2>
           <DataTable
+            stackOnPhone
             rows={sales}
             empty={<p className="muted">Not sold.</p>}
             head={
@@ -238,10 +234,16 @@ export default function AdminLead() {
             }
             row={(s) => (
               <tr key={s.id}>
-                <td>{s.advertiserName}</td>
-                <td className="num">{formatMoney(s.priceCents, s.currency)}</td>
-                <td className="num">{formatMoney(s.feeCents, s.currency)}</td>
-                <td className="nowrap">{formatDateTime(s.soldAt)}</td>
+                <td data-label="Advertiser">{s.advertiserName}</td>
+                <td data-label="Price" className="num">
+                  {formatMoney(s.priceCents, s.currency)}
+                </td>
+                <td data-label="Fee" className="num">
+                  {formatMoney(s.feeCents, s.currency)}
+                </td>
+                <td data-label="Sold" className="nowrap">
+                  {formatDateTime(s.soldAt)}
+                </td>
               </tr>
             )}
           />
@@ -356,6 +358,7 @@ function ConversionsCard({ conversions }: { conversions: LeadConversion[] }) {
     <section className="card" aria-labelledby="conversions-title">
       <h2 id="conversions-title">Conversions</h2>
       <DataTable
+        stackOnPhone
         rows={conversions}
         head={
           <>
@@ -371,20 +374,26 @@ function ConversionsCard({ conversions }: { conversions: LeadConversion[] }) {
         }
         row={(c) => (
           <tr key={c.id}>
-            <td>
+            <td data-label="Advertiser's id">
               <code>{c.externalId}</code>
             </td>
-            <td>{c.advertiserName}</td>
-            <td>{c.what}</td>
-            <td className="num">{formatMoney(c.payoutCents, c.currency)}</td>
-            <td>
+            <td data-label="Advertiser">{c.advertiserName}</td>
+            <td data-label="What">{c.what}</td>
+            <td data-label="Payout" className="num">
+              {formatMoney(c.payoutCents, c.currency)}
+            </td>
+            <td data-label="Status">
               <StatusBadge status={c.status} />
               {c.reason ? <div className="small muted">{c.reason}</div> : null}
               {c.corrections > 0 ? <div className="small muted">{c.corrections} correction(s)</div> : null}
             </td>
-            <td className="nowrap">{formatDateTime(c.occurredAt)}</td>
-            <td className="nowrap">{formatDateTime(c.lockAt)}</td>
-            <td>
+            <td data-label="Occurred" className="nowrap">
+              {formatDateTime(c.occurredAt)}
+            </td>
+            <td data-label="Locks" className="nowrap">
+              {formatDateTime(c.lockAt)}
+            </td>
+            <td data-label="Fraud">
               {c.status === "FRAUD" ? (
                 <span className="muted">Marked</span>
               ) : (

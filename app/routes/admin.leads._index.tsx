@@ -7,7 +7,8 @@ import { ChoiceFilterField, DateRangeFields, FilterButtons, OfferFilterField, Se
 import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { LeadOutcomeCells } from "~/components/status-badge";
-import { adminLeadFilterSchema, LEAD_STATUSES } from "~/modules/leads/admin-lead-list.schema";
+import { adminLeadFilterSchema } from "~/modules/leads/admin-lead-list.schema";
+import { LEAD_STATUSES } from "~/modules/leads/lead-statuses";
 import { listAllLeads, listLeadFilterChoices } from "~/modules/leads/lead-queries.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -65,9 +66,9 @@ export default function AdminLeads() {
       </Form>
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={leads}
           testId="admin-leads"
-          stackOnPhone
           empty={<EmptyState title={filtered ? "No leads match these filters" : "No leads yet"} />}
           head={
             <>

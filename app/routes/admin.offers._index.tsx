@@ -6,7 +6,8 @@ import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/component
 import { formatDate, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { OFFER_STATUSES, offerModerationFilterSchema } from "~/modules/offers/offer-moderation.schema";
+import { OFFER_STATUSES } from "~/modules/offers/offer-moderation.constants";
+import { offerModerationFilterSchema } from "~/modules/offers/offer-moderation.schema";
 import { listOffersForModeration } from "~/modules/offers/offer-moderation.server";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
@@ -12,6 +11,7 @@ import { formatMoney } from "~/utils/money";
 import { isDomainError } from "~/utils/errors";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { payoutAdminActionSchema } from "~/modules/payouts/payouts.schema";
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Admin · Leadex" }];
 
@@ -20,15 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return listAffiliatePayoutStanding(actor);
 }
 
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("run") }),
-  z.object({ intent: z.literal("hold"), affiliateId: z.string().min(1), reason: z.string().max(500).default("") }),
-  z.object({ intent: z.literal("release"), affiliateId: z.string().min(1) }),
-]);
-
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
+  const parsed = payoutAdminActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { ok: false as const, formError: "Choose what to do", notice: null };
   try {
     const input = parsed.data;
@@ -58,6 +52,7 @@ export default function AdminPayouts() {
       <section className="card">
         <h2>Recent runs</h2>
         <DataTable
+          stackOnPhone
           rows={runs}
           empty={<EmptyState title="No payout runs yet" />}
           head={
@@ -71,11 +66,19 @@ export default function AdminPayouts() {
           }
           row={(r) => (
             <tr key={r.id}>
-              <td className="nowrap">{formatDateTime(r.startedAt)}</td>
-              <td>{r.trigger.toLowerCase()}</td>
-              <td className="num">{r._count.payouts}</td>
-              <td className="num">{r._count.skips}</td>
-              <td className="nowrap">{r.finishedAt ? formatDateTime(r.finishedAt) : "running"}</td>
+              <td data-label="Started" className="nowrap">
+                {formatDateTime(r.startedAt)}
+              </td>
+              <td data-label="Trigger">{r.trigger.toLowerCase()}</td>
+              <td data-label="Paid" className="num">
+                {r._count.payouts}
+              </td>
+              <td data-label="Not paid" className="num">
+                {r._count.skips}
+              </td>
+              <td data-label="Finished" className="nowrap">
+                {r.finishedAt ? formatDateTime(r.finishedAt) : "running"}
+              </td>
             </tr>
           )}
         />
@@ -83,6 +86,7 @@ export default function AdminPayouts() {
       <section className="card">
         <h2>Affiliates</h2>
         <DataTable
+          stackOnPhone
           rows={affiliates}
           empty={<EmptyState title="No affiliates yet" />}
           head={
@@ -94,9 +98,9 @@ export default function AdminPayouts() {
           }
           row={(a) => (
             <tr key={a.id}>
-              <td>{a.name}</td>
-              <td>{a.stripeAccountId ? (a.payoutsEnabled ? "ready" : "onboarding") : "not set up"}</td>
-              <td>
+              <td data-label="Affiliate">{a.name}</td>
+              <td data-label="Stripe">{a.stripeAccountId ? (a.payoutsEnabled ? "ready" : "onboarding") : "not set up"}</td>
+              <td data-label="Payouts">
                 {a.payoutsHeldAt ? (
                   <Form method="post" className="form-inline">
                     <span>Held: {a.payoutsHeldReason}</span>
@@ -123,6 +127,7 @@ export default function AdminPayouts() {
       <section className="card">
         <h2>Latest payouts</h2>
         <DataTable
+          stackOnPhone
           rows={recent}
           empty={<EmptyState title="No payouts yet" />}
           head={
@@ -136,13 +141,17 @@ export default function AdminPayouts() {
           }
           row={(p) => (
             <tr key={p.id}>
-              <td className="nowrap">{formatDateTime(p.createdAt)}</td>
-              <td>{p.affiliate.name}</td>
-              <td className="num">{formatMoney(p.amountCents, p.currency)}</td>
-              <td>
+              <td data-label="Date" className="nowrap">
+                {formatDateTime(p.createdAt)}
+              </td>
+              <td data-label="Affiliate">{p.affiliate.name}</td>
+              <td data-label="Amount" className="num">
+                {formatMoney(p.amountCents, p.currency)}
+              </td>
+              <td data-label="Status">
                 <StatusBadge status={p.status} />
               </td>
-              <td>{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : "—")}</td>
+              <td data-label="Details">{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : "—")}</td>
             </tr>
           )}
         />

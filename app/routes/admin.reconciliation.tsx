@@ -8,7 +8,7 @@ import { RunNowHeader } from "~/components/run-now-header";
 import { WatchFlagFigures } from "~/components/watch-flag";
 import { periodText } from "~/components/true-up-report";
 import { getReconciliationPage, requestConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
-import { STUCK_KINDS, STUCK_LABELS, WATCH_RULES, type StuckKind } from "~/modules/reconciliation/reconciliation.schema";
+import { STUCK_KINDS, STUCK_LABELS, WATCH_RULES, type StuckKind } from "~/modules/reconciliation/reconciliation.constants";
 import { isDomainError } from "~/utils/errors";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { readForm } from "~/utils/route-errors.server";

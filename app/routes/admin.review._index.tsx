@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { checkSummary } from "~/components/check-list";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
 import { DataTable } from "~/components/data-table";
@@ -11,14 +10,9 @@ import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { resellSchema, reviewDecidedQuerySchema } from "~/modules/quality/review.schema";
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Admin · Leadex" }];
-
-// After a decision the lead page redirects here with what was decided, to confirm it.
-const decidedSchema = z.object({
-  decided: z.string().max(40).optional().catch(undefined),
-  outcome: z.enum(["sold", "unsold", "rejected"]).optional().catch(undefined),
-});
 
 const OUTCOME_MESSAGES = {
   sold: "approved and sold",
@@ -28,14 +22,9 @@ const OUTCOME_MESSAGES = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const { decided, outcome } = decidedSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { decided, outcome } = reviewDecidedQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { leads: await listHeldLeads(actor), decided: decided && outcome ? { leadId: decided, outcome } : null };
 }
-
-const resellSchema = z.object({
-  leadId: z.string().trim().min(1, "Choose a held lead"),
-  reason: z.string().trim().min(3, "Say why the lead may be sold, in a few words").max(500, "At most 500 characters"),
-});
 
 /** Resell: the admin releases a held lead to routing (an approval), from the queue. */
 export async function action({ request }: ActionFunctionArgs) {
@@ -105,9 +94,9 @@ export default function ReviewQueue() {
       <FormError error={failure?.formError} />
       <section className="card">
         <DataTable
+          stackOnPhone
           rows={leads}
           testId="review-queue"
-          stackOnPhone
           empty={<EmptyState title="Nothing to review">Leads the verifier or the score holds for review appear here.</EmptyState>}
           head={
             <>

@@ -15,16 +15,36 @@ const PORTAL: Portal<AdminLayoutData> = {
   homeHref: "/admin",
   nav: [
     { to: "/admin", label: "Overview", end: true },
+    { to: "/admin/reports", label: "Reports" },
+    { to: "/admin/companies", label: "Companies" },
+    { to: "/admin/offers", label: "Offers" },
     { to: "/admin/leads", label: "Leads" },
-    { to: "/admin/conversions", label: "Conversions" },
     { to: "/admin/review", label: "Review queue" },
-    { to: "/admin/disputes", label: "Disputes" },
-    { to: "/admin/suppression", label: "Suppression" },
-    { to: "/admin/billing", label: "Billing" },
-    { to: "/admin/chargebacks", label: "Card disputes" },
-    { to: "/admin/payouts", label: "Payouts" },
-    { to: "/admin/reconciliation", label: "Reconciliation" },
-    { to: "/admin/finance", label: "Finance" },
+    {
+      label: "Cases",
+      items: [
+        { to: "/admin/conversions", label: "Conversions" },
+        { to: "/admin/disputes", label: "Disputes" },
+        { to: "/admin/chargebacks", label: "Card disputes" },
+        { to: "/admin/suppression", label: "Suppression" },
+      ],
+    },
+    {
+      label: "Money",
+      items: [
+        { to: "/admin/billing", label: "Billing" },
+        { to: "/admin/finance", label: "Finance" },
+        { to: "/admin/payouts", label: "Payouts" },
+        { to: "/admin/reconciliation", label: "Reconciliation" },
+      ],
+    },
+    {
+      label: "System",
+      items: [
+        { to: "/admin/audit", label: "Audit log" },
+        { to: "/admin/queues", label: "Queues" },
+      ],
+    },
   ],
   navCounts: (data) => ({ "/admin/disputes": data.disputesInReview, "/admin/chargebacks": data.openChargebacks }),
 };

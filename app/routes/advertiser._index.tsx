@@ -74,6 +74,7 @@ export default function AdvertiserDashboard() {
         <section className="card">
           <h2>Open orders</h2>
           <DataTable
+            stackOnPhone
             rows={openOrders}
             empty={
               <EmptyState title="No open orders">
@@ -90,12 +91,16 @@ export default function AdvertiserDashboard() {
             }
             row={(o) => (
               <tr key={o.id}>
-                <td>{o.offerTitle}</td>
-                <td className="num">
+                <td data-label="Offer">{o.offerTitle}</td>
+                <td data-label="Price or terms" className="num">
                   <span className="tag">{o.pricingModel}</span> {o.price}
                 </td>
-                <td className="num">{o.dailyCap ?? "—"}</td>
-                <td className="num">{o.bought}</td>
+                <td data-label="Daily cap" className="num">
+                  {o.dailyCap ?? "—"}
+                </td>
+                <td data-label="Bought" className="num">
+                  {o.bought}
+                </td>
               </tr>
             )}
           />

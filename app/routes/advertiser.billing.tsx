@@ -13,7 +13,8 @@ import { getSavedCard, settleCardSetupFromCheckout } from "~/modules/billing/sav
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
 import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
 import { listWalletStatement } from "~/modules/billing/wallet-statement.server";
-import { STATEMENT_KIND_LABELS, STATEMENT_KINDS, statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
+import { statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
+import { STATEMENT_KIND_LABELS, STATEMENT_KINDS } from "~/modules/billing/wallet-statement.constants";
 import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";

@@ -4,7 +4,7 @@ import { CodeBlock, CopyButton } from "~/components/copy-button";
 import { Field, FormError, SubmitButton } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
 import { loadConversionTracking, submitConversionTrackingForm } from "~/modules/conversions/conversion-tracking-forms.server";
-import { LEAD_METADATA_KEY } from "~/modules/conversions/stripe-conversions.schema";
+import { LEAD_METADATA_KEY } from "~/modules/conversions/stripe-conversions.constants";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 

@@ -232,6 +232,7 @@ export default function AdvertiserConversion() {
       <section className="card">
         <h2>Corrections</h2>
         <DataTable
+          stackOnPhone
           rows={adjustments}
           testId="conversion-adjustments"
           empty={<p className="muted">No reversal or amount change.</p>}
@@ -245,12 +246,16 @@ export default function AdvertiserConversion() {
           }
           row={(a) => (
             <tr key={a.id}>
-              <td className="nowrap">{formatDateTime(a.createdAt)}</td>
-              <td>
+              <td data-label="When" className="nowrap">
+                {formatDateTime(a.createdAt)}
+              </td>
+              <td data-label="What">
                 {humanize(a.kind)} <span className="muted small block">{a.key}</span>
               </td>
-              <td>{a.reason}</td>
-              <td className={`num ${a.payoutDeltaCents < 0 ? "negative" : ""}`}>{formatMoney(a.payoutDeltaCents, c.currency)}</td>
+              <td data-label="Reason">{a.reason}</td>
+              <td data-label="Payout change" className={`num ${a.payoutDeltaCents < 0 ? "negative" : ""}`}>
+                {formatMoney(a.payoutDeltaCents, c.currency)}
+              </td>
             </tr>
           )}
         />

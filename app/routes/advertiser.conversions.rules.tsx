@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { conversionRuleFormSchema, MAX_CONVERSION_RULES, MAX_HOLD_HOURS, tryConversionRulesFormSchema } from "~/modules/conversions/conversion-rules";
+import { conversionRuleFormSchema, tryConversionRulesFormSchema } from "~/modules/conversions/conversion-rules";
+import { MAX_CONVERSION_RULES, MAX_HOLD_HOURS } from "~/modules/conversions/conversion-rules.constants";
 import {
   deleteOwnConversionRule,
   listOwnConversionRules,
@@ -15,19 +15,20 @@ import {
 import { formValues } from "~/utils/forms";
 import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import {
+  conversionRuleIdSchema,
+  conversionRuleEditQuerySchema,
+  conversionRuleMoveFormSchema,
+  conversionRuleDeleteFormSchema,
+} from "~/modules/conversions/conversion-rules";
 
 export const meta: MetaFunction = () => [{ title: "Conversion rules · Leadex" }];
 
 const PAGE = "/advertiser/conversions/rules";
-// An unknown rule id (anyone else's included) is a 404 from the module.
-const ruleIdSchema = z.string().max(100);
-const editSchema = z.object({ edit: ruleIdSchema.optional().catch(undefined) });
-const moveSchema = z.object({ ruleId: ruleIdSchema, direction: z.enum(["up", "down"]) });
-const deleteSchema = z.object({ ruleId: ruleIdSchema });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const { edit } = editSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { edit } = conversionRuleEditQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const rules = await listOwnConversionRules(actor);
   return { rules, editing: rules.find((r) => r.id === edit) ?? null };
 }
@@ -41,17 +42,17 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "save") {
       const parsed = parseForm(form, conversionRuleFormSchema);
       if (!parsed.success) return parsed.failure;
-      const ruleId = values.ruleId ? ruleIdSchema.parse(values.ruleId) : undefined;
+      const ruleId = values.ruleId ? conversionRuleIdSchema.parse(values.ruleId) : undefined;
       const rule = await saveOwnConversionRule(actor, parsed.data, ruleId);
       return { saved: { name: rule.name, position: rule.position, created: !ruleId } };
     }
     if (intent === "move") {
-      const { ruleId, direction } = moveSchema.parse(values);
+      const { ruleId, direction } = conversionRuleMoveFormSchema.parse(values);
       const rule = await moveOwnConversionRule(actor, ruleId, direction);
       return { moved: { name: rule.name, position: rule.position } };
     }
     if (intent === "delete") {
-      const rule = await deleteOwnConversionRule(actor, deleteSchema.parse(values).ruleId);
+      const rule = await deleteOwnConversionRule(actor, conversionRuleDeleteFormSchema.parse(values).ruleId);
       return { deleted: { name: rule.name } };
     }
     if (intent === "try") {

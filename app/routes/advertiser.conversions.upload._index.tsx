@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError, SubmitButton } from "~/components/field";
@@ -9,6 +9,7 @@ import { MAX_UPLOAD_ROWS, UPLOAD_STATUS_WORDS } from "~/modules/conversions/conv
 import { listConversionUploads, readConversionUploadForm, startConversionUpload } from "~/modules/conversions/conversion-uploads.server";
 import { formFailureFrom } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload conversions · Leadex" }];
 
@@ -22,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   try {
     const started = await startConversionUpload(actor, await readConversionUploadForm(request));
-    return redirect(`/advertiser/conversions/upload/${started.uploadId}`, 303);
+    return redirectWithFlash(`/advertiser/conversions/upload/${started.uploadId}`, "File received: its rows are being checked.", { status: 303 });
   } catch (error) {
     return formFailureFrom(error);
   }

@@ -8,7 +8,7 @@ import { getAdvertiserDispute } from "~/modules/disputes/advertiser-disputes.ser
 import { returnFormFailure, returnFormRecord } from "~/modules/disputes/advertiser-returns.server";
 import { refuseOversizedUpload } from "~/modules/disputes/dispute-forms.server";
 import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
-import { DISPUTE_KIND_LABELS, EVIDENCE_CONTENT_TYPES, EVIDENCE_FILE_MAX_BYTES } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, EVIDENCE_CONTENT_TYPES, EVIDENCE_FILE_MAX_BYTES } from "~/modules/disputes/disputes.constants";
 import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { orNotFound, readForm } from "~/utils/route-errors.server";

@@ -8,20 +8,13 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { ReturnResults } from "~/components/return-results";
 import { openReturns } from "~/modules/disputes/advertiser-returns.server";
-import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.schema";
+import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
 import { FilterButtons } from "~/components/filter-bar";
-import {
-  BOUGHT_LEAD_SORT_LABELS,
-  BOUGHT_LEAD_SORTS,
-  boughtLeadFilterQuery,
-  isFiltered,
-  markContactedFormSchema,
-  readBoughtLeadFilter,
-  type BoughtLeadFilter,
-} from "~/modules/leads/bought-leads.schema";
+import { BOUGHT_LEAD_SORT_LABELS, BOUGHT_LEAD_SORTS, boughtLeadFilterQuery, isFiltered } from "~/modules/leads/bought-leads.constants";
+import { markContactedFormSchema, readBoughtLeadFilter, type BoughtLeadFilter } from "~/modules/leads/bought-leads.schema";
 import { markOwnLeadsContacted, pageOfBoughtLeads } from "~/modules/leads/bought-leads.server";
-import { TEMPERATURES } from "~/modules/quality/quality.schema";
+import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
 import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
@@ -176,9 +169,9 @@ export default function BoughtLeads() {
         <FieldError error={errors.lead_id && !failure?.formError ? errors.lead_id : undefined} />
         <FormError error={failure?.formError} />
         <DataTable
+          stackOnPhone
           rows={leads}
           testId="bought-leads"
-          stackOnPhone
           empty={
             filtered ? (
               <EmptyState title="No bought leads match these filters" />
@@ -193,10 +186,8 @@ export default function BoughtLeads() {
               <th>
                 <span className="visually-hidden">Select</span>
               </th>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Phone</th>
-              <th>State</th>
+              <th>Contact</th>
+              <th>Where</th>
               <th>Offer</th>
               <th>Quality</th>
               <th className="num">Price</th>
@@ -212,14 +203,15 @@ export default function BoughtLeads() {
                 <td data-label="Select">
                   <input type="checkbox" name="lead_id" value={l.leadId} form="bulk-return" aria-label={`Select ${name || l.leadId}`} />
                 </td>
-                <td className="nowrap" data-label="Name">
+                {/* One contact cell (name, email, phone stacked) keeps the table inside its card at 1280 px. */}
+                <td data-label="Contact" className="contact-cell">
                   <Link to={`/advertiser/leads/${l.leadId}`}>{name || "View lead"}</Link>
+                  {l.contact.email ? <a href={`mailto:${l.contact.email}`}>{l.contact.email}</a> : null}
+                  {l.contact.phone ? <a href={`tel:${l.contact.phone}`}>{l.contact.phone}</a> : null}
                 </td>
-                <td data-label="Email">{l.contact.email ? <a href={`mailto:${l.contact.email}`}>{l.contact.email}</a> : "—"}</td>
-                <td className="nowrap" data-label="Phone">
-                  {l.contact.phone ? <a href={`tel:${l.contact.phone}`}>{l.contact.phone}</a> : "—"}
+                <td data-label="Where" className="nowrap">
+                  {[l.contact.state, l.fields.postal_code].filter(Boolean).join(" ") || "—"}
                 </td>
-                <td data-label="State">{l.contact.state ?? "—"}</td>
                 <td data-label="Offer">{l.offerTitle}</td>
                 <td data-label="Quality">
                   <QualityBadges score={l.qualityScore} temperature={l.temperature} />

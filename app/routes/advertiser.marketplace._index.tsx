@@ -6,14 +6,8 @@ import { formatBps, humanize } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import {
-  isMarketplaceFiltered,
-  MARKETPLACE_SORT_LABELS,
-  MARKETPLACE_SORTS,
-  PRICING_MODELS,
-  readMarketplaceQuery,
-  type MarketplaceQuery,
-} from "~/modules/offers/marketplace.schema";
+import { isMarketplaceFiltered, MARKETPLACE_SORT_LABELS, MARKETPLACE_SORTS, PRICING_MODELS } from "~/modules/offers/marketplace.constants";
+import { readMarketplaceQuery, type MarketplaceQuery } from "~/modules/offers/marketplace.schema";
 import { MARKETPLACE_PAGE_SIZE, searchMarketplace } from "~/modules/offers/marketplace.server";
 import { DISTRIBUTION_DESCRIPTIONS } from "~/modules/routing/routing.schema";
 import { requireUser } from "~/utils/session.server";
@@ -116,8 +110,8 @@ export default function Marketplace() {
       <SearchBar query={query} verticals={verticals} />
       <section className="card">
         <DataTable
-          rows={offers}
           stackOnPhone
+          rows={offers}
           testId="marketplace-offers"
           empty={
             isMarketplaceFiltered(query) ? (

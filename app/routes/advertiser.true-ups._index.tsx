@@ -6,7 +6,7 @@ import { formatDateTime } from "~/components/format";
 import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { periodText, trueUpStage } from "~/components/true-up-report";
-import { TRUE_UP_COLUMNS } from "~/modules/reconciliation/true-up.schema";
+import { TRUE_UP_COLUMNS } from "~/modules/reconciliation/true-up.constants";
 import { createTrueUp, listTrueUps, readTrueUpUploadForm } from "~/modules/reconciliation/true-ups.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, readForm } from "~/utils/route-errors.server";

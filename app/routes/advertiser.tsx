@@ -29,18 +29,29 @@ const PORTAL: Portal<Awaited<ReturnType<typeof loader>>> = {
   homeHref: "/advertiser",
   nav: [
     { to: "/advertiser", label: "Dashboard", end: true },
+    { to: "/advertiser/reports", label: "Reports" },
     { to: "/advertiser/marketplace", label: "Marketplace" },
     { to: "/advertiser/orders", label: "Orders" },
     { to: "/advertiser/leads", label: "Leads" },
-    { to: "/advertiser/returns", label: "Returns" },
-    { to: "/advertiser/conversions", label: "Conversions" },
-    { to: "/advertiser/true-ups", label: "True-ups" },
     { to: "/advertiser/billing", label: "Billing" },
-    { to: "/advertiser/suppression", label: "Suppression" },
-    { to: "/advertiser/conversion-tracking", label: "Conversion tracking" },
-    { to: "/advertiser/api-keys", label: "API keys" },
-    { to: "/advertiser/deliveries", label: "Deliveries" },
-    { to: "/advertiser/settings", label: "Settings" },
+    {
+      label: "Outcomes",
+      items: [
+        { to: "/advertiser/returns", label: "Returns" },
+        { to: "/advertiser/conversions", label: "Conversions" },
+        { to: "/advertiser/true-ups", label: "True-ups" },
+      ],
+    },
+    {
+      label: "Setup",
+      items: [
+        { to: "/advertiser/suppression", label: "Suppression" },
+        { to: "/advertiser/conversion-tracking", label: "Conversion tracking" },
+        { to: "/advertiser/api-keys", label: "API keys" },
+        { to: "/advertiser/deliveries", label: "Deliveries" },
+        { to: "/advertiser/settings", label: "Settings" },
+      ],
+    },
   ],
   headerExtras: (data) => <WalletChip balanceCents={data.balanceCents} />,
 };

@@ -6,7 +6,7 @@ import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { partyDisputeFilterOf } from "~/modules/disputes/conversion-disputes.schema";
-import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.constants";
 import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
 import { awaitsAnswerFrom, pagePartyDisputes } from "~/modules/disputes/party-disputes.server";
 import { requireUser } from "~/utils/session.server";

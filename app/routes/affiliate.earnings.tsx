@@ -51,6 +51,7 @@ export default function AffiliateEarnings() {
       <section className="card">
         <h2>When held earnings become available</h2>
         <DataTable
+          stackOnPhone
           rows={data.heldSchedule}
           testId="held-schedule"
           empty={<p className="muted">Nothing is held right now.</p>}
@@ -63,9 +64,13 @@ export default function AffiliateEarnings() {
           }
           row={(r) => (
             <tr key={String(r.availableAt)}>
-              <td>{formatDate(r.availableAt)}</td>
-              <td className="num">{r.lines}</td>
-              <td className="num">{money(r.amountCents)}</td>
+              <td data-label="Available from">{formatDate(r.availableAt)}</td>
+              <td data-label="Sales" className="num">
+                {r.lines}
+              </td>
+              <td data-label="Amount" className="num">
+                {money(r.amountCents)}
+              </td>
             </tr>
           )}
         />
@@ -73,6 +78,7 @@ export default function AffiliateEarnings() {
       <section className="card">
         <h2>Statement</h2>
         <DataTable
+          stackOnPhone
           rows={data.statement}
           testId="earnings-statement"
           empty={<EmptyState title="No movements yet">Your earnings show here as soon as a lead of yours is sold.</EmptyState>}
@@ -87,11 +93,15 @@ export default function AffiliateEarnings() {
           }
           row={(r) => (
             <tr key={r.id}>
-              <td className="nowrap">{formatDateTime(r.at)}</td>
-              <td>{r.description}</td>
-              <td>{r.leadId ? <code>{r.leadId}</code> : <span className="muted">—</span>}</td>
-              <td>{BALANCE_LABEL[r.balance]}</td>
-              <td className={`num ${r.amountCents < 0 ? "negative" : ""}`}>{money(r.amountCents)}</td>
+              <td data-label="When" className="nowrap">
+                {formatDateTime(r.at)}
+              </td>
+              <td data-label="What happened">{r.description}</td>
+              <td data-label="Lead">{r.leadId ? <code>{r.leadId}</code> : <span className="muted">—</span>}</td>
+              <td data-label="Balance">{BALANCE_LABEL[r.balance]}</td>
+              <td data-label="Amount" className={`num ${r.amountCents < 0 ? "negative" : ""}`}>
+                {money(r.amountCents)}
+              </td>
             </tr>
           )}
         />

@@ -12,7 +12,8 @@ import { offerPayoutAtAskingPrice } from "~/modules/billing/platform-fee.server"
 import { changeOfferStatus, listOfferHistory } from "~/modules/offers/offer-changes.server";
 import { canMoveOffer, offerIntakeRefusal } from "~/modules/offers/offer-status";
 import { offerStatusFormSchema } from "~/modules/offers/offer-status.schema";
-import { MAX_STRING_LENGTH, type OfferField } from "~/modules/offers/offers.schema";
+import { type OfferField } from "~/modules/offers/offers.schema";
+import { MAX_STRING_LENGTH } from "~/modules/offers/offers.constants";
 import { getOwnOffer } from "~/modules/offers/offers.server";
 import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { redirectWithFlash } from "~/utils/flash.server";
@@ -174,6 +175,7 @@ export default function AffiliateOffer() {
         <section className="card">
           <h2>Lead fields</h2>
           <DataTable
+            stackOnPhone
             rows={offer.fields}
             head={
               <>
@@ -185,12 +187,12 @@ export default function AffiliateOffer() {
             }
             row={(f) => (
               <tr key={f.name}>
-                <td>
+                <td data-label="Name">
                   <code>{f.name}</code>
                 </td>
-                <td>{humanize(f.type)}</td>
-                <td>{f.required ? "Required" : "Optional"}</td>
-                <td>{fieldRule(f)}</td>
+                <td data-label="Type">{humanize(f.type)}</td>
+                <td data-label="Required">{f.required ? "Required" : "Optional"}</td>
+                <td data-label="Allowed values">{fieldRule(f)}</td>
               </tr>
             )}
           />

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OfferForm } from "~/components/offer-form";
 import { PageHeader } from "~/components/portal-shell";
+import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { updateOffer } from "~/modules/offers/offer-changes.server";
 import { offerFormValues } from "~/modules/offers/offer-form-values";
 import { createOfferSchema, offerFormToInput } from "~/modules/offers/offers.schema";
@@ -16,7 +17,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const offer = await orNotFound(getOwnOffer(actor, params.offerId ?? ""));
   if (offer.status === "ARCHIVED") throw new Response("An archived offer is read-only", { status: 409, statusText: "Conflict" });
-  return { id: offer.id, title: offer.title, pricingModel: offer.pricingModel, values: offerFormValues(offer) };
+  return {
+    id: offer.id,
+    title: offer.title,
+    pricingModel: offer.pricingModel,
+    values: offerFormValues(offer),
+    defaultRules: offerQualityRulesSchema.parse({}),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -33,12 +40,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditOffer() {
-  const { id, title, pricingModel, values } = useLoaderData<typeof loader>();
+  const { id, title, pricingModel, values, defaultRules } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   return (
     <>
       <PageHeader title={`Edit “${title}”`} actions={<Link to={`/affiliate/offers/${id}`}>Back to the offer</Link>} />
-      <OfferForm answer={answer} initial={values} submitLabel="Save changes" lockPricingModel>
+      <OfferForm answer={answer} initial={values} submitLabel="Save changes" defaultRules={defaultRules} lockPricingModel>
         <p className="hint" data-testid="price-change-rule">
           {pricingModel === "CPL"
             ? "A new price applies to new orders only: each buyer's open order keeps the price it agreed. New fields, states and rules apply to leads received from now on."

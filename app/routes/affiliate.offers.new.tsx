@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { OfferForm } from "~/components/offer-form";
 import { PageHeader } from "~/components/portal-shell";
 import { createOfferSchema, offerFormToInput } from "~/modules/offers/offers.schema";
 import { createOffer } from "~/modules/offers/offers.server";
+import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -12,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: "New offer · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["AFFILIATE"]);
-  return null;
+  // The rules' defaults come from the schema here, on the server, so the page does not ship Zod.
+  return { defaultRules: offerQualityRulesSchema.parse({}) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,11 +34,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewOffer() {
+  const { defaultRules } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <>
       <PageHeader title="New offer" description="Describe the leads you will deliver and what one costs." />
-      <OfferForm answer={actionData} submitLabel="Publish offer" />
+      <OfferForm answer={actionData} submitLabel="Publish offer" defaultRules={defaultRules} />
     </>
   );
 }

@@ -81,6 +81,7 @@ export default function AffiliatePayouts() {
       <section className="card">
         <h2>Payout history</h2>
         <DataTable
+          stackOnPhone
           rows={payouts}
           testId="payouts"
           empty={
@@ -99,13 +100,17 @@ export default function AffiliatePayouts() {
           }
           row={(p) => (
             <tr key={p.id}>
-              <td className="nowrap">{formatDateTime(p.createdAt)}</td>
-              <td className="num">{formatMoney(p.amountCents, p.currency)}</td>
-              <td>
+              <td data-label="Date" className="nowrap">
+                {formatDateTime(p.createdAt)}
+              </td>
+              <td data-label="Amount" className="num">
+                {formatMoney(p.amountCents, p.currency)}
+              </td>
+              <td data-label="Status">
                 <StatusBadge status={p.status} />
               </td>
-              <td>{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : <span className="muted">—</span>)}</td>
-              <td>
+              <td data-label="Details">{p.failureReason ?? (p.stripeTransferId ? <code>{p.stripeTransferId}</code> : <span className="muted">—</span>)}</td>
+              <td data-label="Statement">
                 <a href={`/affiliate/payouts/${p.id}.csv`} download>
                   CSV ({p._count.earnings} lines)
                 </a>

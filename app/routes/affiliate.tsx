@@ -14,14 +14,26 @@ const PORTAL: Portal<AffiliateLayoutData> = {
   homeHref: "/affiliate",
   nav: [
     { to: "/affiliate", label: "Dashboard", end: true },
-    { to: "/affiliate/offers/new", label: "New offer" },
-    { to: "/affiliate/api-keys", label: "API keys" },
+    { to: "/affiliate/reports", label: "Reports" },
+    { to: "/affiliate/offers", label: "Offers" },
+    { to: "/affiliate/send-leads", label: "Send leads" },
     { to: "/affiliate/leads", label: "Leads" },
-    { to: "/affiliate/conversions", label: "Conversions" },
-    { to: "/affiliate/earnings", label: "Earnings" },
-    { to: "/affiliate/payouts", label: "Payouts" },
-    { to: "/affiliate/postbacks", label: "Postbacks" },
-    { to: "/affiliate/disputes", label: "Disputes" },
+    {
+      label: "Money",
+      items: [
+        { to: "/affiliate/conversions", label: "Conversions" },
+        { to: "/affiliate/earnings", label: "Earnings" },
+        { to: "/affiliate/payouts", label: "Payouts" },
+        { to: "/affiliate/disputes", label: "Disputes" },
+      ],
+    },
+    {
+      label: "Setup",
+      items: [
+        { to: "/affiliate/postbacks", label: "Postbacks to you" },
+        { to: "/affiliate/api-keys", label: "API keys" },
+      ],
+    },
   ],
   navCounts: (data) => ({ "/affiliate/disputes": data.disputesAwaiting }),
 };

@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { z } from "zod";
 import { CursorPager } from "~/components/cursor-pager";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { PublicShell } from "~/components/public-shell";
 import { countUnreadNotices, listNotifications } from "~/modules/notices/notices.server";
-import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { notificationListFilterSchema } from "~/modules/notices/notices.schema";
 import { homePathFor, requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Leadex" }];
@@ -14,14 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Leadex" }];
 // Every signed-in user's notices, read or not, newest first. Dismissing one (marking it read) and
 // "Dismiss all" go through the notice routes every portal's banners use, back to this page.
 
-const filterSchema = z.object({
-  unread: z.literal("1").optional().catch(undefined),
-  cursor: keysetCursorParam.optional().catch(undefined),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const filter = notificationListFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [page, unread] = await Promise.all([listNotifications(user.id, { cursor: filter.cursor, unread: filter.unread === "1" }), countUnreadNotices(user.id)]);
   return { ...page, unread, unreadOnly: filter.unread === "1", homeHref: homePathFor(user.role) };
 }

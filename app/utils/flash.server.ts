@@ -23,10 +23,10 @@ function flashCookie() {
 }
 
 /** Redirects to `to` and tells the person what happened there. */
-export async function redirectWithFlash(to: string, message: string, opts: { kind?: Flash["kind"]; headers?: HeadersInit } = {}) {
+export async function redirectWithFlash(to: string, message: string, opts: { kind?: Flash["kind"]; headers?: HeadersInit; status?: 302 | 303 } = {}) {
   const headers = new Headers(opts.headers);
   headers.append("Set-Cookie", await flashCookie().serialize({ kind: opts.kind ?? "success", message } satisfies Flash));
-  return redirect(to, { headers });
+  return redirect(to, { headers, status: opts.status ?? 302 });
 }
 
 /** The message waiting for this request, if any, and the header that clears it. */

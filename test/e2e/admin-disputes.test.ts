@@ -9,7 +9,7 @@ import { openReturn } from "~/modules/disputes/lead-returns.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin } from "../factories/accounts";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
 import { makeMarket, postAndSettle } from "../support/selling";
 
 const PHONE = { width: 390, height: 844 };
@@ -38,10 +38,7 @@ describe("the admin's dispute queue in the browser", () => {
 
     await page.setViewportSize(PHONE);
     await logInThroughPage(page, appUrl, admin, "/admin/leads");
-    await page
-      .getByRole("link", { name: /Disputes/ })
-      .first()
-      .click();
+    await followNavLink(page, /^Disputes/);
     await page.waitForURL(`${appUrl}/admin/disputes`);
     expect(await page.getByTestId("dispute-queue").textContent()).toContain(dispute.id);
     expect(await fitsSideways(page)).toBe(true);

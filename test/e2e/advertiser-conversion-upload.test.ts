@@ -12,7 +12,7 @@ import { parseCsv } from "~/modules/deliveries/csv";
 import { saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
 import { prisma } from "~/utils/db.server";
 import { useTestStack } from "../support/app";
-import { collectCspViolations, logInThroughPage, openBrowserPage } from "../support/browser";
+import { collectCspViolations, logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
 import { deliveredLead, makeConversionMarket } from "../support/conversions";
 import { startHttpReceiver, type HttpReceiver } from "../support/http-receiver";
 import { expectLedgerInvariants } from "../support/ledger-invariants";
@@ -56,7 +56,7 @@ describe("advertiser conversion upload in the browser", () => {
     const { appUrl } = stack();
     await logInThroughPage(page, appUrl, market.buyer, "/advertiser");
 
-    await page.getByRole("link", { name: "Conversions", exact: true }).click();
+    await followNavLink(page, "Conversions");
     await page.waitForURL(`${appUrl}/advertiser/conversions`);
     await expect.poll(() => page.locator("main").textContent()).toContain("No conversions yet");
     await page.getByRole("link", { name: "Upload a CSV", exact: true }).click();

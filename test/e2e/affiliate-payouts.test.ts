@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
 import { makeMarket, postAndSettle } from "../support/selling";
 
 describe("affiliate payouts in the browser", () => {
@@ -31,7 +31,7 @@ describe("affiliate payouts in the browser", () => {
     await logInThroughPage(page, appUrl, market.affiliate, "/affiliate");
     expect(await page.getByTestId("held-earnings").textContent()).toBe("$76.80");
 
-    await page.getByRole("link", { name: "Payouts", exact: true }).first().click();
+    await followNavLink(page, "Payouts");
     await page.waitForURL(`${appUrl}/affiliate/payouts`);
     await page.getByRole("button", { name: "Set up payouts with Stripe" }).click();
     // Stripe's hosted onboarding (the emulator's page), then back to Leadex.
@@ -49,7 +49,7 @@ describe("affiliate payouts in the browser", () => {
     expect(await row.textContent()).toContain("$76.80");
     expect(await row.textContent()).toContain("paid");
 
-    await page.getByRole("link", { name: "Earnings", exact: true }).click();
+    await followNavLink(page, "Earnings");
     await page.waitForURL(`${appUrl}/affiliate/earnings`);
     expect(await page.getByTestId("paid-earnings").textContent()).toBe("$76.80");
     expect(await page.getByTestId("held-earnings").textContent()).toBe("$0.00");

@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
 import { deliveredLead, makeConversionMarket, settledConversion } from "../support/conversions";
 import { expectLedgerInvariants } from "../support/ledger-invariants";
 import { waitFor } from "../support/wait";
@@ -46,7 +46,7 @@ describe("conversion pixel in the browser", () => {
     const lead = await deliveredLead(stack(), market);
 
     await logInThroughPage(page, appUrl, market.buyer, "/advertiser");
-    await page.getByRole("link", { name: "Conversion tracking" }).click();
+    await followNavLink(page, "Conversion tracking");
     await page.waitForURL(`${appUrl}/advertiser/conversion-tracking`);
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });

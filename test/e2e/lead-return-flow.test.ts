@@ -9,7 +9,7 @@ import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin } from "../factories/accounts";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage } from "../support/browser";
+import { logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
 import { expectLedgerInvariants } from "../support/ledger-invariants";
 import { makeMarket, postAndSettle } from "../support/selling";
 
@@ -63,10 +63,7 @@ describe("a lead return from request to decision, in the browser", () => {
     // The seller, from its Disputes page.
     const seller = await personPage();
     await logInThroughPage(seller, appUrl, market.affiliate, "/affiliate");
-    await seller
-      .getByRole("link", { name: /Disputes/ })
-      .first()
-      .click();
+    await followNavLink(seller, /^Disputes/);
     await seller.waitForURL(`${appUrl}/affiliate/disputes`);
     await seller.locator(`a[href="/affiliate/disputes/${dispute.id}"]`).first().click();
     await seller.waitForURL(`${appUrl}/affiliate/disputes/${dispute.id}`);

@@ -29,3 +29,23 @@ export async function logInThroughPage(page: Page, appUrl: string, account: { em
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${appUrl}${homePath}`);
 }
+
+/**
+ * Follows a link of the portal's section nav the way a person does: on a desktop through its
+ * group's menu, on a phone through the "Menu" button, opening each closed menu on the way.
+ */
+export async function followNavLink(page: Page, name: string | RegExp) {
+  // Wait for the page's stylesheet to show one of the two navs before choosing.
+  await page.locator("nav.main-nav:visible").first().waitFor();
+  const desktop = page.locator("nav.nav-desktop");
+  const nav = (await desktop.isVisible()) ? desktop : page.locator("nav.nav-phone");
+  const link = nav.getByRole("link", { name, exact: typeof name === "string", includeHidden: true }).first();
+  const href = await link.getAttribute("href");
+  // Outer menu first (the phone's "Menu"), then the group holding the link.
+  const menus = nav.locator(`details:has(a[href="${href}"])`);
+  for (let i = 0; i < (await menus.count()); i++) {
+    const menu = menus.nth(i);
+    if ((await menu.getAttribute("open")) === null) await menu.locator(":scope > summary").click();
+  }
+  await link.click();
+}

@@ -1,7 +1,6 @@
 import { z } from "zod";
-
-/** The rest of the password rule (not easy to guess) is checked on the server: password-policy.server.ts. */
-export const MIN_PASSWORD_LENGTH = 10;
+import { MIN_PASSWORD_LENGTH } from "./accounts.constants";
+export * from "./accounts.constants";
 
 export const signUpSchema = z.object({
   name: z.string().trim().min(1, "Enter your name").max(100),

@@ -1,4 +1,4 @@
-import { CONVERSION_DISPUTE_REASON_CODES, DISPUTE_KINDS, DISPUTE_STATUSES, INQUIRY_REASON_CODES } from "~/modules/disputes/disputes.schema";
+import { CONVERSION_DISPUTE_REASON_CODES, DISPUTE_KINDS, DISPUTE_STATUSES, INQUIRY_REASON_CODES } from "~/modules/disputes/disputes.constants";
 
 // The conversion inquiry, conversion dispute and dispute answer endpoints of the OpenAPI document.
 // Built with the document's own helpers, so answers and errors read as everywhere else.

@@ -1,5 +1,6 @@
-import { DISPUTE_STATUSES, RETURN_REASON_CODES } from "~/modules/disputes/disputes.schema";
-import { MAX_RETURNS_AT_ONCE, RETURN_REFUSALS } from "~/modules/disputes/return-list.schema";
+import { DISPUTE_STATUSES, RETURN_REASON_CODES } from "~/modules/disputes/disputes.constants";
+import { RETURN_REFUSALS } from "~/modules/disputes/return-list.schema";
+import { MAX_RETURNS_AT_ONCE } from "~/modules/disputes/return-list.constants";
 
 // The lead return endpoints of the OpenAPI document (prose and examples: docs/api.md, "Returns").
 // Built with the document's own helpers, so answers and errors read as everywhere else.

@@ -1,4 +1,5 @@
-import { MAX_TRUE_UP_ROWS, TRUE_UP_ACTIONS, TRUE_UP_COLUMNS, TRUE_UP_OUTCOMES, TRUE_UP_REASON_CODES } from "~/modules/reconciliation/true-up.schema";
+import { MAX_TRUE_UP_ROWS, TRUE_UP_ACTIONS, TRUE_UP_OUTCOMES, TRUE_UP_REASON_CODES } from "~/modules/reconciliation/true-up.schema";
+import { TRUE_UP_COLUMNS } from "~/modules/reconciliation/true-up.constants";
 
 // The true-up endpoints of the OpenAPI document (prose and examples: docs/api.md, "True-ups").
 // Built with the document's own helpers, so answers and errors read as everywhere else.

@@ -29,3 +29,8 @@ export const stripeEventSchema = z.object({
   data: z.object({ object: z.object({ id: z.string().regex(/^\w{1,255}$/, "an object id is letters, digits and _"), object: z.string() }).passthrough() }),
 });
 export type StripeEventEnvelope = z.infer<typeof stripeEventSchema>;
+
+export const advertiserBillingQuerySchema = z.object({
+  q: z.string().trim().max(200).catch(""),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});

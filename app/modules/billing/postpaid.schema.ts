@@ -1,15 +1,9 @@
 import { z } from "zod";
 import { parseAmountToCents } from "~/utils/money";
+import { INVOICE_COLLECTIONS } from "./postpaid.constants";
+export * from "./postpaid.constants";
 
 // Postpaid advertisers: the admin's terms form, and an invoice's lines as stored in AdvertiserInvoice.lines.
-
-export const INVOICE_COLLECTIONS = ["CHARGE_AUTOMATICALLY", "SEND_INVOICE"] as const;
-export type InvoiceCollectionValue = (typeof INVOICE_COLLECTIONS)[number];
-
-export const INVOICE_COLLECTION_LABELS: Record<InvoiceCollectionValue, string> = {
-  CHARGE_AUTOMATICALLY: "Charge the saved card automatically",
-  SEND_INVOICE: "Send the invoice to pay within N days",
-};
 
 export const MAX_CREDIT_LIMIT_CENTS = 100_000_000;
 

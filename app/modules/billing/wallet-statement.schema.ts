@@ -1,18 +1,8 @@
 import { z } from "zod";
+import { STATEMENT_KINDS } from "./wallet-statement.constants";
+export * from "./wallet-statement.constants";
 
 // The advertiser's wallet statement: what its lines are, in words, and its filters (kept in the URL).
-
-/** What a line of the statement was, as the advertiser filters by it. */
-export const STATEMENT_KINDS = ["leads", "conversions", "returns", "top-ups", "other"] as const;
-export type StatementKind = (typeof STATEMENT_KINDS)[number];
-
-export const STATEMENT_KIND_LABELS: Record<StatementKind, string> = {
-  leads: "Leads bought",
-  conversions: "Actions and sales",
-  returns: "Returns and reversals",
-  "top-ups": "Top-ups",
-  other: "Other (refunds, chargebacks, corrections)",
-};
 
 const day = z
   .string()

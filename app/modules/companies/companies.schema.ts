@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { COMPANY_KINDS, COMPANY_STATES } from "./companies.constants";
+export * from "./companies.constants";
 
 // The admin's companies list and the actions on one company. An unknown filter value shows every
 // company rather than an error; an action's bad input names its field.
-
-export const COMPANY_KINDS = ["ADVERTISER", "AFFILIATE", "PLATFORM"] as const;
-export const COMPANY_STATES = ["active", "suspended", "payouts-held"] as const;
-export type CompanyState = (typeof COMPANY_STATES)[number];
 
 export const companyListFilterSchema = z.object({
   /** Part of the company's name or of a member's email. */

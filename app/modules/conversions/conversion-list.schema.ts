@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { CONVERSION_STATUSES } from "./conversion-list.constants";
+export * from "./conversion-list.constants";
 
 // The advertiser's conversions page: its filters (kept in the URL) and its forms (decide, correct).
-
-export const CONVERSION_STATUSES = ["RECEIVED", "PENDING", "HELD", "APPROVED", "LOCKED", "REJECTED", "REVERSED", "FRAUD"] as const;
-export type ConversionStatusName = (typeof CONVERSION_STATUSES)[number];
 
 const day = z
   .string()

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { parseAmountToCents } from "~/utils/money";
 import { evaluateCondition, formatCondition, MAX_CONDITION_LENGTH, parseCondition, ruleSubject, type Condition } from "./conversion-rule-language";
+import { CONVERSION_RULE_ACTIONS, MAX_CONVERSION_RULES, MAX_HOLD_HOURS, MAX_REJECT_REASON_LENGTH, MAX_RULE_NAME_LENGTH } from "./conversion-rules.constants";
+export * from "./conversion-rules.constants";
 
 // Advertiser rules on incoming conversions: an ordered list in Company.conversionRules, first
 // match wins (approve, reject with a reason, or hold for N hours). Each rule is stored as its
@@ -19,14 +21,6 @@ export interface ConversionFacts {
 
 export type ConversionRuleDecision =
   { action: "approve"; rule: string } | { action: "reject"; rule: string; reason: string } | { action: "hold"; rule: string; hours: number };
-
-export const MAX_CONVERSION_RULES = 50;
-export const MAX_HOLD_HOURS = 720;
-export const MAX_RULE_NAME_LENGTH = 80;
-export const MAX_REJECT_REASON_LENGTH = 200;
-
-export const CONVERSION_RULE_ACTIONS = ["approve", "reject", "hold"] as const;
-export type ConversionRuleActionType = (typeof CONVERSION_RULE_ACTIONS)[number];
 
 const ruleNameSchema = z.string().trim().min(1, "Give the rule a name").max(MAX_RULE_NAME_LENGTH, `At most ${MAX_RULE_NAME_LENGTH} characters`);
 const rejectReasonSchema = z
@@ -266,3 +260,12 @@ export const tryConversionRulesFormSchema = z
       ]),
     };
   });
+
+// An unknown rule id (anyone else's included) is a 404 from the module.
+export const conversionRuleIdSchema = z.string().max(100);
+
+export const conversionRuleEditQuerySchema = z.object({ edit: conversionRuleIdSchema.optional().catch(undefined) });
+
+export const conversionRuleMoveFormSchema = z.object({ ruleId: conversionRuleIdSchema, direction: z.enum(["up", "down"]) });
+
+export const conversionRuleDeleteFormSchema = z.object({ ruleId: conversionRuleIdSchema });

@@ -154,3 +154,8 @@ export interface ReportedConversion {
   occurred_at: string;
   adv: Record<string, string>;
 }
+
+export const conversionFraudFormSchema = z.object({
+  conversionId: z.string().min(1, "Choose a conversion"),
+  reason: z.string().trim().min(3, "Say why, in a few words").max(500, "At most 500 characters"),
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { stripeEventSchema } from "~/modules/billing/billing.schema";
+export * from "./stripe-conversions.constants";
 
 // What Leadex reads of the events an advertiser's own Stripe account sends (after the signature
 // is verified with the secret the advertiser pasted), and the form that takes that secret. The
@@ -7,9 +8,6 @@ import { stripeEventSchema } from "~/modules/billing/billing.schema";
 // optional here: the invoice's tax (`tax` before 2025-03-31, `total_excluding_tax` after), the
 // payment that paid it (`charge` / `payment_intent` on the invoice, or on an invoice_payment) and
 // the charge's invoice (`invoice` on the charge before 2025-03-31).
-
-/** The metadata key that names the Leadex lead: on the invoice, its subscription or its customer. */
-export const LEAD_METADATA_KEY = "leadex_lead_id";
 
 /** The events the advertiser selects on its endpoint (others are answered 200 and ignored). */
 export const STRIPE_CONVERSION_EVENTS = ["invoice.paid", "invoice_payment.paid", "charge.refunded", "customer.created", "customer.updated"] as const;

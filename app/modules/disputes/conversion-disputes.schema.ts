@@ -7,21 +7,13 @@ import {
   INQUIRY_REASON_CODES,
   evidenceSchema,
   type ConversionDisputeReasonCode,
-  type InquiryReasonCode,
 } from "./disputes.schema";
+import { INQUIRY_CSV_COLUMNS } from "./conversion-disputes.constants";
+export * from "./conversion-disputes.constants";
 
 // The conversion side of disputes: an affiliate's missing conversion inquiry and an advertiser's
 // dispute of a conversion it approved. The inputs (API, portal form, CSV row) and the claim each
 // stores (Dispute.claim), read back through one typed helper each. Safe on both sides.
-
-/** How long after a conversion an affiliate may still ask about it. */
-export const INQUIRY_WINDOW_DAYS = 90;
-
-export const INQUIRY_REASON_LABELS: Record<InquiryReasonCode, string> = {
-  missing: "Conversion not tracked",
-  wrong_amount: "Tracked with the wrong amount",
-  wrongly_rejected: "Wrongly rejected",
-};
 
 export const CONVERSION_DISPUTE_REASON_LABELS: Record<ConversionDisputeReasonCode, string> = {
   refunded: "Sale refunded",
@@ -87,21 +79,6 @@ export type ConversionDisputeClaim = z.infer<typeof conversionDisputeClaimSchema
 export const readInquiryClaim = (claim: unknown): InquiryClaim => inquiryClaimSchema.parse(claim);
 export const readConversionDisputeClaim = (claim: unknown): ConversionDisputeClaim => conversionDisputeClaimSchema.parse(claim);
 
-/** The columns of an inquiries CSV, in the template's order. */
-export const INQUIRY_CSV_COLUMNS = [
-  "lead_id",
-  "reason",
-  "order_ref",
-  "conversion_id",
-  "event",
-  "amount",
-  "occurred_at",
-  "expected_payout",
-  "note",
-  "evidence_url",
-  "evidence_text",
-] as const;
-export const MAX_INQUIRY_CSV_ROWS = 500;
 export const INQUIRY_CSV_TEMPLATE =
   [INQUIRY_CSV_COLUMNS.join(","), "LEADEX_LEAD_ID,missing,order-2001,,,125.50,2026-11-20T14:05:00Z,12.55,Confirmation email on file,,"].join("\r\n") + "\r\n";
 

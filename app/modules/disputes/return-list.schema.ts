@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { isStorableDate } from "~/modules/deliveries/deliveries.schema";
 import { DISPUTE_STATUSES } from "./disputes.schema";
+import { RETURN_CSV_COLUMNS } from "./return-list.constants";
+export * from "./return-list.constants";
 
 // The advertiser's returns list: its filters (portal: kept in the URL; API: the query string), the
 // most returns one request may ask, and the CSV an advertiser uploads to return many leads.
 
-/** The most returns one API call or one CSV upload may ask (the rest would be refused as a whole). */
-export const MAX_RETURNS_AT_ONCE = 500;
-/** The columns of a returns CSV upload; only lead_id and reason are required. */
-export const RETURN_CSV_COLUMNS = ["lead_id", "reason", "note", "evidence_url"] as const;
 export const RETURN_CSV_TEMPLATE =
   [
     RETURN_CSV_COLUMNS.join(","),

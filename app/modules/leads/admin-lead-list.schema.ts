@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { LeadStatus } from "~/generated/prisma/enums";
 import { keysetCursorParam } from "~/utils/keyset-cursor";
 
 // The admin's lead list: search and filters in the URL. An unknown or empty value shows every lead
 // rather than an error.
 
-export const LEAD_STATUSES = Object.values(LeadStatus);
+import { LEAD_STATUSES } from "./lead-statuses";
+export { LEAD_STATUSES };
 const rowId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const day = z
   .string()

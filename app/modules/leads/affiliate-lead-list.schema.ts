@@ -4,7 +4,8 @@ import { conversionListFilterSchema } from "~/modules/conversions/conversion-lis
 // The affiliate's leads page: its filters, kept in the URL. An empty or unknown value shows every
 // lead. Offer, days and cursor read as the conversion lists read them (from/to: received, UTC days).
 
-export const LEAD_STATUS_NAMES = ["RECEIVED", "ACCEPTED", "REJECTED", "HELD", "SOLD", "UNSOLD", "RETURNED"] as const;
+import { LEAD_STATUS_NAMES } from "./lead-statuses";
+export { LEAD_STATUS_NAMES };
 
 export const affiliateLeadFilterSchema = conversionListFilterSchema.pick({ offerId: true, from: true, to: true, cursor: true }).extend({
   /** Your lead id (exact or its beginning) or the lead's email (exact). */

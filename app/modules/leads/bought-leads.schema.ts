@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
-import { TEMPERATURES } from "~/modules/quality/quality.schema";
+import { TEMPERATURES } from "~/modules/quality/quality.constants";
+import { BOUGHT_LEAD_SORTS } from "./bought-leads.constants";
+export * from "./bought-leads.constants";
 
 // The advertiser's leads list: what it is filtered, searched and sorted by, kept in the URL (GET
 // form), and read the same by the page and its CSV export so the file holds what the table shows.
-
-export const BOUGHT_LEAD_SORTS = ["newest", "oldest"] as const;
-export const BOUGHT_LEAD_SORT_LABELS: Record<(typeof BOUGHT_LEAD_SORTS)[number], string> = { newest: "Newest first", oldest: "Oldest first" };
 
 /** Text a filter may carry: printable, short (a control character never reaches the database). */
 const searchText = z
@@ -34,22 +33,6 @@ export type BoughtLeadFilter = z.output<typeof boughtLeadFilterSchema>;
 /** The filter in the URL's search params (empty values are "any"). */
 export function readBoughtLeadFilter(params: URLSearchParams): BoughtLeadFilter {
   return boughtLeadFilterSchema.parse(Object.fromEntries([...params].filter(([key, v]) => v !== "" && key !== "cursor")));
-}
-
-/** The filter as a query string ("?q=ada&sort=oldest"), for the CSV link and the next page. */
-export function boughtLeadFilterQuery(filter: BoughtLeadFilter, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) {
-    if (value === undefined || (key === "sort" && value === "newest")) continue;
-    params.set(key, String(value));
-  }
-  for (const [key, value] of Object.entries(extra)) params.set(key, value);
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
-
-export function isFiltered(filter: BoughtLeadFilter): boolean {
-  return Object.entries(filter).some(([key, value]) => key !== "sort" && value !== undefined);
 }
 
 /** Bulk "mark contacted" on the leads list: the ticked leads. */

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { LeadStatus } from "~/generated/prisma/enums";
+import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import type { LeadConsent, LeadSignals } from "~/modules/quality/quality.schema";
 
 // The postback envelope. Every other key of the postback is a lead field (see docs/api.md).
@@ -132,3 +134,12 @@ export function signalsOf(envelope: PostbackEnvelope): LeadSignals {
   if (envelope.pages_viewed !== undefined) signals.pagesViewed = envelope.pages_viewed;
   return signals;
 }
+
+// An empty or unknown filter value shows every bought lead rather than an error.
+export const boughtLeadFilterSchema = z.object({
+  temperature: z.enum(TEMPERATURES).optional().catch(undefined),
+  minScore: z.coerce.number().int().min(0).max(100).optional().catch(undefined),
+});
+
+// An unknown or empty status shows every lead rather than an error.
+export const adminLeadFilterSchema = z.object({ status: z.enum(Object.values(LeadStatus)).optional().catch(undefined) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keysetCursorParam } from "~/utils/keyset-cursor";
 
 // What each kind of notice carries in UserNotice.data: read and written only through these schemas.
 
@@ -72,3 +73,9 @@ export const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("MODERATION"), data: moderationNoticeSchema }),
 ]);
 export type Notice = z.infer<typeof noticeSchema>;
+
+/** The notifications page's filter (in the URL): only unread ones, and the page after a cursor. */
+export const notificationListFilterSchema = z.object({
+  unread: z.literal("1").optional().catch(undefined),
+  cursor: keysetCursorParam.optional().catch(undefined),
+});

@@ -1,21 +1,10 @@
 import { z } from "zod";
 import { whyTextIsUnstorable } from "~/utils/storable-text";
+import { MARKETPLACE_SORTS, PRICING_MODELS } from "./marketplace.constants";
+export * from "./marketplace.constants";
 
 // The marketplace's search, filters and sort, kept in the URL (a GET form): what an advertiser
 // looks for and how the offers are ordered. Unknown values fall back rather than fail the page.
-
-export const MARKETPLACE_SORTS = ["newest", "price_desc", "price_asc", "volume", "acceptance", "returns"] as const;
-export type MarketplaceSort = (typeof MARKETPLACE_SORTS)[number];
-export const MARKETPLACE_SORT_LABELS: Record<MarketplaceSort, string> = {
-  newest: "Newest",
-  price_desc: "Price: highest first",
-  price_asc: "Price: lowest first",
-  volume: "Volume (leads, 30 days)",
-  acceptance: "Acceptance rate",
-  returns: "Return rate: lowest first",
-};
-
-export const PRICING_MODELS = ["CPL", "CPA", "CPS"] as const;
 
 const text = z
   .string()
@@ -42,8 +31,4 @@ export type MarketplaceQuery = z.output<typeof marketplaceQuerySchema>;
 
 export function readMarketplaceQuery(params: URLSearchParams): MarketplaceQuery {
   return marketplaceQuerySchema.parse(Object.fromEntries([...params].filter(([, v]) => v !== "")));
-}
-
-export function isMarketplaceFiltered(query: MarketplaceQuery): boolean {
-  return Boolean(query.q || query.vertical || query.state || query.model);
 }

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { OFFER_LISTINGS, OFFER_STATUSES } from "./offer-moderation.constants";
+export * from "./offer-moderation.constants";
 
 // The admin's offers list (filters in the URL; an unknown value shows every offer) and the
 // moderation actions on one offer (bad input names its field).
-
-export const OFFER_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED"] as const;
-export const OFFER_LISTINGS = ["listed", "unlisted"] as const;
 
 export const offerModerationFilterSchema = z.object({
   /** Part of the title, or the offer's id. */

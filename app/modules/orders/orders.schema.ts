@@ -1,7 +1,19 @@
 import { z } from "zod";
-import { TEMPERATURES } from "~/modules/quality/quality.schema";
+import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import { formValues } from "~/utils/forms";
 import { formatMoney, parseAmountToCents } from "~/utils/money";
+import {
+  FIELD_RULE_OPERATORS,
+  FIELD_RULE_OPERATOR_LABELS,
+  WEEKDAY_NAMES,
+  DELIVERY_METHODS,
+  type DeliveryMethodValue,
+  DELIVERY_METHOD_LABELS,
+  ORDER_STATUSES,
+  TEMPERATURE_PRICE_INPUTS,
+  ORDER_FORM_RULE_ROWS,
+} from "./orders.constants";
+export * from "./orders.constants";
 
 const listSchema = (pattern: RegExp, message: string) =>
   z
@@ -37,19 +49,6 @@ const amountCentsSchema = (message: string) =>
 const optionalAmountCents = (message: string) => z.preprocess(blankToUndefined, amountCentsSchema(message).optional());
 
 // ───────────── filters ─────────────
-
-export const FIELD_RULE_OPERATORS = ["eq", "neq", "in", "not_in", "gte", "lte", "contains", "exists"] as const;
-export type FieldRuleOperator = (typeof FIELD_RULE_OPERATORS)[number];
-export const FIELD_RULE_OPERATOR_LABELS: Record<FieldRuleOperator, string> = {
-  eq: "is",
-  neq: "is not",
-  in: "is one of",
-  not_in: "is none of",
-  gte: "is at least",
-  lte: "is at most",
-  contains: "contains",
-  exists: "is present",
-};
 
 /** A rule on any lead field: `{ field: "credit_rating", op: "in", values: ["good", "excellent"] }`. */
 export const fieldRuleSchema = z
@@ -96,28 +95,6 @@ export function describeFieldRule(rule: FieldRule): string {
 
 // ───────────── time zone and schedule ─────────────
 
-/** Zones offered in the order form; any IANA zone that Intl knows is accepted. */
-export const COMMON_TIME_ZONES = [
-  "UTC",
-  "America/New_York",
-  "America/Chicago",
-  "America/Denver",
-  "America/Phoenix",
-  "America/Los_Angeles",
-  "America/Anchorage",
-  "Pacific/Honolulu",
-  "America/Toronto",
-  "America/Mexico_City",
-  "America/Sao_Paulo",
-  "Europe/London",
-  "Europe/Paris",
-  "Europe/Berlin",
-  "Asia/Kolkata",
-  "Asia/Singapore",
-  "Asia/Tokyo",
-  "Australia/Sydney",
-] as const;
-
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
@@ -128,9 +105,6 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 export const timeZoneSchema = z.string().trim().min(1, "Choose a time zone").refine(isValidTimeZone, "Choose a time zone such as America/New_York");
-
-/** ISO weekdays: 1 = Monday … 7 = Sunday. */
-export const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 
 const clockTimeSchema = (allowEndOfDay: boolean) =>
   z
@@ -218,14 +192,6 @@ export function describePricing(pricing: OrderPricing, currency: string): string
 
 // ───────────── the order ─────────────
 
-export const DELIVERY_METHODS = ["PORTAL", "CSV_PULL", "WEBHOOK"] as const;
-export type DeliveryMethodValue = (typeof DELIVERY_METHODS)[number];
-export const DELIVERY_METHOD_LABELS: Record<DeliveryMethodValue, string> = {
-  PORTAL: "In the portal",
-  CSV_PULL: "CSV export and pull API",
-  WEBHOOK: "Webhook to my CRM",
-};
-
 const httpUrlSchema = (message: string) =>
   z
     .string()
@@ -294,20 +260,6 @@ export const createOrderSchema = z
 export type CreateOrderInput = z.input<typeof createOrderSchema>;
 export type CreateOrderData = z.output<typeof createOrderSchema>;
 
-export const ORDER_STATUSES = ["OPEN", "PAUSED", "CLOSED"] as const;
-export type OrderStatusValue = (typeof ORDER_STATUSES)[number];
-
-/** Where an order may go from each status: OPEN and PAUSED swap; either closes; CLOSED is final. */
-export const ORDER_STATUS_TRANSITIONS: Readonly<Record<OrderStatusValue, readonly OrderStatusValue[]>> = {
-  OPEN: ["PAUSED", "CLOSED"],
-  PAUSED: ["OPEN", "CLOSED"],
-  CLOSED: [],
-};
-
-export function canChangeOrderStatus(from: OrderStatusValue, to: OrderStatusValue): boolean {
-  return ORDER_STATUS_TRANSITIONS[from].includes(to);
-}
-
 /**
  * The pause / resume / close buttons. Closing is final, so it takes a second step: the form that
  * says "This cannot be undone" sends `confirm=yes`; without it the page asks first.
@@ -317,24 +269,6 @@ export const orderStatusFormSchema = z.object({
   status: z.enum(ORDER_STATUSES, { message: "Choose open, paused or closed" }),
   confirm: z.literal("yes").optional().catch(undefined),
 });
-
-/** What the person is told after changing an order's status. */
-export const ORDER_STATUS_CHANGED: Record<OrderStatusValue, string> = {
-  OPEN: "Order resumed: it buys leads again.",
-  PAUSED: "Order paused: it buys no leads until you resume it.",
-  CLOSED: "Order closed. It buys no more leads; the leads it bought stay yours.",
-};
-
-/** Whether a status change still needs the person's confirmation (closing is final). */
-export function needsConfirmation(change: { status: OrderStatusValue; confirm?: "yes" }): boolean {
-  return change.status === "CLOSED" && change.confirm !== "yes";
-}
-
-/** The order form's price input for each temperature. */
-export const TEMPERATURE_PRICE_INPUTS = { HOT: "priceHot", WARM: "priceWarm", COLD: "priceCold" } as const;
-
-/** How many field-rule rows the order form shows. */
-export const ORDER_FORM_RULE_ROWS = 3;
 
 function text(form: FormData, name: string): string {
   const value = form.get(name);

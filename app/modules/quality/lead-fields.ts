@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
-import { isIsoDate, MAX_STRING_LENGTH, type OfferField } from "~/modules/offers/offers.schema";
+import { isIsoDate, type OfferField } from "~/modules/offers/offers.schema";
+import { MAX_STRING_LENGTH } from "~/modules/offers/offers.constants";
 
 // Checks a lead's fields against its offer's field spec and normalises them (E.164 phone,
 // lower-case email, upper-case state, "true"/"false", yyyy-mm-dd, an enum's own spelling).

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { TemperatureValue } from "./quality.constants";
+export * from "./quality.constants";
 
 // Shared words of the quality area: the offer's rules, what a check reports, what a score is.
 // Usable on both sides (offer form, admin review page, verification, scoring).
@@ -78,9 +80,6 @@ export interface ScoreReason {
   detail: string;
 }
 export const scoreReasonsSchema = z.array(z.object({ code: z.string(), points: z.number(), detail: z.string() }));
-
-export const TEMPERATURES = ["COLD", "WARM", "HOT"] as const;
-export type TemperatureValue = (typeof TEMPERATURES)[number];
 
 export interface LeadScore {
   /** 0-100. */

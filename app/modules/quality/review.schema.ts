@@ -29,3 +29,15 @@ export function readScoreReasons(json: unknown): ScoreReason[] {
   const parsed = scoreReasonsSchema.safeParse(json ?? []);
   return parsed.success ? parsed.data : [];
 }
+
+// After a decision the lead page redirects here with what was decided, to confirm it.
+export const reviewDecidedQuerySchema = z.object({
+  decided: z.string().max(40).optional().catch(undefined),
+  outcome: z.enum(["sold", "unsold", "rejected"]).optional().catch(undefined),
+});
+
+/** Resell from the queue: the admin releases a held lead to routing (an approval), saying why. */
+export const resellSchema = z.object({
+  leadId: z.string().trim().min(1, "Choose a held lead"),
+  reason: z.string().trim().min(3, "Say why the lead may be sold, in a few words").max(500, "At most 500 characters"),
+});

@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { conversionReportSchema } from "~/modules/conversions/conversions.schema";
+export * from "./true-up.constants";
 
 // A true-up: an advertiser's own list of its conversions for a period, matched against what
 // Leadex recorded. The row fields are the conversion API's (docs/api.md, "True-ups"), read by the
 // same field schemas, so a list is judged exactly as the reports it stands for.
-
-/** The columns of a true-up CSV, in the template's order. `conversion_id` is required. */
-export const TRUE_UP_COLUMNS = ["conversion_id", "lead_id", "event", "amount", "currency", "occurred_at"] as const;
-export type TrueUpColumn = (typeof TRUE_UP_COLUMNS)[number];
 
 /** The most rows one list may hold, and the largest body or file (a 200,000-row CSV is about 16 MB). */
 export const MAX_TRUE_UP_ROWS = 200_000;

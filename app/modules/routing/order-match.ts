@@ -1,5 +1,5 @@
 import { describeFieldRule, describeSchedule, orderFilters, orderSchedule, type FieldRule } from "~/modules/orders/orders.schema";
-import type { TemperatureValue } from "~/modules/quality/quality.schema";
+import type { TemperatureValue } from "~/modules/quality/quality.constants";
 import { zonedClock } from "./zoned-time";
 
 /** What the order filters read of a lead (or of a ping, which carries only non-personal fields). */

@@ -1,0 +1,2 @@
+export const TEMPERATURES = ["COLD", "WARM", "HOT"] as const;
+export type TemperatureValue = (typeof TEMPERATURES)[number];
