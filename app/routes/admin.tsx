@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { PortalErrorBoundary, PortalLayout, type Portal, type PortalLayoutData } from "~/components/portal-layout";
 import { countOpenChargebacks } from "~/modules/billing/chargebacks.server";
 import { countDisputesInReview } from "~/modules/disputes/admin-disputes.server";
-import { listOpenNotices } from "~/modules/notices/notices.server";
+import { countUnreadNotices, listOpenNotices } from "~/modules/notices/notices.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Leadex" }];
@@ -51,12 +51,13 @@ const PORTAL: Portal<AdminLayoutData> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["ADMIN"]);
-  const [notices, disputesInReview, openChargebacks] = await Promise.all([
+  const [notices, disputesInReview, openChargebacks, unreadNotifications] = await Promise.all([
     listOpenNotices(user.id),
     countDisputesInReview(user.actor),
     countOpenChargebacks(user.actor),
+    countUnreadNotices(user.id),
   ]);
-  return { user: { name: user.name, companyName: user.companyName }, notices, disputesInReview, openChargebacks };
+  return { user: { name: user.name, companyName: user.companyName }, notices, disputesInReview, openChargebacks, unreadNotifications };
 }
 
 export default function AdminLayout() {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { PortalErrorBoundary, PortalLayout, type Portal } from "~/components/portal-layout";
 import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
-import { listOpenNotices } from "~/modules/notices/notices.server";
+import { countUnreadNotices, listOpenNotices } from "~/modules/notices/notices.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -11,8 +11,12 @@ export const meta: MetaFunction = () => [{ title: "Advertiser · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["ADVERTISER"]);
-  const [balanceCents, notices] = await Promise.all([getAdvertiserBalanceCents(user.actor), listOpenNotices(user.id)]);
-  return { user: { name: user.name, companyName: user.companyName }, notices, balanceCents: centsToNumber(balanceCents) };
+  const [balanceCents, notices, unreadNotifications] = await Promise.all([
+    getAdvertiserBalanceCents(user.actor),
+    listOpenNotices(user.id),
+    countUnreadNotices(user.id),
+  ]);
+  return { user: { name: user.name, companyName: user.companyName }, notices, unreadNotifications, balanceCents: centsToNumber(balanceCents) };
 }
 
 function WalletChip({ balanceCents }: { balanceCents: number }) {

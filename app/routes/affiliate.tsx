@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { PortalErrorBoundary, PortalLayout, type Portal, type PortalLayoutData } from "~/components/portal-layout";
 import { countAwaitingAnswer } from "~/modules/disputes/party-disputes.server";
-import { listOpenNotices } from "~/modules/notices/notices.server";
+import { countUnreadNotices, listOpenNotices } from "~/modules/notices/notices.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Affiliate · Leadex" }];
@@ -40,8 +40,12 @@ const PORTAL: Portal<AffiliateLayoutData> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["AFFILIATE"]);
-  const [notices, disputesAwaiting] = await Promise.all([listOpenNotices(user.id), countAwaitingAnswer(user.actor)]);
-  return { user: { name: user.name, companyName: user.companyName }, notices, disputesAwaiting };
+  const [notices, disputesAwaiting, unreadNotifications] = await Promise.all([
+    listOpenNotices(user.id),
+    countAwaitingAnswer(user.actor),
+    countUnreadNotices(user.id),
+  ]);
+  return { user: { name: user.name, companyName: user.companyName }, notices, disputesAwaiting, unreadNotifications };
 }
 
 export default function AffiliateLayout() {
