@@ -8,6 +8,7 @@ import { DisputeStatusBadge } from "~/components/dispute-history";
 import { LeadTimeline, orderIdsInTimeline } from "~/components/lead-timeline";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
+import { ReasonList } from "~/components/reason-text";
 import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
 import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
@@ -181,7 +182,7 @@ export default function AdminLead() {
       />
       {lead.reasons.length > 0 ? (
         <div className="alert alert-warning">
-          <strong>Reasons:</strong> {lead.reasons.join("; ")}
+          <strong>Reasons:</strong> <ReasonList codes={lead.reasons} />
         </div>
       ) : null}
       {/* A return's failure shows beside its own form. */}
