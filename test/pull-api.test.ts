@@ -93,20 +93,21 @@ describe("pull API and CSV export", () => {
     expect([plain.status, tricky.status, sneaky.status]).toEqual(["SOLD", "SOLD", "SOLD"]);
 
     const cookie = await signIn(stack().appUrl, buyer.email, buyer.password);
-    const response = await fetch(new URL("/advertiser/leads.csv", stack().appUrl), { headers: { cookie } });
+    // Oldest first, as posted (the page's default is newest first; the CSV follows the page's order).
+    const response = await fetch(new URL("/advertiser/leads.csv?sort=oldest", stack().appUrl), { headers: { cookie } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="leadex-leads-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = (await response.text()).split("\r\n");
     expect(lines[0]).toBe(
-      "lead_id,sale_id,order_id,offer_id,offer,vertical,price_cents,currency,sold_at,received_at,score,temperature,email,phone,state,postal_code,first_name,last_name",
+      "lead_id,sale_id,order_id,offer_id,offer,vertical,price,currency,sold_at,received_at,delivered_at,contacted_at,score,temperature,email,phone,state,postal_code,first_name,last_name",
     );
     expect(lines).toHaveLength(5); // header, three leads, and the final line end
     expect(lines[4]).toBe("");
     const sale = await prisma.leadSale.findFirstOrThrow({ where: { leadId: tricky.id } });
     expect(lines[2].startsWith(`${tricky.id},${sale.id},`)).toBe(true);
     expect(lines[2]).toContain(`,${tricky.email},${tricky.phone},CA,94107,"Ada ""The Countess"", Jr",'=1+2`);
-    expect(lines[1]).toContain(`,3000,usd,`);
+    expect(lines[1]).toContain(`,30.00,usd,`);
     expect(lines[3].startsWith(`${sneaky.id},`)).toBe(true);
     expect(lines[3]).toContain(`,${sneaky.phone},CA,94107,'-1+1+cmd|' /C calc'!A0,"'+1+HYPERLINK(""http://evil.example"",""x"")"`);
 
@@ -116,6 +117,6 @@ describe("pull API and CSV export", () => {
     expect(empty.split("\r\n").filter(Boolean)).toHaveLength(1);
 
     const leadsPage = await (await fetch(new URL("/advertiser/leads", stack().appUrl), { headers: { cookie } })).text();
-    expect(leadsPage).toContain('href="/advertiser/leads.csv"');
+    expect(leadsPage).toContain('href="/advertiser/leads.csv');
   });
 });

@@ -65,7 +65,8 @@ describe("the affiliate portal in the browser", () => {
       await page.getByLabel("Price (USD)").fill("30.00");
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.waitForURL(`${appUrl}/affiliate/offers/${offer.id}`);
-      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Auto quotes ${width}, edited`);
+      // The URL changes as the navigation starts; the page has its new title once it rendered.
+      await page.getByRole("heading", { level: 1, name: `Auto quotes ${width}, edited`, exact: true }).waitFor();
       expect(await page.getByTestId("offer-payout").textContent()).toContain("asking $30.00 − fee $6.00 = you are paid $24.00");
 
       await page.getByRole("button", { name: "Pause offer" }).click();

@@ -35,10 +35,11 @@ export async function logInThroughPage(page: Page, appUrl: string, account: { em
  * group's menu, on a phone through the "Menu" button, opening each closed menu on the way.
  */
 export async function followNavLink(page: Page, name: string | RegExp) {
-  // Wait for the page's stylesheet to show one of the two navs before choosing.
-  await page.locator("nav.main-nav:visible").first().waitFor();
-  const desktop = page.locator("nav.nav-desktop");
-  const nav = (await desktop.isVisible()) ? desktop : page.locator("nav.nav-phone");
+  // Which nav shows is the stylesheet's choice by width (app.css: the phone menu at 1100 px and
+  // below); read from the viewport rather than from visibility, which a navigation in flight blurs.
+  const width = page.viewportSize()?.width ?? 1280;
+  const nav = page.locator(width > 1100 ? "nav.nav-desktop" : "nav.nav-phone");
+  await nav.waitFor();
   const link = nav.getByRole("link", { name, exact: typeof name === "string", includeHidden: true }).first();
   const href = await link.getAttribute("href");
   // Outer menu first (the phone's "Menu"), then the group holding the link.

@@ -143,7 +143,8 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
     throw new MalformedWebhookError(problem);
   }
   const event = parsed.data;
-  const eventHandler = STRIPE_EVENT_HANDLERS[event.type];
+  // Own keys only: a signed event typed "constructor" must not find Object.prototype's.
+  const eventHandler = Object.hasOwn(STRIPE_EVENT_HANDLERS, event.type) ? STRIPE_EVENT_HANDLERS[event.type] : undefined;
   const loaded = eventHandler ? await loadOrIgnore(eventHandler, event) : null;
   return prisma.$transaction(async (tx) => {
     const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
