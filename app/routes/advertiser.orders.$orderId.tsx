@@ -24,7 +24,7 @@ import {
 import { getOwnOrder, ownOrderHistory, ownOrderRecentSales, setOwnOrderStatus, updateOwnOrder } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.offerTitle ?? "Order"} · Orders · Leadex` }];
@@ -91,27 +91,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const here = `/advertiser/orders/${encodeURIComponent(orderId)}`;
   const form = await readForm(request);
   if (form.get("intent") === "status") {
-    const parsed = parseForm(form, orderStatusFormSchema, { toInput: (f) => ({ ...Object.fromEntries(f), orderId }) });
-    if (!parsed.success) return parsed.failure;
-    if (needsConfirmation(parsed.data)) return redirect(`${here}?confirm=close#close`);
-    try {
-      await setOwnOrderStatus(actor, orderId, parsed.data.status);
-    } catch (error) {
-      return formFailureFrom(error, parsed.values);
-    }
-    return redirectWithFlash(here, ORDER_STATUS_CHANGED[parsed.data.status]);
+    return handleForm(
+      form,
+      orderStatusFormSchema,
+      async (data) => {
+        if (needsConfirmation(data)) return redirect(`${here}?confirm=close#close`);
+        await setOwnOrderStatus(actor, orderId, data.status);
+        return redirectWithFlash(here, ORDER_STATUS_CHANGED[data.status]);
+      },
+      { toInput: (f) => ({ ...Object.fromEntries(f), orderId }) },
+    );
   }
-  const parsed = parseForm(form, createOrderSchema, { toInput: orderFormToInput, values: orderFormValues, formError: "Check the fields marked below." });
-  if (!parsed.success) return parsed.failure;
-  let changed: string[];
-  try {
-    changed = await updateOwnOrder(actor, orderId, parsed.data);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
-  return redirectWithFlash(
-    here,
-    changed.length > 0 ? "Order saved. Its history below lists what changed." : "Nothing to save: the order already had these settings.",
+  return handleForm(
+    form,
+    createOrderSchema,
+    async (data) => {
+      const changed = await updateOwnOrder(actor, orderId, data);
+      return redirectWithFlash(
+        here,
+        changed.length > 0 ? "Order saved. Its history below lists what changed." : "Nothing to save: the order already had these settings.",
+      );
+    },
+    { toInput: orderFormToInput, values: orderFormValues, formError: "Check the fields marked below." },
   );
 }
 

@@ -73,6 +73,30 @@ export function parseForm<Schema extends z.ZodType>(
 }
 
 /**
+ * The one shape of a form action: parse the submitted form with its schema (400 naming each bad
+ * field and refilling the form), then run the module call with the parsed data; an error it
+ * throws becomes the form's answer (`formFailureFrom`). `run` returns the redirect (usually
+ * `redirectWithFlash`) or data to render. Actions with several intents pick the schema per intent
+ * and call this once per branch.
+ *
+ *   return handleForm(form, orderStatusFormSchema, (data) => setOwnOrderStatus(actor, id, data.status).then(() => redirect(here)));
+ */
+export async function handleForm<Schema extends z.ZodType, Answer>(
+  form: FormData,
+  schema: Schema,
+  run: (data: z.output<Schema>, values: Record<string, string>) => Promise<Answer> | Answer,
+  opts: { toInput?: (form: FormData) => unknown; formError?: string; values?: (form: FormData) => Record<string, string> } = {},
+) {
+  const parsed = parseForm(form, schema, opts);
+  if (!parsed.success) return parsed.failure;
+  try {
+    return await run(parsed.data, parsed.values);
+  } catch (error) {
+    return formFailureFrom(error, parsed.values);
+  }
+}
+
+/**
  * Maps an error thrown while handling a form to its answer: Zod issues and domain errors with
  * fields become field errors, other domain errors a form-level message, 403/404 a thrown
  * error response (rendered by the nearest ErrorBoundary), a rate limit a 429 with Retry-After.
