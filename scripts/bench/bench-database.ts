@@ -10,10 +10,12 @@ import { ensureRedis } from "../stack/redis";
  */
 export async function prepareBenchServices(onCleanup: (undo: () => Promise<unknown>) => void, log: (line: string) => void) {
   let adminUrl = process.env.BENCH_DATABASE_URL;
+  let dataDir: string | undefined;
   if (!adminUrl) {
     const dir = await tempClusterDir("leadex-bench-pg-");
     onCleanup(() => fs.rm(dir, { recursive: true, force: true }));
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), persistent: false });
+    dataDir = path.join(dir, "data");
+    const pg = await startEmbeddedPostgres({ dataDir, persistent: false });
     onCleanup(() => pg.stop());
     adminUrl = pg.adminUrl;
   }
@@ -26,5 +28,6 @@ export async function prepareBenchServices(onCleanup: (undo: () => Promise<unkno
   await migrate(dbUrl);
   const redis = await ensureRedis();
   onCleanup(() => redis.stop());
-  return { dbUrl, redis };
+  // The embedded server's data folder (its postmaster.pid says whose CPU is PostgreSQL's); none on BENCH_DATABASE_URL.
+  return { dbUrl, redis, dataDir };
 }

@@ -42,6 +42,7 @@ import Bull from "bull";
 import { prepareBenchServices } from "./bench-database";
 import { selfTimeByArea, summarizeCpuProfile, type CpuProfile } from "./cpu-profile";
 import { runCounted, runPhase, type LoadTarget } from "./load";
+import { postmasterPidOf, treeCpuMs } from "./process-cpu";
 import { freePort } from "../stack/ports";
 import { spawnService, startWeb, startWorkers, type ServiceProcess } from "../stack/processes";
 import { repoRoot } from "../stack/paths";
@@ -93,6 +94,8 @@ interface PhaseFigures {
   undecided: number;
   statuses: Record<string, number>;
   queries?: { perLead: number; byKind: Record<string, number>; byStatement: Record<string, number> };
+  /** CPU ms per decided lead of the system's workers, web server and PostgreSQL (all its processes). */
+  cpuPerLead: { workers: number; web: number; postgres: number | null };
 }
 
 /** What a system under test is: how to post to it and how to read its leads' journeys back. */
@@ -100,6 +103,8 @@ interface System {
   name: string;
   target: LoadTarget;
   journeys(tag: string): Promise<Journey[]>;
+  /** Root pids of its worker and web processes, for CPU accounting. */
+  pids(): { workers: number[]; web: number[] };
   /** Removes what is still undecided of a phase (rows and queued jobs), so the next phase starts empty. */
   abandon(tag: string): Promise<number>;
 }
@@ -110,7 +115,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  const { dbUrl, redis } = await prepareBenchServices((undo) => cleanups.push(undo), log);
+  const { dbUrl, redis, dataDir } = await prepareBenchServices((undo) => cleanups.push(undo), log);
+  const postgresPid = dataDir ? postmasterPidOf(dataDir) : undefined;
   const webPort = await freePort();
   const appUrl = `http://127.0.0.1:${webPort}`;
   const webhookSecret = "whsec_bench_pipeline";
@@ -227,6 +233,7 @@ async function main() {
   const bareQueue = new Bull("bare-pipeline", redis.url, { prefix: barePrefix });
   const bare: System = {
     name: "bare baseline",
+    pids: () => ({ workers: bareProcesses.slice(1).flatMap((p) => (p.pid ? [p.pid] : [])), web: bareProcesses[0].pid ? [bareProcesses[0].pid] : [] }),
     target: { url: `http://127.0.0.1:${barePort}/`, headers: {}, body: leadBody, accepted: (s) => s === 201 },
     journeys: async (tag) => {
       const rows = await prisma.$queryRawUnsafe<Array<{ received: Date; decided: Date | null }>>(
@@ -281,6 +288,7 @@ async function main() {
   };
   const leadex: System = {
     name: "leadex",
+    pids: () => ({ workers: workers.flatMap((w) => (w.pid ? [w.pid] : [])), web: web.pid ? [web.pid] : [] }),
     target: { url: `${appUrl}/api/v1/leads`, headers: { authorization: `Bearer ${affiliate.apiKey}` }, body: leadBody, accepted: (s) => s === 201 },
     journeys: async (tag) => {
       // The decision: the last status change (processedAt) or, for a lead held for review, its last timeline event.
@@ -367,6 +375,17 @@ async function main() {
     }
   }
   log("");
+  log("CPU ms per decided lead (user + system, from /proc; hardly moved by other load on the machine):");
+  for (const [system, phases] of Object.entries(figures)) {
+    for (const f of phases) {
+      const c = f.cpuPerLead;
+      const total = c.workers + c.web + (c.postgres ?? 0);
+      log(
+        `  ${system.padEnd(13)} ${f.name.padEnd(7)} workers ${fmt(c.workers, 2)}, web ${fmt(c.web, 2)}, PostgreSQL ${c.postgres === null ? "-" : fmt(c.postgres, 2)}; total ${fmt(total, 2)} → at most ${fmt((os.cpus().length * 1000) / Math.max(0.001, total))} decided/s on ${os.cpus().length} cores`,
+      );
+    }
+  }
+  log("");
   for (const f of figures.leadex) {
     const statuses = Object.entries(f.statuses)
       .map(([s, n]) => `${s.toLowerCase()} ${n}`)
@@ -447,6 +466,7 @@ async function main() {
       const tag = `ph${number}`;
       const offset = number * 1_000_000;
       const before = await queryCounts?.();
+      const cpuBefore = cpuNow(system);
       log(`${system.name}: ${phase.name}${phase.rate ? ` for ${seconds} s` : ` of ${burst} leads`}…`);
       const http =
         phase.rate === 0
@@ -459,6 +479,7 @@ async function main() {
           : await runPhase(system.target, phase.rate, seconds, offset);
       if (http.firstFailure) log(`  first refused request: ${http.firstFailure}`);
       await waitForBacklog(system, tag, drainSeconds);
+      const cpuAfter = cpuNow(system);
       const journeys = await system.journeys(tag);
       const after = await queryCounts?.();
       const decided = journeys.filter((j) => j.decidedAt !== null);
@@ -488,11 +509,22 @@ async function main() {
         p99: percentile(latencies, 99),
         undecided: abandoned,
         statuses,
+        cpuPerLead: {
+          workers: (cpuAfter.workers - cpuBefore.workers) / Math.max(1, decided.length),
+          web: (cpuAfter.web - cpuBefore.web) / Math.max(1, decided.length),
+          postgres: cpuAfter.postgres === null || cpuBefore.postgres === null ? null : (cpuAfter.postgres - cpuBefore.postgres) / Math.max(1, decided.length),
+        },
         queries: before && after ? { perLead: (after.total - before.total) / Math.max(1, decided.length), byKind, byStatement } : undefined,
       });
       await sleep(1000);
     }
     return results;
+  }
+
+  /** CPU ms used so far by the system's workers and web server, and by PostgreSQL (shared by both systems, each measured in its own phases). */
+  function cpuNow(system: System) {
+    const { workers, web } = system.pids();
+    return { workers: treeCpuMs(workers), web: treeCpuMs(web), postgres: postgresPid ? treeCpuMs([postgresPid]) : null };
   }
 
   /** Waits until every lead of the phase is decided, or `capSeconds` pass; says how the backlog goes. */

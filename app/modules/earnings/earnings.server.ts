@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Earning, EarningKind } from "~/generated/prisma/client";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { ledgerAccounts, postJournalEntry, postReversingEntry } from "~/modules/ledger/ledger.server";
-import { prisma, type Tx } from "~/utils/db.server";
+import { prisma, type Tx, txExecute } from "~/utils/db.server";
 import { deferWrite } from "~/utils/tx-memo.server";
 import { NotFoundError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
@@ -42,7 +42,7 @@ export async function recordHeldEarning(tx: Tx, input: HeldEarningInput): Promis
 async function insertHeldEarnings(tx: Tx, rows: HeldEarningInput[]): Promise<void> {
   const createdAt = new Date();
   const json = JSON.stringify(rows.map((r) => ({ ...r, id: randomUUID(), createdAt })));
-  await tx.$executeRaw`
+  await txExecute(tx)`
     INSERT INTO "Earning" (id, "affiliateId", kind, "leadId", "saleId", "amountCents", currency, description, "entryId", "availableAt", "createdAt")
     SELECT r.id, r."affiliateId", r.kind::"EarningKind", r."leadId", r."saleId", r."amountCents", r.currency, r.description, r."entryId", r."availableAt",
       r."createdAt"
@@ -80,7 +80,7 @@ export async function releaseDueEarnings(runKey: string, now: Date = new Date())
 /** Serialises money work on one affiliate (release, reversal, payout) across processes. */
 export async function lockAffiliateMoney(tx: Tx, affiliateId: string): Promise<void> {
   const key = createHash("sha256").update(`affiliate-money:${affiliateId}`).digest().readBigInt64BE(0);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key})`;
+  await txExecute(tx)`SELECT pg_advisory_xact_lock(${key})`;
 }
 
 async function releaseAffiliateEarnings(tx: Tx, affiliateId: string, runKey: string, now: Date): Promise<number> {

@@ -7,7 +7,7 @@ import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.ser
 import { lockPersons, personHashPairOf } from "~/modules/quality/verification.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
 import { lockBatchWallets, prepareBatchRouting } from "~/modules/routing/routing.server";
-import { prisma, type Tx } from "~/utils/db.server";
+import { connectedTransaction, type Tx, txQuery } from "~/utils/db.server";
 import { allowDeferredWrites, flushDeferredWrites } from "~/utils/tx-memo.server";
 import { routeAcceptedLead, verifyAndScore, type ProcessOutcome } from "./lead-pipeline.server";
 import { flushGatheredTimeline, withGatheredTimeline } from "./lead-timeline.server";
@@ -44,11 +44,11 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
   const outcomes = new Map<string, ProcessOutcome>();
   const alone: string[] = [];
   try {
-    await prisma.$transaction(
+    await connectedTransaction(
       (tx) =>
         withGatheredTimeline(tx, async () => {
           // The row lock returns each lead as it is once locked (a lead another job decided meanwhile reads as decided).
-          const locked = await tx.$queryRaw<Array<Lead & { txNow: Date }>>`
+          const locked = await txQuery<Array<Lead & { txNow: Date }>>(tx)`
             SELECT l.*, now() AS "txNow" FROM "Lead" l WHERE l.id = ANY(${ids}) ORDER BY l.id FOR UPDATE`;
           // Rows referring to others' are written after them: entries, postings, sales, earnings.
           allowDeferredWrites(tx, locked[0]?.txNow ?? new Date(), [DEFERRED_ENTRIES, DEFERRED_POSTINGS, DEFERRED_SALES, DEFERRED_EARNINGS]);
@@ -111,6 +111,6 @@ function byArrival(a: Lead, b: Lead): number {
 }
 
 async function readOffers(tx: Tx, offerIds: string[]): Promise<Map<string, Offer>> {
-  const offers = await tx.$queryRaw<Offer[]>`SELECT * FROM "Offer" WHERE id = ANY(${offerIds})`;
+  const offers = await txQuery<Offer[]>(tx)`SELECT * FROM "Offer" WHERE id = ANY(${offerIds})`;
   return new Map(offers.map((offer) => [offer.id, offer]));
 }

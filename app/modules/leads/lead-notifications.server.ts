@@ -1,3 +1,4 @@
+import { txQuery } from "~/utils/db.server";
 import { queueAffiliatePostback } from "~/modules/deliveries/affiliate-postbacks.server";
 import { queueCrmWebhookForSale } from "~/modules/deliveries/crm-webhooks.server";
 import type { AffiliatePostbackEvent } from "~/modules/deliveries/deliveries.schema";
@@ -10,7 +11,7 @@ export { AFFILIATE_POSTBACK_EVENTS, type AffiliatePostbackEvent } from "~/module
 /** Whether the affiliate takes postbacks for this event (read once per transaction and affiliate). */
 async function affiliateWantsPostback(tx: Tx, affiliateId: string, event: AffiliatePostbackEvent): Promise<boolean> {
   const settings = await memoized(tx, `postback-settings:${affiliateId}`, async () => {
-    const rows = await tx.$queryRaw<Array<{ postbackUrl: string | null; postbackEvents: string[] }>>`
+    const rows = await txQuery<Array<{ postbackUrl: string | null; postbackEvents: string[] }>>(tx)`
       SELECT "postbackUrl", "postbackEvents" FROM "Company" WHERE id = ${affiliateId}`;
     return rows[0];
   });

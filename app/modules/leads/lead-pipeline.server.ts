@@ -8,7 +8,7 @@ import { verifyLead, type LeadContact } from "~/modules/quality/verification.ser
 import { sellPingPostLead } from "~/modules/ping-post/ping-post-sale.server";
 import { routeLead } from "~/modules/routing/routing.server";
 import { LEAD_PROCESSING_QUEUE, leadProcessingKey } from "~/queues/lead-processing.queue.server";
-import { prisma, type Tx } from "~/utils/db.server";
+import { prisma, type Tx, txQuery, txExecute } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { deferWrite } from "~/utils/tx-memo.server";
 import { notifyAffiliateOfLeadEvent } from "./lead-notifications.server";
@@ -31,7 +31,7 @@ export async function processReceivedLead(leadId: string): Promise<ProcessOutcom
     return await prisma.$transaction(
       (tx) =>
         withGatheredTimeline(tx, async () => {
-          const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Lead" WHERE id = ${leadId} FOR UPDATE`;
+          const locked = await txQuery<Array<{ id: string }>>(tx)`SELECT id FROM "Lead" WHERE id = ${leadId} FOR UPDATE`;
           if (locked.length === 0) return "missing" as const;
           const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId }, include: { offer: true } });
           const outcome = lead.status === "RECEIVED" ? await verifyScoreAndRoute(tx, lead, lead.offer) : "already-processed";
@@ -170,7 +170,7 @@ async function writeVerdict(tx: Tx, lead: Lead, data: VerdictColumns): Promise<L
 /** Many leads' verdicts in one UPDATE; a column a verdict leaves out keeps its value. */
 async function writeVerdicts(tx: Tx, rows: Array<VerdictColumns & { id: string }>) {
   const json = JSON.stringify(rows);
-  await tx.$executeRaw`
+  await txExecute(tx)`
     UPDATE "Lead" AS l SET
       status = (r.v->>'status')::"LeadStatus",
       reasons = ARRAY(SELECT jsonb_array_elements_text(r.v->'reasons')),
@@ -237,7 +237,7 @@ async function writeFinalStatuses(tx: Tx, rows: Array<{ id: string; status: "SOL
   const statuses = rows.map((r) => r.status);
   const reasons = rows.map((r) => r.reasons?.[0] ?? null);
   const processedAt = rows.map((r) => r.processedAt.toISOString());
-  await tx.$executeRaw`
+  await txExecute(tx)`
     UPDATE "Lead" AS l SET status = v.status::"LeadStatus", "processedAt" = v.at::timestamp(3),
       reasons = CASE WHEN v.reason IS NOT NULL THEN ARRAY[v.reason]::text[] ELSE l.reasons END
     FROM unnest(${ids}::text[], ${statuses}::text[], ${reasons}::text[], ${processedAt}::text[]) AS v(id, status, reason, at)

@@ -1,3 +1,4 @@
+import { txExecute } from "~/utils/db.server";
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
@@ -64,7 +65,7 @@ export async function flushGatheredTimeline(tx: Tx): Promise<void> {
   const rows = pending.splice(0, pending.length).map((row) => ({ id: randomUUID(), ...row }));
   // Raw SQL: a batch writes hundreds of lines here, and Prisma's per-row compiling and shaping of
   // them cost more than the INSERT itself (ADR 010). `seq` is numbered in the order given (ORDER BY n).
-  await tx.$executeRaw`
+  await txExecute(tx)`
     INSERT INTO "LeadEvent" (id, "leadId", type, message, data)
     SELECT r.v->>'id', r.v->>'leadId', r.v->>'type', r.v->>'message', r.v->'data'
     FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n`;

@@ -1,3 +1,4 @@
+import { txQuery, txExecute } from "~/utils/db.server";
 import { randomUUID } from "node:crypto";
 import type { LedgerAccountType } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
@@ -170,7 +171,7 @@ function lockedSums(tx: Tx): Map<string, bigint> {
 export async function lockLedgerAccount(tx: Tx, accountId: string) {
   const locked = lockedAccountIds(tx);
   if (locked.has(accountId)) return;
-  await tx.$queryRaw`SELECT id FROM "LedgerAccount" WHERE id = ${accountId} FOR UPDATE`;
+  await txQuery(tx)`SELECT id FROM "LedgerAccount" WHERE id = ${accountId} FOR UPDATE`;
   locked.add(accountId);
 }
 
@@ -182,7 +183,7 @@ export async function lockLedgerAccounts(tx: Tx, accountIds: string[]): Promise<
   const locked = lockedAccountIds(tx);
   const ids = [...new Set(accountIds)].filter((id) => !locked.has(id)).sort();
   if (ids.length === 0) return 0;
-  await tx.$queryRaw`SELECT id FROM "LedgerAccount" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+  await txQuery(tx)`SELECT id FROM "LedgerAccount" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
   for (const id of ids) locked.add(id);
   return ids.length;
 }
@@ -302,7 +303,7 @@ type PostingRow = { entryId: string; accountId: string; amountCents: bigint; cur
 
 // A batch's entries and postings, one raw INSERT each (no Prisma query compiling per row: ADR 010).
 async function insertEntries(tx: Tx, rows: EntryRow[]): Promise<void> {
-  await tx.$executeRaw`
+  await txExecute(tx)`
     INSERT INTO "JournalEntry" (id, "idempotencyKey", kind, description, "reversesId", "stripeObjectId", "createdAt")
     SELECT r.id, r."idempotencyKey", r.kind, r.description, r."reversesId", r."stripeObjectId", r."createdAt"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -311,7 +312,7 @@ async function insertEntries(tx: Tx, rows: EntryRow[]): Promise<void> {
 
 async function insertPostings(tx: Tx, rows: PostingRow[]): Promise<void> {
   const json = JSON.stringify(rows.map((r) => ({ ...r, id: randomUUID(), amountCents: r.amountCents.toString() })));
-  await tx.$executeRaw`
+  await txExecute(tx)`
     INSERT INTO "Posting" (id, "entryId", "accountId", "amountCents", currency, "createdAt")
     SELECT r.id, r."entryId", r."accountId", r."amountCents", r.currency, r."createdAt"
     FROM jsonb_to_recordset(${json}::jsonb) AS r(id text, "entryId" text, "accountId" text, "amountCents" bigint, currency text, "createdAt" timestamp(3))`;
@@ -327,7 +328,7 @@ export async function readLockedBalances(tx: Tx, accounts: Array<{ id: string; s
   const wanted = accounts.filter((a) => locked.has(a.id) && !sums.has(a.spec.code));
   if (wanted.length === 0) return;
   await flushDeferredWrites(tx);
-  const rows = await tx.$queryRaw<Array<{ accountId: string; sum: bigint }>>`
+  const rows = await txQuery<Array<{ accountId: string; sum: bigint }>>(tx)`
     SELECT a.id AS "accountId", COALESCE(SUM(p."amountCents"), 0)::bigint AS sum
     FROM unnest(${wanted.map((a) => a.id)}::text[]) AS a(id) LEFT JOIN "Posting" p ON p."accountId" = a.id GROUP BY a.id`;
   const sumById = new Map(rows.map((r) => [r.accountId, BigInt(r.sum)]));
@@ -347,7 +348,7 @@ export const DEFERRED_POSTINGS = "postings";
  */
 export async function prefetchAbsentEntryKeys(tx: Tx, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
-  const present = await tx.$queryRaw<Array<{ idempotencyKey: string }>>`
+  const present = await txQuery<Array<{ idempotencyKey: string }>>(tx)`
     SELECT "idempotencyKey" FROM "JournalEntry" WHERE "idempotencyKey" = ANY(${keys})`;
   const taken = new Set(present.map((e) => e.idempotencyKey));
   const memo = txMemo(tx);

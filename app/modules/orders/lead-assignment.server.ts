@@ -1,3 +1,4 @@
+import { txExecute } from "~/utils/db.server";
 import type { Lead, LeadSale, Order } from "~/generated/prisma/client";
 import type { PricingModel } from "~/generated/prisma/enums";
 import { notifyBuyerOfSale } from "~/modules/leads/lead-notifications.server";
@@ -68,7 +69,7 @@ async function saleRow(tx: Tx, data: SaleData, deliveredLater: boolean): Promise
 
 /** A batch's sale rows in one raw INSERT (no Prisma query compiling per row: ADR 010). */
 async function insertSales(tx: Tx, rows: LeadSale[]): Promise<void> {
-  await tx.$executeRaw`
+  await txExecute(tx)`
     INSERT INTO "LeadSale" (id, "leadId", "orderId", "advertiserId", "pricingModel", "priceCents", "feeCents", currency, "journalEntryId", "soldAt", "deliveredAt")
     SELECT r.id, r."leadId", r."orderId", r."advertiserId", r."pricingModel"::"PricingModel", r."priceCents", r."feeCents", r.currency, r."journalEntryId",
       r."soldAt", r."deliveredAt"
@@ -119,7 +120,7 @@ async function writeLastSoldAt(tx: Tx, rows: Array<{ id: string; at: Date }>) {
   for (const row of rows) if (!latest.has(row.id) || latest.get(row.id)! < row.at) latest.set(row.id, row.at);
   const ids = [...latest.keys()];
   const ats = ids.map((id) => latest.get(id)!.toISOString());
-  await tx.$executeRaw`
+  await txExecute(tx)`
     UPDATE "Order" AS o SET "lastSoldAt" = v.at::timestamp(3)
     FROM unnest(${ids}::text[], ${ats}::text[]) AS v(id, at) WHERE o.id = v.id`;
   // The pending times stay laid over the orders the batch read once at its start: they are now

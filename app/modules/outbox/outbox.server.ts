@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { addJob, addJobs } from "~/queues/queue.server";
 import type { Db, Tx } from "~/utils/db.server";
-import { hotPathQuery, prisma } from "~/utils/db.server";
+import { hotPathQuery, prisma, txExecute } from "~/utils/db.server";
 
 // Transactional outbox: a job is first a row written with the data it concerns, then a Bull job.
 // If Redis is down when the row commits, the sweeper enqueues it later; nothing is lost.
@@ -106,7 +106,7 @@ export async function markOutboxProcessed(tx: Tx | Db, queue: string, key: strin
 /** `markOutboxProcessed` for many messages of one queue in one statement (a batch of leads). */
 export async function markOutboxProcessedMany(tx: Tx | Db, queue: string, keys: string[]) {
   if (keys.length === 0) return;
-  await tx.$executeRaw`
+  await txExecute(tx)`
     UPDATE "OutboxMessage" SET "processedAt" = now() AT TIME ZONE 'UTC' WHERE queue = ${queue} AND key = ANY(${keys}) AND "processedAt" IS NULL`;
 }
 

@@ -1,3 +1,4 @@
+import { txExecute } from "~/utils/db.server";
 import type { Lead, Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema, type OfferField } from "~/modules/offers/offers.schema";
 import type { Tx } from "~/utils/db.server";
@@ -66,7 +67,7 @@ export async function lockPersons(tx: Tx, hashes: string[]): Promise<void> {
   const keys = [...new Set(hashes)].filter((h) => !held.has(h)).sort();
   if (keys.length === 0) return;
   const names = keys.map((key) => `person:${key}`);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${names}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`;
+  await txExecute(tx)`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${names}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`;
   for (const key of keys) held.add(key);
 }
 

@@ -1,3 +1,4 @@
+import { txQuery } from "~/utils/db.server";
 import type { Order } from "~/generated/prisma/client";
 import { MAX_ORDER_PRICE_CENTS, orderPricing } from "~/modules/orders/orders.schema";
 import type { TemperatureValue } from "~/modules/quality/quality.schema";
@@ -115,7 +116,7 @@ export async function prefetchBuyerSuppressionMany(tx: Tx, wanted: Array<{ candi
   const allScopes = [...new Set(asked.flatMap((w) => w.advertiserIds.map(buyerScope)))];
   const emailHashes = [...new Set(asked.flatMap((w) => (w.candidate.emailHash ? [w.candidate.emailHash] : [])))];
   const phoneHashes = [...new Set(asked.flatMap((w) => (w.candidate.phoneHash ? [w.candidate.phoneHash] : [])))];
-  const entries = await tx.$queryRaw<Array<{ scope: string; kind: "EMAIL" | "PHONE"; hash: string }>>`
+  const entries = await txQuery<Array<{ scope: string; kind: "EMAIL" | "PHONE"; hash: string }>>(tx)`
     SELECT scope, kind::text AS kind, hash FROM "SuppressionEntry"
     WHERE scope = ANY(${allScopes}) AND ((kind = 'EMAIL' AND hash = ANY(${emailHashes})) OR (kind = 'PHONE' AND hash = ANY(${phoneHashes})))`;
   for (const { candidate, advertiserIds } of asked) {

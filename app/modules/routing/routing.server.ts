@@ -1,3 +1,4 @@
+import { txQuery } from "~/utils/db.server";
 import type { Lead, Offer, Order } from "~/generated/prisma/client";
 import { sellLeadToOrder } from "~/modules/billing/lead-sales.server";
 import { reserveShortfall } from "~/modules/conversions/conversion-reserve.server";
@@ -35,7 +36,7 @@ const openOrdersKey = (offerId: string) => `open-orders:${offerId}`;
  * laid over them (withPendingLastSoldAt), so each lead routed sees them as its own read would.
  */
 async function readOpenOrdersOnce(tx: Tx, offerIds: string[]): Promise<void> {
-  const orders = await tx.$queryRaw<Order[]>`SELECT * FROM "Order" WHERE "offerId" = ANY(${offerIds}) AND status = 'OPEN' ORDER BY id`;
+  const orders = await txQuery<Order[]>(tx)`SELECT * FROM "Order" WHERE "offerId" = ANY(${offerIds}) AND status = 'OPEN' ORDER BY id`;
   for (const offerId of offerIds)
     txMemo(tx).set(
       openOrdersKey(offerId),
@@ -57,7 +58,7 @@ export interface BatchWallets {
  */
 export async function prepareBatchRouting(tx: Tx, accepted: Lead[]): Promise<BatchWallets> {
   const offerIds = [...new Set(accepted.map((lead) => lead.offerId))];
-  const orders = await tx.$queryRaw<Array<Pick<Order, "id" | "offerId" | "advertiserId" | "currency"> & { returnRateBps: number; creditLimitCents: number }>>`
+  const orders = await txQuery<Array<Pick<Order, "id" | "offerId" | "advertiserId" | "currency"> & { returnRateBps: number; creditLimitCents: number }>>(tx)`
     SELECT o.id, o."offerId", o."advertiserId", o.currency, c."returnRateBps", c."creditLimitCents"
     FROM "Order" o JOIN "Company" c ON c.id = o."advertiserId"
     WHERE o."offerId" = ANY(${offerIds}) AND o.status = 'OPEN' AND o."pingUrl" IS NULL`;
@@ -113,7 +114,7 @@ async function buyersReturnRates(tx: Tx, fresh: boolean, advertiserIds: string[]
   const memo = txMemo(tx);
   const missing = fresh ? advertiserIds : advertiserIds.filter((id) => !memo.has(returnRateKey(id)));
   if (missing.length > 0) {
-    const buyers = await tx.$queryRaw<Array<{ id: string; returnRateBps: number; creditLimitCents: number }>>`
+    const buyers = await txQuery<Array<{ id: string; returnRateBps: number; creditLimitCents: number }>>(tx)`
       SELECT id, "returnRateBps", "creditLimitCents" FROM "Company" WHERE id = ANY(${missing})`;
     for (const buyer of buyers) rememberBuyer(tx, buyer.id, buyer);
   }
@@ -140,7 +141,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const candidates = withPendingLastSoldAt(
     tx,
     (txMemo(tx).get(openOrdersKey(offer.id)) as Order[] | undefined) ??
-      (await tx.$queryRaw<Order[]>`SELECT * FROM "Order" WHERE "offerId" = ${offer.id} AND status = 'OPEN'`),
+      (await txQuery<Order[]>(tx)`SELECT * FROM "Order" WHERE "offerId" = ${offer.id} AND status = 'OPEN'`),
   );
   // External buyers (pingUrl) buy only through ping-post: they price each lead and are sent it.
   const external = candidates.filter((o) => o.pingUrl !== null);
@@ -170,7 +171,7 @@ export async function routeLead(tx: Tx, lead: Lead, offer: Offer, feeBps: number
   const openOrders =
     newlyLocked === 0
       ? internal
-      : withPendingLastSoldAt(tx, await tx.$queryRaw<Order[]>`SELECT * FROM "Order" WHERE id = ANY(${internal.map((o) => o.id)}) AND status = 'OPEN'`);
+      : withPendingLastSoldAt(tx, await txQuery<Order[]>(tx)`SELECT * FROM "Order" WHERE id = ANY(${internal.map((o) => o.id)}) AND status = 'OPEN'`);
   const returnRates = await buyersReturnRates(tx, newlyLocked > 0, [...new Set(openOrders.map((o) => o.advertiserId))]);
   const ranked = distributeOrders(
     openOrders.map((order) => {

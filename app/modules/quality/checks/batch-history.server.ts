@@ -1,3 +1,4 @@
+import { txQuery } from "~/utils/db.server";
 import type { Lead, Offer } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
 import { txMemo } from "~/utils/tx-memo.server";
@@ -58,7 +59,7 @@ export async function prefetchBatchHistory(tx: Tx, leads: BatchLead[]): Promise<
 
   const [prior, counts, suppressed] = await Promise.all([
     persons && maxDays > 0
-      ? tx.$queryRaw<PriorLead[]>`
+      ? txQuery<PriorLead[]>(tx)`
           SELECT id, "offerId", "receivedAt", "emailHash", "phoneHash" FROM "Lead"
           WHERE "receivedAt" >= ${new Date(Date.now() - maxDays * DAY_MS).toISOString()}::timestamp(3) AND status NOT IN ('RECEIVED', 'REJECTED')
             AND ("emailHash" = ANY(${emailHashes}) OR "phoneHash" = ANY(${phoneHashes}))
@@ -66,7 +67,7 @@ export async function prefetchBatchHistory(tx: Tx, leads: BatchLead[]): Promise<
       : [],
     affiliateIds.length + ipIds.length > 0
       ? // Ties on receivedAt go by id, as the checks' own counts do (history-checks.server.ts).
-        tx.$queryRaw<Array<{ id: string; affiliateBefore: number | null; ipBefore: number | null }>>`
+        txQuery<Array<{ id: string; affiliateBefore: number | null; ipBefore: number | null }>>(tx)`
           SELECT t.id,
             CASE WHEN t.id = ANY(${affiliateIds}) THEN (SELECT count(*)::int FROM "Lead" l
               WHERE l."offerId" = t."offerId" AND l."affiliateId" = t."affiliateId"
@@ -79,7 +80,7 @@ export async function prefetchBatchHistory(tx: Tx, leads: BatchLead[]): Promise<
           FROM "Lead" t WHERE t.id = ANY(${[...new Set([...affiliateIds, ...ipIds])]})`
       : [],
     persons
-      ? tx.$queryRaw<Array<{ kind: string; hash: string }>>`
+      ? txQuery<Array<{ kind: string; hash: string }>>(tx)`
           SELECT kind::text AS kind, hash FROM "SuppressionEntry"
           WHERE scope = ${PLATFORM_SCOPE} AND ((kind = 'EMAIL' AND hash = ANY(${emailHashes})) OR (kind = 'PHONE' AND hash = ANY(${phoneHashes})))`
       : [],
