@@ -1,4 +1,5 @@
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ConfirmFinalForm } from "./confirm-final-form";
 import type { ReactNode } from "react";
 import { CopyButton } from "./copy-button";
 import { DataTable } from "./data-table";
@@ -125,17 +126,7 @@ function RevokeKeyConfirmation({ apiKey }: { apiKey: RevokeConfirmation }) {
         <strong>This cannot be undone.</strong> Every request signed with <code>{`lx_${apiKey.prefix}_…`}</code> is refused from then on; create a new key first
         if a system still uses this one.
       </p>
-      <Form method="post" className="row-actions confirm-actions">
-        <input type="hidden" name="intent" value="revoke" />
-        <input type="hidden" name="id" value={apiKey.id} />
-        <input type="hidden" name="confirm" value="yes" />
-        <button type="submit" className="button button-danger">
-          Revoke the key for good
-        </button>
-        <Link to="." className="button button-ghost">
-          Keep it
-        </Link>
-      </Form>
+      <ConfirmFinalForm fields={{ intent: "revoke", id: apiKey.id }} confirmLabel="Revoke the key for good" />
     </section>
   );
 }
