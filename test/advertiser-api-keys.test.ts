@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
-import { signIn, useTestStack } from "./support/app";
+import { signIn, useTestStack, visibleText } from "./support/app";
 
 const stack = useTestStack({ workers: false });
 
@@ -12,7 +12,8 @@ async function submit(path: string, fields: Record<string, string>, cookie: stri
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
     body: new URLSearchParams(fields),
   });
-  return { status: response.status, text: await response.text() };
+  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
+  return { status: response.status, location: response.headers.get("location"), cookies, text: await response.text() };
 }
 
 describe("advertiser API keys", () => {
@@ -45,19 +46,49 @@ describe("advertiser API keys", () => {
     const ownerKey = await prisma.apiKey.findFirstOrThrow({ where: { companyId: owner.actor.companyId } });
     const strangerCookie = await signIn(stack().appUrl, stranger.email, stranger.password);
 
-    const foreign = await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id }, strangerCookie);
+    const foreign = await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id, confirm: "yes" }, strangerCookie);
     expect(foreign.status).toBe(404);
     expect(foreign.text).not.toContain("revoked");
+    const strangerPage = await fetch(new URL(`/advertiser/api-keys?confirm=${ownerKey.id}`, stack().appUrl), { headers: { cookie: strangerCookie } });
+    expect(await strangerPage.text()).not.toContain('data-testid="revoke-confirmation"');
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: ownerKey.id } })).revokedAt).toBeNull();
     const api = await fetch(new URL("/api/v1/advertiser/leads", stack().appUrl), { headers: { authorization: `Bearer ${owner.apiKey}` } });
     expect(api.status).toBe(200);
 
     const ownerCookie = await signIn(stack().appUrl, owner.email, owner.password);
-    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id }, ownerCookie)).status).toBe(200);
+    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id, confirm: "yes" }, ownerCookie)).status).toBe(302);
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: ownerKey.id } })).revokedAt).not.toBeNull();
-    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id }, ownerCookie)).status).toBe(200);
-    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: "no-such-key" }, ownerCookie)).status).toBe(404);
+    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: ownerKey.id, confirm: "yes" }, ownerCookie)).status).toBe(302);
+    expect((await submit("/advertiser/api-keys", { intent: "revoke", id: "no-such-key", confirm: "yes" }, ownerCookie)).status).toBe(404);
   });
+
+  for (const portal of ["advertiser", "affiliate"] as const) {
+    it(`an ${portal} is asked to confirm before a key is revoked, then told it is revoked (no JavaScript needed)`, async () => {
+      const account = portal === "advertiser" ? await makeAdvertiser() : await makeAffiliate();
+      const key = await prisma.apiKey.findFirstOrThrow({ where: { companyId: account.actor.companyId } });
+      const cookie = await signIn(stack().appUrl, account.email, account.password);
+      const page = `/${portal}/api-keys`;
+
+      // Pressing "Revoke…" only asks: the key still works.
+      const asked = await submit(page, { intent: "revoke", id: key.id }, cookie);
+      expect(asked.status).toBe(302);
+      expect(asked.location).toBe(`${page}?confirm=${key.id}#revoke`);
+      expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).toBeNull();
+      const confirmation = visibleText(await (await fetch(new URL(`${page}?confirm=${key.id}`, stack().appUrl), { headers: { cookie } })).text());
+      expect(confirmation).toContain(`Revoke key “${key.label}”? This cannot be undone. Every request signed with lx_${key.prefix}_… is refused from then on`);
+      expect(confirmation).toContain("Revoke the key for good");
+
+      // Confirming revokes it and says so on the page it lands on.
+      const revoked = await submit(page, { intent: "revoke", id: key.id, confirm: "yes" }, cookie);
+      expect(revoked.status).toBe(302);
+      expect(revoked.location).toBe(page);
+      expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).not.toBeNull();
+      const landed = await fetch(new URL(page, stack().appUrl), { headers: { cookie: [cookie, ...revoked.cookies].join("; ") } });
+      const text = visibleText(await landed.text());
+      expect(text).toContain(`Key “${key.label}” revoked: requests signed with it are refused from now on.`);
+      expect(text).not.toContain("Revoke the key for good");
+    });
+  }
 
   it("a label is required", async () => {
     const advertiser = await makeAdvertiser();

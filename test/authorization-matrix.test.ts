@@ -285,7 +285,11 @@ const MATRIX: Record<string, RouteRow> = {
     GET: advertisersOnly(200),
     POST: {
       "create a key": { form: () => ({ intent: "create", label: "matrix" }), answers: advertisersOnly(200) },
-      "revoke the first advertiser's key": { form: (w) => ({ intent: "revoke", id: w.advertiserSpareKeyId }), answers: advertisersOnly(200, 404) },
+      "ask to revoke the first advertiser's key": { form: (w) => ({ intent: "revoke", id: w.advertiserSpareKeyId }), answers: advertisersOnly(302) },
+      "revoke the first advertiser's key": {
+        form: (w) => ({ intent: "revoke", id: w.advertiserSpareKeyId, confirm: "yes" }),
+        answers: advertisersOnly(302, 404),
+      },
     },
   },
   "routes/advertiser.billing": {
@@ -437,7 +441,8 @@ const MATRIX: Record<string, RouteRow> = {
     GET: affiliatesOnly(200),
     POST: {
       "create a key": { form: () => ({ intent: "create", label: "matrix" }), answers: affiliatesOnly(200) },
-      "revoke the first affiliate's key": { form: (w) => ({ intent: "revoke", id: w.affiliateSpareKeyId }), answers: affiliatesOnly(200, 404) },
+      "ask to revoke the first affiliate's key": { form: (w) => ({ intent: "revoke", id: w.affiliateSpareKeyId }), answers: affiliatesOnly(302) },
+      "revoke the first affiliate's key": { form: (w) => ({ intent: "revoke", id: w.affiliateSpareKeyId, confirm: "yes" }), answers: affiliatesOnly(302, 404) },
     },
   },
   "routes/affiliate.disputes._index": { GET: affiliatesOnly(200) },

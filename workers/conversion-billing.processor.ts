@@ -1,5 +1,5 @@
 import type { Job } from "bull";
-import { rechargeIfBelowThreshold } from "~/modules/billing/auto-recharge.server";
+import { checkWalletsAfterDebits } from "~/modules/billing/wallet-checks.server";
 import { billConversion } from "~/modules/conversions/conversion-billing.server";
 import { billReceivedConversions } from "~/modules/conversions/conversion-batch-billing.server";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
@@ -18,13 +18,13 @@ export async function conversionBillingProcessor(job: Job<unknown>) {
     const conversion = await prisma.conversion.findUnique({ where: { id: conversionId }, select: { leadId: true, advertiserId: true } });
     if (outcome === "billed" && conversion) {
       await dispatchLeadDeliveries(conversion.leadId);
-      await rechargeIfBelowThreshold([conversion.advertiserId]);
+      await checkWalletsAfterDebits([conversion.advertiserId]);
     }
     return { outcome };
   }
   const outcome = await billReceivedConversions(advertiserId);
   // The affiliates' `converted` postbacks are outbox rows now that billing committed.
   for (const leadId of new Set(outcome.postbackLeadIds)) await dispatchLeadDeliveries(leadId);
-  if (outcome.billed > 0) await rechargeIfBelowThreshold([advertiserId]);
+  if (outcome.billed > 0) await checkWalletsAfterDebits([advertiserId]);
   return { billed: outcome.billed, held: outcome.held, rejected: outcome.rejected, awaitingFunds: outcome.awaitingFunds };
 }

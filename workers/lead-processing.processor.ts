@@ -1,5 +1,5 @@
 import type { Job } from "bull";
-import { rechargeAfterLeadSale, rechargeAfterLeadSales } from "~/modules/billing/auto-recharge.server";
+import { checkWalletsAfterLeadSales } from "~/modules/billing/wallet-checks.server";
 import { dispatchDeliveriesOfLeads, dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
 import { decideLeadBatch } from "~/modules/leads/lead-batch.server";
 import { processReceivedLead, type ProcessOutcome } from "~/modules/leads/lead-pipeline.server";
@@ -18,12 +18,12 @@ export async function leadProcessingProcessor(job: Job<unknown>) {
   return { outcome };
 }
 
-/** One lead alone, then its deliveries and its buyers' auto-recharge once it committed. */
+/** One lead alone, then its deliveries and its buyers' wallets (auto-recharge, low balance) once it committed. */
 async function processAlone(leadId: string): Promise<ProcessOutcome> {
   const outcome = await processReceivedLead(leadId);
   // The webhooks and postbacks that processing queued are outbox rows now that it committed.
   await dispatchLeadDeliveries(leadId);
-  if (outcome === "sold") await rechargeAfterLeadSale(leadId);
+  if (outcome === "sold") await checkWalletsAfterLeadSales([leadId]);
   return outcome;
 }
 
@@ -71,7 +71,7 @@ async function runBatch(batch: Waiter[]) {
   try {
     const ids = [...outcomes.keys()];
     await dispatchDeliveriesOfLeads(ids);
-    await rechargeAfterLeadSales(ids.filter((id) => outcomes.get(id) === "sold"));
+    await checkWalletsAfterLeadSales(ids.filter((id) => outcomes.get(id) === "sold"));
   } catch (error) {
     // The decisions committed; the jobs fail so their retries (finding the leads processed) send the deliveries again.
     for (const w of batch) if (outcomes.has(w.leadId)) w.reject(error);

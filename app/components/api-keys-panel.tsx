@@ -1,4 +1,5 @@
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ConfirmFinalForm } from "./confirm-final-form";
 import type { ReactNode } from "react";
 import { CopyButton } from "./copy-button";
 import { DataTable } from "./data-table";
@@ -16,19 +17,21 @@ export interface ApiKeyRow {
   revokedAt: Date | string | null;
 }
 
-/** What the API keys action answers: the new key once, a revocation, or the form's errors. */
+/** What the API keys action answers (a revocation redirects): the new key once, or the form's errors. */
 export type ApiKeyActionData =
-  | { created: { id: string; key: string; label: string } }
-  | { revoked: true }
-  | { errors: Record<string, string>; formError?: string; values?: Record<string, string> };
+  { created: { id: string; key: string; label: string } } | { errors: Record<string, string>; formError?: string; values?: Record<string, string> };
+
+/** The active key `?confirm=<id>` asks to revoke. */
+export type RevokeConfirmation = Pick<ApiKeyRow, "id" | "label" | "prefix">;
 
 /**
  * The API keys page of a portal, rendered from its route's loader ({ keys }) and action data:
- * the key just created (shown once), the create form and the list with revoke buttons.
+ * the key just created (shown once), the create form, the list with revoke buttons and, after one
+ * is pressed, the confirmation that revokes (a page of its own without JavaScript: ?confirm=<id>).
  * `description` and `emptyHint` say what the keys are for in that portal.
  */
 export function ApiKeysPanel({ description, emptyHint }: { description: ReactNode; emptyHint: ReactNode }) {
-  const { keys } = useLoaderData<{ keys: ApiKeyRow[] }>();
+  const { keys, confirmRevoke } = useLoaderData<{ keys: ApiKeyRow[]; confirmRevoke: RevokeConfirmation | null }>();
   const actionData = useActionData<ApiKeyActionData>();
   const created = actionData && "created" in actionData ? actionData.created : null;
   const failure = actionData && "errors" in actionData ? actionData : null;
@@ -48,6 +51,8 @@ export function ApiKeysPanel({ description, emptyHint }: { description: ReactNod
           </div>
         </section>
       ) : null}
+
+      {confirmRevoke ? <RevokeKeyConfirmation apiKey={confirmRevoke} /> : null}
 
       <section className="card">
         <h2>Create a key</h2>
@@ -100,7 +105,7 @@ export function ApiKeysPanel({ description, emptyHint }: { description: ReactNod
                     <input type="hidden" name="intent" value="revoke" />
                     <input type="hidden" name="id" value={k.id} />
                     <button type="submit" className="button button-small button-danger" aria-label={`Revoke key ${k.label}`}>
-                      Revoke
+                      Revoke…
                     </button>
                   </Form>
                 )}
@@ -110,5 +115,18 @@ export function ApiKeysPanel({ description, emptyHint }: { description: ReactNod
         />
       </section>
     </>
+  );
+}
+
+function RevokeKeyConfirmation({ apiKey }: { apiKey: RevokeConfirmation }) {
+  return (
+    <section className="card" id="revoke" aria-labelledby="revoke-title" data-testid="revoke-confirmation">
+      <h2 id="revoke-title">{`Revoke key “${apiKey.label}”?`}</h2>
+      <p>
+        <strong>This cannot be undone.</strong> Every request signed with <code>{`lx_${apiKey.prefix}_…`}</code> is refused from then on; create a new key first
+        if a system still uses this one.
+      </p>
+      <ConfirmFinalForm fields={{ intent: "revoke", id: apiKey.id }} confirmLabel="Revoke the key for good" />
+    </section>
   );
 }

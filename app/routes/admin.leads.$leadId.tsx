@@ -64,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       currency: s.currency,
       soldAt: s.soldAt,
     })),
-    events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt })),
+    events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt, data: e.data })),
     timelineOrders: await advertisersOfOrders(actor, orderIdsInTimeline(lead.events)),
     conversions: (await listLeadConversions(actor, lead.id)).map((c) => ({
       id: c.id,

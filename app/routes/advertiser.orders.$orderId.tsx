@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ConfirmFinalForm } from "~/components/confirm-final-form";
 import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
@@ -143,17 +144,7 @@ function CloseConfirmation({ title }: { title: string }) {
         <strong>This cannot be undone.</strong> Close the order on {title}? It stops buying leads at once and cannot be reopened; the leads it bought stay
         yours. To stop for a while, pause it instead.
       </p>
-      <Form method="post" className="row-actions confirm-actions">
-        <input type="hidden" name="intent" value="status" />
-        <input type="hidden" name="status" value="CLOSED" />
-        <input type="hidden" name="confirm" value="yes" />
-        <button type="submit" className="button button-danger">
-          Close the order for good
-        </button>
-        <Link to="." className="button button-ghost">
-          Keep it
-        </Link>
-      </Form>
+      <ConfirmFinalForm fields={{ intent: "status", status: "CLOSED" }} confirmLabel="Close the order for good" />
     </section>
   );
 }

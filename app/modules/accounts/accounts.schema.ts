@@ -20,3 +20,9 @@ export const loginSchema = z.object({
 export const apiKeyLabelSchema = z.object({
   label: z.string().trim().min(1, "Give the key a label").max(60),
 });
+
+/** Revoking a key: asked first (no `confirm`), done with `confirm=yes`. */
+export const apiKeyRevokeFormSchema = z.object({
+  id: z.string().min(1, "Choose a key"),
+  confirm: z.literal("yes").optional().catch(undefined),
+});

@@ -1,43 +1,33 @@
-import { z } from "zod";
+import { redirect } from "@remix-run/node";
 import type { Role } from "~/generated/prisma/enums";
-import { apiKeyLabelSchema } from "~/modules/accounts/accounts.schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/modules/accounts/api-keys.server";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import type { Actor } from "~/utils/permissions.server";
 import { requireUser } from "~/utils/session.server";
 
-// The loader and action behind each portal's API keys page (affiliate: postbacks; advertiser:
-// reading bought leads). The route files only say which role the page is for.
+// The loader and the form steps behind each portal's API keys page (affiliate: postbacks;
+// advertiser: reading bought leads). The route files say which role the page is for and parse the forms.
 
 export type ApiKeyHolderRole = Extract<Role, "AFFILIATE" | "ADVERTISER">;
 
-const revokeSchema = z.object({ id: z.string().min(1) });
-
-/** The signed-in company's keys (prefix and dates only: the secret is never stored). */
+/** The signed-in company's keys (prefix and dates only: the secret is never stored), and the active key `?confirm=<id>` asks to revoke. */
 export async function loadApiKeys(request: Request, role: ApiKeyHolderRole) {
   const { actor } = await requireUser(request, [role]);
-  return { keys: await listApiKeys(actor) };
+  const keys = await listApiKeys(actor);
+  const confirmId = new URL(request.url).searchParams.get("confirm");
+  const confirmRevoke = keys.find((k) => k.id === confirmId && k.revokedAt === null) ?? null;
+  return { keys, confirmRevoke: confirmRevoke ? { id: confirmRevoke.id, label: confirmRevoke.label, prefix: confirmRevoke.prefix } : null };
 }
 
-/** `intent=create` with a `label` creates a key and answers it in clear once; `intent=revoke` with an `id` revokes one. */
-export async function submitApiKeyForm(request: Request, role: ApiKeyHolderRole) {
-  const { actor } = await requireUser(request, [role]);
-  const form = await readForm(request);
-  if (form.get("intent") === "revoke") {
-    try {
-      const { id } = revokeSchema.parse(Object.fromEntries(form));
-      await revokeApiKey(actor, id);
-      return { revoked: true as const };
-    } catch (error) {
-      return formFailureFrom(error);
-    }
-  }
-  const parsed = parseForm(form, apiKeyLabelSchema);
-  if (!parsed.success) return parsed.failure;
-  try {
-    const created = await createApiKey(actor, parsed.data.label);
-    // The key in clear exists only in this response: it is never stored or shown again.
-    return { created: { id: created.id, key: created.key, label: parsed.data.label } };
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+/** Creates a key and answers it in clear, once: it is never stored or shown again. */
+export async function createKeyShownOnce(actor: Actor, label: string) {
+  const created = await createApiKey(actor, label);
+  return { created: { id: created.id, key: created.key, label } };
+}
+
+/** Without `confirm=yes`, back to the page (`here`) asking to confirm; with it, revokes the key and says so. */
+export async function revokeKeyOnceConfirmed(actor: Actor, data: { id: string; confirm?: "yes" }, here: string) {
+  if (data.confirm !== "yes") return redirect(`${here}?confirm=${encodeURIComponent(data.id)}#revoke`);
+  const { label } = await revokeApiKey(actor, data.id);
+  return redirectWithFlash(here, `Key “${label}” revoked: requests signed with it are refused from now on.`);
 }

@@ -34,16 +34,13 @@ export async function listApiKeys(actor: Actor) {
 }
 
 /** Revokes one of the actor's company's keys (again: no change). 404 for a key of another company or none. */
-export async function revokeApiKey(actor: Actor, id: string) {
+export async function revokeApiKey(actor: Actor, id: string): Promise<{ label: string }> {
   requirePermission(actor, "write:apikey:own");
-  const { count } = await prisma.apiKey.updateMany({
-    where: { id, companyId: actor.companyId, revokedAt: null },
-    data: { revokedAt: new Date() },
-  });
-  if (count === 0 && !(await prisma.apiKey.findFirst({ where: { id, companyId: actor.companyId }, select: { id: true } }))) {
-    throw new NotFoundError("API key");
-  }
+  const key = await prisma.apiKey.findFirst({ where: { id, companyId: actor.companyId }, select: { label: true } });
+  if (!key) throw new NotFoundError("API key");
+  await prisma.apiKey.updateMany({ where: { id, companyId: actor.companyId, revokedAt: null }, data: { revokedAt: new Date() } });
   for (const [hash, entry] of verifiedKeys) if (entry.apiKeyId === id) verifiedKeys.delete(hash);
+  return key;
 }
 
 // Keys verified recently, by sha256(key): the postback endpoint must not pay a database round

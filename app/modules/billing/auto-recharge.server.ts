@@ -84,12 +84,7 @@ export async function rechargeIfBelowThreshold(advertiserIds: Iterable<string>):
   }
 }
 
-/** The buyers of a lead just sold (after its transaction committed), checked for auto-recharge. */
-export async function rechargeAfterLeadSale(leadId: string): Promise<void> {
-  await rechargeAfterLeadSales([leadId]);
-}
-
-/** `rechargeAfterLeadSale` for a batch of leads just sold: one query for all their buyers. */
+/** The buyers of leads just sold (after their transaction committed), checked for auto-recharge: one query for all of them. */
 export async function rechargeAfterLeadSales(leadIds: string[]): Promise<void> {
   if (leadIds.length === 0) return;
   // Raw, after every batch of leads sold (ADR 010): the buyers `rechargeable` selects, in SQL.

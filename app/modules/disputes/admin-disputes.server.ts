@@ -317,7 +317,7 @@ export async function getDisputeForAdmin(actor: Actor, disputeId: string, now: D
       temperature: lead.temperature,
       checks: readCheckResults(lead.checks),
       scoreReasons: readScoreReasons(lead.scoreReasons),
-      events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt })),
+      events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt, data: e.data })),
     },
     buyer,
     seller,

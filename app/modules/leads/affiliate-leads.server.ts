@@ -78,17 +78,20 @@ export async function listAffiliateLeadPage(actor: Actor, filter: AffiliateLeadF
   };
 }
 
-/** A timeline line as the affiliate may read it: buyers, orders and prices left out. */
-function affiliateTimelineLine(event: LeadEvent): { id: string; type: string; message: string; createdAt: Date } | null {
+/** A timeline line as the affiliate may read it: buyers, orders and prices left out; of its data only the check and its reason codes. */
+function affiliateTimelineLine(event: LeadEvent): { id: string; type: string; message: string; createdAt: Date; data?: unknown } | null {
   const line = (message: string) => ({ id: event.id, type: event.type, message, createdAt: event.createdAt });
+  const { code, outcome, reason, reasons } = (event.data ?? {}) as Record<string, unknown>;
   switch (event.type) {
-    case "received":
     case "check":
+      return { ...line(event.message), data: { code, outcome, reason } };
+    case "held":
+    case "rejected":
+      return { ...line(event.message), data: { reasons } };
+    case "received":
     case "verified":
     case "scored":
     case "accepted":
-    case "held":
-    case "rejected":
     case "unsold":
     case "postback":
       return line(event.message);

@@ -12,6 +12,7 @@ import { prisma, type Tx, txQuery, txExecute } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { deferWrite } from "~/utils/tx-memo.server";
 import { notifyAffiliateOfLeadEvent } from "./lead-notifications.server";
+import { UNSOLD_REASONS } from "./lead-reasons";
 import { recordLeadEvent, withGatheredTimeline } from "./lead-timeline.server";
 
 function contactColumns(contact: LeadContact) {
@@ -200,15 +201,6 @@ export async function acceptAndRouteLead(tx: Tx, lead: Lead, offer: Offer): Prom
   await notifyAffiliateOfLeadEvent(tx, lead.id, "accepted", lead.affiliateId);
   return routeAcceptedLead(tx, accepted, offer);
 }
-
-/**
- * Why a routed lead was not sold: every order that took it had a buyer who could not pay
- * (`buyers_out_of_funds`), or no open order took it at all (`no_matching_order`).
- */
-const UNSOLD_REASONS = {
-  outOfFunds: { code: "buyers_out_of_funds", line: "Not sold: every matching order's buyer is out of funds" },
-  noOrder: { code: "no_matching_order", line: "Not sold: no open order matched" },
-} as const;
 
 /** Routes an accepted lead (the second half, under the wallet locks): SOLD or UNSOLD. */
 export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): Promise<"sold" | "unsold"> {

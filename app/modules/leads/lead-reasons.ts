@@ -63,3 +63,13 @@ export function reasonLine(code: string): string {
   const text = reasonText(code);
   return text ? `${text} (${code})` : code;
 }
+
+/**
+ * Why a routed lead was not sold, with the line the pipeline writes on its timeline (the line has no
+ * data: the timeline finds the code again by the line): every order that took it had a buyer who
+ * could not pay, or no open order took it at all.
+ */
+export const UNSOLD_REASONS = {
+  outOfFunds: { code: "buyers_out_of_funds", line: "Not sold: every matching order's buyer is out of funds" },
+  noOrder: { code: "no_matching_order", line: "Not sold: no open order matched" },
+} as const satisfies Record<string, { code: DecisionReasonCode; line: string }>;

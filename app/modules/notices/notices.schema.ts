@@ -63,6 +63,17 @@ export const moderationNoticeSchema = z.object({
   href: z.string().startsWith("/").nullable(),
 });
 
+/** The advertiser's wallet can no longer pay the next lead of any open order (modules/billing/low-balance.server.ts). */
+export const lowBalanceNoticeSchema = z.object({
+  currency: z.string(),
+  /** The wallet's balance when it was found short (negative on credit). */
+  walletCents: z.number().int(),
+  creditCents: z.number().int().min(0),
+  /** What the cheapest open order's next lead needs: its price (CPL) or its reserve (CPA/CPS). */
+  neededCents: z.number().int().min(1),
+  basis: z.enum(["price", "reserve"]),
+});
+
 export const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ACCOUNT_LOCKED"), data: accountLockedNoticeSchema }),
   z.object({ kind: z.literal("DISPUTE"), data: disputeNoticeSchema }),
@@ -71,6 +82,7 @@ export const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("LEAD_RETURNED"), data: leadReturnedNoticeSchema }),
   z.object({ kind: z.literal("PAYOUT_SENT"), data: payoutSentNoticeSchema }),
   z.object({ kind: z.literal("MODERATION"), data: moderationNoticeSchema }),
+  z.object({ kind: z.literal("LOW_BALANCE"), data: lowBalanceNoticeSchema }),
 ]);
 export type Notice = z.infer<typeof noticeSchema>;
 

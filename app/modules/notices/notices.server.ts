@@ -92,6 +92,7 @@ function noticeHref(notice: Notice): string | null {
     case "MODERATION":
       return notice.data.href;
     case "AUTO_RECHARGE_FAILED":
+    case "LOW_BALANCE":
       return "/advertiser/billing";
     case "LEAD_RETURNED":
       return `/affiliate/disputes/${notice.data.disputeId}`;
@@ -124,6 +125,19 @@ export function noticeText(notice: Notice): string {
     }
     case "PAYOUT_SENT":
       return `A payout of ${formatMoney(notice.data.amountCents, notice.data.currency)} was sent to your bank account; it usually arrives within two business days.`;
+    case "LOW_BALANCE": {
+      const { currency, walletCents, creditCents, neededCents, basis } = notice.data;
+      const funds =
+        creditCents > 0
+          ? `${formatMoney(walletCents, currency)} plus your credit limit of ${formatMoney(creditCents, currency)}`
+          : formatMoney(walletCents, currency);
+      const need =
+        basis === "price" ? `its next lead costs ${formatMoney(neededCents, currency)}` : `it needs a reserve of ${formatMoney(neededCents, currency)}`;
+      return (
+        `Your wallet can no longer pay for leads: it holds ${funds}, and even your cheapest open order stops receiving leads because ${need}. ` +
+        `Top up on the billing page to receive leads again.`
+      );
+    }
     case "AUTO_RECHARGE_FAILED": {
       const { amountCents, currency, reason } = notice.data;
       return (

@@ -42,6 +42,15 @@ function cheapestLeadCents(order: Pick<Order, "priceCents" | "pricing">): number
   return Math.max(1, Math.min(order.priceCents, ...byTemperature));
 }
 
+/** What an order's next lead needs from the wallet: the CPL order's lowest price per lead, or the CPA/CPS order's reserve. */
+export function nextLeadNeed(
+  order: Pick<Order, "reserveCents" | "priceCents" | "pricing"> & { offer: TermsOffer },
+): Pick<OrderFunding, "neededCents" | "basis"> {
+  return order.offer.pricingModel === "CPL"
+    ? { neededCents: cheapestLeadCents(order), basis: "price" }
+    : { neededCents: orderReserveCents(order, order.offer), basis: "reserve" };
+}
+
 function fundingOf(needed: number, basis: OrderFunding["basis"], wallet: WalletFunds): OrderFunding {
   return { ...wallet, neededCents: needed, basis, covers: wallet.walletCents + wallet.creditCents - needed >= 0 };
 }
@@ -60,10 +69,8 @@ export async function ownOrderFunding(
       wallet = await ownWalletFunds(actor, order.currency);
       wallets.set(order.currency, wallet);
     }
-    funding[order.id] =
-      order.offer.pricingModel === "CPL"
-        ? fundingOf(cheapestLeadCents(order), "price", wallet)
-        : fundingOf(orderReserveCents(order, order.offer), "reserve", wallet);
+    const need = nextLeadNeed(order);
+    funding[order.id] = fundingOf(need.neededCents, need.basis, wallet);
   }
   return funding;
 }

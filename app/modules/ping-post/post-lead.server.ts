@@ -1,6 +1,6 @@
 import { receiveLead } from "~/modules/leads/lead-intake.server";
 import { postbackEnvelopeSchema, splitPostback } from "~/modules/leads/leads.schema";
-import { rechargeAfterLeadSale } from "~/modules/billing/auto-recharge.server";
+import { checkWalletsAfterLeadSales } from "~/modules/billing/wallet-checks.server";
 import { processReceivedLead } from "~/modules/leads/lead-pipeline.server";
 import type { Offer } from "~/generated/prisma/client";
 import { offerFieldsSchema } from "~/modules/offers/offers.schema";
@@ -69,7 +69,7 @@ export async function postPingLead(actor: Actor, record: Record<string, unknown>
     await prisma.pingBid.updateMany({ where: { id: payload.bid, status: "BID" }, data: { decidedAt: null } });
     throw error;
   }
-  if ((await processReceivedLead(leadId)) === "sold") await rechargeAfterLeadSale(leadId);
+  if ((await processReceivedLead(leadId)) === "sold") await checkWalletsAfterLeadSales([leadId]);
   return postAnswer(leadId, true);
 }
 

@@ -1,6 +1,6 @@
 import { recordAudit } from "~/modules/audit/audit.server";
 import { dispatchLeadDeliveries } from "~/modules/deliveries/outbound.server";
-import { rechargeAfterLeadSale } from "~/modules/billing/auto-recharge.server";
+import { checkWalletsAfterLeadSales } from "~/modules/billing/wallet-checks.server";
 import { acceptAndRouteLead } from "~/modules/leads/lead-pipeline.server";
 import { notifyAffiliateOfLeadEvent } from "~/modules/leads/lead-notifications.server";
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
@@ -92,7 +92,7 @@ export async function reviewHeldLead(actor: Actor, leadId: string, input: Review
   );
   // The decision may have queued a CRM webhook or an affiliate postback: send them now, not on the next sweep.
   await dispatchLeadDeliveries(leadId);
-  if (outcome.outcome === "sold") await rechargeAfterLeadSale(leadId);
+  if (outcome.outcome === "sold") await checkWalletsAfterLeadSales([leadId]);
   return outcome;
 }
 

@@ -1,0 +1,17 @@
+import { rechargeAfterLeadSales, rechargeIfBelowThreshold } from "./auto-recharge.server";
+import { noticeLowBalances, noticeLowBalancesAfterLeadSales } from "./low-balance.server";
+
+// What follows wallet debits once they have committed: auto-recharge first (a recharge on its way
+// then spares the advertiser a low-balance notice), then the low-balance notice.
+
+/** After leads sold have committed (a batch, a review, a post): their buyers' wallets. */
+export async function checkWalletsAfterLeadSales(leadIds: string[]): Promise<void> {
+  await rechargeAfterLeadSales(leadIds);
+  await noticeLowBalancesAfterLeadSales(leadIds);
+}
+
+/** After other debits of these advertisers' wallets have committed (conversion billing). */
+export async function checkWalletsAfterDebits(advertiserIds: string[]): Promise<void> {
+  await rechargeIfBelowThreshold(advertiserIds);
+  await noticeLowBalances(advertiserIds);
+}
