@@ -6,6 +6,7 @@ import { respondToDispute } from "~/modules/disputes/dispute-decisions.server";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { startPayoutOnboarding } from "~/modules/payouts/connect-accounts.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
+import { processReceivedLead } from "~/modules/leads/lead-pipeline.server";
 import { personHash } from "~/modules/quality/person-hash.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
@@ -205,6 +206,21 @@ describe("offer moderation", () => {
       expect(history.text).toContain("Offer relisted");
     },
   );
+
+  it("a lead that waited in the queue while its offer was unlisted is not sold, and says why", { timeout: 90_000 }, async () => {
+    const { affiliate, offer, buyer } = await makeMarket(stack());
+    const { cookie } = await signedInAdmin();
+    // Stored as the intake stores it, but not yet decided (the worker has not reached it).
+    const waiting = await prisma.lead.create({
+      data: { offerId: offer.id, affiliateId: affiliate.actor.companyId, externalId: affiliateLeadId(), rawFields: leadFields(), subIds: {} },
+    });
+    expect(await submit(`/admin/offers/${offer.id}`, { intent: "unlist", reason: "Fake leads" }, cookie)).toMatchObject({ status: 302 });
+    expect(await processReceivedLead(waiting.id)).toBe("unsold");
+    const decided = await prisma.lead.findUniqueOrThrow({ where: { id: waiting.id }, include: { events: true, sales: true } });
+    expect(decided).toMatchObject({ status: "UNSOLD", reasons: ["offer_unlisted"], sales: [] });
+    expect(decided.events.map((e) => e.message)).toContain("Not sold: Leadex took the offer off the marketplace");
+    expect(await prisma.leadSale.count({ where: { advertiserId: buyer.actor.companyId } })).toBe(0);
+  });
 
   it("flags offers priced under $1 or titled with markup, and shows the markup as text", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();

@@ -207,9 +207,10 @@ export async function routeAcceptedLead(tx: Tx, accepted: Lead, offer: Offer): P
   const env = getEnv();
   // A lead posted with a bid token sells to the ping's winning bid (falling back to routing).
   const sell = accepted.pingId ? sellPingPostLead : routeLead;
-  const { sold, outOfFunds } = await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
+  // An offer an admin unlisted while its leads waited in the queue sells none of them (moderation).
+  const { sold, outOfFunds } = offer.unlistedAt ? { sold: 0, outOfFunds: 0 } : await sell(tx, accepted, offer, env.PLATFORM_FEE_BPS);
   const now = new Date();
-  const unsold = sold > 0 ? null : outOfFunds > 0 ? UNSOLD_REASONS.outOfFunds : UNSOLD_REASONS.noOrder;
+  const unsold = sold > 0 ? null : offer.unlistedAt ? UNSOLD_REASONS.unlisted : outOfFunds > 0 ? UNSOLD_REASONS.outOfFunds : UNSOLD_REASONS.noOrder;
   const final = unsold ? { status: "UNSOLD" as const, reasons: [unsold.code], processedAt: now } : { status: "SOLD" as const, processedAt: now };
   // A batch writes its leads' final status in one UPDATE before anything reads it back.
   if (!deferWrite(tx, "lead-final-status", { id: accepted.id, ...final }, (rows) => writeFinalStatuses(tx, rows))) {

@@ -27,6 +27,7 @@ const DECISION_REASONS = {
   score_review: "The quality score is between the reject and accept thresholds; held for review",
   no_matching_order: "No buyer's order matched this lead",
   buyers_out_of_funds: "Buyers' orders matched, but none had the funds to pay for it",
+  offer_unlisted: "Leadex took the offer off the marketplace before this lead was sold",
   admin_rejected: "Rejected by a Leadex reviewer",
 } as const;
 
@@ -72,4 +73,5 @@ export function reasonLine(code: string): string {
 export const UNSOLD_REASONS = {
   outOfFunds: { code: "buyers_out_of_funds", line: "Not sold: every matching order's buyer is out of funds" },
   noOrder: { code: "no_matching_order", line: "Not sold: no open order matched" },
+  unlisted: { code: "offer_unlisted", line: "Not sold: Leadex took the offer off the marketplace" },
 } as const satisfies Record<string, { code: DecisionReasonCode; line: string }>;
