@@ -386,6 +386,31 @@ describe("notifications", () => {
   });
 });
 
+describe("notice banners", () => {
+  it("show the two newest unread notices above every page and point to the rest on /notifications", { timeout: 60_000 }, async () => {
+    const affiliate = await makeAffiliate();
+    const user = await prisma.user.findFirstOrThrow({ where: { companyId: affiliate.actor.companyId } });
+    for (let n = 1; n <= 5; n++) {
+      await prisma.userNotice.create({
+        data: {
+          userId: user.id,
+          kind: "MODERATION",
+          data: { message: `Moderation note number ${n}.`, targetType: "Company", targetId: affiliate.actor.companyId, href: null },
+          createdAt: new Date(Date.now() - (10 - n) * 1000),
+        },
+      });
+    }
+    const cookie = await signIn(stack().appUrl, affiliate.email, affiliate.password);
+    const dashboard = (await page("/affiliate", cookie)).text;
+    expect(dashboard).toContain("Moderation note number 5.");
+    expect(dashboard).toContain("Moderation note number 4.");
+    expect(dashboard).not.toContain("Moderation note number 3.");
+    expect(dashboard).toContain("3 more unread notices: see all");
+    const all = (await page("/notifications", cookie)).text;
+    for (let n = 1; n <= 5; n++) expect(all).toContain(`Moderation note number ${n}.`);
+  });
+});
+
 describe("every admin action is audited", () => {
   it("each admin action of the console and the run-now buttons leaves an audit row naming the admin", { timeout: 90_000 }, async () => {
     const affiliate = await makeAffiliate();

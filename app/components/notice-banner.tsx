@@ -7,14 +7,20 @@ export interface PortalNotice {
 }
 
 /** What the signed-in user must be told about their account (e.g. a lock after failed sign-ins), each until dismissed. */
-export function NoticeBanners({ notices }: { notices: PortalNotice[] }) {
+export function NoticeBanners({ notices, unread = notices.length }: { notices: PortalNotice[]; unread?: number }) {
   const location = useLocation();
   if (notices.length === 0) return null;
   const here = location.pathname + location.search;
+  const more = unread - notices.length;
   return (
     <div className="notices">
-      {notices.length > 1 ? (
+      {unread > 1 ? (
         <Form method="post" action="/notices/dismiss-all" className="notices-actions">
+          {more > 0 ? (
+            <Link to="/notifications" className="notices-more">
+              {`${more} more unread ${more === 1 ? "notice" : "notices"}: see all`}
+            </Link>
+          ) : null}
           <input type="hidden" name="redirectTo" value={here} />
           <button type="submit" className="button button-small button-ghost">
             Dismiss all notices

@@ -36,7 +36,7 @@ function PortalFrame<Data extends PortalLayoutData>({ portal, data, children }: 
   const nav = portal.nav.map((entry) => (isNavGroup(entry) ? { ...entry, items: entry.items.map(counted) } : counted(entry)));
   return (
     <PortalShell portal={portal.name} nav={nav} user={data.user} aside={portal.headerExtras?.(data)} unreadNotifications={data.unreadNotifications}>
-      <NoticeBanners notices={data.notices} />
+      <NoticeBanners notices={data.notices} unread={data.unreadNotifications} />
       {children}
     </PortalShell>
   );

@@ -29,8 +29,11 @@ export interface NoticeView {
   href: string | null;
 }
 
-/** How many open notices the banner shows at once (newest first); "Dismiss all" clears the rest too. */
-export const NOTICES_SHOWN = 5;
+/**
+ * How many open notices the banner above every page shows at once (newest first): on a phone each
+ * takes a screenful, so the rest wait on /notifications ("N more"); "Dismiss all" clears them too.
+ */
+export const NOTICES_SHOWN = 2;
 
 /** The user's newest notices not yet dismissed, as the sentences the portal shows. */
 export async function listOpenNotices(userId: string): Promise<NoticeView[]> {
