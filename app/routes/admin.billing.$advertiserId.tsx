@@ -10,10 +10,11 @@ import { getAdvertiserBilling } from "~/modules/billing/admin-billing.server";
 import { postpaidTermsFormSchema } from "~/modules/billing/postpaid.schema";
 import { INVOICE_COLLECTION_LABELS, INVOICE_COLLECTIONS } from "~/modules/billing/postpaid.constants";
 import { getAdvertiserPostpaid, setPostpaidTerms } from "~/modules/billing/postpaid-invoices.server";
-import { walletRefundFormSchema } from "~/modules/billing/wallet-refunds.schema";
+import { refundRetryFormSchema, walletRefundFormSchema } from "~/modules/billing/wallet-refunds.schema";
 import { refundWallet, retryPendingRefunds } from "~/modules/billing/wallet-refunds.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Advertiser billing · Admin · Leadex" }];
@@ -27,6 +28,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...billing, postpaid };
 }
 
+function postpaidNotice(set: Awaited<ReturnType<typeof setPostpaidTerms>>): string {
+  return set.creditLimitCents > 0
+    ? `Postpaid: credit limit ${formatMoney(set.creditLimitCents, DEFAULT_CURRENCY)}, invoices ${set.invoiceCollection === "CHARGE_AUTOMATICALLY" ? "charged to the saved card" : "sent to pay"}.`
+    : "Prepaid: no credit limit; the wallet cannot go below zero.";
+}
+
 function refundNotice(o: Awaited<ReturnType<typeof refundWallet>>): string {
   const parts = [`${formatMoney(o.refunded, DEFAULT_CURRENCY)} of ${formatMoney(o.amountCents, DEFAULT_CURRENCY)} refunded to the advertiser's card.`];
   if (o.pending > 0) parts.push(`${formatMoney(o.pending, DEFAULT_CURRENCY)} waits for Stripe's answer: retry below.`);
@@ -36,37 +43,22 @@ function refundNotice(o: Awaited<ReturnType<typeof refundWallet>>): string {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
+  const advertiserId = params.advertiserId ?? "";
+  const here = `/admin/billing/${encodeURIComponent(advertiserId)}`;
   const form = await readForm(request);
   if (form.get("intent") === "postpaid") {
-    const terms = parseForm(form, postpaidTermsFormSchema);
-    if (!terms.success) return terms.failure;
-    try {
-      const set = await setPostpaidTerms(actor, params.advertiserId!, terms.data);
-      const notice =
-        set.creditLimitCents > 0
-          ? `Postpaid: credit limit ${formatMoney(set.creditLimitCents, DEFAULT_CURRENCY)}, invoices ${set.invoiceCollection === "CHARGE_AUTOMATICALLY" ? "charged to the saved card" : "sent to pay"}.`
-          : "Prepaid: no credit limit; the wallet cannot go below zero.";
-      return { notice, errors: {}, values: {} };
-    } catch (error) {
-      return formFailureFrom(error, terms.values);
-    }
+    return handleForm(form, postpaidTermsFormSchema, async (data) =>
+      redirectWithFlash(here, postpaidNotice(await setPostpaidTerms(actor, advertiserId, data))),
+    );
   }
   if (form.get("intent") === "retry") {
-    try {
-      const settled = await retryPendingRefunds(actor, params.advertiserId!);
-      return { notice: `Stripe answered ${settled} pending refund(s).`, errors: {}, values: {} };
-    } catch (error) {
-      return formFailureFrom(error);
-    }
+    return handleForm(form, refundRetryFormSchema, async () =>
+      redirectWithFlash(here, `Stripe answered ${await retryPendingRefunds(actor, advertiserId)} pending refund(s).`),
+    );
   }
-  const parsed = parseForm(form, walletRefundFormSchema);
-  if (!parsed.success) return parsed.failure;
-  try {
-    const outcome = await refundWallet(actor, params.advertiserId!, { amountCents: parsed.data.amount, note: parsed.data.note });
-    return { notice: refundNotice(outcome), errors: {}, values: {} };
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(form, walletRefundFormSchema, async (data) =>
+    redirectWithFlash(here, refundNotice(await refundWallet(actor, advertiserId, { amountCents: data.amount, note: data.note }))),
+  );
 }
 
 export default function AdminAdvertiserBilling() {
@@ -78,11 +70,6 @@ export default function AdminAdvertiserBilling() {
   return (
     <>
       <PageHeader title={`Billing · ${advertiser.name}`} description={<Link to="/admin/billing">All advertisers</Link>} />
-      {result && "notice" in result && result.notice ? (
-        <div className="alert alert-success" role="status">
-          {result.notice}
-        </div>
-      ) : null}
       <FormError error={result && "formError" in result ? result.formError : undefined} />
       <div className="stats">
         <StatCard label="Wallet" value={money(walletCents)} testId="wallet" />

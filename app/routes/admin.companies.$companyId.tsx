@@ -12,7 +12,7 @@ import { addCompanyNote, reinstateCompany, suspendCompany } from "~/modules/comp
 import { setPayoutHold } from "~/modules/payouts/payout-queries.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import type { Actor } from "~/utils/permissions.server";
 
@@ -47,13 +47,12 @@ async function perform(actor: Actor, companyId: string, input: CompanyAction): P
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const companyId = params.companyId ?? "";
-  const parsed = parseForm(await readForm(request), companyActionSchema, { formError: "Check the highlighted field." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    return redirectWithFlash(`/admin/companies/${encodeURIComponent(companyId)}`, await perform(actor, companyId, parsed.data));
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    await readForm(request),
+    companyActionSchema,
+    async (data) => redirectWithFlash(`/admin/companies/${encodeURIComponent(companyId)}`, await perform(actor, companyId, data)),
+    { formError: "Check the highlighted field." },
+  );
 }
 
 type Failure = ReturnType<typeof useActionData<typeof action>>;

@@ -19,7 +19,7 @@ import { advertisersOfOrders, getLeadWithTimeline } from "~/modules/leads/lead-q
 import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
 import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { conversionFraudFormSchema } from "~/modules/conversions/conversions.schema";
 
@@ -94,33 +94,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const leadId = params.leadId ?? "";
   const form = await readForm(request);
   if (form.get("intent") === "return") {
-    const asked = parseForm(form, adminReturnFormSchema, { formError: "Choose a reason for the return." });
-    if (!asked.success) return asked.failure;
-    try {
-      const { dispute } = await returnLeadForBuyer(actor, leadId, asked.data);
-      return redirect(`/admin/leads/${encodeURIComponent(leadId)}?returned=${encodeURIComponent(dispute.id)}`);
-    } catch (error) {
-      return formFailureFrom(error, asked.values);
-    }
+    return handleForm(
+      form,
+      adminReturnFormSchema,
+      async (data) => {
+        const { dispute } = await returnLeadForBuyer(actor, leadId, data);
+        return redirect(`/admin/leads/${encodeURIComponent(leadId)}?returned=${encodeURIComponent(dispute.id)}`);
+      },
+      { formError: "Choose a reason for the return." },
+    );
   }
   if (form.get("intent") === "fraud") {
-    const fraud = parseForm(form, conversionFraudFormSchema, { formError: "Say why this conversion is fraud." });
-    if (!fraud.success) return fraud.failure;
-    try {
-      await markConversionFraud(actor, fraud.data.conversionId, fraud.data.reason);
-    } catch (error) {
-      return formFailureFrom(error, fraud.values);
-    }
-    return redirect(`/admin/leads/${encodeURIComponent(leadId)}?fraud=${encodeURIComponent(fraud.data.conversionId)}`);
+    return handleForm(
+      form,
+      conversionFraudFormSchema,
+      async (data) => {
+        await markConversionFraud(actor, data.conversionId, data.reason);
+        return redirect(`/admin/leads/${encodeURIComponent(leadId)}?fraud=${encodeURIComponent(data.conversionId)}`);
+      },
+      { formError: "Say why this conversion is fraud." },
+    );
   }
-  const parsed = parseForm(form, reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    const { outcome } = await reviewHeldLead(actor, leadId, parsed.data);
-    return redirect(`/admin/review?${new URLSearchParams({ decided: leadId, outcome })}`);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    form,
+    reviewDecisionSchema,
+    async (data) => {
+      const { outcome } = await reviewHeldLead(actor, leadId, data);
+      return redirect(`/admin/review?${new URLSearchParams({ decided: leadId, outcome })}`);
+    },
+    { formError: "Choose approve or reject, and give a reason." },
+  );
 }
 
 function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectScore: number } }) {

@@ -11,7 +11,7 @@ import { offerModerationActionSchema } from "~/modules/offers/offer-moderation.s
 import { moderateOffer, readOfferForModeration } from "~/modules/offers/offer-moderation.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Offer · Admin · Leadex" }];
@@ -24,14 +24,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const offerId = params.offerId ?? "";
-  const parsed = parseForm(await readForm(request), offerModerationActionSchema, { formError: "Check the highlighted field." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    const { title, verb } = await moderateOffer(actor, offerId, parsed.data);
-    return redirectWithFlash(`/admin/offers/${encodeURIComponent(offerId)}`, `"${title}" is ${verb}; its affiliate is told.`);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    await readForm(request),
+    offerModerationActionSchema,
+    async (data) => {
+      const { title, verb } = await moderateOffer(actor, offerId, data);
+      return redirectWithFlash(`/admin/offers/${encodeURIComponent(offerId)}`, `"${title}" is ${verb}; its affiliate is told.`);
+    },
+    { formError: "Check the highlighted field." },
+  );
 }
 
 export default function AdminOffer() {
