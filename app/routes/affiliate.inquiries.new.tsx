@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { DisputeEvidenceFields } from "~/components/dispute-answer-form";
@@ -6,12 +6,13 @@ import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/compo
 import { StatusBadge } from "~/components/status-badge";
 import { PageHeader } from "~/components/portal-shell";
 import { INQUIRY_CSV_COLUMNS, INQUIRY_REASON_LABELS, INQUIRY_WINDOW_DAYS, MAX_INQUIRY_CSV_ROWS } from "~/modules/disputes/conversion-disputes.constants";
+import { inquiryCsvFormSchema, inquiryRequestSchema } from "~/modules/disputes/conversion-disputes.schema";
 import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
 import { openInquiriesFromCsv } from "~/modules/disputes/conversion-inquiry-csv.server";
-import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
+import { disputeFormInput, withDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { EVIDENCE_FILE_MAX_BYTES, INQUIRY_REASON_CODES } from "~/modules/disputes/disputes.constants";
-import { isDomainError } from "~/utils/errors";
-import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { formFailure, handleForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Missing conversion inquiry · Leadex" }];
@@ -25,23 +26,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** One inquiry (then its page), or a CSV of them (each row's result on this page). */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  let values: Record<string, string> | undefined;
-  try {
-    const { record, csvText } = await readDisputeForm(request);
-    values = Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => typeof e[1] === "string"));
-    if (record.intent === "csv") {
-      if (!csvText) return formFailure({ csv_file: "Choose a CSV file, or paste its rows" }, undefined, 400, { intent: "csv" });
-      const result = await openInquiriesFromCsv(actor, csvText);
-      if (!result.ok) return formFailure({ csv_file: result.message }, undefined, 422, { intent: "csv" });
-      return { csvRows: result.rows };
+  return withDisputeForm(request, async (upload) => {
+    if (upload.record.intent === "csv") {
+      return handleForm(
+        upload.form,
+        inquiryCsvFormSchema,
+        async () => {
+          if (!upload.csvText) return formFailure({ csv_file: "Choose a CSV file, or paste its rows" }, undefined, 400, { intent: "csv" });
+          const result = await openInquiriesFromCsv(actor, upload.csvText);
+          if (!result.ok) return formFailure({ csv_file: result.message }, undefined, 422, { intent: "csv" });
+          return { csvRows: result.rows };
+        },
+        disputeFormInput(upload),
+      );
     }
-    const dispute = await openInquiry(actor, record);
-    return redirect(`/affiliate/disputes/${dispute.id}?opened=1`, 303);
-  } catch (error) {
-    // Not one of your leads (404 naming lead_id): said beside the field, not as a missing page.
-    if (isDomainError(error) && error.status === 404 && error.fieldErrors) return formFailure(error.fieldErrors, undefined, 404, values);
-    return formFailureFrom(error, values);
-  }
+    return handleForm(
+      upload.form,
+      inquiryRequestSchema,
+      async () => {
+        const dispute = await openInquiry(actor, upload.record);
+        return redirectWithFlash(`/affiliate/disputes/${dispute.id}`, "Your inquiry is open: the buyer is asked to confirm or decline it.", { status: 303 });
+      },
+      disputeFormInput(upload),
+    );
+  });
 }
 
 export default function NewInquiry() {

@@ -17,7 +17,7 @@ import { MAX_STRING_LENGTH } from "~/modules/offers/offers.constants";
 import { getOwnOffer } from "~/modules/offers/offers.server";
 import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Leadex` }];
@@ -33,14 +33,10 @@ const STATUS_DONE = { ACTIVE: "resumed: it takes leads again", PAUSED: "paused: 
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = parseForm(await readForm(request), offerStatusFormSchema);
-  if (!form.success) return form.failure;
-  try {
-    const offer = await changeOfferStatus(actor, params.offerId ?? "", form.data.status);
-    return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” ${STATUS_DONE[form.data.status]}.`);
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
+  return handleForm(await readForm(request), offerStatusFormSchema, async ({ status }) => {
+    const offer = await changeOfferStatus(actor, params.offerId ?? "", status);
+    return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” ${STATUS_DONE[status]}.`);
+  });
 }
 
 /** An enum's values or a number/date/string bound, in words. */

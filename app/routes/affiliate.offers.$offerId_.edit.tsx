@@ -8,7 +8,7 @@ import { offerFormValues } from "~/modules/offers/offer-form-values";
 import { createOfferSchema, offerFormToInput } from "~/modules/offers/offers.schema";
 import { getOwnOffer } from "~/modules/offers/offers.server";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.title ?? "offer"} · Leadex` }];
@@ -28,15 +28,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = parseForm(await readForm(request), createOfferSchema, { toInput: offerFormToInput, formError: "Please fix the fields marked below." });
-  if (!form.success) return form.failure;
   const offerId = params.offerId ?? "";
-  try {
-    const { changed } = await updateOffer(actor, offerId, form.data);
-    return redirectWithFlash(`/affiliate/offers/${offerId}`, changed.length > 0 ? "Offer saved: the change is in its history." : "Nothing changed.");
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
+  return handleForm(
+    await readForm(request),
+    createOfferSchema,
+    async (data) => {
+      const { changed } = await updateOffer(actor, offerId, data);
+      return redirectWithFlash(`/affiliate/offers/${offerId}`, changed.length > 0 ? "Offer saved: the change is in its history." : "Nothing changed.");
+    },
+    { toInput: offerFormToInput, formError: "Please fix the fields marked below." },
+  );
 }
 
 export default function EditOffer() {

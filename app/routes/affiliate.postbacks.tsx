@@ -11,9 +11,8 @@ import { AFFILIATE_POSTBACK_EVENTS, POSTBACK_MACROS } from "~/modules/deliveries
 import { listOwnDeliveries } from "~/modules/deliveries/outbound.server";
 import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { formValues } from "~/utils/forms";
-import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Postbacks to you · Leadex" }];
@@ -34,15 +33,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") !== "save") {
     return (await submitDeliveryIntent(actor, form)) ?? new Response("Unknown intent", { status: 400 });
   }
-  const values = formValues(form);
-  const parsed = postbackSettingsSchema.safeParse({ postbackUrl: form.get("postbackUrl") ?? "", postbackEvents: form.getAll("postbackEvents") });
-  if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), undefined, 422, values);
-  try {
-    await saveOwnPostbackSettings(actor, parsed.data);
-    return { saved: true as const };
-  } catch (error) {
-    return formFailureFrom(error, values);
-  }
+  return handleForm(
+    form,
+    postbackSettingsSchema,
+    async (settings) => {
+      await saveOwnPostbackSettings(actor, settings);
+      return redirectWithFlash("/affiliate/postbacks", "Postback settings saved.");
+    },
+    { toInput: (f) => ({ postbackUrl: f.get("postbackUrl") ?? "", postbackEvents: f.getAll("postbackEvents") }) },
+  );
 }
 
 const EVENT_HINTS: Record<(typeof AFFILIATE_POSTBACK_EVENTS)[number], string> = {
@@ -58,7 +57,6 @@ export default function AffiliatePostbacks() {
   const { settings, secret, deliveries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && "errors" in actionData ? actionData : null;
-  const saved = Boolean(actionData && "saved" in actionData);
   const replayed = actionData && "replayed" in actionData ? actionData.replayed : null;
   const events = failure?.values ? [] : settings.postbackEvents;
   return (
@@ -77,11 +75,6 @@ export default function AffiliatePostbacks() {
         <Form method="post" className="form form-wide" noValidate>
           <input type="hidden" name="intent" value="save" />
           <FormError error={failure?.formError} />
-          {saved ? (
-            <div className="alert alert-success" role="status">
-              Postback settings saved.
-            </div>
-          ) : null}
           <Field
             name="postbackUrl"
             label="URL template"
