@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { HistoryTable } from "~/components/history-table";
 import { FormError } from "~/components/field";
 import { ReasonForm, UndoForm } from "~/components/reason-form";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { auditActionWords } from "~/modules/audit/audit-words";
 import { offerModerationActionSchema } from "~/modules/offers/offer-moderation.schema";
 import { moderateOffer, readOfferForModeration } from "~/modules/offers/offer-moderation.server";
 import { redirectWithFlash } from "~/utils/flash.server";
@@ -118,29 +118,7 @@ export default function AdminOffer() {
       </section>
       <section className="card">
         <h2>Moderation history</h2>
-        <DataTable
-          rows={history}
-          stackOnPhone
-          empty={<EmptyState title="Never moderated" />}
-          head={
-            <>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </>
-          }
-          row={(h) => (
-            <tr key={h.id}>
-              <td className="nowrap" data-label="When">
-                {formatDateTime(h.createdAt)}
-              </td>
-              <td data-label="Who">{h.actor}</td>
-              <td data-label="What">
-                {`${auditActionWords(h.action)}${h.data && typeof h.data === "object" && "reason" in h.data ? `: ${String(h.data.reason)}` : ""}`}
-              </td>
-            </tr>
-          )}
-        />
+        <HistoryTable rows={history} empty={<EmptyState title="Never moderated" />} />
       </section>
     </>
   );

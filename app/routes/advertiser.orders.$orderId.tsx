@@ -6,6 +6,7 @@ import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { OrderForm } from "~/components/order-form";
+import { HistoryTable } from "~/components/history-table";
 import { FundingLine, OrderStatusCell, WalletWarning } from "~/components/order-funding";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { defaultReserveCents, offerEvents } from "~/modules/conversions/conversion-terms";
@@ -28,6 +29,13 @@ import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.offerTitle ?? "Order"} · Orders · Leadex` }];
+
+const HISTORY_VERBS: Record<string, string> = {
+  "order.updated": "Edited",
+  "order.paused": "Paused",
+  "order.resumed": "Resumed",
+  "order.closed": "Closed",
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
@@ -67,9 +75,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history: history.map((row) => ({
       id: row.id,
       at: row.createdAt,
-      by: row.actor?.email ?? "Leadex",
-      action: row.action,
-      lines: row.action === "order.updated" ? describeOrderChange(row.data, order.currency, order.timezone) : [],
+      who: row.actor?.email ?? "Leadex",
+      what: HISTORY_VERBS[row.action] ?? row.action,
+      details: row.action === "order.updated" ? describeOrderChange(row.data, order.currency, order.timezone) : [],
     })),
     sales: sales.map((sale) => {
       const fields = (sale.lead.fields ?? {}) as Record<string, string>;
@@ -115,13 +123,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     { toInput: orderFormToInput, values: orderFormValues, formError: "Check the fields marked below." },
   );
 }
-
-const HISTORY_VERBS: Record<string, string> = {
-  "order.updated": "Edited",
-  "order.paused": "Paused",
-  "order.resumed": "Resumed",
-  "order.closed": "Closed",
-};
 
 function StatusForm({ status, label, danger }: { status: string; label: string; danger?: boolean }) {
   return (
@@ -223,35 +224,7 @@ export default function OrderPage() {
       )}
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        <DataTable
-          rows={history}
-          stackOnPhone
-          testId="order-history"
-          empty={<p className="muted">No changes since the order was opened.</p>}
-          head={
-            <>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </>
-          }
-          row={(h) => (
-            <tr key={h.id}>
-              <td className="nowrap" data-label="When">
-                {formatDateTime(h.at)}
-              </td>
-              <td data-label="Who">{h.by}</td>
-              <td data-label="What">
-                <strong>{HISTORY_VERBS[h.action] ?? h.action}</strong>
-                {h.lines.map((line) => (
-                  <div key={line} className="small">
-                    {line}
-                  </div>
-                ))}
-              </td>
-            </tr>
-          )}
-        />
+        <HistoryTable rows={history} testId="order-history" empty={<p className="muted">No changes since the order was opened.</p>} />
       </section>
       <section className="card" aria-labelledby="sales-title">
         <h2 id="sales-title">Recent leads</h2>
