@@ -6,10 +6,10 @@ import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { InvoiceTable } from "~/components/postpaid-invoices";
-import { getAdvertiserBilling } from "~/modules/billing/admin-billing.server";
+import { adminAdvertiserBillingView } from "~/modules/billing/admin-billing.server";
 import { postpaidTermsFormSchema } from "~/modules/billing/postpaid.schema";
 import { INVOICE_COLLECTION_LABELS, INVOICE_COLLECTIONS } from "~/modules/billing/postpaid.constants";
-import { getAdvertiserPostpaid, setPostpaidTerms } from "~/modules/billing/postpaid-invoices.server";
+import { setPostpaidTerms } from "~/modules/billing/postpaid-invoices.server";
 import { refundRetryFormSchema, walletRefundFormSchema } from "~/modules/billing/wallet-refunds.schema";
 import { refundWallet, retryPendingRefunds } from "~/modules/billing/wallet-refunds.server";
 import { redirectWithFlash } from "~/utils/flash.server";
@@ -21,11 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Advertiser billing Â· Admin Â
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const [billing, postpaid] = await Promise.all([
-    orNotFound(getAdvertiserBilling(actor, params.advertiserId!)),
-    orNotFound(getAdvertiserPostpaid(actor, params.advertiserId!)),
-  ]);
-  return { ...billing, postpaid };
+  return orNotFound(adminAdvertiserBillingView(actor, params.advertiserId ?? ""));
 }
 
 function postpaidNotice(set: Awaited<ReturnType<typeof setPostpaidTerms>>): string {

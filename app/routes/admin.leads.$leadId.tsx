@@ -5,19 +5,18 @@ import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { DisputeStatusBadge } from "~/components/dispute-history";
-import { LeadTimeline, orderIdsInTimeline } from "~/components/lead-timeline";
+import { LeadTimeline } from "~/components/lead-timeline";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { ReasonList } from "~/components/reason-text";
 import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
 import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
-import { listLeadDisputesForAdmin, returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
+import { returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
 import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
-import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
-import { advertisersOfOrders, getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
-import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
-import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
+import { adminLeadPageView } from "~/modules/leads/admin-lead-views.server";
+import { reviewDecisionSchema } from "~/modules/quality/review.schema";
+import { reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
 import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -25,64 +24,10 @@ import { conversionFraudFormSchema } from "~/modules/conversions/conversions.sch
 
 export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
 
-function asStringRecord(value: unknown): Record<string, string> {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v == null ? "" : String(v)]));
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const lead = await orNotFound(getLeadWithTimeline(actor, params.leadId ?? ""));
-  return {
-    lead: {
-      id: lead.id,
-      externalId: lead.externalId,
-      status: lead.status,
-      reasons: lead.reasons,
-      receivedAt: lead.receivedAt,
-      processedAt: lead.processedAt,
-      offer: lead.offer,
-      affiliateName: lead.affiliate.name,
-      // Normalised fields once verified; as posted until then.
-      fields: asStringRecord(lead.fields ?? lead.rawFields),
-      subIds: asStringRecord(lead.subIds),
-      ipAddress: lead.ipAddress,
-      qualityScore: lead.qualityScore,
-      temperature: lead.temperature,
-      checks: readCheckResults(lead.checks),
-      scoreReasons: readScoreReasons(lead.scoreReasons),
-    },
-    // Held leads are decided here: the thresholds the score was held against.
-    thresholds: lead.status === "HELD" ? await getReviewThresholds(actor, lead.offer.id) : null,
-    sales: lead.sales.map((s) => ({
-      id: s.id,
-      advertiserName: s.advertiser.name,
-      pricingModel: s.pricingModel,
-      orderId: s.orderId,
-      priceCents: s.priceCents,
-      feeCents: s.feeCents,
-      currency: s.currency,
-      soldAt: s.soldAt,
-    })),
-    events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt })),
-    timelineOrders: await advertisersOfOrders(actor, orderIdsInTimeline(lead.events)),
-    conversions: (await listLeadConversions(actor, lead.id)).map((c) => ({
-      id: c.id,
-      externalId: c.externalId,
-      advertiserName: c.advertiser.name,
-      what: c.kind === "ACTION" ? `Action: ${c.event}` : `Sale of ${formatMoney(c.saleAmountCents ?? 0, c.currency)}`,
-      payoutCents: c.payoutCents - c.reversedPayoutCents,
-      currency: c.currency,
-      status: c.status,
-      reason: c.reason,
-      occurredAt: c.occurredAt,
-      lockAt: c.lockAt,
-      corrections: c.adjustments.length,
-    })),
-    fraudMarked: new URL(request.url).searchParams.get("fraud"),
-    disputes: await listLeadDisputesForAdmin(actor, lead.id),
-    returned: new URL(request.url).searchParams.get("returned"),
-  };
+  const query = new URL(request.url).searchParams;
+  return orNotFound(adminLeadPageView(actor, params.leadId ?? "", { fraudMarked: query.get("fraud"), returned: query.get("returned") }));
 }
 
 /**

@@ -8,53 +8,18 @@ import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
 import { disputeFormInput, withDisputeForm } from "~/modules/disputes/dispute-forms.server";
-import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
-import { disputeResponseSchema, disputeWithdrawFormSchema, readFinding } from "~/modules/disputes/disputes.schema";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES } from "~/modules/disputes/disputes.constants";
-import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
-import { awaitsAnswerFrom, claimBody, partyDispute } from "~/modules/disputes/party-disputes.server";
+import { disputeResponseSchema, disputeWithdrawFormSchema } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS } from "~/modules/disputes/disputes.constants";
+import { affiliateDisputePageView } from "~/modules/disputes/dispute-views.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { handleForm, orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Dispute · Leadex" }];
 
-const AGREE_MEANS: Record<string, string> = {
-  LEAD_RETURN: "Accepting gives the buyer its money back and reverses your earning on the lead.",
-  CONVERSION_DISPUTE: "Accepting reverses the conversion (or the refunded part) and your earning on it, even after the lock.",
-  CONVERSION_INQUIRY: "",
-};
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const d = await orNotFound(partyDispute(actor, params.disputeId ?? ""));
-  const flow = DISPUTE_FLOWS[d.kind];
-  return {
-    dispute: {
-      id: d.id,
-      kind: d.kind,
-      status: d.status,
-      reason: disputeReasonLabel(d.kind, d.reasonCode),
-      leadExternalId: d.lead.externalId,
-      note: d.note,
-      openedByYou: d.openedByRole === "AFFILIATE",
-      createdAt: d.createdAt,
-      responseDueAt: d.responseDueAt,
-      response: d.response,
-      responseNote: d.responseNote,
-      resolvedBy: d.resolvedBy,
-      decisionReason: d.decisionReason,
-      decidedAt: d.decidedAt,
-      claim: Object.entries(claimBody(d.claim))
-        .filter(([, v]) => v !== null && v !== "")
-        .map(([k, v]) => [k.replace(/_/g, " "), String(v)] as const),
-    },
-    finding: readFinding(d.finding),
-    evidence: d.evidence,
-    answer: awaitsAnswerFrom(actor, d) ? { agree: flow.agree, disagree: flow.disagree, means: AGREE_MEANS[d.kind] } : null,
-    canWithdraw: flow.opener === "AFFILIATE" && isOpenStatus(d.status),
-    maxFileMb: EVIDENCE_FILE_MAX_BYTES / 1024 / 1024,
-  };
+  return orNotFound(affiliateDisputePageView(actor, params.disputeId ?? ""));
 }
 
 /** Answer (accept or contest) or withdraw one's own inquiry; the page says what happened. */

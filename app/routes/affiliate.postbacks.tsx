@@ -5,11 +5,9 @@ import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
 import { ReplayResult } from "~/components/replay-result";
 import { SigningSecretPanel } from "~/components/signing-secret-panel";
-import { getOwnPostbackSettings, saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
+import { ownPostbacksPageView, saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
 import { postbackSettingsSchema } from "~/modules/deliveries/deliveries.schema";
 import { AFFILIATE_POSTBACK_EVENTS, POSTBACK_MACROS } from "~/modules/deliveries/deliveries.constants";
-import { listOwnDeliveries } from "~/modules/deliveries/outbound.server";
-import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { handleForm, readForm } from "~/utils/route-errors.server";
@@ -19,12 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Postbacks to you · Leadex" }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const [settings, secret, deliveries] = await Promise.all([
-    getOwnPostbackSettings(actor),
-    getOwnSigningSecret(actor),
-    listOwnDeliveries(actor, "AFFILIATE_POSTBACK"),
-  ]);
-  return { settings, secret, deliveries };
+  return ownPostbacksPageView(actor);
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -104,8 +104,7 @@ export async function readOfferForModeration(actor: Actor, offerId: string) {
       id: h.id,
       at: h.createdAt,
       who: h.actor ? `${h.actor.name} (${h.actor.email})` : "Leadex",
-      what: auditActionWords(h.action),
-      details: h.data && typeof h.data === "object" && "reason" in h.data ? [String(h.data.reason)] : [],
+      what: `${auditActionWords(h.action)}${h.data && typeof h.data === "object" && "reason" in h.data ? `: ${String(h.data.reason)}` : ""}`,
     })),
   };
 }

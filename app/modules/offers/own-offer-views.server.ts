@@ -6,7 +6,8 @@ import { requirePermission } from "~/utils/permissions.server";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { offerIntakeRefusal } from "./offer-status";
 import { offerFieldsSchema } from "./offers.schema";
-import { listOwnOffers } from "./offers.server";
+import { listOfferHistory } from "./offer-changes.server";
+import { getOwnOffer, listOwnOffers } from "./offers.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -52,4 +53,11 @@ export async function getSendLeadsView(actor: Actor) {
       qualityRules: offerQualityRules(o.qualityRules),
     })),
   };
+}
+
+/** The affiliate's page of one offer: the offer, its history, what it pays after the fee, and why it takes no leads (if so). */
+export async function ownOfferPageView(actor: Actor, offerId: string) {
+  const offer = await getOwnOffer(actor, offerId);
+  const history = await listOfferHistory(actor, offer.id);
+  return { offer, history, payout: offerPayoutAtAskingPrice(offer), refusal: offerIntakeRefusal(offer) };
 }
