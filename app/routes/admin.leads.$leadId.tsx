@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AdminReturnForm } from "~/components/admin-return-form";
 import { LeadQualityCards } from "~/components/check-list";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
@@ -13,7 +14,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
 import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
 import { returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
-import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
+import { DISPUTE_KIND_LABELS } from "~/modules/disputes/disputes.constants";
 import { adminLeadPageView } from "~/modules/leads/admin-lead-views.server";
 import { reviewDecisionSchema } from "~/modules/quality/review.schema";
 import { reviewHeldLead } from "~/modules/quality/review.server";
@@ -246,54 +247,9 @@ function ReturnsCard() {
           ))}
         </ul>
       )}
-      {returnable.map((s) => {
-        const mine = failure?.values?.saleId === s.id ? failure : undefined;
-        const id = (name: string) => `r-${s.id}-${name}`;
-        return (
-          <Form method="post" className="form form-wide" key={s.id} aria-labelledby={id("title")}>
-            <h3 id={id("title")}>Return for this buyer: {s.advertiserName}</h3>
-            <p className="muted small">
-              Bought for {formatMoney(s.priceCents, s.currency)} on {formatDateTime(s.soldAt)}. Past the return window or the order&apos;s cap only with the
-              reason for each override; everything is audited.
-            </p>
-            <FormError error={mine?.formError ?? mine?.errors.lead_id} />
-            <input type="hidden" name="intent" value="return" />
-            <input type="hidden" name="saleId" value={s.id} />
-            <div className="field">
-              <label htmlFor={id("reason")}>Reason</label>
-              <select id={id("reason")} name="reason" defaultValue={mine?.values?.reason ?? ""} required>
-                <option value="">Choose…</option>
-                {RETURN_REASON_CODES.map((code) => (
-                  <option key={code} value={code}>
-                    {RETURN_REASON_LABELS[code]}
-                  </option>
-                ))}
-              </select>
-              <FieldError error={mine?.errors.reason} />
-            </div>
-            <div className="field">
-              <label htmlFor={id("note")}>Note</label>
-              <textarea id={id("note")} name="note" maxLength={2000} defaultValue={mine?.values?.note} />
-              <FieldError error={mine?.errors.note} />
-            </div>
-            <div className="field">
-              <label htmlFor={id("window")}>Override the return window because</label>
-              <input id={id("window")} name="override_window" maxLength={500} defaultValue={mine?.values?.override_window} />
-              <FieldError error={mine?.errors.override_window} />
-            </div>
-            <div className="field">
-              <label htmlFor={id("cap")}>Override the order&apos;s return cap because</label>
-              <input id={id("cap")} name="override_cap" maxLength={500} defaultValue={mine?.values?.override_cap} />
-              <FieldError error={mine?.errors.override_cap} />
-            </div>
-            <div className="form-actions">
-              <button type="submit" className="button">
-                Return for this buyer
-              </button>
-            </div>
-          </Form>
-        );
-      })}
+      {returnable.map((s) => (
+        <AdminReturnForm key={s.id} sale={s} failure={failure?.values?.saleId === s.id ? failure : undefined} />
+      ))}
     </section>
   );
 }
