@@ -101,6 +101,8 @@ export default function AdminAdvertiserBilling() {
             name="daysUntilDue"
             label={`Days to pay a sent invoice (empty: ${postpaid.defaultDaysUntilDue})`}
             inputMode="numeric"
+            pattern="[0-9]{1,3}"
+            maxLength={3}
             defaultValue={values.daysUntilDue ?? (postpaid.daysUntilDue === null ? "" : String(postpaid.daysUntilDue))}
             error={errors.daysUntilDue}
           />

@@ -142,7 +142,7 @@ export default function AdminChargeback() {
                   id={`f-${f}`}
                   name={f}
                   rows={f === "customer_name" || f === "customer_email_address" || f === "service_date" ? 1 : 3}
-                  maxLength={20_000}
+                  maxLength={f === "customer_name" ? 500 : f === "service_date" ? 100 : 20_000}
                   defaultValue={values[f]}
                   aria-invalid={errors[f] ? true : undefined}
                 />
