@@ -3,7 +3,8 @@ import { offerEvents } from "~/modules/conversions/conversion-terms";
 import { prisma } from "~/utils/db.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import { offerQualityRules } from "~/modules/quality/quality.schema";
+import { offerQualityRules, offerQualityRulesSchema } from "~/modules/quality/quality.schema";
+import { offerFormValues } from "./offer-form-values";
 import { offerIntakeRefusal } from "./offer-status";
 import { offerFieldsSchema } from "./offers.schema";
 import { listOfferHistory } from "./offer-changes.server";
@@ -60,4 +61,17 @@ export async function ownOfferPageView(actor: Actor, offerId: string) {
   const offer = await getOwnOffer(actor, offerId);
   const history = await listOfferHistory(actor, offer.id);
   return { offer, history, payout: offerPayoutAtAskingPrice(offer), refusal: offerIntakeRefusal(offer) };
+}
+
+/** The affiliate's edit form of one offer: its values, the quality rules' defaults, and whether it is archived (read-only). */
+export async function ownOfferEditView(actor: Actor, offerId: string) {
+  const offer = await getOwnOffer(actor, offerId);
+  return {
+    archived: offer.status === "ARCHIVED",
+    id: offer.id,
+    title: offer.title,
+    pricingModel: offer.pricingModel,
+    values: offerFormValues(offer),
+    defaultRules: offerQualityRulesSchema.parse({}),
+  };
 }
