@@ -20,6 +20,7 @@ import { reviewDecisionSchema } from "~/modules/quality/review.schema";
 import { reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
 import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { requireUser } from "~/utils/session.server";
 import { conversionFraudFormSchema } from "~/modules/conversions/conversions.schema";
 
@@ -28,7 +29,7 @@ export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const query = new URL(request.url).searchParams;
-  return orNotFound(adminLeadPageView(actor, params.leadId ?? "", { fraudMarked: query.get("fraud"), returned: query.get("returned") }));
+  return orNotFound(adminLeadPageView(actor, params.leadId ?? "", { returned: query.get("returned") }));
 }
 
 /**
@@ -56,7 +57,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       conversionFraudFormSchema,
       async (data) => {
         await markConversionFraud(actor, data.conversionId, data.reason);
-        return redirect(`/admin/leads/${encodeURIComponent(leadId)}?fraud=${encodeURIComponent(data.conversionId)}`);
+        return redirectWithFlash(
+          `/admin/leads/${encodeURIComponent(leadId)}`,
+          "Conversion marked as fraud: what was left of it went back to the advertiser, and the affiliate was told.",
+        );
       },
       { formError: "Say why this conversion is fraud." },
     );
@@ -112,7 +116,7 @@ function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectS
 }
 
 export default function AdminLead() {
-  const { lead, sales, events, timelineOrders, thresholds, conversions, fraudMarked } = useLoaderData<typeof loader>();
+  const { lead, sales, events, timelineOrders, thresholds, conversions } = useLoaderData<typeof loader>();
   // Shown even when the lead is no longer held (a second admin decided first: 409).
   const reviewFailure = useActionData<typeof action>();
   return (
@@ -199,11 +203,6 @@ export default function AdminLead() {
           />
         </section>
       </div>
-      {fraudMarked ? (
-        <div className="alert alert-success" role="status">
-          Conversion marked as fraud: what was left of it went back to the advertiser, and the affiliate was told.
-        </div>
-      ) : null}
       {conversions.length > 0 ? <ConversionsCard conversions={conversions} /> : null}
       {sales.length > 0 ? <ReturnsCard /> : null}
       <section className="card">

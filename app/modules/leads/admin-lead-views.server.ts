@@ -16,8 +16,8 @@ function asStringRecord(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v == null ? "" : String(v)]));
 }
 
-/** The admin's page of one lead; `query` carries what the last action did (?fraud=, ?returned=). */
-export async function adminLeadPageView(actor: Actor, leadId: string, query: { fraudMarked: string | null; returned: string | null }) {
+/** The admin's page of one lead; `query.returned` names the return the admin just opened (its page notice needs the dispute). */
+export async function adminLeadPageView(actor: Actor, leadId: string, query: { returned: string | null }) {
   const lead = await getLeadWithTimeline(actor, leadId);
   return {
     lead: {
@@ -65,7 +65,6 @@ export async function adminLeadPageView(actor: Actor, leadId: string, query: { f
       lockAt: c.lockAt,
       corrections: c.adjustments.length,
     })),
-    fraudMarked: query.fraudMarked,
     disputes: await listLeadDisputesForAdmin(actor, lead.id),
     returned: query.returned,
   };
