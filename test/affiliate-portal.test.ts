@@ -88,7 +88,8 @@ describe("affiliate portal", () => {
     expect(Object.keys((history[0].data as { changes: object }).changes).sort()).toEqual(["priceCents", "title"]);
 
     const page = await getPage(stack().appUrl, `/affiliate/offers/${offer.id}`, cookie);
-    expect(page.text).toContain("Edited by");
+    expect(page.text).toContain("History When Who What");
+    expect(page.text).toContain("Edited title: Home insurance quotes → Home insurance, West");
     expect(page.text).toContain("price: $25.00 → $27.50");
     // 20% platform fee on the $27.50 asking price.
     expect(page.text).toContain("asking $27.50 − fee $5.50 = you are paid $22.00");

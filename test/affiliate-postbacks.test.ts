@@ -30,7 +30,7 @@ async function saveSettings(cookie: string, postbackUrl: string, events: string[
 async function setUpTracker(account: { email: string; password: string }, path: string, query: string, events: string[]) {
   const cookie = await signIn(stack().appUrl, account.email, account.password);
   const saved = await saveSettings(cookie, `${tracker.url}${path}?${query}`, events);
-  expect(saved.status).toBe(200);
+  expect(saved.status).toBe(302);
   return cookie;
 }
 
@@ -110,22 +110,22 @@ describe("affiliate postbacks", () => {
     const cookie = await setUpTracker(affiliate, "/pb/kept", "id={lead_id}", ["sold"]);
 
     const unknown = await saveSettings(cookie, "https://tracker.example/pb?click={clickid}&id={lead_id}", ["sold"]);
-    expect(unknown.status).toBe(422);
+    expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain("Unknown macro {clickid}");
 
     const ftp = await saveSettings(cookie, "ftp://tracker.example/pb?id={lead_id}", ["sold"]);
-    expect(ftp.status).toBe(422);
+    expect(ftp.status).toBe(400);
     expect(await ftp.text()).toContain("Only http:// or https:// URLs");
 
     const badEvent = await saveSettings(cookie, "https://tracker.example/pb?id={lead_id}", ["shipped"]);
-    expect(badEvent.status).toBe(422);
+    expect(badEvent.status).toBe(400);
 
     const company = await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } });
     expect(company.postbackUrl).toBe(`${tracker.url}/pb/kept?id={lead_id}`);
     expect(company.postbackEvents).toEqual(["sold"]);
 
     const off = await saveSettings(cookie, "", []);
-    expect(off.status).toBe(200);
+    expect(off.status).toBe(302);
     expect((await prisma.company.findUniqueOrThrow({ where: { id: affiliate.actor.companyId } })).postbackUrl).toBeNull();
   });
 

@@ -203,8 +203,8 @@ const MATRIX: Record<string, RouteRow> = {
   "routes/admin.payouts": {
     GET: adminOnly(200),
     POST: {
-      "hold the first affiliate's payouts": { form: (w) => ({ intent: "hold", affiliateId: w.affiliateId, reason: "matrix" }), answers: adminOnly(200) },
-      "run payouts now": { form: () => ({ intent: "run" }), answers: adminOnly(200) },
+      "hold the first affiliate's payouts": { form: (w) => ({ intent: "hold", affiliateId: w.affiliateId, reason: "matrix" }), answers: adminOnly(302) },
+      "run payouts now": { form: () => ({ intent: "run" }), answers: adminOnly(302) },
     },
   },
   // Billing: advertisers' wallets and refunds ($advertiserId is an advertiser with an empty wallet, so a refund is refused), card disputes.
@@ -213,7 +213,7 @@ const MATRIX: Record<string, RouteRow> = {
     GET: adminOnly(200),
     POST: {
       "refund more than the wallet holds": { form: () => ({ amount: "1", note: "matrix" }), answers: adminOnly(409) },
-      "ask Stripe again for pending refunds": { form: () => ({ intent: "retry" }), answers: adminOnly(200) },
+      "ask Stripe again for pending refunds": { form: () => ({ intent: "retry" }), answers: adminOnly(302) },
       "set postpaid terms (invalid credit limit)": {
         form: () => ({ intent: "postpaid", creditLimit: "not money", collection: "SEND_INVOICE", daysUntilDue: "" }),
         answers: adminOnly(400),
@@ -230,18 +230,18 @@ const MATRIX: Record<string, RouteRow> = {
   },
   "routes/admin.reconciliation": {
     GET: adminOnly(200),
-    POST: { "run the reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(200) } },
+    POST: { "run the reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(302) } },
   },
   // Finance and the ledger reconciliation runs (admins only).
   "routes/admin.finance._index": {
     GET: adminOnly(200),
-    POST: { "run the ledger reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(200) } },
+    POST: { "run the ledger reconciliation now": { form: () => ({ intent: "run" }), answers: adminOnly(302) } },
   },
   "routes/admin.finance.runs.$runId": { GET: adminOnly(200) },
   // The first advertiser's true-up is matched: the admin approves it (and is told so again after).
   "routes/admin.true-ups.$trueUpId": {
     GET: adminOnly(200),
-    POST: { "approve the first advertiser's true-up": { form: () => ({ intent: "approve" }), answers: adminOnly(200) } },
+    POST: { "approve the first advertiser's true-up": { form: () => ({ intent: "approve" }), answers: adminOnly(302) } },
   },
   // Evidence of a dispute: its two parties and admins download it; anyone else is told it does not exist.
   "routes/disputes.$disputeId.evidence.$evidenceId": {
@@ -457,7 +457,7 @@ const MATRIX: Record<string, RouteRow> = {
   },
   "routes/affiliate.inquiries.new": {
     GET: affiliatesOnly(200),
-    POST: { "an inquiry without a lead": { form: () => ({ intent: "inquiry", reason: "missing" }), answers: affiliatesOnly(422) } },
+    POST: { "an inquiry without a lead": { form: () => ({ intent: "inquiry", reason: "missing" }), answers: affiliatesOnly(400) } },
   },
   "routes/affiliate.leads._index": { GET: affiliatesOnly(200) },
   "routes/affiliate.leads.$leadId": { GET: affiliatesOnly(200, 404) },
@@ -493,7 +493,7 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "save postback settings": {
         form: (w) => ({ intent: "save", postbackUrl: `${w.receiverUrl}/postback?lead={lead_id}`, postbackEvents: "sold" }),
-        answers: affiliatesOnly(200),
+        answers: affiliatesOnly(302),
       },
       "replay the first affiliate's postback": { form: (w) => ({ intent: "replay", deliveryId: w.affiliateDeliveryId }), answers: affiliatesOnly(200, 404) },
       "rotate the signing secret": { form: () => ({ intent: "rotate" }), answers: affiliatesOnly(200) },

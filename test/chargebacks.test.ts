@@ -7,7 +7,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndFollow, submitForm, useTestStack } from "./support/app";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
 
@@ -92,8 +92,8 @@ describe("card disputes (chargebacks) of top-ups", () => {
     const page = await getPage(stack().appUrl, `/admin/chargebacks/${chargeback.id}`, cookie);
     expect(page.text).toContain("Stripe returned the disputed amount to the wallet $50.00");
     expect(page.text).toContain("The bank decided won");
-    const resumed = await submitForm(stack().appUrl, `/admin/chargebacks/${chargeback.id}`, { intent: "resume" }, cookie);
-    expect(resumed.status).toBe(200);
+    const resumed = await submitAndFollow(stack().appUrl, `/admin/chargebacks/${chargeback.id}`, { intent: "resume" }, cookie);
+    expect(resumed.status).toBe(302);
     expect(resumed.text).toContain("1 order(s) resumed.");
     expect(await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "OPEN", pauseReason: null });
     await setOwnOrderStatus(advertiser.actor, order.id, "PAUSED");
@@ -119,7 +119,7 @@ describe("card disputes (chargebacks) of top-ups", () => {
     expect(empty.status).toBe(400);
     expect(empty.text).toContain("Enter an email address");
 
-    const sent = await submitForm(
+    const sent = await submitAndFollow(
       stack().appUrl,
       path,
       {
@@ -130,7 +130,7 @@ describe("card disputes (chargebacks) of top-ups", () => {
       },
       cookie,
     );
-    expect(sent.status).toBe(200);
+    expect(sent.status).toBe(302);
     expect(sent.text).toContain("Evidence sent to Stripe; the dispute is under review.");
     const atStripe = await getStripe().disputes.retrieve(dispute.id);
     expect(atStripe.evidence).toMatchObject({

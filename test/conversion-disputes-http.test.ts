@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { lockDueConversions } from "~/modules/conversions/conversion-billing.server";
 import { prisma } from "~/utils/db.server";
 import { makeAffiliate } from "./factories/accounts";
-import { getPage, signIn, submitForm, useTestStack, visibleText } from "./support/app";
+import { getPage, signIn, submitAndFollow, submitForm, useTestStack, visibleText } from "./support/app";
 import { deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
 import { conversionMarketWithLead } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
@@ -162,11 +162,14 @@ describe("conversion inquiries and disputes over HTTP", () => {
     form.set("evidence_file", new Blob(["3DS log: authenticated"], { type: "text/plain" }), "3ds.txt");
     const contested = await fetch(new URL(`/affiliate/disputes/${id}`, stack().appUrl), {
       method: "POST",
+      redirect: "manual",
       headers: { cookie, origin: stack().appUrl },
       body: form,
     });
-    expect(contested.status).toBe(200);
-    expect(visibleText(await contested.text())).toContain("You contested it: an admin decides");
+    expect(contested.status).toBe(302);
+    const flash = (contested.headers.get("set-cookie") ?? "").split(";")[0];
+    const contestedPage = await getPage(stack().appUrl, contested.headers.get("location")!, `${cookie}; ${flash}`);
+    expect(contestedPage.text).toContain("You contested it: an admin decides");
     expect(await prisma.dispute.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "IN_REVIEW", response: "contest" });
     const file = await prisma.disputeEvidence.findFirstOrThrow({ where: { disputeId: id, side: "respondent" } });
     expect(file).toMatchObject({ fileName: "3ds.txt", contentType: "text/plain", sizeBytes: 22 });
@@ -189,17 +192,16 @@ describe("conversion inquiries and disputes over HTTP", () => {
     expect(notMine.text).toContain("Not one of your leads");
     // A minute ahead: the form takes minutes, and a conversion in the minute of delivery would read as before it.
     const when = new Date(Date.now() + 60_000).toISOString().slice(0, 16);
-    const opened = await submitForm(
+    const opened = await submitAndFollow(
       stack().appUrl,
       "/affiliate/inquiries/new",
       { intent: "inquiry", lead_id: lead.id, reason: "missing", event: "funded", occurred_at: when, note: "Funded last week" },
       cookie,
     );
     expect(opened.status).toBe(303);
-    expect(opened.location).toMatch(/^\/affiliate\/disputes\/\w+\?opened=1$/);
-    const detail = await getPage(stack().appUrl, opened.location!, cookie);
-    expect(detail.text).toContain("Your inquiry is open");
-    expect(detail.text).toContain("Withdraw this inquiry");
+    expect(opened.location).toMatch(/^\/affiliate\/disputes\/\w+$/);
+    expect(opened.text).toContain("Your inquiry is open");
+    expect(opened.text).toContain("Withdraw this inquiry");
 
     const csv = new FormData();
     csv.set("intent", "csv");

@@ -10,7 +10,7 @@ import { trueUpSummaryOf } from "~/modules/reconciliation/true-up.schema";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndFollow, submitForm, useTestStack } from "./support/app";
 import { CPA_EVENTS, deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
@@ -157,8 +157,8 @@ describe("true-ups", () => {
     const adminCookie = await signIn(stack().appUrl, admin.email, admin.password);
     const awaiting = await getPage(stack().appUrl, "/admin/reconciliation", adminCookie);
     expect(awaiting.text).toContain(market.buyer.companyName);
-    const approved = await submitForm(stack().appUrl, `/admin/true-ups/${trueUpId}`, { intent: "approve" }, adminCookie);
-    expect(approved.status).toBe(200);
+    const approved = await submitAndFollow(stack().appUrl, `/admin/true-ups/${trueUpId}`, { intent: "approve" }, adminCookie);
+    expect(approved.status).toBe(302);
     expect(approved.text).toContain("Approved: 4 changes are being applied");
     await waitFor("the proposals to be applied", async () => (await prisma.trueUp.findUniqueOrThrow({ where: { id: trueUpId } })).appliedAt);
     const sLate = await waitFor("the late conversion to be billed", async () => {
@@ -185,7 +185,7 @@ describe("true-ups", () => {
 
     // Approving twice changes nothing, and neither does the job run again.
     const entries = await prisma.journalEntry.count();
-    const twice = await submitForm(stack().appUrl, `/admin/true-ups/${trueUpId}`, { intent: "approve" }, adminCookie);
+    const twice = await submitAndFollow(stack().appUrl, `/admin/true-ups/${trueUpId}`, { intent: "approve" }, adminCookie);
     expect(twice.text).toContain("Already approved");
     expect(await applyApprovedTrueUp(trueUpId)).toEqual({ applied: 0, refused: 0 });
     expect(await prisma.journalEntry.count()).toBe(entries);
@@ -429,8 +429,8 @@ describe("conversion reconciliation runs", () => {
     const cookie = await signIn(stack().appUrl, admin.email, admin.password);
     const adminRuns = () => prisma.reconciliationRun.count({ where: { kind: "conversions", runKey: { startsWith: "admin:" } } });
     const earlier = await adminRuns();
-    const started = await submitForm(stack().appUrl, "/admin/reconciliation", { intent: "run" }, cookie);
-    expect(started.status).toBe(200);
+    const started = await submitAndFollow(stack().appUrl, "/admin/reconciliation", { intent: "run" }, cookie);
+    expect(started.status).toBe(302);
     expect(started.text).toContain("Reconciliation started");
     await waitFor("the admin's run to be stored", async () => (await adminRuns()) === earlier + 1);
     const page = await getPage(stack().appUrl, "/admin/reconciliation", cookie);

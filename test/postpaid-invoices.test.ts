@@ -12,7 +12,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { affiliateLeadId, leadFields, postLead } from "./factories/leads";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndFollow, submitForm, useTestStack } from "./support/app";
 import { CPA_EVENTS, postConversion } from "./support/conversions";
 import { expectCashEqualsStripe, expectLedgerInvariants } from "./support/ledger-invariants";
 import { leadSoldInProcess } from "./support/sold-in-process";
@@ -102,8 +102,8 @@ describe("postpaid advertisers and their invoices", () => {
     const bad = await submitForm(stack().appUrl, path, { intent: "postpaid", creditLimit: "lots", collection: "SEND_INVOICE", daysUntilDue: "" }, cookie);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("Enter a credit limit");
-    const ok = await submitForm(stack().appUrl, path, { intent: "postpaid", creditLimit: "2500", collection: "SEND_INVOICE", daysUntilDue: "30" }, cookie);
-    expect(ok.status).toBe(200);
+    const ok = await submitAndFollow(stack().appUrl, path, { intent: "postpaid", creditLimit: "2500", collection: "SEND_INVOICE", daysUntilDue: "30" }, cookie);
+    expect(ok.status).toBe(302);
     expect(ok.text).toContain("Postpaid: credit limit $2,500.00, invoices sent to pay.");
     expect(await prisma.company.findUniqueOrThrow({ where: { id: buyer.actor.companyId } })).toMatchObject({
       creditLimitCents: 250_000,

@@ -5,7 +5,7 @@ import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndFollow, submitForm, useTestStack } from "./support/app";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
 
@@ -51,8 +51,8 @@ describe("refunds of unused balance", () => {
     const list = await getPage(stack().appUrl, `/admin/billing?q=${encodeURIComponent(advertiser.companyName)}`, cookie);
     expect(list.text).toMatch(new RegExp(`${advertiser.companyName} \\$80\\.00 \\$80\\.00 \\(2\\) \\$80\\.00`));
 
-    const answer = await submitForm(stack().appUrl, `/admin/billing/${id}`, { amount: "60", note: "Leaving the marketplace" }, cookie);
-    expect(answer.status).toBe(200);
+    const answer = await submitAndFollow(stack().appUrl, `/admin/billing/${id}`, { amount: "60", note: "Leaving the marketplace" }, cookie);
+    expect(answer.status).toBe(302);
     expect(answer.text).toContain("$60.00 of $60.00 refunded to the advertiser's card.");
     expect(await walletOf(id)).toBe(2_000n);
 
@@ -89,7 +89,7 @@ describe("refunds of unused balance", () => {
     const topUp = await fundWallet(advertiser.actor, 5_000, stack().emulator);
     const cookie = await adminSession();
     const id = advertiser.actor.companyId;
-    expect((await submitForm(stack().appUrl, `/admin/billing/${id}`, { amount: "30", note: "Part of it" }, cookie)).status).toBe(200);
+    expect((await submitForm(stack().appUrl, `/admin/billing/${id}`, { amount: "30", note: "Part of it" }, cookie)).status).toBe(302);
 
     const refused = await submitForm(stack().appUrl, `/admin/billing/${id}`, { amount: "30", note: "The rest and more" }, cookie);
     expect(refused.status).toBe(409);

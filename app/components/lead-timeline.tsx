@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { UNSOLD_REASONS } from "~/modules/leads/lead-reasons";
+import { ORDER_MENTION } from "~/modules/leads/lead-timeline.constants";
 import { formatDateTime } from "./format";
 import { ReasonText } from "./reason-text";
 
@@ -15,9 +16,6 @@ export interface LeadTimelineEvent {
 
 /** Who each order on the timeline belongs to (order id → advertiser), looked up by the page's loader. */
 export type TimelineOrders = Readonly<Record<string, { advertiserId: string; advertiserName: string }>>;
-
-// "Order ckx…", "order ckx…" as routing and sales write them.
-const ORDER_MENTION = /\b([Oo]rders?) ([a-z0-9]{20,40})\b/g;
 
 /** The message with each order it names shown as its advertiser (linked to the company) and the order id. */
 function withOrderNames(message: string, orders: TimelineOrders): ReactNode {
@@ -37,11 +35,6 @@ function withOrderNames(message: string, orders: TimelineOrders): ReactNode {
   if (parts.length === 0) return message;
   parts.push(message.slice(last));
   return parts;
-}
-
-/** The order ids a timeline's messages name, for the loader to look their advertisers up. */
-export function orderIdsInTimeline(events: readonly LeadTimelineEvent[]): string[] {
-  return [...new Set(events.flatMap((e) => [...e.message.matchAll(ORDER_MENTION)].map((m) => m[2])))];
 }
 
 const CHECK_OUTCOME_WORDS: Readonly<Record<string, string>> = { pass: "passed", fail: "failed", hold: "held", skip: "skipped" };

@@ -1,5 +1,6 @@
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { formatBps, formatDateTime, humanize } from "./format";
+import { formatBps, humanize } from "./format";
+import { HistoryTable } from "./history-table";
 
 // An offer's history as its owner sees it: who changed what, when (from the audit log).
 
@@ -35,30 +36,24 @@ function short(key: string, value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
-function whatChanged(row: OfferHistoryRow): string {
+/** A line per changed setting, or the reason, or the status move. */
+function whatChanged(row: OfferHistoryRow): string[] {
   const changes = row.data.changes;
   if (changes && typeof changes === "object") {
-    return Object.entries(changes as Record<string, { from?: unknown; to?: unknown }>)
-      .map(([key, c]) => `${keyWords(key)}: ${short(key, c.from)} → ${short(key, c.to)}`)
-      .join("; ");
+    return Object.entries(changes as Record<string, { from?: unknown; to?: unknown }>).map(
+      ([key, c]) => `${keyWords(key)}: ${short(key, c.from)} → ${short(key, c.to)}`,
+    );
   }
-  if (typeof row.data.reason === "string") return row.data.reason;
-  return row.data.from && row.data.to ? `${String(row.data.from).toLowerCase()} → ${String(row.data.to).toLowerCase()}` : "";
+  if (typeof row.data.reason === "string") return [row.data.reason];
+  return row.data.from && row.data.to ? [`${String(row.data.from).toLowerCase()} → ${String(row.data.to).toLowerCase()}`] : [];
 }
 
 export function OfferHistory({ rows }: { rows: readonly OfferHistoryRow[] }) {
-  if (rows.length === 0) return <p className="muted">No changes since it was published.</p>;
   return (
-    <ol className="lead-list offer-history" data-testid="offer-history">
-      {rows.map((row) => (
-        <li key={row.id}>
-          <span className="nowrap">{formatDateTime(row.at)}</span>
-          <span>
-            <strong>{ACTION_WORDS[row.action] ?? humanize(row.action)}</strong> by {row.who}
-            <span className="muted small"> {whatChanged(row)}</span>
-          </span>
-        </li>
-      ))}
-    </ol>
+    <HistoryTable
+      rows={rows.map((row) => ({ id: row.id, at: row.at, who: row.who, what: ACTION_WORDS[row.action] ?? humanize(row.action), details: whatChanged(row) }))}
+      testId="offer-history"
+      empty={<p className="muted">No changes since it was published.</p>}
+    />
   );
 }

@@ -6,25 +6,28 @@ import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { InvoiceTable } from "~/components/postpaid-invoices";
-import { getAdvertiserBilling } from "~/modules/billing/admin-billing.server";
+import { adminAdvertiserBillingView } from "~/modules/billing/admin-billing.server";
 import { postpaidTermsFormSchema } from "~/modules/billing/postpaid.schema";
 import { INVOICE_COLLECTION_LABELS, INVOICE_COLLECTIONS } from "~/modules/billing/postpaid.constants";
-import { getAdvertiserPostpaid, setPostpaidTerms } from "~/modules/billing/postpaid-invoices.server";
-import { walletRefundFormSchema } from "~/modules/billing/wallet-refunds.schema";
+import { setPostpaidTerms } from "~/modules/billing/postpaid-invoices.server";
+import { refundRetryFormSchema, walletRefundFormSchema } from "~/modules/billing/wallet-refunds.schema";
 import { refundWallet, retryPendingRefunds } from "~/modules/billing/wallet-refunds.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Advertiser billing · Admin · Leadex" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const [billing, postpaid] = await Promise.all([
-    orNotFound(getAdvertiserBilling(actor, params.advertiserId!)),
-    orNotFound(getAdvertiserPostpaid(actor, params.advertiserId!)),
-  ]);
-  return { ...billing, postpaid };
+  return orNotFound(adminAdvertiserBillingView(actor, params.advertiserId ?? ""));
+}
+
+function postpaidNotice(set: Awaited<ReturnType<typeof setPostpaidTerms>>): string {
+  return set.creditLimitCents > 0
+    ? `Postpaid: credit limit ${formatMoney(set.creditLimitCents, DEFAULT_CURRENCY)}, invoices ${set.invoiceCollection === "CHARGE_AUTOMATICALLY" ? "charged to the saved card" : "sent to pay"}.`
+    : "Prepaid: no credit limit; the wallet cannot go below zero.";
 }
 
 function refundNotice(o: Awaited<ReturnType<typeof refundWallet>>): string {
@@ -36,37 +39,22 @@ function refundNotice(o: Awaited<ReturnType<typeof refundWallet>>): string {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
+  const advertiserId = params.advertiserId ?? "";
+  const here = `/admin/billing/${encodeURIComponent(advertiserId)}`;
   const form = await readForm(request);
   if (form.get("intent") === "postpaid") {
-    const terms = parseForm(form, postpaidTermsFormSchema);
-    if (!terms.success) return terms.failure;
-    try {
-      const set = await setPostpaidTerms(actor, params.advertiserId!, terms.data);
-      const notice =
-        set.creditLimitCents > 0
-          ? `Postpaid: credit limit ${formatMoney(set.creditLimitCents, DEFAULT_CURRENCY)}, invoices ${set.invoiceCollection === "CHARGE_AUTOMATICALLY" ? "charged to the saved card" : "sent to pay"}.`
-          : "Prepaid: no credit limit; the wallet cannot go below zero.";
-      return { notice, errors: {}, values: {} };
-    } catch (error) {
-      return formFailureFrom(error, terms.values);
-    }
+    return handleForm(form, postpaidTermsFormSchema, async (data) =>
+      redirectWithFlash(here, postpaidNotice(await setPostpaidTerms(actor, advertiserId, data))),
+    );
   }
   if (form.get("intent") === "retry") {
-    try {
-      const settled = await retryPendingRefunds(actor, params.advertiserId!);
-      return { notice: `Stripe answered ${settled} pending refund(s).`, errors: {}, values: {} };
-    } catch (error) {
-      return formFailureFrom(error);
-    }
+    return handleForm(form, refundRetryFormSchema, async () =>
+      redirectWithFlash(here, `Stripe answered ${await retryPendingRefunds(actor, advertiserId)} pending refund(s).`),
+    );
   }
-  const parsed = parseForm(form, walletRefundFormSchema);
-  if (!parsed.success) return parsed.failure;
-  try {
-    const outcome = await refundWallet(actor, params.advertiserId!, { amountCents: parsed.data.amount, note: parsed.data.note });
-    return { notice: refundNotice(outcome), errors: {}, values: {} };
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(form, walletRefundFormSchema, async (data) =>
+    redirectWithFlash(here, refundNotice(await refundWallet(actor, advertiserId, { amountCents: data.amount, note: data.note }))),
+  );
 }
 
 export default function AdminAdvertiserBilling() {
@@ -78,11 +66,6 @@ export default function AdminAdvertiserBilling() {
   return (
     <>
       <PageHeader title={`Billing · ${advertiser.name}`} description={<Link to="/admin/billing">All advertisers</Link>} />
-      {result && "notice" in result && result.notice ? (
-        <div className="alert alert-success" role="status">
-          {result.notice}
-        </div>
-      ) : null}
       <FormError error={result && "formError" in result ? result.formError : undefined} />
       <div className="stats">
         <StatCard label="Wallet" value={money(walletCents)} testId="wallet" />
@@ -118,6 +101,8 @@ export default function AdminAdvertiserBilling() {
             name="daysUntilDue"
             label={`Days to pay a sent invoice (empty: ${postpaid.defaultDaysUntilDue})`}
             inputMode="numeric"
+            pattern="[0-9]{1,3}"
+            maxLength={3}
             defaultValue={values.daysUntilDue ?? (postpaid.daysUntilDue === null ? "" : String(postpaid.daysUntilDue))}
             error={errors.daysUntilDue}
           />

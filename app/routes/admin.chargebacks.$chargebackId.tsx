@@ -4,13 +4,13 @@ import { DataTable } from "~/components/data-table";
 import { FieldError, FormError, SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
-import { chargebackEvidenceFormSchema } from "~/modules/billing/chargebacks.schema";
+import { chargebackEvidenceFormSchema, chargebackResumeFormSchema } from "~/modules/billing/chargebacks.schema";
 import { CHARGEBACK_EVIDENCE_FIELDS, type ChargebackEvidenceField } from "~/modules/billing/chargebacks.constants";
 import { getChargeback, resumeOrdersAfterChargeback, submitChargebackEvidence } from "~/modules/billing/chargebacks.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { formFailure, handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { chargebackIntentSchema } from "~/modules/billing/chargebacks.schema";
 
 export const meta: MetaFunction = () => [{ title: "Card dispute · Admin · Leadex" }];
 
@@ -21,25 +21,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
+  const chargebackId = params.chargebackId ?? "";
+  const here = `/admin/chargebacks/${encodeURIComponent(chargebackId)}`;
   const form = await readForm(request);
-  const intent = chargebackIntentSchema.safeParse(form.get("intent"));
-  if (!intent.success) return { notice: null, errors: {}, formError: "Choose what to do", values: {} };
-  if (intent.data === "resume") {
-    try {
-      const count = await resumeOrdersAfterChargeback(actor, params.chargebackId!);
-      return { notice: `${count} order(s) resumed.`, errors: {}, values: {} };
-    } catch (error) {
-      return formFailureFrom(error);
-    }
+  const intent = form.get("intent");
+  if (intent === "resume") {
+    return handleForm(form, chargebackResumeFormSchema, async () =>
+      redirectWithFlash(here, `${await resumeOrdersAfterChargeback(actor, chargebackId)} order(s) resumed.`),
+    );
   }
-  const parsed = parseForm(form, chargebackEvidenceFormSchema);
-  if (!parsed.success) return parsed.failure;
-  try {
-    const status = await submitChargebackEvidence(actor, params.chargebackId!, parsed.data);
-    return { notice: `Evidence sent to Stripe; the dispute is ${status.replaceAll("_", " ")}.`, errors: {}, values: {} };
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
+  if (intent === "evidence") {
+    return handleForm(form, chargebackEvidenceFormSchema, async (data) => {
+      const status = await submitChargebackEvidence(actor, chargebackId, data);
+      return redirectWithFlash(here, `Evidence sent to Stripe; the dispute is ${status.replaceAll("_", " ")}.`);
+    });
   }
+  return formFailure({}, "Choose what to do");
 }
 
 const STEP_LABELS: Record<string, string> = {
@@ -92,11 +89,6 @@ export default function AdminChargeback() {
           </>
         }
       />
-      {result && "notice" in result && result.notice ? (
-        <div className="alert alert-success" role="status">
-          {result.notice}
-        </div>
-      ) : null}
       <FormError error={result && "formError" in result ? (result.formError ?? undefined) : undefined} />
       <div className="stats">
         <StatCard label="Status" value={c.status.replaceAll("_", " ")} testId="status" />
@@ -150,7 +142,7 @@ export default function AdminChargeback() {
                   id={`f-${f}`}
                   name={f}
                   rows={f === "customer_name" || f === "customer_email_address" || f === "service_date" ? 1 : 3}
-                  maxLength={20_000}
+                  maxLength={f === "customer_name" ? 500 : f === "service_date" ? 100 : 20_000}
                   defaultValue={values[f]}
                   aria-invalid={errors[f] ? true : undefined}
                 />

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { FieldError, FormError, SubmitButton } from "~/components/field";
+import { FormError } from "~/components/field";
+import { CompanyNotes } from "~/components/company-notes";
 import { ReasonForm, UndoForm } from "~/components/reason-form";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
@@ -12,7 +13,7 @@ import { addCompanyNote, reinstateCompany, suspendCompany } from "~/modules/comp
 import { setPayoutHold } from "~/modules/payouts/payout-queries.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import type { Actor } from "~/utils/permissions.server";
 
@@ -47,17 +48,13 @@ async function perform(actor: Actor, companyId: string, input: CompanyAction): P
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const companyId = params.companyId ?? "";
-  const parsed = parseForm(await readForm(request), companyActionSchema, { formError: "Check the highlighted field." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    return redirectWithFlash(`/admin/companies/${encodeURIComponent(companyId)}`, await perform(actor, companyId, parsed.data));
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    await readForm(request),
+    companyActionSchema,
+    async (data) => redirectWithFlash(`/admin/companies/${encodeURIComponent(companyId)}`, await perform(actor, companyId, data)),
+    { formError: "Check the highlighted field." },
+  );
 }
-
-type Failure = ReturnType<typeof useActionData<typeof action>>;
-const errorFor = (failure: Failure, intent: string, field: string) => (failure?.values?.intent === intent ? failure.errors?.[field] : undefined);
 
 export default function AdminCompany() {
   const { company } = useLoaderData<typeof loader>();
@@ -139,41 +136,7 @@ export default function AdminCompany() {
         </section>
       ) : null}
 
-      <section className="card">
-        <h2>Notes</h2>
-        <Form method="post" className="form">
-          <input type="hidden" name="intent" value="note" />
-          <div className="field">
-            <label htmlFor="f-note-body">New note</label>
-            <textarea
-              id="f-note-body"
-              name="body"
-              rows={3}
-              maxLength={2000}
-              required
-              aria-invalid={errorFor(failure, "note", "body") ? true : undefined}
-              aria-describedby={errorFor(failure, "note", "body") ? "f-note-body-error" : undefined}
-              defaultValue={failure?.values?.intent === "note" ? failure.values.body : undefined}
-            />
-            <FieldError id="f-note-body-error" error={errorFor(failure, "note", "body")} />
-          </div>
-          <SubmitButton>Add note</SubmitButton>
-        </Form>
-        {company.notes.length === 0 ? (
-          <p className="muted">No notes yet.</p>
-        ) : (
-          <ol className="plain-list" data-testid="company-notes">
-            {company.notes.map((n) => (
-              <li key={n.id}>
-                <p className="muted small">
-                  {formatDateTime(n.createdAt)} · {n.author}
-                </p>
-                <p>{n.body}</p>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <CompanyNotes notes={company.notes} failure={failure} />
 
       <section className="card">
         <h2>Members</h2>

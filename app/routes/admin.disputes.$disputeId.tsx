@@ -13,7 +13,7 @@ import { isOpenStatus } from "~/modules/disputes/dispute-states";
 import { disputeDecisionSchema } from "~/modules/disputes/disputes.schema";
 import { DISPUTE_KIND_LABELS } from "~/modules/disputes/disputes.constants";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Dispute · Admin · Leadex" }];
@@ -28,14 +28,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const disputeId = params.disputeId ?? "";
-  const parsed = parseForm(await readForm(request), disputeDecisionSchema, { formError: "Choose a decision and say why." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    await decideDispute(actor, disputeId, parsed.data);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
-  return redirect(`/admin/disputes/${encodeURIComponent(disputeId)}?decided=1`);
+  // The page says what was decided (?decided=1): the notice needs the dispute's last step.
+  return handleForm(
+    await readForm(request),
+    disputeDecisionSchema,
+    async (data) => {
+      await decideDispute(actor, disputeId, data);
+      return redirect(`/admin/disputes/${encodeURIComponent(disputeId)}?decided=1`);
+    },
+    { formError: "Choose a decision and say why." },
+  );
 }
 
 type PageData = ReturnType<typeof useLoaderData<typeof loader>>;

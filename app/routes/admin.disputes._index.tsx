@@ -6,7 +6,7 @@ import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { DisputeStatusBadge } from "~/components/dispute-history";
 import { parseDisputeQueueQuery } from "~/modules/disputes/admin-disputes.schema";
-import { disputeFilterOptions, listDisputeQueue } from "~/modules/disputes/admin-disputes.server";
+import { adminDisputeQueueView } from "~/modules/disputes/admin-disputes.server";
 import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.constants";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -20,8 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const url = new URL(request.url);
   const query = parseDisputeQueueQuery(url.searchParams);
-  const [queue, options] = await Promise.all([listDisputeQueue(actor, query), disputeFilterOptions(actor)]);
-  return { query, queue, options, search: url.search };
+  return { ...(await adminDisputeQueueView(actor, query)), search: url.search };
 }
 
 function Select({ name, label, value, options, any }: { name: string; label: string; value: string; options: { id: string; name: string }[]; any: string }) {

@@ -8,9 +8,10 @@ import { ReconciliationVerdict } from "~/components/reconciliation-verdict";
 import { RunNowHeader } from "~/components/run-now-header";
 import { getFinanceOverview } from "~/modules/reconciliation/finance.server";
 import { requestLedgerReconciliation } from "~/modules/reconciliation/ledger-reconciliation.server";
-import { isDomainError } from "~/utils/errors";
+import { runNowFormSchema } from "~/modules/reconciliation/reconciliation.schema";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Finance · Admin · Leadex" }];
@@ -23,15 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const form = await readForm(request);
-  if (form.get("intent") !== "run") return { ok: false as const, formError: "Choose what to do", notice: null };
-  try {
-    await requestLedgerReconciliation(actor);
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    return { ok: false as const, formError: error.message, notice: null };
-  }
-  return { ok: true as const, formError: null, notice: "Ledger reconciliation started: refresh in a moment to see the new run." };
+  return handleForm(
+    await readForm(request),
+    runNowFormSchema,
+    async () => {
+      await requestLedgerReconciliation(actor);
+      return redirectWithFlash("/admin/finance", "Ledger reconciliation started: refresh in a moment to see the new run.");
+    },
+    { formError: "Choose what to do" },
+  );
 }
 
 export default function AdminFinance() {

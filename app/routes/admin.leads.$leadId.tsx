@@ -1,88 +1,35 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AdminReturnForm } from "~/components/admin-return-form";
 import { LeadQualityCards } from "~/components/check-list";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { formatDateTime, humanize } from "~/components/format";
 import { DisputeStatusBadge } from "~/components/dispute-history";
-import { LeadTimeline, orderIdsInTimeline } from "~/components/lead-timeline";
+import { LeadTimeline } from "~/components/lead-timeline";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { ReasonList } from "~/components/reason-text";
 import { StatusBadge } from "~/components/status-badge";
 import { markConversionFraud } from "~/modules/conversions/conversion-fraud.server";
 import { adminReturnFormSchema } from "~/modules/disputes/admin-disputes.schema";
-import { listLeadDisputesForAdmin, returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
-import { DISPUTE_KIND_LABELS, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
-import { listLeadConversions } from "~/modules/conversions/lead-conversions.server";
-import { advertisersOfOrders, getLeadWithTimeline } from "~/modules/leads/lead-queries.server";
-import { readCheckResults, readScoreReasons, reviewDecisionSchema } from "~/modules/quality/review.schema";
-import { getReviewThresholds, reviewHeldLead } from "~/modules/quality/review.server";
+import { returnLeadForBuyer } from "~/modules/disputes/admin-disputes.server";
+import { DISPUTE_KIND_LABELS } from "~/modules/disputes/disputes.constants";
+import { adminLeadPageView } from "~/modules/leads/admin-lead-views.server";
+import { reviewDecisionSchema } from "~/modules/quality/review.schema";
+import { reviewHeldLead } from "~/modules/quality/review.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { requireUser } from "~/utils/session.server";
 import { conversionFraudFormSchema } from "~/modules/conversions/conversions.schema";
 
 export const meta: MetaFunction = () => [{ title: "Lead · Admin · Leadex" }];
 
-function asStringRecord(value: unknown): Record<string, string> {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v == null ? "" : String(v)]));
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const lead = await orNotFound(getLeadWithTimeline(actor, params.leadId ?? ""));
-  return {
-    lead: {
-      id: lead.id,
-      externalId: lead.externalId,
-      status: lead.status,
-      reasons: lead.reasons,
-      receivedAt: lead.receivedAt,
-      processedAt: lead.processedAt,
-      offer: lead.offer,
-      affiliateName: lead.affiliate.name,
-      // Normalised fields once verified; as posted until then.
-      fields: asStringRecord(lead.fields ?? lead.rawFields),
-      subIds: asStringRecord(lead.subIds),
-      ipAddress: lead.ipAddress,
-      qualityScore: lead.qualityScore,
-      temperature: lead.temperature,
-      checks: readCheckResults(lead.checks),
-      scoreReasons: readScoreReasons(lead.scoreReasons),
-    },
-    // Held leads are decided here: the thresholds the score was held against.
-    thresholds: lead.status === "HELD" ? await getReviewThresholds(actor, lead.offer.id) : null,
-    sales: lead.sales.map((s) => ({
-      id: s.id,
-      advertiserName: s.advertiser.name,
-      pricingModel: s.pricingModel,
-      orderId: s.orderId,
-      priceCents: s.priceCents,
-      feeCents: s.feeCents,
-      currency: s.currency,
-      soldAt: s.soldAt,
-    })),
-    events: lead.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt, data: e.data })),
-    timelineOrders: await advertisersOfOrders(actor, orderIdsInTimeline(lead.events)),
-    conversions: (await listLeadConversions(actor, lead.id)).map((c) => ({
-      id: c.id,
-      externalId: c.externalId,
-      advertiserName: c.advertiser.name,
-      what: c.kind === "ACTION" ? `Action: ${c.event}` : `Sale of ${formatMoney(c.saleAmountCents ?? 0, c.currency)}`,
-      payoutCents: c.payoutCents - c.reversedPayoutCents,
-      currency: c.currency,
-      status: c.status,
-      reason: c.reason,
-      occurredAt: c.occurredAt,
-      lockAt: c.lockAt,
-      corrections: c.adjustments.length,
-    })),
-    fraudMarked: new URL(request.url).searchParams.get("fraud"),
-    disputes: await listLeadDisputesForAdmin(actor, lead.id),
-    returned: new URL(request.url).searchParams.get("returned"),
-  };
+  const query = new URL(request.url).searchParams;
+  return orNotFound(adminLeadPageView(actor, params.leadId ?? "", { returned: query.get("returned") }));
 }
 
 /**
@@ -94,33 +41,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const leadId = params.leadId ?? "";
   const form = await readForm(request);
   if (form.get("intent") === "return") {
-    const asked = parseForm(form, adminReturnFormSchema, { formError: "Choose a reason for the return." });
-    if (!asked.success) return asked.failure;
-    try {
-      const { dispute } = await returnLeadForBuyer(actor, leadId, asked.data);
-      return redirect(`/admin/leads/${encodeURIComponent(leadId)}?returned=${encodeURIComponent(dispute.id)}`);
-    } catch (error) {
-      return formFailureFrom(error, asked.values);
-    }
+    return handleForm(
+      form,
+      adminReturnFormSchema,
+      async (data) => {
+        const { dispute } = await returnLeadForBuyer(actor, leadId, data);
+        return redirect(`/admin/leads/${encodeURIComponent(leadId)}?returned=${encodeURIComponent(dispute.id)}`);
+      },
+      { formError: "Choose a reason for the return." },
+    );
   }
   if (form.get("intent") === "fraud") {
-    const fraud = parseForm(form, conversionFraudFormSchema, { formError: "Say why this conversion is fraud." });
-    if (!fraud.success) return fraud.failure;
-    try {
-      await markConversionFraud(actor, fraud.data.conversionId, fraud.data.reason);
-    } catch (error) {
-      return formFailureFrom(error, fraud.values);
-    }
-    return redirect(`/admin/leads/${encodeURIComponent(leadId)}?fraud=${encodeURIComponent(fraud.data.conversionId)}`);
+    return handleForm(
+      form,
+      conversionFraudFormSchema,
+      async (data) => {
+        await markConversionFraud(actor, data.conversionId, data.reason);
+        return redirectWithFlash(
+          `/admin/leads/${encodeURIComponent(leadId)}`,
+          "Conversion marked as fraud: what was left of it went back to the advertiser, and the affiliate was told.",
+        );
+      },
+      { formError: "Say why this conversion is fraud." },
+    );
   }
-  const parsed = parseForm(form, reviewDecisionSchema, { formError: "Choose approve or reject, and give a reason." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    const { outcome } = await reviewHeldLead(actor, leadId, parsed.data);
-    return redirect(`/admin/review?${new URLSearchParams({ decided: leadId, outcome })}`);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    form,
+    reviewDecisionSchema,
+    async (data) => {
+      const { outcome } = await reviewHeldLead(actor, leadId, data);
+      return redirect(`/admin/review?${new URLSearchParams({ decided: leadId, outcome })}`);
+    },
+    { formError: "Choose approve or reject, and give a reason." },
+  );
 }
 
 function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectScore: number } }) {
@@ -163,7 +116,7 @@ function ReviewForm({ thresholds }: { thresholds: { acceptScore: number; rejectS
 }
 
 export default function AdminLead() {
-  const { lead, sales, events, timelineOrders, thresholds, conversions, fraudMarked } = useLoaderData<typeof loader>();
+  const { lead, sales, events, timelineOrders, thresholds, conversions } = useLoaderData<typeof loader>();
   // Shown even when the lead is no longer held (a second admin decided first: 409).
   const reviewFailure = useActionData<typeof action>();
   return (
@@ -250,11 +203,6 @@ export default function AdminLead() {
           />
         </section>
       </div>
-      {fraudMarked ? (
-        <div className="alert alert-success" role="status">
-          Conversion marked as fraud: what was left of it went back to the advertiser, and the affiliate was told.
-        </div>
-      ) : null}
       {conversions.length > 0 ? <ConversionsCard conversions={conversions} /> : null}
       {sales.length > 0 ? <ReturnsCard /> : null}
       <section className="card">
@@ -298,54 +246,9 @@ function ReturnsCard() {
           ))}
         </ul>
       )}
-      {returnable.map((s) => {
-        const mine = failure?.values?.saleId === s.id ? failure : undefined;
-        const id = (name: string) => `r-${s.id}-${name}`;
-        return (
-          <Form method="post" className="form form-wide" key={s.id} aria-labelledby={id("title")}>
-            <h3 id={id("title")}>Return for this buyer: {s.advertiserName}</h3>
-            <p className="muted small">
-              Bought for {formatMoney(s.priceCents, s.currency)} on {formatDateTime(s.soldAt)}. Past the return window or the order&apos;s cap only with the
-              reason for each override; everything is audited.
-            </p>
-            <FormError error={mine?.formError ?? mine?.errors.lead_id} />
-            <input type="hidden" name="intent" value="return" />
-            <input type="hidden" name="saleId" value={s.id} />
-            <div className="field">
-              <label htmlFor={id("reason")}>Reason</label>
-              <select id={id("reason")} name="reason" defaultValue={mine?.values?.reason ?? ""} required>
-                <option value="">Choose…</option>
-                {RETURN_REASON_CODES.map((code) => (
-                  <option key={code} value={code}>
-                    {RETURN_REASON_LABELS[code]}
-                  </option>
-                ))}
-              </select>
-              <FieldError error={mine?.errors.reason} />
-            </div>
-            <div className="field">
-              <label htmlFor={id("note")}>Note</label>
-              <textarea id={id("note")} name="note" maxLength={2000} defaultValue={mine?.values?.note} />
-              <FieldError error={mine?.errors.note} />
-            </div>
-            <div className="field">
-              <label htmlFor={id("window")}>Override the return window because</label>
-              <input id={id("window")} name="override_window" maxLength={500} defaultValue={mine?.values?.override_window} />
-              <FieldError error={mine?.errors.override_window} />
-            </div>
-            <div className="field">
-              <label htmlFor={id("cap")}>Override the order&apos;s return cap because</label>
-              <input id={id("cap")} name="override_cap" maxLength={500} defaultValue={mine?.values?.override_cap} />
-              <FieldError error={mine?.errors.override_cap} />
-            </div>
-            <div className="form-actions">
-              <button type="submit" className="button">
-                Return for this buyer
-              </button>
-            </div>
-          </Form>
-        );
-      })}
+      {returnable.map((s) => (
+        <AdminReturnForm key={s.id} sale={s} failure={failure?.values?.saleId === s.id ? failure : undefined} />
+      ))}
     </section>
   );
 }

@@ -9,7 +9,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { LeadOutcomeCells } from "~/components/status-badge";
 import { adminLeadFilterSchema } from "~/modules/leads/admin-lead-list.schema";
 import { LEAD_STATUSES } from "~/modules/leads/lead-statuses";
-import { listAllLeads, listLeadFilterChoices } from "~/modules/leads/lead-queries.server";
+import { adminLeadListView } from "~/modules/leads/admin-lead-views.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "All leads · Admin · Leadex" }];
@@ -17,24 +17,7 @@ export const meta: MetaFunction = () => [{ title: "All leads · Admin · Leadex"
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const filter = adminLeadFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [page, choices] = await Promise.all([listAllLeads(actor, filter), listLeadFilterChoices(actor)]);
-  return {
-    filter,
-    choices,
-    nextCursor: page.nextCursor,
-    leads: page.rows.map((l) => ({
-      id: l.id,
-      externalId: l.externalId,
-      receivedAt: l.receivedAt,
-      offerTitle: l.offer.title,
-      affiliateName: l.affiliate.name,
-      status: l.status,
-      reasons: l.reasons,
-      qualityScore: l.qualityScore,
-      temperature: l.temperature,
-      salesCount: l._count.sales,
-    })),
-  };
+  return adminLeadListView(actor, filter);
 }
 
 export default function AdminLeads() {

@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { HistoryTable } from "~/components/history-table";
 import { FormError } from "~/components/field";
 import { ReasonForm, UndoForm } from "~/components/reason-form";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { auditActionWords } from "~/modules/audit/audit-words";
 import { offerModerationActionSchema } from "~/modules/offers/offer-moderation.schema";
 import { moderateOffer, readOfferForModeration } from "~/modules/offers/offer-moderation.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Offer · Admin · Leadex" }];
@@ -24,14 +24,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const offerId = params.offerId ?? "";
-  const parsed = parseForm(await readForm(request), offerModerationActionSchema, { formError: "Check the highlighted field." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    const { title, verb } = await moderateOffer(actor, offerId, parsed.data);
-    return redirectWithFlash(`/admin/offers/${encodeURIComponent(offerId)}`, `"${title}" is ${verb}; its affiliate is told.`);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    await readForm(request),
+    offerModerationActionSchema,
+    async (data) => {
+      const { title, verb } = await moderateOffer(actor, offerId, data);
+      return redirectWithFlash(`/admin/offers/${encodeURIComponent(offerId)}`, `"${title}" is ${verb}; its affiliate is told.`);
+    },
+    { formError: "Check the highlighted field." },
+  );
 }
 
 export default function AdminOffer() {
@@ -117,29 +118,7 @@ export default function AdminOffer() {
       </section>
       <section className="card">
         <h2>Moderation history</h2>
-        <DataTable
-          rows={history}
-          stackOnPhone
-          empty={<EmptyState title="Never moderated" />}
-          head={
-            <>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </>
-          }
-          row={(h) => (
-            <tr key={h.id}>
-              <td className="nowrap" data-label="When">
-                {formatDateTime(h.createdAt)}
-              </td>
-              <td data-label="Who">{h.actor}</td>
-              <td data-label="What">
-                {`${auditActionWords(h.action)}${h.data && typeof h.data === "object" && "reason" in h.data ? `: ${String(h.data.reason)}` : ""}`}
-              </td>
-            </tr>
-          )}
-        />
+        <HistoryTable rows={history} empty={<EmptyState title="Never moderated" />} />
       </section>
     </>
   );

@@ -8,8 +8,8 @@ import { RunNowHeader } from "~/components/run-now-header";
 import { StatusBadge } from "~/components/status-badge";
 import { listAffiliatePayoutStanding, requestPayoutRun, setPayoutHold } from "~/modules/payouts/payout-queries.server";
 import { formatMoney } from "~/utils/money";
-import { isDomainError } from "~/utils/errors";
-import { readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { payoutAdminActionSchema } from "~/modules/payouts/payouts.schema";
 
@@ -22,20 +22,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const parsed = payoutAdminActionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return { ok: false as const, formError: "Choose what to do", notice: null };
-  try {
-    const input = parsed.data;
-    if (input.intent === "run") {
-      await requestPayoutRun(actor);
-      return { ok: true as const, formError: null, notice: "Payout run started: refresh in a moment to see who was paid and why others were not." };
-    }
-    const name = await setPayoutHold(actor, input.affiliateId, input.intent === "hold" ? { held: true, reason: input.reason } : { held: false });
-    return { ok: true as const, formError: null, notice: input.intent === "hold" ? `Payouts to ${name} are held.` : `Payouts to ${name} are no longer held.` };
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    return { ok: false as const, formError: error.message, notice: null };
-  }
+  return handleForm(
+    await readForm(request),
+    payoutAdminActionSchema,
+    async (input) => {
+      if (input.intent === "run") {
+        await requestPayoutRun(actor);
+        return redirectWithFlash("/admin/payouts", "Payout run started: refresh in a moment to see who was paid and why others were not.");
+      }
+      const name = await setPayoutHold(actor, input.affiliateId, input.intent === "hold" ? { held: true, reason: input.reason } : { held: false });
+      return redirectWithFlash("/admin/payouts", input.intent === "hold" ? `Payouts to ${name} are held.` : `Payouts to ${name} are no longer held.`);
+    },
+    { formError: "Choose what to do" },
+  );
 }
 
 export default function AdminPayouts() {

@@ -9,9 +9,10 @@ import { WatchFlagFigures } from "~/components/watch-flag";
 import { periodText } from "~/components/true-up-report";
 import { getReconciliationPage, requestConversionReconciliation } from "~/modules/reconciliation/conversion-reconciliation.server";
 import { STUCK_KINDS, STUCK_LABELS, WATCH_RULES, type StuckKind } from "~/modules/reconciliation/reconciliation.constants";
-import { isDomainError } from "~/utils/errors";
+import { runNowFormSchema } from "~/modules/reconciliation/reconciliation.schema";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Reconciliation · Admin · Leadex" }];
@@ -27,15 +28,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const form = await readForm(request);
-  if (form.get("intent") !== "run") return { ok: false as const, formError: "Choose what to do", notice: null };
-  try {
-    await requestConversionReconciliation(actor);
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    return { ok: false as const, formError: error.message, notice: null };
-  }
-  return { ok: true as const, formError: null, notice: "Reconciliation started: refresh in a moment to see the new run." };
+  return handleForm(
+    await readForm(request),
+    runNowFormSchema,
+    async () => {
+      await requestConversionReconciliation(actor);
+      return redirectWithFlash("/admin/reconciliation", "Reconciliation started: refresh in a moment to see the new run.");
+    },
+    { formError: "Choose what to do" },
+  );
 }
 
 export default function AdminReconciliation() {

@@ -8,7 +8,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listHeldLeads, reviewHeldLead } from "~/modules/quality/review.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { resellSchema, reviewDecidedQuerySchema } from "~/modules/quality/review.schema";
 
@@ -29,17 +29,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Resell: the admin releases a held lead to routing (an approval), from the queue. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const parsed = parseForm(await readForm(request), resellSchema, { formError: "Say which lead to release and why." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    const { outcome } = await reviewHeldLead(actor, parsed.data.leadId, { decision: "approve", reason: parsed.data.reason });
-    return redirectWithFlash(
-      "/admin/review",
-      outcome === "sold" ? `Lead ${parsed.data.leadId} released and sold.` : `Lead ${parsed.data.leadId} released; no open order bought it, so it is unsold.`,
-    );
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    await readForm(request),
+    resellSchema,
+    async ({ leadId, reason }) => {
+      const { outcome } = await reviewHeldLead(actor, leadId, { decision: "approve", reason });
+      return redirectWithFlash(
+        "/admin/review",
+        outcome === "sold" ? `Lead ${leadId} released and sold.` : `Lead ${leadId} released; no open order bought it, so it is unsold.`,
+      );
+    },
+    { formError: "Say which lead to release and why." },
+  );
 }
 
 type HeldLead = Awaited<ReturnType<typeof loader>>["leads"][number];

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { SuppressionPanel } from "~/components/suppression-panel";
+import { SuppressionPanel, type SuppressionActionData } from "~/components/suppression-panel";
 import {
   addPlatformSuppressions,
   getPlatformSuppressionSummary,
   removePlatformSuppressions,
-  suppressionUploadFromForm,
+  suppressionUploadInput,
+  suppressionUploadSchema,
 } from "~/modules/quality/suppression.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { formFailure, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Platform suppression list · Leadex" }];
@@ -17,12 +17,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { summary: await getPlatformSuppressionSummary(actor) };
 }
 
+/** The counts and the refused lines (up to thousands) are shown on the page, so this answers with data, not a flash. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
   const form = await readForm(request);
-  const upload = await suppressionUploadFromForm(form);
-  if (!upload.success) return formFailure(zodFieldErrors(upload.error.issues));
-  return form.get("intent") === "remove" ? removePlatformSuppressions(actor, upload.data) : addPlatformSuppressions(actor, upload.data);
+  const input = await suppressionUploadInput(form);
+  return handleForm(
+    form,
+    suppressionUploadSchema,
+    async (upload): Promise<SuppressionActionData> =>
+      form.get("intent") === "remove" ? removePlatformSuppressions(actor, upload) : addPlatformSuppressions(actor, upload),
+    { toInput: () => input },
+  );
 }
 
 export default function AdminSuppression() {

@@ -1,15 +1,15 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { ActionOutcome } from "~/components/run-now-header";
 import { PageHeader } from "~/components/portal-shell";
 import { TrueUpFacts, TrueUpRows, TrueUpSummaryCards, periodText } from "~/components/true-up-report";
-import { trueUpRowFilterSchema } from "~/modules/reconciliation/true-up.schema";
+import { trueUpApproveFormSchema, trueUpRowFilterSchema } from "~/modules/reconciliation/true-up.schema";
 import { approveTrueUp, getTrueUpReport } from "~/modules/reconciliation/true-ups.server";
-import { isDomainError } from "~/utils/errors";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { orNotFound, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "True-up · Admin · Leadex" }];
@@ -22,20 +22,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const form = await readForm(request);
-  if (form.get("intent") !== "approve") return data({ formError: "Choose what to do" as string | null, notice: null as string | null }, { status: 400 });
-  try {
-    const result = await orNotFound(approveTrueUp(actor, params.trueUpId ?? ""));
-    const notice = result.approved
-      ? result.proposals > 0
-        ? `Approved: ${result.proposals} changes are being applied through the ledger; refresh to see each result.`
-        : "Approved: there was nothing to change."
-      : `Already approved on ${formatDateTime(result.approvedAt)}: nothing changed.`;
-    return data({ formError: null as string | null, notice: notice as string | null });
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    return data({ formError: error.message as string | null, notice: null as string | null }, { status: error.status });
-  }
+  const trueUpId = params.trueUpId ?? "";
+  return handleForm(
+    await readForm(request),
+    trueUpApproveFormSchema,
+    async () => {
+      const result = await approveTrueUp(actor, trueUpId);
+      const notice = result.approved
+        ? result.proposals > 0
+          ? `Approved: ${result.proposals} changes are being applied through the ledger; refresh to see each result.`
+          : "Approved: there was nothing to change."
+        : `Already approved on ${formatDateTime(result.approvedAt)}: nothing changed.`;
+      return redirectWithFlash(`/admin/true-ups/${encodeURIComponent(trueUpId)}`, notice);
+    },
+    { formError: "Choose what to do" },
+  );
 }
 
 export default function AdminTrueUp() {

@@ -7,11 +7,9 @@ import { FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { OrderForm } from "~/components/order-form";
+import { HistoryTable } from "~/components/history-table";
 import { FundingLine, OrderStatusCell, WalletWarning } from "~/components/order-funding";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { defaultReserveCents, offerEvents } from "~/modules/conversions/conversion-terms";
-import { describeOrderChange, orderFormValuesOf } from "~/modules/orders/order-edits";
-import { ownOrderFunding } from "~/modules/orders/order-funding.server";
 import {
   canChangeOrderStatus,
   createOrderSchema,
@@ -20,9 +18,9 @@ import {
   orderFormToInput,
   orderFormValues,
   orderStatusFormSchema,
-  summarizeOrderSettings,
 } from "~/modules/orders/orders.schema";
-import { getOwnOrder, ownOrderHistory, ownOrderRecentSales, setOwnOrderStatus, updateOwnOrder } from "~/modules/orders/orders.server";
+import { setOwnOrderStatus, updateOwnOrder } from "~/modules/orders/orders.server";
+import { ownOrderPageView } from "~/modules/orders/order-views.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
 import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
@@ -32,57 +30,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const order = await orNotFound(getOwnOrder(actor, params.orderId ?? ""));
-  const [funding, history, sales] = await Promise.all([
-    ownOrderFunding(actor, [order]),
-    ownOrderHistory(actor, order.id),
-    ownOrderRecentSales(actor, order.id),
-  ]);
-  const offer = { ...order.offer, conversionEvents: offerEvents(order.offer) };
-  return {
-    confirmClose: new URL(request.url).searchParams.get("confirm") === "close" && canChangeOrderStatus(order.status, "CLOSED"),
-    order: {
-      id: order.id,
-      offerId: order.offerId,
-      offerTitle: order.offer.title,
-      pricingModel: order.offer.pricingModel,
-      offerPrice: offerPriceText(offer),
-      priceCents: order.priceCents,
-      currency: order.currency,
-      status: order.status,
-      pauseReason: order.pauseReason,
-      settings: summarizeOrderSettings(order),
-      bought: order._count.sales,
-      createdAt: order.createdAt,
-      funding: funding[order.id] ?? null,
-    },
-    formOffer: {
-      id: order.offerId,
-      priceCents: order.offer.priceCents,
-      currency: order.currency,
-      distribution: order.offer.distribution,
-      pricingModel: order.offer.pricingModel,
-      reserveCents: defaultReserveCents(offer),
-    },
-    initial: orderFormValuesOf(order),
-    history: history.map((row) => ({
-      id: row.id,
-      at: row.createdAt,
-      by: row.actor?.email ?? "Leadex",
-      action: row.action,
-      lines: row.action === "order.updated" ? describeOrderChange(row.data, order.currency, order.timezone) : [],
-    })),
-    sales: sales.map((sale) => {
-      const fields = (sale.lead.fields ?? {}) as Record<string, string>;
-      return {
-        leadId: sale.leadId,
-        name: [fields.first_name, fields.last_name].filter(Boolean).join(" "),
-        priceCents: sale.priceCents,
-        soldAt: sale.soldAt,
-        contactedAt: sale.contactedAt,
-      };
-    }),
-  };
+  const confirmClose = new URL(request.url).searchParams.get("confirm") === "close";
+  return orNotFound(ownOrderPageView(actor, params.orderId ?? "", { confirmClose }));
 }
 
 /** intent=save: the edit form; intent=status: pause, resume, or close (which needs confirm=yes). */
@@ -116,13 +65,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     { toInput: orderFormToInput, values: orderFormValues, formError: "Check the fields marked below." },
   );
 }
-
-const HISTORY_VERBS: Record<string, string> = {
-  "order.updated": "Edited",
-  "order.paused": "Paused",
-  "order.resumed": "Resumed",
-  "order.closed": "Closed",
-};
 
 function StatusForm({ status, label, danger }: { status: string; label: string; danger?: boolean }) {
   return (
@@ -183,7 +125,7 @@ export default function OrderPage() {
           <dt>Offer</dt>
           <dd>
             <Link to={`/advertiser/marketplace/${order.offerId}`}>{order.offerTitle}</Link> · <span className="tag">{order.pricingModel}</span>{" "}
-            {order.offerPrice}
+            {offerPriceText(order.offerPrice)}
           </dd>
           <dt>{order.pricingModel === "CPL" ? "Your price" : "Wallet"}</dt>
           <dd>
@@ -214,35 +156,7 @@ export default function OrderPage() {
       )}
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        <DataTable
-          rows={history}
-          stackOnPhone
-          testId="order-history"
-          empty={<p className="muted">No changes since the order was opened.</p>}
-          head={
-            <>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </>
-          }
-          row={(h) => (
-            <tr key={h.id}>
-              <td className="nowrap" data-label="When">
-                {formatDateTime(h.at)}
-              </td>
-              <td data-label="Who">{h.by}</td>
-              <td data-label="What">
-                <strong>{HISTORY_VERBS[h.action] ?? h.action}</strong>
-                {h.lines.map((line) => (
-                  <div key={line} className="small">
-                    {line}
-                  </div>
-                ))}
-              </td>
-            </tr>
-          )}
-        />
+        <HistoryTable rows={history} testId="order-history" empty={<p className="muted">No changes since the order was opened.</p>} />
       </section>
       <section className="card" aria-labelledby="sales-title">
         <h2 id="sales-title">Recent leads</h2>

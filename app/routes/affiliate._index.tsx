@@ -3,23 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { FirstRunGuide } from "~/components/first-run-guide";
 import { OwnOfferTable } from "~/components/own-offer-table";
 import { PageHeader, StatCard } from "~/components/portal-shell";
-import { getFirstRunGuide } from "~/modules/accounts/first-run-guide.server";
-import { getEarningsSummary } from "~/modules/earnings/earnings-queries.server";
-import { listOwnOfferRows } from "~/modules/offers/own-offer-views.server";
+import { affiliateDashboardView } from "~/modules/earnings/earnings-views.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const [earnings, offers, guide] = await Promise.all([getEarningsSummary(actor), listOwnOfferRows(actor), getFirstRunGuide(actor)]);
-  return {
-    heldCents: centsToNumber(earnings.heldCents),
-    availableCents: centsToNumber(earnings.availableCents),
-    paidCents: centsToNumber(earnings.paidCents),
-    offers,
-    guide,
-  };
+  return affiliateDashboardView(actor);
 }
 
 export default function AffiliateDashboard() {

@@ -5,10 +5,10 @@ import { DataTable } from "~/components/data-table";
 import { formatDate, formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { listAffiliateConversions, type AffiliateConversionRow } from "~/modules/conversions/affiliate-conversions.server";
+import { type AffiliateConversionRow } from "~/modules/conversions/affiliate-conversions.server";
 import { conversionListFilterSchema } from "~/modules/conversions/conversion-list.schema";
 import { CONVERSION_STATUSES } from "~/modules/conversions/conversion-list.constants";
-import { conversionReport, listReportOffers } from "~/modules/conversions/conversion-reports.server";
+import { affiliateConversionsView } from "~/modules/conversions/conversion-report-views.server";
 import { conversionReportQuerySchema } from "~/modules/conversions/conversion-reports.schema";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -23,9 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ""));
   const query = conversionReportQuerySchema.parse(params);
   const { status, cursor } = conversionListFilterSchema.parse(params);
-  const [report, offers] = await Promise.all([conversionReport(actor, query), listReportOffers(actor)]);
-  const list = await listAffiliateConversions(actor, { status, cursor, offerId: query.offerId }, report.period);
-  return { report, offers, list, status: status ?? null, cursor: cursor ?? null, search: url.search };
+  return { ...(await affiliateConversionsView(actor, query, { status, cursor })), search: url.search };
 }
 
 /** This page's URL with the same filters and another cursor (none: the newest conversions). */

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DisputeAnswerForm } from "~/components/dispute-answer-form";
 import { DisputeEvidenceList } from "~/components/dispute-history";
 import { FormError } from "~/components/field";
@@ -7,77 +7,53 @@ import { formatDateTime } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-decisions.server";
-import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
-import { DISPUTE_FLOWS, isOpenStatus } from "~/modules/disputes/dispute-states";
-import { readFinding } from "~/modules/disputes/disputes.schema";
-import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS, EVIDENCE_FILE_MAX_BYTES } from "~/modules/disputes/disputes.constants";
-import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
-import { awaitsAnswerFrom, claimBody, partyDispute } from "~/modules/disputes/party-disputes.server";
-import { formFailureFrom, orNotFound } from "~/utils/route-errors.server";
+import { disputeFormInput, withDisputeForm } from "~/modules/disputes/dispute-forms.server";
+import { disputeResponseSchema, disputeWithdrawFormSchema } from "~/modules/disputes/disputes.schema";
+import { DISPUTE_KIND_LABELS, DISPUTE_STATUS_LABELS } from "~/modules/disputes/disputes.constants";
+import { affiliateDisputePageView } from "~/modules/disputes/dispute-views.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { handleForm, orNotFound } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Dispute · Leadex" }];
 
-const AGREE_MEANS: Record<string, string> = {
-  LEAD_RETURN: "Accepting gives the buyer its money back and reverses your earning on the lead.",
-  CONVERSION_DISPUTE: "Accepting reverses the conversion (or the refunded part) and your earning on it, even after the lock.",
-  CONVERSION_INQUIRY: "",
-};
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const d = await orNotFound(partyDispute(actor, params.disputeId ?? ""));
-  const flow = DISPUTE_FLOWS[d.kind];
-  return {
-    dispute: {
-      id: d.id,
-      kind: d.kind,
-      status: d.status,
-      reason: disputeReasonLabel(d.kind, d.reasonCode),
-      leadExternalId: d.lead.externalId,
-      note: d.note,
-      openedByYou: d.openedByRole === "AFFILIATE",
-      createdAt: d.createdAt,
-      responseDueAt: d.responseDueAt,
-      response: d.response,
-      responseNote: d.responseNote,
-      resolvedBy: d.resolvedBy,
-      decisionReason: d.decisionReason,
-      decidedAt: d.decidedAt,
-      claim: Object.entries(claimBody(d.claim))
-        .filter(([, v]) => v !== null && v !== "")
-        .map(([k, v]) => [k.replace(/_/g, " "), String(v)] as const),
-    },
-    finding: readFinding(d.finding),
-    evidence: d.evidence,
-    answer: awaitsAnswerFrom(actor, d) ? { agree: flow.agree, disagree: flow.disagree, means: AGREE_MEANS[d.kind] } : null,
-    canWithdraw: flow.opener === "AFFILIATE" && isOpenStatus(d.status),
-    maxFileMb: EVIDENCE_FILE_MAX_BYTES / 1024 / 1024,
-  };
+  return orNotFound(affiliateDisputePageView(actor, params.disputeId ?? ""));
 }
 
 /** Answer (accept or contest) or withdraw one's own inquiry; the page says what happened. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const disputeId = params.disputeId ?? "";
-  let values: Record<string, string> | undefined;
-  try {
-    const { record } = await readDisputeForm(request);
-    values = Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => typeof e[1] === "string"));
-    if (record.intent === "withdraw") {
-      await withdrawDispute(actor, disputeId);
-      return { notice: "You withdrew your inquiry: nothing changes, and the buyer is told." };
+  const here = `/affiliate/disputes/${encodeURIComponent(disputeId)}`;
+  return withDisputeForm(request, async (upload) => {
+    if (upload.record.intent === "withdraw") {
+      return handleForm(
+        upload.form,
+        disputeWithdrawFormSchema,
+        async () => {
+          await withdrawDispute(actor, disputeId);
+          return redirectWithFlash(here, "You withdrew your inquiry: nothing changes, and the buyer is told.");
+        },
+        disputeFormInput(upload),
+      );
     }
-    const answered = await respondToDispute(actor, disputeId, record);
-    return {
-      notice:
-        answered.status === "APPROVED"
-          ? `You ${record.response === "accept" ? "accepted" : "confirmed"} it: it is approved and the money has moved.`
-          : "You contested it: an admin decides, and both sides are told.",
-    };
-  } catch (error) {
-    return formFailureFrom(error, values);
-  }
+    return handleForm(
+      upload.form,
+      disputeResponseSchema,
+      async (data) => {
+        const answered = await respondToDispute(actor, disputeId, upload.record);
+        return redirectWithFlash(
+          here,
+          answered.status === "APPROVED"
+            ? `You ${data.response === "accept" ? "accepted" : "confirmed"} it: it is approved and the money has moved.`
+            : "You contested it: an admin decides, and both sides are told.",
+        );
+      },
+      disputeFormInput(upload),
+    );
+  });
 }
 
 const SIDE_WORDS: Record<string, string> = { opener: "", respondent: "", admin: "Admin" };
@@ -85,10 +61,7 @@ const SIDE_WORDS: Record<string, string> = { opener: "", respondent: "", admin: 
 export default function AffiliateDispute() {
   const { dispute: d, finding, evidence, answer, canWithdraw, maxFileMb } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [search] = useSearchParams();
   const failure = result && "errors" in result ? result : null;
-  const notice =
-    result && "notice" in result ? result.notice : search.get("opened") ? "Your inquiry is open: the buyer is asked to confirm or decline it." : null;
   const sideLabel = (side: string) => SIDE_WORDS[side] || ((side === "opener") === d.openedByYou ? "You" : "The buyer");
   return (
     <>
@@ -99,11 +72,6 @@ export default function AffiliateDispute() {
         title={`${DISPUTE_KIND_LABELS[d.kind]}: ${d.reason}`}
         description={`On your lead ${d.leadExternalId}, opened ${formatDateTime(d.createdAt)}`}
       />
-      {notice ? (
-        <div className="alert alert-success" role="status">
-          {notice}
-        </div>
-      ) : null}
       <section className="card" aria-labelledby="facts-title">
         <h2 id="facts-title">Where it stands</h2>
         <dl className="details">

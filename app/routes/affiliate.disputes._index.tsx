@@ -7,8 +7,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { partyDisputeFilterOf } from "~/modules/disputes/conversion-disputes.schema";
 import { DISPUTE_KIND_LABELS, DISPUTE_KINDS, DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.constants";
-import { disputeReasonLabel } from "~/modules/disputes/dispute-labels";
-import { awaitsAnswerFrom, pagePartyDisputes } from "~/modules/disputes/party-disputes.server";
+import { affiliateDisputeListView } from "~/modules/disputes/dispute-views.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Disputes · Leadex" }];
@@ -18,26 +17,7 @@ const PAGE = "/affiliate/disputes";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
   const url = new URL(request.url);
-  const filter = partyDisputeFilterOf(url.searchParams);
-  const { rows, total, page, pageSize } = await pagePartyDisputes(actor, filter);
-  return {
-    rows: rows.map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      status: d.status,
-      reason: disputeReasonLabel(d.kind, d.reasonCode),
-      leadExternalId: d.lead.externalId,
-      createdAt: d.createdAt,
-      responseDueAt: d.responseDueAt,
-      yours: awaitsAnswerFrom(actor, d),
-    })),
-    total,
-    page,
-    pageSize,
-    status: filter.status ?? "",
-    kind: filter.kind ?? "",
-    search: url.search,
-  };
+  return { ...(await affiliateDisputeListView(actor, partyDisputeFilterOf(url.searchParams))), search: url.search };
 }
 
 export default function AffiliateDisputes() {

@@ -3,27 +3,15 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { formatDate, formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
-import { getEarningsSummary, listEarningsStatement } from "~/modules/earnings/earnings-queries.server";
+import { affiliateEarningsView } from "~/modules/earnings/earnings-views.server";
 import { formatMoney } from "~/utils/money";
-import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Earnings · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const before = new URL(request.url).searchParams.get("before") ?? undefined;
-  const [summary, statement] = await Promise.all([getEarningsSummary(actor), listEarningsStatement(actor, { before })]);
-  return {
-    currency: summary.currency,
-    heldCents: centsToNumber(summary.heldCents),
-    availableCents: centsToNumber(summary.availableCents),
-    paidCents: centsToNumber(summary.paidCents),
-    heldSchedule: summary.heldSchedule,
-    statement: statement.rows,
-    nextBefore: statement.nextBefore,
-    firstPage: !before,
-  };
+  return affiliateEarningsView(actor, { before: new URL(request.url).searchParams.get("before") ?? undefined });
 }
 
 const BALANCE_LABEL = { held: "Held", available: "Available" } as const;

@@ -1,17 +1,18 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { DisputeEvidenceFields } from "~/components/dispute-answer-form";
-import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
+import { FieldError, FormError, SubmitButton } from "~/components/field";
+import { InquiryForm } from "~/components/inquiry-form";
 import { StatusBadge } from "~/components/status-badge";
 import { PageHeader } from "~/components/portal-shell";
-import { INQUIRY_CSV_COLUMNS, INQUIRY_REASON_LABELS, INQUIRY_WINDOW_DAYS, MAX_INQUIRY_CSV_ROWS } from "~/modules/disputes/conversion-disputes.constants";
+import { INQUIRY_CSV_COLUMNS, INQUIRY_WINDOW_DAYS, MAX_INQUIRY_CSV_ROWS } from "~/modules/disputes/conversion-disputes.constants";
+import { inquiryCsvFormSchema, inquiryRequestSchema } from "~/modules/disputes/conversion-disputes.schema";
 import { openInquiry } from "~/modules/disputes/conversion-inquiries.server";
 import { openInquiriesFromCsv } from "~/modules/disputes/conversion-inquiry-csv.server";
-import { readDisputeForm } from "~/modules/disputes/dispute-forms.server";
-import { EVIDENCE_FILE_MAX_BYTES, INQUIRY_REASON_CODES } from "~/modules/disputes/disputes.constants";
-import { isDomainError } from "~/utils/errors";
-import { formFailure, formFailureFrom } from "~/utils/route-errors.server";
+import { disputeFormInput, withDisputeForm } from "~/modules/disputes/dispute-forms.server";
+import { EVIDENCE_FILE_MAX_BYTES } from "~/modules/disputes/disputes.constants";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { formFailure, handleForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Missing conversion inquiry · Leadex" }];
@@ -25,23 +26,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** One inquiry (then its page), or a CSV of them (each row's result on this page). */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  let values: Record<string, string> | undefined;
-  try {
-    const { record, csvText } = await readDisputeForm(request);
-    values = Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => typeof e[1] === "string"));
-    if (record.intent === "csv") {
-      if (!csvText) return formFailure({ csv_file: "Choose a CSV file, or paste its rows" }, undefined, 400, { intent: "csv" });
-      const result = await openInquiriesFromCsv(actor, csvText);
-      if (!result.ok) return formFailure({ csv_file: result.message }, undefined, 422, { intent: "csv" });
-      return { csvRows: result.rows };
+  return withDisputeForm(request, async (upload) => {
+    if (upload.record.intent === "csv") {
+      return handleForm(
+        upload.form,
+        inquiryCsvFormSchema,
+        async () => {
+          if (!upload.csvText) return formFailure({ csv_file: "Choose a CSV file, or paste its rows" }, undefined, 400, { intent: "csv" });
+          const result = await openInquiriesFromCsv(actor, upload.csvText);
+          if (!result.ok) return formFailure({ csv_file: result.message }, undefined, 422, { intent: "csv" });
+          return { csvRows: result.rows };
+        },
+        disputeFormInput(upload),
+      );
     }
-    const dispute = await openInquiry(actor, record);
-    return redirect(`/affiliate/disputes/${dispute.id}?opened=1`, 303);
-  } catch (error) {
-    // Not one of your leads (404 naming lead_id): said beside the field, not as a missing page.
-    if (isDomainError(error) && error.status === 404 && error.fieldErrors) return formFailure(error.fieldErrors, undefined, 404, values);
-    return formFailureFrom(error, values);
-  }
+    return handleForm(
+      upload.form,
+      inquiryRequestSchema,
+      async () => {
+        const dispute = await openInquiry(actor, upload.record);
+        return redirectWithFlash(`/affiliate/disputes/${dispute.id}`, "Your inquiry is open: the buyer is asked to confirm or decline it.", { status: 303 });
+      },
+      disputeFormInput(upload),
+    );
+  });
 }
 
 export default function NewInquiry() {
@@ -51,7 +59,6 @@ export default function NewInquiry() {
   const single = failure && failure.values?.intent !== "csv" ? failure : null;
   const csvFailure = failure?.values?.intent === "csv" ? failure : null;
   const csvRows = result && "csvRows" in result ? result.csvRows : null;
-  const v = (name: string, fallback = "") => single?.values?.[name] ?? fallback;
   const accepted = csvRows?.filter((r) => r.outcome === "accepted").length ?? 0;
   return (
     <>
@@ -64,59 +71,7 @@ export default function NewInquiry() {
       />
       <section className="card" aria-labelledby="one-title">
         <h2 id="one-title">One inquiry</h2>
-        <Form method="post" encType="multipart/form-data" className="form form-wide">
-          <input type="hidden" name="intent" value="inquiry" />
-          <Field name="lead_id" label="Lead id (Leadex's)" required defaultValue={v("lead_id", leadId)} error={single?.errors.lead_id} />
-          <SelectField
-            name="reason"
-            label="What happened"
-            defaultValue={v("reason", "missing")}
-            options={INQUIRY_REASON_CODES.map((code) => ({ value: code, label: INQUIRY_REASON_LABELS[code] }))}
-            error={single?.errors.reason}
-          />
-          <Field name="order_ref" label="The buyer's order id, if you know it" defaultValue={v("order_ref")} error={single?.errors.order_ref} />
-          <Field
-            name="conversion_id"
-            label="The conversion (wrong amount, wrongly rejected)"
-            hint="Its id in your conversions list, or the buyer's own id."
-            defaultValue={v("conversion_id")}
-            error={single?.errors.conversion_id}
-          />
-          <Field name="event" label="Event (CPA offers)" placeholder="funded" defaultValue={v("event")} error={single?.errors.event} />
-          <Field
-            name="amount"
-            label="Sale amount (CPS offers)"
-            inputMode="decimal"
-            placeholder="125.50"
-            defaultValue={v("amount")}
-            error={single?.errors.amount}
-          />
-          <Field
-            name="occurred_at"
-            label="When it happened (UTC)"
-            type="datetime-local"
-            hint="Required for a conversion that was not tracked."
-            defaultValue={v("occurred_at")}
-            error={single?.errors.occurred_at}
-          />
-          <Field
-            name="expected_payout"
-            label="The payout you expect"
-            inputMode="decimal"
-            defaultValue={v("expected_payout")}
-            error={single?.errors.expected_payout}
-          />
-          <div className="field">
-            <label htmlFor="f-note">Note</label>
-            <textarea id="f-note" name="note" rows={3} maxLength={2000} defaultValue={v("note")} />
-            <FieldError error={single?.errors.note} />
-          </div>
-          <DisputeEvidenceFields errors={single?.errors} values={single?.values} maxFileMb={maxFileMb} />
-          <FormError error={single?.formError} />
-          <div className="form-actions">
-            <SubmitButton>Send the inquiry</SubmitButton>
-          </div>
-        </Form>
+        <InquiryForm leadId={leadId} maxFileMb={maxFileMb} failure={single} />
       </section>
       <section className="card" aria-labelledby="csv-title">
         <h2 id="csv-title">Many at once (CSV)</h2>

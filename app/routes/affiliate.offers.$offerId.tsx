@@ -8,39 +8,32 @@ import { OfferPayout } from "~/components/offer-payout";
 import { OfferTerms } from "~/components/offer-terms";
 import { PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { offerPayoutAtAskingPrice } from "~/modules/billing/platform-fee.server";
-import { changeOfferStatus, listOfferHistory } from "~/modules/offers/offer-changes.server";
-import { canMoveOffer, offerIntakeRefusal } from "~/modules/offers/offer-status";
+import { changeOfferStatus } from "~/modules/offers/offer-changes.server";
+import { canMoveOffer } from "~/modules/offers/offer-status";
 import { offerStatusFormSchema } from "~/modules/offers/offer-status.schema";
 import { type OfferField } from "~/modules/offers/offers.schema";
 import { MAX_STRING_LENGTH } from "~/modules/offers/offers.constants";
-import { getOwnOffer } from "~/modules/offers/offers.server";
+import { ownOfferPageView } from "~/modules/offers/own-offer-views.server";
 import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Leadex` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const offer = await orNotFound(getOwnOffer(actor, params.offerId ?? ""));
-  const history = await listOfferHistory(actor, offer.id);
-  return { offer, history, payout: offerPayoutAtAskingPrice(offer), refusal: offerIntakeRefusal(offer) };
+  return orNotFound(ownOfferPageView(actor, params.offerId ?? ""));
 }
 
 const STATUS_DONE = { ACTIVE: "resumed: it takes leads again", PAUSED: "paused: it takes no leads until you resume it", ARCHIVED: "archived" } as const;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = parseForm(await readForm(request), offerStatusFormSchema);
-  if (!form.success) return form.failure;
-  try {
-    const offer = await changeOfferStatus(actor, params.offerId ?? "", form.data.status);
-    return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” ${STATUS_DONE[form.data.status]}.`);
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
+  return handleForm(await readForm(request), offerStatusFormSchema, async ({ status }) => {
+    const offer = await changeOfferStatus(actor, params.offerId ?? "", status);
+    return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” ${STATUS_DONE[status]}.`);
+  });
 }
 
 /** An enum's values or a number/date/string bound, in words. */

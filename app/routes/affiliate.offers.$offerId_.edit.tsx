@@ -2,41 +2,34 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OfferForm } from "~/components/offer-form";
 import { PageHeader } from "~/components/portal-shell";
-import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { updateOffer } from "~/modules/offers/offer-changes.server";
-import { offerFormValues } from "~/modules/offers/offer-form-values";
 import { createOfferSchema, offerFormToInput } from "~/modules/offers/offers.schema";
-import { getOwnOffer } from "~/modules/offers/offers.server";
+import { ownOfferEditView } from "~/modules/offers/own-offer-views.server";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.title ?? "offer"} · Leadex` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const offer = await orNotFound(getOwnOffer(actor, params.offerId ?? ""));
-  if (offer.status === "ARCHIVED") throw new Response("An archived offer is read-only", { status: 409, statusText: "Conflict" });
-  return {
-    id: offer.id,
-    title: offer.title,
-    pricingModel: offer.pricingModel,
-    values: offerFormValues(offer),
-    defaultRules: offerQualityRulesSchema.parse({}),
-  };
+  const { archived, ...view } = await orNotFound(ownOfferEditView(actor, params.offerId ?? ""));
+  if (archived) throw new Response("An archived offer is read-only", { status: 409, statusText: "Conflict" });
+  return view;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = parseForm(await readForm(request), createOfferSchema, { toInput: offerFormToInput, formError: "Please fix the fields marked below." });
-  if (!form.success) return form.failure;
   const offerId = params.offerId ?? "";
-  try {
-    const { changed } = await updateOffer(actor, offerId, form.data);
-    return redirectWithFlash(`/affiliate/offers/${offerId}`, changed.length > 0 ? "Offer saved: the change is in its history." : "Nothing changed.");
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
+  return handleForm(
+    await readForm(request),
+    createOfferSchema,
+    async (data) => {
+      const { changed } = await updateOffer(actor, offerId, data);
+      return redirectWithFlash(`/affiliate/offers/${offerId}`, changed.length > 0 ? "Offer saved: the change is in its history." : "Nothing changed.");
+    },
+    { toInput: offerFormToInput, formError: "Please fix the fields marked below." },
+  );
 }
 
 export default function EditOffer() {

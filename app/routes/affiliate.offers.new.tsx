@@ -6,7 +6,7 @@ import { createOfferSchema, offerFormToInput } from "~/modules/offers/offers.sch
 import { createOffer } from "~/modules/offers/offers.server";
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New offer · Leadex" }];
@@ -19,18 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const form = parseForm(await readForm(request), createOfferSchema, {
-    toInput: offerFormToInput,
-    formError: "Please fix the fields marked below.",
-  });
-  if (!form.success) return form.failure;
-  let offer;
-  try {
-    offer = await createOffer(actor, form.data);
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
-  return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” published: send leads to it from Send leads.`);
+  return handleForm(
+    await readForm(request),
+    createOfferSchema,
+    async (data) => {
+      const offer = await createOffer(actor, data);
+      return redirectWithFlash(`/affiliate/offers/${offer.id}`, `Offer “${offer.title}” published: send leads to it from Send leads.`);
+    },
+    { toInput: offerFormToInput, formError: "Please fix the fields marked below." },
+  );
 }
 
 export default function NewOffer() {

@@ -6,8 +6,8 @@ import { formatDateTime } from "~/components/format";
 import { SubmitButton } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { refreshOwnConnectAccount, startPayoutOnboarding } from "~/modules/payouts/connect-accounts.server";
-import { getOwnPayoutAccount, listOwnPayouts } from "~/modules/payouts/payout-queries.server";
+import { startPayoutOnboarding } from "~/modules/payouts/connect-accounts.server";
+import { affiliatePayoutsView } from "~/modules/payouts/payout-views.server";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
 
@@ -15,10 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Payouts · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  // Back from Stripe's onboarding: read the account now rather than wait for account.updated.
-  if (new URL(request.url).searchParams.get("onboarding") === "return") await refreshOwnConnectAccount(actor);
-  const [account, payouts] = await Promise.all([getOwnPayoutAccount(actor), listOwnPayouts(actor)]);
-  return { account, payouts };
+  return affiliatePayoutsView(actor, { backFromOnboarding: new URL(request.url).searchParams.get("onboarding") === "return" });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

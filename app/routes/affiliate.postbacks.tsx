@@ -1,31 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DeliveryLog } from "~/components/delivery-log";
-import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
+import { PostbackSettingsForm } from "~/components/postback-settings-form";
 import { ReplayResult } from "~/components/replay-result";
 import { SigningSecretPanel } from "~/components/signing-secret-panel";
-import { getOwnPostbackSettings, saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
+import { ownPostbacksPageView, saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
 import { postbackSettingsSchema } from "~/modules/deliveries/deliveries.schema";
-import { AFFILIATE_POSTBACK_EVENTS, POSTBACK_MACROS } from "~/modules/deliveries/deliveries.constants";
-import { listOwnDeliveries } from "~/modules/deliveries/outbound.server";
-import { getOwnSigningSecret } from "~/modules/deliveries/signing.server";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { formValues } from "~/utils/forms";
-import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Postbacks to you · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  const [settings, secret, deliveries] = await Promise.all([
-    getOwnPostbackSettings(actor),
-    getOwnSigningSecret(actor),
-    listOwnDeliveries(actor, "AFFILIATE_POSTBACK"),
-  ]);
-  return { settings, secret, deliveries };
+  return ownPostbacksPageView(actor);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -34,33 +25,22 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") !== "save") {
     return (await submitDeliveryIntent(actor, form)) ?? new Response("Unknown intent", { status: 400 });
   }
-  const values = formValues(form);
-  const parsed = postbackSettingsSchema.safeParse({ postbackUrl: form.get("postbackUrl") ?? "", postbackEvents: form.getAll("postbackEvents") });
-  if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), undefined, 422, values);
-  try {
-    await saveOwnPostbackSettings(actor, parsed.data);
-    return { saved: true as const };
-  } catch (error) {
-    return formFailureFrom(error, values);
-  }
+  return handleForm(
+    form,
+    postbackSettingsSchema,
+    async (settings) => {
+      await saveOwnPostbackSettings(actor, settings);
+      return redirectWithFlash("/affiliate/postbacks", "Postback settings saved.");
+    },
+    { toInput: (f) => ({ postbackUrl: f.get("postbackUrl") ?? "", postbackEvents: f.getAll("postbackEvents") }) },
+  );
 }
-
-const EVENT_HINTS: Record<(typeof AFFILIATE_POSTBACK_EVENTS)[number], string> = {
-  accepted: "passed verification and scoring",
-  rejected: "refused, with {reason}",
-  sold: "bought, with your {payout}",
-  returned: "returned by the buyer",
-  converted: "the buyer reported an action or sale, with its {payout}",
-  reversed: "the buyer reversed a conversion (refund, cancellation), with the {payout} taken back",
-};
 
 export default function AffiliatePostbacks() {
   const { settings, secret, deliveries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && "errors" in actionData ? actionData : null;
-  const saved = Boolean(actionData && "saved" in actionData);
   const replayed = actionData && "replayed" in actionData ? actionData.replayed : null;
-  const events = failure?.values ? [] : settings.postbackEvents;
   return (
     <>
       <PageHeader
@@ -74,55 +54,7 @@ export default function AffiliatePostbacks() {
       />
       <section className="card">
         <h2>Postback URL</h2>
-        <Form method="post" className="form form-wide" noValidate>
-          <input type="hidden" name="intent" value="save" />
-          <FormError error={failure?.formError} />
-          {saved ? (
-            <div className="alert alert-success" role="status">
-              Postback settings saved.
-            </div>
-          ) : null}
-          <Field
-            name="postbackUrl"
-            label="URL template"
-            type="url"
-            placeholder="https://tracker.example/postback?clickid={s1}&status={status}&payout={payout}"
-            defaultValue={failure?.values?.postbackUrl ?? settings.postbackUrl ?? ""}
-            error={failure?.errors.postbackUrl}
-            hint="Called with GET. Leave empty to turn postbacks off. Macros are replaced by URL-encoded values."
-          />
-          <fieldset className="fieldset" aria-describedby={failure?.errors.postbackEvents ? "f-postbackEvents-error" : undefined}>
-            <legend>Events</legend>
-            <div className="field-grid">
-              {AFFILIATE_POSTBACK_EVENTS.map((event) => (
-                <label key={event} className="choice">
-                  <input type="checkbox" name="postbackEvents" value={event} defaultChecked={events.includes(event)} />
-                  <span>
-                    <strong>{event}</strong>
-                    <small>{EVENT_HINTS[event]}</small>
-                  </span>
-                </label>
-              ))}
-            </div>
-            <FieldError id="f-postbackEvents-error" error={failure?.errors.postbackEvents} />
-          </fieldset>
-          <details>
-            <summary>Macros</summary>
-            <dl className="details">
-              {Object.entries(POSTBACK_MACROS).map(([macro, meaning]) => (
-                <div key={macro} className="details-row">
-                  <dt>
-                    <code>{`{${macro}}`}</code>
-                  </dt>
-                  <dd>{meaning}</dd>
-                </div>
-              ))}
-            </dl>
-          </details>
-          <div className="form-actions">
-            <SubmitButton>Save</SubmitButton>
-          </div>
-        </Form>
+        <PostbackSettingsForm postbackUrl={settings.postbackUrl} postbackEvents={settings.postbackEvents} failure={failure} />
       </section>
       <SigningSecretPanel secret={secret} rotated={Boolean(actionData && "rotated" in actionData)} what="postback" />
       <section className="card">

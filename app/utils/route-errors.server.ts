@@ -98,14 +98,15 @@ export async function handleForm<Schema extends z.ZodType, Answer>(
 
 /**
  * Maps an error thrown while handling a form to its answer: Zod issues and domain errors with
- * fields become field errors, other domain errors a form-level message, 403/404 a thrown
- * error response (rendered by the nearest ErrorBoundary), a rate limit a 429 with Retry-After.
+ * fields become field errors (a 404 naming a field too: "Not one of your leads" beside lead_id),
+ * other domain errors a form-level message, other 403/404s a thrown error response (rendered by
+ * the nearest ErrorBoundary), a rate limit a 429 with Retry-After.
  * Anything unexpected is rethrown.
  */
 export function formFailureFrom(error: unknown, values?: Record<string, string>) {
   if (error instanceof ZodError) return formFailure(zodFieldErrors(error.issues), undefined, 400, values);
   if (isDomainError(error)) {
-    if (error.status === 403 || error.status === 404) {
+    if ((error.status === 403 || error.status === 404) && !error.fieldErrors) {
       throw new Response(error.message, { status: error.status, statusText: error.status === 403 ? "Forbidden" : "Not Found" });
     }
     return formFailure(error.fieldErrors ?? {}, error.fieldErrors ? undefined : error.message, error.status, values, retryAfterHeaders(error));

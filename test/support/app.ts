@@ -71,3 +71,22 @@ export async function submitForm(appUrl: string, path: string, fields: Record<st
     }),
   );
 }
+
+/**
+ * Submits a form that answers with a redirect and a one-time message (`redirectWithFlash`), then
+ * opens the page it leads to with that message: the status and location of the submit, the text of
+ * the page after it (302 and no page when the action answered otherwise, e.g. 400 with its errors).
+ */
+export async function submitAndFollow(appUrl: string, path: string, fields: Record<string, string>, cookie: string): Promise<PageAnswer> {
+  const answer = await fetch(new URL(path, appUrl), {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams(fields),
+  });
+  const location = answer.headers.get("location");
+  if ((answer.status !== 302 && answer.status !== 303) || !location) return pageAnswer(answer);
+  const flash = (answer.headers.get("set-cookie") ?? "").split(";")[0];
+  const next = await fetch(new URL(location, appUrl), { redirect: "manual", headers: { cookie: [cookie, flash].filter(Boolean).join("; ") } });
+  return { status: answer.status, location, text: visibleText(await next.text()) };
+}

@@ -3,6 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
 import { DEFAULT_CURRENCY } from "~/utils/money";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
+import { getAdvertiserPostpaid } from "./postpaid-invoices.server";
 import { refundableTopUps } from "./wallet-refunds.server";
 
 // The admin's view of advertisers' money: wallets, top-ups, what can be refunded, refunds and card disputes.
@@ -108,4 +109,10 @@ export async function getAdvertiserBilling(admin: Actor, advertiserId: string) {
     pendingRefunds,
     chargebacks,
   };
+}
+
+/** The admin's billing page of one advertiser: wallet, top-ups, refunds, card disputes, and its postpaid terms and invoices. */
+export async function adminAdvertiserBillingView(admin: Actor, advertiserId: string) {
+  const [billing, postpaid] = await Promise.all([getAdvertiserBilling(admin, advertiserId), getAdvertiserPostpaid(admin, advertiserId)]);
+  return { ...billing, postpaid };
 }

@@ -25,4 +25,5 @@ export const chargebackEvidenceFormSchema = z
   .refine((e) => Object.values(e).some((v) => v !== ""), { message: "Fill in at least one field of evidence", path: ["product_description"] });
 export type ChargebackEvidence = z.infer<typeof chargebackEvidenceFormSchema>;
 
-export const chargebackIntentSchema = z.enum(["evidence", "resume"], { message: "Choose what to do" });
+/** The admin's "resume the advertiser's orders" button once the bank has decided. */
+export const chargebackResumeFormSchema = z.object({ intent: z.literal("resume") });

@@ -17,3 +17,6 @@ export const walletRefundFormSchema = z.object({
     .min(1, "Say why the balance is refunded (the advertiser's request, closing the account…)")
     .max(500, "Keep the note under 500 characters"),
 });
+
+/** The admin's "ask Stripe again" button for refunds still waiting for an answer. */
+export const refundRetryFormSchema = z.object({ intent: z.literal("retry") });

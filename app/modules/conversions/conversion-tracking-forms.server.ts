@@ -1,8 +1,9 @@
 import { publicUrl } from "~/utils/env.server";
 import type { Actor } from "~/utils/permissions.server";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { handleForm } from "~/utils/route-errors.server";
 import { getPixelTokenState, issuePixelToken, pixelUrl } from "./conversion-pixel.server";
-import { stripeSecretFormSchema } from "./stripe-conversions.schema";
+import { pixelTokenFormSchema } from "./conversions.schema";
+import { stripeRemoveFormSchema, stripeSecretFormSchema } from "./stripe-conversions.schema";
 import { getStripeConversionSettings, removeStripeConversionsSecret, saveStripeConversionsSecret } from "./stripe-conversions.server";
 
 // The loader and action behind the advertiser's Conversion tracking page: the pixel token
@@ -44,24 +45,24 @@ export async function loadConversionTracking(actor: Actor) {
  */
 export async function submitConversionTrackingForm(actor: Actor, form: FormData) {
   const intent = form.get("intent");
-  try {
-    if (intent === "pixel-token") {
+  if (intent === "pixel-token") {
+    return handleForm(form, pixelTokenFormSchema, async () => {
       const token = await issuePixelToken(actor);
       // In clear only in this answer: Leadex keeps a hash.
       return { pixelToken: { token, snippets: pixelSnippets(token) } };
-    }
-    if (intent === "stripe-secret") {
-      const parsed = parseForm(form, stripeSecretFormSchema);
-      if (!parsed.success) return parsed.failure;
-      await saveStripeConversionsSecret(actor, parsed.data.secret);
+    });
+  }
+  if (intent === "stripe-secret") {
+    return handleForm(form, stripeSecretFormSchema, async ({ secret }) => {
+      await saveStripeConversionsSecret(actor, secret);
       return { stripeSaved: true as const };
-    }
-    if (intent === "stripe-remove") {
+    });
+  }
+  if (intent === "stripe-remove") {
+    return handleForm(form, stripeRemoveFormSchema, async () => {
       await removeStripeConversionsSecret(actor);
       return { stripeRemoved: true as const };
-    }
-  } catch (error) {
-    return formFailureFrom(error);
+    });
   }
   return null;
 }

@@ -159,3 +159,6 @@ export const conversionFraudFormSchema = z.object({
   conversionId: z.string().min(1, "Choose a conversion"),
   reason: z.string().trim().min(3, "Say why, in a few words").max(500, "At most 500 characters"),
 });
+
+/** The Conversion tracking page's "Generate a pixel token" button (a new one stops the old at once). */
+export const pixelTokenFormSchema = z.object({ intent: z.literal("pixel-token") });

@@ -75,3 +75,6 @@ export const stripeChargeSchema = z.object({
   invoice: expandable("in").nullish(),
 });
 export type StripeCharge = z.output<typeof stripeChargeSchema>;
+
+/** The "Disconnect" button of the Stripe conversions endpoint. */
+export const stripeRemoveFormSchema = z.object({ intent: z.literal("stripe-remove") });

@@ -5,7 +5,8 @@ import { centsToDecimal } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { MACRO_PATTERN, type AffiliatePostbackEvent, type PostbackMacro, type PostbackSettings } from "./deliveries.schema";
-import { queueOutboundDelivery } from "./outbound.server";
+import { listOwnDeliveries, queueOutboundDelivery } from "./outbound.server";
+import { getOwnSigningSecret } from "./signing.server";
 
 /** Fills a postback URL template: each macro becomes its URL-encoded value (unknown ones empty). */
 export function fillPostbackTemplate(template: string, values: Record<PostbackMacro, string>): string {
@@ -102,4 +103,14 @@ export async function saveOwnPostbackSettings(actor: Actor, settings: PostbackSe
     where: { id: actor.companyId },
     data: { postbackUrl: settings.postbackUrl, postbackEvents: [...new Set(settings.postbackEvents)] },
   });
+}
+
+/** The affiliate's Postbacks page: its postback settings, its signing secret, and its latest postbacks. */
+export async function ownPostbacksPageView(actor: Actor) {
+  const [settings, secret, deliveries] = await Promise.all([
+    getOwnPostbackSettings(actor),
+    getOwnSigningSecret(actor),
+    listOwnDeliveries(actor, "AFFILIATE_POSTBACK"),
+  ]);
+  return { settings, secret, deliveries };
 }

@@ -47,6 +47,9 @@ export type PostbackSettings = z.infer<typeof postbackSettingsSchema>;
 
 export const replayFormSchema = z.object({ deliveryId: z.string().min(1) });
 
+/** The "Rotate the signing secret" button. */
+export const rotateSecretFormSchema = z.object({ intent: z.literal("rotate") });
+
 /** A date the database can compare with (PostgreSQL refuses years before 4713 BC; ours start in 1970). */
 export function isStorableDate(date: Date): boolean {
   const year = date.getUTCFullYear();

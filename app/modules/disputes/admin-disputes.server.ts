@@ -374,3 +374,9 @@ export async function returnRateFlags(actor: Actor, opts: { now?: Date; rule?: R
     sellers: { ...sellers, flags: named(sellers.flags) },
   };
 }
+
+/** The admin's dispute queue under `query`, with the offers and companies to filter by. */
+export async function adminDisputeQueueView(actor: Actor, query: DisputeQueueQuery) {
+  const [queue, options] = await Promise.all([listDisputeQueue(actor, query), disputeFilterOptions(actor)]);
+  return { query, queue, options };
+}

@@ -47,6 +47,9 @@ export const inquiryRequestSchema = evidenceSchema.extend({
 });
 export type InquiryRequest = z.output<typeof inquiryRequestSchema>;
 
+/** The inquiries upload: a CSV file or pasted rows, read by `openInquiriesFromCsv`. */
+export const inquiryCsvFormSchema = z.object({ intent: z.literal("csv") });
+
 /** An advertiser's dispute of one of its approved or locked conversions. */
 export const conversionDisputeRequestSchema = evidenceSchema.extend({
   conversion_id: optionalText(120).pipe(z.string({ error: "Send the conversion id (yours or Leadex's)" })),

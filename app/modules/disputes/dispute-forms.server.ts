@@ -1,5 +1,5 @@
 import { ValidationError } from "~/utils/errors";
-import { readForm } from "~/utils/route-errors.server";
+import { formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { EVIDENCE_FILE_MAX_BYTES } from "./disputes.schema";
 
 // The portal's dispute forms (plain forms, multipart when they carry a file): their text fields as
@@ -48,4 +48,25 @@ export async function readDisputeForm(request: Request): Promise<DisputeForm> {
   const csvText =
     csv && typeof csv !== "string" && csv.size > 0 ? await csv.text() : typeof record.csv_text === "string" && record.csv_text.trim() ? record.csv_text : null;
   return { form, record, csvText };
+}
+
+/**
+ * Reads a dispute form (`readDisputeForm`) and hands it to `answer`, which picks the schema by
+ * intent and calls `handleForm` with `disputeFormInput(upload)`. An upload too large answers 413
+ * naming its field.
+ */
+export async function withDisputeForm<Answer>(request: Request, answer: (upload: DisputeForm) => Promise<Answer>) {
+  let upload: DisputeForm;
+  try {
+    upload = await readDisputeForm(request);
+  } catch (error) {
+    return formFailureFrom(error);
+  }
+  return answer(upload);
+}
+
+/** `handleForm` options for a read dispute form: the schema parses its record (text fields and evidence file). */
+export function disputeFormInput(upload: DisputeForm) {
+  const values = Object.fromEntries(Object.entries(upload.record).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return { toInput: () => upload.record, values: () => values };
 }

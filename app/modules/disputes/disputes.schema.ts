@@ -66,6 +66,9 @@ export const disputeResponseSchema = evidenceSchema.extend({
 });
 export type DisputeResponseInput = z.infer<typeof disputeResponseSchema>;
 
+/** The opener withdraws its own inquiry. */
+export const disputeWithdrawFormSchema = z.object({ intent: z.literal("withdraw") });
+
 /** An admin's final decision on a dispute in review. */
 export const disputeDecisionSchema = evidenceSchema.extend({
   decision: z.enum(["approve", "approve_at_platform_cost", "deny"], { message: "Choose approve, approve at the platform's cost, or deny" }),

@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { auditActionWords } from "~/modules/audit/audit-words";
 import { recordCompanyNotice } from "~/modules/notices/notices.server";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
@@ -101,10 +102,9 @@ export async function readOfferForModeration(actor: Actor, offerId: string) {
     offer: { ...offer, flags: offerFlags(offer) },
     history: history.map((h) => ({
       id: h.id,
-      action: h.action,
-      createdAt: h.createdAt,
-      data: h.data,
-      actor: h.actor ? `${h.actor.name} (${h.actor.email})` : "Leadex",
+      at: h.createdAt,
+      who: h.actor ? `${h.actor.name} (${h.actor.email})` : "Leadex",
+      what: `${auditActionWords(h.action)}${h.data && typeof h.data === "object" && "reason" in h.data ? `: ${String(h.data.reason)}` : ""}`,
     })),
   };
 }

@@ -3,10 +3,12 @@ import { offerEvents } from "~/modules/conversions/conversion-terms";
 import { prisma } from "~/utils/db.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import { offerQualityRules } from "~/modules/quality/quality.schema";
+import { offerQualityRules, offerQualityRulesSchema } from "~/modules/quality/quality.schema";
+import { offerFormValues } from "./offer-form-values";
 import { offerIntakeRefusal } from "./offer-status";
 import { offerFieldsSchema } from "./offers.schema";
-import { listOwnOffers } from "./offers.server";
+import { listOfferHistory } from "./offer-changes.server";
+import { getOwnOffer, listOwnOffers } from "./offers.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -51,5 +53,25 @@ export async function getSendLeadsView(actor: Actor) {
       states: o.states,
       qualityRules: offerQualityRules(o.qualityRules),
     })),
+  };
+}
+
+/** The affiliate's page of one offer: the offer, its history, what it pays after the fee, and why it takes no leads (if so). */
+export async function ownOfferPageView(actor: Actor, offerId: string) {
+  const offer = await getOwnOffer(actor, offerId);
+  const history = await listOfferHistory(actor, offer.id);
+  return { offer, history, payout: offerPayoutAtAskingPrice(offer), refusal: offerIntakeRefusal(offer) };
+}
+
+/** The affiliate's edit form of one offer: its values, the quality rules' defaults, and whether it is archived (read-only). */
+export async function ownOfferEditView(actor: Actor, offerId: string) {
+  const offer = await getOwnOffer(actor, offerId);
+  return {
+    archived: offer.status === "ARCHIVED",
+    id: offer.id,
+    title: offer.title,
+    pricingModel: offer.pricingModel,
+    values: offerFormValues(offer),
+    defaultRules: offerQualityRulesSchema.parse({}),
   };
 }

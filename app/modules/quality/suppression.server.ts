@@ -192,8 +192,13 @@ export async function suppressingAdvertiserIds(tx: Tx, person: { emailHash: stri
  * in the answer are those of the file when one is sent.
  */
 export async function suppressionUploadFromForm(form: FormData) {
+  return suppressionUploadSchema.safeParse(await suppressionUploadInput(form));
+}
+
+/** What `suppressionUploadSchema` parses from the upload form: the kind, and the file's text else the pasted lines. */
+export async function suppressionUploadInput(form: FormData) {
   const file = form.get("file");
   const fileText = file && typeof file === "object" && file.size > 0 ? await file.text() : null;
   const pasted = form.get("lines");
-  return suppressionUploadSchema.safeParse({ kind: form.get("kind") ?? "", text: fileText ?? (typeof pasted === "string" ? pasted : "") });
+  return { kind: form.get("kind") ?? "", text: fileText ?? (typeof pasted === "string" ? pasted : "") };
 }

@@ -160,3 +160,6 @@ export function ledgerRunReportOf(json: unknown): LedgerRunReport | null {
   const parsed = ledgerRunReportSchema.safeParse(json);
   return parsed.success ? parsed.data : null;
 }
+
+/** The "Run … now" button of the finance and reconciliation pages. */
+export const runNowFormSchema = z.object({ intent: z.literal("run", "Choose what to do") });

@@ -168,3 +168,6 @@ export const trueUpRowFilterSchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 export type TrueUpRowFilter = z.infer<typeof trueUpRowFilterSchema>;
+
+/** The admin's "Approve" button of a true-up report. */
+export const trueUpApproveFormSchema = z.object({ intent: z.literal("approve", "Choose what to do") });
