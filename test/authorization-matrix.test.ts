@@ -349,15 +349,15 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "add a rule": {
         form: () => ({ intent: "save", name: `matrix ${Date.now()}`, condition: "event = matrix", action: "approve" }),
-        answers: advertisersOnly(200),
+        answers: advertisersOnly(302),
       },
       "a rule without a condition": { form: () => ({ intent: "save", name: "matrix", condition: "", action: "approve" }), answers: advertisersOnly(400) },
       "try the rules": { form: () => ({ intent: "try", sale_amount: "10", event: "funded" }), answers: advertisersOnly(200) },
       "move the first advertiser's rule": {
         form: (w) => ({ intent: "move", ruleId: w.advertiserRuleId, direction: "down" }),
-        answers: advertisersOnly(200, 404),
+        answers: advertisersOnly(302, 404),
       },
-      "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(200, 404) },
+      "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(302, 404) },
     },
   },
   // Returns (the buyer's): the first lead already has a return ($disputeId), so asking again is a 409

@@ -16,7 +16,7 @@ import { listWalletStatement } from "~/modules/billing/wallet-statement.server";
 import { statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
 import { STATEMENT_KIND_LABELS, STATEMENT_KINDS } from "~/modules/billing/wallet-statement.constants";
 import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { centsToNumber, handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 import { InvoiceTable } from "~/components/postpaid-invoices";
@@ -73,19 +73,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const submitted = await readForm(request);
-  const cardAnswer = await submitSavedCardForm(actor, submitted);
+  const form = await readForm(request);
+  const cardAnswer = await submitSavedCardForm(actor, form);
   if (cardAnswer && "redirectTo" in cardAnswer && cardAnswer.redirectTo) return redirect(cardAnswer.redirectTo);
   if (cardAnswer) return cardAnswer;
-  const form = parseForm(submitted, topUpFormSchema);
-  if (!form.success) return form.failure;
-  let checkoutUrl: string;
-  try {
-    ({ checkoutUrl } = await startTopUp(actor, form.data.amount));
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
-  return redirect(checkoutUrl);
+  return handleForm(form, topUpFormSchema, async (data) => redirect((await startTopUp(actor, data.amount)).checkoutUrl));
 }
 
 /** What a top-up's status means for the advertiser. */

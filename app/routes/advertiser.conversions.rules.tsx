@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
@@ -12,8 +12,8 @@ import {
   saveOwnConversionRule,
   tryOwnConversionRules,
 } from "~/modules/conversions/conversion-rules.server";
-import { formValues } from "~/utils/forms";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import {
   conversionRuleIdSchema,
@@ -33,35 +33,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { rules, editing: rules.find((r) => r.id === edit) ?? null };
 }
 
+/** intent=save (a new rule, or `ruleId`'s), move, delete: back to the list with what happened; intent=try: the sample's verdicts. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
   const intent = form.get("intent");
-  const values = formValues(form);
-  try {
-    if (intent === "save") {
-      const parsed = parseForm(form, conversionRuleFormSchema);
-      if (!parsed.success) return parsed.failure;
+  if (intent === "save") {
+    return handleForm(form, conversionRuleFormSchema, async (data, values) => {
       const ruleId = values.ruleId ? conversionRuleIdSchema.parse(values.ruleId) : undefined;
-      const rule = await saveOwnConversionRule(actor, parsed.data, ruleId);
-      return { saved: { name: rule.name, position: rule.position, created: !ruleId } };
-    }
-    if (intent === "move") {
-      const { ruleId, direction } = conversionRuleMoveFormSchema.parse(values);
+      const rule = await saveOwnConversionRule(actor, data, ruleId);
+      const after = !ruleId && rule.position > 1 ? ", tried after the rules above it" : "";
+      return redirectWithFlash(PAGE, `Rule saved: “${rule.name}” is rule ${rule.position}${after}.`);
+    });
+  }
+  if (intent === "move") {
+    return handleForm(form, conversionRuleMoveFormSchema, async ({ ruleId, direction }) => {
       const rule = await moveOwnConversionRule(actor, ruleId, direction);
-      return { moved: { name: rule.name, position: rule.position } };
-    }
-    if (intent === "delete") {
-      const rule = await deleteOwnConversionRule(actor, conversionRuleDeleteFormSchema.parse(values).ruleId);
-      return { deleted: { name: rule.name } };
-    }
-    if (intent === "try") {
-      const parsed = parseForm(form, tryConversionRulesFormSchema);
-      if (!parsed.success) return parsed.failure;
-      return { tried: await tryOwnConversionRules(actor, parsed.data), sample: values };
-    }
-  } catch (error) {
-    return formFailureFrom(error, values);
+      return redirectWithFlash(PAGE, `Rule moved: “${rule.name}” is now rule ${rule.position}.`);
+    });
+  }
+  if (intent === "delete") {
+    return handleForm(form, conversionRuleDeleteFormSchema, async ({ ruleId }) => {
+      const rule = await deleteOwnConversionRule(actor, ruleId);
+      return redirectWithFlash(PAGE, `Rule deleted: “${rule.name}”.`);
+    });
+  }
+  if (intent === "try") {
+    return handleForm(form, tryConversionRulesFormSchema, async (data, values) => ({ tried: await tryOwnConversionRules(actor, data), sample: values }));
   }
   throw new Response("Unknown intent", { status: 400 });
 }
@@ -114,10 +112,9 @@ function RuleButton({
 export default function ConversionRules() {
   const { rules, editing } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // A new key after each answer empties the form once a rule is saved (a refused one refills from what was typed).
+  const location = useLocation();
   const failure = actionData && "errors" in actionData ? actionData : null;
-  const saved = actionData && "saved" in actionData ? actionData.saved : null;
-  const moved = actionData && "moved" in actionData ? actionData.moved : null;
-  const deleted = actionData && "deleted" in actionData ? actionData.deleted : null;
   const tried = actionData && "tried" in actionData ? (actionData.tried ?? null) : null;
   const triedSample = actionData && "sample" in actionData ? actionData.sample : null;
 
@@ -125,7 +122,7 @@ export default function ConversionRules() {
   const ruleFailure = failedIntent === "save" ? failure : null;
   const tryFailure = failedIntent === "try" ? failure : null;
   // After a refused save the form shows what was typed; otherwise the rule being edited, or a new one.
-  const editedId = ruleFailure ? (ruleFailure.values?.ruleId ?? "") : saved ? "" : (editing?.id ?? "");
+  const editedId = ruleFailure ? (ruleFailure.values?.ruleId ?? "") : (editing?.id ?? "");
   const edited = rules.find((r) => r.id === editedId) ?? null;
   const typed = ruleFailure?.values;
   const chosenAction = typed?.action ?? edited?.action.type ?? "approve";
@@ -142,21 +139,6 @@ export default function ConversionRules() {
           </Link>
         }
       />
-      {saved ? (
-        <div className="alert alert-success" role="status">
-          {`Rule saved: “${saved.name}” is rule ${saved.position}${saved.created && saved.position > 1 ? ", tried after the rules above it" : ""}.`}
-        </div>
-      ) : null}
-      {moved ? (
-        <div className="alert alert-success" role="status">
-          {`Rule moved: “${moved.name}” is now rule ${moved.position}.`}
-        </div>
-      ) : null}
-      {deleted ? (
-        <div className="alert alert-success" role="status">
-          {`Rule deleted: “${deleted.name}”.`}
-        </div>
-      ) : null}
       {failure && !ruleFailure && !tryFailure ? <FormError error={failure.formError ?? "That change could not be made."} /> : null}
 
       <section className="card">
@@ -222,7 +204,7 @@ export default function ConversionRules() {
         {!edited && rules.length >= MAX_CONVERSION_RULES ? (
           <p className="alert alert-warning">You have {MAX_CONVERSION_RULES} rules, the most there may be: delete or combine some to add another.</p>
         ) : null}
-        <Form method="post" action={PAGE} className="form form-wide" noValidate key={`${edited?.id ?? "new"}-${saved ? "saved" : ""}`}>
+        <Form method="post" action={PAGE} className="form form-wide" noValidate key={`${edited?.id ?? "new"}-${location.key}`}>
           <input type="hidden" name="intent" value="save" />
           {edited ? <input type="hidden" name="ruleId" value={edited.id} /> : null}
           <FormError error={ruleFailure?.formError} />

@@ -12,14 +12,13 @@ import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/di
 import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
 import { FilterButtons } from "~/components/filter-bar";
 import { BOUGHT_LEAD_SORT_LABELS, BOUGHT_LEAD_SORTS, boughtLeadFilterQuery, isFiltered } from "~/modules/leads/bought-leads.constants";
-import { markContactedFormSchema, readBoughtLeadFilter, type BoughtLeadFilter } from "~/modules/leads/bought-leads.schema";
+import { markContactedFormSchema, readBoughtLeadFilter, returnSelectedFormSchema, type BoughtLeadFilter } from "~/modules/leads/bought-leads.schema";
 import { markOwnLeadsContacted, pageOfBoughtLeads } from "~/modules/leads/bought-leads.server";
 import { TEMPERATURES } from "~/modules/quality/quality.constants";
-import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
-import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { ValidationError, zodFieldErrors } from "~/utils/errors";
+import { ValidationError } from "~/utils/errors";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Leads · Leadex" }];
@@ -44,33 +43,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
-  const values = formValues(form);
   const leadIds = [...new Set(form.getAll("lead_id").filter((v): v is string => typeof v === "string" && v !== ""))];
   if (form.get("intent") === "contacted") {
-    const parsed = markContactedFormSchema.safeParse({ lead_id: leadIds });
-    if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), "Select the leads you contacted", 400, values);
-    const marked = await markOwnLeadsContacted(actor, parsed.data.lead_id);
-    const already = parsed.data.lead_id.length - marked;
-    const list = `/advertiser/leads${new URL(request.url).search}`;
-    return redirectWithFlash(
-      list,
-      `${marked} ${marked === 1 ? "lead" : "leads"} marked contacted${already > 0 ? ` (${already} already marked earlier, or not yours: unchanged)` : ""}.`,
+    return handleForm(
+      form,
+      markContactedFormSchema,
+      async (data) => {
+        const marked = await markOwnLeadsContacted(actor, data.lead_id);
+        const already = data.lead_id.length - marked;
+        return redirectWithFlash(
+          `/advertiser/leads${new URL(request.url).search}`,
+          `${marked} ${marked === 1 ? "lead" : "leads"} marked contacted${already > 0 ? ` (${already} already marked earlier, or not yours: unchanged)` : ""}.`,
+        );
+      },
+      { toInput: () => ({ lead_id: leadIds }), formError: "Select the leads you contacted" },
     );
   }
-  try {
-    if (leadIds.length === 0) return formFailure({ lead_id: "Select the leads to return" }, "Select the leads to return", 400, values);
-    const reason = values.reason?.trim().toLowerCase() ?? "";
-    if (reason === "") return formFailure({ reason: "Choose a reason" }, undefined, 400, values);
-    returnReasonOf(reason);
-    return {
-      results: await openReturns(
-        actor,
-        leadIds.map((lead_id, i) => ({ index: i + 1, record: { lead_id, reason, note: values.note } })),
-      ),
-    };
-  } catch (error) {
-    return formFailureFrom(error, values);
-  }
+  return handleForm(
+    form,
+    returnSelectedFormSchema,
+    async (data) => {
+      const reason = returnReasonOf(data.reason);
+      const records = data.lead_id.map((lead_id, i) => ({ index: i + 1, record: { lead_id, reason, note: data.note } }));
+      return { results: await openReturns(actor, records) };
+    },
+    { toInput: (f) => ({ ...Object.fromEntries(f), lead_id: leadIds }), formError: leadIds.length === 0 ? "Select the leads to return" : undefined },
+  );
 }
 
 const REASON_OPTIONS = [{ value: "", label: "Choose a reason" }, ...RETURN_REASON_CODES.map((code) => ({ value: code, label: RETURN_REASON_LABELS[code] }))];

@@ -13,7 +13,7 @@ import { ownFundingForOffer } from "~/modules/orders/order-funding.server";
 import { createOrderSchema, orderFormToInput, orderFormValues } from "~/modules/orders/orders.schema";
 import { openOrder } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Marketplace · Leadex` }];
@@ -52,16 +52,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await readForm(request);
-  const parsed = parseForm(form, createOrderSchema, { toInput: orderFormToInput, values: orderFormValues });
-  if (!parsed.success) return parsed.failure;
-  let orderId: string;
-  try {
-    orderId = (await openOrder(actor, parsed.data)).id;
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
-  return redirectWithFlash(`/advertiser/orders/${orderId}`, "Order opened.");
+  return handleForm(
+    await readForm(request),
+    createOrderSchema,
+    async (data) => redirectWithFlash(`/advertiser/orders/${(await openOrder(actor, data)).id}`, "Order opened."),
+    { toInput: orderFormToInput, values: orderFormValues },
+  );
 }
 
 export default function MarketplaceOffer() {

@@ -14,7 +14,7 @@ import { canChangeOrderStatus, needsConfirmation, ORDER_STATUS_CHANGED, orderSta
 import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
@@ -47,17 +47,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Pause or resume here; closing is final and is confirmed on the order's page first. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await readForm(request);
-  const parsed = parseForm(form, orderStatusFormSchema);
-  if (!parsed.success) return parsed.failure;
-  const change = parsed.data;
-  if (needsConfirmation(change)) return redirect(`/advertiser/orders/${encodeURIComponent(change.orderId)}?confirm=close`);
-  try {
+  return handleForm(await readForm(request), orderStatusFormSchema, async (change) => {
+    if (needsConfirmation(change)) return redirect(`/advertiser/orders/${encodeURIComponent(change.orderId)}?confirm=close`);
     await setOwnOrderStatus(actor, change.orderId, change.status);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
-  return redirectWithFlash("/advertiser/orders", ORDER_STATUS_CHANGED[change.status]);
+    return redirectWithFlash("/advertiser/orders", ORDER_STATUS_CHANGED[change.status]);
+  });
 }
 
 function StatusButton({ orderId, status, label }: { orderId: string; status: string; label: string }) {

@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH } from "~/modules/accounts/accounts.constants";
 import { countSignUpAttempt, signUp } from "~/modules/accounts/accounts.server";
 import { clientAddressOf } from "~/utils/client-address.server";
 import { ConflictError } from "~/utils/errors";
-import { formFailure, formFailureFrom, formRouteHeaders, parseForm, readForm } from "~/utils/route-errors.server";
+import { formFailure, formRouteHeaders, handleForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const headers = formRouteHeaders;
@@ -22,18 +22,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(await readForm(request), signUpSchema);
-  if (!form.success) return form.failure;
-  let user;
-  try {
-    await countSignUpAttempt(clientAddressOf(context));
-    user = await signUp(form.data);
-  } catch (error) {
-    if (error instanceof ConflictError) return formFailure({ email: error.message }, undefined, 409, form.values);
-    return formFailureFrom(error, form.values);
-  }
-  const cookie = await createUserSession(user.id);
-  return redirect(homePathFor(user.role), { headers: { "Set-Cookie": cookie } });
+  return handleForm(await readForm(request), signUpSchema, async (data, values) => {
+    let user;
+    try {
+      await countSignUpAttempt(clientAddressOf(context));
+      user = await signUp(data);
+    } catch (error) {
+      if (error instanceof ConflictError) return formFailure({ email: error.message }, undefined, 409, values);
+      throw error;
+    }
+    const cookie = await createUserSession(user.id);
+    return redirect(homePathFor(user.role), { headers: { "Set-Cookie": cookie } });
+  });
 }
 
 const ROLES = [

@@ -71,3 +71,21 @@ export async function submitForm(appUrl: string, path: string, fields: Record<st
     }),
   );
 }
+
+/**
+ * Submits a form that redirects (as a successful action does) and opens the page it leads to with
+ * the one-time message it set: that page's answer. A form that answers anything else throws.
+ */
+export async function submitAndFollow(appUrl: string, path: string, fields: Record<string, string> | URLSearchParams, cookie: string): Promise<PageAnswer> {
+  const answer = await fetch(new URL(path, appUrl), {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+  const location = answer.headers.get("location");
+  if (answer.status !== 302 || !location)
+    throw new Error(`${path} answered ${answer.status}, not a redirect: ${visibleText(await answer.text()).slice(0, 500)}`);
+  const flash = (answer.headers.get("set-cookie") ?? "").split(";")[0];
+  return getPage(appUrl, location, [cookie, flash].filter(Boolean).join("; "));
+}

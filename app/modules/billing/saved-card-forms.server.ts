@@ -1,6 +1,6 @@
 import { formValues } from "~/utils/forms";
 import type { Actor } from "~/utils/permissions.server";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailureFrom, handleForm } from "~/utils/route-errors.server";
 import { autoRechargeFormSchema } from "./auto-recharge.schema";
 import { saveAutoRechargeSettings } from "./auto-recharge.server";
 import { removeSavedCard, startCardSetup } from "./saved-cards.server";
@@ -20,10 +20,10 @@ export async function submitSavedCardForm(actor: Actor, form: FormData) {
       return { cardRemoved: true as const };
     }
     if (intent === "auto-recharge") {
-      const parsed = parseForm(form, autoRechargeFormSchema);
-      if (!parsed.success) return parsed.failure;
-      await saveAutoRechargeSettings(actor, parsed.data);
-      return { autoRechargeSaved: parsed.data.enabled ? ("on" as const) : ("off" as const) };
+      return handleForm(form, autoRechargeFormSchema, async (data) => {
+        await saveAutoRechargeSettings(actor, data);
+        return { autoRechargeSaved: data.enabled ? ("on" as const) : ("off" as const) };
+      });
     }
   } catch (error) {
     return formFailureFrom(error, formValues(form));

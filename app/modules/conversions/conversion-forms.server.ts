@@ -3,7 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors";
 import { formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { handleForm } from "~/utils/route-errors.server";
 import { decideConversion } from "./conversion-decisions.server";
 import { reportConversion } from "./conversion-intake.server";
 import { conversionCorrectionFormSchema, conversionDecisionFormSchema } from "./conversion-list.schema";
@@ -20,21 +20,19 @@ export interface ConversionFormDone {
 export async function submitConversionForm(actor: Actor, form: FormData) {
   const intent = form.get("intent");
   if (intent === "reversal" || intent === "amount_change") return submitCorrection(actor, form);
-  const parsed = parseForm(form, conversionDecisionFormSchema, { formError: "Choose approve or reject; a rejection needs a reason." });
-  if (!parsed.success) return parsed.failure;
-  try {
-    const { conversion, message } = await decideConversion(actor, parsed.data.conversionId, parsed.data.intent, parsed.data.reason);
-    return { done: { conversionId: conversion.id, message } } satisfies ConversionFormDone;
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  return handleForm(
+    form,
+    conversionDecisionFormSchema,
+    async (data) => {
+      const { conversion, message } = await decideConversion(actor, data.conversionId, data.intent, data.reason);
+      return { done: { conversionId: conversion.id, message } } satisfies ConversionFormDone;
+    },
+    { formError: "Choose approve or reject; a rejection needs a reason." },
+  );
 }
 
 async function submitCorrection(actor: Actor, form: FormData) {
-  const parsed = parseForm(form, conversionCorrectionFormSchema);
-  if (!parsed.success) return parsed.failure;
-  const { intent, conversionId, amount, reason, reversalId } = parsed.data;
-  try {
+  return handleForm(form, conversionCorrectionFormSchema, async ({ intent, conversionId, amount, reason, reversalId }) => {
     const before = await prisma.conversion.findFirst({ where: { id: conversionId, advertiserId: actor.companyId } });
     if (!before) throw new NotFoundError("Conversion");
     // A correction names the advertiser's own conversion id, as the API does; it records no source.
@@ -58,7 +56,5 @@ async function submitCorrection(actor: Actor, form: FormData) {
           : `Conversion ${after.externalId} partly reversed: ${back}; it now costs ${money(now)}.`;
     } else message = `Sale ${after.externalId} changed to ${money(after.saleAmountCents ?? 0)}: its payout is now ${money(now)} (was ${money(was)}).`;
     return { done: { conversionId: after.id, message } } satisfies ConversionFormDone;
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { publicUrl } from "~/utils/env.server";
 import type { Actor } from "~/utils/permissions.server";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailureFrom, handleForm } from "~/utils/route-errors.server";
 import { getPixelTokenState, issuePixelToken, pixelUrl } from "./conversion-pixel.server";
 import { stripeSecretFormSchema } from "./stripe-conversions.schema";
 import { getStripeConversionSettings, removeStripeConversionsSecret, saveStripeConversionsSecret } from "./stripe-conversions.server";
@@ -51,10 +51,10 @@ export async function submitConversionTrackingForm(actor: Actor, form: FormData)
       return { pixelToken: { token, snippets: pixelSnippets(token) } };
     }
     if (intent === "stripe-secret") {
-      const parsed = parseForm(form, stripeSecretFormSchema);
-      if (!parsed.success) return parsed.failure;
-      await saveStripeConversionsSecret(actor, parsed.data.secret);
-      return { stripeSaved: true as const };
+      return handleForm(form, stripeSecretFormSchema, async (data) => {
+        await saveStripeConversionsSecret(actor, data.secret);
+        return { stripeSaved: true as const };
+      });
     }
     if (intent === "stripe-remove") {
       await removeStripeConversionsSecret(actor);
