@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { FieldError } from "./field";
+import { humanize } from "./format";
 
 // The pieces every list's filter bar repeats: a date range (from / to, as the URL keeps them) and
 // the Filter button with a way back to the unfiltered list.
@@ -48,6 +49,41 @@ export function FilterButtons({ clearTo, filtered = true }: { clearTo: string; f
           Clear
         </Link>
       ) : null}
+    </>
+  );
+}
+
+/**
+ * What the conversion and lead lists filter by: a status, an offer and a date range (`fromLabel`
+ * says which date), then the Filter button and, while `filtered`, Clear back to `clearTo`.
+ */
+export function StatusOfferPeriodFilters({
+  statuses,
+  offers,
+  filter,
+  fromLabel,
+  clearTo,
+  filtered,
+}: {
+  statuses: readonly string[];
+  offers: ReadonlyArray<{ id: string; title: string }>;
+  filter: { status?: string | null; offerId?: string | null; from?: string | null; to?: string | null };
+  fromLabel: string;
+  clearTo: string;
+  filtered: boolean;
+}) {
+  return (
+    <>
+      <ChoiceFilterField
+        name="status"
+        label="Status"
+        anyLabel="Any status"
+        value={filter.status}
+        options={statuses.map((s) => ({ value: s, label: humanize(s) }))}
+      />
+      <OfferFilterField offers={offers} value={filter.offerId} />
+      <DateRangeFields fromLabel={fromLabel} from={filter.from} to={filter.to} />
+      <FilterButtons clearTo={clearTo} filtered={filtered} />
     </>
   );
 }

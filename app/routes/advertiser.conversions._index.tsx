@@ -3,7 +3,6 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AffiliateNotice, ConversionDates, ConversionPayout, ConversionStatus, ConversionWhat } from "~/components/conversion-cells";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
-import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listAdvertiserConversions, listConversionOffers, type AdvertiserConversionRow } from "~/modules/conversions/advertiser-conversions.server";
 import { submitConversionForm } from "~/modules/conversions/conversion-forms.server";
@@ -11,7 +10,7 @@ import { conversionListFilterSchema } from "~/modules/conversions/conversion-lis
 import { CONVERSION_STATUSES } from "~/modules/conversions/conversion-list.constants";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { DateRangeFields, FilterButtons, OfferFilterField } from "~/components/filter-bar";
+import { StatusOfferPeriodFilters } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Conversions · Leadex" }];
 
@@ -105,20 +104,14 @@ export default function AdvertiserConversions() {
       ) : null}
       {answer && "errors" in answer && !rowFailure ? <FormError error={answer.formError ?? Object.values(answer.errors).join(" ")} /> : null}
       <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={filter.status ?? ""}>
-            <option value="">Any status</option>
-            {CONVERSION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <OfferFilterField offers={offers} value={filter.offerId} />
-        <DateRangeFields fromLabel="Occurred from" from={filter.from} to={filter.to} />
-        <FilterButtons clearTo="/advertiser/conversions" filtered={filtered} />
+        <StatusOfferPeriodFilters
+          statuses={CONVERSION_STATUSES}
+          offers={offers}
+          filter={filter}
+          fromLabel="Occurred from"
+          clearTo="/advertiser/conversions"
+          filtered={filtered}
+        />
       </Form>
       <section className="card">
         <DataTable
