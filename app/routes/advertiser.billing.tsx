@@ -6,21 +6,18 @@ import { Field, FieldError, FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { getAutoRecharge } from "~/modules/billing/auto-recharge.server";
-import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { submitSavedCardForm } from "~/modules/billing/saved-card-forms.server";
-import { getSavedCard, settleCardSetupFromCheckout } from "~/modules/billing/saved-cards.server";
+import { settleCardSetupFromCheckout } from "~/modules/billing/saved-cards.server";
+import { advertiserBillingView } from "~/modules/billing/billing-views.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
-import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
-import { listWalletStatement } from "~/modules/billing/wallet-statement.server";
+import { settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
 import { statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
 import { STATEMENT_KIND_LABELS, STATEMENT_KINDS } from "~/modules/billing/wallet-statement.constants";
 import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { centsToNumber, handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 import { InvoiceTable } from "~/components/postpaid-invoices";
-import { getOwnPostpaid } from "~/modules/billing/postpaid-invoices.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Leadex" }];
 
@@ -43,32 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const params = Object.fromEntries([...url.searchParams].filter(([key, v]) => v !== "" && key !== "topup" && key !== "card"));
   const filter = statementFilterSchema.parse(params);
-  const [balanceCents, topUps, statement, savedCard, autoRecharge, postpaid] = await Promise.all([
-    getAdvertiserBalanceCents(actor),
-    listTopUps(actor),
-    listWalletStatement(actor, filter),
-    getSavedCard(actor),
-    getAutoRecharge(actor),
-    getOwnPostpaid(actor),
-  ]);
-  return {
-    savedCard,
-    autoRecharge,
-    balanceCents: centsToNumber(balanceCents),
-    postpaid,
-    statement,
-    filter,
-    topUps: topUps.map((t) => ({
-      id: t.id,
-      amountCents: t.amountCents,
-      currency: t.currency,
-      status: t.status,
-      kind: t.kind,
-      failureMessage: t.failureMessage,
-      createdAt: t.createdAt,
-      paidAt: t.paidAt,
-    })),
-  };
+  return advertiserBillingView(actor, filter);
 }
 
 export async function action({ request }: ActionFunctionArgs) {

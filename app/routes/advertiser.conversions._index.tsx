@@ -4,7 +4,7 @@ import { AffiliateNotice, ConversionDates, ConversionPayout, ConversionStatus, C
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { listAdvertiserConversions, listConversionOffers, type AdvertiserConversionRow } from "~/modules/conversions/advertiser-conversions.server";
+import { advertiserConversionListView, type AdvertiserConversionRow } from "~/modules/conversions/advertiser-conversions.server";
 import { submitConversionForm } from "~/modules/conversions/conversion-forms.server";
 import { conversionListFilterSchema } from "~/modules/conversions/conversion-list.schema";
 import { CONVERSION_STATUSES } from "~/modules/conversions/conversion-list.constants";
@@ -18,8 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const filter = conversionListFilterSchema.parse(params);
-  const [page, offers] = await Promise.all([listAdvertiserConversions(actor, filter), listConversionOffers(actor)]);
-  return { ...page, offers, filter };
+  return advertiserConversionListView(actor, filter);
 }
 
 /** Approve or reject one conversion from the list; the page then says what happened. */

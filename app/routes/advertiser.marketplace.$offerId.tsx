@@ -7,9 +7,7 @@ import { OfferTerms } from "~/components/offer-terms";
 import { OrderForm } from "~/components/order-form";
 import { WalletWarning } from "~/components/order-funding";
 import { PageHeader } from "~/components/portal-shell";
-import { defaultReserveCents } from "~/modules/conversions/conversion-terms";
-import { getMarketplaceOffer } from "~/modules/offers/offers.server";
-import { ownFundingForOffer } from "~/modules/orders/order-funding.server";
+import { marketplaceOfferView } from "~/modules/offers/marketplace-views.server";
 import { createOrderSchema, orderFormToInput, orderFormValues } from "~/modules/orders/orders.schema";
 import { openOrder } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
@@ -20,34 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const offer = await orNotFound(getMarketplaceOffer(actor, params.offerId ?? ""));
-  return {
-    funding: await ownFundingForOffer(actor, offer),
-    offer: {
-      id: offer.id,
-      title: offer.title,
-      vertical: offer.vertical,
-      country: offer.country,
-      states: offer.states,
-      fields: offer.fields,
-      pricingModel: offer.pricingModel,
-      priceCents: offer.priceCents,
-      salePercentBps: offer.salePercentBps,
-      saleMinCents: offer.saleMinCents,
-      saleMaxCents: offer.saleMaxCents,
-      conversionEvents: offer.conversionEvents,
-      attributionWindowDays: offer.attributionWindowDays,
-      lockPeriodDays: offer.lockPeriodDays,
-      allowsLockedAdjustments: offer.allowsLockedAdjustments,
-      currency: offer.currency,
-      exclusivity: offer.exclusivity,
-      distribution: offer.distribution,
-      maxBuyers: offer.maxBuyers,
-      returnWindowDays: offer.returnWindowDays,
-      affiliateName: offer.affiliate.name,
-      reserveCents: defaultReserveCents(offer),
-    },
-  };
+  return orNotFound(marketplaceOfferView(actor, params.offerId ?? ""));
 }
 
 export async function action({ request }: ActionFunctionArgs) {

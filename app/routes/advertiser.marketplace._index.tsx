@@ -8,7 +8,8 @@ import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { isMarketplaceFiltered, MARKETPLACE_SORT_LABELS, MARKETPLACE_SORTS, PRICING_MODELS } from "~/modules/offers/marketplace.constants";
 import { readMarketplaceQuery, type MarketplaceQuery } from "~/modules/offers/marketplace.schema";
-import { MARKETPLACE_PAGE_SIZE, searchMarketplace } from "~/modules/offers/marketplace.server";
+import { MARKETPLACE_PAGE_SIZE } from "~/modules/offers/marketplace.server";
+import { marketplaceSearchView } from "~/modules/offers/marketplace-views.server";
 import { DISTRIBUTION_DESCRIPTIONS } from "~/modules/routing/routing.schema";
 import { requireUser } from "~/utils/session.server";
 
@@ -17,32 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Marketplace · Leadex" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const query = readMarketplaceQuery(new URL(request.url).searchParams);
-  const found = await searchMarketplace(actor, query);
-  return {
-    query,
-    total: found.total,
-    verticals: found.verticals,
-    offers: found.offers.map((o) => ({
-      id: o.id,
-      title: o.title,
-      vertical: o.vertical,
-      country: o.country,
-      states: o.states,
-      pricingModel: o.pricingModel,
-      priceCents: o.priceCents,
-      salePercentBps: o.salePercentBps,
-      saleMinCents: o.saleMinCents,
-      saleMaxCents: o.saleMaxCents,
-      conversionEvents: o.conversionEvents,
-      currency: o.currency,
-      exclusivity: o.exclusivity,
-      distribution: o.distribution,
-      maxBuyers: o.maxBuyers,
-      returnWindowDays: o.returnWindowDays,
-      affiliateName: o.affiliate.name,
-      stats: o.stats,
-    })),
-  };
+  return marketplaceSearchView(actor, query);
 }
 
 /** 0.8123 → "81%"; no data → "—". */
