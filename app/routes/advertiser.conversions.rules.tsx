@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
+import { ConversionRuleForm } from "~/components/conversion-rule-form";
+import { Field, FormError, SubmitButton } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { conversionRuleFormSchema, tryConversionRulesFormSchema } from "~/modules/conversions/conversion-rules";
-import { MAX_CONVERSION_RULES, MAX_HOLD_HOURS } from "~/modules/conversions/conversion-rules.constants";
+import { MAX_CONVERSION_RULES } from "~/modules/conversions/conversion-rules.constants";
 import {
   deleteOwnConversionRule,
   listOwnConversionRules,
@@ -64,26 +65,6 @@ export async function action({ request }: ActionFunctionArgs) {
   throw new Response("Unknown intent", { status: 400 });
 }
 
-const FIELD_HELP = [
-  ["sale_amount", "the reported sale amount (empty for actions)"],
-  ["event", "the action reported, e.g. funded"],
-  ["s1 … s5", "the sub-ids the affiliate sent with the lead"],
-  ["adv1 … adv5", "your own fields, sent with the conversion"],
-] as const;
-
-/** The condition with a caret under the column an error names (single-line conditions only). */
-function ErrorCaret({ condition, error }: { condition: string; error?: string }) {
-  const column = error ? / at column (\d+)/.exec(error)?.[1] : undefined;
-  if (!column || condition.includes("\n") || condition.length > 300) return null;
-  return (
-    <pre className="rule-caret" aria-hidden="true">
-      {condition}
-      {"\n"}
-      {" ".repeat(Number(column) - 1)}^
-    </pre>
-  );
-}
-
 function RuleButton({
   ruleId,
   intent,
@@ -124,8 +105,6 @@ export default function ConversionRules() {
   // After a refused save the form shows what was typed; otherwise the rule being edited, or a new one.
   const editedId = ruleFailure ? (ruleFailure.values?.ruleId ?? "") : (editing?.id ?? "");
   const edited = rules.find((r) => r.id === editedId) ?? null;
-  const typed = ruleFailure?.values;
-  const chosenAction = typed?.action ?? edited?.action.type ?? "approve";
   const sample: Record<string, string | undefined> = triedSample ?? tryFailure?.values ?? {};
 
   return (
@@ -204,95 +183,7 @@ export default function ConversionRules() {
         {!edited && rules.length >= MAX_CONVERSION_RULES ? (
           <p className="alert alert-warning">You have {MAX_CONVERSION_RULES} rules, the most there may be: delete or combine some to add another.</p>
         ) : null}
-        <Form method="post" action={PAGE} className="form form-wide" noValidate key={`${edited?.id ?? "new"}-${location.key}`}>
-          <input type="hidden" name="intent" value="save" />
-          {edited ? <input type="hidden" name="ruleId" value={edited.id} /> : null}
-          <FormError error={ruleFailure?.formError} />
-          <Field name="name" label="Name" defaultValue={typed?.name ?? edited?.name ?? ""} error={ruleFailure?.errors.name} maxLength={80} />
-          <div className="field">
-            <label htmlFor="f-condition">Condition</label>
-            <textarea
-              id="f-condition"
-              name="condition"
-              rows={3}
-              spellCheck={false}
-              className="rule-condition-input"
-              defaultValue={typed?.condition ?? edited?.condition ?? ""}
-              placeholder='sale_amount > 500 and (event = funded or adv1 = "vip") and not s2 in (spam, test)'
-              aria-invalid={ruleFailure?.errors.condition ? true : undefined}
-              aria-describedby={ruleFailure?.errors.condition ? "f-condition-error f-condition-hint" : "f-condition-hint"}
-            />
-            <FieldError id="f-condition-error" error={ruleFailure?.errors.condition} />
-            <ErrorCaret condition={typed?.condition ?? ""} error={ruleFailure?.errors.condition} />
-            <div className="hint" id="f-condition-hint">
-              <p>
-                Compare a field with <code>=</code> <code>!=</code> <code>&gt;</code> <code>&gt;=</code> <code>&lt;</code> <code>&lt;=</code>,{" "}
-                <code>in (a, b)</code>, <code>contains</code> or <code>is empty</code>; combine with <code>and</code>, <code>or</code>, <code>not</code> and
-                parentheses (<code>not</code> binds first, then <code>and</code>, then <code>or</code>). Text compares without regard to case; put values with
-                spaces in quotes.
-              </p>
-              <ul className="rule-fields">
-                {FIELD_HELP.map(([field, meaning]) => (
-                  <li key={field}>
-                    <code>{field}</code> {meaning}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </div>
-          <fieldset className="fieldset" aria-describedby={ruleFailure?.errors.action ? "f-action-error" : undefined}>
-            <legend>Then</legend>
-            <div className="rule-actions">
-              <label className="choice">
-                <input type="radio" name="action" value="approve" defaultChecked={chosenAction === "approve"} />
-                <span>
-                  <strong>Approve</strong>
-                  <small>billed at once and approved</small>
-                </span>
-              </label>
-              <label className="choice">
-                <input type="radio" name="action" value="reject" defaultChecked={chosenAction === "reject"} />
-                <span>
-                  <strong>Reject</strong>
-                  <small>not billed; your reason is shown with it</small>
-                </span>
-              </label>
-              <label className="choice">
-                <input type="radio" name="action" value="hold" defaultChecked={chosenAction === "hold"} />
-                <span>
-                  <strong>Hold</strong>
-                  <small>billed when the hold ends</small>
-                </span>
-              </label>
-            </div>
-            <FieldError id="f-action-error" error={ruleFailure?.errors.action} />
-            <div className="form-row">
-              <Field
-                name="reason"
-                label="Reason (to reject)"
-                defaultValue={typed?.reason ?? (edited?.action.type === "reject" ? edited.action.reason : "")}
-                error={ruleFailure?.errors.reason}
-                maxLength={200}
-              />
-              <Field
-                name="hours"
-                label="Hours (to hold)"
-                inputMode="numeric"
-                defaultValue={typed?.hours ?? (edited?.action.type === "hold" ? String(edited.action.hours) : "")}
-                error={ruleFailure?.errors.hours}
-                hint={`1 to ${MAX_HOLD_HOURS} (30 days)`}
-              />
-            </div>
-          </fieldset>
-          <div className="form-actions">
-            <SubmitButton>{edited ? "Save rule" : "Add rule"}</SubmitButton>
-            {edited ? (
-              <Link to={PAGE} className="button button-ghost">
-                Cancel
-              </Link>
-            ) : null}
-          </div>
-        </Form>
+        <ConversionRuleForm action={PAGE} key={`${edited?.id ?? "new"}-${location.key}`} edited={edited} failure={ruleFailure} />
       </section>
 
       <section className="card" id="try">
