@@ -1,20 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BoughtLeadFilters, BulkLeadActions } from "~/components/bought-lead-forms";
 import { DataTable } from "~/components/data-table";
 import { DisputeStatusBadge } from "~/components/dispute-history";
-import { FieldError, FormError, SelectField } from "~/components/field";
-import { formatDateTime, humanize } from "~/components/format";
+import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { ReturnResults } from "~/components/return-results";
 import { openReturns } from "~/modules/disputes/advertiser-returns.server";
-import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
-import { FilterButtons } from "~/components/filter-bar";
-import { BOUGHT_LEAD_SORT_LABELS, BOUGHT_LEAD_SORTS, boughtLeadFilterQuery, isFiltered } from "~/modules/leads/bought-leads.constants";
-import { markContactedFormSchema, readBoughtLeadFilter, returnSelectedFormSchema, type BoughtLeadFilter } from "~/modules/leads/bought-leads.schema";
+import { boughtLeadFilterQuery, isFiltered } from "~/modules/leads/bought-leads.constants";
+import { markContactedFormSchema, readBoughtLeadFilter, returnSelectedFormSchema } from "~/modules/leads/bought-leads.schema";
 import { markOwnLeadsContacted, pageOfBoughtLeads } from "~/modules/leads/bought-leads.server";
-import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import { formatMoney } from "~/utils/money";
 import { handleForm, readForm } from "~/utils/route-errors.server";
 import { redirectWithFlash } from "~/utils/flash.server";
@@ -71,59 +68,10 @@ export async function action({ request }: ActionFunctionArgs) {
   );
 }
 
-const REASON_OPTIONS = [{ value: "", label: "Choose a reason" }, ...RETURN_REASON_CODES.map((code) => ({ value: code, label: RETURN_REASON_LABELS[code] }))];
-
-function LeadFilters({ filter }: { filter: BoughtLeadFilter }) {
-  return (
-    <Form method="get" className="filter-bar card" role="search">
-      {filter.orderId ? <input type="hidden" name="orderId" value={filter.orderId} /> : null}
-      <div className="field">
-        <label htmlFor="f-q">Search</label>
-        <input id="f-q" name="q" type="search" placeholder="Name, email, phone or lead id" defaultValue={filter.q ?? ""} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-temperature">Temperature</label>
-        <select id="f-temperature" name="temperature" defaultValue={filter.temperature ?? ""}>
-          <option value="">Any temperature</option>
-          {TEMPERATURES.map((t) => (
-            <option key={t} value={t}>
-              {humanize(t)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-min-score">Minimum score</label>
-        <input id="f-min-score" name="minScore" type="number" min={0} max={100} defaultValue={filter.minScore ?? ""} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-contacted">Contacted</label>
-        <select id="f-contacted" name="contacted" defaultValue={filter.contacted ?? ""}>
-          <option value="">Any</option>
-          <option value="no">Not yet contacted</option>
-          <option value="yes">Contacted</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-sort">Sort</label>
-        <select id="f-sort" name="sort" defaultValue={filter.sort}>
-          {BOUGHT_LEAD_SORTS.map((sort) => (
-            <option key={sort} value={sort}>
-              {BOUGHT_LEAD_SORT_LABELS[sort]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <FilterButtons clearTo="/advertiser/leads" filtered={isFiltered(filter)} />
-    </Form>
-  );
-}
-
 export default function BoughtLeads() {
   const { leads, filter, next, paged } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const failure = answer && "errors" in answer ? answer : null;
-  const errors = (failure?.errors ?? {}) as Record<string, string | undefined>;
   const filtered = isFiltered(filter);
   return (
     <>
@@ -136,7 +84,7 @@ export default function BoughtLeads() {
           </a>
         }
       />
-      <LeadFilters filter={filter} />
+      <BoughtLeadFilters filter={filter} />
       {filter.orderId ? (
         <p className="small">
           Showing the leads of <Link to={`/advertiser/orders/${filter.orderId}`}>one order</Link> ·{" "}
@@ -145,27 +93,7 @@ export default function BoughtLeads() {
       ) : null}
       {answer && "results" in answer ? <ReturnResults results={answer.results} /> : null}
       <Form method="post" className="card" id="bulk-return">
-        <div className="bulk-bar">
-          <SelectField
-            name="reason"
-            label="Return selected leads as"
-            options={REASON_OPTIONS}
-            defaultValue={failure?.values?.reason ?? ""}
-            error={errors.reason}
-          />
-          <div className="field">
-            <label htmlFor="f-bulk-note">Note (for all)</label>
-            <input id="f-bulk-note" name="note" maxLength={2000} defaultValue={failure?.values?.note} />
-          </div>
-          <button type="submit" name="intent" value="return" className="button">
-            Return selected
-          </button>
-          <button type="submit" name="intent" value="contacted" className="button button-ghost">
-            Mark selected contacted
-          </button>
-        </div>
-        <FieldError error={errors.lead_id && !failure?.formError ? errors.lead_id : undefined} />
-        <FormError error={failure?.formError} />
+        <BulkLeadActions failure={failure} />
         <DataTable
           stackOnPhone
           rows={leads}
