@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FieldError, FormError } from "~/components/field";
+import { AutoRechargeForm } from "~/components/auto-recharge-form";
+import { Field, FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
@@ -281,7 +282,6 @@ function SavedCardAndAutoRecharge({
   const saved = answer && "autoRechargeSaved" in answer ? answer.autoRechargeSaved : null;
   const removed = Boolean(answer && "cardRemoved" in answer);
   const { paused, failed } = autoRecharge;
-  const dollars = (cents: number) => (cents > 0 ? centsToDecimal(cents) : "");
   return (
     <>
       {paused ? (
@@ -336,47 +336,7 @@ function SavedCardAndAutoRecharge({
         </section>
         <section className="card">
           <h2>Auto-recharge</h2>
-          <Form method="post" className="form" noValidate>
-            <input type="hidden" name="intent" value="auto-recharge" />
-            <FormError error={failure?.formError} />
-            <div className="field">
-              <label>
-                <input
-                  type="checkbox"
-                  name="enabled"
-                  defaultChecked={failure ? failure.values?.enabled === "on" : autoRecharge.enabled}
-                  aria-invalid={failure?.errors.enabled ? true : undefined}
-                  aria-describedby={failure?.errors.enabled ? "f-enabled-error" : undefined}
-                />{" "}
-                Recharge my wallet from my saved card when it runs low
-              </label>
-              <FieldError id="f-enabled-error" error={failure?.errors.enabled} />
-            </div>
-            <Field
-              name="threshold"
-              id="f-recharge-threshold"
-              label="When the balance falls below (USD)"
-              inputMode="decimal"
-              required
-              placeholder="100.00"
-              defaultValue={failure?.values?.threshold ?? dollars(autoRecharge.thresholdCents)}
-              error={failure?.errors.threshold}
-            />
-            <Field
-              name="amount"
-              id="f-recharge-amount"
-              label="Add (USD)"
-              inputMode="decimal"
-              required
-              placeholder="500.00"
-              defaultValue={failure?.values?.amount ?? dollars(autoRecharge.amountCents)}
-              error={failure?.errors.amount}
-              hint="Between $10 and $100,000, charged once each time the balance falls below the threshold."
-            />
-            <button type="submit" className="button">
-              Save auto-recharge
-            </button>
-          </Form>
+          <AutoRechargeForm settings={autoRecharge} failure={failure ?? null} />
         </section>
       </div>
     </>
