@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { FilterButtons } from "~/components/filter-bar";
+import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
 import { formatBps, humanize } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { Pager, withParam } from "~/components/pager";
@@ -29,36 +29,19 @@ function rate(value: number | null): string {
 function SearchBar({ query, verticals }: { query: MarketplaceQuery; verticals: string[] }) {
   return (
     <Form method="get" className="filter-bar card" role="search">
-      <div className="field">
-        <label htmlFor="f-q">Search</label>
-        <input id="f-q" name="q" type="search" placeholder="Title or vertical" defaultValue={query.q ?? ""} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-vertical">Vertical</label>
-        <select id="f-vertical" name="vertical" defaultValue={query.vertical ?? ""}>
-          <option value="">Any vertical</option>
-          {verticals.map((v) => (
-            <option key={v} value={v}>
-              {humanize(v)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SearchFilterField value={query.q} placeholder="Title or vertical" />
+      <ChoiceFilterField
+        name="vertical"
+        label="Vertical"
+        anyLabel="Any vertical"
+        value={query.vertical}
+        options={verticals.map((v) => ({ value: v, label: humanize(v) }))}
+      />
       <div className="field">
         <label htmlFor="f-state">State</label>
         <input id="f-state" name="state" maxLength={2} placeholder="CA" defaultValue={query.state ?? ""} />
       </div>
-      <div className="field">
-        <label htmlFor="f-model">Pricing</label>
-        <select id="f-model" name="model" defaultValue={query.model ?? ""}>
-          <option value="">Any model</option>
-          {PRICING_MODELS.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChoiceFilterField name="model" label="Pricing" anyLabel="Any model" value={query.model} options={PRICING_MODELS.map((m) => ({ value: m, label: m }))} />
       <div className="field">
         <label htmlFor="f-sort">Sort</label>
         <select id="f-sort" name="sort" defaultValue={query.sort}>
