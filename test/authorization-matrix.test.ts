@@ -297,7 +297,7 @@ const MATRIX: Record<string, RouteRow> = {
         form: () => ({ intent: "auto-recharge", enabled: "on", threshold: "50", amount: "100" }),
         answers: advertisersOnly(400),
       },
-      "remove a saved card that is none": { form: () => ({ intent: "remove-card" }), answers: advertisersOnly(200) },
+      "remove a saved card that is none": { form: () => ({ intent: "remove-card" }), answers: advertisersOnly(302) },
     },
   },
   "routes/advertiser.billing.statement[.]csv": { GET: advertisersOnly(200) },
@@ -306,7 +306,7 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "make a pixel token": { form: () => ({ intent: "pixel-token" }), answers: advertisersOnly(200) },
       "save a signing secret that is none": { form: () => ({ intent: "stripe-secret", secret: "matrix" }), answers: advertisersOnly(400) },
-      "disconnect Stripe": { form: () => ({ intent: "stripe-remove" }), answers: advertisersOnly(200) },
+      "disconnect Stripe": { form: () => ({ intent: "stripe-remove" }), answers: advertisersOnly(302) },
     },
   },
   "routes/advertiser.deliveries": {

@@ -16,6 +16,7 @@ import { statementFilterSchema } from "~/modules/billing/wallet-statement.schema
 import { STATEMENT_KIND_LABELS, STATEMENT_KINDS } from "~/modules/billing/wallet-statement.constants";
 import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
 import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 import { InvoiceTable } from "~/components/postpaid-invoices";
@@ -49,6 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const cardAnswer = await submitSavedCardForm(actor, form);
   if (cardAnswer && "redirectTo" in cardAnswer && cardAnswer.redirectTo) return redirect(cardAnswer.redirectTo);
+  if (cardAnswer && "done" in cardAnswer && cardAnswer.done) return redirectWithFlash("/advertiser/billing", cardAnswer.done);
   if (cardAnswer) return cardAnswer;
   return handleForm(form, topUpFormSchema, async (data) => redirect((await startTopUp(actor, data.amount)).checkoutUrl));
 }
@@ -279,8 +281,6 @@ function SavedCardAndAutoRecharge({
   answer,
 }: Pick<BillingLoader, "savedCard" | "autoRecharge"> & { answer: ReturnType<typeof useActionData<typeof action>> }) {
   const failure = answer && "errors" in answer && answer.values?.intent === "auto-recharge" ? answer : undefined;
-  const saved = answer && "autoRechargeSaved" in answer ? answer.autoRechargeSaved : null;
-  const removed = Boolean(answer && "cardRemoved" in answer);
   const { paused, failed } = autoRecharge;
   return (
     <>
@@ -299,11 +299,6 @@ function SavedCardAndAutoRecharge({
               </button>
             </Form>
           ) : null}
-        </div>
-      ) : null}
-      {saved || removed ? (
-        <div className="alert alert-success" role="status">
-          {removed ? "Card removed. Auto-recharge is off." : saved === "on" ? "Auto-recharge is on." : "Auto-recharge is off."}
         </div>
       ) : null}
       <div className="grid-2">
