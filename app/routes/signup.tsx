@@ -7,6 +7,7 @@ import { signUpSchema } from "~/modules/accounts/accounts.schema";
 import { MIN_PASSWORD_LENGTH } from "~/modules/accounts/accounts.constants";
 import { countSignUpAttempt, signUp } from "~/modules/accounts/accounts.server";
 import { clientAddressOf } from "~/utils/client-address.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { ConflictError } from "~/utils/errors";
 import { formFailure, formRouteHeaders, handleForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
@@ -32,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       throw error;
     }
     const cookie = await createUserSession(user.id);
-    return redirect(homePathFor(user.role), { headers: { "Set-Cookie": cookie } });
+    return redirectWithFlash(homePathFor(user.role), "Welcome to Leadex: your account is ready.", { headers: { "Set-Cookie": cookie } });
   });
 }
 
