@@ -23,6 +23,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return answer ?? new Response("Unknown intent", { status: 400 });
 }
 
+// What the schema takes (surrounding spaces are trimmed there), for the browser to check first.
+const STRIPE_SECRET_PATTERN = String.raw`\s*whsec_[A-Za-z0-9+\/=_\-]{8,200}\s*`;
+
 export default function ConversionTracking() {
   const { pixel, stripe, apiUrl } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -110,7 +113,16 @@ export default function ConversionTracking() {
         <Form method="post" className="form form-inline" noValidate>
           <input type="hidden" name="intent" value="stripe-secret" />
           <FormError error={failure?.formError} />
-          <Field name="secret" label="Signing secret" autoComplete="off" spellCheck={false} placeholder="whsec_…" error={failure?.errors.secret} required />
+          <Field
+            name="secret"
+            label="Signing secret"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="whsec_…"
+            pattern={STRIPE_SECRET_PATTERN}
+            error={failure?.errors.secret}
+            required
+          />
           <SubmitButton>{stripe.configured ? "Replace secret" : "Save secret"}</SubmitButton>
         </Form>
         {stripe.configured ? (

@@ -70,8 +70,16 @@ export default function SignUp() {
         ))}
         <FieldError id="f-role-error" error={errors.role} />
       </fieldset>
-      <Field name="name" label="Your name" autoComplete="name" required defaultValue={values.name} error={errors.name} />
-      <Field name="companyName" label="Company name" autoComplete="organization" required defaultValue={values.companyName} error={errors.companyName} />
+      <Field name="name" label="Your name" autoComplete="name" required maxLength={100} defaultValue={values.name} error={errors.name} />
+      <Field
+        name="companyName"
+        label="Company name"
+        autoComplete="organization"
+        required
+        maxLength={100}
+        defaultValue={values.companyName}
+        error={errors.companyName}
+      />
       <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
       <Field
         name="password"
@@ -80,6 +88,7 @@ export default function SignUp() {
         autoComplete="new-password"
         required
         minLength={MIN_PASSWORD_LENGTH}
+        maxLength={200}
         hint={`At least ${MIN_PASSWORD_LENGTH} characters, and not easy to guess: no common password, and not your name, email or company.`}
         error={errors.password}
       />
