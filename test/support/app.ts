@@ -84,7 +84,7 @@ export async function submitAndFollow(appUrl: string, path: string, fields: Reco
     body: new URLSearchParams(fields),
   });
   const location = answer.headers.get("location");
-  if (answer.status !== 302 || !location)
+  if ((answer.status !== 302 && answer.status !== 303) || !location)
     throw new Error(`${path} answered ${answer.status}, not a redirect: ${visibleText(await answer.text()).slice(0, 500)}`);
   const flash = (answer.headers.get("set-cookie") ?? "").split(";")[0];
   return getPage(appUrl, location, [cookie, flash].filter(Boolean).join("; "));
