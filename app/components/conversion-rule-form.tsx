@@ -25,6 +25,12 @@ function ErrorCaret({ condition, error }: { condition: string; error?: string })
   );
 }
 
+const RULE_ACTIONS = [
+  { value: "approve", label: "Approve", meaning: "billed at once and approved" },
+  { value: "reject", label: "Reject", meaning: "not billed; your reason is shown with it" },
+  { value: "hold", label: "Hold", meaning: "billed when the hold ends" },
+] as const;
+
 /** A saved rule as the form fills it in. */
 export interface EditedConversionRule {
   id: string;
@@ -86,27 +92,15 @@ export function ConversionRuleForm({
       <fieldset className="fieldset" aria-describedby={failure?.errors.action ? "f-action-error" : undefined}>
         <legend>Then</legend>
         <div className="rule-actions">
-          <label className="choice">
-            <input type="radio" name="action" value="approve" defaultChecked={chosenAction === "approve"} />
-            <span>
-              <strong>Approve</strong>
-              <small>billed at once and approved</small>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="action" value="reject" defaultChecked={chosenAction === "reject"} />
-            <span>
-              <strong>Reject</strong>
-              <small>not billed; your reason is shown with it</small>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="action" value="hold" defaultChecked={chosenAction === "hold"} />
-            <span>
-              <strong>Hold</strong>
-              <small>billed when the hold ends</small>
-            </span>
-          </label>
+          {RULE_ACTIONS.map((choice) => (
+            <label className="choice" key={choice.value}>
+              <input type="radio" name="action" value={choice.value} defaultChecked={chosenAction === choice.value} />
+              <span>
+                <strong>{choice.label}</strong>
+                <small>{choice.meaning}</small>
+              </span>
+            </label>
+          ))}
         </div>
         <FieldError id="f-action-error" error={failure?.errors.action} />
         <div className="form-row">
