@@ -8,6 +8,7 @@ import { advertiserConversionListView, type AdvertiserConversionRow } from "~/mo
 import { submitConversionForm } from "~/modules/conversions/conversion-forms.server";
 import { conversionListFilterSchema } from "~/modules/conversions/conversion-list.schema";
 import { CONVERSION_STATUSES } from "~/modules/conversions/conversion-list.constants";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import { StatusOfferPeriodFilters } from "~/components/filter-bar";
@@ -24,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Approve or reject one conversion from the list; the page then says what happened. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  return submitConversionForm(actor, await readForm(request));
+  const answer = await submitConversionForm(actor, await readForm(request));
+  // Back to the same filtered list, the message on top.
+  if ("done" in answer) return redirectWithFlash(`/advertiser/conversions${new URL(request.url).search}`, answer.done.message);
+  return answer;
 }
 
 type ActionData = ReturnType<typeof useActionData<typeof action>>;
@@ -96,11 +100,6 @@ export default function AdvertiserConversions() {
           </>
         }
       />
-      {answer && "done" in answer ? (
-        <div className="alert alert-success" role="status" data-testid="conversion-result">
-          {answer.done.message}
-        </div>
-      ) : null}
       {answer && "errors" in answer && !rowFailure ? <FormError error={answer.formError ?? Object.values(answer.errors).join(" ")} /> : null}
       <Form method="get" className="filter-bar card">
         <StatusOfferPeriodFilters
