@@ -4,7 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate, uniqueSuffix, type MadeAccount } from "./factories/accounts";
 import { affiliateLeadId } from "./factories/leads";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { getPage, signIn, submitForm, useTestStack, visibleText } from "./support/app";
+import { getPage, signIn, submitAndOpen as followForm, submitForm, useTestStack } from "./support/app";
 
 // The advertiser's portal without JavaScript: editing and closing orders, wallet warnings, the
 // marketplace's search and statistics, the leads list and its CSV, and marking leads contacted.
@@ -69,16 +69,7 @@ const squash = (text: string) => text.replace(/\s+([.,:?;)])/g, "$1");
 
 /** Submits a form and opens the page it redirects to with the one-time message it set: that page's text. */
 async function submitAndFollow(path: string, fields: Record<string, string> | URLSearchParams, cookie: string): Promise<string> {
-  const answer = await fetch(url(path), {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-  });
-  expect(answer.status).toBe(302);
-  const flash = (answer.headers.get("set-cookie") ?? "").split(";")[0];
-  const next = await fetch(url(answer.headers.get("location")!), { headers: { cookie: [cookie, flash].filter(Boolean).join("; ") } });
-  return squash(visibleText(await next.text()));
+  return squash((await followForm(stack().appUrl, path, fields, cookie)).text);
 }
 
 const editForm = (offerId: string, fields: Record<string, string>) => ({ intent: "save", offerId, price: "30", ...fields });

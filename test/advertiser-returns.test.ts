@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
-import { getPage, signIn, useTestStack, visibleText } from "./support/app";
+import { getPage, signIn, submitAndOpen, useTestStack, visibleText } from "./support/app";
 import { deliveredLead, makeConversionMarket } from "./support/conversions";
 import { marketWithSoldLeads, wallet } from "./support/disputes";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
@@ -282,7 +282,7 @@ describe("returns in the advertiser portal", () => {
     expect((await prisma.dispute.findUniqueOrThrow({ where: { id: dispute.id } })).status).toBe("AWAITING_RESPONSE");
 
     // Its buyer withdraws it; doing it twice says it is no longer open.
-    const withdrawn = await postForm(`/advertiser/disputes/${dispute.id}`, cookie, [["intent", "withdraw"]]);
+    const withdrawn = await submitAndOpen(stack().appUrl, `/advertiser/disputes/${dispute.id}`, { intent: "withdraw" }, cookie);
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.text).toContain("Withdrawn: nothing is charged or credited");
     expect(withdrawn.text).toContain("Withdrawn by the side that opened it");

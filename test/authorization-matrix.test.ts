@@ -301,7 +301,7 @@ const MATRIX: Record<string, RouteRow> = {
         form: () => ({ intent: "auto-recharge", enabled: "on", threshold: "50", amount: "100" }),
         answers: advertisersOnly(400),
       },
-      "remove a saved card that is none": { form: () => ({ intent: "remove-card" }), answers: advertisersOnly(200) },
+      "remove a saved card that is none": { form: () => ({ intent: "remove-card" }), answers: advertisersOnly(302) },
     },
   },
   "routes/advertiser.billing.statement[.]csv": { GET: advertisersOnly(200) },
@@ -310,7 +310,7 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "make a pixel token": { form: () => ({ intent: "pixel-token" }), answers: advertisersOnly(200) },
       "save a signing secret that is none": { form: () => ({ intent: "stripe-secret", secret: "matrix" }), answers: advertisersOnly(400) },
-      "disconnect Stripe": { form: () => ({ intent: "stripe-remove" }), answers: advertisersOnly(200) },
+      "disconnect Stripe": { form: () => ({ intent: "stripe-remove" }), answers: advertisersOnly(302) },
     },
   },
   "routes/advertiser.deliveries": {
@@ -353,15 +353,15 @@ const MATRIX: Record<string, RouteRow> = {
     POST: {
       "add a rule": {
         form: () => ({ intent: "save", name: `matrix ${Date.now()}`, condition: "event = matrix", action: "approve" }),
-        answers: advertisersOnly(200),
+        answers: advertisersOnly(302),
       },
       "a rule without a condition": { form: () => ({ intent: "save", name: "matrix", condition: "", action: "approve" }), answers: advertisersOnly(400) },
       "try the rules": { form: () => ({ intent: "try", sale_amount: "10", event: "funded" }), answers: advertisersOnly(200) },
       "move the first advertiser's rule": {
         form: (w) => ({ intent: "move", ruleId: w.advertiserRuleId, direction: "down" }),
-        answers: advertisersOnly(200, 404),
+        answers: advertisersOnly(302, 404),
       },
-      "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(200, 404) },
+      "delete the first advertiser's rule": { form: (w) => ({ intent: "delete", ruleId: w.advertiserRuleId }), answers: advertisersOnly(302, 404) },
     },
   },
   // Returns (the buyer's): the first lead already has a return ($disputeId), so asking again is a 409

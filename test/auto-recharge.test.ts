@@ -15,7 +15,7 @@ import type { Actor } from "~/utils/permissions.server";
 import { makeAdvertiser, makeAffiliate } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
 import { makeOffer, makeOrder } from "./factories/marketplace";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndOpen, submitForm, useTestStack } from "./support/app";
 import { expectCashEqualsStripe, expectLedgerInvariants } from "./support/ledger-invariants";
 import { postAndSettle } from "./support/selling";
 import { waitFor } from "./support/wait";
@@ -184,7 +184,7 @@ describe("auto-recharge", () => {
     expect(await wallet(buyer.actor.companyId)).toBe(4_500n - 3_000n + 3_000n);
 
     // Removing the card turns auto-recharge off.
-    const removed = await submitForm(stack().appUrl, "/advertiser/billing", { intent: "remove-card" }, cookie);
+    const removed = await submitAndOpen(stack().appUrl, "/advertiser/billing", { intent: "remove-card" }, cookie);
     expect(removed.status).toBe(200);
     expect(removed.text).toContain("Card removed. Auto-recharge is off.");
     expect(await prisma.company.findUniqueOrThrow({ where: { id: buyer.actor.companyId } })).toMatchObject({
@@ -212,7 +212,7 @@ describe("auto-recharge", () => {
     const oddBox = await submit({ enabled: "yes", threshold: "50", amount: "100" });
     expect(oddBox.status).toBe(400);
 
-    const off = await submit({ threshold: "50", amount: "100" });
+    const off = await submitAndOpen(stack().appUrl, "/advertiser/billing", { intent: "auto-recharge", threshold: "50", amount: "100" }, cookie);
     expect(off.status).toBe(200);
     expect(off.text).toContain("Auto-recharge is off.");
     expect(await prisma.company.findUniqueOrThrow({ where: { id: buyer.actor.companyId } })).toMatchObject({

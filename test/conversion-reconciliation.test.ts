@@ -208,10 +208,12 @@ describe("true-ups", () => {
     form.set("period_start", period.period_start);
     form.set("period_end", period.period_end);
     form.set("file", new Blob([csv], { type: "text/csv" }), "november.csv");
-    const uploaded = await fetch(new URL("/advertiser/true-ups", stack().appUrl), { method: "POST", headers: { cookie }, body: form });
-    expect(uploaded.status).toBe(200);
-    expect(await uploaded.text()).toContain("1 rows received");
+    const uploaded = await fetch(new URL("/advertiser/true-ups", stack().appUrl), { method: "POST", redirect: "manual", headers: { cookie }, body: form });
+    expect(uploaded.status).toBe(303);
     const viaPortal = await prisma.trueUp.findFirstOrThrow({ where: { advertiserId: market.buyer.actor.companyId, source: "csv" } });
+    expect(uploaded.headers.get("location")).toBe(`/advertiser/true-ups/${viaPortal.id}`);
+    const flash = (uploaded.headers.get("set-cookie") ?? "").split(";")[0];
+    expect((await getPage(stack().appUrl, `/advertiser/true-ups/${viaPortal.id}`, `${cookie}; ${flash}`)).text).toContain("1 rows received");
     expect(viaPortal.fileName).toBe("november.csv");
 
     const viaApi = await postTrueUp(market.buyer.apiKey, csv, {

@@ -3,7 +3,7 @@ import { runConversionUpkeep } from "~/modules/conversions/conversion-billing.se
 import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser } from "./factories/accounts";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndOpen, submitForm, useTestStack } from "./support/app";
 import { makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { postAndSettle } from "./support/selling";
@@ -20,7 +20,7 @@ const wallet = (id: string) => balanceCents(prisma, ledgerAccounts.advertiserWal
 const held = (id: string) => balanceCents(prisma, ledgerAccounts.affiliateHeld(id, "usd"));
 
 async function addRule(cookie: string, rule: Record<string, string>) {
-  const answer = await submitForm(stack().appUrl, PAGE, { intent: "save", ...rule }, cookie);
+  const answer = await submitAndOpen(stack().appUrl, PAGE, { intent: "save", ...rule }, cookie);
   expect(answer.status, answer.text).toBe(200);
   expect(answer.text).toContain(`Rule saved: “${rule.name}”`);
   return answer;
@@ -148,13 +148,13 @@ describe("the conversion rules page", () => {
       prisma.company.findUniqueOrThrow({ where: { id: advertiser.actor.companyId } }).then((c) => c.conversionRules as Array<{ id: string; name: string }>);
     const [big, spam] = await stored();
 
-    const moved = await submitForm(stack().appUrl, PAGE, { intent: "move", ruleId: spam.id, direction: "up" }, cookie);
+    const moved = await submitAndOpen(stack().appUrl, PAGE, { intent: "move", ruleId: spam.id, direction: "up" }, cookie);
     expect(moved.text).toContain("Rule moved: “Spam” is now rule 1.");
     expect((await stored()).map((r) => r.name)).toEqual(["Spam", "Big sales"]);
 
     const editing = await getPage(stack().appUrl, `${PAGE}?edit=${big.id}`, cookie);
     expect(editing.text).toContain("Edit rule 2: Big sales");
-    const edited = await submitForm(
+    const edited = await submitAndOpen(
       stack().appUrl,
       PAGE,
       { intent: "save", ruleId: big.id, name: "Big sales", condition: "sale_amount >= 2000", action: "approve" },
@@ -180,7 +180,7 @@ describe("the conversion rules page", () => {
     const otherCookie = await signIn(stack().appUrl, other.email, other.password);
     expect((await submitForm(stack().appUrl, PAGE, { intent: "delete", ruleId: spam.id }, otherCookie)).status).toBe(404);
 
-    const deleted = await submitForm(stack().appUrl, PAGE, { intent: "delete", ruleId: spam.id }, cookie);
+    const deleted = await submitAndOpen(stack().appUrl, PAGE, { intent: "delete", ruleId: spam.id }, cookie);
     expect(deleted.text).toContain("Rule deleted: “Spam”.");
     expect((await stored()).map((r) => r.name)).toEqual(["Big sales"]);
     expect((await submitForm(stack().appUrl, PAGE, { intent: "delete", ruleId: spam.id }, cookie)).status).toBe(404);

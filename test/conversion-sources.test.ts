@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { proportionOfCents } from "~/utils/money";
 import { signPayload } from "../scripts/stripe-emulator/webhooks";
 import { makeAdvertiser } from "./factories/accounts";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndOpen, submitForm, useTestStack } from "./support/app";
 import { deliveredLead, makeConversionMarket, settledConversion } from "./support/conversions";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
@@ -256,7 +256,7 @@ describe("sales from the advertiser's own Stripe", () => {
     const bad = await submitForm(stack().appUrl, "/advertiser/conversion-tracking", { intent: "stripe-secret", secret: "sk_live_oops" }, cookie);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("it starts with whsec_");
-    const saved = await submitForm(
+    const saved = await submitAndOpen(
       stack().appUrl,
       "/advertiser/conversion-tracking",
       { intent: "stripe-secret", secret: " whsec_abcdefgh12345678WXYZ " },
@@ -267,7 +267,7 @@ describe("sales from the advertiser's own Stripe", () => {
     expect((await prisma.company.findUniqueOrThrow({ where: { id: buyer.actor.companyId } })).stripeConversionsSecret).toBe("whsec_abcdefgh12345678WXYZ");
     expect((await getPage(stack().appUrl, "/advertiser/conversion-tracking", cookie)).text).toContain("Connected with the secret whsec_…WXYZ");
 
-    const removed = await submitForm(stack().appUrl, "/advertiser/conversion-tracking", { intent: "stripe-remove" }, cookie);
+    const removed = await submitAndOpen(stack().appUrl, "/advertiser/conversion-tracking", { intent: "stripe-remove" }, cookie);
     expect(removed.text).toContain("Disconnected");
     const gone = await fetch(new URL(`/webhooks/stripe/conversions/${buyer.actor.companyId}`, stack().appUrl), { method: "POST", body: "{}" });
     expect(gone.status).toBe(404);

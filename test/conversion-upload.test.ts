@@ -4,7 +4,7 @@ import { parseCsv } from "~/modules/deliveries/csv";
 import { balanceCents, ledgerAccounts } from "~/modules/ledger/ledger.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdvertiser } from "./factories/accounts";
-import { getPage, signIn, submitForm, useTestStack, visibleText } from "./support/app";
+import { getPage, signIn, submitAndOpen, submitForm, useTestStack, visibleText } from "./support/app";
 import { deliveredLead, makeConversionMarket, postConversion, settledConversion } from "./support/conversions";
 import { expectLedgerInvariants } from "./support/ledger-invariants";
 import { waitFor } from "./support/wait";
@@ -280,7 +280,7 @@ describe("the advertiser's decisions on its conversions", () => {
     expect(noReason.text).toContain("Say why you reject this conversion");
     expect(await wallet(buyer)).toBe(50_000n - 24_000n);
 
-    const rejected = await submitForm(
+    const rejected = await submitAndOpen(
       stack().appUrl,
       "/advertiser/conversions",
       { intent: "reject", conversionId: toReject.id, reason: "Customer cancelled in the cooling-off period" },
@@ -301,14 +301,14 @@ describe("the advertiser's decisions on its conversions", () => {
     expect(await held(affiliate)).toBe(9_600n);
 
     // The same rejection again (a second click) changes nothing.
-    const again = await submitForm(stack().appUrl, "/advertiser/conversions", { intent: "reject", conversionId: toReject.id, reason: "twice" }, cookie);
+    const again = await submitAndOpen(stack().appUrl, "/advertiser/conversions", { intent: "reject", conversionId: toReject.id, reason: "twice" }, cookie);
     expect(again.text).toContain("Conversion d-1 was already rejected.");
     // A rejected conversion cannot be approved.
     const approveRejected = await submitForm(stack().appUrl, "/advertiser/conversions", { intent: "approve", conversionId: toReject.id }, cookie);
     expect(approveRejected.status).toBe(409);
     expect(approveRejected.text).toContain("Conversion d-1 is rejected: only pending or held conversions can be approved or rejected");
 
-    const approved = await submitForm(stack().appUrl, "/advertiser/conversions", { intent: "approve", conversionId: toApprove.id }, cookie);
+    const approved = await submitAndOpen(stack().appUrl, "/advertiser/conversions", { intent: "approve", conversionId: toApprove.id }, cookie);
     expect(approved.status).toBe(200);
     expect(approved.text).toContain("Conversion d-2 approved. Its payout of $120.00 was billed on");
     expect(await prisma.conversion.findUniqueOrThrow({ where: { id: toApprove.id } })).toMatchObject({ status: "APPROVED", approvedAt: expect.any(Date) });
@@ -345,7 +345,7 @@ describe("the advertiser's decisions on its conversions", () => {
 
     const page = await getPage(stack().appUrl, `/advertiser/conversions/${first.id}`, cookie);
     expect(page.text).toContain('Held by your rule: Rule "big tickets": held for 48 h');
-    const approved = await submitForm(stack().appUrl, `/advertiser/conversions/${first.id}`, { intent: "approve", reason: "" }, cookie);
+    const approved = await submitAndOpen(stack().appUrl, `/advertiser/conversions/${first.id}`, { intent: "approve", reason: "" }, cookie);
     expect(approved.status).toBe(200);
     expect(approved.text).toContain("Conversion h-1 approved and billed $120.00 from your wallet; it locks on");
     expect(await prisma.conversion.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "APPROVED", billedAt: expect.any(Date) });
@@ -353,7 +353,7 @@ describe("the advertiser's decisions on its conversions", () => {
     expect(await held(market.affiliate.actor.companyId)).toBe(9_600n);
     expect(await prisma.journalEntry.count({ where: { idempotencyKey: `conversion:${first.id}` } })).toBe(1);
 
-    const rejected = await submitForm(stack().appUrl, `/advertiser/conversions/${second.id}`, { intent: "reject", reason: "Duplicate of h-1" }, cookie);
+    const rejected = await submitAndOpen(stack().appUrl, `/advertiser/conversions/${second.id}`, { intent: "reject", reason: "Duplicate of h-1" }, cookie);
     expect(rejected.text).toContain("Conversion h-2 rejected. It had not been billed yet, so nothing was charged.");
     expect(await prisma.conversion.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ status: "REJECTED", journalEntryId: null });
     expect(await wallet(buyer)).toBe(50_000n - 12_000n);
@@ -369,13 +369,13 @@ describe("the advertiser's decisions on its conversions", () => {
     expect(await wallet(buyer)).toBe(50_000n - 5_000n);
     const path = `/advertiser/conversions/${sale.id}`;
 
-    const changed = await submitForm(stack().appUrl, path, { intent: "amount_change", amount: "480.00", reason: "Shipping added" }, cookie);
+    const changed = await submitAndOpen(stack().appUrl, path, { intent: "amount_change", amount: "480.00", reason: "Shipping added" }, cookie);
     expect(changed.text).toContain("Sale s-1 changed to $480.00: its payout is now $60.00 (was $50.00).");
     const badAmount = await submitForm(stack().appUrl, path, { intent: "reversal", amount: "9999.00", reason: "x", reversalId: "portal-a" }, cookie);
     expect(badAmount.status).toBe(422);
     expect(badAmount.text).toContain("At most 480.00");
 
-    const reversed = await submitForm(
+    const reversed = await submitAndOpen(
       stack().appUrl,
       path,
       { intent: "reversal", amount: "120.00", reason: "One item returned", reversalId: "portal-b" },
@@ -383,7 +383,12 @@ describe("the advertiser's decisions on its conversions", () => {
     );
     expect(reversed.text).toContain("Conversion s-1 partly reversed: $15.00 back to your wallet; it now costs $45.00.");
     // The same form sent twice (its reversal id) reverses once.
-    const twice = await submitForm(stack().appUrl, path, { intent: "reversal", amount: "120.00", reason: "One item returned", reversalId: "portal-b" }, cookie);
+    const twice = await submitAndOpen(
+      stack().appUrl,
+      path,
+      { intent: "reversal", amount: "120.00", reason: "One item returned", reversalId: "portal-b" },
+      cookie,
+    );
     expect(twice.text).toContain("That correction was already recorded: nothing changed.");
     expect(await wallet(buyer)).toBe(50_000n - 4_500n);
     const page = await getPage(stack().appUrl, path, cookie);

@@ -1,10 +1,9 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { ConversionReportRow } from "~/modules/conversions/conversion-reports.schema";
 import { formatMoney } from "~/utils/money";
 import { DataTable } from "./data-table";
-import { FieldError } from "./field";
-import { OfferFilterField } from "./filter-bar";
+import { OfferFilterField, ReportButtons, ReportPeriodFields, SubIdField } from "./filter-bar";
 
 // The conversion status report as every portal shows it: the filters (a GET form, so the page
 // and its CSV link share one URL), then a table of groups and totals. Money is the viewer's:
@@ -26,7 +25,6 @@ export interface ReportView {
 }
 
 const GROUP_LABELS: Record<string, string> = { offer: "Offer", affiliate: "Affiliate", advertiser: "Advertiser", sub_id: "Sub-id" };
-const SUB_IDS = ["s1", "s2", "s3", "s4", "s5"] as const;
 
 export function formatPercent(rate: number | null): string {
   if (rate === null) return "—";
@@ -50,19 +48,9 @@ export function ReportFilters({
   clearHref: string;
   children?: ReactNode;
 }) {
-  const problems = report.period.problems;
   return (
     <Form method="get" action={action} className="filter-bar card" aria-label="Report filters">
-      <div className="field">
-        <label htmlFor="f-from">From</label>
-        <input id="f-from" name="from" type="date" defaultValue={report.period.fromDay} aria-invalid={problems.from ? true : undefined} />
-        <FieldError error={problems.from} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-to">To (UTC, included)</label>
-        <input id="f-to" name="to" type="date" defaultValue={report.period.toDay} aria-invalid={problems.to ? true : undefined} />
-        <FieldError error={problems.to} />
-      </div>
+      <ReportPeriodFields from={report.period.fromDay} to={report.period.toDay} errors={report.period.problems} />
       <div className="field">
         <label htmlFor="f-group">Group by</label>
         <select id="f-group" name="group" defaultValue={report.group}>
@@ -73,26 +61,10 @@ export function ReportFilters({
           ))}
         </select>
       </div>
-      {report.groups.includes("sub_id") ? (
-        <div className="field">
-          <label htmlFor="f-subId">Sub-id</label>
-          <select id="f-subId" name="subId" defaultValue={report.subId}>
-            {SUB_IDS.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : null}
+      {report.groups.includes("sub_id") ? <SubIdField name="subId" value={report.subId} /> : null}
       <OfferFilterField offers={offers} value={report.offerId} />
       {children}
-      <button type="submit" className="button">
-        Show
-      </button>
-      <Link to={clearHref} className="button button-ghost">
-        Last 30 days
-      </Link>
+      <ReportButtons resetTo={clearHref} />
       <a href={csvHref} className="button button-ghost" download>
         Download CSV
       </a>

@@ -1,5 +1,6 @@
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
+import type { formBinding } from "~/utils/forms";
 
 // Form building blocks: a label, the control, an optional hint and the error in red, wired up
 // with aria-invalid / aria-describedby so the error is read out with the field.
@@ -88,6 +89,31 @@ export function SelectField({ name, label, error, hint, options, id, className, 
         ))}
       </select>
     </FieldFrame>
+  );
+}
+
+/** A whole-number field of a form: the bounds its schema allows, which the browser checks too. */
+export interface NumberFieldSpec {
+  name: string;
+  label: ReactNode;
+  min: number;
+  max?: number;
+  hint?: ReactNode;
+  /** What the field holds before anything is typed. */
+  fallback?: string;
+  /** Where the schema puts this field's error, when not under its name. */
+  error?: string;
+}
+
+/** Whole-number fields side by side, each bound to the form's answer; `children` follow them in the row. */
+export function NumberFields({ fields, bind, children }: { fields: readonly NumberFieldSpec[]; bind: ReturnType<typeof formBinding>; children?: ReactNode }) {
+  return (
+    <div className="form-row">
+      {fields.map(({ name, label, min, max, hint, fallback, error }) => (
+        <Field key={name} {...bind(name, { fallback, error })} label={label} type="number" min={min} max={max} hint={hint} />
+      ))}
+      {children}
+    </div>
   );
 }
 

@@ -1,4 +1,6 @@
 import { Link } from "@remix-run/react";
+import { FieldError } from "./field";
+import { humanize } from "./format";
 
 // The pieces every list's filter bar repeats: a date range (from / to, as the URL keeps them) and
 // the Filter button with a way back to the unfiltered list.
@@ -51,6 +53,41 @@ export function FilterButtons({ clearTo, filtered = true }: { clearTo: string; f
   );
 }
 
+/**
+ * What the conversion and lead lists filter by: a status, an offer and a date range (`fromLabel`
+ * says which date), then the Filter button and, while `filtered`, Clear back to `clearTo`.
+ */
+export function StatusOfferPeriodFilters({
+  statuses,
+  offers,
+  filter,
+  fromLabel,
+  clearTo,
+  filtered,
+}: {
+  statuses: readonly string[];
+  offers: ReadonlyArray<{ id: string; title: string }>;
+  filter: { status?: string | null; offerId?: string | null; from?: string | null; to?: string | null };
+  fromLabel: string;
+  clearTo: string;
+  filtered: boolean;
+}) {
+  return (
+    <>
+      <ChoiceFilterField
+        name="status"
+        label="Status"
+        anyLabel="Any status"
+        value={filter.status}
+        options={statuses.map((s) => ({ value: s, label: humanize(s) }))}
+      />
+      <OfferFilterField offers={offers} value={filter.offerId} />
+      <DateRangeFields fromLabel={fromLabel} from={filter.from} to={filter.to} />
+      <FilterButtons clearTo={clearTo} filtered={filtered} />
+    </>
+  );
+}
+
 /** A list's search box (the URL keeps it as `q`). */
 export function SearchFilterField({ value, placeholder }: { value?: string | null; placeholder: string }) {
   return (
@@ -87,5 +124,65 @@ export function ChoiceFilterField({
         ))}
       </select>
     </div>
+  );
+}
+
+const SUB_IDS = ["s1", "s2", "s3", "s4", "s5"] as const;
+
+function DayField({ name, label, value, error }: { name: string; label: string; value: string; error?: string }) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type="date"
+        defaultValue={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
+/** A report's period: the first and last day (UTC, the last included), each with its error. */
+export function ReportPeriodFields({ from, to, errors }: { from: string; to: string; errors: Partial<Record<"from" | "to", string>> }) {
+  return (
+    <>
+      <DayField name="from" label="From" value={from} error={errors.from} />
+      <DayField name="to" label="To (UTC, included)" value={to} error={errors.to} />
+    </>
+  );
+}
+
+/** A report's choice of sub-id (s1 to s5), kept in the URL as `name`. */
+export function SubIdField({ name, value }: { name: string; value: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>Sub-id</label>
+      <select id={`f-${name}`} name={name} defaultValue={value}>
+        {SUB_IDS.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** "Show", and "Last 30 days" back to the report's own page. */
+export function ReportButtons({ resetTo }: { resetTo: string }) {
+  return (
+    <>
+      <button type="submit" className="button">
+        Show
+      </button>
+      <Link to={resetTo} className="button button-ghost">
+        Last 30 days
+      </Link>
+    </>
   );
 }

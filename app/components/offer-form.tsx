@@ -12,7 +12,7 @@ import {
 } from "~/modules/offers/offers.constants";
 import type { OfferQualityRules } from "~/modules/quality/quality.schema";
 import { errorFor, formBinding } from "~/utils/forms";
-import { Field, FieldError, FormError, SelectField, SubmitButton } from "./field";
+import { Field, FieldError, FormError, NumberFields, SelectField, SubmitButton, type NumberFieldSpec } from "./field";
 import { humanize } from "./format";
 
 // The offer form, shared by "New offer" and "Edit offer": the leads, quality rules, price and terms.
@@ -41,6 +41,25 @@ const NUMBER_RULES: ReadonlyArray<{ key: keyof OfferQualityRules; label: string;
   { key: "minFormFillSeconds", label: "Min form-fill time (s)", hint: "Posted as time_on_form; 0 = off.", max: 3600 },
   { key: "acceptScore", label: "Accept from score", hint: "0-100; lower scores are held.", max: 100 },
   { key: "rejectScore", label: "Reject below score", hint: "0-100; 0 = never by score.", max: 100 },
+];
+
+const WINDOW_FIELDS: readonly NumberFieldSpec[] = [
+  {
+    name: "attributionWindowDays",
+    label: "Attribution window (days)",
+    min: 1,
+    max: 365,
+    fallback: "30",
+    hint: "A conversion counts when it happens within this many days of delivery.",
+  },
+  {
+    name: "lockPeriodDays",
+    label: "Lock period (days)",
+    min: 0,
+    max: 180,
+    fallback: "14",
+    hint: "A conversion stays pending (the buyer may reverse it) this long, then locks.",
+  },
 ];
 
 const FLAG_RULES: ReadonlyArray<{ key: "requireConsent" | "requireConsentCertificate" | "rejectDisposableEmail" | "rejectRoleEmail"; label: string }> = [
@@ -135,19 +154,17 @@ export function OfferForm({
 
       <h2>Quality rules</h2>
       <input type="hidden" name="qualityRules.shown" value="1" />
-      <div className="form-row">
-        {NUMBER_RULES.map((r) => (
-          <Field
-            key={r.key}
-            {...bind(`qualityRules.${r.key}`, { fallback: String(defaultRules[r.key]) })}
-            label={r.label}
-            type="number"
-            min={0}
-            max={r.max}
-            hint={r.hint}
-          />
-        ))}
-      </div>
+      <NumberFields
+        bind={bind}
+        fields={NUMBER_RULES.map((r) => ({
+          name: `qualityRules.${r.key}`,
+          label: r.label,
+          min: 0,
+          max: r.max,
+          hint: r.hint,
+          fallback: String(defaultRules[r.key]),
+        }))}
+      />
       <fieldset className="fieldset">
         <legend>Checks</legend>
         {FLAG_RULES.map((r) => (
@@ -256,24 +273,7 @@ export function OfferForm({
 
       <fieldset className="fieldset">
         <legend>CPA and CPS: windows</legend>
-        <div className="form-row">
-          <Field
-            {...bind("attributionWindowDays", { fallback: "30" })}
-            label="Attribution window (days)"
-            type="number"
-            min={1}
-            max={365}
-            hint="A conversion counts when it happens within this many days of delivery."
-          />
-          <Field
-            {...bind("lockPeriodDays", { fallback: "14" })}
-            label="Lock period (days)"
-            type="number"
-            min={0}
-            max={180}
-            hint="A conversion stays pending (the buyer may reverse it) this long, then locks."
-          />
-        </div>
+        <NumberFields bind={bind} fields={WINDOW_FIELDS} />
         <label className="checkbox-line">
           <input type="checkbox" name="allowsLockedAdjustments" defaultChecked={values ? values.allowsLockedAdjustments === "on" : false} /> Allow corrections
           after the lock (as adjustments; otherwise the buyer opens a dispute)

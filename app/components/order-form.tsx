@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Field, FieldError, FormError, SelectField, SubmitButton } from "~/components/field";
+import { Field, FieldError, FormError, NumberFields, SelectField, SubmitButton, type NumberFieldSpec } from "~/components/field";
 import { centsToInput, humanize } from "~/components/format";
 import {
   COMMON_TIME_ZONES,
@@ -46,6 +46,28 @@ function CheckboxGroup({
 }
 
 const money = (label: string) => `${label} (USD)`;
+
+const BONUS_SCORE_FIELDS: readonly NumberFieldSpec[] = [
+  {
+    name: "bonusMinScore",
+    error: "pricing.scoreBonus.minScore",
+    label: "Score bonus from score",
+    min: 0,
+    max: 100,
+    hint: "e.g. 80: leads scoring 80 or more earn the bonus.",
+  },
+];
+
+const CAP_FIELDS: readonly NumberFieldSpec[] = [
+  { name: "hourlyCap", label: "Leads per hour", min: 1 },
+  { name: "dailyCap", label: "Leads per day", min: 1 },
+  { name: "monthlyCap", label: "Leads per month", min: 1 },
+];
+
+const ROUTING_FIELDS: readonly NumberFieldSpec[] = [
+  { name: "priority", label: "Priority", min: 0, max: 1000, fallback: "0", hint: "Offers routed by priority sell to higher numbers first." },
+  { name: "weight", label: "Weight", min: 1, max: 1000, fallback: "1", hint: "Offers routed by weight: your share of the leads." },
+];
 
 export interface OrderFormOffer {
   id: string;
@@ -129,17 +151,9 @@ export function OrderForm({
                 />
               ))}
             </div>
-            <div className="form-row">
-              <Field
-                {...bind("bonusMinScore", { error: "pricing.scoreBonus.minScore" })}
-                label="Score bonus from score"
-                type="number"
-                min={0}
-                max={100}
-                hint="e.g. 80: leads scoring 80 or more earn the bonus."
-              />
+            <NumberFields bind={bind} fields={BONUS_SCORE_FIELDS}>
               <Field {...bind("bonusExtra", { error: "pricing.scoreBonus.extraCents" })} label={money("Bonus per lead")} inputMode="decimal" />
-            </div>
+            </NumberFields>
           </>
         ) : (
           <>
@@ -154,11 +168,7 @@ export function OrderForm({
         )}
 
         <h3>Caps</h3>
-        <div className="form-row">
-          <Field {...bind("hourlyCap")} label="Leads per hour" type="number" min={1} />
-          <Field {...bind("dailyCap")} label="Leads per day" type="number" min={1} />
-          <Field {...bind("monthlyCap")} label="Leads per month" type="number" min={1} />
-        </div>
+        <NumberFields bind={bind} fields={CAP_FIELDS} />
         {offer.pricingModel === "CPL" ? (
           <div className="form-row">
             <Field {...bind("hourlySpendCap", { error: "hourlySpendCapCents" })} label={money("Spend per hour")} inputMode="decimal" />
@@ -243,29 +253,13 @@ export function OrderForm({
         </fieldset>
 
         <h3>Distribution and delivery</h3>
-        <div className="form-row">
-          <Field
-            {...bind("priority", { fallback: "0" })}
-            label="Priority"
-            type="number"
-            min={0}
-            max={1000}
-            hint="Offers routed by priority sell to higher numbers first."
-          />
-          <Field
-            {...bind("weight", { fallback: "1" })}
-            label="Weight"
-            type="number"
-            min={1}
-            max={1000}
-            hint="Offers routed by weight: your share of the leads."
-          />
+        <NumberFields bind={bind} fields={ROUTING_FIELDS}>
           <SelectField
             {...bind("delivery", { fallback: "PORTAL" })}
             label="Delivery"
             options={DELIVERY_METHODS.map((m) => ({ value: m, label: DELIVERY_METHOD_LABELS[m] }))}
           />
-        </div>
+        </NumberFields>
         <Field
           {...bind("webhookUrl")}
           label="CRM webhook URL"

@@ -1,17 +1,15 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import type { ReportCell, ReportColumn, ReportStat, ReportTable, ReportView } from "~/modules/reports/report-query.schema";
 import { formatMoney, DEFAULT_CURRENCY } from "~/utils/money";
 import { formatPercent } from "./conversion-report";
 import { DataTable } from "./data-table";
-import { FieldError } from "./field";
+import { ReportButtons, ReportPeriodFields, SubIdField } from "./filter-bar";
 import { EmptyState, PageHeader, StatCard } from "./portal-shell";
 
 // A report page as every role sees it: the filters (a GET form: the URL holds the question, so a
 // link, the back button and the CSV export all give the same figures), the headline figures, the
 // funnel, the charts (SVG drawn on the server; their numbers are in the tables below) and the
 // tables, each with its own CSV link.
-
-const SUB_KEYS = ["s1", "s2", "s3", "s4", "s5"] as const;
 
 /** Seconds as people read a wait: "45 s", "3 min 05 s", "2 h 10 min". */
 export function formatSeconds(seconds: number): string {
@@ -41,29 +39,10 @@ function queryOf(view: ReportView, extra: Record<string, string> = {}): string {
   return params.toString();
 }
 
-function DayField({ name, label, value, error }: { name: string; label: string; value: string; error?: string }) {
-  const id = `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        type="date"
-        defaultValue={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      <FieldError id={`${id}-error`} error={error} />
-    </div>
-  );
-}
-
 function ReportFilters({ view }: { view: ReportView }) {
   return (
     <Form method="get" action={view.path} className="filter-bar card" aria-label="Report period">
-      <DayField name="from" label="From" value={view.fromDay} error={view.errors.from} />
-      <DayField name="to" label="To (UTC, included)" value={view.toDay} error={view.errors.to} />
+      <ReportPeriodFields from={view.fromDay} to={view.toDay} errors={view.errors} />
       <div className="field">
         <label htmlFor="f-grouping">Chart by</label>
         <select id="f-grouping" name="grouping" defaultValue={view.grouping}>
@@ -71,24 +50,8 @@ function ReportFilters({ view }: { view: ReportView }) {
           <option value="week">Week</option>
         </select>
       </div>
-      {view.subKey ? (
-        <div className="field">
-          <label htmlFor="f-subKey">Sub-id</label>
-          <select id="f-subKey" name="subKey" defaultValue={view.subKey}>
-            {SUB_KEYS.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : null}
-      <button type="submit" className="button">
-        Show
-      </button>
-      <Link to={view.path} className="button button-ghost">
-        Last 30 days
-      </Link>
+      {view.subKey ? <SubIdField name="subKey" value={view.subKey} /> : null}
+      <ReportButtons resetTo={view.path} />
     </Form>
   );
 }

@@ -5,43 +5,13 @@ import { formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
-import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
-import { offerEvents } from "~/modules/conversions/conversion-terms";
-import { listOwnOrders } from "~/modules/orders/orders.server";
+import { advertiserHomeView } from "~/modules/orders/order-list-views.server";
 import { DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { centsToNumber } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-
-const LATEST = 5;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const [balanceCents, orders, leads] = await Promise.all([getAdvertiserBalanceCents(actor), listOwnOrders(actor), listBoughtLeads(actor)]);
-  return {
-    balanceCents: centsToNumber(balanceCents),
-    openOrders: orders
-      .filter((o) => o.status === "OPEN")
-      .map((o) => ({
-        id: o.id,
-        offerTitle: o.offer.title,
-        pricingModel: o.offer.pricingModel,
-        // CPA/CPS orders pay the offer's terms per conversion, not a price per lead.
-        price: o.offer.pricingModel === "CPL" ? formatMoney(o.priceCents, o.currency) : offerPriceText({ ...o.offer, conversionEvents: offerEvents(o.offer) }),
-        dailyCap: o.dailyCap,
-        bought: o._count.sales,
-      })),
-    latestLeads: leads.slice(0, LATEST).map((l) => ({
-      leadId: l.leadId,
-      name: [l.fields.first_name, l.fields.last_name].filter(Boolean).join(" "),
-      email: l.fields.email ?? null,
-      offerTitle: l.offerTitle,
-      priceCents: l.priceCents,
-      currency: l.currency,
-      soldAt: l.soldAt,
-    })),
-    boughtCount: leads.length,
-  };
+  return advertiserHomeView(actor);
 }
 
 export default function AdvertiserDashboard() {
@@ -93,7 +63,7 @@ export default function AdvertiserDashboard() {
               <tr key={o.id}>
                 <td data-label="Offer">{o.offerTitle}</td>
                 <td data-label="Price or terms" className="num">
-                  <span className="tag">{o.pricingModel}</span> {o.price}
+                  <span className="tag">{o.pricingModel}</span> {o.offerTerms ? offerPriceText(o.offerTerms) : formatMoney(o.priceCents, o.currency)}
                 </td>
                 <td data-label="Daily cap" className="num">
                   {o.dailyCap ?? "—"}

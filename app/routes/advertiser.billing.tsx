@@ -2,25 +2,24 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FieldError, FormError } from "~/components/field";
+import { AutoRechargeForm } from "~/components/auto-recharge-form";
+import { Field, FormError } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
-import { getAutoRecharge } from "~/modules/billing/auto-recharge.server";
-import { getAdvertiserBalanceCents } from "~/modules/billing/balances.server";
 import { submitSavedCardForm } from "~/modules/billing/saved-card-forms.server";
-import { getSavedCard, settleCardSetupFromCheckout } from "~/modules/billing/saved-cards.server";
+import { settleCardSetupFromCheckout } from "~/modules/billing/saved-cards.server";
+import { advertiserBillingView } from "~/modules/billing/billing-views.server";
 import { topUpFormSchema } from "~/modules/billing/billing.schema";
-import { listTopUps, settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
-import { listWalletStatement } from "~/modules/billing/wallet-statement.server";
+import { settleTopUpFromCheckout, startTopUp } from "~/modules/billing/top-ups.server";
 import { statementFilterSchema } from "~/modules/billing/wallet-statement.schema";
 import { STATEMENT_KIND_LABELS, STATEMENT_KINDS } from "~/modules/billing/wallet-statement.constants";
 import { centsToDecimal, DEFAULT_CURRENCY, formatMoney } from "~/utils/money";
-import { centsToNumber, formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { requireUser } from "~/utils/session.server";
 import { DateRangeFields, FilterButtons } from "~/components/filter-bar";
 import { InvoiceTable } from "~/components/postpaid-invoices";
-import { getOwnPostpaid } from "~/modules/billing/postpaid-invoices.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Leadex" }];
 
@@ -43,49 +42,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const params = Object.fromEntries([...url.searchParams].filter(([key, v]) => v !== "" && key !== "topup" && key !== "card"));
   const filter = statementFilterSchema.parse(params);
-  const [balanceCents, topUps, statement, savedCard, autoRecharge, postpaid] = await Promise.all([
-    getAdvertiserBalanceCents(actor),
-    listTopUps(actor),
-    listWalletStatement(actor, filter),
-    getSavedCard(actor),
-    getAutoRecharge(actor),
-    getOwnPostpaid(actor),
-  ]);
-  return {
-    savedCard,
-    autoRecharge,
-    balanceCents: centsToNumber(balanceCents),
-    postpaid,
-    statement,
-    filter,
-    topUps: topUps.map((t) => ({
-      id: t.id,
-      amountCents: t.amountCents,
-      currency: t.currency,
-      status: t.status,
-      kind: t.kind,
-      failureMessage: t.failureMessage,
-      createdAt: t.createdAt,
-      paidAt: t.paidAt,
-    })),
-  };
+  return advertiserBillingView(actor, filter);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const submitted = await readForm(request);
-  const cardAnswer = await submitSavedCardForm(actor, submitted);
+  const form = await readForm(request);
+  const cardAnswer = await submitSavedCardForm(actor, form);
   if (cardAnswer && "redirectTo" in cardAnswer && cardAnswer.redirectTo) return redirect(cardAnswer.redirectTo);
+  if (cardAnswer && "done" in cardAnswer && cardAnswer.done) return redirectWithFlash("/advertiser/billing", cardAnswer.done);
   if (cardAnswer) return cardAnswer;
-  const form = parseForm(submitted, topUpFormSchema);
-  if (!form.success) return form.failure;
-  let checkoutUrl: string;
-  try {
-    ({ checkoutUrl } = await startTopUp(actor, form.data.amount));
-  } catch (error) {
-    return formFailureFrom(error, form.values);
-  }
-  return redirect(checkoutUrl);
+  return handleForm(form, topUpFormSchema, async (data) => redirect((await startTopUp(actor, data.amount)).checkoutUrl));
 }
 
 /** What a top-up's status means for the advertiser. */
@@ -314,10 +281,7 @@ function SavedCardAndAutoRecharge({
   answer,
 }: Pick<BillingLoader, "savedCard" | "autoRecharge"> & { answer: ReturnType<typeof useActionData<typeof action>> }) {
   const failure = answer && "errors" in answer && answer.values?.intent === "auto-recharge" ? answer : undefined;
-  const saved = answer && "autoRechargeSaved" in answer ? answer.autoRechargeSaved : null;
-  const removed = Boolean(answer && "cardRemoved" in answer);
   const { paused, failed } = autoRecharge;
-  const dollars = (cents: number) => (cents > 0 ? centsToDecimal(cents) : "");
   return (
     <>
       {paused ? (
@@ -335,11 +299,6 @@ function SavedCardAndAutoRecharge({
               </button>
             </Form>
           ) : null}
-        </div>
-      ) : null}
-      {saved || removed ? (
-        <div className="alert alert-success" role="status">
-          {removed ? "Card removed. Auto-recharge is off." : saved === "on" ? "Auto-recharge is on." : "Auto-recharge is off."}
         </div>
       ) : null}
       <div className="grid-2">
@@ -372,47 +331,7 @@ function SavedCardAndAutoRecharge({
         </section>
         <section className="card">
           <h2>Auto-recharge</h2>
-          <Form method="post" className="form" noValidate>
-            <input type="hidden" name="intent" value="auto-recharge" />
-            <FormError error={failure?.formError} />
-            <div className="field">
-              <label>
-                <input
-                  type="checkbox"
-                  name="enabled"
-                  defaultChecked={failure ? failure.values?.enabled === "on" : autoRecharge.enabled}
-                  aria-invalid={failure?.errors.enabled ? true : undefined}
-                  aria-describedby={failure?.errors.enabled ? "f-enabled-error" : undefined}
-                />{" "}
-                Recharge my wallet from my saved card when it runs low
-              </label>
-              <FieldError id="f-enabled-error" error={failure?.errors.enabled} />
-            </div>
-            <Field
-              name="threshold"
-              id="f-recharge-threshold"
-              label="When the balance falls below (USD)"
-              inputMode="decimal"
-              required
-              placeholder="100.00"
-              defaultValue={failure?.values?.threshold ?? dollars(autoRecharge.thresholdCents)}
-              error={failure?.errors.threshold}
-            />
-            <Field
-              name="amount"
-              id="f-recharge-amount"
-              label="Add (USD)"
-              inputMode="decimal"
-              required
-              placeholder="500.00"
-              defaultValue={failure?.values?.amount ?? dollars(autoRecharge.amountCents)}
-              error={failure?.errors.amount}
-              hint="Between $10 and $100,000, charged once each time the balance falls below the threshold."
-            />
-            <button type="submit" className="button">
-              Save auto-recharge
-            </button>
-          </Form>
+          <AutoRechargeForm settings={autoRecharge} failure={failure ?? null} />
         </section>
       </div>
     </>

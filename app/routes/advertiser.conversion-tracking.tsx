@@ -5,6 +5,7 @@ import { Field, FormError, SubmitButton } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
 import { loadConversionTracking, submitConversionTrackingForm } from "~/modules/conversions/conversion-tracking-forms.server";
 import { LEAD_METADATA_KEY } from "~/modules/conversions/stripe-conversions.constants";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -17,8 +18,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  return (await submitConversionTrackingForm(actor, await readForm(request))) ?? new Response("Unknown intent", { status: 400 });
+  const answer = await submitConversionTrackingForm(actor, await readForm(request));
+  if (answer && "done" in answer && answer.done) return redirectWithFlash("/advertiser/conversion-tracking", answer.done);
+  return answer ?? new Response("Unknown intent", { status: 400 });
 }
+
+// What the schema takes (surrounding spaces are trimmed there), for the browser to check first.
+const STRIPE_SECRET_PATTERN = String.raw`\s*whsec_[A-Za-z0-9+\/=_\-]{8,200}\s*`;
 
 export default function ConversionTracking() {
   const { pixel, stripe, apiUrl } = useLoaderData<typeof loader>();
@@ -26,8 +32,6 @@ export default function ConversionTracking() {
   const failure = actionData && "errors" in actionData ? actionData : null;
   const newToken = actionData && "pixelToken" in actionData ? actionData.pixelToken : null;
   const snippets = newToken?.snippets ?? pixel.snippets;
-  const stripeSaved = Boolean(actionData && "stripeSaved" in actionData);
-  const stripeRemoved = Boolean(actionData && "stripeRemoved" in actionData);
   return (
     <>
       <PageHeader
@@ -81,16 +85,6 @@ export default function ConversionTracking() {
 
       <section className="card" aria-labelledby="stripe-title">
         <h2 id="stripe-title">Sales from your Stripe account</h2>
-        {stripeSaved ? (
-          <div className="alert alert-success" role="status">
-            Signing secret saved: paid invoices from your Stripe account now become sales.
-          </div>
-        ) : null}
-        {stripeRemoved ? (
-          <div className="alert alert-success" role="status">
-            Disconnected: Leadex refuses events from your Stripe account until you save a secret again.
-          </div>
-        ) : null}
         <p>
           {stripe.configured ? (
             <>
@@ -119,7 +113,16 @@ export default function ConversionTracking() {
         <Form method="post" className="form form-inline" noValidate>
           <input type="hidden" name="intent" value="stripe-secret" />
           <FormError error={failure?.formError} />
-          <Field name="secret" label="Signing secret" autoComplete="off" spellCheck={false} placeholder="whsec_…" error={failure?.errors.secret} required />
+          <Field
+            name="secret"
+            label="Signing secret"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="whsec_…"
+            pattern={STRIPE_SECRET_PATTERN}
+            error={failure?.errors.secret}
+            required
+          />
           <SubmitButton>{stripe.configured ? "Replace secret" : "Save secret"}</SubmitButton>
         </Form>
         {stripe.configured ? (

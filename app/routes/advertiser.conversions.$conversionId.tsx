@@ -9,6 +9,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { getAdvertiserConversion } from "~/modules/conversions/advertiser-conversions.server";
 import { submitConversionForm } from "~/modules/conversions/conversion-forms.server";
 import { formatMoney } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -26,7 +27,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
   form.set("conversionId", params.conversionId ?? "");
-  return submitConversionForm(actor, form);
+  const answer = await submitConversionForm(actor, form);
+  if ("done" in answer) return redirectWithFlash(`/advertiser/conversions/${encodeURIComponent(answer.done.conversionId)}`, answer.done.message);
+  return answer;
 }
 
 function DecisionCard() {
@@ -161,11 +164,6 @@ export default function AdvertiserConversion() {
         }
         actions={<StatusBadge status={c.status} />}
       />
-      {answer && "done" in answer ? (
-        <div className="alert alert-success" role="status" data-testid="conversion-result">
-          {answer.done.message}
-        </div>
-      ) : null}
       <div className="grid-2">
         <section className="card">
           <h2>What it is</h2>

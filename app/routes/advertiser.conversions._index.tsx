@@ -3,15 +3,15 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AffiliateNotice, ConversionDates, ConversionPayout, ConversionStatus, ConversionWhat } from "~/components/conversion-cells";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
-import { humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { listAdvertiserConversions, listConversionOffers, type AdvertiserConversionRow } from "~/modules/conversions/advertiser-conversions.server";
+import { advertiserConversionListView, type AdvertiserConversionRow } from "~/modules/conversions/advertiser-conversions.server";
 import { submitConversionForm } from "~/modules/conversions/conversion-forms.server";
 import { conversionListFilterSchema } from "~/modules/conversions/conversion-list.schema";
 import { CONVERSION_STATUSES } from "~/modules/conversions/conversion-list.constants";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { DateRangeFields, FilterButtons, OfferFilterField } from "~/components/filter-bar";
+import { StatusOfferPeriodFilters } from "~/components/filter-bar";
 
 export const meta: MetaFunction = () => [{ title: "Conversions · Leadex" }];
 
@@ -19,14 +19,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const filter = conversionListFilterSchema.parse(params);
-  const [page, offers] = await Promise.all([listAdvertiserConversions(actor, filter), listConversionOffers(actor)]);
-  return { ...page, offers, filter };
+  return advertiserConversionListView(actor, filter);
 }
 
 /** Approve or reject one conversion from the list; the page then says what happened. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  return submitConversionForm(actor, await readForm(request));
+  const answer = await submitConversionForm(actor, await readForm(request));
+  // Back to the same filtered list, the message on top.
+  if ("done" in answer) return redirectWithFlash(`/advertiser/conversions${new URL(request.url).search}`, answer.done.message);
+  return answer;
 }
 
 type ActionData = ReturnType<typeof useActionData<typeof action>>;
@@ -98,27 +100,16 @@ export default function AdvertiserConversions() {
           </>
         }
       />
-      {answer && "done" in answer ? (
-        <div className="alert alert-success" role="status" data-testid="conversion-result">
-          {answer.done.message}
-        </div>
-      ) : null}
       {answer && "errors" in answer && !rowFailure ? <FormError error={answer.formError ?? Object.values(answer.errors).join(" ")} /> : null}
       <Form method="get" className="filter-bar card">
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={filter.status ?? ""}>
-            <option value="">Any status</option>
-            {CONVERSION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <OfferFilterField offers={offers} value={filter.offerId} />
-        <DateRangeFields fromLabel="Occurred from" from={filter.from} to={filter.to} />
-        <FilterButtons clearTo="/advertiser/conversions" filtered={filtered} />
+        <StatusOfferPeriodFilters
+          statuses={CONVERSION_STATUSES}
+          offers={offers}
+          filter={filter}
+          fromLabel="Occurred from"
+          clearTo="/advertiser/conversions"
+          filtered={filtered}
+        />
       </Form>
       <section className="card">
         <DataTable

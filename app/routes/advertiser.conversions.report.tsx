@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ConversionReportTable, formatPercent, ReportFilters } from "~/components/conversion-report";
 import { EmptyState, PageHeader, StatCard } from "~/components/portal-shell";
-import { conversionReport, listReportOffers } from "~/modules/conversions/conversion-reports.server";
+import { conversionReportView } from "~/modules/conversions/conversion-reports.server";
 import { conversionReportQuerySchema } from "~/modules/conversions/conversion-reports.schema";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -15,8 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const url = new URL(request.url);
   const query = conversionReportQuerySchema.parse(Object.fromEntries(url.searchParams));
-  const [report, offers] = await Promise.all([conversionReport(actor, query), listReportOffers(actor)]);
-  return { report, offers, search: url.search };
+  return { ...(await conversionReportView(actor, query)), search: url.search };
 }
 
 export default function AdvertiserConversionReport() {

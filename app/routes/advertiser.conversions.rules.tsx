@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { Field, FieldError, FormError, SubmitButton } from "~/components/field";
+import { ConversionRuleForm } from "~/components/conversion-rule-form";
+import { Field, FormError, SubmitButton } from "~/components/field";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { conversionRuleFormSchema, tryConversionRulesFormSchema } from "~/modules/conversions/conversion-rules";
-import { MAX_CONVERSION_RULES, MAX_HOLD_HOURS } from "~/modules/conversions/conversion-rules.constants";
+import { MAX_CONVERSION_RULES } from "~/modules/conversions/conversion-rules.constants";
 import {
   deleteOwnConversionRule,
   listOwnConversionRules,
@@ -12,8 +13,8 @@ import {
   saveOwnConversionRule,
   tryOwnConversionRules,
 } from "~/modules/conversions/conversion-rules.server";
-import { formValues } from "~/utils/forms";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { redirectWithFlash } from "~/utils/flash.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 import {
   conversionRuleIdSchema,
@@ -33,57 +34,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { rules, editing: rules.find((r) => r.id === edit) ?? null };
 }
 
+/** intent=save (a new rule, or `ruleId`'s), move, delete: back to the list with what happened; intent=try: the sample's verdicts. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
   const intent = form.get("intent");
-  const values = formValues(form);
-  try {
-    if (intent === "save") {
-      const parsed = parseForm(form, conversionRuleFormSchema);
-      if (!parsed.success) return parsed.failure;
+  if (intent === "save") {
+    return handleForm(form, conversionRuleFormSchema, async (data, values) => {
       const ruleId = values.ruleId ? conversionRuleIdSchema.parse(values.ruleId) : undefined;
-      const rule = await saveOwnConversionRule(actor, parsed.data, ruleId);
-      return { saved: { name: rule.name, position: rule.position, created: !ruleId } };
-    }
-    if (intent === "move") {
-      const { ruleId, direction } = conversionRuleMoveFormSchema.parse(values);
+      const rule = await saveOwnConversionRule(actor, data, ruleId);
+      const after = !ruleId && rule.position > 1 ? ", tried after the rules above it" : "";
+      return redirectWithFlash(PAGE, `Rule saved: “${rule.name}” is rule ${rule.position}${after}.`);
+    });
+  }
+  if (intent === "move") {
+    return handleForm(form, conversionRuleMoveFormSchema, async ({ ruleId, direction }) => {
       const rule = await moveOwnConversionRule(actor, ruleId, direction);
-      return { moved: { name: rule.name, position: rule.position } };
-    }
-    if (intent === "delete") {
-      const rule = await deleteOwnConversionRule(actor, conversionRuleDeleteFormSchema.parse(values).ruleId);
-      return { deleted: { name: rule.name } };
-    }
-    if (intent === "try") {
-      const parsed = parseForm(form, tryConversionRulesFormSchema);
-      if (!parsed.success) return parsed.failure;
-      return { tried: await tryOwnConversionRules(actor, parsed.data), sample: values };
-    }
-  } catch (error) {
-    return formFailureFrom(error, values);
+      return redirectWithFlash(PAGE, `Rule moved: “${rule.name}” is now rule ${rule.position}.`);
+    });
+  }
+  if (intent === "delete") {
+    return handleForm(form, conversionRuleDeleteFormSchema, async ({ ruleId }) => {
+      const rule = await deleteOwnConversionRule(actor, ruleId);
+      return redirectWithFlash(PAGE, `Rule deleted: “${rule.name}”.`);
+    });
+  }
+  if (intent === "try") {
+    return handleForm(form, tryConversionRulesFormSchema, async (data, values) => ({ tried: await tryOwnConversionRules(actor, data), sample: values }));
   }
   throw new Response("Unknown intent", { status: 400 });
-}
-
-const FIELD_HELP = [
-  ["sale_amount", "the reported sale amount (empty for actions)"],
-  ["event", "the action reported, e.g. funded"],
-  ["s1 … s5", "the sub-ids the affiliate sent with the lead"],
-  ["adv1 … adv5", "your own fields, sent with the conversion"],
-] as const;
-
-/** The condition with a caret under the column an error names (single-line conditions only). */
-function ErrorCaret({ condition, error }: { condition: string; error?: string }) {
-  const column = error ? / at column (\d+)/.exec(error)?.[1] : undefined;
-  if (!column || condition.includes("\n") || condition.length > 300) return null;
-  return (
-    <pre className="rule-caret" aria-hidden="true">
-      {condition}
-      {"\n"}
-      {" ".repeat(Number(column) - 1)}^
-    </pre>
-  );
 }
 
 function RuleButton({
@@ -114,10 +93,9 @@ function RuleButton({
 export default function ConversionRules() {
   const { rules, editing } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // A new key after each answer empties the form once a rule is saved (a refused one refills from what was typed).
+  const location = useLocation();
   const failure = actionData && "errors" in actionData ? actionData : null;
-  const saved = actionData && "saved" in actionData ? actionData.saved : null;
-  const moved = actionData && "moved" in actionData ? actionData.moved : null;
-  const deleted = actionData && "deleted" in actionData ? actionData.deleted : null;
   const tried = actionData && "tried" in actionData ? (actionData.tried ?? null) : null;
   const triedSample = actionData && "sample" in actionData ? actionData.sample : null;
 
@@ -125,10 +103,8 @@ export default function ConversionRules() {
   const ruleFailure = failedIntent === "save" ? failure : null;
   const tryFailure = failedIntent === "try" ? failure : null;
   // After a refused save the form shows what was typed; otherwise the rule being edited, or a new one.
-  const editedId = ruleFailure ? (ruleFailure.values?.ruleId ?? "") : saved ? "" : (editing?.id ?? "");
+  const editedId = ruleFailure ? (ruleFailure.values?.ruleId ?? "") : (editing?.id ?? "");
   const edited = rules.find((r) => r.id === editedId) ?? null;
-  const typed = ruleFailure?.values;
-  const chosenAction = typed?.action ?? edited?.action.type ?? "approve";
   const sample: Record<string, string | undefined> = triedSample ?? tryFailure?.values ?? {};
 
   return (
@@ -142,21 +118,6 @@ export default function ConversionRules() {
           </Link>
         }
       />
-      {saved ? (
-        <div className="alert alert-success" role="status">
-          {`Rule saved: “${saved.name}” is rule ${saved.position}${saved.created && saved.position > 1 ? ", tried after the rules above it" : ""}.`}
-        </div>
-      ) : null}
-      {moved ? (
-        <div className="alert alert-success" role="status">
-          {`Rule moved: “${moved.name}” is now rule ${moved.position}.`}
-        </div>
-      ) : null}
-      {deleted ? (
-        <div className="alert alert-success" role="status">
-          {`Rule deleted: “${deleted.name}”.`}
-        </div>
-      ) : null}
       {failure && !ruleFailure && !tryFailure ? <FormError error={failure.formError ?? "That change could not be made."} /> : null}
 
       <section className="card">
@@ -222,95 +183,7 @@ export default function ConversionRules() {
         {!edited && rules.length >= MAX_CONVERSION_RULES ? (
           <p className="alert alert-warning">You have {MAX_CONVERSION_RULES} rules, the most there may be: delete or combine some to add another.</p>
         ) : null}
-        <Form method="post" action={PAGE} className="form form-wide" noValidate key={`${edited?.id ?? "new"}-${saved ? "saved" : ""}`}>
-          <input type="hidden" name="intent" value="save" />
-          {edited ? <input type="hidden" name="ruleId" value={edited.id} /> : null}
-          <FormError error={ruleFailure?.formError} />
-          <Field name="name" label="Name" defaultValue={typed?.name ?? edited?.name ?? ""} error={ruleFailure?.errors.name} maxLength={80} />
-          <div className="field">
-            <label htmlFor="f-condition">Condition</label>
-            <textarea
-              id="f-condition"
-              name="condition"
-              rows={3}
-              spellCheck={false}
-              className="rule-condition-input"
-              defaultValue={typed?.condition ?? edited?.condition ?? ""}
-              placeholder='sale_amount > 500 and (event = funded or adv1 = "vip") and not s2 in (spam, test)'
-              aria-invalid={ruleFailure?.errors.condition ? true : undefined}
-              aria-describedby={ruleFailure?.errors.condition ? "f-condition-error f-condition-hint" : "f-condition-hint"}
-            />
-            <FieldError id="f-condition-error" error={ruleFailure?.errors.condition} />
-            <ErrorCaret condition={typed?.condition ?? ""} error={ruleFailure?.errors.condition} />
-            <div className="hint" id="f-condition-hint">
-              <p>
-                Compare a field with <code>=</code> <code>!=</code> <code>&gt;</code> <code>&gt;=</code> <code>&lt;</code> <code>&lt;=</code>,{" "}
-                <code>in (a, b)</code>, <code>contains</code> or <code>is empty</code>; combine with <code>and</code>, <code>or</code>, <code>not</code> and
-                parentheses (<code>not</code> binds first, then <code>and</code>, then <code>or</code>). Text compares without regard to case; put values with
-                spaces in quotes.
-              </p>
-              <ul className="rule-fields">
-                {FIELD_HELP.map(([field, meaning]) => (
-                  <li key={field}>
-                    <code>{field}</code> {meaning}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </div>
-          <fieldset className="fieldset" aria-describedby={ruleFailure?.errors.action ? "f-action-error" : undefined}>
-            <legend>Then</legend>
-            <div className="rule-actions">
-              <label className="choice">
-                <input type="radio" name="action" value="approve" defaultChecked={chosenAction === "approve"} />
-                <span>
-                  <strong>Approve</strong>
-                  <small>billed at once and approved</small>
-                </span>
-              </label>
-              <label className="choice">
-                <input type="radio" name="action" value="reject" defaultChecked={chosenAction === "reject"} />
-                <span>
-                  <strong>Reject</strong>
-                  <small>not billed; your reason is shown with it</small>
-                </span>
-              </label>
-              <label className="choice">
-                <input type="radio" name="action" value="hold" defaultChecked={chosenAction === "hold"} />
-                <span>
-                  <strong>Hold</strong>
-                  <small>billed when the hold ends</small>
-                </span>
-              </label>
-            </div>
-            <FieldError id="f-action-error" error={ruleFailure?.errors.action} />
-            <div className="form-row">
-              <Field
-                name="reason"
-                label="Reason (to reject)"
-                defaultValue={typed?.reason ?? (edited?.action.type === "reject" ? edited.action.reason : "")}
-                error={ruleFailure?.errors.reason}
-                maxLength={200}
-              />
-              <Field
-                name="hours"
-                label="Hours (to hold)"
-                inputMode="numeric"
-                defaultValue={typed?.hours ?? (edited?.action.type === "hold" ? String(edited.action.hours) : "")}
-                error={ruleFailure?.errors.hours}
-                hint={`1 to ${MAX_HOLD_HOURS} (30 days)`}
-              />
-            </div>
-          </fieldset>
-          <div className="form-actions">
-            <SubmitButton>{edited ? "Save rule" : "Add rule"}</SubmitButton>
-            {edited ? (
-              <Link to={PAGE} className="button button-ghost">
-                Cancel
-              </Link>
-            ) : null}
-          </div>
-        </Form>
+        <ConversionRuleForm action={PAGE} key={`${edited?.id ?? "new"}-${location.key}`} edited={edited} failure={ruleFailure} />
       </section>
 
       <section className="card" id="try">

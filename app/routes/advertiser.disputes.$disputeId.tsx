@@ -11,6 +11,7 @@ import { respondToDispute, withdrawDispute } from "~/modules/disputes/dispute-de
 import { DISPUTE_KIND_LABELS, EVIDENCE_CONTENT_TYPES, EVIDENCE_FILE_MAX_BYTES } from "~/modules/disputes/disputes.constants";
 import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -25,6 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const dispute = await orNotFound(getAdvertiserDispute(actor, params.disputeId ?? ""));
+  // 303: the browser follows the (possibly multipart) POST with a GET of the page.
+  const here = `/advertiser/disputes/${dispute.id}`;
   let values: Record<string, string> | undefined;
   try {
     refuseOversizedUpload(request, EVIDENCE_FILE_MAX_BYTES, "evidence_file");
@@ -32,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     values = formValues(form);
     if (form.get("intent") === "withdraw") {
       await withdrawDispute(actor, dispute.id);
-      return { done: "Withdrawn: nothing is charged or credited, and the seller is told." };
+      return redirectWithFlash(here, "Withdrawn: nothing is charged or credited, and the seller is told.", { status: 303 });
     }
     const { evidence_text, evidence_url, evidence_file } = await returnFormRecord(form);
     const answered = await respondToDispute(actor, dispute.id, {
@@ -42,12 +45,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       evidence_url,
       evidence_file,
     });
-    return {
-      done:
-        answered.status === "APPROVED"
-          ? "Confirmed: the conversion is recorded and billed, and the affiliate is told."
-          : "Declined: an admin will decide, and you will be told the decision.",
-    };
+    return redirectWithFlash(
+      here,
+      answered.status === "APPROVED"
+        ? "Confirmed: the conversion is recorded and billed, and the affiliate is told."
+        : "Declined: an admin will decide, and you will be told the decision.",
+      { status: 303 },
+    );
   } catch (error) {
     return returnFormFailure(error, values);
   }
@@ -70,11 +74,6 @@ export default function AdvertiserDispute() {
         description={`${d.offerTitle} · asked ${formatDateTime(d.openedAt)}`}
         actions={<DisputeStatusBadge status={d.status} />}
       />
-      {answer && "done" in answer ? (
-        <div className="alert alert-success" role="status" data-testid="dispute-result">
-          {answer.done}
-        </div>
-      ) : null}
       <FormError error={failure?.formError} />
       <div className="grid-2">
         <section className="card">

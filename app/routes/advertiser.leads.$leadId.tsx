@@ -7,13 +7,12 @@ import { formatDateTime, formatElapsed, humanize } from "~/components/format";
 import { PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { StatusBadge } from "~/components/status-badge";
-import { returnOfLead } from "~/modules/disputes/advertiser-disputes.server";
 import { describeOpenedReturn, returnFormFailure, returnFormRecord } from "~/modules/disputes/advertiser-returns.server";
 import { refuseOversizedUpload } from "~/modules/disputes/dispute-forms.server";
 import { readFinding } from "~/modules/disputes/disputes.schema";
 import { EVIDENCE_CONTENT_TYPES, EVIDENCE_FILE_MAX_BYTES, RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { openReturn } from "~/modules/disputes/lead-returns.server";
-import { isReturnWindowOpen, returnDeadline } from "~/modules/disputes/return-window";
+import { boughtLeadView } from "~/modules/leads/bought-lead-view.server";
 import { markOwnLeadContacted } from "~/modules/leads/bought-leads.server";
 import { getBoughtLead } from "~/modules/leads/lead-queries.server";
 import { redirectWithFlash } from "~/utils/flash.server";
@@ -26,14 +25,7 @@ export const meta: MetaFunction = () => [{ title: "Lead · Leadex" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const lead = await orNotFound(getBoughtLead(actor, params.leadId ?? ""));
-  const soldAt = new Date(lead.soldAt);
-  return {
-    lead,
-    leadReturn: await returnOfLead(actor, lead.leadId),
-    returnDeadline: returnDeadline(soldAt, lead.returnWindowDays),
-    returnWindowOpen: isReturnWindowOpen(soldAt, lead.returnWindowDays),
-  };
+  return orNotFound(boughtLeadView(actor, params.leadId ?? ""));
 }
 
 /** Return this lead (multipart: the evidence file; the page then says what happened), or mark it contacted (intent=contacted). */

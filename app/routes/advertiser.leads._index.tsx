@@ -1,25 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BoughtLeadFilters, BulkLeadActions } from "~/components/bought-lead-forms";
 import { DataTable } from "~/components/data-table";
 import { DisputeStatusBadge } from "~/components/dispute-history";
-import { FieldError, FormError, SelectField } from "~/components/field";
-import { formatDateTime, humanize } from "~/components/format";
+import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
 import { ReturnResults } from "~/components/return-results";
 import { openReturns } from "~/modules/disputes/advertiser-returns.server";
-import { RETURN_REASON_CODES, RETURN_REASON_LABELS } from "~/modules/disputes/disputes.constants";
 import { returnReasonOf } from "~/modules/disputes/lead-returns.server";
-import { FilterButtons } from "~/components/filter-bar";
-import { BOUGHT_LEAD_SORT_LABELS, BOUGHT_LEAD_SORTS, boughtLeadFilterQuery, isFiltered } from "~/modules/leads/bought-leads.constants";
-import { markContactedFormSchema, readBoughtLeadFilter, type BoughtLeadFilter } from "~/modules/leads/bought-leads.schema";
+import { boughtLeadFilterQuery, isFiltered } from "~/modules/leads/bought-leads.constants";
+import { markContactedFormSchema, readBoughtLeadFilter, returnSelectedFormSchema } from "~/modules/leads/bought-leads.schema";
 import { markOwnLeadsContacted, pageOfBoughtLeads } from "~/modules/leads/bought-leads.server";
-import { TEMPERATURES } from "~/modules/quality/quality.constants";
-import { formValues } from "~/utils/forms";
 import { formatMoney } from "~/utils/money";
-import { formFailure, formFailureFrom, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { ValidationError, zodFieldErrors } from "~/utils/errors";
+import { ValidationError } from "~/utils/errors";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Leads · Leadex" }];
@@ -44,80 +40,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const form = await readForm(request);
-  const values = formValues(form);
   const leadIds = [...new Set(form.getAll("lead_id").filter((v): v is string => typeof v === "string" && v !== ""))];
   if (form.get("intent") === "contacted") {
-    const parsed = markContactedFormSchema.safeParse({ lead_id: leadIds });
-    if (!parsed.success) return formFailure(zodFieldErrors(parsed.error.issues), "Select the leads you contacted", 400, values);
-    const marked = await markOwnLeadsContacted(actor, parsed.data.lead_id);
-    const already = parsed.data.lead_id.length - marked;
-    const list = `/advertiser/leads${new URL(request.url).search}`;
-    return redirectWithFlash(
-      list,
-      `${marked} ${marked === 1 ? "lead" : "leads"} marked contacted${already > 0 ? ` (${already} already marked earlier, or not yours: unchanged)` : ""}.`,
+    return handleForm(
+      form,
+      markContactedFormSchema,
+      async (data) => {
+        const marked = await markOwnLeadsContacted(actor, data.lead_id);
+        const already = data.lead_id.length - marked;
+        return redirectWithFlash(
+          `/advertiser/leads${new URL(request.url).search}`,
+          `${marked} ${marked === 1 ? "lead" : "leads"} marked contacted${already > 0 ? ` (${already} already marked earlier, or not yours: unchanged)` : ""}.`,
+        );
+      },
+      { toInput: () => ({ lead_id: leadIds }), formError: "Select the leads you contacted" },
     );
   }
-  try {
-    if (leadIds.length === 0) return formFailure({ lead_id: "Select the leads to return" }, "Select the leads to return", 400, values);
-    const reason = values.reason?.trim().toLowerCase() ?? "";
-    if (reason === "") return formFailure({ reason: "Choose a reason" }, undefined, 400, values);
-    returnReasonOf(reason);
-    return {
-      results: await openReturns(
-        actor,
-        leadIds.map((lead_id, i) => ({ index: i + 1, record: { lead_id, reason, note: values.note } })),
-      ),
-    };
-  } catch (error) {
-    return formFailureFrom(error, values);
-  }
-}
-
-const REASON_OPTIONS = [{ value: "", label: "Choose a reason" }, ...RETURN_REASON_CODES.map((code) => ({ value: code, label: RETURN_REASON_LABELS[code] }))];
-
-function LeadFilters({ filter }: { filter: BoughtLeadFilter }) {
-  return (
-    <Form method="get" className="filter-bar card" role="search">
-      {filter.orderId ? <input type="hidden" name="orderId" value={filter.orderId} /> : null}
-      <div className="field">
-        <label htmlFor="f-q">Search</label>
-        <input id="f-q" name="q" type="search" placeholder="Name, email, phone or lead id" defaultValue={filter.q ?? ""} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-temperature">Temperature</label>
-        <select id="f-temperature" name="temperature" defaultValue={filter.temperature ?? ""}>
-          <option value="">Any temperature</option>
-          {TEMPERATURES.map((t) => (
-            <option key={t} value={t}>
-              {humanize(t)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-min-score">Minimum score</label>
-        <input id="f-min-score" name="minScore" type="number" min={0} max={100} defaultValue={filter.minScore ?? ""} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-contacted">Contacted</label>
-        <select id="f-contacted" name="contacted" defaultValue={filter.contacted ?? ""}>
-          <option value="">Any</option>
-          <option value="no">Not yet contacted</option>
-          <option value="yes">Contacted</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-sort">Sort</label>
-        <select id="f-sort" name="sort" defaultValue={filter.sort}>
-          {BOUGHT_LEAD_SORTS.map((sort) => (
-            <option key={sort} value={sort}>
-              {BOUGHT_LEAD_SORT_LABELS[sort]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <FilterButtons clearTo="/advertiser/leads" filtered={isFiltered(filter)} />
-    </Form>
+  return handleForm(
+    form,
+    returnSelectedFormSchema,
+    async (data) => {
+      const reason = returnReasonOf(data.reason);
+      const records = data.lead_id.map((lead_id, i) => ({ index: i + 1, record: { lead_id, reason, note: data.note } }));
+      return { results: await openReturns(actor, records) };
+    },
+    { toInput: (f) => ({ ...Object.fromEntries(f), lead_id: leadIds }), formError: leadIds.length === 0 ? "Select the leads to return" : undefined },
   );
 }
 
@@ -125,7 +72,6 @@ export default function BoughtLeads() {
   const { leads, filter, next, paged } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const failure = answer && "errors" in answer ? answer : null;
-  const errors = (failure?.errors ?? {}) as Record<string, string | undefined>;
   const filtered = isFiltered(filter);
   return (
     <>
@@ -138,7 +84,7 @@ export default function BoughtLeads() {
           </a>
         }
       />
-      <LeadFilters filter={filter} />
+      <BoughtLeadFilters filter={filter} />
       {filter.orderId ? (
         <p className="small">
           Showing the leads of <Link to={`/advertiser/orders/${filter.orderId}`}>one order</Link> ·{" "}
@@ -147,27 +93,7 @@ export default function BoughtLeads() {
       ) : null}
       {answer && "results" in answer ? <ReturnResults results={answer.results} /> : null}
       <Form method="post" className="card" id="bulk-return">
-        <div className="bulk-bar">
-          <SelectField
-            name="reason"
-            label="Return selected leads as"
-            options={REASON_OPTIONS}
-            defaultValue={failure?.values?.reason ?? ""}
-            error={errors.reason}
-          />
-          <div className="field">
-            <label htmlFor="f-bulk-note">Note (for all)</label>
-            <input id="f-bulk-note" name="note" maxLength={2000} defaultValue={failure?.values?.note} />
-          </div>
-          <button type="submit" name="intent" value="return" className="button">
-            Return selected
-          </button>
-          <button type="submit" name="intent" value="contacted" className="button button-ghost">
-            Mark selected contacted
-          </button>
-        </div>
-        <FieldError error={errors.lead_id && !failure?.formError ? errors.lead_id : undefined} />
-        <FormError error={failure?.formError} />
+        <BulkLeadActions failure={failure} />
         <DataTable
           stackOnPhone
           rows={leads}

@@ -7,61 +7,28 @@ import { OfferTerms } from "~/components/offer-terms";
 import { OrderForm } from "~/components/order-form";
 import { WalletWarning } from "~/components/order-funding";
 import { PageHeader } from "~/components/portal-shell";
-import { defaultReserveCents } from "~/modules/conversions/conversion-terms";
-import { getMarketplaceOffer } from "~/modules/offers/offers.server";
-import { ownFundingForOffer } from "~/modules/orders/order-funding.server";
+import { marketplaceOfferView } from "~/modules/offers/marketplace-views.server";
 import { createOrderSchema, orderFormToInput, orderFormValues } from "~/modules/orders/orders.schema";
 import { openOrder } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
-import { formFailureFrom, orNotFound, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, orNotFound, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? "Offer"} · Marketplace · Leadex` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const offer = await orNotFound(getMarketplaceOffer(actor, params.offerId ?? ""));
-  return {
-    funding: await ownFundingForOffer(actor, offer),
-    offer: {
-      id: offer.id,
-      title: offer.title,
-      vertical: offer.vertical,
-      country: offer.country,
-      states: offer.states,
-      fields: offer.fields,
-      pricingModel: offer.pricingModel,
-      priceCents: offer.priceCents,
-      salePercentBps: offer.salePercentBps,
-      saleMinCents: offer.saleMinCents,
-      saleMaxCents: offer.saleMaxCents,
-      conversionEvents: offer.conversionEvents,
-      attributionWindowDays: offer.attributionWindowDays,
-      lockPeriodDays: offer.lockPeriodDays,
-      allowsLockedAdjustments: offer.allowsLockedAdjustments,
-      currency: offer.currency,
-      exclusivity: offer.exclusivity,
-      distribution: offer.distribution,
-      maxBuyers: offer.maxBuyers,
-      returnWindowDays: offer.returnWindowDays,
-      affiliateName: offer.affiliate.name,
-      reserveCents: defaultReserveCents(offer),
-    },
-  };
+  return orNotFound(marketplaceOfferView(actor, params.offerId ?? ""));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await readForm(request);
-  const parsed = parseForm(form, createOrderSchema, { toInput: orderFormToInput, values: orderFormValues });
-  if (!parsed.success) return parsed.failure;
-  let orderId: string;
-  try {
-    orderId = (await openOrder(actor, parsed.data)).id;
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
-  return redirectWithFlash(`/advertiser/orders/${orderId}`, "Order opened.");
+  return handleForm(
+    await readForm(request),
+    createOrderSchema,
+    async (data) => redirectWithFlash(`/advertiser/orders/${(await openOrder(actor, data)).id}`, "Order opened."),
+    { toInput: orderFormToInput, values: orderFormValues },
+  );
 }
 
 export default function MarketplaceOffer() {

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { FilterButtons } from "~/components/filter-bar";
+import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
 import { formatBps, humanize } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { Pager, withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { isMarketplaceFiltered, MARKETPLACE_SORT_LABELS, MARKETPLACE_SORTS, PRICING_MODELS } from "~/modules/offers/marketplace.constants";
 import { readMarketplaceQuery, type MarketplaceQuery } from "~/modules/offers/marketplace.schema";
-import { MARKETPLACE_PAGE_SIZE, searchMarketplace } from "~/modules/offers/marketplace.server";
+import { MARKETPLACE_PAGE_SIZE } from "~/modules/offers/marketplace.server";
+import { marketplaceSearchView } from "~/modules/offers/marketplace-views.server";
 import { DISTRIBUTION_DESCRIPTIONS } from "~/modules/routing/routing.schema";
 import { requireUser } from "~/utils/session.server";
 
@@ -17,32 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Marketplace · Leadex" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const query = readMarketplaceQuery(new URL(request.url).searchParams);
-  const found = await searchMarketplace(actor, query);
-  return {
-    query,
-    total: found.total,
-    verticals: found.verticals,
-    offers: found.offers.map((o) => ({
-      id: o.id,
-      title: o.title,
-      vertical: o.vertical,
-      country: o.country,
-      states: o.states,
-      pricingModel: o.pricingModel,
-      priceCents: o.priceCents,
-      salePercentBps: o.salePercentBps,
-      saleMinCents: o.saleMinCents,
-      saleMaxCents: o.saleMaxCents,
-      conversionEvents: o.conversionEvents,
-      currency: o.currency,
-      exclusivity: o.exclusivity,
-      distribution: o.distribution,
-      maxBuyers: o.maxBuyers,
-      returnWindowDays: o.returnWindowDays,
-      affiliateName: o.affiliate.name,
-      stats: o.stats,
-    })),
-  };
+  return marketplaceSearchView(actor, query);
 }
 
 /** 0.8123 → "81%"; no data → "—". */
@@ -53,36 +29,19 @@ function rate(value: number | null): string {
 function SearchBar({ query, verticals }: { query: MarketplaceQuery; verticals: string[] }) {
   return (
     <Form method="get" className="filter-bar card" role="search">
-      <div className="field">
-        <label htmlFor="f-q">Search</label>
-        <input id="f-q" name="q" type="search" placeholder="Title or vertical" defaultValue={query.q ?? ""} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-vertical">Vertical</label>
-        <select id="f-vertical" name="vertical" defaultValue={query.vertical ?? ""}>
-          <option value="">Any vertical</option>
-          {verticals.map((v) => (
-            <option key={v} value={v}>
-              {humanize(v)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SearchFilterField value={query.q} placeholder="Title or vertical" />
+      <ChoiceFilterField
+        name="vertical"
+        label="Vertical"
+        anyLabel="Any vertical"
+        value={query.vertical}
+        options={verticals.map((v) => ({ value: v, label: humanize(v) }))}
+      />
       <div className="field">
         <label htmlFor="f-state">State</label>
         <input id="f-state" name="state" maxLength={2} placeholder="CA" defaultValue={query.state ?? ""} />
       </div>
-      <div className="field">
-        <label htmlFor="f-model">Pricing</label>
-        <select id="f-model" name="model" defaultValue={query.model ?? ""}>
-          <option value="">Any model</option>
-          {PRICING_MODELS.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChoiceFilterField name="model" label="Pricing" anyLabel="Any model" value={query.model} options={PRICING_MODELS.map((m) => ({ value: m, label: m }))} />
       <div className="field">
         <label htmlFor="f-sort">Sort</label>
         <select id="f-sort" name="sort" defaultValue={query.sort}>

@@ -7,57 +7,29 @@ import { formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { FundingLine, OrderStatusCell, WalletWarning } from "~/components/order-funding";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
-import { ownCardDisputeHold } from "~/modules/billing/chargebacks.server";
-import { offerEvents } from "~/modules/conversions/conversion-terms";
-import { ownOrderFunding } from "~/modules/orders/order-funding.server";
-import { canChangeOrderStatus, needsConfirmation, ORDER_STATUS_CHANGED, orderStatusFormSchema, summarizeOrderSettings } from "~/modules/orders/orders.schema";
-import { listOwnOrders, setOwnOrderStatus } from "~/modules/orders/orders.server";
+import { ownOrderListView } from "~/modules/orders/order-list-views.server";
+import { canChangeOrderStatus, needsConfirmation, ORDER_STATUS_CHANGED, orderStatusFormSchema } from "~/modules/orders/orders.schema";
+import { setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
-import { formFailureFrom, parseForm, readForm } from "~/utils/route-errors.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const orders = await listOwnOrders(actor);
-  const [funding, hold] = await Promise.all([ownOrderFunding(actor, orders), ownCardDisputeHold(actor)]);
-  const rows = orders.map((o) => ({
-    id: o.id,
-    offerId: o.offerId,
-    offerTitle: o.offer.title,
-    pricingModel: o.offer.pricingModel,
-    // CPA/CPS orders pay the offer's terms per conversion: shown instead of a price per lead.
-    offerPrice: o.offer.pricingModel === "CPL" ? null : offerPriceText({ ...o.offer, conversionEvents: offerEvents(o.offer) }),
-    funding: funding[o.id] ?? null,
-    priceCents: o.priceCents,
-    currency: o.currency,
-    settings: summarizeOrderSettings(o),
-    status: o.status,
-    pauseReason: o.pauseReason,
-    bought: o._count.sales,
-    createdAt: o.createdAt,
-  }));
-  // One warning above the list: the first open order the wallet cannot pay says what is missing.
-  const unpaid = rows.find((o) => o.status === "OPEN" && o.funding && !o.funding.covers) ?? null;
-  return { cardDisputeHold: hold.held, orders: rows, unpaid: unpaid ? { funding: unpaid.funding!, currency: unpaid.currency } : null };
+  return ownOrderListView(actor);
 }
 
 /** Pause or resume here; closing is final and is confirmed on the order's page first. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const form = await readForm(request);
-  const parsed = parseForm(form, orderStatusFormSchema);
-  if (!parsed.success) return parsed.failure;
-  const change = parsed.data;
-  if (needsConfirmation(change)) return redirect(`/advertiser/orders/${encodeURIComponent(change.orderId)}?confirm=close`);
-  try {
+  return handleForm(await readForm(request), orderStatusFormSchema, async (change) => {
+    if (needsConfirmation(change)) return redirect(`/advertiser/orders/${encodeURIComponent(change.orderId)}?confirm=close`);
     await setOwnOrderStatus(actor, change.orderId, change.status);
-  } catch (error) {
-    return formFailureFrom(error, parsed.values);
-  }
-  return redirectWithFlash("/advertiser/orders", ORDER_STATUS_CHANGED[change.status]);
+    return redirectWithFlash("/advertiser/orders", ORDER_STATUS_CHANGED[change.status]);
+  });
 }
 
 function StatusButton({ orderId, status, label }: { orderId: string; status: string; label: string }) {
@@ -139,13 +111,13 @@ export default function Orders() {
               </td>
               <td data-label="Price">
                 <span className="tag">{o.pricingModel}</span>
-                {o.offerPrice === null ? (
+                {o.offerTerms === null ? (
                   <>
                     {formatMoney(o.priceCents, o.currency)}
                     {o.settings.pricing ? <div className="small muted">{o.settings.pricing}</div> : null}
                   </>
                 ) : (
-                  <div className="small">{o.offerPrice}</div>
+                  <div className="small">{offerPriceText(o.offerTerms)}</div>
                 )}
                 {o.funding ? <FundingLine funding={o.funding} currency={o.currency} /> : null}
               </td>

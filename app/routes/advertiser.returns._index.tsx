@@ -6,7 +6,7 @@ import { Field, FormError, SubmitButton } from "~/components/field";
 import { formatDateTime } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { ReturnResults } from "~/components/return-results";
-import { listAdvertiserReturns, listReturnOffers } from "~/modules/disputes/advertiser-disputes.server";
+import { advertiserReturnListView } from "~/modules/disputes/advertiser-disputes.server";
 import { MAX_RETURN_CSV_BYTES, openReturns, readReturnCsvUpload } from "~/modules/disputes/advertiser-returns.server";
 import { refuseOversizedUpload } from "~/modules/disputes/dispute-forms.server";
 import { DISPUTE_STATUS_LABELS, DISPUTE_STATUSES } from "~/modules/disputes/disputes.constants";
@@ -23,8 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const filter = returnListFilterSchema.parse(params);
-  const [page, offers] = await Promise.all([listAdvertiserReturns(actor, filter), listReturnOffers(actor)]);
-  return { ...page, offers, filter };
+  return advertiserReturnListView(actor, filter);
 }
 
 /** A CSV of returns (lead_id, reason, note, evidence_url): each row asked, with its result. */

@@ -1,8 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { SuppressionPanel } from "~/components/suppression-panel";
-import { addAdvertiserSuppressions, getAdvertiserSuppressionSummary, suppressionUploadFromForm } from "~/modules/quality/suppression.server";
-import { zodFieldErrors } from "~/utils/errors";
-import { formFailure, readForm } from "~/utils/route-errors.server";
+import {
+  addAdvertiserSuppressions,
+  getAdvertiserSuppressionSummary,
+  suppressionUploadInput,
+  suppressionUploadSchema,
+} from "~/modules/quality/suppression.server";
+import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Suppression list · Leadex" }];
@@ -14,9 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  const upload = await suppressionUploadFromForm(await readForm(request));
-  if (!upload.success) return formFailure(zodFieldErrors(upload.error.issues));
-  return addAdvertiserSuppressions(actor, upload.data);
+  const form = await readForm(request);
+  const input = await suppressionUploadInput(form);
+  return handleForm(form, suppressionUploadSchema, (upload) => addAdvertiserSuppressions(actor, upload), { toInput: () => input });
 }
 
 export default function AdvertiserSuppression() {

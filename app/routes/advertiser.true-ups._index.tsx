@@ -8,6 +8,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { periodText, trueUpStage } from "~/components/true-up-report";
 import { TRUE_UP_COLUMNS } from "~/modules/reconciliation/true-up.constants";
 import { createTrueUp, listTrueUps, readTrueUpUploadForm } from "~/modules/reconciliation/true-ups.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
 import { formFailureFrom, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -27,12 +28,15 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const list = await readTrueUpUploadForm(form);
     const stored = await createTrueUp(actor, list);
-    return {
-      errors: {} as Record<string, string>,
-      values,
-      notice: `${stored.totalRows.toLocaleString("en-US")} rows received${stored.unreadableRows > 0 ? ` (${stored.unreadableRows} unreadable, listed in the report)` : ""}: Leadex is matching them now.`,
-      trueUpId: stored.id,
-    };
+    const unreadable = stored.unreadableRows > 0 ? ` (${stored.unreadableRows} unreadable, listed in the report)` : "";
+    // 303: the browser follows a multipart POST with a GET of the true-up's report.
+    return redirectWithFlash(
+      `/advertiser/true-ups/${stored.id}`,
+      `${stored.totalRows.toLocaleString("en-US")} rows received${unreadable}: Leadex is matching them now.`,
+      {
+        status: 303,
+      },
+    );
   } catch (error) {
     return formFailureFrom(error, values);
   }
@@ -45,7 +49,6 @@ export default function TrueUps() {
   const location = useLocation();
   const errors = (result && "errors" in result ? result.errors : {}) as Record<string, string | undefined>;
   const values = (result && "values" in result ? result.values : {}) as Record<string, string | undefined>;
-  const notice = result && "notice" in result ? result : null;
   return (
     <>
       <PageHeader
@@ -57,11 +60,6 @@ export default function TrueUps() {
           </a>
         }
       />
-      {notice ? (
-        <div className="alert alert-success" role="status">
-          {notice.notice} <Link to={`/advertiser/true-ups/${notice.trueUpId}`}>See the report</Link>
-        </div>
-      ) : null}
       <section className="card">
         <h2>Upload a list</h2>
         <Form method="post" encType="multipart/form-data" className="form">

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
-import { DateRangeFields, FilterButtons, OfferFilterField } from "~/components/filter-bar";
-import { formatDateTime, humanize } from "~/components/format";
+import { StatusOfferPeriodFilters } from "~/components/filter-bar";
+import { formatDateTime } from "~/components/format";
 import { withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { QualityBadges } from "~/components/quality-badges";
@@ -33,20 +33,14 @@ export default function AffiliateLeads() {
           <label htmlFor="f-q">Your lead id or email</label>
           <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} />
         </div>
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={filter.status ?? ""}>
-            <option value="">Any status</option>
-            {LEAD_STATUS_NAMES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <OfferFilterField offers={offers} value={filter.offerId} />
-        <DateRangeFields fromLabel="Received from" from={filter.from} to={filter.to} />
-        <FilterButtons clearTo="/affiliate/leads" filtered={filtered} />
+        <StatusOfferPeriodFilters
+          statuses={LEAD_STATUS_NAMES}
+          offers={offers}
+          filter={filter}
+          fromLabel="Received from"
+          clearTo="/affiliate/leads"
+          filtered={filtered}
+        />
       </Form>
       <section className="card">
         <DataTable

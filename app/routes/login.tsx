@@ -8,7 +8,7 @@ import { authenticateUser, CompanySuspendedError } from "~/modules/accounts/acco
 import { clientAddressOf } from "~/utils/client-address.server";
 import { UnauthorizedError } from "~/utils/errors";
 import { safeRedirect } from "~/utils/forms";
-import { formFailure, formFailureFrom, formRouteHeaders, parseForm, readForm } from "~/utils/route-errors.server";
+import { formFailure, formRouteHeaders, handleForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const headers = formRouteHeaders;
@@ -25,19 +25,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(await readForm(request), loginSchema);
-  if (!form.success) return form.failure;
-  let user;
-  try {
-    user = await authenticateUser(form.data.email, form.data.password, clientAddressOf(context));
-  } catch (error) {
-    if (error instanceof UnauthorizedError) return formFailure({}, "Email or password is wrong", 401, form.values);
-    if (error instanceof CompanySuspendedError) return formFailure({}, error.message, 403, form.values);
-    // Too many failures (429 with Retry-After): the message says until when.
-    return formFailureFrom(error, form.values);
-  }
-  const cookie = await createUserSession(user.id);
-  return redirect(safeRedirect(form.data.redirectTo, homePathFor(user.role)), { headers: { "Set-Cookie": cookie } });
+  return handleForm(await readForm(request), loginSchema, async (data, values) => {
+    let user;
+    try {
+      user = await authenticateUser(data.email, data.password, clientAddressOf(context));
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return formFailure({}, "Email or password is wrong", 401, values);
+      if (error instanceof CompanySuspendedError) return formFailure({}, error.message, 403, values);
+      // Too many failures (429 with Retry-After): the message says until when.
+      throw error;
+    }
+    const cookie = await createUserSession(user.id);
+    return redirect(safeRedirect(data.redirectTo, homePathFor(user.role)), { headers: { "Set-Cookie": cookie } });
+  });
 }
 
 export default function Login() {

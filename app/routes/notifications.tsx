@@ -4,7 +4,7 @@ import { CursorPager } from "~/components/cursor-pager";
 import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { PublicShell } from "~/components/public-shell";
-import { countUnreadNotices, listNotifications } from "~/modules/notices/notices.server";
+import { notificationsView } from "~/modules/notices/notices.server";
 import { notificationListFilterSchema } from "~/modules/notices/notices.schema";
 import { homePathFor, requireUser } from "~/utils/session.server";
 
@@ -16,8 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Leadex" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const filter = notificationListFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [page, unread] = await Promise.all([listNotifications(user.id, { cursor: filter.cursor, unread: filter.unread === "1" }), countUnreadNotices(user.id)]);
-  return { ...page, unread, unreadOnly: filter.unread === "1", homeHref: homePathFor(user.role) };
+  const view = await notificationsView(user.id, { cursor: filter.cursor, unreadOnly: filter.unread === "1" });
+  return { ...view, homeHref: homePathFor(user.role) };
 }
 
 export default function Notifications() {

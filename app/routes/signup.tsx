@@ -7,8 +7,9 @@ import { signUpSchema } from "~/modules/accounts/accounts.schema";
 import { MIN_PASSWORD_LENGTH } from "~/modules/accounts/accounts.constants";
 import { countSignUpAttempt, signUp } from "~/modules/accounts/accounts.server";
 import { clientAddressOf } from "~/utils/client-address.server";
+import { redirectWithFlash } from "~/utils/flash.server";
 import { ConflictError } from "~/utils/errors";
-import { formFailure, formFailureFrom, formRouteHeaders, parseForm, readForm } from "~/utils/route-errors.server";
+import { formFailure, formRouteHeaders, handleForm, readForm } from "~/utils/route-errors.server";
 import { createUserSession, getSessionUser, homePathFor } from "~/utils/session.server";
 
 export const headers = formRouteHeaders;
@@ -22,18 +23,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(await readForm(request), signUpSchema);
-  if (!form.success) return form.failure;
-  let user;
-  try {
-    await countSignUpAttempt(clientAddressOf(context));
-    user = await signUp(form.data);
-  } catch (error) {
-    if (error instanceof ConflictError) return formFailure({ email: error.message }, undefined, 409, form.values);
-    return formFailureFrom(error, form.values);
-  }
-  const cookie = await createUserSession(user.id);
-  return redirect(homePathFor(user.role), { headers: { "Set-Cookie": cookie } });
+  return handleForm(await readForm(request), signUpSchema, async (data, values) => {
+    let user;
+    try {
+      await countSignUpAttempt(clientAddressOf(context));
+      user = await signUp(data);
+    } catch (error) {
+      if (error instanceof ConflictError) return formFailure({ email: error.message }, undefined, 409, values);
+      throw error;
+    }
+    const cookie = await createUserSession(user.id);
+    return redirectWithFlash(homePathFor(user.role), "Welcome to Leadex: your account is ready.", { headers: { "Set-Cookie": cookie } });
+  });
 }
 
 const ROLES = [
@@ -69,8 +70,16 @@ export default function SignUp() {
         ))}
         <FieldError id="f-role-error" error={errors.role} />
       </fieldset>
-      <Field name="name" label="Your name" autoComplete="name" required defaultValue={values.name} error={errors.name} />
-      <Field name="companyName" label="Company name" autoComplete="organization" required defaultValue={values.companyName} error={errors.companyName} />
+      <Field name="name" label="Your name" autoComplete="name" required maxLength={100} defaultValue={values.name} error={errors.name} />
+      <Field
+        name="companyName"
+        label="Company name"
+        autoComplete="organization"
+        required
+        maxLength={100}
+        defaultValue={values.companyName}
+        error={errors.companyName}
+      />
       <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
       <Field
         name="password"
@@ -79,6 +88,7 @@ export default function SignUp() {
         autoComplete="new-password"
         required
         minLength={MIN_PASSWORD_LENGTH}
+        maxLength={200}
         hint={`At least ${MIN_PASSWORD_LENGTH} characters, and not easy to guess: no common password, and not your name, email or company.`}
         error={errors.password}
       />

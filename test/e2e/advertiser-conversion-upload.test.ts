@@ -131,7 +131,7 @@ describe("advertiser conversion upload in the browser", () => {
     await page.goto(`${appUrl}/advertiser/conversions`);
     await row("e2e-2").getByText("Approve or reject").click();
     await row("e2e-2").getByRole("button", { name: "Approve" }).click();
-    await expect.poll(() => page.getByTestId("conversion-result").textContent()).toContain("Conversion e2e-2 approved.");
+    await expect.poll(() => page.getByTestId("flash").textContent()).toContain("Conversion e2e-2 approved.");
     await expect.poll(() => row("e2e-2").textContent()).toContain("approved");
     expect(await row("e2e-2").textContent()).not.toContain("Approve or reject");
     expect(await fitsTheScreen(page)).toBe(true);

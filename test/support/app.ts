@@ -77,7 +77,7 @@ export async function submitForm(appUrl: string, path: string, fields: Record<st
  * opens the page it leads to with that message: the status and location of the submit, the text of
  * the page after it (302 and no page when the action answered otherwise, e.g. 400 with its errors).
  */
-export async function submitAndFollow(appUrl: string, path: string, fields: Record<string, string>, cookie: string): Promise<PageAnswer> {
+export async function submitAndFollow(appUrl: string, path: string, fields: Record<string, string> | URLSearchParams, cookie: string): Promise<PageAnswer> {
   const answer = await fetch(new URL(path, appUrl), {
     method: "POST",
     redirect: "manual",
@@ -89,4 +89,22 @@ export async function submitAndFollow(appUrl: string, path: string, fields: Reco
   const flash = (answer.headers.get("set-cookie") ?? "").split(";")[0];
   const next = await fetch(new URL(location, appUrl), { redirect: "manual", headers: { cookie: [cookie, flash].filter(Boolean).join("; ") } });
   return { status: answer.status, location, text: visibleText(await next.text()) };
+}
+
+/**
+ * Submits a form that redirects (as a successful action does) and opens the page it leads to with
+ * the one-time message it set: that page's answer. A form that answers anything else throws.
+ */
+export async function submitAndOpen(appUrl: string, path: string, fields: Record<string, string> | URLSearchParams, cookie: string): Promise<PageAnswer> {
+  const answer = await fetch(new URL(path, appUrl), {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+  const location = answer.headers.get("location");
+  if ((answer.status !== 302 && answer.status !== 303) || !location)
+    throw new Error(`${path} answered ${answer.status}, not a redirect: ${visibleText(await answer.text()).slice(0, 500)}`);
+  const flash = (answer.headers.get("set-cookie") ?? "").split(";")[0];
+  return getPage(appUrl, location, [cookie, flash].filter(Boolean).join("; "));
 }

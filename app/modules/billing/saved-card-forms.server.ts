@@ -1,6 +1,6 @@
 import { formValues } from "~/utils/forms";
 import type { Actor } from "~/utils/permissions.server";
-import { formFailureFrom, parseForm } from "~/utils/route-errors.server";
+import { formFailureFrom, handleForm } from "~/utils/route-errors.server";
 import { autoRechargeFormSchema } from "./auto-recharge.schema";
 import { saveAutoRechargeSettings } from "./auto-recharge.server";
 import { removeSavedCard, startCardSetup } from "./saved-cards.server";
@@ -9,7 +9,8 @@ import { removeSavedCard, startCardSetup } from "./saved-cards.server";
 
 /**
  * `intent=save-card` answers the Checkout page to save a card on; `intent=remove-card` removes it;
- * `intent=auto-recharge` saves the settings (400 naming the field). null for any other intent.
+ * `intent=auto-recharge` saves the settings (400 naming the field); `done` says what changed.
+ * null for any other intent.
  */
 export async function submitSavedCardForm(actor: Actor, form: FormData) {
   const intent = form.get("intent");
@@ -17,13 +18,13 @@ export async function submitSavedCardForm(actor: Actor, form: FormData) {
     if (intent === "save-card") return { redirectTo: await startCardSetup(actor) };
     if (intent === "remove-card") {
       await removeSavedCard(actor);
-      return { cardRemoved: true as const };
+      return { done: "Card removed. Auto-recharge is off." };
     }
     if (intent === "auto-recharge") {
-      const parsed = parseForm(form, autoRechargeFormSchema);
-      if (!parsed.success) return parsed.failure;
-      await saveAutoRechargeSettings(actor, parsed.data);
-      return { autoRechargeSaved: parsed.data.enabled ? ("on" as const) : ("off" as const) };
+      return handleForm(form, autoRechargeFormSchema, async (data) => {
+        await saveAutoRechargeSettings(actor, data);
+        return { done: data.enabled ? "Auto-recharge is on." : "Auto-recharge is off." };
+      });
     }
   } catch (error) {
     return formFailureFrom(error, formValues(form));

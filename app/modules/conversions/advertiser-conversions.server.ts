@@ -105,6 +105,12 @@ export async function listAdvertiserConversions(actor: Actor, filter: Conversion
   };
 }
 
+/** The conversions page: one page of the filtered list, the filter, and the offers to filter by. */
+export async function advertiserConversionListView(actor: Actor, filter: ConversionListFilter) {
+  const [page, offers] = await Promise.all([listAdvertiserConversions(actor, filter), listConversionOffers(actor)]);
+  return { ...page, offers, filter };
+}
+
 /** The CPA and CPS offers the actor buys, for the offer filter. */
 export async function listConversionOffers(actor: Actor) {
   requirePermission(actor, "read:conversion:own");

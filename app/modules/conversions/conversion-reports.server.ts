@@ -340,3 +340,9 @@ export async function listReportOffers(actor: Actor): Promise<Array<{ id: string
   });
   return orders.map((o) => o.offer).sort((a, b) => a.title.localeCompare(b.title));
 }
+
+/** The conversion report page: the report for `query` and the offers to filter it by. */
+export async function conversionReportView(actor: Actor, query: ConversionReportQuery) {
+  const [report, offers] = await Promise.all([conversionReport(actor, query), listReportOffers(actor)]);
+  return { report, offers };
+}

@@ -41,7 +41,7 @@ export async function loadConversionTracking(actor: Actor) {
 /**
  * `intent=pixel-token` makes a new token (the old one stops at once) and answers it once;
  * `intent=stripe-secret` with `secret` saves the endpoint's signing secret; `intent=stripe-remove`
- * disconnects. null for any other intent.
+ * disconnects (`done` says which). null for any other intent.
  */
 export async function submitConversionTrackingForm(actor: Actor, form: FormData) {
   const intent = form.get("intent");
@@ -55,13 +55,13 @@ export async function submitConversionTrackingForm(actor: Actor, form: FormData)
   if (intent === "stripe-secret") {
     return handleForm(form, stripeSecretFormSchema, async ({ secret }) => {
       await saveStripeConversionsSecret(actor, secret);
-      return { stripeSaved: true as const };
+      return { done: "Signing secret saved: paid invoices from your Stripe account now become sales." };
     });
   }
   if (intent === "stripe-remove") {
     return handleForm(form, stripeRemoveFormSchema, async () => {
       await removeStripeConversionsSecret(actor);
-      return { stripeRemoved: true as const };
+      return { done: "Disconnected: Leadex refuses events from your Stripe account until you save a secret again." };
     });
   }
   return null;

@@ -177,6 +177,12 @@ export async function returnOfLead(actor: Actor, leadId: string): Promise<Return
   return found ? returnView(found) : null;
 }
 
+/** The returns page: one page of the filtered list, the filter, and the offers to filter by. */
+export async function advertiserReturnListView(actor: Actor, filter: ReturnListFilter) {
+  const [page, offers] = await Promise.all([listAdvertiserReturns(actor, filter), listReturnOffers(actor)]);
+  return { ...page, offers, filter };
+}
+
 /** The offers the actor returned leads of, for the offer filter. */
 export async function listReturnOffers(actor: Actor) {
   requirePermission(actor, "read:dispute:own");

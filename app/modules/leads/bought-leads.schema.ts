@@ -42,3 +42,11 @@ export const markContactedFormSchema = z.object({
     .min(1, "Select the leads you contacted")
     .max(200),
 });
+
+/** Bulk "Return selected" on the leads list: the ticked leads, and one reason and note for all of them. */
+export const returnSelectedFormSchema = z.object({
+  // Each id is checked by the return itself, whose result the page lists per lead.
+  lead_id: z.array(z.string()).min(1, "Select the leads to return"),
+  reason: z.string().trim().toLowerCase().min(1, "Choose a reason"),
+  note: z.string().optional(),
+});

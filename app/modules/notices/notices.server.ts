@@ -58,6 +58,12 @@ export interface NotificationRow extends NoticeView {
   dismissedAt: Date | null;
 }
 
+/** The /notifications page: a page of the user's notices (all, or only the unread) and how many are unread. */
+export async function notificationsView(userId: string, filter: { cursor?: string; unreadOnly: boolean }) {
+  const [page, unread] = await Promise.all([listNotifications(userId, { cursor: filter.cursor, unread: filter.unreadOnly }), countUnreadNotices(userId)]);
+  return { ...page, unread, unreadOnly: filter.unreadOnly };
+}
+
 /** Every notice of the user, read or not, newest first, a page at a time (the /notifications page). */
 export async function listNotifications(userId: string, filter: { cursor?: string; unread?: boolean } = {}) {
   const rows = await prisma.userNotice.findMany({

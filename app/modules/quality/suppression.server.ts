@@ -188,14 +188,9 @@ export async function suppressingAdvertiserIds(tx: Tx, person: { emailHash: stri
 }
 
 /**
- * The upload form's input (a CSV file, else the pasted lines) parsed with its schema. Line numbers
- * in the answer are those of the file when one is sent.
+ * The upload form's input for `suppressionUploadSchema`: a CSV file's text when one is sent (line
+ * numbers in the answer are then the file's), else the pasted lines.
  */
-export async function suppressionUploadFromForm(form: FormData) {
-  return suppressionUploadSchema.safeParse(await suppressionUploadInput(form));
-}
-
-/** What `suppressionUploadSchema` parses from the upload form: the kind, and the file's text else the pasted lines. */
 export async function suppressionUploadInput(form: FormData) {
   const file = form.get("file");
   const fileText = file && typeof file === "object" && file.size > 0 ? await file.text() : null;
