@@ -67,11 +67,14 @@ async function runBatch(batch: Waiter[]) {
     await Promise.all(batch.map((w) => settle(w, () => processAlone(w.leadId))));
     return;
   }
-  const { outcomes, alone } = decided;
+  const { outcomes, alone, walletBalances } = decided;
   try {
     const ids = [...outcomes.keys()];
     await dispatchDeliveriesOfLeads(ids);
-    await checkWalletsAfterLeadSales(ids.filter((id) => outcomes.get(id) === "sold"));
+    await checkWalletsAfterLeadSales(
+      ids.filter((id) => outcomes.get(id) === "sold"),
+      walletBalances,
+    );
   } catch (error) {
     // The decisions committed; the jobs fail so their retries (finding the leads processed) send the deliveries again.
     for (const w of batch) if (outcomes.has(w.leadId)) w.reject(error);

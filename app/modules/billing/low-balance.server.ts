@@ -26,31 +26,39 @@ const mayBeTold = (advertiser: Prisma.Sql) => Prisma.sql`
  * order's base price, a CPA/CPS order's set reserve; an order without one always qualifies). One
  * query; `noticeLowBalance` then decides exactly, with order-funding's rules.
  */
-async function candidates(buyers: { leadIds: string[] } | { advertiserIds: string[] }): Promise<string[]> {
+async function candidates(
+  buyers: { leadIds: string[] } | { advertiserIds: string[] },
+  knownBalances: ReadonlyMap<string, bigint> = new Map(),
+): Promise<string[]> {
   const buyerIds =
     "leadIds" in buyers
       ? Prisma.sql`SELECT DISTINCT s."advertiserId" AS id FROM "LeadSale" s WHERE s."leadId" = ANY(${buyers.leadIds}::text[])`
       : Prisma.sql`SELECT unnest(${buyers.advertiserIds}::text[]) AS id`;
-  // The wallet's code is ledgerAccounts.advertiserWallet's; its balance is the credits on it.
+  // The wallet's code is ledgerAccounts.advertiserWallet's; its balance is the credits on it: as the
+  // batch that just sold committed it when known, else added up (a wallet's postings only grow).
+  const codes = [...knownBalances.keys()];
+  const balances = codes.map((code) => String(knownBalances.get(code)));
   const rows = await prisma.$queryRaw<Array<{ advertiserId: string }>>`
-    WITH buyer AS (${buyerIds})
+    WITH buyer AS (${buyerIds}),
+    known AS (SELECT * FROM unnest(${codes}::text[], ${balances}::bigint[]) AS k(code, postings_sum))
     SELECT DISTINCT o."advertiserId" FROM buyer b
     JOIN "Company" c ON c.id = b.id
     JOIN "Order" o ON o."advertiserId" = b.id AND o.status = 'OPEN'
     JOIN "Offer" f ON f.id = o."offerId"
     WHERE ${mayBeTold(Prisma.sql`b.id`)}
     GROUP BY o."advertiserId", o.currency, c."creditLimitCents"
-    HAVING c."creditLimitCents" - (
-      SELECT COALESCE(SUM(p."amountCents"), 0) FROM "Posting" p JOIN "LedgerAccount" a ON a.id = p."accountId"
-      WHERE a.code = 'advertiser:' || o."advertiserId" || ':wallet:' || o.currency
+    HAVING c."creditLimitCents" - COALESCE(
+      (SELECT k.postings_sum FROM known k WHERE k.code = 'advertiser:' || o."advertiserId" || ':wallet:' || o.currency),
+      (SELECT COALESCE(SUM(p."amountCents"), 0) FROM "Posting" p JOIN "LedgerAccount" a ON a.id = p."accountId"
+       WHERE a.code = 'advertiser:' || o."advertiserId" || ':wallet:' || o.currency)
     ) < MIN(GREATEST(1, CASE WHEN f."pricingModel" = 'CPL' THEN o."priceCents" ELSE COALESCE(o."reserveCents", 2147483647) END))`;
   return rows.map((r) => r.advertiserId);
 }
 
 /** After a batch of leads sold has committed: tells each buyer whose wallet can no longer pay any open order. */
-export async function noticeLowBalancesAfterLeadSales(leadIds: string[]): Promise<void> {
+export async function noticeLowBalancesAfterLeadSales(leadIds: string[], knownBalances?: ReadonlyMap<string, bigint>): Promise<void> {
   if (leadIds.length === 0) return;
-  await noticeEach(await candidates({ leadIds }));
+  await noticeEach(await candidates({ leadIds }, knownBalances));
 }
 
 /** After other debits of these advertisers' wallets have committed (conversion billing). */

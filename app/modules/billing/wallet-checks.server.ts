@@ -4,10 +4,13 @@ import { noticeLowBalances, noticeLowBalancesAfterLeadSales } from "./low-balanc
 // What follows wallet debits once they have committed: auto-recharge first (a recharge on its way
 // then spares the advertiser a low-balance notice), then the low-balance notice.
 
-/** After leads sold have committed (a batch, a review, a post): their buyers' wallets. */
-export async function checkWalletsAfterLeadSales(leadIds: string[]): Promise<void> {
+/**
+ * After leads sold have committed (a batch, a review, a post): their buyers' wallets. A batch passes
+ * the balances of the wallets it held (by ledger code), so the check need not add up their postings.
+ */
+export async function checkWalletsAfterLeadSales(leadIds: string[], knownBalances?: ReadonlyMap<string, bigint>): Promise<void> {
   await rechargeAfterLeadSales(leadIds);
-  await noticeLowBalancesAfterLeadSales(leadIds);
+  await noticeLowBalancesAfterLeadSales(leadIds, knownBalances);
 }
 
 /** After other debits of these advertisers' wallets have committed (conversion billing). */

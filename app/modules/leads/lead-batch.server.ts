@@ -1,6 +1,6 @@
 import type { Lead, Offer } from "~/generated/prisma/client";
 import { DEFERRED_EARNINGS } from "~/modules/earnings/earnings.server";
-import { DEFERRED_ENTRIES, DEFERRED_POSTINGS, forgetKnownLedgerAccounts } from "~/modules/ledger/ledger.server";
+import { DEFERRED_ENTRIES, DEFERRED_POSTINGS, forgetKnownLedgerAccounts, heldBalances } from "~/modules/ledger/ledger.server";
 import { DEFERRED_SALES } from "~/modules/orders/lead-assignment.server";
 import { markOutboxProcessedMany } from "~/modules/outbox/outbox.server";
 import { prefetchBatchHistory } from "~/modules/quality/checks/batch-history.server";
@@ -17,6 +17,8 @@ export interface BatchDecision {
   outcomes: Map<string, ProcessOutcome>;
   /** Leads posted with a bid token: their sale may call an external buyer, so each is decided alone after the batch. */
   alone: string[];
+  /** Balances of the wallets the batch held, by ledger account code, as committed (the low-balance check reads them). */
+  walletBalances: ReadonlyMap<string, bigint>;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
   const ids = [...new Set(leadIds)].sort();
   const outcomes = new Map<string, ProcessOutcome>();
   const alone: string[] = [];
+  let walletBalances: ReadonlyMap<string, bigint> = new Map();
   try {
     await connectedTransaction(
       (tx) =>
@@ -95,6 +98,7 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
           await lockBatchWallets(tx, wallets);
           for (const { lead, offer } of accepted) outcomes.set(lead.id, await routeAcceptedLead(tx, lead, offer));
           await flushDeferredWrites(tx);
+          walletBalances = heldBalances(tx);
         }),
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -102,7 +106,7 @@ export async function decideLeadBatch(leadIds: string[]): Promise<BatchDecision>
     forgetKnownLedgerAccounts();
     throw error;
   }
-  return { outcomes, alone };
+  return { outcomes, alone, walletBalances };
 }
 
 /** Arrival order: the order the checks compare leads of one person in. */

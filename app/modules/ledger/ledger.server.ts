@@ -167,6 +167,14 @@ function lockedSums(tx: Tx): Map<string, bigint> {
   return sums;
 }
 
+/**
+ * The balances of the accounts this transaction holds locked and has read, by code, as they stand
+ * with its own postings: exact at its commit (nobody else could post to them meanwhile).
+ */
+export function heldBalances(tx: Tx): ReadonlyMap<string, bigint> {
+  return new Map(lockedSums(tx));
+}
+
 /** Takes a row lock on an account so concurrent debits of one wallet run one at a time. */
 export async function lockLedgerAccount(tx: Tx, accountId: string) {
   const locked = lockedAccountIds(tx);
