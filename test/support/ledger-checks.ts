@@ -36,6 +36,14 @@ export async function ledgerInvariantBreaches(): Promise<string[]> {
     check(balance >= floor, `wallet of ${a.id} (${balance}) is not below its floor (${floor})${cause}`);
   }
 
+  // The wallet sum the database keeps for routing (LedgerAccount.walletPostingsSum) is the postings' sum.
+  const drifted = await prisma.$queryRaw<Array<{ code: string; kept: bigint | null; summed: bigint }>>`
+    SELECT a.code, a."walletPostingsSum" AS kept, COALESCE(SUM(p."amountCents"), 0)::bigint AS summed
+    FROM "LedgerAccount" a LEFT JOIN "Posting" p ON p."accountId" = a.id
+    WHERE a.code LIKE 'advertiser:%:wallet:%' GROUP BY a.id
+    HAVING COALESCE(a."walletPostingsSum", 0) <> COALESCE(SUM(p."amountCents"), 0)`;
+  check(drifted.length === 0, `every wallet's kept postings sum is its postings' sum: ${JSON.stringify(drifted.slice(0, 3), bigints)}`);
+
   // Refunds: money reserved for refunds Stripe has not answered is in flight; every refund Stripe made posted once.
   const [inFlight, pendingRefunds, succeededRefunds, refundEntries, unposted] = await Promise.all([
     balancesCents(prisma, [ledgerAccounts.refundsInFlight("usd")]),

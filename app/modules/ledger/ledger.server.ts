@@ -293,6 +293,7 @@ export async function postJournalEntry(tx: Tx, input: JournalEntryInput): Promis
     postings.push({ entryId: id, accountId: await ledgerAccountId(tx, p.account), amountCents: p.amountCents, currency: p.account.currency, createdAt });
   }
   await tx.posting.createMany({ data: postings });
+  await keepWalletSums(tx, postings);
   notePostings(tx, input.postings);
   absent?.delete(input.idempotencyKey);
   return { entryId: id, created: true };
@@ -324,6 +325,26 @@ async function insertPostings(tx: Tx, rows: PostingRow[]): Promise<void> {
     INSERT INTO "Posting" (id, "entryId", "accountId", "amountCents", currency, "createdAt")
     SELECT r.id, r."entryId", r."accountId", r."amountCents", r.currency, r."createdAt"
     FROM jsonb_to_recordset(${json}::jsonb) AS r(id text, "entryId" text, "accountId" text, "amountCents" bigint, currency text, "createdAt" timestamp(3))`;
+  await keepWalletSums(tx, rows);
+}
+
+/**
+ * Adds postings just inserted to their wallets' kept sums (LedgerAccount.walletPostingsSum, read by
+ * `readLockedBalances` instead of the whole history). Every posting insert of the ledger calls it
+ * in the same transaction; wallet rows are locked in id order first, as everywhere else.
+ */
+async function keepWalletSums(tx: Tx, postings: Array<{ accountId: string; amountCents: bigint | number }>): Promise<void> {
+  const totals = new Map<string, bigint>();
+  for (const p of postings) totals.set(p.accountId, (totals.get(p.accountId) ?? 0n) + BigInt(p.amountCents));
+  if (totals.size === 0) return;
+  const ids = [...totals.keys()].sort();
+  await txExecute(tx)`
+    WITH wallet AS (
+      SELECT id FROM "LedgerAccount" WHERE id = ANY(${ids}::text[]) AND code LIKE 'advertiser:%:wallet:%' ORDER BY id FOR UPDATE
+    )
+    UPDATE "LedgerAccount" a SET "walletPostingsSum" = COALESCE(a."walletPostingsSum", 0) + d.total
+    FROM wallet w, unnest(${ids}::text[], ${ids.map((id) => totals.get(id)!.toString())}::bigint[]) AS d(id, total)
+    WHERE a.id = w.id AND d.id = w.id`;
 }
 
 /**
@@ -336,9 +357,12 @@ export async function readLockedBalances(tx: Tx, accounts: Array<{ id: string; s
   const wanted = accounts.filter((a) => locked.has(a.id) && !sums.has(a.spec.code));
   if (wanted.length === 0) return;
   await flushDeferredWrites(tx);
+  // A wallet's sum is kept on its row by the database (walletPostingsSum); other accounts add theirs up.
   const rows = await txQuery<Array<{ accountId: string; sum: bigint }>>(tx)`
-    SELECT a.id AS "accountId", COALESCE(SUM(p."amountCents"), 0)::bigint AS sum
-    FROM unnest(${wanted.map((a) => a.id)}::text[]) AS a(id) LEFT JOIN "Posting" p ON p."accountId" = a.id GROUP BY a.id`;
+    SELECT a.id AS "accountId",
+      CASE WHEN a.code LIKE 'advertiser:%:wallet:%' THEN COALESCE(a."walletPostingsSum", 0)
+           ELSE (SELECT COALESCE(SUM(p."amountCents"), 0) FROM "Posting" p WHERE p."accountId" = a.id) END::bigint AS sum
+    FROM "LedgerAccount" a WHERE a.id = ANY(${wanted.map((a) => a.id)}::text[])`;
   const sumById = new Map(rows.map((r) => [r.accountId, BigInt(r.sum)]));
   for (const { id, spec } of wanted) sums.set(spec.code, sumById.get(id) ?? 0n);
 }
@@ -490,6 +514,7 @@ export async function postJournalEntryBatch(tx: Tx, inputs: JournalEntryInput[],
   if (entries.length > 0) {
     await tx.journalEntry.createMany({ data: entries });
     await tx.posting.createMany({ data: postings });
+    await keepWalletSums(tx, postings);
     notePostings(tx, writtenPostings);
   }
   return results;
