@@ -12,7 +12,7 @@ import { ledgerRunReportOf } from "~/modules/reconciliation/reconciliation.schem
 import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser } from "./factories/accounts";
 import { fundWallet } from "./factories/billing";
-import { getPage, signIn, submitForm, useTestStack } from "./support/app";
+import { getPage, signIn, submitAndFollow, useTestStack } from "./support/app";
 import { logInThroughPage, openBrowserPage } from "./support/browser";
 import { expectCashEqualsStripe, expectLedgerInvariants } from "./support/ledger-invariants";
 import { makeMarket, postAndSettle } from "./support/selling";
@@ -198,8 +198,8 @@ describe("ledger reconciliation with Stripe", () => {
     expect(detail.text).toContain(`${strayCharge} Missing in the ledger charge`);
     expect(detail.text).toContain(`${charge} Amount differs charge $${(chargeNet / 100).toFixed(2)} $${((chargeNet + 500) / 100).toFixed(2)} -$5.00`);
 
-    const started = await submitForm(stack().appUrl, "/admin/finance", { intent: "run" }, cookie);
-    expect(started.status).toBe(200);
+    const started = await submitAndFollow(stack().appUrl, "/admin/finance", { intent: "run" }, cookie);
+    expect(started).toMatchObject({ status: 302, location: "/admin/finance" });
     expect(started.text).toContain("Ledger reconciliation started");
     const adminRun = await waitFor("the worker's run", () =>
       prisma.reconciliationRun.findFirst({ where: { kind: "ledger", runKey: { startsWith: "admin:" } } }),
