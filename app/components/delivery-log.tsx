@@ -1,7 +1,10 @@
-import { Form } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { OUTBOUND_STATUSES } from "~/modules/deliveries/deliveries.constants";
+import { CursorPager } from "./cursor-pager";
 import { DataTable } from "./data-table";
-import { formatDateTime } from "./format";
+import { ChoiceFilterField, FilterButtons } from "./filter-bar";
+import { formatDateTime, humanize } from "./format";
 import { EmptyState } from "./portal-shell";
 import { StatusBadge } from "./status-badge";
 
@@ -28,14 +31,57 @@ export interface DeliveryLogEntry {
   }>;
 }
 
-/** A delivery log (CRM webhooks or postbacks): status, attempts, last answer, each attempt, replay. */
-export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntry[]; empty: ReactNode }) {
+/** A delivery log's status filter; the URL keeps it as `status` and Clear goes back to `clearTo`. */
+export function DeliveryStatusFilter({ status, clearTo }: { status?: string | null; clearTo: string }) {
+  return (
+    <Form method="get" className="filter-bar">
+      <ChoiceFilterField
+        name="status"
+        label="Status"
+        anyLabel="Any status"
+        value={status}
+        options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+      />
+      <FilterButtons clearTo={clearTo} filtered={Boolean(status)} />
+    </Form>
+  );
+}
+
+/**
+ * A page of a delivery log (CRM webhooks or postbacks), newest first: status, attempts, last
+ * answer, each attempt, replay; then the link to older deliveries (`nextCursor`). `filtered`: the
+ * log is narrowed by status, so an empty one says that rather than "nothing sent yet".
+ */
+export function DeliveryLog({
+  deliveries,
+  nextCursor,
+  filtered,
+  empty,
+}: {
+  deliveries: DeliveryLogEntry[];
+  nextCursor: string | null;
+  filtered: boolean;
+  empty: ReactNode;
+}) {
+  const { search } = useLocation();
+  return (
+    <>
+      <DeliveryTable
+        deliveries={deliveries}
+        empty={filtered ? <EmptyState title="No deliveries match this status" /> : <EmptyState title="Nothing sent yet">{empty}</EmptyState>}
+      />
+      <CursorPager search={search} nextCursor={nextCursor} label="Delivery pages" />
+    </>
+  );
+}
+
+function DeliveryTable({ deliveries, empty }: { deliveries: DeliveryLogEntry[]; empty: ReactNode }) {
   return (
     <DataTable
       stackOnPhone
       rows={deliveries}
       testId="delivery-log"
-      empty={<EmptyState title="Nothing sent yet">{empty}</EmptyState>}
+      empty={empty}
       head={
         <>
           <th>Created</th>
