@@ -32,7 +32,7 @@ export interface DeliveryLogEntry {
 }
 
 /** A delivery log's status filter; the URL keeps it as `status` and Clear goes back to `clearTo`. */
-export function DeliveryStatusFilter({ status, clearTo }: { status?: string | null; clearTo: string }) {
+function DeliveryStatusFilter({ status, clearTo }: { status?: string | null; clearTo: string }) {
   return (
     <Form method="get" className="filter-bar">
       <ChoiceFilterField
@@ -48,24 +48,28 @@ export function DeliveryStatusFilter({ status, clearTo }: { status?: string | nu
 }
 
 /**
- * A page of a delivery log (CRM webhooks or postbacks), newest first: status, attempts, last
- * answer, each attempt, replay; then the link to older deliveries (`nextCursor`). `filtered`: the
- * log is narrowed by status, so an empty one says that rather than "nothing sent yet".
+ * A page of a delivery log (CRM webhooks or postbacks), newest first, under its status filter
+ * (`status`, Clear back to `clearTo`): status, attempts, last answer, each attempt, replay; then
+ * the link to older deliveries (`nextCursor`). `empty` says what shows here once something is sent.
  */
 export function DeliveryLog({
   deliveries,
   nextCursor,
-  filtered,
+  status,
+  clearTo,
   empty,
 }: {
   deliveries: DeliveryLogEntry[];
   nextCursor: string | null;
-  filtered: boolean;
+  status?: string | null;
+  clearTo: string;
   empty: ReactNode;
 }) {
   const { search } = useLocation();
+  const filtered = Boolean(status);
   return (
     <>
+      <DeliveryStatusFilter status={status} clearTo={clearTo} />
       <DeliveryTable
         deliveries={deliveries}
         empty={filtered ? <EmptyState title="No deliveries match this status" /> : <EmptyState title="Nothing sent yet">{empty}</EmptyState>}

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DeliveryLog, DeliveryStatusFilter } from "~/components/delivery-log";
+import { DeliveryLog } from "~/components/delivery-log";
 import { FormError } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
 import { ReplayResult } from "~/components/replay-result";
@@ -43,11 +43,11 @@ export default function AdvertiserDeliveries() {
       <FormError error={failure ? (failure.formError ?? "That delivery could not be replayed.") : undefined} />
       <ReplayResult replayed={replayed} />
       <section className="card">
-        <DeliveryStatusFilter status={filter.status} clearTo="/advertiser/deliveries" />
         <DeliveryLog
           deliveries={deliveries}
           nextCursor={nextCursor}
-          filtered={Boolean(filter.status)}
+          status={filter.status}
+          clearTo="/advertiser/deliveries"
           empty="Orders that deliver by webhook send each lead you buy to your CRM; they show here."
         />
       </section>

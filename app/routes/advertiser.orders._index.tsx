@@ -4,8 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
-import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
-import { formatDateTime, humanize } from "~/components/format";
+import { SearchStatusFilterBar } from "~/components/filter-bar";
+import { formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { FundingLine, OrderStatusCell, WalletWarning } from "~/components/order-funding";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
@@ -84,17 +84,7 @@ export default function Orders() {
           settled; contact support if the payment was yours.
         </div>
       ) : null}
-      <Form method="get" className="filter-bar card">
-        <SearchFilterField value={filter.q} placeholder="Offer title" />
-        <ChoiceFilterField
-          name="status"
-          label="Status"
-          anyLabel="Any status"
-          value={filter.status}
-          options={ORDER_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
-        />
-        <FilterButtons clearTo="/advertiser/orders" filtered={filtered} />
-      </Form>
+      <SearchStatusFilterBar filter={filter} placeholder="Offer title" statuses={ORDER_STATUSES} clearTo="/advertiser/orders" />
       <section className="card">
         <DataTable
           rows={orders}

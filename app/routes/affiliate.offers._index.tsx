@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { CursorPager } from "~/components/cursor-pager";
-import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
-import { humanize } from "~/components/format";
+import { SearchStatusFilterBar } from "~/components/filter-bar";
 import { OwnOfferTable } from "~/components/own-offer-table";
 import { PageHeader } from "~/components/portal-shell";
 import { OFFER_STATUSES } from "~/modules/offers/offers.constants";
@@ -33,17 +32,7 @@ export default function AffiliateOffers() {
           </Link>
         }
       />
-      <Form method="get" className="filter-bar card">
-        <SearchFilterField value={filter.q} placeholder="Offer title" />
-        <ChoiceFilterField
-          name="status"
-          label="Status"
-          anyLabel="Any status"
-          value={filter.status}
-          options={OFFER_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
-        />
-        <FilterButtons clearTo="/affiliate/offers" filtered={filtered} />
-      </Form>
+      <SearchStatusFilterBar filter={filter} placeholder="Offer title" statuses={OFFER_STATUSES} clearTo="/affiliate/offers" />
       <section className="card">
         <OwnOfferTable offers={offers} filtered={filtered} />
         <CursorPager search={search} nextCursor={nextCursor} label="Offer pages" />

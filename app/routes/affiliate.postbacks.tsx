@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DeliveryLog, DeliveryStatusFilter } from "~/components/delivery-log";
+import { DeliveryLog } from "~/components/delivery-log";
 import { PageHeader } from "~/components/portal-shell";
 import { PostbackSettingsForm } from "~/components/postback-settings-form";
 import { ReplayResult } from "~/components/replay-result";
@@ -61,11 +61,11 @@ export default function AffiliatePostbacks() {
       <section className="card">
         <h2>Log</h2>
         <ReplayResult replayed={replayed} />
-        <DeliveryStatusFilter status={filter.status} clearTo="/affiliate/postbacks" />
         <DeliveryLog
           deliveries={deliveries}
           nextCursor={nextCursor}
-          filtered={Boolean(filter.status)}
+          status={filter.status}
+          clearTo="/affiliate/postbacks"
           empty="Postbacks fired for your leads show here, with every attempt."
         />
       </section>
