@@ -2,6 +2,7 @@ import { z } from "zod";
 import { conversionEventSchema } from "~/modules/conversions/conversions.schema";
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
 import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { searchTextParam } from "~/utils/search-param";
 import { parseAmountToCents } from "~/utils/money";
 import {
   VERTICALS,
@@ -20,7 +21,7 @@ export * from "./offers.constants";
 /** The affiliate's offer list as the URL keeps it (an unknown value shows every offer). */
 export const ownOfferListFilterSchema = z.object({
   /** Part of the title. */
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: searchTextParam().optional().catch(undefined),
   status: z.enum(OFFER_STATUSES).optional().catch(undefined),
   cursor: keysetCursorParam.optional().catch(undefined),
 });
