@@ -90,6 +90,8 @@ describe("the advertiser's orders", () => {
     expect(paused.pages).toEqual([newestFirst(mine.filter((o) => o.status === "PAUSED"))]);
     expect(paused.pages[0]).toHaveLength(10);
     expect(rowsShown(await html("/advertiser/orders?q=%20%20&status=BOGUS", cookie), ids, mark)).toEqual(all.pages[0]);
+    const forged = Buffer.from(`${new Date().toISOString()}|a\u0000b`).toString("base64url");
+    expect(rowsShown(await html(`/advertiser/orders?cursor=${forged}`, cookie), ids, mark)).toEqual(all.pages[0]);
   });
 });
 
