@@ -3,8 +3,8 @@ import type { ReactNode } from "react";
 import { OUTBOUND_STATUSES } from "~/modules/deliveries/deliveries.constants";
 import { CursorPager } from "./cursor-pager";
 import { DataTable } from "./data-table";
-import { ChoiceFilterField, FilterButtons } from "./filter-bar";
-import { formatDateTime, humanize } from "./format";
+import { FilterButtons, StatusFilterField } from "./filter-bar";
+import { formatDateTime } from "./format";
 import { EmptyState } from "./portal-shell";
 import { StatusBadge } from "./status-badge";
 
@@ -35,13 +35,7 @@ export interface DeliveryLogEntry {
 function DeliveryStatusFilter({ status, clearTo }: { status?: string | null; clearTo: string }) {
   return (
     <Form method="get" className="filter-bar">
-      <ChoiceFilterField
-        name="status"
-        label="Status"
-        anyLabel="Any status"
-        value={status}
-        options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
-      />
+      <StatusFilterField statuses={OUTBOUND_STATUSES} value={status} />
       <FilterButtons clearTo={clearTo} filtered={Boolean(status)} />
     </Form>
   );

@@ -74,13 +74,7 @@ export function StatusOfferPeriodFilters({
 }) {
   return (
     <>
-      <ChoiceFilterField
-        name="status"
-        label="Status"
-        anyLabel="Any status"
-        value={filter.status}
-        options={statuses.map((s) => ({ value: s, label: humanize(s) }))}
-      />
+      <StatusFilterField statuses={statuses} value={filter.status} />
       <OfferFilterField offers={offers} value={filter.offerId} />
       <DateRangeFields fromLabel={fromLabel} from={filter.from} to={filter.to} />
       <FilterButtons clearTo={clearTo} filtered={filtered} />
@@ -113,15 +107,16 @@ export function SearchStatusFilterBar({
   return (
     <Form method="get" className="filter-bar card">
       <SearchFilterField value={filter.q} placeholder={placeholder} />
-      <ChoiceFilterField
-        name="status"
-        label="Status"
-        anyLabel="Any status"
-        value={filter.status}
-        options={statuses.map((s) => ({ value: s, label: humanize(s) }))}
-      />
+      <StatusFilterField statuses={statuses} value={filter.status} />
       <FilterButtons clearTo={clearTo} filtered={Boolean(filter.q || filter.status)} />
     </Form>
+  );
+}
+
+/** A list's status filter: any, or one of `statuses` (the URL keeps it as `status`). */
+export function StatusFilterField({ statuses, value }: { statuses: readonly string[]; value?: string | null }) {
+  return (
+    <ChoiceFilterField name="status" label="Status" anyLabel="Any status" value={value} options={statuses.map((s) => ({ value: s, label: humanize(s) }))} />
   );
 }
 
