@@ -1,6 +1,9 @@
-import { Form } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { OUTBOUND_STATUSES } from "~/modules/deliveries/deliveries.constants";
+import { CursorPager } from "./cursor-pager";
 import { DataTable } from "./data-table";
+import { FilterButtons, StatusFilterField } from "./filter-bar";
 import { formatDateTime } from "./format";
 import { EmptyState } from "./portal-shell";
 import { StatusBadge } from "./status-badge";
@@ -28,14 +31,55 @@ export interface DeliveryLogEntry {
   }>;
 }
 
-/** A delivery log (CRM webhooks or postbacks): status, attempts, last answer, each attempt, replay. */
-export function DeliveryLog({ deliveries, empty }: { deliveries: DeliveryLogEntry[]; empty: ReactNode }) {
+/** A delivery log's status filter; the URL keeps it as `status` and Clear goes back to `clearTo`. */
+function DeliveryStatusFilter({ status, clearTo }: { status?: string | null; clearTo: string }) {
+  return (
+    <Form method="get" className="filter-bar">
+      <StatusFilterField statuses={OUTBOUND_STATUSES} value={status} />
+      <FilterButtons clearTo={clearTo} filtered={Boolean(status)} />
+    </Form>
+  );
+}
+
+/**
+ * A page of a delivery log (CRM webhooks or postbacks), newest first, under its status filter
+ * (`status`, Clear back to `clearTo`): status, attempts, last answer, each attempt, replay; then
+ * the link to older deliveries (`nextCursor`). `empty` says what shows here once something is sent.
+ */
+export function DeliveryLog({
+  deliveries,
+  nextCursor,
+  status,
+  clearTo,
+  empty,
+}: {
+  deliveries: DeliveryLogEntry[];
+  nextCursor: string | null;
+  status?: string | null;
+  clearTo: string;
+  empty: ReactNode;
+}) {
+  const { search } = useLocation();
+  const filtered = Boolean(status);
+  return (
+    <>
+      <DeliveryStatusFilter status={status} clearTo={clearTo} />
+      <DeliveryTable
+        deliveries={deliveries}
+        empty={filtered ? <EmptyState title="No deliveries match this status" /> : <EmptyState title="Nothing sent yet">{empty}</EmptyState>}
+      />
+      <CursorPager search={search} nextCursor={nextCursor} label="Delivery pages" />
+    </>
+  );
+}
+
+function DeliveryTable({ deliveries, empty }: { deliveries: DeliveryLogEntry[]; empty: ReactNode }) {
   return (
     <DataTable
       stackOnPhone
       rows={deliveries}
       testId="delivery-log"
-      empty={<EmptyState title="Nothing sent yet">{empty}</EmptyState>}
+      empty={empty}
       head={
         <>
           <th>Created</th>

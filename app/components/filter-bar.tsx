@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { FieldError } from "./field";
 import { humanize } from "./format";
 
@@ -74,13 +74,7 @@ export function StatusOfferPeriodFilters({
 }) {
   return (
     <>
-      <ChoiceFilterField
-        name="status"
-        label="Status"
-        anyLabel="Any status"
-        value={filter.status}
-        options={statuses.map((s) => ({ value: s, label: humanize(s) }))}
-      />
+      <StatusFilterField statuses={statuses} value={filter.status} />
       <OfferFilterField offers={offers} value={filter.offerId} />
       <DateRangeFields fromLabel={fromLabel} from={filter.from} to={filter.to} />
       <FilterButtons clearTo={clearTo} filtered={filtered} />
@@ -95,6 +89,34 @@ export function SearchFilterField({ value, placeholder }: { value?: string | nul
       <label htmlFor="f-q">Search</label>
       <input id="f-q" name="q" type="search" defaultValue={value ?? ""} placeholder={placeholder} />
     </div>
+  );
+}
+
+/** A list's filter bar: a search box (`q`), a status (`status`), Filter, and while either is set Clear back to `clearTo`. */
+export function SearchStatusFilterBar({
+  filter,
+  placeholder,
+  statuses,
+  clearTo,
+}: {
+  filter: { q?: string | null; status?: string | null };
+  placeholder: string;
+  statuses: readonly string[];
+  clearTo: string;
+}) {
+  return (
+    <Form method="get" className="filter-bar card">
+      <SearchFilterField value={filter.q} placeholder={placeholder} />
+      <StatusFilterField statuses={statuses} value={filter.status} />
+      <FilterButtons clearTo={clearTo} filtered={Boolean(filter.q || filter.status)} />
+    </Form>
+  );
+}
+
+/** A list's status filter: any, or one of `statuses` (the URL keeps it as `status`). */
+export function StatusFilterField({ statuses, value }: { statuses: readonly string[]; value?: string | null }) {
+  return (
+    <ChoiceFilterField name="status" label="Status" anyLabel="Any status" value={value} options={statuses.map((s) => ({ value: s, label: humanize(s) }))} />
   );
 }
 

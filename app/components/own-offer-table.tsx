@@ -20,15 +20,21 @@ export interface OwnOfferRow {
   openOrderCount: number;
 }
 
-export function OwnOfferTable({ offers }: { offers: readonly OwnOfferRow[] }) {
+/** `filtered`: the list is narrowed by a search or filter, so an empty one says that rather than "no offers yet". */
+export function OwnOfferTable({ offers, filtered = false }: { offers: readonly OwnOfferRow[]; filtered?: boolean }) {
   return (
     <DataTable
       rows={offers}
       stackOnPhone
+      testId="own-offers"
       empty={
-        <EmptyState title="No offers yet">
-          <Link to="/affiliate/offers/new">Create your first offer</Link>, then <Link to="/affiliate/send-leads">send leads</Link> to it.
-        </EmptyState>
+        filtered ? (
+          <EmptyState title="No offers match these filters" />
+        ) : (
+          <EmptyState title="No offers yet">
+            <Link to="/affiliate/offers/new">Create your first offer</Link>, then <Link to="/affiliate/send-leads">send leads</Link> to it.
+          </EmptyState>
+        )
       }
       head={
         <>

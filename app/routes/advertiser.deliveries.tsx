@@ -5,6 +5,7 @@ import { FormError } from "~/components/field";
 import { PageHeader } from "~/components/portal-shell";
 import { ReplayResult } from "~/components/replay-result";
 import { listOwnDeliveries } from "~/modules/deliveries/outbound.server";
+import { deliveryLogFilterSchema } from "~/modules/deliveries/deliveries.schema";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
@@ -13,7 +14,9 @@ export const meta: MetaFunction = () => [{ title: "Deliveries · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  return { deliveries: await listOwnDeliveries(actor, "CRM_WEBHOOK") };
+  const filter = deliveryLogFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const page = await listOwnDeliveries(actor, "CRM_WEBHOOK", filter);
+  return { filter, deliveries: page.rows, nextCursor: page.nextCursor };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -22,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdvertiserDeliveries() {
-  const { deliveries } = useLoaderData<typeof loader>();
+  const { deliveries, nextCursor, filter } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const replayed = actionData && "replayed" in actionData ? actionData.replayed : null;
   const failure = actionData && "errors" in actionData ? actionData : null;
@@ -32,15 +35,21 @@ export default function AdvertiserDeliveries() {
         title="Deliveries"
         description={
           <>
-            Leads sent to your CRM by webhook, signed with your <Link to="/advertiser/settings">signing secret</Link>. Failed attempts are retried with growing
-            delays; replay sends one again now.
+            Leads sent to your CRM by webhook, newest first, signed with your <Link to="/advertiser/settings">signing secret</Link>. Failed attempts are retried
+            with growing delays; replay sends one again now.
           </>
         }
       />
       <FormError error={failure ? (failure.formError ?? "That delivery could not be replayed.") : undefined} />
       <ReplayResult replayed={replayed} />
       <section className="card">
-        <DeliveryLog deliveries={deliveries} empty="Orders that deliver by webhook send each lead you buy to your CRM; they show here." />
+        <DeliveryLog
+          deliveries={deliveries}
+          nextCursor={nextCursor}
+          status={filter.status}
+          clearTo="/advertiser/deliveries"
+          empty="Orders that deliver by webhook send each lead you buy to your CRM; they show here."
+        />
       </section>
     </>
   );

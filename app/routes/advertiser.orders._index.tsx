@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
+import { SearchStatusFilterBar } from "~/components/filter-bar";
 import { formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { FundingLine, OrderStatusCell, WalletWarning } from "~/components/order-funding";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { ownOrderListView } from "~/modules/orders/order-list-views.server";
-import { canChangeOrderStatus, needsConfirmation, ORDER_STATUS_CHANGED, orderStatusFormSchema } from "~/modules/orders/orders.schema";
+import { ORDER_STATUSES } from "~/modules/orders/orders.constants";
+import { canChangeOrderStatus, needsConfirmation, ORDER_STATUS_CHANGED, orderStatusFormSchema, ownOrderListFilterSchema } from "~/modules/orders/orders.schema";
 import { setOwnOrderStatus } from "~/modules/orders/orders.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
@@ -19,7 +22,8 @@ export const meta: MetaFunction = () => [{ title: "Orders · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADVERTISER"]);
-  return ownOrderListView(actor);
+  const filter = ownOrderListFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { filter, ...(await ownOrderListView(actor, filter)) };
 }
 
 /** Pause or resume here; closing is final and is confirmed on the order's page first. */
@@ -56,14 +60,16 @@ function Lines({ lines }: { lines: string[] }) {
 }
 
 export default function Orders() {
-  const { orders, cardDisputeHold, unpaid } = useLoaderData<typeof loader>();
+  const { orders, nextCursor, filter, cardDisputeHold, unpaid } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const filtered = Boolean(filter.q || filter.status);
   const actionData = useActionData<typeof action>();
   const failure = actionData && "errors" in actionData ? actionData : null;
   return (
     <>
       <PageHeader
         title="Orders"
-        description="What you buy, at which price, with which caps, schedule and filters."
+        description="What you buy, at which price, with which caps, schedule and filters. Newest first."
         actions={
           <Link to="/advertiser/marketplace" className="button">
             New order
@@ -78,15 +84,20 @@ export default function Orders() {
           settled; contact support if the payment was yours.
         </div>
       ) : null}
+      <SearchStatusFilterBar filter={filter} placeholder="Offer title" statuses={ORDER_STATUSES} clearTo="/advertiser/orders" />
       <section className="card">
         <DataTable
           rows={orders}
           stackOnPhone
           testId="orders"
           empty={
-            <EmptyState title="No orders yet">
-              Open one from an offer in the <Link to="/advertiser/marketplace">marketplace</Link>.
-            </EmptyState>
+            filtered ? (
+              <EmptyState title="No orders match these filters" />
+            ) : (
+              <EmptyState title="No orders yet">
+                Open one from an offer in the <Link to="/advertiser/marketplace">marketplace</Link>.
+              </EmptyState>
+            )
           }
           head={
             <>
@@ -162,6 +173,7 @@ export default function Orders() {
             </tr>
           )}
         />
+        <CursorPager search={search} nextCursor={nextCursor} label="Order pages" />
       </section>
     </>
   );

@@ -6,7 +6,7 @@ import { PostbackSettingsForm } from "~/components/postback-settings-form";
 import { ReplayResult } from "~/components/replay-result";
 import { SigningSecretPanel } from "~/components/signing-secret-panel";
 import { ownPostbacksPageView, saveOwnPostbackSettings } from "~/modules/deliveries/affiliate-postbacks.server";
-import { postbackSettingsSchema } from "~/modules/deliveries/deliveries.schema";
+import { deliveryLogFilterSchema, postbackSettingsSchema } from "~/modules/deliveries/deliveries.schema";
 import { submitDeliveryIntent } from "~/modules/deliveries/delivery-forms.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { handleForm, readForm } from "~/utils/route-errors.server";
@@ -16,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Postbacks to you · Leadex" }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  return ownPostbacksPageView(actor);
+  const filter = deliveryLogFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { filter, ...(await ownPostbacksPageView(actor, filter)) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AffiliatePostbacks() {
-  const { settings, secret, deliveries } = useLoaderData<typeof loader>();
+  const { settings, secret, deliveries, nextCursor, filter } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && "errors" in actionData ? actionData : null;
   const replayed = actionData && "replayed" in actionData ? actionData.replayed : null;
@@ -60,7 +61,13 @@ export default function AffiliatePostbacks() {
       <section className="card">
         <h2>Log</h2>
         <ReplayResult replayed={replayed} />
-        <DeliveryLog deliveries={deliveries} empty="Postbacks fired for your leads show here, with every attempt." />
+        <DeliveryLog
+          deliveries={deliveries}
+          nextCursor={nextCursor}
+          status={filter.status}
+          clearTo="/affiliate/postbacks"
+          empty="Postbacks fired for your leads show here, with every attempt."
+        />
       </section>
     </>
   );

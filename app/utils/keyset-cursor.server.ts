@@ -17,7 +17,8 @@ export function decodeKeysetCursor(cursor: string | undefined): KeysetCursor | n
   if (!cursor) return null;
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const time = new Date(at ?? "");
-  return id && !Number.isNaN(time.getTime()) ? { at: time, id } : null;
+  // The ids paged are cuids: anything else (a NUL, say, which PostgreSQL refuses) is not ours.
+  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) && !Number.isNaN(time.getTime()) ? { at: time, id } : null;
 }
 
 /** Rows strictly after the cursor in (`field` desc, id desc) order. */

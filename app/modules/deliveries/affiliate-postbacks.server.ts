@@ -4,7 +4,7 @@ import { flushDeferredWrites } from "~/utils/tx-memo.server";
 import { centsToDecimal } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import { MACRO_PATTERN, type AffiliatePostbackEvent, type PostbackMacro, type PostbackSettings } from "./deliveries.schema";
+import { MACRO_PATTERN, type AffiliatePostbackEvent, type DeliveryLogFilter, type PostbackMacro, type PostbackSettings } from "./deliveries.schema";
 import { listOwnDeliveries, queueOutboundDelivery } from "./outbound.server";
 import { getOwnSigningSecret } from "./signing.server";
 
@@ -105,12 +105,12 @@ export async function saveOwnPostbackSettings(actor: Actor, settings: PostbackSe
   });
 }
 
-/** The affiliate's Postbacks page: its postback settings, its signing secret, and its latest postbacks. */
-export async function ownPostbacksPageView(actor: Actor) {
-  const [settings, secret, deliveries] = await Promise.all([
+/** The affiliate's Postbacks page: its postback settings, its signing secret, and a page of its postbacks (newest first, by status). */
+export async function ownPostbacksPageView(actor: Actor, filter: DeliveryLogFilter) {
+  const [settings, secret, page] = await Promise.all([
     getOwnPostbackSettings(actor),
     getOwnSigningSecret(actor),
-    listOwnDeliveries(actor, "AFFILIATE_POSTBACK"),
+    listOwnDeliveries(actor, "AFFILIATE_POSTBACK", filter),
   ]);
-  return { settings, secret, deliveries };
+  return { settings, secret, deliveries: page.rows, nextCursor: page.nextCursor };
 }

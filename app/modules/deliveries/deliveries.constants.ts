@@ -21,3 +21,6 @@ export const POSTBACK_MACROS = {
   conversion_id: "converted / reversed: Leadex's id for the conversion",
 } as const;
 export type PostbackMacro = keyof typeof POSTBACK_MACROS;
+
+/** Where a delivery stands: waiting (or retrying), delivered, or given up after its last attempt. */
+export const OUTBOUND_STATUSES = ["PENDING", "DELIVERED", "FAILED"] as const;

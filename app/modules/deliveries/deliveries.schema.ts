@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AFFILIATE_POSTBACK_EVENTS, POSTBACK_MACROS } from "./deliveries.constants";
+import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { AFFILIATE_POSTBACK_EVENTS, OUTBOUND_STATUSES, POSTBACK_MACROS } from "./deliveries.constants";
 export * from "./deliveries.constants";
 
 // Outbound deliveries (CRM webhooks, affiliate postbacks) and the pull API: shapes shared by the
@@ -44,6 +45,13 @@ export const postbackSettingsSchema = z.object({
   postbackEvents: z.array(z.enum(AFFILIATE_POSTBACK_EVENTS, { message: "Unknown event" })).default([]),
 });
 export type PostbackSettings = z.infer<typeof postbackSettingsSchema>;
+
+/** A delivery log as the URL keeps it (an unknown value shows every delivery). */
+export const deliveryLogFilterSchema = z.object({
+  status: z.enum(OUTBOUND_STATUSES).optional().catch(undefined),
+  cursor: keysetCursorParam.optional().catch(undefined),
+});
+export type DeliveryLogFilter = z.infer<typeof deliveryLogFilterSchema>;
 
 export const replayFormSchema = z.object({ deliveryId: z.string().min(1) });
 

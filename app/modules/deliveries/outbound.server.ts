@@ -5,9 +5,11 @@ import { OUTBOUND_DELIVERY_QUEUE, outboundDeliveryKey } from "~/queues/outbound-
 import { prisma, type Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
+import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
 import { answerStatusText, isSuccessStatus, sendOutboundRequest } from "~/utils/outbound-http.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
+import type { DeliveryLogFilter } from "./deliveries.schema";
 import { ensureSigningSecret, SIGNATURE_HEADER, signatureHeaderValue } from "./signing.server";
 
 // Outbound deliveries: a row (with its outbox message) written in the transaction that caused it,
@@ -178,19 +180,23 @@ export async function replayOwnDelivery(actor: Actor, deliveryId: string): Promi
   return recordAttempt(delivery, await sendOnce(delivery), true);
 }
 
-const LOG_PAGE = 200;
+/** How many deliveries a page of a delivery log shows. */
+export const DELIVERY_LOG_PAGE = 50;
 const ATTEMPTS_SHOWN = 10;
 
-/** The actor's delivery log of one kind, newest first, with the latest attempts of each. */
-export async function listOwnDeliveries(actor: Actor, kind: OutboundKind) {
+/** One page of the actor's delivery log of one kind, newest first (by status), with the latest attempts of each. */
+export async function listOwnDeliveries(actor: Actor, kind: OutboundKind, filter: DeliveryLogFilter, pageSize = DELIVERY_LOG_PAGE) {
   requirePermission(actor, "read:delivery:own");
   const deliveries = await prisma.outboundDelivery.findMany({
-    where: { companyId: actor.companyId, kind },
-    orderBy: { createdAt: "desc" },
-    take: LOG_PAGE,
+    where: {
+      AND: [{ companyId: actor.companyId, kind }, filter.status ? { status: filter.status } : {}, keysetAfter("createdAt", decodeKeysetCursor(filter.cursor))],
+    },
+    orderBy: newestFirst("createdAt"),
+    take: pageSize + 1,
     include: { attemptLog: { orderBy: { attemptedAt: "desc" }, take: ATTEMPTS_SHOWN } },
   });
-  return deliveries.map((d) => ({
+  const page = keysetPage(deliveries, pageSize, (d) => d.createdAt);
+  const rows = page.rows.map((d) => ({
     id: d.id,
     leadId: d.leadId,
     orderId: d.orderId,
@@ -213,5 +219,6 @@ export async function listOwnDeliveries(actor: Actor, kind: OutboundKind) {
       replay: a.replay,
     })),
   }));
+  return { rows, nextCursor: page.nextCursor };
 }
-export type DeliveryLogRow = Awaited<ReturnType<typeof listOwnDeliveries>>[number];
+export type DeliveryLogRow = Awaited<ReturnType<typeof listOwnDeliveries>>["rows"][number];

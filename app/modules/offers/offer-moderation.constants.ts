@@ -1,4 +1,4 @@
 // The offer statuses and listings an admin filters by (zod-free: safe in the browser).
 
-export const OFFER_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED"] as const;
+export { OFFER_STATUSES } from "./offers.constants";
 export const OFFER_LISTINGS = ["listed", "unlisted"] as const;

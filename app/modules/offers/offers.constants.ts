@@ -1,6 +1,7 @@
 export const VERTICALS = ["insurance", "auto", "education", "finance", "travel", "home-services", "health", "legal", "solar"] as const;
 export const LEAD_FIELD_TYPES = ["string", "email", "phone", "postal_code", "state", "number", "enum", "boolean", "date"] as const;
 export type LeadFieldType = (typeof LEAD_FIELD_TYPES)[number];
+export const OFFER_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED"] as const;
 export const DISTRIBUTIONS = ["BEST_PRICE", "PRIORITY", "WEIGHTED", "ROUND_ROBIN"] as const;
 /** Phone line types an offer may restrict to (libphonenumber-js `getType()` names). */
 export const PHONE_TYPES = ["MOBILE", "FIXED_LINE", "VOIP", "TOLL_FREE", "PERSONAL_NUMBER"] as const;

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { conversionEventSchema } from "~/modules/conversions/conversions.schema";
 import { offerQualityRulesSchema } from "~/modules/quality/quality.schema";
+import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { searchTextParam } from "~/utils/search-param";
 import { parseAmountToCents } from "~/utils/money";
 import {
   VERTICALS,
   LEAD_FIELD_TYPES,
   DISTRIBUTIONS,
+  OFFER_STATUSES,
   STANDARD_FIELDS,
   MAX_STRING_LENGTH,
   CUSTOM_FIELD_ROWS,
@@ -14,6 +17,15 @@ import {
   formRowCount,
 } from "./offers.constants";
 export * from "./offers.constants";
+
+/** The affiliate's offer list as the URL keeps it (an unknown value shows every offer). */
+export const ownOfferListFilterSchema = z.object({
+  /** Part of the title. */
+  q: searchTextParam().optional().catch(undefined),
+  status: z.enum(OFFER_STATUSES).optional().catch(undefined),
+  cursor: keysetCursorParam.optional().catch(undefined),
+});
+export type OwnOfferListFilter = z.infer<typeof ownOfferListFilterSchema>;
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A real calendar day written yyyy-mm-dd. */

@@ -1,11 +1,12 @@
-import type { Offer } from "~/generated/prisma/client";
+import type { Offer, Prisma } from "~/generated/prisma/client";
 import { offerEvents } from "~/modules/conversions/conversion-terms";
 import { offerQualityRules } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
+import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import type { CreateOfferData } from "./offers.schema";
+import type { CreateOfferData, OwnOfferListFilter } from "./offers.schema";
 import { offerFieldsSchema } from "./offers.schema";
 
 export async function createOffer(actor: Actor, data: CreateOfferData) {
@@ -36,13 +37,24 @@ export async function createOffer(actor: Actor, data: CreateOfferData) {
   });
 }
 
+const ownOfferCounts = { _count: { select: { leads: true, orders: { where: { status: "OPEN" } } } } } satisfies Prisma.OfferInclude;
+
 export async function listOwnOffers(actor: Actor) {
   requirePermission(actor, "read:offer:own");
-  return prisma.offer.findMany({
-    where: { affiliateId: actor.companyId },
-    orderBy: { createdAt: "desc" },
-    include: { _count: { select: { leads: true, orders: { where: { status: "OPEN" } } } } },
-  });
+  return prisma.offer.findMany({ where: { affiliateId: actor.companyId }, orderBy: { createdAt: "desc" }, include: ownOfferCounts });
+}
+
+/** How many offers a page of the affiliate's offer list shows. */
+export const OWN_OFFERS_PAGE = 50;
+
+/** One page of the affiliate's offers, newest first, by status and by part of the title. */
+export async function listOwnOfferPage(actor: Actor, filter: OwnOfferListFilter, pageSize = OWN_OFFERS_PAGE) {
+  requirePermission(actor, "read:offer:own");
+  const where: Prisma.OfferWhereInput[] = [{ affiliateId: actor.companyId }, keysetAfter("createdAt", decodeKeysetCursor(filter.cursor))];
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.q) where.push({ title: { contains: filter.q, mode: "insensitive" } });
+  const rows = await prisma.offer.findMany({ where: { AND: where }, orderBy: newestFirst("createdAt"), take: pageSize + 1, include: ownOfferCounts });
+  return keysetPage(rows, pageSize, (o) => o.createdAt);
 }
 
 export async function getOwnOffer(actor: Actor, offerId: string) {

@@ -8,18 +8,24 @@ import { offerFormValues } from "./offer-form-values";
 import { offerIntakeRefusal } from "./offer-status";
 import { offerFieldsSchema } from "./offers.schema";
 import { listOfferHistory } from "./offer-changes.server";
-import { getOwnOffer, listOwnOffers } from "./offers.server";
+import type { OwnOfferListFilter } from "./offers.schema";
+import { getOwnOffer, listOwnOfferPage, listOwnOffers } from "./offers.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+type OwnOffer = Awaited<ReturnType<typeof listOwnOffers>>[number];
+
 /** The affiliate's offers as its lists show them: status, payout after the fee, leads in the last 30 days, open orders. */
-export async function listOwnOfferRows(actor: Actor, now = new Date()) {
-  requirePermission(actor, "read:offer:own");
+async function ownOfferRows(actor: Actor, offers: OwnOffer[], now: Date) {
   const since = new Date(now.getTime() - 30 * DAY_MS);
-  const [offers, recent] = await Promise.all([
-    listOwnOffers(actor),
-    prisma.lead.groupBy({ by: ["offerId"], where: { affiliateId: actor.companyId, receivedAt: { gte: since } }, _count: { _all: true } }),
-  ]);
+  const recent =
+    offers.length === 0
+      ? []
+      : await prisma.lead.groupBy({
+          by: ["offerId"],
+          where: { affiliateId: actor.companyId, offerId: { in: offers.map((o) => o.id) }, receivedAt: { gte: since } },
+          _count: { _all: true },
+        });
   const recentByOffer = new Map(recent.map((r) => [r.offerId, r._count._all]));
   return offers.map((o) => ({
     id: o.id,
@@ -33,6 +39,17 @@ export async function listOwnOfferRows(actor: Actor, now = new Date()) {
     leadsLast30Days: recentByOffer.get(o.id) ?? 0,
     openOrderCount: o._count.orders,
   }));
+}
+
+/** Every one of the affiliate's offers, newest first, as its dashboard lists them. */
+export async function listOwnOfferRows(actor: Actor, now = new Date()) {
+  return ownOfferRows(actor, await listOwnOffers(actor), now);
+}
+
+/** One page of the affiliate's offer list (newest first, by status and title) and the cursor of the next. */
+export async function ownOfferListView(actor: Actor, filter: OwnOfferListFilter, pageSize?: number, now = new Date()) {
+  const page = await listOwnOfferPage(actor, filter, pageSize);
+  return { offers: await ownOfferRows(actor, page.rows, now), nextCursor: page.nextCursor };
 }
 
 /** The Send leads page: every offer not archived, with what its example postback needs, and whether the affiliate has a live API key. */

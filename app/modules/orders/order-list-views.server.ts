@@ -5,8 +5,8 @@ import { listBoughtLeads } from "~/modules/leads/lead-queries.server";
 import type { Actor } from "~/utils/permissions.server";
 import { centsToNumber } from "~/utils/route-errors.server";
 import { ownOrderFunding } from "./order-funding.server";
-import { summarizeOrderSettings } from "./orders.schema";
-import { listOwnOrders } from "./orders.server";
+import { summarizeOrderSettings, type OwnOrderListFilter } from "./orders.schema";
+import { listOwnOrderPage, listOwnOrders } from "./orders.server";
 
 // What the advertiser's order list and home page show, read in one call each. Prices are
 // formatted by the page: a CPA/CPS order carries its offer's terms (it pays per conversion),
@@ -21,9 +21,9 @@ function conversionTermsOfOrder(order: OwnOrder) {
   return { pricingModel, priceCents, salePercentBps, saleMinCents, saleMaxCents, currency, conversionEvents: offerEvents(order.offer) };
 }
 
-/** The advertiser's orders, newest first, with their funding, and what the list warns about. */
-export async function ownOrderListView(actor: Actor) {
-  const orders = await listOwnOrders(actor);
+/** One page of the advertiser's orders, newest first, with their funding, and what the list warns about. */
+export async function ownOrderListView(actor: Actor, filter: OwnOrderListFilter, pageSize?: number) {
+  const { rows: orders, nextCursor } = await listOwnOrderPage(actor, filter, pageSize);
   const [funding, hold] = await Promise.all([ownOrderFunding(actor, orders), ownCardDisputeHold(actor)]);
   const rows = orders.map((o) => ({
     id: o.id,
@@ -40,9 +40,9 @@ export async function ownOrderListView(actor: Actor) {
     bought: o._count.sales,
     createdAt: o.createdAt,
   }));
-  // One warning above the list: the first open order the wallet cannot pay says what is missing.
+  // One warning above the list: the first open order on the page the wallet cannot pay says what is missing.
   const unpaid = rows.find((o) => o.status === "OPEN" && o.funding && !o.funding.covers) ?? null;
-  return { cardDisputeHold: hold.held, orders: rows, unpaid: unpaid?.funding ? { funding: unpaid.funding, currency: unpaid.currency } : null };
+  return { cardDisputeHold: hold.held, orders: rows, nextCursor, unpaid: unpaid?.funding ? { funding: unpaid.funding, currency: unpaid.currency } : null };
 }
 
 /** How many of the latest bought leads the home page lists. */

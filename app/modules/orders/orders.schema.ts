@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { TEMPERATURES } from "~/modules/quality/quality.constants";
 import { formValues } from "~/utils/forms";
+import { keysetCursorParam } from "~/utils/keyset-cursor";
+import { searchTextParam } from "~/utils/search-param";
 import { formatMoney, parseAmountToCents } from "~/utils/money";
 import {
   FIELD_RULE_OPERATORS,
@@ -14,6 +16,15 @@ import {
   ORDER_FORM_RULE_ROWS,
 } from "./orders.constants";
 export * from "./orders.constants";
+
+/** The advertiser's order list as the URL keeps it (an unknown value shows every order). */
+export const ownOrderListFilterSchema = z.object({
+  /** Part of the offer's title. */
+  q: searchTextParam().optional().catch(undefined),
+  status: z.enum(ORDER_STATUSES).optional().catch(undefined),
+  cursor: keysetCursorParam.optional().catch(undefined),
+});
+export type OwnOrderListFilter = z.infer<typeof ownOrderListFilterSchema>;
 
 const listSchema = (pattern: RegExp, message: string) =>
   z

@@ -5,10 +5,11 @@ import { heldForOverdueInvoice } from "~/modules/billing/postpaid-invoices.serve
 import { TEMPERATURES } from "~/modules/quality/quality.schema";
 import { prisma } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
+import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
 import { formatMoney } from "~/utils/money";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
-import type { CreateOrderData, OrderStatusValue } from "./orders.schema";
+import type { CreateOrderData, OrderStatusValue, OwnOrderListFilter } from "./orders.schema";
 import { canChangeOrderStatus, ENTER_A_PRICE } from "./orders.schema";
 import { changedOrderFields, EDITABLE_ORDER_FIELDS, type EditableOrderField, type EditableOrderValues } from "./order-edits";
 
@@ -133,6 +134,19 @@ export async function ownOrderRecentSales(actor: Actor, orderId: string, take = 
 export async function listOwnOrders(actor: Actor) {
   requirePermission(actor, "read:order:own");
   return prisma.order.findMany({ where: { advertiserId: actor.companyId }, orderBy: { createdAt: "desc" }, include: ownOrderInclude });
+}
+
+/** How many orders a page of the advertiser's order list shows. */
+export const OWN_ORDERS_PAGE = 50;
+
+/** One page of the advertiser's orders, newest first, by status and by part of the offer's title. */
+export async function listOwnOrderPage(actor: Actor, filter: OwnOrderListFilter, pageSize = OWN_ORDERS_PAGE) {
+  requirePermission(actor, "read:order:own");
+  const where: Prisma.OrderWhereInput[] = [{ advertiserId: actor.companyId }, keysetAfter("createdAt", decodeKeysetCursor(filter.cursor))];
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.q) where.push({ offer: { title: { contains: filter.q, mode: "insensitive" } } });
+  const rows = await prisma.order.findMany({ where: { AND: where }, orderBy: newestFirst("createdAt"), take: pageSize + 1, include: ownOrderInclude });
+  return keysetPage(rows, pageSize, (o) => o.createdAt);
 }
 
 /** The audit log's target type for orders. */
