@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
 import { SubmitButton } from "~/components/field";
-import { formatDateTime } from "~/components/format";
+import { ChoiceFilterField, FilterButtons, SearchFilterField } from "~/components/filter-bar";
+import { formatDateTime, humanize } from "~/components/format";
 import { EmptyState } from "~/components/portal-shell";
 import { RunNowHeader } from "~/components/run-now-header";
 import { StatusBadge } from "~/components/status-badge";
@@ -11,13 +13,15 @@ import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { payoutAdminActionSchema } from "~/modules/payouts/payouts.schema";
+import { PAYOUT_STATUSES } from "~/modules/payouts/payouts.constants";
+import { adminPayoutFilterSchema, payoutAdminActionSchema } from "~/modules/payouts/payouts.schema";
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Admin · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  return listAffiliatePayoutStanding(actor);
+  const filter = adminPayoutFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { filter, ...(await listAffiliatePayoutStanding(actor, filter)) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -38,8 +42,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminPayouts() {
-  const { affiliates, recent, runs } = useLoaderData<typeof loader>();
+  const { affiliates, payouts, nextCursor, runs, filter } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { search } = useLocation();
+  const filtered = Boolean(filter.q || filter.status);
   return (
     <>
       <RunNowHeader
@@ -82,12 +88,23 @@ export default function AdminPayouts() {
           )}
         />
       </section>
+      <Form method="get" className="filter-bar card">
+        <SearchFilterField value={filter.q} placeholder="Affiliate name" />
+        <ChoiceFilterField
+          name="status"
+          label="Payout status"
+          anyLabel="Any status"
+          value={filter.status}
+          options={PAYOUT_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+        />
+        <FilterButtons clearTo="/admin/payouts" filtered={filtered} />
+      </Form>
       <section className="card">
         <h2>Affiliates</h2>
         <DataTable
           stackOnPhone
           rows={affiliates}
-          empty={<EmptyState title="No affiliates yet" />}
+          empty={<EmptyState title={filter.q ? "No affiliate has this name" : "No affiliates yet"} />}
           head={
             <>
               <th>Affiliate</th>
@@ -124,11 +141,12 @@ export default function AdminPayouts() {
         />
       </section>
       <section className="card">
-        <h2>Latest payouts</h2>
+        <h2>Payouts, newest first</h2>
         <DataTable
           stackOnPhone
-          rows={recent}
-          empty={<EmptyState title="No payouts yet" />}
+          rows={payouts}
+          testId="admin-payouts"
+          empty={<EmptyState title={filtered ? "No payouts match these filters" : "No payouts yet"} />}
           head={
             <>
               <th>Date</th>
@@ -154,6 +172,7 @@ export default function AdminPayouts() {
             </tr>
           )}
         />
+        <CursorPager search={search} nextCursor={nextCursor} label="Payout pages" />
       </section>
     </>
   );

@@ -1,16 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { checkSummary } from "~/components/check-list";
 import { AdminLeadCells, AdminLeadHeadCells } from "~/components/admin-lead-cells";
+import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
 import { FieldError, FormError } from "~/components/field";
+import { FilterButtons, OfferFilterField } from "~/components/filter-bar";
+import { withParam } from "~/components/pager";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { listHeldLeads, reviewHeldLead } from "~/modules/quality/review.server";
 import { redirectWithFlash } from "~/utils/flash.server";
 import { formatMoney } from "~/utils/money";
 import { handleForm, readForm } from "~/utils/route-errors.server";
 import { requireUser } from "~/utils/session.server";
-import { resellSchema, reviewDecidedQuerySchema } from "~/modules/quality/review.schema";
+import { resellSchema, reviewQueueQuerySchema } from "~/modules/quality/review.schema";
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Admin · Leadex" }];
 
@@ -22,8 +25,8 @@ const OUTCOME_MESSAGES = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["ADMIN"]);
-  const { decided, outcome } = reviewDecidedQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { leads: await listHeldLeads(actor), decided: decided && outcome ? { leadId: decided, outcome } : null };
+  const { decided, outcome, ...query } = reviewQueueQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { ...(await listHeldLeads(actor, query)), offerId: query.offerId, decided: decided && outcome ? { leadId: decided, outcome } : null };
 }
 
 /** Resell: the admin releases a held lead to routing (an approval), from the queue. */
@@ -79,8 +82,9 @@ function ResellForm({ lead, failure }: { lead: HeldLead; failure: ReturnType<typ
 }
 
 export default function ReviewQueue() {
-  const { leads, decided } = useLoaderData<typeof loader>();
+  const { leads, nextCursor, offers, offerId, decided } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
+  const { search } = useLocation();
   return (
     <>
       <PageHeader
@@ -93,12 +97,22 @@ export default function ReviewQueue() {
         </div>
       ) : null}
       <FormError error={failure?.formError} />
+      <Form method="get" className="filter-bar card">
+        <OfferFilterField offers={offers} value={offerId} />
+        <FilterButtons clearTo="/admin/review" filtered={Boolean(offerId)} />
+      </Form>
       <section className="card">
         <DataTable
           stackOnPhone
           rows={leads}
           testId="review-queue"
-          empty={<EmptyState title="Nothing to review">Leads the verifier or the score holds for review appear here.</EmptyState>}
+          empty={
+            offerId ? (
+              <EmptyState title="Nothing held on this offer" />
+            ) : (
+              <EmptyState title="Nothing to review">Leads the verifier or the score holds for review appear here.</EmptyState>
+            )
+          }
           head={
             <>
               <AdminLeadHeadCells />
@@ -131,6 +145,13 @@ export default function ReviewQueue() {
               </td>
             </tr>
           )}
+        />
+        <CursorPager
+          search={withParam(withParam(search, "decided", null), "outcome", null)}
+          nextCursor={nextCursor}
+          label="Review queue pages"
+          firstLabel="Oldest held"
+          nextLabel="Later"
         />
       </section>
     </>

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { CursorPager } from "~/components/cursor-pager";
+import { withParam } from "~/components/pager";
 import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/components/format";
 import { SubmitButton } from "~/components/field";
@@ -8,6 +10,7 @@ import { EmptyState, PageHeader } from "~/components/portal-shell";
 import { StatusBadge } from "~/components/status-badge";
 import { startPayoutOnboarding } from "~/modules/payouts/connect-accounts.server";
 import { affiliatePayoutsView } from "~/modules/payouts/payout-views.server";
+import { ownPayoutsQuerySchema } from "~/modules/payouts/payouts.schema";
 import { formatMoney } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
 
@@ -15,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Payouts · Leadex" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, ["AFFILIATE"]);
-  return affiliatePayoutsView(actor, { backFromOnboarding: new URL(request.url).searchParams.get("onboarding") === "return" });
+  return affiliatePayoutsView(actor, ownPayoutsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams)));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -24,8 +27,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AffiliatePayouts() {
-  const { account, payouts } = useLoaderData<typeof loader>();
+  const { account, payouts, nextCursor } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
+  const { search } = useLocation();
   const back = searchParams.get("onboarding") === "return";
   return (
     <>
@@ -115,6 +119,7 @@ export default function AffiliatePayouts() {
             </tr>
           )}
         />
+        <CursorPager search={withParam(search, "onboarding", null)} nextCursor={nextCursor} label="Payout pages" />
       </section>
     </>
   );

@@ -21,16 +21,23 @@ export function decodeKeysetCursor(cursor: string | undefined): KeysetCursor | n
   return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) && !Number.isNaN(time.getTime()) ? { at: time, id } : null;
 }
 
-/** Rows strictly after the cursor in (`field` desc, id desc) order. */
-export function keysetAfter<F extends string>(field: F, cursor: KeysetCursor | null) {
+/** Rows strictly after the cursor in (`field` desc, id desc) order, or (asc, asc) for `"asc"`. */
+export function keysetAfter<F extends string>(field: F, cursor: KeysetCursor | null, order: "desc" | "asc" = "desc") {
   if (!cursor) return {};
+  const past = order === "desc" ? "lt" : "gt";
   return {
-    OR: [{ [field]: { lt: cursor.at } } as Record<F, { lt: Date }>, { [field]: cursor.at, id: { lt: cursor.id } } as Record<F, Date> & { id: { lt: string } }],
+    OR: [
+      { [field]: { [past]: cursor.at } } as Record<F, { lt?: Date; gt?: Date }>,
+      { [field]: cursor.at, id: { [past]: cursor.id } } as Record<F, Date> & { id: { lt?: string; gt?: string } },
+    ],
   };
 }
 
 /** The order keysetAfter pages through. */
 export const newestFirst = <F extends string>(field: F) => [{ [field]: "desc" } as Record<F, "desc">, { id: "desc" as const }];
+
+/** The order keysetAfter(field, cursor, "asc") pages through: a queue's oldest first. */
+export const oldestFirst = <F extends string>(field: F) => [{ [field]: "asc" } as Record<F, "asc">, { id: "asc" as const }];
 
 /** Cuts a read of `limit + 1` rows to the page and the cursor of the next one (null on the last page). */
 export function keysetPage<Row extends { id: string }>(rows: Row[], limit: number, timeOf: (row: Row) => Date): { rows: Row[]; nextCursor: string | null } {

@@ -1,17 +1,20 @@
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { enqueueScheduledTask } from "~/queues/scheduled-work.queue.server";
 import { toCsv } from "~/modules/deliveries/csv";
 import { prisma } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
+import { decodeKeysetCursor, keysetAfter, keysetPage, newestFirst } from "~/utils/keyset-cursor.server";
 import type { Actor } from "~/utils/permissions.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { describeRequirements } from "./connect-accounts.server";
+import type { AdminPayoutFilter } from "./payouts.schema";
 
 // What the payout pages read: the affiliate's own account status, payouts and why it was not
 // paid; the admin's view of every affiliate's payouts, with the hold switch.
 
-const PAYOUT_PAGE = 50;
+export const PAYOUT_PAGE = 50;
 
 export async function getOwnPayoutAccount(actor: Actor) {
   requirePermission(actor, "read:earning:own");
@@ -29,14 +32,16 @@ export async function getOwnPayoutAccount(actor: Actor) {
   };
 }
 
-export async function listOwnPayouts(actor: Actor) {
+/** The affiliate's own payouts, newest first, a page at a time from `cursor`. */
+export async function listOwnPayouts(actor: Actor, cursor?: string, pageSize = PAYOUT_PAGE) {
   requirePermission(actor, "read:earning:own");
-  return prisma.payout.findMany({
-    where: { affiliateId: actor.companyId },
-    orderBy: { createdAt: "desc" },
-    take: PAYOUT_PAGE,
+  const rows = await prisma.payout.findMany({
+    where: { affiliateId: actor.companyId, ...keysetAfter("createdAt", decodeKeysetCursor(cursor)) },
+    orderBy: newestFirst("createdAt"),
+    take: pageSize + 1,
     include: { _count: { select: { earnings: true } } },
   });
+  return keysetPage(rows, pageSize, (p) => p.createdAt);
 }
 
 /**
@@ -76,20 +81,29 @@ export async function payoutStatementCsv(actor: Actor, payoutId: string): Promis
   };
 }
 
-/** Every affiliate's payout standing, for the admin's payouts page. */
-export async function listAffiliatePayoutStanding(actor: Actor) {
+/**
+ * Every affiliate's payout standing, for the admin's payouts page: the affiliates (by name) with
+ * their hold switch, the payouts newest first a page at a time, and the latest runs. `q` narrows
+ * both lists to affiliates whose name contains it.
+ */
+export async function listAffiliatePayoutStanding(actor: Actor, filter: AdminPayoutFilter, pageSize = PAYOUT_PAGE) {
   requirePermission(actor, "read:payout:any");
-  const [affiliates, recent, runs] = await Promise.all([
+  const named: Prisma.CompanyWhereInput = filter.q ? { name: { contains: filter.q, mode: "insensitive" } } : {};
+  const payoutWhere: Prisma.PayoutWhereInput = {
+    AND: [filter.q ? { affiliate: named } : {}, filter.status ? { status: filter.status } : {}, keysetAfter("createdAt", decodeKeysetCursor(filter.cursor))],
+  };
+  const [affiliates, payouts, runs] = await Promise.all([
     prisma.company.findMany({
-      where: { kind: "AFFILIATE" },
+      where: { kind: "AFFILIATE", ...named },
       orderBy: { name: "asc" },
       take: 200,
       select: { id: true, name: true, stripeAccountId: true, payoutsEnabled: true, payoutsHeldAt: true, payoutsHeldReason: true },
     }),
-    prisma.payout.findMany({ orderBy: { createdAt: "desc" }, take: 50, include: { affiliate: { select: { name: true } } } }),
+    prisma.payout.findMany({ where: payoutWhere, orderBy: newestFirst("createdAt"), take: pageSize + 1, include: { affiliate: { select: { name: true } } } }),
     prisma.payoutRun.findMany({ orderBy: { startedAt: "desc" }, take: 10, include: { _count: { select: { payouts: true, skips: true } } } }),
   ]);
-  return { affiliates, recent, runs };
+  const page = keysetPage(payouts, pageSize, (p) => p.createdAt);
+  return { affiliates, payouts: page.rows, nextCursor: page.nextCursor, runs };
 }
 
 /** Holds or releases an affiliate's payouts; written to the audit log in the same transaction. */

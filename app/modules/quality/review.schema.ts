@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keysetCursorParam } from "~/utils/keyset-cursor";
 import { checkResultsSchema, scoreReasonsSchema, type CheckResult, type ScoreReason } from "./quality.schema";
 
 // The admin review of a held lead: the decision form, and reading a lead's stored checks and score reasons.
@@ -30,11 +31,19 @@ export function readScoreReasons(json: unknown): ScoreReason[] {
   return parsed.success ? parsed.data : [];
 }
 
-// After a decision the lead page redirects here with what was decided, to confirm it.
-export const reviewDecidedQuerySchema = z.object({
+// The review queue's URL: the offer it is narrowed to and its page; after a decision the lead page
+// redirects here with what was decided, to confirm it. An unknown value is ignored.
+export const reviewQueueQuerySchema = z.object({
+  offerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .catch(undefined),
+  cursor: keysetCursorParam.optional().catch(undefined),
   decided: z.string().max(40).optional().catch(undefined),
   outcome: z.enum(["sold", "unsold", "rejected"]).optional().catch(undefined),
 });
+export type ReviewQueueQuery = z.infer<typeof reviewQueueQuerySchema>;
 
 /** Resell from the queue: the admin releases a held lead to routing (an approval), saying why. */
 export const resellSchema = z.object({

@@ -6,29 +6,38 @@ import { notifyAffiliateOfLeadEvent } from "~/modules/leads/lead-notifications.s
 import { recordLeadEvent } from "~/modules/leads/lead-timeline.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
+import { decodeKeysetCursor, keysetAfter, keysetPage, oldestFirst } from "~/utils/keyset-cursor.server";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 import { leadReasonWords } from "./lead-reason-words";
 import { offerQualityRules } from "./quality.schema";
 import { candidateOrdersForHeldLeads } from "./review-candidates.server";
-import { readCheckResults, readScoreReasons, type ReviewDecisionInput } from "./review.schema";
+import { readCheckResults, readScoreReasons, type ReviewDecisionInput, type ReviewQueueQuery } from "./review.schema";
 
 // The admin review queue: leads held for review (status HELD), oldest first, and the decision on one.
 
-const QUEUE_PAGE = 200;
+export const QUEUE_PAGE = 50;
 
 export const ADMIN_REJECTED_REASON = "admin_rejected";
 
-/** Held leads, oldest first, with what the admin needs to decide: checks, score, why held, offer, affiliate, and the orders that would buy each. */
-export async function listHeldLeads(actor: Actor) {
+/**
+ * Held leads, oldest first, a page at a time (optionally one offer's), with what the admin needs to
+ * decide: checks, score, why held, offer, affiliate, and the orders that would buy each; and the
+ * offers that have held leads, to narrow the queue by.
+ */
+export async function listHeldLeads(actor: Actor, query: Pick<ReviewQueueQuery, "offerId" | "cursor">, pageSize = QUEUE_PAGE) {
   requirePermission(actor, "write:lead:review");
-  const leads = await prisma.lead.findMany({
-    where: { status: "HELD" },
-    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-    take: QUEUE_PAGE,
-    include: { offer: { select: { id: true, title: true } }, affiliate: { select: { name: true } } },
-  });
+  const [rows, offers] = await Promise.all([
+    prisma.lead.findMany({
+      where: { status: "HELD", ...(query.offerId ? { offerId: query.offerId } : {}), ...keysetAfter("receivedAt", decodeKeysetCursor(query.cursor), "asc") },
+      orderBy: oldestFirst("receivedAt"),
+      take: pageSize + 1,
+      include: { offer: { select: { id: true, title: true } }, affiliate: { select: { name: true } } },
+    }),
+    prisma.offer.findMany({ where: { leads: { some: { status: "HELD" } } }, orderBy: { title: "asc" }, take: 200, select: { id: true, title: true } }),
+  ]);
+  const { rows: leads, nextCursor } = keysetPage(rows, pageSize, (l) => l.receivedAt);
   const candidates = await candidateOrdersForHeldLeads(actor, leads);
-  return leads.map((lead) => ({
+  const shown = leads.map((lead) => ({
     id: lead.id,
     externalId: lead.externalId,
     receivedAt: lead.receivedAt,
@@ -42,6 +51,7 @@ export async function listHeldLeads(actor: Actor) {
     checks: readCheckResults(lead.checks),
     scoreReasons: readScoreReasons(lead.scoreReasons),
   }));
+  return { leads: shown, nextCursor, offers };
 }
 
 /** The offer's thresholds the lead was held against, for the admin's lead page. */
