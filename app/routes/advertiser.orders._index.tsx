@@ -5,7 +5,7 @@ import { CursorPager } from "~/components/cursor-pager";
 import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/field";
 import { SearchStatusFilterBar } from "~/components/filter-bar";
-import { formatDateTime } from "~/components/format";
+import { formatDate, formatDateTime } from "~/components/format";
 import { offerPriceText } from "~/components/offer-terms";
 import { FundingLine, OrderStatusCell, WalletWarning } from "~/components/order-funding";
 import { EmptyState, PageHeader } from "~/components/portal-shell";
@@ -108,7 +108,7 @@ export default function Orders() {
               <th>Filters</th>
               <th>Routing and delivery</th>
               <th>Status</th>
-              <th className="num">Leads bought</th>
+              <th className="num">Bought</th>
               <th>Opened</th>
               <th>
                 <span className="visually-hidden">Actions</span>
@@ -152,7 +152,10 @@ export default function Orders() {
                 {o.bought}
               </td>
               <td className="nowrap" data-label="Opened">
-                {formatDateTime(o.createdAt)}
+                {/* The day only, the time on hover: the row's actions must fit beside it at 1280 px. */}
+                <time dateTime={new Date(o.createdAt).toISOString()} title={formatDateTime(o.createdAt)}>
+                  {formatDate(o.createdAt)}
+                </time>
               </td>
               <td data-label="Actions">
                 <div className="row-actions">

@@ -18,7 +18,9 @@ export function decodeKeysetCursor(cursor: string | undefined): KeysetCursor | n
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const time = new Date(at ?? "");
   // The ids paged are cuids: anything else (a NUL, say, which PostgreSQL refuses) is not ours.
-  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) && !Number.isNaN(time.getTime()) ? { at: time, id } : null;
+  // And a time PostgreSQL can hold as a row's timestamp (a forged year -271821 would be refused with a 500).
+  const year = time.getUTCFullYear();
+  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) && !Number.isNaN(time.getTime()) && year >= 1970 && year <= 9999 ? { at: time, id } : null;
 }
 
 /** Rows strictly after the cursor in (`field` desc, id desc) order, or (asc, asc) for `"asc"`. */
