@@ -36,3 +36,13 @@ export function DataTable<Row>({
     </div>
   );
 }
+
+/** A card with its heading over a DataTable whose rows become labelled cards on a phone. */
+export function TableCard<Row>({ title, ...table }: { title: ReactNode } & Parameters<typeof DataTable<Row>>[0]) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      <DataTable stackOnPhone {...table} />
+    </section>
+  );
+}

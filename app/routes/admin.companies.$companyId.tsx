@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DataTable } from "~/components/data-table";
+import { TableCard } from "~/components/data-table";
 import { FormError } from "~/components/field";
 import { CompanyNotes } from "~/components/company-notes";
 import { ReasonForm, UndoForm } from "~/components/reason-form";
@@ -138,96 +138,87 @@ export default function AdminCompany() {
 
       <CompanyNotes notes={company.notes} failure={failure} />
 
-      <section className="card">
-        <h2>Members</h2>
-        <DataTable
-          rows={company.members}
-          stackOnPhone
-          empty={<EmptyState title="No members" />}
+      <TableCard
+        title="Members"
+        rows={company.members}
+        empty={<EmptyState title="No members" />}
+        head={
+          <>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Joined</th>
+          </>
+        }
+        row={(m) => (
+          <tr key={m.id}>
+            <td data-label="Name">{m.name}</td>
+            <td data-label="Email">{m.email}</td>
+            <td className="nowrap" data-label="Joined">
+              {formatDateTime(m.createdAt)}
+            </td>
+          </tr>
+        )}
+      />
+
+      {company.kind === "ADVERTISER" ? (
+        <TableCard
+          title="Orders"
+          rows={company.orders}
+          testId="company-orders"
+          empty={<EmptyState title="No orders" />}
           head={
             <>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Joined</th>
+              <th>Order</th>
+              <th>Offer</th>
+              <th className="num">Price</th>
+              <th>Status</th>
             </>
           }
-          row={(m) => (
-            <tr key={m.id}>
-              <td data-label="Name">{m.name}</td>
-              <td data-label="Email">{m.email}</td>
-              <td className="nowrap" data-label="Joined">
-                {formatDateTime(m.createdAt)}
+          row={(o) => (
+            <tr key={o.id}>
+              <td data-label="Order">
+                <code>{o.id}</code>
+              </td>
+              <td data-label="Offer">
+                <Link to={`/admin/offers/${o.offer.id}`}>{o.offer.title}</Link>
+              </td>
+              <td className="num" data-label="Price">
+                {formatMoney(o.priceCents, o.currency)}
+              </td>
+              <td data-label="Status">
+                <StatusBadge status={o.status} /> {o.pauseReason ? <span className="muted small">{humanize(o.pauseReason)}</span> : null}
               </td>
             </tr>
           )}
         />
-      </section>
-
-      {company.kind === "ADVERTISER" ? (
-        <section className="card">
-          <h2>Orders</h2>
-          <DataTable
-            rows={company.orders}
-            testId="company-orders"
-            stackOnPhone
-            empty={<EmptyState title="No orders" />}
-            head={
-              <>
-                <th>Order</th>
-                <th>Offer</th>
-                <th className="num">Price</th>
-                <th>Status</th>
-              </>
-            }
-            row={(o) => (
-              <tr key={o.id}>
-                <td data-label="Order">
-                  <code>{o.id}</code>
-                </td>
-                <td data-label="Offer">
-                  <Link to={`/admin/offers/${o.offer.id}`}>{o.offer.title}</Link>
-                </td>
-                <td className="num" data-label="Price">
-                  {formatMoney(o.priceCents, o.currency)}
-                </td>
-                <td data-label="Status">
-                  <StatusBadge status={o.status} /> {o.pauseReason ? <span className="muted small">{humanize(o.pauseReason)}</span> : null}
-                </td>
-              </tr>
-            )}
-          />
-        </section>
       ) : null}
 
       {company.kind === "AFFILIATE" ? (
-        <section className="card">
-          <h2>Offers</h2>
-          <DataTable
-            rows={company.offers}
-            stackOnPhone
-            empty={<EmptyState title="No offers" />}
-            head={
-              <>
-                <th>Offer</th>
-                <th className="num">Price</th>
-                <th>Status</th>
-              </>
-            }
-            row={(o) => (
-              <tr key={o.id}>
-                <td data-label="Offer">
-                  <Link to={`/admin/offers/${o.id}`}>{o.title}</Link>
-                </td>
-                <td className="num" data-label="Price">
-                  {o.pricingModel} {formatMoney(o.priceCents, o.currency)}
-                </td>
-                <td data-label="Status">
-                  <StatusBadge status={o.status} /> {o.unlistedAt ? <span className="badge badge-danger">unlisted</span> : null}
-                </td>
-              </tr>
-            )}
-          />
-        </section>
+        <TableCard
+          title="Offers"
+          rows={company.offers}
+          empty={<EmptyState title="No offers" />}
+          head={
+            <>
+              <th>Offer</th>
+              <th className="num">Price</th>
+              <th>Status</th>
+            </>
+          }
+          row={(o) => (
+            <tr key={o.id}>
+              <td data-label="Offer">
+                <Link to={`/admin/offers/${o.id}`}>{o.title}</Link>
+              </td>
+              <td className="num" data-label="Price">
+                {o.pricingModel} {formatMoney(o.priceCents, o.currency)}
+              </td>
+              <td data-label="Status">
+                <StatusBadge status={o.status} /> {o.unlistedAt ? <span className="badge badge-danger">unlisted</span> : null}
+              </td>
+            </tr>
+          )}
+        />
       ) : null}
     </>
   );

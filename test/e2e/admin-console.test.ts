@@ -9,13 +9,12 @@ import { prisma } from "~/utils/db.server";
 import { makeAdmin, makeAdvertiser, makeAffiliate } from "../factories/accounts";
 import { makeOffer } from "../factories/marketplace";
 import { useTestStack } from "../support/app";
-import { collectCspViolations, logInThroughPage, openBrowserPage } from "../support/browser";
+import { collectCspViolations, logInThroughPage, openBrowserPage, fitsSideways } from "../support/browser";
 
 const SIZES = [
   { name: "desktop", width: 1280, height: 900 },
   { name: "phone", width: 390, height: 844 },
 ] as const;
-const fitsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe("the admin console in the browser", () => {
   const stack = useTestStack();

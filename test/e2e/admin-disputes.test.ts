@@ -9,11 +9,10 @@ import { openReturn } from "~/modules/disputes/lead-returns.server";
 import { prisma } from "~/utils/db.server";
 import { makeAdmin } from "../factories/accounts";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
+import { logInThroughPage, openBrowserPage, followNavLink, fitsSideways } from "../support/browser";
 import { makeMarket, postAndSettle } from "../support/selling";
 
 const PHONE = { width: 390, height: 844 };
-const fitsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe("the admin's dispute queue in the browser", () => {
   const stack = useTestStack();

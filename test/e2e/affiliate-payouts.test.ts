@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseDueEarnings } from "~/modules/earnings/earnings.server";
 import { runPayouts } from "~/modules/payouts/payout-runs.server";
 import { useTestStack } from "../support/app";
-import { logInThroughPage, openBrowserPage, followNavLink } from "../support/browser";
+import { logInThroughPage, openBrowserPage, followNavLink, fitsSideways } from "../support/browser";
 import { makeMarket, postAndSettle } from "../support/selling";
 
 describe("affiliate payouts in the browser", () => {
@@ -57,6 +57,6 @@ describe("affiliate payouts in the browser", () => {
     // On a phone the page still shows the figures without sideways scrolling of the page.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    expect(await fitsSideways(page)).toBe(true);
   });
 });

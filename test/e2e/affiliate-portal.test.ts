@@ -9,11 +9,9 @@ import { makeAffiliate } from "../factories/accounts";
 import { affiliateLeadId, leadFields, postLead } from "../factories/leads";
 import { makeOffer } from "../factories/marketplace";
 import { useTestStack } from "../support/app";
-import { collectCspViolations, logInThroughPage, openBrowserPage } from "../support/browser";
+import { collectCspViolations, logInThroughPage, openBrowserPage, fitsSideways } from "../support/browser";
 import { waitFor } from "../support/wait";
 import { prisma } from "~/utils/db.server";
-
-const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe("the affiliate portal in the browser", () => {
   const stack = useTestStack();
@@ -44,7 +42,7 @@ describe("the affiliate portal in the browser", () => {
       await guide.getByRole("link", { name: "Send leads" }).click();
       await page.waitForURL(`${appUrl}/affiliate/send-leads`);
       expect(await page.getByTestId("example-offer-id").textContent()).toBe(offer.id);
-      expect(await noSidewaysScroll(page)).toBe(true);
+      expect(await fitsSideways(page)).toBe(true);
 
       const externalId = affiliateLeadId();
       const posted = await postLead(appUrl, affiliate.apiKey, { offer_id: offer.id, lead_id: externalId, s1: "spring", ...leadFields() });
@@ -56,7 +54,7 @@ describe("the affiliate portal in the browser", () => {
       await page.waitForURL(`${appUrl}/affiliate/leads/${posted.body.lead_id}`);
       expect(await page.getByTestId("lead-outcome").textContent()).toContain("No buyer's order matched this lead (no_matching_order)");
       expect(await page.getByTestId("checks").count()).toBe(1);
-      expect(await noSidewaysScroll(page)).toBe(true);
+      expect(await fitsSideways(page)).toBe(true);
 
       await page.getByRole("link", { name: offer.title }).click();
       await page.getByRole("link", { name: "Edit offer" }).click();
@@ -74,7 +72,7 @@ describe("the affiliate portal in the browser", () => {
       const history = await page.getByTestId("offer-history").textContent();
       expect(history).toContain("Paused");
       expect(history).toContain("Edited");
-      expect(await noSidewaysScroll(page)).toBe(true);
+      expect(await fitsSideways(page)).toBe(true);
       expect(violations).toEqual([]);
     });
   }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshReportRollups } from "~/modules/reports/report-rollups.server";
 import { makeAdmin } from "../factories/accounts";
 import { useTestStack } from "../support/app";
-import { collectCspViolations, openBrowserPage } from "../support/browser";
+import { collectCspViolations, openBrowserPage, fitsSideways } from "../support/browser";
 import { makeMarket, postAndSettle } from "../support/selling";
 
 const DAY_MS = 86_400_000;
@@ -53,8 +53,6 @@ describe("reports in the browser", () => {
     if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png`, fullPage: true });
   };
 
-  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-
   for (const role of ["affiliate", "advertiser", "admin"]) {
     it(`the ${role} sees its report with charts at 1280 and 390 px, and its period stays in the URL`, { timeout: 90_000 }, async () => {
       const target = accounts.find((a) => a.role === role)!;
@@ -66,7 +64,7 @@ describe("reports in the browser", () => {
       const chart = page.getByTestId(`report-chart-${target.chart}`);
       expect(await chart.locator("svg").count()).toBe(1);
       expect(await chart.locator("figcaption").textContent()).toContain("per day");
-      expect(await noSidewaysScroll(page)).toBe(true);
+      expect(await fitsSideways(page)).toBe(true);
       expect(await page.getByTestId("report-funnel").locator("li").count()).toBe(5);
       await shoot(page, `reports-${role}-1280`);
 
@@ -91,7 +89,7 @@ describe("reports in the browser", () => {
       expect(await chart.locator("svg").count()).toBe(1);
       const svgWidth = await chart.locator("svg").evaluate((svg) => svg.getBoundingClientRect().width);
       expect(svgWidth).toBeLessThanOrEqual(390);
-      expect(await noSidewaysScroll(page)).toBe(true);
+      expect(await fitsSideways(page)).toBe(true);
       await shoot(page, `reports-${role}-390`);
       expect(violations).toEqual([]);
       await page.context().close();

@@ -5,6 +5,9 @@ import { chromium, type Browser, type Page } from "playwright-core";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** A headless Chromium with one page (20 s default timeout); close the browser in afterAll. */
+/** Whether the page fits the window's width (no sideways scroll on a phone). */
+export const fitsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+
 export async function openBrowserPage(): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const context = await browser.newContext();

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { CONVERSION_DISPUTE_REASON_CODES, INQUIRY_REASON_CODES, RETURN_REASON_CODES } from "~/modules/disputes/disputes.schema";
+import { INQUIRY_CSV_COLUMNS } from "~/modules/disputes/conversion-disputes.constants";
 import {
   credentials,
   formBody,
@@ -52,21 +53,8 @@ const pick = <T>(list: readonly T[], n: number): T => list[n % list.length];
 const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v));
 
 const RETURN_KEYS = ["lead_id", "reason", "note", "evidence_text", "evidence_url", "evidence_file", "api_key"] as const;
-const INQUIRY_KEYS = [
-  "lead_id",
-  "reason",
-  "order_ref",
-  "conversion_id",
-  "event",
-  "amount",
-  "occurred_at",
-  "expected_payout",
-  "note",
-  "evidence_text",
-  "evidence_url",
-  "evidence_file",
-  "api_key",
-] as const;
+// The inquiry form takes the CSV template's columns, a file, and (API) the key.
+const INQUIRY_KEYS = [...INQUIRY_CSV_COLUMNS, "evidence_file", "api_key"] as const;
 const CONVERSION_DISPUTE_KEYS = ["conversion_id", "reason", "amount", "note", "evidence_text", "evidence_url", "evidence_file", "api_key"] as const;
 const RESPONSE_KEYS = ["response", "note", "evidence_text", "evidence_url", "evidence_file", "api_key"] as const;
 
